@@ -1,0 +1,39 @@
+import { errorMessage, isVigilError } from '../core/errors/index.js';
+
+type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+/** Every `vigil` subcommand: one line each, loaded lazily so `vigil validate` never pulls in Kafka. */
+const COMMANDS: Record<string, Command> = {
+  run: { summary: 'run the pipeline: vigil run --config vigil.yaml [--stage ingest|detect|respond|sink]', load: () => import('./commands/run.js') },
+  up: { summary: 'start local Kafka, Redis and Elasticsearch (installs what is missing)', load: () => import('./commands/up.js') },
+  down: { summary: 'stop the local services that `vigil up` started', load: () => import('./commands/down.js') },
+  status: { summary: 'show the local services: port, pid, health', load: () => import('./commands/status.js') },
+  validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
+  demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
+  bench: { summary: 'run a benchmark: vigil bench e2e [--events N --rate R]', load: () => import('./commands/bench.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return ['usage: vigil <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`vigil: unknown command "${name}"\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await (await cmd.load()).run(rest);
+  } catch (err) {
+    console.error(`vigil ${name}: ${errorMessage(err)}`);
+    if (!isVigilError(err) && process.env.VIGIL_DEBUG) console.error(err);
+    return 1;
+  }
+}

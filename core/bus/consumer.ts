@@ -1,0 +1,119 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { KafkaConfig } from '../config/types.js';
+import { errorMessage } from '../errors/index.js';
+import { backoffDelay, sleep } from '../retry/index.js';
+import { logger, metrics } from '../telemetry/index.js';
+import { connectWithRetry } from './admin.js';
+import type { BatchHandler, InRecord } from './types.js';
+
+export interface ConsumeOptions {
+  /** Consumer group id, already prefixed. */
+  groupId: string;
+  topics: string[];
+  handler: BatchHandler;
+  /** Component id for logs and metrics. */
+  component: string;
+  /** Partitions handled at once. Default 3. */
+  concurrency?: number;
+  /** Bytes fetched per partition per request. Default 1 MiB. */
+  maxBytesPerPartition?: number;
+}
+
+export interface ConsumerLoop {
+  /** Stops fetching (backpressure); batches in progress finish. */
+  pause(): void;
+  resume(): void;
+  /** Drains the batch in progress, commits, leaves the group and disconnects. */
+  stop(): Promise<void>;
+  /** Partitions currently assigned, as `topic:partition`. */
+  assignment(): string[];
+}
+
+function toRecord(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): InRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  }
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ?? Buffer.alloc(0),
+    headers,
+    timestamp: Number(m.timestamp),
+  };
+}
+
+/**
+ * The consumer loop of every stage: hands each fetched batch of one partition to `handler`,
+ * and commits that partition's offset only after the handler resolved, i.e. after every record
+ * before it was delivered or dead-lettered. A failing handler is retried with backoff on the same
+ * records (never skipped). On a rebalance, a batch whose partition was revoked is abandoned
+ * uncommitted: its new owner re-reads it (at-least-once; downstream writes are idempotent).
+ */
+export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: ConsumeOptions): Promise<ConsumerLoop> {
+  const log = logger('consumer', { group: opts.groupId, id: opts.component });
+  const consumer: Consumer = kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+    retry: { initialRetryTime: 300, retries: 10 },
+  });
+  let stopping = false;
+  const assigned = new Set<string>();
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    assigned.clear();
+    for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) {
+      for (const p of parts) assigned.add(`${topic}:${p}`);
+    }
+    log.info({ assignment: [...assigned] }, 'joined group');
+  });
+  consumer.on(consumer.events.CRASH, (e) => log.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
+
+  await connectWithRetry(() => consumer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.concurrency ?? 3,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      if (batch.messages.length === 0) return;
+      const { topic, partition } = batch;
+      const records = batch.messages.map((m) => toRecord(topic, partition, m));
+      const ctx = { topic, partition, heartbeat, isStopping: () => stopping };
+      for (let attempt = 1; ; attempt++) {
+        if (!isRunning() || isStale()) return; // revoked or stopping before success: leave uncommitted
+        const timer = metrics.latency.startTimer({ kind: 'bus', id: opts.component });
+        try {
+          await opts.handler(records, ctx);
+          timer();
+          break;
+        } catch (err) {
+          timer();
+          metrics.errors.inc({ kind: 'bus', id: opts.component, code: 'HANDLER_FAILED' });
+          const delay = backoffDelay(attempt);
+          log.warn({ topic, partition, offset: records[0]?.offset, attempt, delayMs: delay, err: errorMessage(err) }, 'batch failed; retrying');
+          await sleep(delay);
+          await heartbeat().catch(() => undefined);
+        }
+      }
+      const last = records[records.length - 1] as InRecord;
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    },
+  });
+
+  return {
+    pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
+    resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
+    assignment: () => [...assigned],
+    async stop() {
+      stopping = true;
+      await consumer.stop(); // waits for the batch in progress, whose offsets are then committed
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { Bus } from './bus.js';
+export type { ConsumerLoop, ConsumeOptions } from './consumer.js';
+export type { BusProducer } from './producer.js';
+export { topicsFor, topicSpecs, TOPIC_NAMES, type Topics, type TopicSpec } from './topics.js';
+export type { BatchContext, BatchHandler, InRecord, OutRecord, Publisher, TopicName } from './types.js';

@@ -1,0 +1,38 @@
+/**
+ * The catalog of every error code Vigil raises. Code branches on these, never on messages.
+ * `retriable` says whether retrying the same operation later can succeed.
+ */
+export const ERROR_CODES = {
+  // configuration
+  CONFIG_YAML: { retriable: false, summary: 'the file is not valid YAML' },
+  CONFIG_TYPE: { retriable: false, summary: 'a field has the wrong type' },
+  CONFIG_REQUIRED: { retriable: false, summary: 'a required field is missing' },
+  CONFIG_UNKNOWN_FIELD: { retriable: false, summary: 'a field is not part of the schema' },
+  CONFIG_ENUM: { retriable: false, summary: 'a field takes one of a fixed set of values' },
+  CONFIG_RANGE: { retriable: false, summary: 'a number is out of its allowed range' },
+  CONFIG_ENV: { retriable: false, summary: 'a ${VAR} reference names an unset environment variable' },
+  CONFIG_DUPLICATE_ID: { retriable: false, summary: 'two components share one id' },
+  CONFIG_READ: { retriable: false, summary: 'the configuration file cannot be read' },
+  // ingest
+  PARSE_SYSLOG: { retriable: false, summary: 'a syslog message could not be parsed' },
+  FRAME_TOO_LARGE: { retriable: false, summary: 'a frame exceeds the maximum message size' },
+  FRAME_INVALID: { retriable: false, summary: 'a frame header is malformed' },
+  // rules and playbooks
+  RULE_INVALID: { retriable: false, summary: 'a detection rule is invalid' },
+  RULE_MATCH: { retriable: false, summary: 'a detection rule failed while matching' },
+  EVENT_INVALID: { retriable: false, summary: 'a record on the bus is not a valid event' },
+  PLAYBOOK_INVALID: { retriable: false, summary: 'a playbook is invalid' },
+  TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
+  ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },
+  ACTION_REJECTED: { retriable: false, summary: 'a playbook action failed permanently' },
+  // sinks and services
+  SINK_RETRY: { retriable: true, summary: 'a sink refused a write for now (429, 5xx, timeout)' },
+  SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },
+  SERVICE_UNAVAILABLE: { retriable: true, summary: 'a service (Kafka, Redis, Elasticsearch) cannot be reached' },
+  SERVICE_TIMEOUT: { retriable: false, summary: 'a service did not become ready in time' },
+  SERVICE_PORT_BUSY: { retriable: false, summary: 'a port is held by a process Vigil did not start' },
+  SERVICE_INSTALL: { retriable: false, summary: 'a service could not be installed' },
+  CLI_USAGE: { retriable: false, summary: 'the command line is invalid' },
+} as const satisfies Record<string, { retriable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,3 @@
+export type { EcsEvent, VigilEnvelope, SyslogLogFields } from './ecs.js';
+export { deterministicId } from './event-id.js';
+export { getField, setField } from './fields.js';

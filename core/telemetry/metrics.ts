@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process; `/metrics` serves it. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
+
+/**
+ * The component counters every stage reports with the same labels
+ * (component kind and id), as Vector's component specification asks.
+ */
+export const metrics = {
+  received: new Counter({
+    name: 'vigil_component_received_events_total',
+    help: 'Events received by a component',
+    labelNames: ['kind', 'id'] as const,
+    registers: [registry],
+  }),
+  sent: new Counter({
+    name: 'vigil_component_sent_events_total',
+    help: 'Events a component delivered downstream',
+    labelNames: ['kind', 'id'] as const,
+    registers: [registry],
+  }),
+  dropped: new Counter({
+    name: 'vigil_component_dropped_events_total',
+    help: 'Events a component dropped on purpose (filters, UDP overflow), by reason',
+    labelNames: ['kind', 'id', 'reason'] as const,
+    registers: [registry],
+  }),
+  errors: new Counter({
+    name: 'vigil_component_errors_total',
+    help: 'Errors in a component, by error code',
+    labelNames: ['kind', 'id', 'code'] as const,
+    registers: [registry],
+  }),
+  deadLettered: new Counter({
+    name: 'vigil_deadletter_records_total',
+    help: 'Records written to the dead-letter topic, by stage and error code',
+    labelNames: ['stage', 'code'] as const,
+    registers: [registry],
+  }),
+  latency: new Histogram({
+    name: 'vigil_component_processing_seconds',
+    help: 'Time a component spends on one batch',
+    labelNames: ['kind', 'id'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  }),
+  up: new Gauge({
+    name: 'vigil_component_up',
+    help: '1 while a component is running',
+    labelNames: ['kind', 'id'] as const,
+    registers: [registry],
+  }),
+};
+
+export type ComponentKind = 'input' | 'detect' | 'incident' | 'playbook' | 'sink' | 'bus';

@@ -1,0 +1,77 @@
+import type { DeadLetter } from '../../core/deadletter/index.js';
+import type { InRecord, OutRecord } from '../../core/bus/index.js';
+import { errorMessage } from '../../core/errors/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import { buildAlert, type FiredRule } from './alert.js';
+import { incidentFromAlert } from '../incidents/incident.js';
+
+/** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
+export interface RuleMatcher {
+  fired: FiredRule;
+  /** The names of the selections that matched, or null. May throw: the engine then disables the rule. */
+  match(event: EcsEvent): string[] | null;
+}
+
+export interface DetectOutput {
+  alerts: OutRecord[];
+  incidents: OutRecord[];
+  deadLetters: DeadLetter[];
+  /** Rules that threw and must be disabled. */
+  failedRules: Set<string>;
+  events: number;
+}
+
+function decode(rec: InRecord): EcsEvent | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rec.value.toString('utf8'));
+  } catch (err) {
+    return `not JSON: ${errorMessage(err)}`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+  if (typeof (parsed as EcsEvent)['@timestamp'] !== 'string') return 'missing @timestamp';
+  return parsed as EcsEvent;
+}
+
+/**
+ * Matches one batch of `vigil.events` records against the rules. Pure: no I/O, so the same
+ * code runs on the bus, in `vigil hunt`, and in unit tests.
+ */
+export function detectBatch(rules: readonly RuleMatcher[], records: readonly InRecord[], disabled: ReadonlySet<string>, now = new Date()): DetectOutput {
+  const out: DetectOutput = { alerts: [], incidents: [], deadLetters: [], failedRules: new Set(), events: 0 };
+  const origin = (r: InRecord) => ({ topic: r.topic, partition: r.partition, offset: r.offset });
+  for (const rec of records) {
+    const event = decode(rec);
+    if (typeof event === 'string') {
+      out.deadLetters.push({ stage: 'detect', component: 'engine', code: 'EVENT_INVALID', reason: event, raw: rec.value, origin: origin(rec) });
+      continue;
+    }
+    out.events++;
+    for (const rule of rules) {
+      const id = rule.fired.id;
+      if (disabled.has(id) || out.failedRules.has(id)) continue;
+      let selections: string[] | null;
+      try {
+        selections = rule.match(event);
+      } catch (err) {
+        out.failedRules.add(id);
+        out.deadLetters.push({
+          stage: 'detect',
+          component: id,
+          code: 'RULE_MATCH',
+          reason: `rule ${id} threw while matching and was disabled: ${errorMessage(err)}`,
+          raw: rec.value,
+          origin: origin(rec),
+        });
+        continue;
+      }
+      if (!selections) continue;
+      const alert = buildAlert(rule.fired, event, selections, now);
+      const incident = incidentFromAlert(rule.fired, alert, event);
+      const alertId = alert.vigil?.id as string;
+      out.alerts.push({ key: rec.key ?? alertId, value: JSON.stringify(alert), headers: { 'vigil-rule': id } });
+      out.incidents.push({ key: incident.incident.id, value: JSON.stringify(incident) });
+    }
+  }
+  return out;
+}
