@@ -4,6 +4,8 @@ import { provisionTopics } from './admin.js';
 import { startConsumer, type ConsumeOptions, type ConsumerLoop } from './consumer.js';
 import { createKafka } from './kafka-client.js';
 import { createProducer, type BusProducer } from './producer.js';
+import { readTopic } from './reader.js';
+import type { InRecord } from './types.js';
 import { topicSpecs, topicsFor, type Topics } from './topics.js';
 
 /**
@@ -64,6 +66,39 @@ export class Bus {
     await admin.connect();
     try {
       return (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Reads a topic from the beginning (throwaway group) until `until` holds or the timeout passes. */
+  read(topic: string, opts: Parameters<typeof readTopic>[2] = {}): Promise<InRecord[]> {
+    return readTopic(this.kafka, topic, opts);
+  }
+
+  /** Total records ever written to a topic (sum of high watermarks minus low ones). */
+  async countRecords(topic: string): Promise<number> {
+    const offsets = await this.topicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
+  }
+
+  /** The offsets a consumer group committed on a topic, per partition (-1 when none). */
+  async committedOffsets(groupName: string, topic: string): Promise<Array<{ partition: number; offset: string }>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [res] = await admin.fetchOffsets({ groupId: `${this.config.groupPrefix}-${groupName}`, topics: [topic] });
+      return (res?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async listTopics(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await admin.listTopics();
     } finally {
       await admin.disconnect();
     }

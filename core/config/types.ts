@@ -1,6 +1,8 @@
 /**
  * The validated shape of `vigil.yaml`. Defaults are applied by the loader, so every field
  * here that has a default is present after loading. `vigil.example.yaml` documents each one.
+ * The schema in `schema.ts` holds the checks and descriptions; a compile-time assertion there
+ * fails when it and these interfaces disagree.
  */
 export interface VigilConfig {
   kafka: KafkaConfig;
@@ -42,8 +44,11 @@ export interface RedisConfig {
 export interface ElasticsearchConfig {
   /** Default `http://127.0.0.1:9200`. */
   node: string;
+  /** Basic-auth user; absent when security is off or `apiKey` is used. */
   username?: string;
+  /** Basic-auth password. */
   password?: string;
+  /** API key (base64 `id:key`). */
   apiKey?: string;
   /** Index names are `<indexPrefix>-<events|alerts|incidents|actions>`. Default `vigil`. */
   indexPrefix: string;
@@ -57,12 +62,14 @@ export interface OpsConfig {
 }
 
 export interface SyslogInputConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'syslog';
   /** `udp` or `tcp`. */
   protocol: 'udp' | 'tcp';
   /** Default `127.0.0.1`. */
   host: string;
+  /** Required; 0 picks a free port. */
   port: number;
   /** Larger messages are dead-lettered. Default 65536. */
   maxMessageBytes: number;
@@ -89,6 +96,7 @@ export interface PlaybooksConfig {
 }
 
 export interface ElasticsearchSinkConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'elasticsearch';
   /** Which Vigil topics to index. Default all four: events, alerts, incidents, actions. */

@@ -7,10 +7,10 @@ export interface FiredRule {
   level: string;
   status?: string;
   description?: string;
-  tags: string[];
-  references: string[];
-  techniques: string[];
-  tactics: string[];
+  tags: readonly string[];
+  references: readonly string[];
+  techniques: readonly string[];
+  tactics: readonly string[];
 }
 
 /** Elastic's risk scores per Sigma level, also used as `event.severity`. */
@@ -49,11 +49,11 @@ export function buildAlert(rule: FiredRule, event: EcsEvent, selections: string[
       ...(rule.description ? { description: rule.description } : {}),
       ...(rule.references.length ? { reference: rule.references[0] } : {}),
     },
-    tags: rule.tags,
+    tags: [...rule.tags],
     threat: {
       framework: 'MITRE ATT&CK',
-      ...(rule.techniques.length ? { technique: { id: rule.techniques } } : {}),
-      ...(rule.tactics.length ? { tactic: { name: rule.tactics } } : {}),
+      ...(rule.techniques.length ? { technique: { id: [...rule.techniques] } } : {}),
+      ...(rule.tactics.length ? { tactic: { name: [...rule.tactics] } } : {}),
     },
     vigil: {
       id: deterministicId('alert', rule.id, eventId),
@@ -62,7 +62,7 @@ export function buildAlert(rule: FiredRule, event: EcsEvent, selections: string[
       parse_status: 'ok',
     },
   };
-  for (const k of PIVOTS) if (event[k] !== undefined) alert[k] = event[k];
+  for (const k of PIVOTS) if (event[k] !== undefined) (alert as Record<string, unknown>)[k] = event[k];
   (alert.vigil as unknown as Record<string, unknown>).alert = {
     level: rule.level,
     status: rule.status ?? 'experimental',

@@ -1,0 +1,25 @@
+/**
+ * The public face of detections/: what other stages (sinks, playbooks, the CLI) may import.
+ */
+export { compileDetection, type DetectionSource } from './sigma/detection.js';
+export { loadRules, loadRuleText, matchAll, type CompiledRule, type LoadOptions, type MatchResult } from './sigma/load.js';
+export { parseRule, type ParsedRule } from './sigma/parse.js';
+export { ecsFieldResolver, type CompileOptions, type FieldResolver } from './sigma/compile.js';
+export { attackFromTags, ATTACK_TACTICS, type AttackIds, type AttackTactic } from './sigma/tags.js';
+export { MODIFIERS, type ModifierName } from './sigma/modifiers/index.js';
+export type {
+  Detection,
+  FieldItem,
+  FieldMap,
+  LogSource,
+  Rule,
+  RuleLevel,
+  RuleStatus,
+  Selection,
+  SigmaScalar,
+  Where,
+} from './sigma/model.js';
+
+// The detection stage (engine/, owned with the engine work) is started by the CLI through this public face.
+export { startDetectStage, toMatcher } from './engine/stage.js';
+export { detectBatch, type RuleMatcher } from './engine/detect.js';

@@ -1,0 +1,90 @@
+/**
+ * The immutable model of a Sigma rule, as `parse.ts` builds it from YAML and `compile.ts`
+ * turns it into matchers. Every node keeps where it came from (`at`), so that problems found
+ * while compiling still name a file position.
+ */
+import type { ModifierName } from './modifiers/index.js';
+
+/** Where a model node came from: a path inside the rule (`detection.selection.user.name`) and, when parsed from text, its 1-based position. */
+export interface Where {
+  readonly path: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** A value as written in the rule. Strings may carry `*`/`?` wildcards and `\` escapes. */
+export type SigmaScalar = string | number | boolean | null;
+
+/** One `field|mod1|mod2: value(s)` entry of a selection map. */
+export interface FieldItem {
+  /** An ECS dotted path (`source.ip`), or `null` for a keyless entry (`'|all': [...]`), which searches every string of the event. */
+  readonly field: string | null;
+  readonly modifiers: readonly ModifierName[];
+  /** One or more values; several are ORed unless the `all` modifier ANDs them. */
+  readonly values: readonly SigmaScalar[];
+  readonly at: Where;
+}
+
+/** A map of field items, all of which must match (AND). */
+export interface FieldMap {
+  readonly items: readonly FieldItem[];
+  readonly at: Where;
+}
+
+/**
+ * A search identifier's definition: either field maps (a single map, or a list of maps of
+ * which any may match: OR of ANDs), or keywords (plain strings searched over every string
+ * value of the event, any of which may match).
+ */
+export type Selection =
+  | { readonly kind: 'fields'; readonly maps: readonly FieldMap[]; readonly at: Where }
+  | { readonly kind: 'keywords'; readonly values: readonly SigmaScalar[]; readonly at: Where };
+
+export interface Detection {
+  /** Search identifiers in the order the rule defines them. */
+  readonly selections: ReadonlyMap<string, Selection>;
+  /** One or more condition expressions; a list is ORed. */
+  readonly condition: readonly string[];
+  /** Where each condition is; `column` is where its text starts when that is exact (a one-line plain or quoted scalar). */
+  readonly conditionAt: readonly Where[];
+  readonly at: Where;
+}
+
+export type RuleStatus = 'stable' | 'test' | 'experimental' | 'deprecated' | 'unsupported';
+export type RuleLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface LogSource {
+  readonly category?: string;
+  readonly product?: string;
+  readonly service?: string;
+  readonly definition?: string;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  readonly status?: RuleStatus;
+  readonly level?: RuleLevel;
+  readonly description?: string;
+  readonly author?: string;
+  readonly date?: string;
+  readonly modified?: string;
+  readonly tags: readonly string[];
+  readonly references: readonly string[];
+  readonly logsource: LogSource;
+  readonly detection: Detection;
+  readonly falsepositives: readonly string[];
+  /** The rule file and the position of the rule document in it. */
+  readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
+}
+
+/** Freezes a model tree so that no stage can change what the parser built. Maps are exposed as `ReadonlyMap`. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (value instanceof Map) {
+    for (const v of value.values()) deepFreeze(v);
+  } else {
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return Object.freeze(value);
+}

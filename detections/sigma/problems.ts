@@ -1,0 +1,30 @@
+import { VigilError } from '../../core/errors/index.js';
+import type { Where } from './model.js';
+
+/**
+ * One thing wrong with a rule, found while parsing or compiling. Problems are collected, never
+ * thrown one at a time, so that a rule author sees all of them at once.
+ */
+export interface Problem {
+  readonly message: string;
+  readonly at: Where;
+  /** A valid Sigma 2.1 feature that Vigil does not implement yet, as opposed to a mistake in the rule. */
+  readonly unsupported?: boolean;
+}
+
+export function toVigilError(problem: Problem, file: string): VigilError {
+  const { path, line, column } = problem.at;
+  return new VigilError(problem.unsupported ? 'RULE_UNSUPPORTED' : 'RULE_INVALID', problem.message, {
+    location: { file, line, column, path: path || undefined },
+  });
+}
+
+/** One RULE_INVALID error that lists every problem; the individual errors are its `cause` (an AggregateError). */
+export function aggregateError(errors: readonly VigilError[], what: string): VigilError {
+  const first = errors[0];
+  const lines = errors.map((e) => `  ${e.describe()}`).join('\n');
+  return new VigilError('RULE_INVALID', `${what} has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${lines}`, {
+    location: first?.location,
+    cause: new AggregateError(errors, what),
+  });
+}
