@@ -1,0 +1,1 @@
+export { SyslogFramer, stripTrailers, type Frame, type FramerOptions } from './framer.js';

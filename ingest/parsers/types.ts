@@ -1,0 +1,72 @@
+import { VigilError } from '../../core/errors/index.js';
+
+/** A syslog message split into its header fields. Nil (`-`) fields are absent. */
+export interface SyslogRecord {
+  format: 'rfc5424' | 'rfc3164';
+  /** PRI, 0–191: facility × 8 + severity. */
+  priority: number;
+  facility: number;
+  severity: number;
+  /** RFC 3339 in UTC (`…Z`), fractional digits kept; absent when nil or unreadable. */
+  timestamp?: string;
+  hostname?: string;
+  /** RFC 5424 APP-NAME, or the RFC 3164 TAG. */
+  appname?: string;
+  /** RFC 5424 PROCID, or the RFC 3164 `[pid]`. */
+  procid?: string;
+  msgid?: string;
+  /** RFC 5424 VERSION (always 1 here). */
+  version?: number;
+  /** RFC 5424 STRUCTURED-DATA: SD-ID → PARAM-NAME → unescaped value. */
+  structuredData?: Record<string, Record<string, string>>;
+  message: string;
+  /** True when a header part could not be interpreted and was left inside `message`. */
+  partial: boolean;
+}
+
+export type ParseResult = { ok: true; record: SyslogRecord } | { ok: false; error: VigilError };
+
+export interface ParseOptions {
+  /** Receive time: the reference for RFC 3164's missing year. */
+  now: Date;
+  /** IANA zone for timestamps that carry none. Default `UTC`. */
+  timezone?: string;
+}
+
+/** A typed failure: PARSE_SYSLOG with the 1-based column where reading stopped. */
+export function fail(reason: string, index: number): { ok: false; error: VigilError } {
+  return { ok: false, error: new VigilError('PARSE_SYSLOG', reason, { location: { column: index + 1 } }) };
+}
+
+/** Decodes as UTF-8 and drops the LF/CR/NUL trailers senders leave. */
+export function toText(input: Buffer | string): string {
+  const s = typeof input === 'string' ? input : input.toString('utf8');
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 0x0a && c !== 0x0d && c !== 0x00) break;
+    end--;
+  }
+  return end === s.length ? s : s.slice(0, end);
+}
+
+export type PriResult =
+  { ok: true; priority: number; facility: number; severity: number; end: number } | { ok: false; reason: string; index: number };
+
+/** `<PRI>` at the start: 1–3 digits, no leading zero (except `<0>`), at most 191 (RFC 5424 §6.2.1). */
+export function parsePri(s: string): PriResult {
+  if (s.charCodeAt(0) !== 0x3c) return { ok: false, reason: 'no PRI: a syslog message starts with <PRI>', index: 0 };
+  const close = s.indexOf('>', 1);
+  if (close < 0 || close > 4) return { ok: false, reason: 'PRI is not closed by > within 3 digits', index: 1 };
+  const digits = s.slice(1, close);
+  if (!/^(0|[1-9]\d{0,2})$/.test(digits)) {
+    return {
+      ok: false,
+      reason: digits === '' ? 'PRI is empty' : /^\d+$/.test(digits) ? 'PRI has a leading zero' : 'PRI is not a number',
+      index: 1,
+    };
+  }
+  const priority = Number(digits);
+  if (priority > 191) return { ok: false, reason: `PRI ${priority} is above 191`, index: 1 };
+  return { ok: true, priority, facility: priority >> 3, severity: priority & 7, end: close + 1 };
+}

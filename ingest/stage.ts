@@ -1,0 +1,28 @@
+import type { Bus } from '../core/bus/index.js';
+import type { VigilConfig } from '../core/config/index.js';
+import type { RunningStage } from '../core/stage.js';
+import { startInput, type RunningInput } from './inputs.js';
+
+/**
+ * The ingest stage: every configured input, publishing to `vigil.events` and `vigil.deadletter`
+ * through the bus's acks=all producer. `ports` maps each input id to its bound port. Closing
+ * stops accepting and waits for every batch in flight (acknowledged by Kafka) before resolving.
+ */
+export async function startIngestStage({ config, bus }: { config: Pick<VigilConfig, 'inputs'>; bus: Bus }): Promise<RunningStage> {
+  const producer = await bus.producer();
+  const deps = { publisher: producer, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter };
+  const running: Array<{ id: string; input: RunningInput }> = [];
+  try {
+    for (const cfg of config.inputs) running.push({ id: cfg.id, input: await startInput(cfg, deps) });
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.input.close()));
+    throw err;
+  }
+  return {
+    name: 'ingest',
+    ports: Object.fromEntries(running.map((r) => [r.id, r.input.port])),
+    close: async () => {
+      await Promise.all(running.map((r) => r.input.close()));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { SyslogInputConfig } from '../../core/config/types.js';
+import { SYSLOG_INPUT_DEFAULTS, SYSLOG_INPUT_FIELDS, validateSyslogInput, withSyslogDefaults } from './config.js';
+
+const base = withSyslogDefaults({ id: 'syslog-a', protocol: 'udp', port: 514 });
+
+describe('syslog input config', () => {
+  it('applies the documented defaults', () => {
+    expect(base).toEqual({
+      id: 'syslog-a',
+      type: 'syslog',
+      protocol: 'udp',
+      port: 514,
+      host: '127.0.0.1',
+      maxMessageBytes: 65536,
+      timezone: 'UTC',
+      keepOriginal: true,
+    });
+    expect(validateSyslogInput(base)).toEqual([]);
+    expect(SYSLOG_INPUT_DEFAULTS.maxMessageBytes).toBe(65536);
+  });
+
+  it('describes every field', () => {
+    expect(Object.keys(SYSLOG_INPUT_FIELDS).sort()).toEqual(Object.keys(base).sort());
+  });
+
+  it.each<[string, Partial<SyslogInputConfig>, string, string]>([
+    ['protocol', { protocol: 'sctp' as 'udp' }, 'CONFIG_ENUM', 'inputs[0].protocol'],
+    ['port above 65535', { port: 65536 }, 'CONFIG_RANGE', 'inputs[0].port'],
+    ['port not an integer', { port: 51.4 }, 'CONFIG_RANGE', 'inputs[0].port'],
+    ['maxMessageBytes below 480 (RFC 5426)', { maxMessageBytes: 100 }, 'CONFIG_RANGE', 'inputs[0].maxMessageBytes'],
+    ['maxMessageBytes above 64 KiB on UDP', { maxMessageBytes: 100_000 }, 'CONFIG_RANGE', 'inputs[0].maxMessageBytes'],
+    ['timezone', { timezone: 'Mars/Olympus' }, 'CONFIG_ENUM', 'inputs[0].timezone'],
+  ])('reports %s', (_name, over, code, path) => {
+    const errors = validateSyslogInput({ ...base, ...over }, 'inputs[0]');
+    expect(errors.map((e) => [e.code, e.location?.path])).toEqual([[code, path]]);
+  });
+
+  it('allows large messages on TCP', () => {
+    expect(validateSyslogInput({ ...base, protocol: 'tcp', maxMessageBytes: 1_000_000 })).toEqual([]);
+  });
+
+  it('collects every problem at once', () => {
+    const errors = validateSyslogInput({ ...base, port: -1, maxMessageBytes: 0, timezone: 'nowhere' });
+    expect(errors.map((e) => e.code)).toEqual(['CONFIG_RANGE', 'CONFIG_RANGE', 'CONFIG_ENUM']);
+  });
+});

@@ -1,0 +1,61 @@
+import type { SyslogInputConfig } from '../../core/config/types.js';
+import { VigilError } from '../../core/errors/index.js';
+import { isValidTimeZone } from '../parsers/index.js';
+
+/** Defaults the config loader applies to a `type: syslog` input. */
+export const SYSLOG_INPUT_DEFAULTS = {
+  host: '127.0.0.1',
+  maxMessageBytes: 65536,
+  timezone: 'UTC',
+  keepOriginal: true,
+} as const satisfies Partial<SyslogInputConfig>;
+
+/** One description per field, for docs and `vigil validate`. */
+export const SYSLOG_INPUT_FIELDS: Record<keyof SyslogInputConfig, string> = {
+  id: 'Unique id of this input; labels its metrics, logs, events (vigil.input) and dead letters.',
+  type: 'Always `syslog`.',
+  protocol: '`udp` (RFC 5426, one message per datagram) or `tcp` (RFC 6587, octet-counted or LF-framed, detected per frame).',
+  host: 'Address to listen on. Default 127.0.0.1; 0.0.0.0 or :: for all interfaces.',
+  port: 'Port to listen on (514 is the convention; 0 picks a free port).',
+  maxMessageBytes: 'Largest message accepted, in bytes; larger ones are dead-lettered with their first bytes. Default 65536.',
+  timezone: 'IANA time zone of RFC 3164 timestamps, which carry none. Default UTC.',
+  keepOriginal: 'Keep the raw message in event.original. Default true.',
+};
+
+/** RFC 5426 §3.2: receivers must take 480 bytes; no UDP payload reaches 64 KiB. */
+const MIN_MESSAGE_BYTES = 480;
+const MAX_UDP_BYTES = 65536;
+const MAX_TCP_BYTES = 16 * 1024 * 1024;
+
+/** Applies the defaults to what a user wrote. */
+export function withSyslogDefaults(
+  cfg: Pick<SyslogInputConfig, 'id' | 'protocol' | 'port'> & Partial<SyslogInputConfig>,
+): SyslogInputConfig {
+  return { type: 'syslog', ...SYSLOG_INPUT_DEFAULTS, ...cfg };
+}
+
+/** Every problem of one syslog input config, located at `path` (e.g. `inputs[0]`). */
+export function validateSyslogInput(cfg: SyslogInputConfig, path = 'input'): VigilError[] {
+  const errors: VigilError[] = [];
+  const at = (field: string) => ({ location: { path: `${path}.${field}` } });
+  if (cfg.protocol !== 'udp' && cfg.protocol !== 'tcp') {
+    errors.push(new VigilError('CONFIG_ENUM', `protocol must be udp or tcp, not ${String(cfg.protocol)}`, at('protocol')));
+  }
+  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
+    errors.push(new VigilError('CONFIG_RANGE', `port must be an integer 0–65535, not ${String(cfg.port)}`, at('port')));
+  }
+  const maxBytes = cfg.protocol === 'udp' ? MAX_UDP_BYTES : MAX_TCP_BYTES;
+  if (!Number.isInteger(cfg.maxMessageBytes) || cfg.maxMessageBytes < MIN_MESSAGE_BYTES || cfg.maxMessageBytes > maxBytes) {
+    errors.push(
+      new VigilError(
+        'CONFIG_RANGE',
+        `maxMessageBytes must be an integer ${MIN_MESSAGE_BYTES}–${maxBytes} for ${cfg.protocol}, not ${String(cfg.maxMessageBytes)}`,
+        at('maxMessageBytes'),
+      ),
+    );
+  }
+  if (typeof cfg.timezone !== 'string' || !isValidTimeZone(cfg.timezone)) {
+    errors.push(new VigilError('CONFIG_ENUM', `timezone "${String(cfg.timezone)}" is not an IANA time zone`, at('timezone')));
+  }
+  return errors;
+}
