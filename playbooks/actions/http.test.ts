@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilError, type ErrorCode } from '../../core/errors/index.js';
+import { ACTIONS, isActionName } from './registry.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let server: Server;
+let base: string;
+const seen: Seen[] = [];
+
+// Each path answers in its own way; `/status/<n>` answers n.
+function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
+  seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+  const url = req.url ?? '';
+  const status = /^\/status\/(\d+)/.exec(url);
+  if (status) {
+    res.writeHead(Number(status[1]), { 'content-type': 'text/plain' });
+    res.end(`answer ${status[1]}`);
+  } else if (url === '/json') {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ ok: true, echo: body }));
+  } else if (url === '/bad-json') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{not json');
+  } else if (url === '/big') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(10_000));
+  } else if (url === '/slow') {
+    setTimeout(() => res.end('late'), 2000).unref();
+  } else {
+    res.writeHead(200);
+    res.end('plain');
+  }
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const http = ACTIONS['http.request'];
+const run = (args: Record<string, unknown>, signal = new AbortController().signal) => http.run(args, { signal });
+
+async function failure(args: Record<string, unknown>): Promise<{ code: ErrorCode; retriable: boolean; message: string }> {
+  try {
+    await run(args);
+  } catch (err) {
+    if (err instanceof VigilError) return { code: err.code, retriable: err.retriable, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('registry', () => {
+  it('names http.request', () => {
+    expect(isActionName('http.request')).toBe(true);
+    expect(isActionName('toString')).toBe(false);
+  });
+});
+
+describe('http.request', () => {
+  it('POSTs an object as JSON by default and parses a JSON answer', async () => {
+    const result = await run({ url: `${base}/json`, body: { a: 1, b: ['x'] }, headers: { 'X-Vigil': 'yes', 'X-N': 3 } });
+    expect(result).toEqual({ status: 200, body: { ok: true, echo: '{"a":1,"b":["x"]}' } });
+    const req = seen.at(-1);
+    expect(req?.method).toBe('POST');
+    expect(req?.headers['content-type']).toBe('application/json');
+    expect(req?.headers['x-vigil']).toBe('yes');
+    expect(req?.headers['x-n']).toBe('3');
+  });
+
+  it('sends a string body as it is, with the given method', async () => {
+    await run({ url: `${base}/plain`, method: 'put', body: 'raw text', headers: { 'content-type': 'text/plain' } });
+    expect(seen.at(-1)).toMatchObject({ method: 'PUT', body: 'raw text', headers: { 'content-type': 'text/plain' } });
+  });
+
+  it('keeps a text answer as text, truncated when long', async () => {
+    expect(await run({ url: `${base}/plain`, method: 'GET' })).toEqual({ status: 200, body: 'plain' });
+    expect(await run({ url: `${base}/bad-json`, method: 'GET' })).toEqual({ status: 200, body: '{not json' });
+    const big = (await run({ url: `${base}/big`, method: 'GET' })) as { body: string };
+    expect(big.body).toHaveLength(4096 + '…[truncated]'.length);
+  });
+
+  it.each([
+    [500, 'ACTION_FAILED', true],
+    [503, 'ACTION_FAILED', true],
+    [429, 'ACTION_FAILED', true],
+    [408, 'ACTION_FAILED', true],
+    [400, 'ACTION_REJECTED', false],
+    [401, 'ACTION_REJECTED', false],
+    [404, 'ACTION_REJECTED', false],
+    [302, 'ACTION_REJECTED', false],
+  ] as const)('HTTP %i is %s', async (status, code, retriable) => {
+    const f = await failure({ url: `${base}/status/${status}` });
+    expect(f).toEqual({ code, retriable, message: `http.request POST: unexpected HTTP ${status}: answer ${status}` });
+  });
+
+  it('checks expect_status instead of 2xx when given', async () => {
+    expect(await run({ url: `${base}/status/404`, expect_status: [200, 404] })).toEqual({ status: 404, body: 'answer 404' });
+    expect((await failure({ url: `${base}/status/200`, expect_status: 201 })).code).toBe('ACTION_REJECTED');
+  });
+
+  it('makes network errors and timeouts retriable, without the URL in the message', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await failure({ url: `http://127.0.0.1:${port}/secret-path` });
+    expect(refused).toMatchObject({ code: 'ACTION_FAILED', retriable: true });
+    expect(refused.message).toMatch(/ECONNREFUSED/);
+    expect(refused.message).not.toMatch(/secret-path/);
+
+    const slow = await failure({ url: `${base}/slow`, timeout: '100ms' });
+    expect(slow).toMatchObject({ code: 'ACTION_FAILED', retriable: true });
+    expect(slow.message).toMatch(/timed out or aborted \(100 ms limit\)/);
+  });
+
+  it('stops when the step signal aborts', async () => {
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 50);
+    await expect(run({ url: `${base}/slow` }, ctrl.signal)).rejects.toMatchObject({ code: 'ACTION_FAILED' });
+  });
+
+  it.each([
+    [{ url: 42 }, /url must be a string/],
+    [{ url: 'not a url' }, /not a valid URL/],
+    [{ url: 'file:///etc/passwd' }, /http or https/],
+    [{ url: 'http://x.test', method: 'BREW' }, /method must be one of/],
+    [{ url: 'http://x.test', headers: ['a'] }, /headers must be a map/],
+    [{ url: 'http://x.test', headers: { a: { b: 1 } } }, /header a must be a string/],
+    [{ url: 'http://x.test', timeout: 'soon' }, /timeout must be a duration/],
+    [{ url: 'http://x.test', expect_status: 'ok' }, /expect_status/],
+  ])('refuses bad args %j', async (args, why) => {
+    const f = await failure(args);
+    expect(f.code).toBe('ACTION_REJECTED');
+    expect(f.message).toMatch(why);
+  });
+});

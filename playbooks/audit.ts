@@ -1,0 +1,162 @@
+import type { OutRecord, Publisher } from '../core/bus/types.js';
+import { deterministicId } from '../core/event/index.js';
+
+/**
+ * The audit trail of playbook runs on `vigil.actions`: one ECS document per run start, step
+ * start, step result, step error (per attempt), step skip and run end, keyed by run id so that
+ * a run's records stay in order on one partition.
+ *
+ * ECS categorization: `event.kind: event`, `event.category: [process]` (the only category
+ * whose expected types cover a unit of work starting and ending: start, end, info), with
+ * `event.type` start / end / info. `vigil.playbook.args` and `.result` are free-form objects:
+ * index them as `flattened` in Elasticsearch.
+ */
+
+export type AuditAction =
+  | 'playbook.run.started'
+  | 'playbook.step.started'
+  | 'playbook.step.succeeded'
+  | 'playbook.step.failed'
+  | 'playbook.step.skipped'
+  | 'playbook.run.ended';
+
+export type Outcome = 'success' | 'failure' | 'unknown';
+
+export interface AuditEntry {
+  action: AuditAction;
+  runId: string;
+  playbookId: string;
+  incidentId: string;
+  /** Default per action: success for step.succeeded, failure for step.failed, else unknown. */
+  outcome?: Outcome;
+  step?: string;
+  /** The step's action name, e.g. `http.request`. */
+  stepAction?: string;
+  /** 1-based attempt of a step start or error. */
+  attempt?: number;
+  maxAttempts?: number;
+  /** On a step error: whether BullMQ will try again. */
+  willRetry?: boolean;
+  /** The rendered args, secrets already replaced. */
+  args?: unknown;
+  result?: unknown;
+  /** Why a step was skipped. */
+  reason?: string;
+  error?: { code: string; message: string };
+}
+
+export interface AuditDocument {
+  '@timestamp': string;
+  message: string;
+  event: {
+    kind: 'event';
+    category: ['process'];
+    type: Array<'start' | 'end' | 'info'>;
+    action: AuditAction;
+    outcome: Outcome;
+    dataset: 'vigil.actions';
+    reason?: string;
+  };
+  error?: { code: string; message: string };
+  vigil: {
+    id: string;
+    playbook: {
+      id: string;
+      run_id: string;
+      step?: string;
+      action?: string;
+      attempt?: number;
+      max_attempts?: number;
+      will_retry?: boolean;
+      args?: unknown;
+      result?: unknown;
+    };
+    incident: { id: string };
+  };
+}
+
+const SHAPE: Record<AuditAction, { type: 'start' | 'end' | 'info'; outcome: Outcome; perAttempt: boolean }> = {
+  'playbook.run.started': { type: 'start', outcome: 'unknown', perAttempt: false },
+  'playbook.step.started': { type: 'start', outcome: 'unknown', perAttempt: true },
+  'playbook.step.succeeded': { type: 'end', outcome: 'success', perAttempt: false },
+  'playbook.step.failed': { type: 'end', outcome: 'failure', perAttempt: true },
+  'playbook.step.skipped': { type: 'info', outcome: 'unknown', perAttempt: false },
+  'playbook.run.ended': { type: 'end', outcome: 'unknown', perAttempt: false },
+};
+
+/**
+ * The id of an audit record: the same fact (this run, this step, this attempt) always gets the
+ * same id, so that a record written twice (a retried publish, a redelivered incident) is one
+ * document in Elasticsearch.
+ */
+export function auditId(e: Pick<AuditEntry, 'action' | 'runId' | 'step' | 'attempt'>): string {
+  const attempt = SHAPE[e.action].perAttempt ? String(e.attempt ?? 0) : '';
+  return deterministicId('playbook-audit', e.runId, e.action, e.step ?? '', attempt);
+}
+
+export function auditDocument(e: AuditEntry, now = new Date()): AuditDocument {
+  const shape = SHAPE[e.action];
+  const outcome = e.outcome ?? shape.outcome;
+  const playbook: AuditDocument['vigil']['playbook'] = { id: e.playbookId, run_id: e.runId };
+  if (e.step !== undefined) playbook.step = e.step;
+  if (e.stepAction !== undefined) playbook.action = e.stepAction;
+  if (e.attempt !== undefined) playbook.attempt = e.attempt;
+  if (e.maxAttempts !== undefined) playbook.max_attempts = e.maxAttempts;
+  if (e.willRetry !== undefined) playbook.will_retry = e.willRetry;
+  if (e.args !== undefined) playbook.args = e.args;
+  if (e.result !== undefined) playbook.result = e.result;
+  return {
+    '@timestamp': now.toISOString(),
+    message: describe(e, outcome),
+    event: {
+      kind: 'event',
+      category: ['process'],
+      type: [shape.type],
+      action: e.action,
+      outcome,
+      dataset: 'vigil.actions',
+      ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    },
+    ...(e.error ? { error: { code: e.error.code, message: e.error.message } } : {}),
+    vigil: { id: auditId(e), playbook, incident: { id: e.incidentId } },
+  };
+}
+
+function describe(e: AuditEntry, outcome: Outcome): string {
+  const head = `playbook ${e.playbookId} run ${e.runId}`;
+  const attempt = e.attempt !== undefined ? ` (attempt ${e.attempt}${e.maxAttempts ? `/${e.maxAttempts}` : ''})` : '';
+  switch (e.action) {
+    case 'playbook.run.started':
+      return `${head} started for incident ${e.incidentId}`;
+    case 'playbook.run.ended':
+      return `${head} ended: ${outcome}`;
+    case 'playbook.step.started':
+      return `${head}: step ${e.step} (${e.stepAction}) started${attempt}`;
+    case 'playbook.step.succeeded':
+      return `${head}: step ${e.step} succeeded${attempt}`;
+    case 'playbook.step.failed':
+      return `${head}: step ${e.step} failed${attempt}${e.willRetry ? ', will retry' : ''}: ${e.error?.message ?? ''}`;
+    case 'playbook.step.skipped':
+      return `${head}: step ${e.step} skipped: ${e.reason ?? ''}`;
+  }
+}
+
+/** Writes audit records; `redact` scrubs secret values out of every document first. */
+export class Auditor {
+  constructor(
+    private readonly publisher: Publisher,
+    private readonly topic: string,
+    private readonly redact: <T>(value: T) => T,
+  ) {}
+
+  /** Resolves once Kafka acknowledged the records. */
+  async record(...entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const records: OutRecord[] = entries.map((e) => ({
+      key: e.runId,
+      value: JSON.stringify(this.redact(auditDocument(e))),
+      headers: { 'vigil-playbook': e.playbookId, 'vigil-action': e.action },
+    }));
+    await this.publisher.send(this.topic, records);
+  }
+}

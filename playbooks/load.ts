@@ -1,0 +1,306 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { compileDetection } from '../detections/index.js';
+import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
+import { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
+import { checkGraph } from './graph.js';
+import {
+  readPlaybookSpec,
+  type Matcher,
+  type Playbook,
+  type PlaybookSpec,
+  type Report,
+  type Step,
+  type StepSpec,
+  type YamlPath,
+} from './schema.js';
+import { compileTemplate } from './template.js';
+
+export interface LoadOptions {
+  /**
+   * Names of the configured secrets (`playbooks.secrets`). When given, a playbook that
+   * declares a secret missing from them is invalid. Default: not checked.
+   */
+  secrets?: readonly string[];
+}
+
+export interface LoadResult {
+  /** The playbooks that are valid, in path order. */
+  playbooks: Playbook[];
+  /** Every problem of every file, each with file:line; a bad file never stops the others. */
+  problems: VigilError[];
+}
+
+/** Loads every `.yml`/`.yaml` under `paths` (files or folders, recursively, in name order). */
+export async function loadPlaybooks(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const playbooks: Playbook[] = [];
+  const problems: VigilError[] = [];
+  const seen = new Map<string, Playbook>();
+  for (const file of await listFiles(paths, problems)) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      problems.push(new VigilError('CONFIG_READ', `cannot read playbook: ${errorMessage(err)}`, { location: { file }, cause: err }));
+      continue;
+    }
+    const parsed = parsePlaybook(text, file, options);
+    problems.push(...parsed.problems);
+    const pb = parsed.playbook;
+    if (!pb) continue;
+    const first = seen.get(pb.id);
+    if (first) {
+      problems.push(
+        new VigilError('PLAYBOOK_INVALID', `duplicate playbook id "${pb.id}" (first in ${first.file})`, {
+          location: { file, line: parsed.idLine, path: 'id' },
+        }),
+      );
+      continue;
+    }
+    seen.set(pb.id, pb);
+    playbooks.push(pb);
+  }
+  return { playbooks, problems };
+}
+
+async function listFiles(paths: readonly string[], problems: VigilError[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    try {
+      if ((await stat(p)).isDirectory()) {
+        const names = (await readdir(p, { recursive: true })).filter((n) => /\.ya?ml$/.test(n)).sort();
+        out.push(...names.map((n) => join(p, n)));
+      } else out.push(p);
+    } catch (err) {
+      problems.push(
+        new VigilError('CONFIG_READ', `cannot read playbook path: ${errorMessage(err)}`, { location: { file: p }, cause: err }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Parses and validates one playbook file; `playbook` is set only when there is no problem. */
+export function parsePlaybook(
+  text: string,
+  file: string,
+  options: LoadOptions = {},
+): { playbook?: Playbook; problems: VigilError[]; idLine?: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return new VigilError('PLAYBOOK_INVALID', `not valid YAML: ${e.message.split('\n')[0]}`, {
+          location: { file, line, column: col },
+        });
+      }),
+    };
+  }
+  const problems: VigilError[] = [];
+  const lineOf = locator(doc, lineCounter);
+  const reporter =
+    (code: ErrorCode): Report =>
+    (path, message, location) =>
+      problems.push(new VigilError(code, message, { location: location ?? { file, line: lineOf(path), path: formatPath(path) } }));
+  const report = reporter('PLAYBOOK_INVALID');
+  const source = { file, doc, lineCounter };
+
+  const spec = readPlaybookSpec(doc.toJS(), report);
+  if (!spec) return { problems };
+  const ancestors = checkGraph(spec.steps, report);
+
+  if (options.secrets) {
+    spec.secrets.forEach((name, i) => {
+      if (!options.secrets?.includes(name)) report(['secrets', i], `secret "${name}" is not configured (playbooks.secrets in vigil.yaml)`);
+    });
+  }
+
+  const trigger =
+    spec.trigger === undefined
+      ? undefined
+      : compileCondition(spec.trigger, ['trigger'], source, report, (field) =>
+          field.startsWith('incident.') ? undefined : 'a trigger field names the incident record: incident.<field>',
+        );
+
+  const refs = new Set(spec.steps.map((s) => s.ref));
+  const ctx: StepContext = { spec, ancestors, refs, source, report, templateProblem: reporter('TEMPLATE_INVALID'), lineOf };
+  const steps = spec.steps.map((s) => compileStep(s, ctx)).filter((s): s is Step => s !== undefined);
+
+  const idLine = lineOf(['id']);
+  if (problems.length > 0 || !trigger) return { problems, idLine };
+  return { playbook: freezePlaybook(spec, file, trigger, steps), problems, idLine };
+}
+
+interface StepContext {
+  spec: PlaybookSpec;
+  ancestors: Map<string, Set<string>>;
+  refs: Set<string>;
+  source: { file: string; doc: Document; lineCounter: LineCounter };
+  report: Report;
+  templateProblem: Report;
+  lineOf: (path: YamlPath) => number | undefined;
+}
+
+/** Checks one step against the action registry and the graph, and compiles its args and run_if. */
+function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
+  const { report, templateProblem } = ctx;
+  const at = (...p: YamlPath): YamlPath => ['steps', s.index, ...p];
+  const before = ctx.ancestors.get(s.ref) ?? new Set<string>();
+  const stepRead = (ref: string | undefined): string | undefined => {
+    if (ref === undefined || !ctx.refs.has(ref)) return `"${ref ?? ''}" is not a step of this playbook`;
+    if (!before.has(ref)) return `step "${s.ref}" reads step "${ref}" but does not need it (directly or through its needs)`;
+    return undefined;
+  };
+
+  const action = checkAction(s, at, report);
+
+  const compiled = compileTemplate(s.args);
+  for (const p of compiled.problems) templateProblem(at('args', ...p.path), p.message);
+  for (const { expr, path } of compiled.exprs) {
+    let why: string | undefined;
+    if (expr.kind === 'secret') {
+      if (!ctx.spec.secrets.includes(expr.name)) why = `secret "${expr.name}" is not declared in the playbook's secrets`;
+    } else if (expr.segments[0] === 'steps') {
+      why = stepRead(expr.segments[1]);
+    }
+    if (why) templateProblem(at('args', ...path), `\${{ ${expr.source} }}: ${why}`);
+  }
+
+  const runIf =
+    s.runIf === undefined
+      ? undefined
+      : compileCondition(s.runIf, at('run_if'), ctx.source, report, (field) => {
+          if (field.startsWith('incident.')) return undefined;
+          const [root, ref] = field.split('.');
+          if (root !== 'steps') return 'a run_if field names incident.<field> or steps.<ref>.<field>';
+          return stepRead(ref);
+        });
+
+  if (!action) return undefined;
+  return Object.freeze({
+    ref: s.ref,
+    action,
+    args: compiled.template,
+    needs: Object.freeze([...s.needs]),
+    runIf,
+    retry: Object.freeze(s.retry),
+    timeoutMs: s.timeoutMs,
+    line: ctx.lineOf(at()),
+  });
+}
+
+/** The step's action if the registry has it, with its argument names checked. */
+function checkAction(s: StepSpec, at: (...p: YamlPath) => YamlPath, report: Report): ActionName | undefined {
+  if (s.action === '') return undefined; // reported by the shape check
+  if (!isActionName(s.action)) {
+    report(at('action'), `unknown action "${s.action}" (known: ${Object.keys(ACTIONS).join(', ')})`);
+    return undefined;
+  }
+  const { required, optional } = ACTIONS[s.action].args;
+  for (const k of Object.keys(s.args)) {
+    if (!required.includes(k) && !optional.includes(k)) {
+      report(at('args', k), `${s.action} has no argument "${k}" (known: ${[...required, ...optional].join(', ')})`);
+    }
+  }
+  for (const k of required) if (!(k in s.args)) report(at('args'), `${s.action} needs argument "${k}"`);
+  return s.action;
+}
+
+function freezePlaybook(spec: PlaybookSpec, file: string, trigger: Matcher, steps: Step[]): Playbook {
+  return Object.freeze({
+    id: spec.id,
+    description: spec.description,
+    file,
+    secrets: Object.freeze([...spec.secrets]),
+    trigger,
+    steps: Object.freeze(steps),
+    byRef: new Map(steps.map((s) => [s.ref, s])),
+  });
+}
+
+/**
+ * Compiles a Sigma detection block with the shared matcher (from its YAML node, so that its
+ * problems carry their own lines) and checks its field names with `fieldProblem` (the compiler
+ * cannot know what a playbook's record looks like).
+ */
+function compileCondition(
+  block: unknown,
+  path: YamlPath,
+  source: { file: string; doc: Document; lineCounter: LineCounter },
+  report: Report,
+  fieldProblem: (field: string) => string | undefined,
+): Matcher | undefined {
+  for (const { field, at } of detectionFields(block)) {
+    const why = fieldProblem(field);
+    if (why) report([...path, ...at], `${path.at(-1) as string} field "${field}": ${why}`);
+  }
+  const node = source.doc.getIn(path, true);
+  try {
+    return compileDetection(node ?? block, {
+      file: source.file,
+      path: formatPath(path),
+      document: source.doc,
+      lineCounter: source.lineCounter,
+    });
+  } catch (err) {
+    const located = err instanceof Error && err.cause instanceof AggregateError ? (err.cause.errors as unknown[]) : [err];
+    for (const e of located) {
+      if (e instanceof VigilError) report(path, e.message, e.location);
+      else report(path, `not a valid detection: ${errorMessage(e)}`);
+    }
+    return undefined;
+  }
+}
+
+/** The field names of a detection block's selections (`field|modifier: value` keys). */
+function detectionFields(block: unknown): Array<{ field: string; at: YamlPath }> {
+  const out: Array<{ field: string; at: YamlPath }> = [];
+  if (block === null || typeof block !== 'object' || Array.isArray(block)) return out;
+  const fromMap = (m: unknown, at: YamlPath) => {
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return;
+    for (const key of Object.keys(m)) out.push({ field: key.split('|')[0] ?? key, at: [...at, key] });
+  };
+  for (const [name, sel] of Object.entries(block)) {
+    if (name === 'condition') continue;
+    if (Array.isArray(sel)) sel.forEach((m, i) => fromMap(m, [name, i]));
+    else fromMap(sel, [name]);
+  }
+  return out;
+}
+
+/** `['steps', 1, 'args', 'url']` → `steps[1].args.url`. */
+function formatPath(path: YamlPath): string | undefined {
+  if (path.length === 0) return undefined;
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * Line of the node at `path` (of its key, for a map entry, so that a block value points at the
+ * line that names it); the nearest existing parent's line when the path goes further than the
+ * document (a missing field).
+ */
+function locator(doc: Document, lc: LineCounter): (path: YamlPath) => number | undefined {
+  const lineAt = (n: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
+    n?.range ? lc.linePos(n.range[0]).line : undefined;
+  return (path) => {
+    let node: unknown = doc.contents;
+    let line = lineAt(node as Node | null);
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return line;
+        line = lineAt(pair.key as Node) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+        node = node.items[seg];
+        line = lineAt(node as Node) ?? line;
+      } else {
+        return line;
+      }
+    }
+    return line;
+  };
+}

@@ -1,0 +1,111 @@
+import type { Publisher } from '../core/bus/types.js';
+import type { PlaybooksConfig, RedisConfig } from '../core/config/types.js';
+import { VigilError, errorMessage } from '../core/errors/index.js';
+import { logger, metrics } from '../core/telemetry/index.js';
+import { Auditor } from './audit.js';
+import { dispatch, type Engine } from './dispatcher.js';
+import { loadPlaybooks } from './load.js';
+import { RunStore, StepQueue, createRedisClient, redisConnection, startStepWorker } from './queue/index.js';
+import { stepProcessor } from './runner.js';
+import type { Playbook } from './schema.js';
+import { redactor } from './template.js';
+
+/** How long `startResponder` waits for Redis before giving up. */
+const READY_TIMEOUT_MS = 15_000;
+
+export interface ResponderOptions {
+  config: { redis: RedisConfig; playbooks: PlaybooksConfig };
+  /** Writes the audit trail. */
+  publisher: Publisher;
+  /** The audit topic as the bus names it (prefix applied), e.g. `vigil.actions`. */
+  actionsTopic: string;
+}
+
+export interface Responder {
+  /**
+   * Runs every playbook whose trigger matches the incident record `{incident: {id, …}}` (as
+   * parsed from `vigil.incidents`). Resolves once the runs' first steps are stored in Redis;
+   * the steps themselves run on the worker. Throws EVENT_INVALID for a record with no
+   * `incident.id`. Calling it again with the same incident runs no step twice.
+   */
+  dispatch(incident: unknown): Promise<void>;
+  /** Stops taking jobs, waits for the running steps, closes the Redis connections. */
+  close(): Promise<void>;
+  /** The playbooks that loaded. */
+  readonly playbooks: readonly Playbook[];
+  /** Problems of the playbooks that did not (also logged at start). */
+  readonly problems: readonly VigilError[];
+}
+
+/** Loads the playbooks, starts the step worker on Redis and returns the dispatcher. */
+export async function startResponder(opts: ResponderOptions): Promise<Responder> {
+  const { redis, playbooks: cfg } = opts.config;
+  const log = logger('playbooks');
+  const { playbooks, problems } = await loadPlaybooks(cfg.paths, { secrets: Object.keys(cfg.secrets) });
+  for (const p of problems) log.error({ code: p.code, location: p.location }, p.describe());
+  log.info({ playbooks: playbooks.map((p) => p.id), invalid: problems.length }, 'playbooks loaded');
+
+  const conn = redisConnection(redis);
+  const client = createRedisClient(conn, 'vigil-playbooks');
+  const workerClient = createRedisClient(conn, 'vigil-playbooks-worker');
+  const redact = redactor(cfg.secrets);
+  const queue = new StepQueue(client, redis.prefix);
+  const engine: Engine = {
+    playbooks: new Map(playbooks.map((p) => [p.id, p])),
+    queue,
+    runs: new RunStore(client, redis.prefix),
+    audit: new Auditor(opts.publisher, opts.actionsTopic, redact),
+    secrets: cfg.secrets,
+    redact,
+    log,
+  };
+  const worker = startStepWorker({
+    connection: workerClient,
+    prefix: redis.prefix,
+    concurrency: cfg.concurrency,
+    processor: stepProcessor(engine),
+    onError: (err) => log.error({ err: redact(errorMessage(err)) }, 'step worker error'),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await worker.close();
+      await queue.close();
+      await Promise.all([client.quit(), workerClient.quit()]);
+      metrics.up.set({ kind: 'playbook', id: 'responder' }, 0);
+    })());
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.all([queue.ready(), worker.ready()]),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    client.disconnect();
+    workerClient.disconnect();
+    await Promise.allSettled([worker.close(), queue.close()]);
+    throw new VigilError('SERVICE_UNAVAILABLE', `redis at ${withoutCredentials(redis.url)} is not reachable: ${errorMessage(err)}`, {
+      cause: err,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  metrics.up.set({ kind: 'playbook', id: 'responder' }, 1);
+
+  return { dispatch: (incident) => dispatch(engine, incident), close, playbooks, problems };
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}

@@ -1,0 +1,52 @@
+import type { Bus } from '../core/bus/index.js';
+import type { VigilConfig } from '../core/config/index.js';
+import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
+import { errorMessage, isVigilError } from '../core/errors/index.js';
+import type { RunningStage } from '../core/stage.js';
+import { startResponder } from './responder.js';
+
+/**
+ * The respond stage: `vigil.incidents` → playbook runs on BullMQ, audit on `vigil.actions`.
+ * A partition's offset is committed once every incident of the batch is dispatched (its first
+ * steps durably in Redis) or dead-lettered; a Redis or Kafka failure throws, and the batch is
+ * retried, which dispatch tolerates (deterministic run and job ids).
+ */
+export async function startRespondStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage> {
+  const producer = await bus.producer();
+  const { topics } = bus;
+  const responder = await startResponder({ config, publisher: producer, actionsTopic: topics.actions });
+  const loop = await bus.consume('respond', {
+    topics: [topics.incidents],
+    component: 'respond',
+    handler: async (records) => {
+      const letters: DeadLetter[] = [];
+      for (const r of records) {
+        // The incidents topic is compacted: an empty value is a tombstone, not an incident.
+        if (r.value.length === 0) continue;
+        const origin = { topic: r.topic, partition: r.partition, offset: r.offset };
+        try {
+          await responder.dispatch(JSON.parse(r.value.toString('utf8')));
+        } catch (err) {
+          const invalid = err instanceof SyntaxError || isVigilError(err, 'EVENT_INVALID');
+          if (!invalid) throw err;
+          letters.push({
+            stage: 'respond',
+            component: 'playbooks',
+            code: 'EVENT_INVALID',
+            reason: errorMessage(err),
+            raw: r.value,
+            origin,
+          });
+        }
+      }
+      await sendDeadLetters(producer, topics.deadletter, letters);
+    },
+  });
+  return {
+    name: 'respond',
+    close: async () => {
+      await loop.stop();
+      await responder.close();
+    },
+  };
+}
