@@ -10,7 +10,6 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: 'show the local services: port, pid, health', load: () => import('./commands/status.js') },
   validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
-  bench: { summary: 'run a benchmark: vigil bench e2e [--events N --rate R]', load: () => import('./commands/bench.js') },
 };
 
 function usage(): string {

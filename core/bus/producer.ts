@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer as KafkaProducer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer as KafkaProducer, type TopicMessages } from 'kafkajs';
 import type { KafkaConfig } from '../config/types.js';
 import { logger } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
@@ -29,7 +29,15 @@ export async function createProducer(
   cfg: KafkaConfig,
   opts: { maxBatchRecords?: number } = {},
 ): Promise<BusProducer> {
-  const producer: KafkaProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // Unlimited retries keep the idempotent producer's guarantees: while Kafka is away, sends wait
+  // (and inputs stop reading) instead of failing; nothing is dropped.
+  const producer: KafkaProducer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+  });
   await connectWithRetry(() => producer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   const compression = cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const maxBatch = opts.maxBatchRecords ?? 10_000;

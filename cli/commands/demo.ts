@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { Bus } from '../../core/bus/index.js';
+import { defaultConfig, type VigilConfig } from '../../core/config/index.js';
+import { errorMessage } from '../../core/errors/index.js';
+import { sendTcp, sendUdp } from '../../ingest/syslog/sender.js';
+import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index.js';
+import { parseArgs } from '../args.js';
+import { expectedAlerts, expectFromSample } from '../demo/expect.js';
+import { startReceiver } from '../demo/receiver.js';
+import { printSummary, waitUntil } from '../demo/report.js';
+import { startPipeline } from '../pipeline.js';
+import { down, up, type ServiceName } from '../services/index.js';
+
+const SAMPLE = 'rules/samples/linux-attack.log';
+
+function demoConfig(stamp: string, webhookUrl: string): VigilConfig {
+  const c = defaultConfig();
+  // Fresh topics and queue keys per run: deterministic ids would otherwise make a second run a no-op.
+  c.kafka = { ...c.kafka, topicPrefix: `demo-${stamp}.`, groupPrefix: `vigil-demo-${stamp}`, partitions: 3 };
+  c.redis = { ...c.redis, prefix: `vigil-demo-${stamp}` };
+  c.elasticsearch = { ...c.elasticsearch, indexPrefix: 'vigil-demo' };
+  c.ops = { host: '127.0.0.1', port: 0 };
+  const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true } as const;
+  c.inputs = [
+    { ...syslog, id: 'syslog-udp', protocol: 'udp' },
+    { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
+  ];
+  c.detections = { rules: ['rules/sigma'] };
+  c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: { SOC_WEBHOOK_URL: `${webhookUrl}/hooks/soc` } };
+  c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
+  return c;
+}
+
+async function removeOldDemoTopics(config: VigilConfig): Promise<void> {
+  const bus = new Bus(config.kafka, 'demo-cleanup');
+  const old = (await bus.listTopics()).filter((t) => t.startsWith('demo-') && !t.startsWith(config.kafka.topicPrefix));
+  if (old.length) await bus.deleteTopics(old).catch(() => undefined);
+}
+
+/**
+ * `vigil demo [--keep] [--timeout 120]`: starts the local services (installing what is missing),
+ * runs every stage, replays the bundled attack over real UDP and TCP syslog, and exits 0 only
+ * when the expected incidents reached Elasticsearch and the playbook's webhook call arrived.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { flags, switches } = parseArgs(argv, { flags: ['timeout'] as const, switches: ['keep'] as const });
+  const timeoutMs = Number(flags.timeout ?? 120) * 1000;
+  const say = (s: string) => console.log(`\x1b[1m▸\x1b[0m ${s}`);
+
+  say('starting Kafka, Redis and Elasticsearch (installing what is missing)…');
+  const started = await up();
+  for (const s of started) say(`  ${s.service.padEnd(13)} ${s.action} on 127.0.0.1:${s.port} (${(s.ms / 1000).toFixed(1)} s)`);
+  const startedHere = started.filter((s) => s.action === 'started').map((s) => s.service as ServiceName);
+
+  const receiver = await startReceiver();
+  const stamp = Date.now().toString(36);
+  const config = demoConfig(stamp, receiver.url);
+  const es = esClient(config.elasticsearch);
+  let ok = false;
+  try {
+    await deleteIndicesMatching(es, 'vigil-demo-*');
+    await removeOldDemoTopics(config);
+
+    const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const expected = expectFromSample(lines, config.detections.rules);
+    say(`sample ${SAMPLE}: ${lines.length} lines; expecting ${expected.events} events, ${expected.deadLetters} dead letters, ${expectedAlerts(expected)} alerts`);
+
+    say('starting the pipeline: ingest → detect → respond → sink');
+    const pipeline = await startPipeline(config);
+    try {
+      // The brute force arrives over UDP, the rest over TCP with octet-counting framing.
+      const udp = lines.filter((l) => l.includes(' sshd['));
+      const tcp = lines.filter((l) => !l.includes(' sshd['));
+      await sendUdp('127.0.0.1', pipeline.ports['syslog-udp'] as number, udp);
+      await sendTcp('127.0.0.1', pipeline.ports['syslog-tcp'] as number, tcp, 'octet-counting');
+      say(`sent ${udp.length} lines over UDP and ${tcp.length} over TCP; waiting for Elasticsearch and the webhook…`);
+      ok = await waitUntil({ es, config, expected, receiver, timeoutMs });
+      await printSummary({ es, bus: pipeline.bus, config, expected, receiver });
+    } finally {
+      await pipeline.close();
+    }
+  } catch (err) {
+    console.error(`demo failed: ${errorMessage(err)}`);
+    ok = false;
+  } finally {
+    await receiver.close();
+    await es.close();
+    if (switches.keep) {
+      say(`kept running: indices vigil-demo-*, topics demo-${stamp}.vigil.*`);
+    } else if (startedHere.length > 0) {
+      say(`stopping what the demo started: ${startedHere.join(', ')} (--keep leaves them running)`);
+      await down({ only: startedHere });
+    }
+  }
+  console.log(ok ? '\n\x1b[32mdemo passed\x1b[0m: the incidents reached Elasticsearch and the playbook called the webhook' : '\n\x1b[31mdemo failed\x1b[0m');
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,37 @@
+import { loadConfig } from '../../core/config/index.js';
+import { VigilError } from '../../core/errors/index.js';
+import { logger, startOpsServer } from '../../core/telemetry/index.js';
+import { parseArgs } from '../args.js';
+import { STAGES, startPipeline, type StageName } from '../pipeline.js';
+
+const log = logger('cli');
+
+/** `vigil run --config vigil.yaml [--stage ingest|detect|respond|sink]` — until SIGTERM or SIGINT. */
+export async function run(argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, { flags: ['config', 'stage'] as const });
+  const config = loadConfig(flags.config ?? 'vigil.yaml');
+  let only: StageName[] = [...STAGES];
+  if (flags.stage) {
+    const asked = flags.stage.split(',');
+    const bad = asked.filter((s) => !(STAGES as readonly string[]).includes(s));
+    if (bad.length) throw new VigilError('CLI_USAGE', `unknown stage ${bad.join(', ')}; stages are ${STAGES.join(', ')}`);
+    only = asked as StageName[];
+  }
+  let ready = false;
+  const ops = await startOpsServer(config.ops.host, config.ops.port, () => ({ ok: ready, stages: only }));
+  log.info({ port: ops.port }, 'ops server: /metrics and /health');
+  const pipeline = await startPipeline(config, only);
+  ready = true;
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down: draining in-flight work');
+      ready = false;
+      pipeline.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await ops.close();
+  return 0;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { run } from './validate.js';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, io: { out: (s: string) => lines.push(s), env: {} as NodeJS.ProcessEnv } };
+}
+
+describe('vigil validate', () => {
+  it('accepts the shipped example and exits 0', async () => {
+    const { lines, io } = capture();
+    expect(await run(['vigil.example.yaml'], io)).toBe(0);
+    expect(lines).toEqual(['vigil.example.yaml: ok']);
+  });
+
+  it('prints every problem with its location and exits 2', async () => {
+    const { lines, io } = capture();
+    expect(await run(['test/fixtures/config/many-problems.yaml'], io)).toBe(2);
+    const problems = lines.filter((l) => l.startsWith('test/fixtures/config/many-problems.yaml:'));
+    expect(problems.length).toBeGreaterThan(1);
+    for (const p of problems) expect(p).toMatch(/^test\/fixtures\/config\/many-problems\.yaml:\d+:\d+ \S+: .+ \[CONFIG_[A-Z_]+\]$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^${problems.length} problems in test/fixtures/config/many-problems.yaml$`));
+  });
+});

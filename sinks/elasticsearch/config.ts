@@ -1,0 +1,128 @@
+import type { ElasticsearchConfig, ElasticsearchSinkConfig } from '../../core/config/types.js';
+import { VigilError } from '../../core/errors/index.js';
+import type { BackoffPolicy } from '../../core/retry/index.js';
+
+/** The Vigil topics this sink can index, by logical name. */
+export type IndexedTopic = 'events' | 'alerts' | 'incidents' | 'actions';
+export const INDEXED_TOPICS: readonly IndexedTopic[] = ['events', 'alerts', 'incidents', 'actions'];
+
+/**
+ * An ILM policy for real clusters. Only used with `dataStream: true`: rollover needs a data
+ * stream (or a write alias, which we do not manage), and a delete phase on a plain index that
+ * never rolls over would delete every event at once.
+ */
+export interface IlmOptions {
+  /** Policy name written into the template as `index.lifecycle.name`. Required. */
+  policy: string;
+  /**
+   * When set, the sink PUTs the policy itself (idempotent); otherwise the policy must exist
+   * (managed by the cluster's owners). Omit to reference a policy without creating it.
+   */
+  create?: {
+    /** Roll the backing index over at this age, e.g. `1d`. Default `1d`. */
+    rolloverMaxAge?: string;
+    /** ...or at this primary shard size, e.g. `50gb`. Default `50gb`. */
+    rolloverMaxPrimaryShardSize?: string;
+    /** Delete backing indices this long after rollover, e.g. `30d`. Default: never. */
+    deleteAfter?: string;
+  };
+}
+
+/**
+ * Options of the Elasticsearch sink beyond `ElasticsearchSinkConfig` (core/config). They are
+ * optional so that a loaded `vigil.yaml` sink works as is; the config schema should grow them
+ * (owned by core/config, not by this folder).
+ */
+export interface ElasticsearchSinkExtras {
+  /**
+   * Write events, alerts and actions to data streams (`op_type: create`). Default false.
+   * A deterministic `_id` then deduplicates through a create conflict (409), which the sink
+   * counts as "already written". Incidents always go to a plain index, because they are
+   * overwritten with their latest state and data streams are append-only.
+   * Needs the x-pack data-streams plugin: absent from the minimal integ-test-zip build.
+   */
+  dataStream?: boolean;
+  /** ILM for real clusters; requires `dataStream: true`. Default none: no ILM API is called. */
+  ilm?: IlmOptions;
+  /** Index template priority. Default 200 (above Elastic's built-in templates at 100). */
+  templatePriority?: number;
+  /** Primary shards of each new index / backing index. Default 1. */
+  shards?: number;
+  /** Replicas. Default 1 (yellow on a single node; harmless). */
+  replicas?: number;
+  /** Timeout of one bulk request in ms. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Backoff between retries of failed items and failed requests. Default 200 ms doubling to 10 s, jitter 0.5. */
+  retryBackoff?: BackoffPolicy;
+  /** Give up starting after this many ms of an unreachable cluster. Default 0: keep trying until aborted. */
+  startTimeoutMs?: number;
+}
+
+export type ElasticsearchSinkOptions = ElasticsearchSinkConfig & ElasticsearchSinkExtras;
+
+/** Everything the sink needs, with defaults applied and validated. */
+export interface ResolvedSinkConfig {
+  id: string;
+  topics: IndexedTopic[];
+  batchSize: number;
+  maxRetries: number;
+  indexPrefix: string;
+  dataStream: boolean;
+  ilm: IlmOptions | undefined;
+  templatePriority: number;
+  shards: number;
+  replicas: number;
+  requestTimeoutMs: number;
+  retryBackoff: BackoffPolicy;
+  startTimeoutMs: number;
+}
+
+export const DEFAULT_SINK_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2, jitter: 0.5 };
+
+/** Index names: lowercase, no `\ / * ? " < > | , #`, no leading `-_+`, and not `.`/`..` (ES index naming rules). */
+const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Applies defaults and checks what the loader cannot know about this sink; reports every problem at once. */
+export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: ElasticsearchConfig): ResolvedSinkConfig {
+  const problems: string[] = [];
+  const path = `sinks[${sink.id}]`;
+  const topics = sink.topics && sink.topics.length > 0 ? [...new Set(sink.topics)] : [...INDEXED_TOPICS];
+  for (const t of topics) if (!INDEXED_TOPICS.includes(t)) problems.push(`${path}.topics: unknown topic "${t}"`);
+  const indexPrefix = es.indexPrefix || 'vigil';
+  if (!INDEX_PREFIX.test(indexPrefix)) {
+    problems.push(`elasticsearch.indexPrefix: "${indexPrefix}" is not a valid index name prefix (lowercase letters, digits, . _ -)`);
+  }
+  const batchSize = sink.batchSize ?? 500;
+  if (!Number.isInteger(batchSize) || batchSize < 1) problems.push(`${path}.batchSize: must be an integer >= 1`);
+  const maxRetries = sink.maxRetries ?? 8;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) problems.push(`${path}.maxRetries: must be an integer >= 0`);
+  const dataStream = sink.dataStream ?? false;
+  if (sink.ilm && !dataStream) problems.push(`${path}.ilm: requires dataStream: true (rollover needs a data stream)`);
+  if (sink.ilm && !sink.ilm.policy) problems.push(`${path}.ilm.policy: required`);
+  if (problems.length > 0) throw new VigilError('SINK_CONFIG', problems.join('; '), { location: { path } });
+  return {
+    id: sink.id,
+    topics,
+    batchSize,
+    maxRetries,
+    indexPrefix,
+    dataStream,
+    ilm: sink.ilm,
+    templatePriority: sink.templatePriority ?? 200,
+    shards: sink.shards ?? 1,
+    replicas: sink.replicas ?? 1,
+    requestTimeoutMs: sink.requestTimeoutMs ?? 30_000,
+    retryBackoff: sink.retryBackoff ?? DEFAULT_SINK_BACKOFF,
+    startTimeoutMs: sink.startTimeoutMs ?? 0,
+  };
+}
+
+/** `<prefix>-events` etc.: one index (or data stream) per topic. */
+export function indexName(prefix: string, topic: IndexedTopic): string {
+  return `${prefix}-${topic}`;
+}
+
+/** Incidents are overwritten with their latest state, so they never go to a data stream. */
+export function usesDataStream(cfg: Pick<ResolvedSinkConfig, 'dataStream'>, topic: IndexedTopic): boolean {
+  return cfg.dataStream && topic !== 'incidents';
+}

@@ -1,0 +1,60 @@
+import type { Bus } from '../core/bus/index.js';
+import type { ElasticsearchConfig, SinkConfig, VigilConfig } from '../core/config/types.js';
+import { VigilError } from '../core/errors/index.js';
+import type { RunningStage } from '../core/stage.js';
+import { startElasticsearchSink } from './elasticsearch/index.js';
+
+/** What every sink gets besides its own config. */
+export interface SinkContext {
+  bus: Bus;
+  /** The cluster settings of `vigil.yaml` (`elasticsearch:`). */
+  elasticsearch: ElasticsearchConfig;
+  /** Aborts a start that is still waiting for its service. */
+  signal?: AbortSignal;
+}
+
+export interface RunningSink {
+  close(): Promise<void>;
+}
+
+type SinkStarter<C> = (sink: C, ctx: SinkContext) => Promise<RunningSink>;
+type SinkRegistry = { [T in SinkConfig['type']]: SinkStarter<Extract<SinkConfig, { type: T }>> };
+
+/** One line per sink, keyed by the YAML `type`. `satisfies` keeps it in step with `SinkConfig`. */
+export const SINKS = {
+  elasticsearch: (sink, ctx) => startElasticsearchSink({ sink, es: ctx.elasticsearch, bus: ctx.bus, signal: ctx.signal }),
+} satisfies SinkRegistry;
+
+export type SinkType = keyof typeof SINKS;
+
+/** Starts the sink its `type` names. */
+export function startSink(sink: SinkConfig, ctx: SinkContext): Promise<RunningSink> {
+  const start = (SINKS as Record<string, SinkStarter<SinkConfig> | undefined>)[sink.type];
+  if (!start) {
+    return Promise.reject(
+      new VigilError('CONFIG_ENUM', `unknown sink type "${String(sink.type)}"; known: ${Object.keys(SINKS).join(', ')}`, {
+        location: { path: `sinks[${String(sink.id)}].type` },
+      }),
+    );
+  }
+  return start(sink, ctx);
+}
+
+/**
+ * Starts every configured sink (the `sink` stage of `vigil run`). One that fails to start
+ * stops those already started, so a half-started stage is never left behind.
+ */
+export async function startSinks(opts: { config: Pick<VigilConfig, 'sinks' | 'elasticsearch'>; bus: Bus; signal?: AbortSignal }): Promise<RunningStage[]> {
+  const ctx: SinkContext = { bus: opts.bus, elasticsearch: opts.config.elasticsearch, signal: opts.signal };
+  const started: RunningStage[] = [];
+  try {
+    for (const sink of opts.config.sinks) {
+      const running = await startSink(sink, ctx);
+      started.push({ name: `sink:${sink.id}`, close: () => running.close() });
+    }
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.close()));
+    throw err;
+  }
+  return started;
+}
