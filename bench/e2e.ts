@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   const pipeline = await startPipeline(config, ['ingest', 'detect']);
   const sentAt = new Float64Array(total);
   const latencies: number[] = [];
+  const seen = new Uint8Array(total);
+  let duplicates = 0;
   let lastArrival = 0;
   const done = new Promise<void>((resolve) => {
     void pipeline.bus.consume('bench-reader', {
@@ -41,7 +43,13 @@ async function main(): Promise<void> {
         for (const r of records) {
           const m = /#(\d+)"/.exec(r.value.toString('utf8'));
           if (!m) continue;
-          latencies.push(now - (sentAt[Number(m[1])] as number));
+          const seq = Number(m[1]);
+          if (seen[seq]) {
+            duplicates++;
+            continue;
+          }
+          seen[seq] = 1;
+          latencies.push(now - (sentAt[seq] as number));
           lastArrival = now;
         }
         if (latencies.length >= total) resolve();
@@ -69,7 +77,7 @@ async function main(): Promise<void> {
   const seconds = (lastArrival - start) / 1000;
   latencies.sort((a, b) => a - b);
   console.log(`bench/e2e: ${total} events offered at ${rate}/s over TCP (sent in ${sendSeconds.toFixed(1)} s)`);
-  console.log(`  incidents on Kafka: ${latencies.length}/${total}${outcome === 'timeout' ? ' (timed out)' : ''}`);
+  console.log(`  incidents on Kafka: ${latencies.length}/${total}${outcome === 'timeout' ? ' (timed out)' : ''}, ${duplicates} redelivered duplicates`);
   console.log(`  sustained: ${(latencies.length / seconds).toFixed(0)} events/s end to end`);
   console.log(
     `  latency send → incident on Kafka: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,

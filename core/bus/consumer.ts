@@ -80,7 +80,7 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: opts.concurrency ?? 3,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       if (batch.messages.length === 0) return;
       const { topic, partition } = batch;
       const records = batch.messages.map((m) => toRecord(topic, partition, m));
@@ -102,6 +102,8 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
         }
       }
       const last = records[records.length - 1] as InRecord;
+      // resolveOffset moves kafkajs's fetch position; without it the same batch is fetched again.
+      resolveOffset(last.offset);
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     },
   });
