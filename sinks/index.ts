@@ -44,7 +44,11 @@ export function startSink(sink: SinkConfig, ctx: SinkContext): Promise<RunningSi
  * Starts every configured sink (the `sink` stage of `vigil run`). One that fails to start
  * stops those already started, so a half-started stage is never left behind.
  */
-export async function startSinks(opts: { config: Pick<VigilConfig, 'sinks' | 'elasticsearch'>; bus: Bus; signal?: AbortSignal }): Promise<RunningStage[]> {
+export async function startSinks(opts: {
+  config: Pick<VigilConfig, 'sinks' | 'elasticsearch'>;
+  bus: Bus;
+  signal?: AbortSignal;
+}): Promise<RunningStage[]> {
   const ctx: SinkContext = { bus: opts.bus, elasticsearch: opts.config.elasticsearch, signal: opts.signal };
   const started: RunningStage[] = [];
   try {

@@ -2,7 +2,11 @@ import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { classifyItem, classifyRequestError, describeCause, type ItemResult, type Outcome } from './classify.js';
 
-const err = (type: string, reason = `${type} reason`, caused_by?: ItemResult['error']) => ({ type, reason, ...(caused_by ? { caused_by } : {}) });
+const err = (type: string, reason = `${type} reason`, caused_by?: ItemResult['error']) => ({
+  type,
+  reason,
+  ...(caused_by ? { caused_by } : {}),
+});
 
 // One row per ES status / error type the sink must handle.
 const ITEM_TABLE: Array<[string, ItemResult, Outcome, string]> = [
@@ -11,24 +15,69 @@ const ITEM_TABLE: Array<[string, ItemResult, Outcome, string]> = [
   ['200 deleted', { op: 'delete', status: 200 }, 'ok', 'ok'],
   ['409 on create = duplicate', { op: 'create', status: 409, error: err('version_conflict_engine_exception') }, 'ok', 'duplicate'],
   ['404 on delete = already gone', { op: 'delete', status: 404 }, 'ok', 'already_deleted'],
-  ['409 on index (external versioning only)', { op: 'index', status: 409, error: err('version_conflict_engine_exception') }, 'retry', 'version_conflict_engine_exception'],
-  ['429 rejected execution', { op: 'index', status: 429, error: err('es_rejected_execution_exception') }, 'retry', 'es_rejected_execution_exception'],
+  [
+    '409 on index (external versioning only)',
+    { op: 'index', status: 409, error: err('version_conflict_engine_exception') },
+    'retry',
+    'version_conflict_engine_exception',
+  ],
+  [
+    '429 rejected execution',
+    { op: 'index', status: 429, error: err('es_rejected_execution_exception') },
+    'retry',
+    'es_rejected_execution_exception',
+  ],
   ['429 without a type', { op: 'index', status: 429 }, 'retry', 'http_429'],
   ['429 circuit breaker', { op: 'index', status: 429, error: err('circuit_breaking_exception') }, 'retry', 'circuit_breaking_exception'],
   ['500 internal', { op: 'index', status: 500, error: err('exception') }, 'retry', 'exception'],
-  ['503 unavailable shards', { op: 'index', status: 503, error: err('unavailable_shards_exception') }, 'retry', 'unavailable_shards_exception'],
+  [
+    '503 unavailable shards',
+    { op: 'index', status: 503, error: err('unavailable_shards_exception') },
+    'retry',
+    'unavailable_shards_exception',
+  ],
   ['504 gateway timeout', { op: 'create', status: 504 }, 'retry', 'http_504'],
   ['408 request timeout', { op: 'index', status: 408 }, 'retry', 'http_408'],
   ['timeout_exception with a 400-ish status', { op: 'index', status: 400, error: err('timeout_exception') }, 'retry', 'timeout_exception'],
   ['403 index write block', { op: 'index', status: 403, error: err('cluster_block_exception') }, 'retry', 'cluster_block_exception'],
   ['429 flood-stage block', { op: 'index', status: 429, error: err('cluster_block_exception') }, 'retry', 'cluster_block_exception'],
-  ['400 mapper_parsing_exception', { op: 'index', status: 400, error: err('mapper_parsing_exception') }, 'reject', 'mapper_parsing_exception'],
-  ['400 document_parsing_exception', { op: 'index', status: 400, error: err('document_parsing_exception') }, 'reject', 'document_parsing_exception'],
-  ['400 illegal_argument_exception', { op: 'index', status: 400, error: err('illegal_argument_exception') }, 'reject', 'illegal_argument_exception'],
-  ['400 strict_dynamic_mapping_exception', { op: 'index', status: 400, error: err('strict_dynamic_mapping_exception') }, 'reject', 'strict_dynamic_mapping_exception'],
+  [
+    '400 mapper_parsing_exception',
+    { op: 'index', status: 400, error: err('mapper_parsing_exception') },
+    'reject',
+    'mapper_parsing_exception',
+  ],
+  [
+    '400 document_parsing_exception',
+    { op: 'index', status: 400, error: err('document_parsing_exception') },
+    'reject',
+    'document_parsing_exception',
+  ],
+  [
+    '400 illegal_argument_exception',
+    { op: 'index', status: 400, error: err('illegal_argument_exception') },
+    'reject',
+    'illegal_argument_exception',
+  ],
+  [
+    '400 strict_dynamic_mapping_exception',
+    { op: 'index', status: 400, error: err('strict_dynamic_mapping_exception') },
+    'reject',
+    'strict_dynamic_mapping_exception',
+  ],
   ['400 unknown type', { op: 'index', status: 400, error: err('some_new_exception') }, 'reject', 'some_new_exception'],
-  ['404 index_not_found (auto-create off)', { op: 'index', status: 404, error: err('index_not_found_exception') }, 'reject', 'index_not_found_exception'],
-  ['500 with a mapping type still rejects', { op: 'index', status: 500, error: err('mapper_parsing_exception') }, 'reject', 'mapper_parsing_exception'],
+  [
+    '404 index_not_found (auto-create off)',
+    { op: 'index', status: 404, error: err('index_not_found_exception') },
+    'reject',
+    'index_not_found_exception',
+  ],
+  [
+    '500 with a mapping type still rejects',
+    { op: 'index', status: 500, error: err('mapper_parsing_exception') },
+    'reject',
+    'mapper_parsing_exception',
+  ],
 ];
 
 describe('classifyItem', () => {
@@ -72,12 +121,32 @@ const REQUEST_TABLE: Array<[string, unknown, string, string]> = [
   ['no living connections', new errors.NoLivingConnectionsError('none', meta(0, undefined) as never), 'retry', 'no_living_connections'],
   ['bad response body', new errors.DeserializationError('bad json', '{'), 'retry', 'deserialization'],
   ['aborted', new errors.RequestAbortedError('aborted'), 'retry', 'aborted'],
-  ['429', new errors.ResponseError(meta(429, { error: err('es_rejected_execution_exception') })), 'retry', 'es_rejected_execution_exception'],
-  ['503', new errors.ResponseError(meta(503, { error: err('master_not_discovered_exception') })), 'retry', 'master_not_discovered_exception'],
+  [
+    '429',
+    new errors.ResponseError(meta(429, { error: err('es_rejected_execution_exception') })),
+    'retry',
+    'es_rejected_execution_exception',
+  ],
+  [
+    '503',
+    new errors.ResponseError(meta(503, { error: err('master_not_discovered_exception') })),
+    'retry',
+    'master_not_discovered_exception',
+  ],
   ['502 from a proxy (no ES body)', new errors.ResponseError(meta(502, 'Bad Gateway')), 'retry', 'http_502'],
   ['413 too large', new errors.ResponseError(meta(413, '')), 'split', 'http_413'],
-  ['400 request validation', new errors.ResponseError(meta(400, { error: err('action_request_validation_exception') })), 'split', 'action_request_validation_exception'],
-  ['400 unknown route (ILM absent)', new errors.ResponseError(meta(400, { error: 'no handler found for uri [/_ilm/policy/p] and method [PUT]' })), 'split', 'http_400'],
+  [
+    '400 request validation',
+    new errors.ResponseError(meta(400, { error: err('action_request_validation_exception') })),
+    'split',
+    'action_request_validation_exception',
+  ],
+  [
+    '400 unknown route (ILM absent)',
+    new errors.ResponseError(meta(400, { error: 'no handler found for uri [/_ilm/policy/p] and method [PUT]' })),
+    'split',
+    'http_400',
+  ],
   ['401', new errors.ResponseError(meta(401, { error: err('security_exception') })), 'auth', 'security_exception'],
   ['403', new errors.ResponseError(meta(403, { error: err('security_exception') })), 'auth', 'security_exception'],
   ['not Elasticsearch', new errors.ProductNotSupportedError('Elasticsearch', meta(200, {}) as never), 'fatal', 'not_elasticsearch'],

@@ -10,7 +10,10 @@ import { classifyRequestError } from './classify.js';
  * refuses servers that do not send `X-Elastic-Product: Elasticsearch` (every ES since 7.14).
  * `overrides` lets the sink turn off the client's own retries, since it retries per item itself.
  */
-export function esClient(es: Pick<ElasticsearchConfig, 'node' | 'apiKey' | 'username' | 'password'>, overrides: Partial<ClientOptions> = {}): Client {
+export function esClient(
+  es: Pick<ElasticsearchConfig, 'node' | 'apiKey' | 'username' | 'password'>,
+  overrides: Partial<ClientOptions> = {},
+): Client {
   const auth = es.apiKey
     ? { apiKey: es.apiKey }
     : es.username !== undefined
@@ -61,7 +64,9 @@ export async function waitForElasticsearch(
       }
       const waited = Date.now() - started;
       if (opts.signal?.aborted || (opts.timeoutMs > 0 && waited >= opts.timeoutMs)) {
-        throw new VigilError('SERVICE_UNAVAILABLE', `${where} is unreachable after ${Math.round(waited / 1000)} s: ${c.reason}`, { cause: err });
+        throw new VigilError('SERVICE_UNAVAILABLE', `${where} is unreachable after ${Math.round(waited / 1000)} s: ${c.reason}`, {
+          cause: err,
+        });
       }
       const delay = backoffDelay(attempt, opts.policy);
       opts.log.warn({ node: displayNode(node), attempt, delayMs: delay, kind: c.kind, err: c.reason }, `${where} is unreachable; retrying`);

@@ -44,7 +44,12 @@ export interface ElasticsearchSinkExtras {
   dataStream?: boolean;
   /** ILM for real clusters; requires `dataStream: true`. Default none: no ILM API is called. */
   ilm?: IlmOptions;
-  /** Index template priority. Default 200 (above Elastic's built-in templates at 100). */
+  /**
+   * Index template priority. Default 200 + 2 × the prefix length: above Elastic's built-in
+   * templates (100), and a longer (more specific) prefix wins, so `vigil-*` and `vigil-demo-*`
+   * never share a priority, which Elasticsearch refuses for overlapping patterns. The
+   * data-stream template takes the odd number above.
+   */
   templatePriority?: number;
   /** Primary shards of each new index / backing index. Default 1. */
   shards?: number;
@@ -108,7 +113,7 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
     indexPrefix,
     dataStream,
     ilm: sink.ilm,
-    templatePriority: sink.templatePriority ?? 200,
+    templatePriority: sink.templatePriority ?? 200 + 2 * indexPrefix.length,
     shards: sink.shards ?? 1,
     replicas: sink.replicas ?? 1,
     requestTimeoutMs: sink.requestTimeoutMs ?? 30_000,

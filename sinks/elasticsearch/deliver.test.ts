@@ -9,7 +9,10 @@ import { encodeTarget } from './encode.js';
 import { resolveSinkConfig } from './config.js';
 
 const TOPIC = 't.vigil.events';
-const cfg = resolveSinkConfig({ id: 'es', type: 'elasticsearch', topics: ['events'], batchSize: 3, maxRetries: 2 }, { node: 'http://x', indexPrefix: 'p' });
+const cfg = resolveSinkConfig(
+  { id: 'es', type: 'elasticsearch', topics: ['events'], batchSize: 3, maxRetries: 2 },
+  { node: 'http://x', indexPrefix: 'p' },
+);
 
 const record = (i: number, value?: string): InRecord => ({
   topic: TOPIC,
@@ -21,7 +24,12 @@ const record = (i: number, value?: string): InRecord => ({
   timestamp: 1,
 });
 
-const ctx = (stopping = () => false): BatchContext => ({ topic: TOPIC, partition: 0, heartbeat: async () => undefined, isStopping: stopping });
+const ctx = (stopping = () => false): BatchContext => ({
+  topic: TOPIC,
+  partition: 0,
+  heartbeat: async () => undefined,
+  isStopping: stopping,
+});
 
 type Decide = (id: string, call: number) => { status: number; error?: { type: string; reason: string } };
 
@@ -64,42 +72,65 @@ describe('batch delivery', () => {
   it('splits batches larger than batchSize, in order', async () => {
     const { bulk, calls } = fakeBulk(() => ({ status: 201 }));
     const { h, letters } = handler(bulk);
-    await h([1, 2, 3, 4, 5, 6, 7].map((i) => record(i)), ctx());
-    expect(calls).toEqual([
-      ['id1', 'id2', 'id3'],
-      ['id4', 'id5', 'id6'],
-      ['id7'],
-    ]);
+    await h(
+      [1, 2, 3, 4, 5, 6, 7].map((i) => record(i)),
+      ctx(),
+    );
+    expect(calls).toEqual([['id1', 'id2', 'id3'], ['id4', 'id5', 'id6'], ['id7']]);
     expect(letters).toEqual([]);
   });
 
   it('retries only the failed items, then succeeds', async () => {
     const { bulk, calls } = fakeBulk((id, call) =>
-      id === 'id2' && call < 2 ? { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } : { status: 201 },
+      id === 'id2' && call < 2
+        ? { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } }
+        : { status: 201 },
     );
     const { h, letters } = handler(bulk);
-    await h([1, 2, 3].map((i) => record(i)), ctx());
+    await h(
+      [1, 2, 3].map((i) => record(i)),
+      ctx(),
+    );
     expect(calls).toEqual([['id1', 'id2', 'id3'], ['id2'], ['id2']]);
     expect(letters).toEqual([]);
   });
 
   it('dead-letters an item still failing after maxRetries, with the reason', async () => {
-    const { bulk, calls } = fakeBulk((id) => (id === 'id1' ? { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } } : { status: 201 }));
+    const { bulk, calls } = fakeBulk((id) =>
+      id === 'id1'
+        ? { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } }
+        : { status: 201 },
+    );
     const { h, letters } = handler(bulk, { maxRetries: 2 });
     await h([record(1), record(2)], ctx());
     expect(calls).toEqual([['id1', 'id2'], ['id1'], ['id1']]);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ stage: 'sink', component: 'es', code: 'SINK_RETRY', origin: { topic: TOPIC, partition: 0, offset: '1' } });
+    expect(letters[0]).toMatchObject({
+      stage: 'sink',
+      component: 'es',
+      code: 'SINK_RETRY',
+      origin: { topic: TOPIC, partition: 0, offset: '1' },
+    });
     expect(letters[0]?.reason).toMatch(/still refused after 3 attempts: unavailable_shards_exception: primary shard is not active/);
   });
 
   it('dead-letters mapping errors at once, with the raw record and the ES reason', async () => {
-    const { bulk, calls } = fakeBulk((id) => (id === 'id2' ? { status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [source.ip]' } } : { status: 201 }));
+    const { bulk, calls } = fakeBulk((id) =>
+      id === 'id2'
+        ? { status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [source.ip]' } }
+        : { status: 201 },
+    );
     const { h, letters } = handler(bulk);
-    await h([1, 2, 3].map((i) => record(i)), ctx());
+    await h(
+      [1, 2, 3].map((i) => record(i)),
+      ctx(),
+    );
     expect(calls).toHaveLength(1);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ code: 'SINK_REJECT', reason: 'elasticsearch document_parsing_exception: failed to parse field [source.ip]' });
+    expect(letters[0]).toMatchObject({
+      code: 'SINK_REJECT',
+      reason: 'elasticsearch document_parsing_exception: failed to parse field [source.ip]',
+    });
     expect(String(letters[0]?.raw)).toContain('"id2"');
   });
 
@@ -132,13 +163,22 @@ describe('batch delivery', () => {
     const inner = fakeBulk(() => ({ status: 201 }));
     const bulk: BulkFn = async (ops) => {
       if (JSON.stringify(ops).includes('"id2"')) {
-        const meta = { body: { error: { type: 'action_request_validation_exception', reason: 'id is too long' } }, statusCode: 400, headers: {}, warnings: null, meta: {} };
+        const meta = {
+          body: { error: { type: 'action_request_validation_exception', reason: 'id is too long' } },
+          statusCode: 400,
+          headers: {},
+          warnings: null,
+          meta: {},
+        };
         throw new errors.ResponseError(meta as never);
       }
       return inner.bulk(ops);
     };
     const { h, letters } = handler(bulk);
-    await h([1, 2, 3].map((i) => record(i)), ctx());
+    await h(
+      [1, 2, 3].map((i) => record(i)),
+      ctx(),
+    );
     expect(inner.calls.flat().sort()).toEqual(['id1', 'id3']);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ code: 'SINK_REJECT', origin: { offset: '2' } });
@@ -146,7 +186,10 @@ describe('batch delivery', () => {
   });
 
   it('treats a create conflict as already written', async () => {
-    const { bulk } = fakeBulk(() => ({ status: 409, error: { type: 'version_conflict_engine_exception', reason: 'document already exists' } }));
+    const { bulk } = fakeBulk(() => ({
+      status: 409,
+      error: { type: 'version_conflict_engine_exception', reason: 'document already exists' },
+    }));
     const letters: DeadLetter[] = [];
     const h = createBatchHandler({
       id: 'es',
@@ -170,7 +213,10 @@ describe('batch delivery', () => {
       throw new errors.TimeoutError('Request timed out');
     };
     const { h, letters } = handler(bulk);
-    const err = await h([record(1)], ctx(() => stopping)).catch((e: unknown) => e);
+    const err = await h(
+      [record(1)],
+      ctx(() => stopping),
+    ).catch((e: unknown) => e);
     expect(isVigilError(err, 'SINK_RETRY')).toBe(true);
     expect(letters).toEqual([]);
   });

@@ -100,7 +100,8 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
       if (verdict.outcome === 'reject') opts.log.error(fields, 'Elasticsearch rejected documents; dead-lettering them');
       else opts.log.warn(fields, 'Elasticsearch refused documents for now; retrying them');
     }
-    if (gaveUp > 0) opts.log.error({ count: gaveUp, maxRetries: opts.maxRetries }, 'documents still refused after the last retry; dead-lettering them');
+    if (gaveUp > 0)
+      opts.log.error({ count: gaveUp, maxRetries: opts.maxRetries }, 'documents still refused after the last retry; dead-lettering them');
   }
 
   /**
@@ -122,7 +123,8 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
           throw new VigilError('SINK_RETRY', `bulk response has ${result.items?.length ?? 0} items for ${pending.length} operations`);
         }
       } catch (err) {
-        const c = err instanceof VigilError ? { outcome: 'retry' as const, kind: 'bad_response', reason: err.message } : classifyRequestError(err);
+        const c =
+          err instanceof VigilError ? { outcome: 'retry' as const, kind: 'bad_response', reason: err.message } : classifyRequestError(err);
         metrics.errors.inc({ ...labels, code: c.outcome === 'split' ? 'SINK_REJECT' : 'SINK_RETRY' });
         if (c.outcome === 'fatal') {
           throw new VigilError('SERVICE_UNAVAILABLE', `Elasticsearch cannot be used: ${c.reason}`, { cause: err });
@@ -130,11 +132,17 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
         if (c.outcome === 'split') {
           if (pending.length === 1) {
             const only = pending[0] as BulkOp;
-            opts.log.error({ errorType: c.kind, index: only.index, sampleId: only.id, reason: c.reason }, 'Elasticsearch refused a one-document request; dead-lettering it');
+            opts.log.error(
+              { errorType: c.kind, index: only.index, sampleId: only.id, reason: c.reason },
+              'Elasticsearch refused a one-document request; dead-lettering it',
+            );
             state.letters.push(letter(only.record, 'SINK_REJECT', `elasticsearch ${c.reason}`));
             return;
           }
-          opts.log.warn({ errorType: c.kind, count: pending.length, reason: c.reason }, 'Elasticsearch refused the bulk request; splitting it');
+          opts.log.warn(
+            { errorType: c.kind, count: pending.length, reason: c.reason },
+            'Elasticsearch refused the bulk request; splitting it',
+          );
           const mid = Math.ceil(pending.length / 2);
           await deliver(pending.slice(0, mid), ctx, state);
           await deliver(pending.slice(mid), ctx, state);
@@ -154,7 +162,10 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
       let gaveUp = 0;
       result.items.forEach((item, i) => {
         const op = pending[i] as BulkOp;
-        const [kind, res] = (Object.entries(item)[0] ?? [op.op, { status: 0 }]) as [ItemResult['op'], { status: number; error?: EsErrorCause }];
+        const [kind, res] = (Object.entries(item)[0] ?? [op.op, { status: 0 }]) as [
+          ItemResult['op'],
+          { status: number; error?: EsErrorCause },
+        ];
         const verdict = classifyItem({ op: kind, status: res.status, error: res.error });
         if (verdict.outcome === 'ok') {
           state.sent++;

@@ -15,7 +15,10 @@ const rec = (value: unknown, over: Partial<InRecord> = {}): InRecord => ({
   ...over,
 });
 
-const cfg = resolveSinkConfig({ id: 'es', type: 'elasticsearch', topics: [], batchSize: 10, maxRetries: 1 }, { node: 'http://x', indexPrefix: 'pfx' });
+const cfg = resolveSinkConfig(
+  { id: 'es', type: 'elasticsearch', topics: [], batchSize: 10, maxRetries: 1 },
+  { node: 'http://x', indexPrefix: 'pfx' },
+);
 const dsCfg = { ...cfg, dataStream: true };
 
 describe('encodeTarget: index choice', () => {
@@ -75,7 +78,10 @@ describe('encodeRecord', () => {
 
   it('builds an index op with the document', () => {
     const e = encodeRecord(rec({ '@timestamp': '2025-01-01T00:00:00Z', vigil: { id: 'id1' } }), events);
-    expect(e).toMatchObject({ ok: true, op: { op: 'index', index: 'pfx-events', id: 'id1', doc: { '@timestamp': '2025-01-01T00:00:00Z' } } });
+    expect(e).toMatchObject({
+      ok: true,
+      op: { op: 'index', index: 'pfx-events', id: 'id1', doc: { '@timestamp': '2025-01-01T00:00:00Z' } },
+    });
   });
   it('uses create on data streams', () => {
     const e = encodeRecord(rec({ vigil: { id: 'id1' } }), encodeTarget(dsCfg, 'events'));

@@ -18,12 +18,19 @@ import { ilmPolicy, indexTemplates, type FieldCapabilities } from './template.js
  * partition's offset only after the batch handler resolved, and the handler resolves only once
  * Elasticsearch confirmed every document or it was dead-lettered.
  *
- * What the minimal integ-test-zip build (transport + x-pack core + security) lacks, and how the
- * sink copes — see the report in the integration test for the exact errors:
- * - `match_only_text` (mapper-extras module) and `wildcard` (x-pack wildcard plugin): probed at
- *   start with `POST _index_template/_simulate`; `text` and `keyword` are used instead.
- * - data streams and ILM: only used when configured (`dataStream`, `ilm`); nothing here calls
- *   an ILM API otherwise. On this build they fail at start with the server's own error.
+ * What the minimal integ-test-zip build 8.19.7 (modules: transport-netty4, x-pack-core,
+ * x-pack-security, apm) did and did not do, as seen from this sink:
+ * - `match_only_text` and `wildcard` are absent: `_simulate` answers 400 mapper_parsing_exception
+ *   "The mapper type [match_only_text] declared on field [probe] does not exist. It might have been
+ *   created within a future version or requires a plugin to be installed." The probe at start
+ *   then picks `text` for `message` and `keyword` (+ `.text`) for command lines.
+ * - Composable templates, `_simulate`, `_bulk`, `_count`, `_search` (term on ip with CIDR) work.
+ * - ILM is absent: `PUT _ilm/policy/x` answers 400 "no handler found for uri [/_ilm/policy/x] and
+ *   method [PUT]". No ILM call is made unless `ilm` is configured; then start fails with that.
+ * - Data streams half exist: a template with `data_stream: {}` is accepted and a bulk `create`
+ *   auto-creates the stream and its `.ds-` backing index, but there is no `_data_stream` API
+ *   (`GET`/`DELETE /_data_stream/x` answer 405/400), so such a stream cannot be deleted again.
+ * - `GET /` answers 405 ("allowed: [DELETE]"): readiness uses `GET /_cluster/health`.
  */
 
 export interface StartElasticsearchSinkOptions {
@@ -77,17 +84,32 @@ async function supportsFieldType(client: Client, type: string, log: Logger): Pro
 }
 
 export async function probeCapabilities(client: Client, log: Logger): Promise<FieldCapabilities> {
-  const [matchOnlyText, wildcard] = [await supportsFieldType(client, 'match_only_text', log), await supportsFieldType(client, 'wildcard', log)];
+  const [matchOnlyText, wildcard] = [
+    await supportsFieldType(client, 'match_only_text', log),
+    await supportsFieldType(client, 'wildcard', log),
+  ];
   return { matchOnlyText, wildcard };
 }
 
 /** Puts the ILM policy (when the sink manages it) and the index templates. Idempotent. */
-export async function installTemplates(client: Client, cfg: ResolvedSinkConfig, caps: FieldCapabilities, log: Logger, signal?: AbortSignal): Promise<string[]> {
+export async function installTemplates(
+  client: Client,
+  cfg: ResolvedSinkConfig,
+  caps: FieldCapabilities,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (cfg.ilm) {
     const policy = ilmPolicy(cfg.ilm);
     // Only when configured: the minimal build has no ILM at all.
     if (policy) {
-      await adminCall(`PUT _ilm/policy/${cfg.ilm.policy}`, cfg, log, () => client.ilm.putLifecycle({ name: cfg.ilm!.policy, policy }), signal);
+      await adminCall(
+        `PUT _ilm/policy/${cfg.ilm.policy}`,
+        cfg,
+        log,
+        () => client.ilm.putLifecycle({ name: cfg.ilm!.policy, policy }),
+        signal,
+      );
     }
   }
   const templates = indexTemplates(cfg, caps);
@@ -138,7 +160,10 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
     const groupName = `sink-${cfg.id}`;
     loop = await opts.bus.consume(groupName, { topics: [...targets.keys()], handler, component: cfg.id });
     metrics.up.set({ kind: 'sink', id: cfg.id }, 1);
-    log.info({ node: displayNode(opts.es.node), cluster: health.clusterName, status: health.status, indices, topics: [...targets.keys()] }, 'elasticsearch sink started');
+    log.info(
+      { node: displayNode(opts.es.node), cluster: health.clusterName, status: health.status, indices, topics: [...targets.keys()] },
+      'elasticsearch sink started',
+    );
 
     const running = loop;
     let closed: Promise<void> | null = null;

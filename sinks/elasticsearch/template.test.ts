@@ -63,7 +63,9 @@ describe('ECS mappings', () => {
     expect(field(m, 'event.original')).toEqual({ type: 'keyword', index: false, doc_values: false });
   });
   it('maps other strings to keyword and does not guess dates', () => {
-    expect(m.dynamic_templates).toEqual([{ strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }]);
+    expect(m.dynamic_templates).toEqual([
+      { strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } },
+    ]);
     expect(m.date_detection).toBe(false);
   });
   it('falls back to text and keyword on a minimal cluster', () => {
@@ -115,7 +117,13 @@ describe('index templates', () => {
 describe('resolveSinkConfig', () => {
   it('applies defaults', () => {
     const c = resolveSinkConfig({ id: 'es', type: 'elasticsearch' } as ElasticsearchSinkOptions, { node: 'http://x', indexPrefix: '' });
-    expect(c).toMatchObject({ topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8, indexPrefix: 'vigil', dataStream: false });
+    expect(c).toMatchObject({
+      topics: ['events', 'alerts', 'incidents', 'actions'],
+      batchSize: 500,
+      maxRetries: 8,
+      indexPrefix: 'vigil',
+      dataStream: false,
+    });
   });
   it('reports every problem at once with SINK_CONFIG', () => {
     try {

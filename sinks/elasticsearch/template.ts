@@ -56,7 +56,21 @@ export function ecsMappings(caps: FieldCapabilities): Mapping {
       labels: { type: 'object', dynamic: true },
       ecs: props(keywords('version')),
       event: props({
-        ...keywords('kind', 'category', 'type', 'outcome', 'action', 'code', 'dataset', 'module', 'provider', 'id', 'reason', 'timezone', 'hash'),
+        ...keywords(
+          'kind',
+          'category',
+          'type',
+          'outcome',
+          'action',
+          'code',
+          'dataset',
+          'module',
+          'provider',
+          'id',
+          'reason',
+          'timezone',
+          'hash',
+        ),
         severity: long,
         risk_score: { type: 'float' },
         duration: long,
@@ -126,7 +140,10 @@ export const TEMPLATE_VERSION = 1;
  * index), and a second one of higher priority turns events, alerts and actions into data streams.
  * ES refuses two templates with overlapping patterns and the same priority, hence `priority + 1`.
  */
-export function indexTemplates(cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'ilm' | 'templatePriority' | 'shards' | 'replicas'>, caps: FieldCapabilities): IndexTemplate[] {
+export function indexTemplates(
+  cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'ilm' | 'templatePriority' | 'shards' | 'replicas'>,
+  caps: FieldCapabilities,
+): IndexTemplate[] {
   const settings = { number_of_shards: cfg.shards, number_of_replicas: cfg.replicas };
   const mappings = ecsMappings(caps);
   const meta = { managed_by: 'vigil', vigil_template_version: TEMPLATE_VERSION };

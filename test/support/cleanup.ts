@@ -7,6 +7,8 @@ export async function cleanupTest(config: VigilConfig): Promise<void> {
   const bus = new Bus(config.kafka, 'cleanup');
   await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
   const es = esClient(config.elasticsearch);
-  await deleteIndicesMatching(es, `${config.elasticsearch.indexPrefix}-*`);
+  const prefix = config.elasticsearch.indexPrefix;
+  await deleteIndicesMatching(es, `${prefix}-*`);
+  await es.indices.deleteIndexTemplate({ name: `${prefix},${prefix}-ds` }, { ignore: [404] }).catch(() => undefined);
   await es.close();
 }
