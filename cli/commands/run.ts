@@ -24,13 +24,20 @@ export async function run(argv: string[]): Promise<number> {
   ready = true;
 
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) {
+        // A second signal means "now": what is not committed is re-read after the restart.
+        log.warn({ signal }, 'second signal: exiting without draining');
+        process.exit(130);
+      }
+      stopping = true;
       log.info({ signal }, 'shutting down: draining in-flight work');
       ready = false;
       pipeline.close().then(resolve, resolve);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   await ops.close();
   return 0;

@@ -77,13 +77,20 @@ describe('ECS mappings', () => {
 });
 
 describe('index templates', () => {
+  it('gives overlapping prefixes different priorities (ES refuses overlaps at one priority)', () => {
+    const priority = (indexPrefix: string) => indexTemplates(resolveSinkConfig(sink(), { ...es, indexPrefix }), FULL_CAPABILITIES)[0]?.body.priority;
+    expect(priority('vigil')).toBe(210);
+    expect(priority('vigil-demo')).toBe(220);
+    expect(priority('vigil-demo')).toBeGreaterThan(priority('vigil') as number);
+  });
+
   it('one composable template over <prefix>-* by default', () => {
     const t = indexTemplates(resolveSinkConfig(sink(), es), FULL_CAPABILITIES);
     expect(t).toHaveLength(1);
     expect(t[0]?.name).toBe('pfx');
     expect(t[0]?.body).toMatchObject({
       index_patterns: ['pfx-*'],
-      priority: 200,
+      priority: 206,
       template: { settings: { number_of_shards: 1, number_of_replicas: 1 } },
       _meta: { managed_by: 'vigil' },
     });
