@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "vigil: installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: npm 11 leaves other platforms' optional packages (rollup, esbuild,
+  # msgpackr) out of the lock file and npm ci then refuses the lock; install keeps to the lock
+  # for everything it does list.
+  echo "vigil: installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
 fi
