@@ -143,8 +143,16 @@ async function harness(opts: {
 }
 
 const ofRun = (audit: AuditDocument[], runId: string) => audit.filter((d) => d.vigil.playbook.run_id === runId);
-const find = (audit: AuditDocument[], action: string, step?: string) =>
-  audit.filter((d) => d.event.action === action && (step === undefined || d.vigil.playbook.step === step));
+/**
+ * The audit records of one kind, one per `vigil.id`. Delivery is at least once: two workers
+ * advancing one run at the same moment may both write a record, with the same deterministic id,
+ * which Elasticsearch (and any reader keyed by it) keeps once.
+ */
+const find = (audit: AuditDocument[], action: string, step?: string) => [
+  ...new Map(
+    audit.filter((d) => d.event.action === action && (step === undefined || d.vigil.playbook.step === step)).map((d) => [d.vigil.id, d]),
+  ).values(),
+];
 const runEnded = (h: Harness, runId: string) =>
   waitFor(`run ${runId} to end`, async () => find(ofRun(h.audit, runId), 'playbook.run.ended')[0], 20_000, 25);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
