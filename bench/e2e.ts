@@ -27,10 +27,11 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   process.env.VIGIL_LOG_LEVEL ??= 'warn';
   const config = testConfig('bench-e2e');
-  config.inputs = config.inputs.filter((i) => i.protocol === 'tcp');
+  config.inputs = config.inputs.filter((i) => i.type === 'syslog' && i.protocol === 'tcp');
   const pipeline = await startPipeline(config, ['ingest', 'detect']);
   const sentAt = new Float64Array(total);
   const latencies: number[] = [];
+  const toIngest: number[] = [];
   const seen = new Uint8Array(total);
   let duplicates = 0;
   let lastArrival = 0;
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
           }
           seen[seq] = 1;
           latencies.push(now - (sentAt[seq] as number));
+          const received = /"received_at":"([^"]+)"/.exec(r.value.toString('utf8'));
+          if (received) toIngest.push(Date.parse(received[1] as string) - performance.timeOrigin - (sentAt[seq] as number));
           lastArrival = now;
         }
         if (latencies.length >= total) resolve();
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
   console.log(
     `  latency send → incident on Kafka: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
   );
+  toIngest.sort((a, b) => a - b);
+  console.log(`  of which send → received by ingest: p50 ${percentile(toIngest, 50).toFixed(1)} ms, p99 ${percentile(toIngest, 99).toFixed(1)} ms`);
   await pipeline.close();
   await cleanupTest(config);
 }

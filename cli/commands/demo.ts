@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Bus } from '../../core/bus/index.js';
-import { defaultConfig, type VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../../core/config/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { sendTcp, sendUdp } from '../../ingest/syslog/sender.js';
 import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
+import { localConfig } from '../local-config.js';
 import { expectedAlerts, expectFromSample } from '../demo/expect.js';
 import { startReceiver } from '../demo/receiver.js';
 import { printSummary, waitUntil } from '../demo/report.js';
@@ -13,22 +14,14 @@ import { down, up, type ServiceName } from '../services/index.js';
 
 const SAMPLE = 'rules/samples/linux-attack.log';
 
+/** Fresh topics and queue keys per run: deterministic ids would otherwise make a second run a no-op. */
 function demoConfig(stamp: string, webhookUrl: string): VigilConfig {
-  const c = defaultConfig();
-  // Fresh topics and queue keys per run: deterministic ids would otherwise make a second run a no-op.
-  c.kafka = { ...c.kafka, topicPrefix: `demo-${stamp}.`, groupPrefix: `vigil-demo-${stamp}`, partitions: 3 };
-  c.redis = { ...c.redis, prefix: `vigil-demo-${stamp}` };
-  c.elasticsearch = { ...c.elasticsearch, indexPrefix: 'vigil-demo' };
-  c.ops = { host: '127.0.0.1', port: 0 };
-  const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true } as const;
-  c.inputs = [
-    { ...syslog, id: 'syslog-udp', protocol: 'udp' },
-    { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
-  ];
-  c.detections = { rules: ['rules/sigma'] };
-  c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: { SOC_WEBHOOK_URL: `${webhookUrl}/hooks/soc` } };
-  c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
-  return c;
+  return localConfig({
+    topicPrefix: `demo-${stamp}.`,
+    namePrefix: `vigil-demo-${stamp}`,
+    indexPrefix: 'vigil-demo',
+    secrets: { SOC_WEBHOOK_URL: `${webhookUrl}/hooks/soc` },
+  });
 }
 
 async function removeOldDemoTopics(config: VigilConfig): Promise<void> {

@@ -43,7 +43,7 @@ describe('restart mid-stream (real vigil process, SIGTERM)', () => {
 
   it('delivers every event to Elasticsearch exactly once (by _id) across a SIGTERM and a restart', async () => {
     const port = await freePort();
-    config.inputs = [{ ...config.inputs[1]!, port }];
+    config.inputs = config.inputs.flatMap((i) => (i.type === 'syslog' && i.protocol === 'tcp' ? [{ ...i, port }] : []));
     config.playbooks.paths = [];
     const dir = mkdtempSync(join(tmpdir(), 'vigil-restart-'));
     const file = join(dir, 'vigil.yaml');

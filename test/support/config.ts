@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { defaultConfig, type VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../../core/config/index.js';
+import { localConfig } from '../../cli/local-config.js';
 
 /** Where the services `npm test` started (or the developer's own) listen. */
 export const SERVICES = {
@@ -15,18 +16,12 @@ export const SERVICES = {
  */
 export function testConfig(name: string, secrets: Record<string, string> = {}): VigilConfig {
   const id = `${name}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`.toLowerCase();
-  const c = defaultConfig();
-  c.kafka = { ...c.kafka, brokers: SERVICES.kafka, topicPrefix: `t.${id}.`, groupPrefix: `t-${id}`, partitions: 3 };
-  c.redis = { ...c.redis, url: SERVICES.redis, prefix: `t-${id}` };
-  c.elasticsearch = { ...c.elasticsearch, node: SERVICES.elasticsearch, indexPrefix: `t-${id}` };
-  c.ops = { host: '127.0.0.1', port: 0 };
-  const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true } as const;
-  c.inputs = [
-    { ...syslog, id: 'syslog-udp', protocol: 'udp' },
-    { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
-  ];
-  c.detections = { rules: ['rules/sigma'] };
-  c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets };
-  c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
-  return c;
+  return localConfig({
+    topicPrefix: `t.${id}.`,
+    namePrefix: `t-${id}`,
+    secrets,
+    kafkaBrokers: SERVICES.kafka,
+    redisUrl: SERVICES.redis,
+    elasticsearchNode: SERVICES.elasticsearch,
+  });
 }

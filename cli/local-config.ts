@@ -1,0 +1,37 @@
+import { defaultConfig, type VigilConfig } from '../core/config/index.js';
+
+export interface LocalConfigOptions {
+  /** Kafka topics are `<topicPrefix>vigil.*`. */
+  topicPrefix: string;
+  /** Used for consumer groups, BullMQ keys and Elasticsearch indices. */
+  namePrefix: string;
+  /** Elasticsearch index prefix; default `namePrefix`. */
+  indexPrefix?: string;
+  /** `playbooks.secrets`. */
+  secrets?: Record<string, string>;
+  kafkaBrokers?: string[];
+  redisUrl?: string;
+  elasticsearchNode?: string;
+}
+
+/**
+ * A complete config on local services for the demo, tests and benchmarks: every stage on,
+ * syslog over UDP and TCP on ephemeral ports (see `pipeline.ports`), the bundled rules and
+ * playbooks, one Elasticsearch sink, and names of its own so that runs do not collide.
+ */
+export function localConfig(o: LocalConfigOptions): VigilConfig {
+  const c = defaultConfig();
+  c.kafka = { ...c.kafka, topicPrefix: o.topicPrefix, groupPrefix: o.namePrefix, partitions: 3, ...(o.kafkaBrokers ? { brokers: o.kafkaBrokers } : {}) };
+  c.redis = { ...c.redis, prefix: o.namePrefix, ...(o.redisUrl ? { url: o.redisUrl } : {}) };
+  c.elasticsearch = { ...c.elasticsearch, indexPrefix: o.indexPrefix ?? o.namePrefix, ...(o.elasticsearchNode ? { node: o.elasticsearchNode } : {}) };
+  c.ops = { host: '127.0.0.1', port: 0 };
+  const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true } as const;
+  c.inputs = [
+    { ...syslog, id: 'syslog-udp', protocol: 'udp' },
+    { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
+  ];
+  c.detections = { ...c.detections, rules: ['rules/sigma'] };
+  c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: o.secrets ?? {} };
+  c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
+  return c;
+}
