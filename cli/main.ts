@@ -8,7 +8,9 @@ const COMMANDS: Record<string, Command> = {
   up: { summary: 'start local Kafka, Redis and Elasticsearch (installs what is missing)', load: () => import('./commands/up.js') },
   down: { summary: 'stop the local services that `vigil up` started', load: () => import('./commands/down.js') },
   status: { summary: 'show the local services: port, pid, health', load: () => import('./commands/status.js') },
+  parse: { summary: 'print what raw log records become: vigil parse [--type …] [--schema ecs|ocsf] [file…]', load: () => import('./commands/parse.js') },
   validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
+  incident: { summary: 'set an incident status: vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason …]', load: () => import('./commands/incident.js') },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
 };
 

@@ -1,7 +1,23 @@
 import type { Publisher } from '../core/bus/types.js';
-import type { InputConfig, SyslogInputConfig } from '../core/config/types.js';
+import type { InputConfig, SplunkHecInputConfig, SplunkS2sInputConfig, SyslogInputConfig } from '../core/config/types.js';
 import { createIngestPipeline } from './pipeline.js';
 import { startSyslogInput, type SyslogInput } from './syslog/index.js';
+import { startHecInput } from './splunk-hec/index.js';
+import { startS2sInput } from './splunk-s2s/index.js';
+import type {
+  AwsCloudTrailInputConfig,
+  AwsFirehoseInputConfig,
+  AzureEventHubsInputConfig,
+  FileInputConfig,
+  GcpPubSubInputConfig,
+  OktaInputConfig,
+} from '../core/config/types.js';
+import { startFirehoseInput } from './aws-firehose/index.js';
+import { startCloudTrailInput } from './aws-cloudtrail/index.js';
+import { startPubSubInput } from './gcp-pubsub/index.js';
+import { startEventHubsInput } from './azure-eventhubs/index.js';
+import { startOktaInput } from './okta/index.js';
+import { startFileInput } from './file/index.js';
 
 /** What every input needs from the process that runs it. */
 export interface InputDeps {
@@ -17,11 +33,20 @@ export type RunningInput = SyslogInput;
 export const INPUTS = {
   syslog: (cfg: SyslogInputConfig, deps: InputDeps): Promise<RunningInput> =>
     startSyslogInput(cfg, createIngestPipeline({ input: cfg, ...deps })),
+  'splunk-hec': (cfg: SplunkHecInputConfig, deps: InputDeps): Promise<RunningInput> => startHecInput(cfg, deps),
+  'splunk-s2s': (cfg: SplunkS2sInputConfig, deps: InputDeps): Promise<RunningInput> => startS2sInput(cfg, deps),
+  'aws-firehose': (cfg: AwsFirehoseInputConfig, deps: InputDeps): Promise<RunningInput> => startFirehoseInput(cfg, deps),
+  'aws-cloudtrail': (cfg: AwsCloudTrailInputConfig, deps: InputDeps): Promise<RunningInput> => startCloudTrailInput(cfg, deps),
+  'gcp-pubsub': (cfg: GcpPubSubInputConfig, deps: InputDeps): Promise<RunningInput> => startPubSubInput(cfg, deps),
+  'azure-eventhubs': (cfg: AzureEventHubsInputConfig, deps: InputDeps): Promise<RunningInput> => startEventHubsInput(cfg, deps),
+  okta: (cfg: OktaInputConfig, deps: InputDeps): Promise<RunningInput> => startOktaInput(cfg, deps),
+  file: (cfg: FileInputConfig, deps: InputDeps): Promise<RunningInput> => startFileInput(cfg, deps),
 } as const;
 
 export type InputType = keyof typeof INPUTS;
 
 /** Starts the input `cfg` describes. */
 export function startInput(cfg: InputConfig, deps: InputDeps): Promise<RunningInput> {
-  return INPUTS[cfg.type](cfg, deps);
+  // TypeScript cannot correlate the union's `type` with its registry entry; the registry's keys are the union's tags.
+  return (INPUTS[cfg.type] as (c: InputConfig, d: InputDeps) => Promise<RunningInput>)(cfg, deps);
 }

@@ -129,6 +129,42 @@ describe('createIngestPipeline', () => {
     expect(ev?.['@timestamp']).toBe('2026-11-20T15:00:00.000Z');
   });
 
+  it('reads bare and syslog-wrapped CEF and LEEF, and dead-letters a broken bare record', async () => {
+    const { publisher, pipeline } = setup();
+    await pipeline.handle([
+      frame('CEF:0|Acme|FW|1|deny|Denied|7|src=203.0.113.45 dst=10.0.0.5 dpt=22 act=deny'),
+      frame('<134>Nov 20 09:14:03 fw-02 CEF:0|Acme|FW|1|deny|Denied|7|src=203.0.113.46'),
+      frame('LEEF:2.0|Acme|IdP|1|login|^|usrName=bob^src=198.51.100.23^isLoginEvent=true'),
+      frame('CEF:0|only|three'),
+      frame('{"not":"syslog"}'),
+    ]);
+    const events = publisher.values<EcsEvent>('test.vigil.events');
+    expect(events.map((e) => [e.observer?.product, e.source?.ip, e.vigil?.parse_status])).toEqual([
+      ['FW', '203.0.113.45', 'ok'],
+      ['FW', '203.0.113.46', 'ok'],
+      ['IdP', '198.51.100.23', 'ok'],
+    ]);
+    expect(publisher.records('test.vigil.events').map((r) => r.key)).toEqual(['192.0.2.50', 'fw-02', '192.0.2.50']);
+    const letters = publisher.values<DeadLetterDocument>('test.vigil.deadletter');
+    expect(letters.map((l) => l.code)).toEqual(['PARSE_CEF', 'PARSE_SYSLOG']);
+  });
+
+  it('keeps a syslog line whose CEF payload is broken, marked partial with error.message', async () => {
+    const { publisher, pipeline } = setup();
+    await pipeline.handle([frame('<134>Nov 20 09:14:03 fw-02 CEF:0|Acme|FW')]);
+    const [e] = publisher.values<EcsEvent>('test.vigil.events');
+    expect(e?.vigil?.parse_status).toBe('partial');
+    expect(e?.error).toEqual({ message: 'CEF header has 2 of 7 fields', code: 'PARSE_CEF' });
+  });
+
+  it('publishes OCSF when the input says outputSchema: ocsf', async () => {
+    const { publisher, pipeline } = setup({ outputSchema: 'ocsf' });
+    await pipeline.handle([frame('<38>Nov 20 09:14:03 web-01 sshd[2231]: Failed password for root from 203.0.113.45 port 52144 ssh2')]);
+    const [e] = publisher.values<Record<string, unknown>>('test.vigil.events');
+    expect(e).toMatchObject({ class_uid: 3002, category_uid: 3, activity_id: 1, type_uid: 300201, status_id: 2, user: { name: 'root' } });
+    expect(publisher.records('test.vigil.events')[0]?.key).toBe('web-01');
+  });
+
   it('refuses an unknown time zone when created', () => {
     expect(() => setup({ timezone: 'Mars/Olympus' })).toThrow(VigilError);
   });

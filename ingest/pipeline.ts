@@ -3,8 +3,8 @@ import type { SyslogInputConfig } from '../core/config/types.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
 import { metrics } from '../core/telemetry/index.js';
-import { normalizeSyslog } from './normalize/index.js';
-import { isValidTimeZone, parseSyslog } from './parsers/index.js';
+import { normalizeRecord, toSchema } from './normalize/index.js';
+import { isValidTimeZone, parseRecord } from './parsers/index.js';
 
 /** A frame from a network input: the bytes of one message, or of one that failed framing. */
 export type IngestFrame = { raw: Buffer; peer: string; error?: undefined } | { error: VigilError; raw: Buffer; peer: string };
@@ -18,7 +18,8 @@ export interface IngestPipeline {
 }
 
 export interface IngestPipelineOptions {
-  input: SyslogInputConfig;
+  /** The input's identity and event options (any input type carrying these can use the pipeline). */
+  input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal' | 'outputSchema'>;
   publisher: Publisher;
   /** Full (prefixed) topic name for ECS events. */
   eventsTopic: string;
@@ -28,7 +29,12 @@ export interface IngestPipelineOptions {
   now?: () => Date;
 }
 
-/** The ingest stage's core for one input: frames → ECS events on `eventsTopic`, failures dead-lettered. */
+/**
+ * The ingest stage's core for one input: frames → events on `eventsTopic` (ECS, or OCSF mapped
+ * from ECS when the input says `outputSchema: ocsf`), failures dead-lettered. A frame is a syslog
+ * message (RFC 5424 or 3164, with CEF, LEEF or a known vendor's text inside) or a bare CEF/LEEF
+ * record.
+ */
 export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
   const { input, publisher, eventsTopic, deadletterTopic } = opts;
   const now = opts.now ?? (() => new Date());
@@ -38,6 +44,7 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
     });
   }
   const labels = { kind: 'input', id: input.id } as const;
+  const schema = input.outputSchema ?? 'ecs';
 
   return {
     async handle(frames) {
@@ -58,24 +65,25 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
           deadLetter(f.error.code, f.error.message, f);
           continue;
         }
-        const parsed = parseSyslog(f.raw, { now: receivedAt, timezone: input.timezone });
+        const parsed = parseRecord(f.raw, { now: receivedAt, timezone: input.timezone, format: 'auto', json: false });
         if (!parsed.ok) {
           const col = parsed.error.location?.column;
           deadLetter(parsed.error.code, col ? `${parsed.error.message} (column ${col})` : parsed.error.message, f);
           continue;
         }
         try {
-          const event = normalizeSyslog(parsed.record, {
+          const event = normalizeRecord(parsed.record, {
             inputId: input.id,
             peer: f.peer,
             raw: f.raw,
             receivedAt,
             keepOriginal: input.keepOriginal,
+            timezone: input.timezone,
           });
           events.push({
             // What is correlated together (one host's lines) lands on one partition, in order.
             key: event.host?.name ?? f.peer,
-            value: JSON.stringify(event),
+            value: JSON.stringify(toSchema(schema, event)),
             // Receive time, not event time: retention must not drop a late or mis-dated line at once.
             timestamp: receivedAt.getTime(),
           });

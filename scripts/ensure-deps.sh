@@ -9,3 +9,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "vigil: installing npm dependencies"
   npm install --no-audit --no-fund --loglevel=error
 fi
+# The real syslog clients the integration tests drive (rsyslog with gtls and omkafka, syslog-ng, logger, kcat).
+bash scripts/ensure-syslog-clients.sh

@@ -13,6 +13,12 @@ describe('vigil validate', () => {
     expect(lines).toEqual(['vigil.example.yaml: ok']);
   });
 
+  it('accepts the runnable local config the README uses', async () => {
+    const { lines, io } = capture();
+    expect(await run(['vigil.local.yaml'], io)).toBe(0);
+    expect(lines).toEqual(['vigil.local.yaml: ok']);
+  });
+
   it('prints every problem with its location and exits 2', async () => {
     const { lines, io } = capture();
     expect(await run(['test/fixtures/config/many-problems.yaml'], io)).toBe(2);

@@ -67,7 +67,7 @@ export class Checker {
     return isAlias(node) ? (node.resolve(this.ctx.doc) ?? null) : node;
   }
 
-  check(schema: Schema, raw: unknown, path: string): unknown {
+  check(schema: Schema, raw: unknown, path: string, optional = false): unknown {
     const node = this.deref(raw);
     const at = raw; // report where the value is written, alias or not
     switch (schema.kind) {
@@ -102,7 +102,7 @@ export class Checker {
         return ok ? out : INVALID;
       }
       default:
-        return this.leaf(schema, node, at, path);
+        return this.leaf(schema, node, at, path, optional);
     }
   }
 
@@ -126,7 +126,7 @@ export class Checker {
       const pair = present.get(name);
       const fieldPath = joinKey(path, name);
       if (pair && !isNullish(this.deref(pair.value))) {
-        const value = this.check(field, pair.value, fieldPath);
+        const value = this.check(field, pair.value, fieldPath, field.optional === true);
         if (value === INVALID) ok = false;
         // `${VAR:-}` on an optional field means "unset unless the environment says otherwise".
         else if (!(field.optional && value === '')) out[name] = value;
@@ -158,7 +158,7 @@ export class Checker {
     return this.object({ [DISCRIMINATOR]: typeField, ...variant.fields }, node, path);
   }
 
-  private leaf(schema: Schema, node: unknown, at: unknown, path: string): unknown {
+  private leaf(schema: Schema, node: unknown, at: unknown, path: string, optional = false): unknown {
     const expected =
       schema.kind === 'enum' ? `one of ${schema.values.join(', ')}` : schema.kind === 'number' && schema.int ? 'an integer' : `a ${schema.kind}`;
     if (!isScalar(node)) return this.wrongType(expected, node, at, path, undefined, schema.sensitive);
@@ -177,6 +177,8 @@ export class Checker {
     switch (schema.kind) {
       case 'string': {
         if (typeof value !== 'string') return this.wrongType('a string (quote it)', node, at, path, value, schema.sensitive);
+        // `${VAR:-}` left empty on an optional field means unset: no format to check.
+        if (optional && substituted && value === '') return value;
         if (schema.minLength !== undefined && value.length < schema.minLength) {
           const msg = schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`;
           return this.fail('CONFIG_FORMAT', msg, at, path);

@@ -28,7 +28,7 @@ const NEGATIVE: Array<{ code: ErrorCode; line?: number; column?: number; path?: 
   { code: 'CONFIG_TYPE', line: 4, column: 15, path: 'kafka.partitions', message: /expected an integer, got a string "six"/ },
   { code: 'CONFIG_REQUIRED', line: 3, column: 5, path: 'inputs[0].port', message: /missing required field "port"/ },
   { code: 'CONFIG_UNKNOWN_FIELD', line: 4, column: 3, path: 'redis.prefx', message: /unknown field "prefx" \(did you mean "prefix"\?\)/ },
-  { code: 'CONFIG_ENUM', line: 5, column: 15, path: 'inputs[0].protocol', message: /must be one of udp, tcp, got "tls"/ },
+  { code: 'CONFIG_ENUM', line: 5, column: 15, path: 'inputs[0].protocol', message: /must be one of udp, tcp, tls, got "quic"/ },
   { code: 'CONFIG_RANGE', line: 6, column: 11, path: 'inputs[0].port', message: /between 0 and 65535, got 70000/ },
   { code: 'CONFIG_FORMAT', line: 5, column: 7, path: 'kafka.brokers[1]', message: /"kafka-2.internal" must be `host:port`/ },
   { code: 'CONFIG_ENV', line: 4, column: 13, path: 'elasticsearch.password', message: /VIGIL_TEST_UNSET_PASSWORD is not set/ },

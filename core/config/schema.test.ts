@@ -20,7 +20,7 @@ describe('describeSchema', () => {
     const byPath = (path: string) => docs.find((d) => d.path === path);
     expect(byPath('kafka.partitions')).toMatchObject({ type: 'integer 1..10000', default: '6', required: false });
     expect(byPath('kafka.compression')).toMatchObject({ type: '"none" | "gzip"', default: '"gzip"' });
-    expect(byPath('inputs[].type')).toMatchObject({ type: '"syslog"', required: true });
+    expect(byPath('inputs[].type')).toMatchObject({ type: Object.keys(INPUT_TYPES).map((t) => `"${t}"`).join(' | '), required: true });
     expect(byPath('inputs[].port')).toMatchObject({ variant: 'syslog', type: 'integer 0..65535', required: true });
     expect(byPath('elasticsearch.apiKey')).toMatchObject({ required: false, sensitive: true });
     expect(byPath('elasticsearch.apiKey')?.default).toBeUndefined();
@@ -48,7 +48,9 @@ describe('vigil.example.yaml', () => {
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.elasticsearch.node).toBe('http://127.0.0.1:9200');
-    expect(config.inputs.map((i) => [i.id, i.protocol, i.port])).toEqual([
+    // The reference documents one input of every type (some twice, for fields that exclude each other).
+    expect(new Set(config.inputs.map((i) => i.type))).toEqual(new Set(Object.keys(INPUT_TYPES)));
+    expect(config.inputs.slice(0, 2).map((i) => [i.id, i.type === 'syslog' && i.protocol, i.type === 'syslog' && i.port])).toEqual([
       ['syslog-udp', 'udp', 5514],
       ['syslog-tcp', 'tcp', 5514],
     ]);

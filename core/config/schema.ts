@@ -30,8 +30,7 @@ const componentId = (what: string) =>
   });
 
 // A port of 0 lets the OS pick a free one, which tests rely on.
-const port = (description: string, extra: { default?: number } = {}) =>
-  number({ description, int: true, min: 0, max: 65535, ...extra });
+const port = (description: string, extra: { default?: number } = {}) => number({ description, int: true, min: 0, max: 65535, ...extra });
 
 const kafka = object({
   description: 'Kafka, the backbone every stage reads from and writes to.',
@@ -107,13 +106,36 @@ const ops = object({
   },
 });
 
+const syslogTls = object({
+  description: 'TLS for `protocol: tls` (RFC 5425): PEM files read at start.',
+  optional: true,
+  fields: {
+    certFile: string({ description: 'Server certificate file (PEM; a chain is allowed).', minLength: 1 }),
+    keyFile: string({ description: 'Private key file of the certificate (PEM).', minLength: 1 }),
+    caFile: string({ description: 'CA bundle file (PEM) that client certificates must chain to.', minLength: 1, optional: true }),
+    requestCert: boolean({ description: 'Ask clients for a certificate (mutual TLS).', default: false }),
+    rejectUnauthorized: boolean({
+      description: 'With `requestCert`, refuse clients whose certificate is missing or does not chain to `caFile`.',
+      default: true,
+    }),
+    handshakeTimeoutMs: number({
+      description: 'A client that has not completed the TLS handshake by then is disconnected, in milliseconds.',
+      int: true,
+      min: 100,
+      max: 600_000,
+      default: 10_000,
+    }),
+  },
+});
+
 const syslogInput = object({
-  description: 'Receives syslog (RFC 3164 or RFC 5424) over UDP or TCP.',
+  description: 'Receives syslog (RFC 3164 or RFC 5424, with CEF or LEEF inside) over UDP, TCP or TLS.',
   fields: {
     id: componentId('input'),
     protocol: oneOf({
-      description: 'Transport: `udp` (one message per datagram) or `tcp` (octet-counted or newline-framed, RFC 6587).',
-      values: ['udp', 'tcp'],
+      description:
+        'Transport: `udp` (one message per datagram), `tcp` (octet-counted or newline-framed, RFC 6587) or `tls` (the same framings over TLS, RFC 5425; needs `tls`).',
+      values: ['udp', 'tcp', 'tls'],
     }),
     host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
     port: port('Port to listen on; 0 picks a free port.'),
@@ -125,17 +147,346 @@ const syslogInput = object({
       default: 65536,
     }),
     timezone: string({
-      description: 'IANA time zone for RFC 3164 timestamps, which carry none.',
+      description: 'IANA time zone for timestamps that carry none (RFC 3164 headers, device times in CEF, LEEF and vendor logs).',
       format: 'timezone',
       default: 'UTC',
     }),
     keepOriginal: boolean({ description: 'Keep the raw message in `event.original`.', default: true }),
+    outputSchema: oneOf({
+      description:
+        'Schema of the events this input publishes: `ecs` (Elastic Common Schema) or `ocsf` (OCSF 1.3, mapped from ECS); `ecs` when unset.',
+      values: ['ecs', 'ocsf'],
+      optional: true,
+    }),
+    tls: syslogTls,
+  },
+});
+
+const splunkTls = object({
+  description: 'TLS: listen with these PEM files instead of in clear text.',
+  optional: true,
+  fields: {
+    enabled: boolean({ description: 'Listen with TLS; `certFile` and `keyFile` are then required.', default: false }),
+    certFile: string({ description: 'Server certificate file (PEM; a chain is allowed).', optional: true }),
+    keyFile: string({ description: 'Private key file of the certificate (PEM).', optional: true }),
+    caFile: string({ description: 'CA bundle file (PEM) that client certificates must chain to.', optional: true }),
+    requireClientCert: boolean({ description: 'Refuse clients without a certificate signed by `caFile`.', default: false }),
+  },
+});
+
+const splunkHecInput = object({
+  description: 'Receives Splunk HTTP Event Collector requests (`/services/collector/*`), as a Splunk indexer does.',
+  fields: {
+    id: componentId('input'),
+    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
+    port: port('Port to listen on (8088 by convention); 0 picks a free port.'),
+    tokens: array({
+      description: 'The HEC tokens clients may send as `Authorization: Splunk <token>`.',
+      minItems: 1,
+      items: object({
+        description: 'One token and what it may do.',
+        fields: {
+          token: string({ description: 'The token value.', minLength: 1, sensitive: true }),
+          name: string({ description: 'Shown in logs instead of the token.', minLength: 1, optional: true }),
+          index: string({ description: 'Index given to events that name none.', minLength: 1, optional: true }),
+          indexes: array({
+            description: 'Indexes events may name; any other is refused with code 7. Unset: any.',
+            items: string({ description: 'An index name.', minLength: 1 }),
+            optional: true,
+          }),
+          sourcetype: string({ description: 'Sourcetype given to events that name none.', minLength: 1, optional: true }),
+          source: string({ description: 'Source given to events that name none.', minLength: 1, optional: true }),
+          ack: boolean({
+            description:
+              'Indexer acknowledgement: requests need a channel, get an ackId at once, and the ackId turns true once Kafka has the events.',
+            default: false,
+          }),
+          disabled: boolean({ description: 'Refuse the token (code 1, Token disabled).', default: false }),
+        },
+      }),
+    }),
+    maxBodyBytes: number({
+      description: 'Largest request body, in bytes, before and after gzip; larger is refused with 413.',
+      int: true,
+      min: 1024,
+      max: 1024 * 1024 * 1024,
+      default: 16 * 1024 * 1024,
+    }),
+    allowQueryStringToken: boolean({ description: 'Accept the token as `?token=` (refused with code 16 when off).', default: false }),
+    keepOriginal: boolean({ description: "Keep each event's text or JSON in `event.original`.", default: true }),
+    ackMaxPerChannel: number({
+      description: 'ackIds one channel may hold until queried; past it, requests get code 9 (Server is busy).',
+      int: true,
+      min: 1,
+      max: 10_000_000,
+      default: 10_000,
+    }),
+    ackMaxChannels: number({
+      description: 'Acknowledgement channels at once; past it, requests on a new channel get code 9.',
+      int: true,
+      min: 1,
+      max: 1_000_000,
+      default: 1000,
+    }),
+    ackIdleTimeoutSeconds: number({
+      description: 'A channel unused this long, in seconds, is forgotten with its ackIds.',
+      int: true,
+      min: 1,
+      max: 86400,
+      default: 600,
+    }),
+    maxPendingEvents: number({
+      description: 'Events accepted but not yet acknowledged by Kafka; past it, requests get code 9 and health answers 503.',
+      int: true,
+      min: 1,
+      max: 100_000_000,
+      default: 100_000,
+    }),
+    tls: splunkTls,
+  },
+});
+
+const splunkS2sInput = object({
+  description: 'Receives Splunk universal/heavy forwarder traffic over S2S (cooked mode v3), as a Splunk indexer does.',
+  fields: {
+    id: componentId('input'),
+    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
+    port: port('Port to listen on (9997 by convention); 0 picks a free port.'),
+    maxMessageBytes: number({
+      description: 'Largest S2S message, in bytes; a larger one is dead-lettered and its connection closed.',
+      int: true,
+      min: 4096,
+      max: 256 * 1024 * 1024,
+      default: 4 * 1024 * 1024,
+    }),
+    idleTimeoutSeconds: number({
+      description: 'Close a connection silent this long, in seconds; 0 never does.',
+      int: true,
+      min: 0,
+      max: 86400,
+      default: 600,
+    }),
+    keepOriginal: boolean({ description: "Keep each event's `_raw` in `event.original`.", default: true }),
+    tls: splunkTls,
+  },
+});
+
+const firehoseInput = object({
+  description: 'Receives Amazon Data Firehose deliveries (HTTP endpoint destination), CloudWatch Logs subscriptions included.',
+  fields: {
+    id: componentId('input'),
+    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
+    port: port('Port to listen on; 0 picks a free port. Firehose needs HTTPS: put a TLS proxy or load balancer in front.'),
+    accessKey: string({
+      description: 'The access key set on the delivery stream, checked against `X-Amz-Firehose-Access-Key`.',
+      minLength: 1,
+      sensitive: true,
+    }),
+    maxBodyBytes: number({
+      description: 'Largest request body, in bytes; larger gets 413 (Firehose buffers up to 64 MiB, which base64 grows by a third).',
+      int: true,
+      min: 1024,
+      max: 1024 * 1024 * 1024,
+      default: 96 * 1024 * 1024,
+    }),
+    maxRecordBytes: number({
+      description: 'Largest decoded record, in bytes; larger ones are dead-lettered (Firehose records are at most 1000 KiB).',
+      int: true,
+      min: 1024,
+      max: 64 * 1024 * 1024,
+      default: 1024 * 1024,
+    }),
+    dedupRequests: number({
+      description: 'Request ids remembered, so that a retried request already written is answered without writing it again.',
+      int: true,
+      min: 0,
+      max: 10_000_000,
+      default: 10_000,
+    }),
+    keepOriginal: boolean({ description: "Keep each record's text in `event.original`.", default: true }),
+  },
+});
+
+const cloudTrailInput = object({
+  description: 'Reads CloudTrail log files from S3 as SQS notifications announce them, or from a directory of `.json.gz` files.',
+  fields: {
+    id: componentId('input'),
+    queueUrl: string({
+      description: 'URL of the SQS queue receiving the bucket notifications. Set this or `directory`.',
+      format: 'http-url',
+      optional: true,
+    }),
+    directory: string({
+      description: 'A folder of CloudTrail `.json.gz` files, read recursively, instead of S3. Set this or `queueUrl`.',
+      minLength: 1,
+      optional: true,
+    }),
+    region: string({ description: 'AWS region of the queue and bucket.', minLength: 1, default: 'us-east-1' }),
+    endpoint: string({
+      description: 'Endpoint for S3 and SQS instead of AWS (an S3-compatible store, a local test server).',
+      format: 'http-url',
+      optional: true,
+    }),
+    forcePathStyle: boolean({
+      description: 'Address S3 objects as `endpoint/bucket/key` instead of `bucket.endpoint/key`.',
+      default: false,
+    }),
+    accessKeyId: string({
+      description: 'Static AWS access key id; unset uses the SDK default credential chain.',
+      optional: true,
+      sensitive: true,
+    }),
+    secretAccessKey: string({ description: 'Secret of `accessKeyId`.', optional: true, sensitive: true }),
+    waitTimeSeconds: number({ description: 'SQS long-poll wait, in seconds.', int: true, min: 0, max: 20, default: 20 }),
+    maxMessages: number({ description: 'SQS messages per receive.', int: true, min: 1, max: 10, default: 10 }),
+    visibilityTimeoutSeconds: number({
+      description:
+        'Visibility timeout asked for on receive, in seconds; it must outlast reading the largest file. Unset keeps the queue setting.',
+      int: true,
+      min: 0,
+      max: 43200,
+      optional: true,
+    }),
+    scanIntervalSeconds: number({
+      description: 'Directory mode: seconds between scans for new files.',
+      int: true,
+      min: 1,
+      max: 86400,
+      default: 60,
+    }),
+    stateFile: string({
+      description: 'Directory mode: file remembering the files already read. Default `.vigil/state/<id>.json`.',
+      minLength: 1,
+      optional: true,
+    }),
+    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
+  },
+});
+
+const pubSubInput = object({
+  description: 'Receives Google Cloud Pub/Sub push deliveries (Cloud Audit Logs through a log sink, or any JSON).',
+  fields: {
+    id: componentId('input'),
+    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
+    port: port('Port to listen on; 0 picks a free port. Pub/Sub pushes to HTTPS: put a TLS proxy in front.'),
+    token: string({
+      description: 'Shared secret the push endpoint URL carries as `?token=`; requests without it get 401.',
+      optional: true,
+      sensitive: true,
+    }),
+    maxBodyBytes: number({
+      description: 'Largest request body, in bytes; larger gets 413.',
+      int: true,
+      min: 1024,
+      max: 256 * 1024 * 1024,
+      default: 16 * 1024 * 1024,
+    }),
+    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
+  },
+});
+
+const eventHubsInput = object({
+  description:
+    'Consumes an Azure Event Hub through its Kafka endpoint (Azure Monitor diagnostic settings: activity and Entra ID sign-in logs).',
+  fields: {
+    id: componentId('input'),
+    brokers: array({
+      description: 'The namespace endpoint, `<namespace>.servicebus.windows.net:9093`.',
+      items: string({ description: 'One bootstrap broker.', format: 'host-port' }),
+      minItems: 1,
+    }),
+    topic: string({ description: 'The event hub name (its Kafka topic).', minLength: 1 }),
+    consumerGroup: string({ description: 'Event Hubs consumer group, used as the Kafka group id.', minLength: 1, default: '$Default' }),
+    connectionString: string({
+      description: 'Namespace or hub connection string; sent as SASL PLAIN password with user `$ConnectionString`. Unset: no SASL.',
+      optional: true,
+      sensitive: true,
+    }),
+    tls: boolean({ description: 'TLS to the brokers (Event Hubs requires it).', default: true }),
+    fromBeginning: boolean({
+      description: 'A consumer group with no committed offset starts at the oldest event instead of the newest.',
+      default: false,
+    }),
+    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
+  },
+});
+
+const oktaInput = object({
+  description: 'Polls the Okta System Log API (`/api/v1/logs`).',
+  fields: {
+    id: componentId('input'),
+    url: string({ description: 'The Okta org URL, `https://<org>.okta.com`.', format: 'http-url' }),
+    token: string({ description: 'Okta API token, sent as `Authorization: SSWS <token>`.', minLength: 1, sensitive: true }),
+    stateFile: string({
+      description: 'Checkpoint file (last published time and uuid). Default `.vigil/state/<id>.json`.',
+      minLength: 1,
+      optional: true,
+    }),
+    pollIntervalSeconds: number({ description: 'Seconds between polls once caught up.', int: true, min: 1, max: 3600, default: 60 }),
+    limit: number({ description: 'Events per page.', int: true, min: 1, max: 1000, default: 1000 }),
+    initialLookbackMinutes: number({
+      description: 'With no checkpoint, how far back the first poll starts, in minutes.',
+      int: true,
+      min: 1,
+      max: 129600,
+      default: 60,
+    }),
+    keepOriginal: boolean({ description: "Keep each event's JSON in `event.original`.", default: true }),
+  },
+});
+
+const fileInput = object({
+  description: 'Tails files (following appends and rotation) or reads them once: JSON lines, syslog lines, Windows event JSON.',
+  fields: {
+    id: componentId('input'),
+    paths: array({
+      description: 'Files or directories (every file in a directory, not recursive).',
+      items: string({ description: 'A file or directory.', minLength: 1 }),
+      minItems: 1,
+    }),
+    mode: oneOf({
+      description: '`tail` follows appends and rotation (checkpointed); `read` reads each file once from its checkpoint to its end.',
+      values: ['tail', 'read'],
+      default: 'tail',
+    }),
+    format: oneOf({
+      description:
+        'Line format: `json` (JSON lines, vendor records detected), `syslog`, `windows` (evtx_dump or Winlogbeat JSON), or `auto` (by the first character).',
+      values: ['auto', 'json', 'syslog', 'windows'],
+      default: 'auto',
+    }),
+    stateFile: string({ description: 'Checkpoint file of read offsets. Default `.vigil/state/<id>.json`.', minLength: 1, optional: true }),
+    startAt: oneOf({ description: 'Where a file without a checkpoint starts.', values: ['beginning', 'end'], default: 'beginning' }),
+    pollIntervalMs: number({
+      description: 'Milliseconds between checks for growth and rotation.',
+      int: true,
+      min: 10,
+      max: 60_000,
+      default: 250,
+    }),
+    maxLineBytes: number({
+      description: 'Longest line, in bytes; longer ones are dead-lettered.',
+      int: true,
+      min: 256,
+      max: 64 * 1024 * 1024,
+      default: 1024 * 1024,
+    }),
+    timezone: string({ description: 'IANA time zone for syslog timestamps that carry none.', format: 'timezone', default: 'UTC' }),
+    keepOriginal: boolean({ description: 'Keep each line in `event.original`.', default: true }),
   },
 });
 
 /** Input types, keyed by their YAML `type`. One line per type. */
 export const INPUT_TYPES = {
   syslog: syslogInput,
+  'splunk-hec': splunkHecInput,
+  'splunk-s2s': splunkS2sInput,
+  'aws-firehose': firehoseInput,
+  'aws-cloudtrail': cloudTrailInput,
+  'gcp-pubsub': pubSubInput,
+  'azure-eventhubs': eventHubsInput,
+  okta: oktaInput,
+  file: fileInput,
 } as const;
 
 const elasticsearchSink = object({
@@ -164,6 +515,54 @@ export const SINK_TYPES = {
   elasticsearch: elasticsearchSink,
 } as const;
 
+// `groupBy` has no default so that an absent section stays absent (the builder's defaults apply).
+const incidents = object({
+  description: 'How alerts are grouped into incidents, deduplicated and scored.',
+  optional: true,
+  fields: {
+    groupBy: array({
+      description:
+        'Entity fields that tie alerts into one incident, in priority order: an alert joins an open incident sharing any of their values within the window (without this section: host.name, user.name, source.ip).',
+      items: string({ description: 'A dotted ECS field, e.g. `host.name`.', minLength: 1 }),
+      minItems: 1,
+    }),
+    windowSeconds: number({
+      description: 'Grouping window: the alerts of one incident span less than this, in seconds.',
+      int: true,
+      min: 1,
+      max: 2_592_000,
+      default: 3600,
+    }),
+    suppressionSeconds: number({
+      description:
+        'The same rule on the same entity within this many seconds of its first alert updates that incident, even a closed one; 0 disables.',
+      int: true,
+      min: 0,
+      max: 2_592_000,
+      default: 14_400,
+    }),
+    allowedLatenessSeconds: number({
+      description: 'How long eviction waits for late alerts, in seconds of event time.',
+      int: true,
+      min: 0,
+      max: 86_400,
+      default: 300,
+    }),
+    maxIncidents: number({
+      description: 'Incidents one builder holds in memory; past it the least recently updated is evicted.',
+      int: true,
+      min: 1,
+      max: 10_000_000,
+      default: 10_000,
+    }),
+    weights: map({
+      description: "Risk weight per rule id or rule name; other rules weigh their level's score (low 21, medium 47, high 73, critical 99).",
+      values: number({ description: 'A weight.', min: 0, max: 10_000 }),
+      default: {},
+    }),
+  },
+});
+
 const detections = object({
   description: 'Detection rules run over `vigil.events`.',
   fields: {
@@ -172,6 +571,7 @@ const detections = object({
       items: string({ description: 'A file or folder.', minLength: 1 }),
       default: ['rules/sigma'],
     }),
+    incidents,
   },
 });
 

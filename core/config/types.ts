@@ -65,25 +65,277 @@ export interface SyslogInputConfig {
   /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'syslog';
-  /** `udp` or `tcp`. */
-  protocol: 'udp' | 'tcp';
+  /** `udp`, `tcp` or `tls` (RFC 5425; needs `tls`). */
+  protocol: 'udp' | 'tcp' | 'tls';
   /** Default `127.0.0.1`. */
   host: string;
   /** Required; 0 picks a free port. */
   port: number;
   /** Larger messages are dead-lettered. Default 65536. */
   maxMessageBytes: number;
-  /** IANA zone for RFC 3164 timestamps, which carry none. Default `UTC`. */
+  /** IANA zone for timestamps that carry none (RFC 3164, device times). Default `UTC`. */
   timezone: string;
   /** Keep the raw line in `event.original`. Default true. */
   keepOriginal: boolean;
+  /** Schema of the events published: `ecs` or `ocsf`; `ecs` when unset. */
+  outputSchema?: 'ecs' | 'ocsf';
+  /** Certificates for `protocol: tls`. */
+  tls?: SyslogTlsConfig;
 }
 
-export type InputConfig = SyslogInputConfig;
+/** TLS of a syslog listener (RFC 5425): PEM files read at start. */
+export interface SyslogTlsConfig {
+  /** Server certificate (PEM, chain allowed). Required. */
+  certFile: string;
+  /** Its private key (PEM). Required. */
+  keyFile: string;
+  /** CA bundle (PEM) client certificates must chain to. */
+  caFile?: string;
+  /** Ask clients for a certificate. Default false. */
+  requestCert: boolean;
+  /** With `requestCert`: refuse clients whose certificate is missing or does not chain to `caFile`. Default true. */
+  rejectUnauthorized: boolean;
+  /** A client that has not finished the handshake by then is disconnected, in ms. Default 10000. */
+  handshakeTimeoutMs: number;
+}
+
+/** TLS of a Splunk listener: PEM files read at start. */
+export interface SplunkTlsConfig {
+  /** Listen with TLS; `certFile` and `keyFile` are then required. Default false. */
+  enabled: boolean;
+  /** Server certificate (PEM, chain allowed). */
+  certFile?: string;
+  /** Private key of the certificate (PEM). */
+  keyFile?: string;
+  /** CA bundle (PEM) that client certificates must chain to. */
+  caFile?: string;
+  /** Refuse clients without a certificate signed by `caFile`. Default false. */
+  requireClientCert: boolean;
+}
+
+/** One HEC token and what it may do. */
+export interface SplunkHecTokenConfig {
+  /** The value clients send as `Authorization: Splunk <token>`. Required; a secret. */
+  token: string;
+  /** Shown in logs and metrics instead of the token. */
+  name?: string;
+  /** Index given to events that name none. */
+  index?: string;
+  /** Indexes events may name; others get code 7. Unset: any. */
+  indexes?: string[];
+  /** Sourcetype given to events that name none. */
+  sourcetype?: string;
+  /** Source given to events that name none. */
+  source?: string;
+  /** Indexer acknowledgement: requests need a channel and get an ackId. Default false. */
+  ack: boolean;
+  /** Refuse the token with code 1. Default false. */
+  disabled: boolean;
+}
+
+export interface SplunkHecInputConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
+  id: string;
+  type: 'splunk-hec';
+  /** Default `127.0.0.1`. */
+  host: string;
+  /** Required (8088 by convention); 0 picks a free port. */
+  port: number;
+  /** At least one. */
+  tokens: SplunkHecTokenConfig[];
+  /** Largest request body, compressed and decompressed, in bytes. Default 16 MiB. */
+  maxBodyBytes: number;
+  /** Accept `?token=` (Splunk's code 16 when off). Default false. */
+  allowQueryStringToken: boolean;
+  /** Keep each event's text or JSON in `event.original`. Default true. */
+  keepOriginal: boolean;
+  /** Unqueried ackIds a channel may hold; past it requests get code 9. Default 10000. */
+  ackMaxPerChannel: number;
+  /** Ack channels at once; past it requests on new channels get code 9. Default 1000. */
+  ackMaxChannels: number;
+  /** A channel unused this long is forgotten with its ackIds, in seconds. Default 600. */
+  ackIdleTimeoutSeconds: number;
+  /** Events accepted but not yet acknowledged by Kafka; past it requests get code 9 and health 503. Default 100000. */
+  maxPendingEvents: number;
+  /** HTTPS instead of HTTP. */
+  tls?: SplunkTlsConfig;
+}
+
+export interface SplunkS2sInputConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
+  id: string;
+  type: 'splunk-s2s';
+  /** Default `127.0.0.1`. */
+  host: string;
+  /** Required (9997 by convention); 0 picks a free port. */
+  port: number;
+  /** Largest S2S message, in bytes; a larger one is dead-lettered and its connection closed. Default 4 MiB. */
+  maxMessageBytes: number;
+  /** Close a connection silent this long, in seconds; 0 never. Default 600. */
+  idleTimeoutSeconds: number;
+  /** Keep each event's `_raw` in `event.original`. Default true. */
+  keepOriginal: boolean;
+  /** TLS (a forwarder's `useSSL = true`). */
+  tls?: SplunkTlsConfig;
+}
+
+export interface AwsFirehoseInputConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
+  id: string;
+  type: 'aws-firehose';
+  /** Default `127.0.0.1`. */
+  host: string;
+  /** Required; 0 picks a free port. */
+  port: number;
+  /** The access key configured on the delivery stream (`X-Amz-Firehose-Access-Key`). Required. */
+  accessKey: string;
+  /** Largest request body, in bytes; larger gets 413. Default 96 MiB. */
+  maxBodyBytes: number;
+  /** Largest decoded record, in bytes; larger ones are dead-lettered. Default 1 MiB. */
+  maxRecordBytes: number;
+  /** Request ids remembered for retry dedup. Default 10000. */
+  dedupRequests: number;
+  /** Keep each record's text in `event.original`. Default true. */
+  keepOriginal: boolean;
+}
+
+export interface AwsCloudTrailInputConfig {
+  id: string;
+  type: 'aws-cloudtrail';
+  /** SQS queue receiving the bucket's notifications; one of `queueUrl` or `directory`. */
+  queueUrl?: string;
+  /** A folder of CloudTrail `.json.gz` files instead of S3. */
+  directory?: string;
+  /** Default `us-east-1`. */
+  region: string;
+  /** S3 and SQS endpoint override (S3-compatible stores, local tests). */
+  endpoint?: string;
+  /** Path-style S3 URLs. Default false. */
+  forcePathStyle: boolean;
+  /** Static credentials; unset uses the SDK's default chain. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** SQS long-poll wait, 0–20 s. Default 20. */
+  waitTimeSeconds: number;
+  /** Messages per receive, 1–10. Default 10. */
+  maxMessages: number;
+  /** Visibility timeout asked for on receive, in seconds; unset keeps the queue's. */
+  visibilityTimeoutSeconds?: number;
+  /** Directory mode: seconds between scans. Default 60. */
+  scanIntervalSeconds: number;
+  /** Directory mode: file remembering which files were done. Default `.vigil/state/<id>.json`. */
+  stateFile?: string;
+  /** Default true. */
+  keepOriginal: boolean;
+}
+
+export interface GcpPubSubInputConfig {
+  id: string;
+  type: 'gcp-pubsub';
+  /** Default `127.0.0.1`. */
+  host: string;
+  port: number;
+  /** Shared secret the push subscription's URL carries as `?token=`; unset accepts any request. */
+  token?: string;
+  /** Largest request body, in bytes. Default 16 MiB. */
+  maxBodyBytes: number;
+  /** Default true. */
+  keepOriginal: boolean;
+}
+
+export interface AzureEventHubsInputConfig {
+  id: string;
+  type: 'azure-eventhubs';
+  /** `<namespace>.servicebus.windows.net:9093`. */
+  brokers: string[];
+  /** The event hub (Kafka topic). */
+  topic: string;
+  /** Event Hubs consumer group (Kafka group id). Default `$Default`. */
+  consumerGroup: string;
+  /** Namespace or hub connection string: SASL PLAIN with user `$ConnectionString`. */
+  connectionString?: string;
+  /** TLS to the brokers. Default true. */
+  tls: boolean;
+  /** A new consumer group starts at the oldest event. Default false. */
+  fromBeginning: boolean;
+  /** Default true. */
+  keepOriginal: boolean;
+}
+
+export interface OktaInputConfig {
+  id: string;
+  type: 'okta';
+  /** The org URL, `https://<org>.okta.com`. */
+  url: string;
+  /** API token (`Authorization: SSWS <token>`). */
+  token: string;
+  /** Checkpoint file. Default `.vigil/state/<id>.json`. */
+  stateFile?: string;
+  /** Seconds between polls once caught up. Default 60. */
+  pollIntervalSeconds: number;
+  /** Events per page, 1–1000. Default 1000. */
+  limit: number;
+  /** How far back the first poll starts, in minutes. Default 60. */
+  initialLookbackMinutes: number;
+  /** Default true. */
+  keepOriginal: boolean;
+}
+
+export interface FileInputConfig {
+  id: string;
+  type: 'file';
+  /** Files or directories. */
+  paths: string[];
+  /** `tail` follows appends and rotation; `read` reads once. Default `tail`. */
+  mode: 'tail' | 'read';
+  /** Line format. Default `auto`. */
+  format: 'auto' | 'json' | 'syslog' | 'windows';
+  /** Offsets checkpoint. Default `.vigil/state/<id>.json`. */
+  stateFile?: string;
+  /** Where a file seen for the first time starts. Default `beginning`. */
+  startAt: 'beginning' | 'end';
+  /** Milliseconds between checks for growth and rotation. Default 250. */
+  pollIntervalMs: number;
+  /** Longer lines are dead-lettered. Default 1 MiB. */
+  maxLineBytes: number;
+  /** IANA zone of syslog timestamps without one. Default `UTC`. */
+  timezone: string;
+  /** Default true. */
+  keepOriginal: boolean;
+}
+
+export type InputConfig =
+  | SyslogInputConfig
+  | SplunkHecInputConfig
+  | SplunkS2sInputConfig
+  | AwsFirehoseInputConfig
+  | AwsCloudTrailInputConfig
+  | GcpPubSubInputConfig
+  | AzureEventHubsInputConfig
+  | OktaInputConfig
+  | FileInputConfig;
 
 export interface DetectionsConfig {
   /** Files or folders of Sigma rules. Default `["rules/sigma"]`. */
   rules: string[];
+  /** How alerts become incidents; absent: the builder's defaults (detections/incidents/options.ts). */
+  incidents?: IncidentsConfig;
+}
+
+/** `detections.incidents`: grouping, suppression and risk of the incident builder. */
+export interface IncidentsConfig {
+  /** Entity fields that tie alerts into one incident, in priority order. Required in the section. */
+  groupBy: string[];
+  /** Alerts grouped into one incident span less than this, in seconds. Default 3600. */
+  windowSeconds: number;
+  /** The same rule on the same entity within this many seconds updates its incident. Default 14400. */
+  suppressionSeconds: number;
+  /** Eviction waits this long for late alerts, in seconds. Default 300. */
+  allowedLatenessSeconds: number;
+  /** Incidents held in memory per builder. Default 10000. */
+  maxIncidents: number;
+  /** Risk weight per rule id or name. Default `{}` (the level's score). */
+  weights: Record<string, number>;
 }
 
 export interface PlaybooksConfig {

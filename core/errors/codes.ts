@@ -16,11 +16,15 @@ export const ERROR_CODES = {
   CONFIG_READ: { retriable: false, summary: 'the configuration file cannot be read' },
   // ingest
   PARSE_SYSLOG: { retriable: false, summary: 'a syslog message could not be parsed' },
+  PARSE_CEF: { retriable: false, summary: 'a CEF record could not be parsed' },
+  PARSE_LEEF: { retriable: false, summary: 'a LEEF record could not be parsed' },
+  PARSE_JSON: { retriable: false, summary: 'a JSON record is not a JSON object' },
   FRAME_TOO_LARGE: { retriable: false, summary: 'a frame exceeds the maximum message size' },
   FRAME_INVALID: { retriable: false, summary: 'a frame header is malformed' },
   FRAME_TRUNCATED: { retriable: false, summary: 'a connection closed inside an octet-counted frame' },
   NORMALIZE_FAILED: { retriable: false, summary: 'a parsed record could not be mapped to ECS' },
   INPUT_SOCKET: { retriable: true, summary: 'a network input socket or connection failed' },
+  INPUT_TLS: { retriable: true, summary: 'a TLS handshake with a sender failed (certificate, protocol, timeout)' },
   PARSE_RECORD_JSON: { retriable: false, summary: 'a record or line that should be JSON is not' },
   PARSE_RECORD_SHAPE: { retriable: false, summary: 'a JSON record is not of the expected kind (not an object, wrong vendor layout)' },
   DECODE_PAYLOAD: { retriable: false, summary: 'a pushed payload could not be decoded (base64, gzip, UTF-8, envelope)' },
@@ -32,8 +36,14 @@ export const ERROR_CODES = {
   // rules and playbooks
   RULE_INVALID: { retriable: false, summary: 'a detection rule is invalid' },
   RULE_UNSUPPORTED: { retriable: false, summary: 'a detection rule uses a Sigma feature Vigil does not support yet' },
+  RULE_PLACEHOLDER: {
+    retriable: false,
+    summary: 'a detection rule uses an expand placeholder (%name%) that the configuration gives no value',
+  },
   RULE_MATCH: { retriable: false, summary: 'a detection rule failed while matching' },
   EVENT_INVALID: { retriable: false, summary: 'a record on the bus is not a valid event' },
+  INCIDENT_STATE: { retriable: false, summary: 'an incident builder state record cannot be restored (not JSON, wrong shape or version)' },
+  INCIDENT_STATUS: { retriable: false, summary: 'an incident status change is invalid (unknown status, no incident id, bad time)' },
   PLAYBOOK_INVALID: { retriable: false, summary: 'a playbook is invalid' },
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
   ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },
@@ -50,6 +60,10 @@ export const ERROR_CODES = {
   SERVICE_START: { retriable: false, summary: 'a service could not be prepared or launched (storage format, spawn)' },
   SERVICE_EXITED: { retriable: false, summary: 'a service process exited before it became ready' },
   CLI_USAGE: { retriable: false, summary: 'the command line is invalid' },
+  STATE_STORE: {
+    retriable: false,
+    summary: 'a state store is misused or its Kafka topics are inconsistent (missing input, changelog partition count, reserved key)',
+  },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

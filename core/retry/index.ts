@@ -18,13 +18,19 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy = DEFAULT_BA
   return Math.round(base * (1 - policy.jitter * random()));
 }
 
+/** Waits `ms`, or less if `signal` aborts; the abort listener is removed either way. */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**

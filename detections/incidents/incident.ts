@@ -1,38 +1,111 @@
 import { deterministicId, type EcsEvent } from '../../core/event/index.js';
 import { LEVEL_SCORE, type FiredRule } from '../engine/alert.js';
 
+/** An incident's triage state. `acknowledged` still groups new alerts; `closed` does not (see builder.ts). */
 export type IncidentStatus = 'open' | 'acknowledged' | 'closed';
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'acknowledged', 'closed'];
 
-/** The incident document on `vigil.incidents` (key = `incident.id`) and in Elasticsearch. */
+export function isIncidentStatus(v: unknown): v is IncidentStatus {
+  return typeof v === 'string' && (INCIDENT_STATUSES as readonly string[]).includes(v);
+}
+
+/** One rule that contributed to an incident. */
+export interface IncidentRuleSummary {
+  id: string;
+  name: string;
+  level: string;
+  /** Its risk weight: `detections.incidents.weights[id or name]`, else the score of its level. */
+  weight: number;
+  /** Alerts of this rule in the incident. */
+  count: number;
+}
+
+/** The summed risk of one entity (risk-based alerting: each rule counts once per entity). */
+export interface EntityRisk {
+  /** The group-by field, e.g. `host.name`. */
+  field: string;
+  value: string;
+  score: number;
+}
+
+/** The last status change applied to an incident. */
+export interface IncidentStatusChangeInfo {
+  at: string;
+  by: string;
+  reason?: string;
+  /** `cli`, `elasticsearch`, … */
+  source?: string;
+}
+
+/**
+ * The incident document on `vigil.incidents` (key = `incident.id`, compacted) and in
+ * Elasticsearch (`_id` = `incident.id`). Playbooks trigger on `incident.severity` and
+ * `incident.rule.tags`; the ES sink overwrites the document with each new version.
+ *
+ * The fields marked "builder" are set by `IncidentBuilder` (and by `incidentFromAlert`, for
+ * one alert); they are optional in the type only so that older records still parse.
+ */
 export interface IncidentDocument {
+  /** The incident's first_seen (event time): stable across updates. */
   '@timestamp': string;
   incident: {
     id: string;
     title: string;
+    /** The highest Sigma level among its alerts. */
     severity: string;
     status: IncidentStatus;
+    /** Max over its entities of the summed rule weights; not capped at 100 (risk-based alerting). */
     risk_score: number;
+    /** The lead rule (highest level, first seen on ties); `tags` is the union over all its rules. */
     rule: { id: string; name: string; level: string; tags: string[] };
+    /** ATT&CK technique ids and tactic names, union over its alerts. */
     threat: { technique: string[]; tactic: string[] };
     first_seen: string;
     last_seen: string;
+    /** Alert ids (`vigil.id` of each alert): the first ones, capped; `alert_count` has the total. */
     alerts: string[];
     host?: unknown;
     user?: unknown;
     source?: unknown;
+    /** The triggering event of its first alert (`event.original` left out). */
     event: EcsEvent;
+    /** builder: total alerts, including those deduplicated by suppression. */
+    alert_count?: number;
+    /** builder: hosts (`host.name`), users (`user.name`) and IPs (`source.ip`) seen in its alerts, capped. */
+    entities?: { hosts: string[]; users: string[]; ips: string[] };
+    /** builder: the per-entity risk sums, highest first, at most 10. */
+    entity_risk?: EntityRisk[];
+    /** builder: every rule that contributed, capped. */
+    rules?: IncidentRuleSummary[];
+    /** builder: the group-by entity and window start that make its id. */
+    group?: { field: string; value: string; window_start: string };
+    /** builder: the time of the change that produced this version (event time of an alert, or of a status change); never decreases. */
+    updated_at?: string;
+    /** builder: 1 for the first document, +1 for each change. */
+    version?: number;
+    /** builder: the last status change applied. */
+    status_change?: IncidentStatusChangeInfo;
   };
-  vigil: { id: string };
+  vigil: {
+    id: string;
+    /**
+     * The status Vigil wrote. An analyst who edits `incident.status` in Elasticsearch makes the two
+     * differ, which is what `es-status-poller.ts` looks for.
+     */
+    emitted_status?: IncidentStatus;
+  };
 }
 
 /**
- * One incident per alert: the walking skeleton's grouping. Grouping by entity within a window,
- * dedup and suppression come with correlation; the document shape already carries what they need.
+ * One incident per alert: the walking skeleton's grouping, still used by `detections/engine`
+ * until the stage runs `IncidentBuilder`. Its documents carry the builder's fields for one alert.
  */
 export function incidentFromAlert(rule: FiredRule, alert: EcsEvent, event: EcsEvent): IncidentDocument {
   const alertId = alert.vigil?.id ?? deterministicId(JSON.stringify(alert));
   const id = `inc-${deterministicId('incident', alertId)}`;
   const seen = event['@timestamp'];
+  const str = (v: unknown) => (typeof v === 'string' && v ? [v] : []);
+  const weight = LEVEL_SCORE[rule.level] ?? 0;
   return {
     '@timestamp': seen,
     incident: {
@@ -40,7 +113,7 @@ export function incidentFromAlert(rule: FiredRule, alert: EcsEvent, event: EcsEv
       title: `${rule.title} on ${event.host?.name ?? 'unknown host'}`,
       severity: rule.level,
       status: 'open',
-      risk_score: LEVEL_SCORE[rule.level] ?? 0,
+      risk_score: weight,
       rule: { id: rule.id, name: rule.title, level: rule.level, tags: [...rule.tags] },
       threat: { technique: [...rule.techniques], tactic: [...rule.tactics] },
       first_seen: seen,
@@ -50,7 +123,12 @@ export function incidentFromAlert(rule: FiredRule, alert: EcsEvent, event: EcsEv
       ...(event.user ? { user: event.user } : {}),
       ...(event.source ? { source: event.source } : {}),
       event,
+      alert_count: 1,
+      entities: { hosts: str(event.host?.name), users: str(event.user?.name), ips: str(event.source?.ip) },
+      rules: [{ id: rule.id, name: rule.title, level: rule.level, weight, count: 1 }],
+      updated_at: seen,
+      version: 1,
     },
-    vigil: { id },
+    vigil: { id, emitted_status: 'open' },
   };
 }

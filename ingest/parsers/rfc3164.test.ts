@@ -264,8 +264,8 @@ describe('parseRfc3164', () => {
       ok: true,
       record: {
         format: 'rfc3164',
-        facility: want.priority >> 3,
-        severity: want.priority & 7,
+        facility: want.priority! >> 3,
+        severity: want.priority! & 7,
         ...want,
         partial: want.partial ?? false,
       },

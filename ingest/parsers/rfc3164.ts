@@ -35,9 +35,10 @@ const HOSTNAME = /^[A-Za-z0-9_.:-]{1,255}$/;
 export function parseRfc3164(input: Buffer | string, opts: ParseOptions): ParseResult {
   const s = toText(input);
   const pri = parsePri(s);
-  if (!pri.ok) return fail(pri.reason, pri.index);
+  const noPri = !pri.ok && opts.allowMissingPri === true && s.charCodeAt(0) !== 0x3c;
+  if (!pri.ok && !noPri) return fail(pri.reason, pri.index);
   const tz = opts.timezone ?? 'UTC';
-  let pos = pri.end;
+  let pos = pri.ok ? pri.end : 0;
 
   const ts = readTimestamp(s.slice(pos), tz, opts.now);
   let hostname: string | undefined;
@@ -51,6 +52,8 @@ export function parseRfc3164(input: Buffer | string, opts: ParseOptions): ParseR
     }
   }
 
+  // Cisco ASA with `logging device-id`: `HOST : %ASA-6-302013: …` puts a lone colon before the TAG.
+  if (hostname !== undefined && s.startsWith(': ', pos)) pos = skipSpaces(s, pos + 1);
   const rest = s.slice(pos);
   const tag = TAG.exec(rest) ?? TAG_NO_COLON.exec(rest);
   let body = rest;
@@ -64,9 +67,7 @@ export function parseRfc3164(input: Buffer | string, opts: ParseOptions): ParseR
 
   const record: SyslogRecord = {
     format: 'rfc3164',
-    priority: pri.priority,
-    facility: pri.facility,
-    severity: pri.severity,
+    ...(pri.ok ? { priority: pri.priority, facility: pri.facility, severity: pri.severity } : {}),
     message: unescapeRsyslog(body.replace(/^ +/, '')),
     partial: ts === undefined,
   };

@@ -10,6 +10,6 @@ import { fail, parsePri, toText, type ParseOptions, type ParseResult } from './t
 export function parseSyslog(input: Buffer | string, opts: ParseOptions): ParseResult {
   const s = toText(input);
   const pri = parsePri(s);
-  if (!pri.ok) return fail(pri.reason, pri.index);
+  if (!pri.ok) return opts.allowMissingPri && s.charCodeAt(0) !== 0x3c ? parseRfc3164(s, opts) : fail(pri.reason, pri.index);
   return /^\d{1,3} /.test(s.slice(pri.end, pri.end + 4)) ? parseRfc5424(s) : parseRfc3164(s, opts);
 }

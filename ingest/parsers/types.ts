@@ -3,10 +3,10 @@ import { VigilError } from '../../core/errors/index.js';
 /** A syslog message split into its header fields. Nil (`-`) fields are absent. */
 export interface SyslogRecord {
   format: 'rfc5424' | 'rfc3164';
-  /** PRI, 0–191: facility × 8 + severity. */
-  priority: number;
-  facility: number;
-  severity: number;
+  /** PRI, 0–191: facility × 8 + severity. Absent only for a line read with `allowMissingPri` (a log file). */
+  priority?: number;
+  facility?: number;
+  severity?: number;
   /** RFC 3339 in UTC (`…Z`), fractional digits kept; absent when nil or unreadable. */
   timestamp?: string;
   hostname?: string;
@@ -31,6 +31,12 @@ export interface ParseOptions {
   now: Date;
   /** IANA zone for timestamps that carry none. Default `UTC`. */
   timezone?: string;
+  /**
+   * Read a line without `<PRI>` as RFC 3164 (what syslog daemons write to files such as
+   * /var/log/auth.log) instead of failing. Network inputs leave it off: there a missing PRI means
+   * the sender does not speak syslog. Default false.
+   */
+  allowMissingPri?: boolean;
 }
 
 /** A typed failure: PARSE_SYSLOG with the 1-based column where reading stopped. */

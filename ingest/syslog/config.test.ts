@@ -21,7 +21,7 @@ describe('syslog input config', () => {
   });
 
   it('describes every field', () => {
-    expect(Object.keys(SYSLOG_INPUT_FIELDS).sort()).toEqual(Object.keys(base).sort());
+    expect(Object.keys(SYSLOG_INPUT_FIELDS).sort()).toEqual([...Object.keys(base), 'outputSchema', 'tls'].sort());
   });
 
   it.each<[string, Partial<SyslogInputConfig>, string, string]>([

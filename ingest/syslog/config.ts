@@ -11,15 +11,18 @@ export const SYSLOG_INPUT_DEFAULTS = {
 } as const satisfies Partial<SyslogInputConfig>;
 
 /** One description per field, for docs and `vigil validate`. */
-export const SYSLOG_INPUT_FIELDS: Record<keyof SyslogInputConfig, string> = {
+export const SYSLOG_INPUT_FIELDS: Record<keyof Required<SyslogInputConfig>, string> = {
   id: 'Unique id of this input; labels its metrics, logs, events (vigil.input) and dead letters.',
   type: 'Always `syslog`.',
-  protocol: '`udp` (RFC 5426, one message per datagram) or `tcp` (RFC 6587, octet-counted or LF-framed, detected per frame).',
+  protocol:
+    '`udp` (RFC 5426, one message per datagram), `tcp` (RFC 6587, octet-counted or LF-framed, detected per frame) or `tls` (RFC 5425, the same framings over TLS).',
   host: 'Address to listen on. Default 127.0.0.1; 0.0.0.0 or :: for all interfaces.',
   port: 'Port to listen on (514 is the convention; 0 picks a free port).',
   maxMessageBytes: 'Largest message accepted, in bytes; larger ones are dead-lettered with their first bytes. Default 65536.',
-  timezone: 'IANA time zone of RFC 3164 timestamps, which carry none. Default UTC.',
+  timezone: 'IANA time zone of timestamps that carry none (RFC 3164, CEF/LEEF/vendor device times). Default UTC.',
   keepOriginal: 'Keep the raw message in event.original. Default true.',
+  outputSchema: 'Schema of the published events: ecs (default) or ocsf (mapped from ECS).',
+  tls: 'For protocol tls: certFile, keyFile (PEM), caFile, requestCert (default false), rejectUnauthorized (default true), handshakeTimeoutMs (default 10000).',
 };
 
 /** RFC 5426 §3.2: receivers must take 480 bytes; no UDP payload reaches 64 KiB. */
@@ -38,8 +41,23 @@ export function withSyslogDefaults(
 export function validateSyslogInput(cfg: SyslogInputConfig, path = 'input'): VigilError[] {
   const errors: VigilError[] = [];
   const at = (field: string) => ({ location: { path: `${path}.${field}` } });
-  if (cfg.protocol !== 'udp' && cfg.protocol !== 'tcp') {
-    errors.push(new VigilError('CONFIG_ENUM', `protocol must be udp or tcp, not ${String(cfg.protocol)}`, at('protocol')));
+  if (cfg.protocol !== 'udp' && cfg.protocol !== 'tcp' && cfg.protocol !== 'tls') {
+    errors.push(new VigilError('CONFIG_ENUM', `protocol must be udp, tcp or tls, not ${String(cfg.protocol)}`, at('protocol')));
+  }
+  if (cfg.protocol === 'tls' && (!cfg.tls || !cfg.tls.certFile || !cfg.tls.keyFile)) {
+    errors.push(new VigilError('CONFIG_REQUIRED', 'protocol tls needs tls.certFile and tls.keyFile', at('tls')));
+  }
+  if (cfg.tls?.requestCert && cfg.tls.rejectUnauthorized !== false && !cfg.tls.caFile) {
+    errors.push(
+      new VigilError(
+        'CONFIG_REQUIRED',
+        'tls.requestCert with rejectUnauthorized needs tls.caFile to verify clients against',
+        at('tls.caFile'),
+      ),
+    );
+  }
+  if (cfg.outputSchema !== undefined && cfg.outputSchema !== 'ecs' && cfg.outputSchema !== 'ocsf') {
+    errors.push(new VigilError('CONFIG_ENUM', `outputSchema must be ecs or ocsf, not ${String(cfg.outputSchema)}`, at('outputSchema')));
   }
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     errors.push(new VigilError('CONFIG_RANGE', `port must be an integer 0–65535, not ${String(cfg.port)}`, at('port')));

@@ -188,7 +188,7 @@ describe('syslog over TCP', () => {
   });
 
   it('pauses the socket while the publisher has not acknowledged, and resumes after', async () => {
-    const { server, publisher, events } = await start('tcp');
+    const { server, publisher, events } = await start('tcp', {}, { tcpReadAheadBytes: 0 });
     const release = publisher.hold();
     const c = await tcpClient(server.port);
     await write(c, '<13>Nov 20 09:14:03 h app: first\n');
@@ -197,13 +197,33 @@ describe('syslog over TCP', () => {
 
     await write(c, '<13>Nov 20 09:14:04 h app: second\n');
     await sleep(80);
-    // The second frame is not read while the first batch waits for its ack.
+    // With no read-ahead, the second frame is not published while the first batch waits for its ack.
     expect(publisher.calls).toBe(1);
     expect(server.connections()[0]?.paused).toBe(true);
 
     release();
     await publisher.waitFor(() => publisher.acked.length === 2);
     expect(events().map((e) => e.message)).toEqual(['first', 'second']);
+    await vi.waitFor(() => expect(server.connections()[0]?.paused).toBe(false));
+    await endAndWaitClose(c);
+  });
+
+  it('reads ahead while a batch is in flight, publishes the read-ahead as the next batch, and pauses past the limit', async () => {
+    const { server, publisher, events } = await start('tcp', {}, { tcpReadAheadBytes: 60 });
+    const release = publisher.hold();
+    const c = await tcpClient(server.port);
+    await write(c, '<13>Nov 20 09:14:03 h app: first\n');
+    await publisher.waitFor(() => publisher.pending === 1);
+    await write(c, '<13>Nov 20 09:14:04 h app: second\n');
+    await sleep(50);
+    expect(server.connections()[0]).toMatchObject({ paused: false, inFlight: 1 });
+    await write(c, '<13>Nov 20 09:14:05 h app: third\n');
+    await vi.waitFor(() => expect(server.connections()[0]?.paused).toBe(true));
+    expect(publisher.calls).toBe(1);
+    release();
+    await publisher.waitFor(() => publisher.acked.length === 3);
+    expect(publisher.calls).toBe(2);
+    expect(events().map((e) => e.message)).toEqual(['first', 'second', 'third']);
     await vi.waitFor(() => expect(server.connections()[0]?.paused).toBe(false));
     await endAndWaitClose(c);
   });

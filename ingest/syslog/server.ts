@@ -4,13 +4,14 @@ import { logger, metrics } from '../../core/telemetry/index.js';
 import type { IngestPipeline } from '../pipeline.js';
 import { validateSyslogInput } from './config.js';
 import { startTcp } from './tcp.js';
+import { tlsServerOptions } from './tls.js';
 import { SERVER_DEFAULTS, type RunningListener, type SyslogServerOptions } from './types.js';
 import { startUdp } from './udp.js';
 
 export type SyslogInput = RunningListener;
 
 /**
- * Listens for syslog on UDP or TCP (`cfg.protocol`) and hands frames to `pipeline`. The socket
+ * Listens for syslog on UDP, TCP or TLS (`cfg.protocol`) and hands frames to `pipeline`. The socket
  * layer only: framing, parsing and publishing live in their own modules. Port 0 binds an
  * ephemeral port, reported in `port`. Rejects with a VigilError on invalid config.
  */
@@ -26,7 +27,10 @@ export async function startSyslogInput(
   }
   const opts = { ...SERVER_DEFAULTS, ...options };
   const log = logger(cfg.id, { kind: 'input', protocol: cfg.protocol });
-  const listener = cfg.protocol === 'udp' ? await startUdp(cfg, pipeline, opts, log) : await startTcp(cfg, pipeline, opts, log);
+  const listener =
+    cfg.protocol === 'udp'
+      ? await startUdp(cfg, pipeline, opts, log)
+      : await startTcp(cfg, pipeline, opts, log, cfg.protocol === 'tls' ? tlsServerOptions(cfg) : undefined);
   const labels = { kind: 'input', id: cfg.id } as const;
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port: listener.port }, 'syslog input listening');

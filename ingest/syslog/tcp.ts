@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { SyslogInputConfig } from '../../core/config/types.js';
 import { errorMessage, isVigilError } from '../../core/errors/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
@@ -17,7 +18,10 @@ interface Connection {
 }
 
 /**
- * RFC 6587 over TCP, one framer per connection. Every `data` chunk's frames go to the pipeline as
+ * RFC 6587 over TCP, or over TLS (RFC 5425) when `tls` is given, one framer per connection: the
+ * framing (octet counting or LF) is detected per frame on TLS too, since rsyslog sends LF framing
+ * over TLS by default although RFC 5425 mandates octet counting. One batch per connection is in
+ * flight at a time; frames read meanwhile form the next batch, up to `tcpReadAheadBytes`. Every `data` chunk's frames go to the pipeline as
  * one batch while the socket is PAUSED; it resumes only when the batch was acknowledged by Kafka.
  * That is the backpressure (the kernel window fills, the sender blocks) and the closest thing to
  * an acknowledgement plain syslog has. Batches grow on their own under load: while one is in
@@ -28,12 +32,24 @@ export async function startTcp(
   pipeline: IngestPipeline,
   opts: ResolvedServerOptions,
   log: Logger,
+  tls?: TlsOptions,
 ): Promise<RunningListener> {
   const labels = { kind: 'input', id: cfg.id } as const;
   const connections = new Set<Connection>();
   let closing = false;
 
-  const server: Server = createServer((socket) => {
+  // Raw connections still in the TLS handshake, by `address:port`: Node's own handshakeTimeout
+  // only runs once a ClientHello arrived, so a peer that connects and says nothing would hold a
+  // socket (and block close()) forever.
+  const handshaking = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
+  const peerKey = (s: Socket) => `${s.remoteAddress}|${s.remotePort}`;
+
+  const onSocket = (socket: Socket): void => {
+    const pending = handshaking.get(peerKey(socket));
+    if (pending) {
+      clearTimeout(pending.timer);
+      handshaking.delete(peerKey(socket));
+    }
     if (closing) {
       socket.destroy();
       return;
@@ -41,7 +57,35 @@ export async function startTcp(
     const conn = accept(socket);
     connections.add(conn);
     void conn.done.then(() => connections.delete(conn));
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);
+  if (tls) {
+    const timeoutMs = tls.handshakeTimeout ?? 10_000;
+    server.on('connection', (raw: Socket) => {
+      const key = peerKey(raw);
+      const timer = setTimeout(() => {
+        handshaking.delete(key);
+        // Counted by the tlsClientError that destroying the socket raises.
+        log.warn({ peer: normalizePeer(raw.remoteAddress), timeoutMs }, 'tls handshake timed out');
+        raw.destroy();
+      }, timeoutMs);
+      timer.unref();
+      handshaking.set(key, { socket: raw, timer });
+      raw.once('close', () => {
+        const p = handshaking.get(key);
+        if (p?.socket === raw) {
+          clearTimeout(p.timer);
+          handshaking.delete(key);
+        }
+      });
+    });
+    // A failed handshake (bad or missing client certificate, protocol mismatch, timeout) never
+    // reaches `accept`: count it and log who it was, then Node closes the socket.
+    server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+      metrics.errors.inc({ ...labels, code: 'INPUT_TLS' });
+      log.warn({ err: err.message, reason: err.code, peer: normalizePeer(socket.remoteAddress) }, 'tls handshake failed');
+    });
+  }
   server.maxConnections = opts.tcpMaxConnections;
   server.on('error', (err) => {
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
@@ -54,6 +98,22 @@ export async function startTcp(
     let chain: Promise<void> = Promise.resolve();
     let flushed = false;
     let stopping = false;
+    // Frames read while a batch is in flight: the next batch. Reading goes on until they reach
+    // `tcpReadAheadBytes`, so that one Kafka round trip carries many socket reads (a read is at
+    // most 64 KiB); past that the socket pauses and the kernel window pushes back on the sender.
+    let pending: Frame[] = [];
+    let pendingBytes = 0;
+
+    /** Resolves once every frame read so far was published (or the connection failed). */
+    async function settled(): Promise<void> {
+      for (;;) {
+        const c = chain;
+        await c;
+        if (c !== chain) continue;
+        if (pending.length === 0 || socket.destroyed) return;
+        pump();
+      }
+    }
 
     const conn: Connection = {
       socket,
@@ -62,7 +122,7 @@ export async function startTcp(
       shutdown: async () => {
         stopping = true;
         socket.pause();
-        await chain;
+        await settled();
         // Bytes Node already read but did not emit while paused: read() emits them as 'data',
         // so the handler below frames and submits them before we close.
         while (!socket.destroyed && socket.read() !== null);
@@ -72,32 +132,50 @@ export async function startTcp(
       done: new Promise<void>((resolve) => {
         socket.once('close', () => {
           finish();
-          void chain.then(resolve);
+          void settled().then(resolve);
         });
       }),
     };
 
+    const backlogged = (): boolean => conn.inFlight > 0 && pendingBytes >= opts.tcpReadAheadBytes;
+
     function submit(frames: Frame[]): void {
-      if (frames.length === 0) return;
-      const batch = frames.map((f) => ({ ...f, peer }));
-      conn.inFlight++;
-      socket.pause();
-      chain = chain
-        .then(() => pipeline.handle(batch))
-        .then(
-          () => {
-            conn.inFlight--;
-            if (conn.inFlight === 0 && !stopping && !socket.destroyed) socket.resume();
-          },
-          (err: unknown) => {
-            conn.inFlight--;
-            // Not acknowledged: close the connection so the sender knows and can resend from its queue.
-            const code = isVigilError(err) ? err.code : 'SERVICE_UNAVAILABLE';
-            metrics.errors.inc({ ...labels, code });
-            log.error({ err: errorMessage(err), peer, frames: batch.length }, 'tcp batch not published; closing connection');
-            socket.destroy();
-          },
-        );
+      for (const f of frames) {
+        pending.push(f);
+        pendingBytes += f.raw.length;
+      }
+      pump();
+    }
+
+    /** Starts the next batch when none is in flight; pauses reading while the backlog is full. */
+    function pump(): void {
+      if (conn.inFlight === 0 && pending.length > 0) {
+        const batch = pending.map((f) => ({ ...f, peer }));
+        pending = [];
+        pendingBytes = 0;
+        conn.inFlight++;
+        chain = chain
+          .then(() => pipeline.handle(batch))
+          .then(
+            () => {
+              conn.inFlight--;
+              pump();
+              if (!backlogged() && !stopping && !socket.destroyed) socket.resume();
+            },
+            (err: unknown) => {
+              conn.inFlight--;
+              // Not acknowledged: close the connection so the sender knows and can resend from its
+              // queue; what was read after this batch is dropped with it, unacknowledged too.
+              pending = [];
+              pendingBytes = 0;
+              const code = isVigilError(err) ? err.code : 'SERVICE_UNAVAILABLE';
+              metrics.errors.inc({ ...labels, code });
+              log.error({ err: errorMessage(err), peer, frames: batch.length }, 'tcp batch not published; closing connection');
+              socket.destroy();
+            },
+          );
+      }
+      if (backlogged()) socket.pause();
     }
 
     /** The connection ended (FIN, reset or our own close): hand over a last line without LF. */
@@ -146,6 +224,11 @@ export async function startTcp(
     async close() {
       closing = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const { socket, timer } of handshaking.values()) {
+        clearTimeout(timer);
+        socket.destroy();
+      }
+      handshaking.clear();
       await Promise.all([...connections].map((c) => c.shutdown()));
       await stopped;
     },

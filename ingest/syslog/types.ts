@@ -10,6 +10,12 @@ export interface SyslogServerOptions {
   udpReceiveBufferBytes?: number;
   /** TCP: connections at once; more are refused. Default 1024. */
   tcpMaxConnections?: number;
+  /**
+   * TCP/TLS: bytes of frames one connection may read ahead while its previous batch waits for
+   * Kafka; past that, reading pauses (backpressure). 0 pauses as soon as a batch is in flight.
+   * Default 4 MiB.
+   */
+  tcpReadAheadBytes?: number;
   /** Leading bytes of an oversized message kept in its dead letter. Default 1024. */
   errorSampleBytes?: number;
 }
@@ -22,6 +28,7 @@ export const SERVER_DEFAULTS: ResolvedServerOptions = {
   udpMaxInFlight: 4,
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxConnections: 1024,
+  tcpReadAheadBytes: 4 * 1024 * 1024,
   errorSampleBytes: 1024,
 };
 

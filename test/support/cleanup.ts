@@ -9,6 +9,7 @@ export async function cleanupTest(config: VigilConfig): Promise<void> {
   const es = esClient(config.elasticsearch);
   const prefix = config.elasticsearch.indexPrefix;
   await deleteIndicesMatching(es, `${prefix}-*`);
-  await es.indices.deleteIndexTemplate({ name: `${prefix},${prefix}-ds` }, { ignore: [404] }).catch(() => undefined);
+  // One request per template: a comma list fails whole when one of them does not exist.
+  for (const name of [prefix, `${prefix}-ds`]) await es.indices.deleteIndexTemplate({ name }, { ignore: [404] }).catch(() => undefined);
   await es.close();
 }

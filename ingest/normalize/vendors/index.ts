@@ -1,18 +1,61 @@
+import { accountsVendor } from './accounts.js';
+import { ciscoAsaVendor } from './cisco-asa.js';
+import { fortigateVendor } from './fortigate.js';
+import { pamVendor } from './pam.js';
+import { panosVendor } from './panos.js';
+import { pfsenseVendor } from './pfsense.js';
 import { sshd } from './sshd.js';
 import { sudo } from './sudo.js';
-import type { VendorNormalizer } from './types.js';
+import type { Vendor, VendorContext, VendorFields } from './types.js';
 
-export type { VendorFields, VendorNormalizer } from './types.js';
+export type { Vendor, VendorContext, VendorFields, VendorNormalizer } from './types.js';
 
-/** Vendor normalizers keyed by `process.name` (the syslog APP-NAME or TAG). One line per program. */
+/**
+ * Vendor normalizers, one line each. A line is offered first to the vendors that claim its
+ * program (syslog APP-NAME/TAG, exactly or by prefix), then to the sniffers, in this order; the
+ * first that recognises it wins.
+ */
 export const VENDORS = {
-  sshd,
-  'sshd-session': sshd, // OpenSSH ≥ 9.8 logs authentication from the per-session binary
-  sudo,
-} as const satisfies Record<string, VendorNormalizer>;
+  sshd: { programs: ['sshd', 'sshd-session'], normalize: sshd }, // OpenSSH ≥ 9.8 logs auth from sshd-session
+  sudo: { programs: ['sudo'], normalize: sudo },
+  pam: pamVendor,
+  accounts: accountsVendor,
+  'cisco-asa': ciscoAsaVendor,
+  'pan-os': panosVendor,
+  fortigate: fortigateVendor,
+  pfsense: pfsenseVendor,
+} as const satisfies Record<string, Vendor>;
 
 export type VendorName = keyof typeof VENDORS;
 
-export function vendorFor(processName: string | undefined): VendorNormalizer | undefined {
-  return processName !== undefined && Object.hasOwn(VENDORS, processName) ? VENDORS[processName as VendorName] : undefined;
+const byProgram = new Map<string, Vendor[]>();
+const byPrefix: Array<[string, Vendor]> = [];
+const sniffers: Vendor[] = [];
+for (const v of Object.values(VENDORS) as Vendor[]) {
+  for (const p of v.programs ?? []) byProgram.set(p, [...(byProgram.get(p) ?? []), v]);
+  for (const p of v.programPrefixes ?? []) byPrefix.push([p, v]);
+  if (v.sniff) sniffers.push(v);
+}
+
+/** The vendors that claim a program name (exact, then prefix), in registry order. */
+export function vendorsFor(program: string | undefined): Vendor[] {
+  if (program === undefined) return [];
+  const exact = byProgram.get(program) ?? [];
+  const prefixed = byPrefix.filter(([p]) => program.startsWith(p)).map(([, v]) => v);
+  return prefixed.length === 0 ? exact : [...exact, ...prefixed];
+}
+
+/** Runs the vendors that may know this line; the first that recognises it gives its fields. */
+export function applyVendors(message: string, ctx: VendorContext): VendorFields | undefined {
+  const claimed = vendorsFor(ctx.program);
+  for (const v of claimed) {
+    const f = v.normalize(message, ctx);
+    if (f) return f;
+  }
+  for (const v of sniffers) {
+    if (claimed.includes(v) || !v.sniff!(message)) continue;
+    const f = v.normalize(message, ctx);
+    if (f) return f;
+  }
+  return undefined;
 }

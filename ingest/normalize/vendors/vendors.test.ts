@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VENDORS, vendorFor } from './index.js';
+import { VENDORS, vendorsFor } from './index.js';
 import { sshd } from './sshd.js';
 import { sudo } from './sudo.js';
 
@@ -143,12 +143,17 @@ describe('sudo', () => {
 });
 
 describe('vendor registry', () => {
-  it('is keyed by process.name', () => {
-    expect(Object.keys(VENDORS).sort()).toEqual(['sshd', 'sshd-session', 'sudo']);
-    expect(vendorFor('sshd')).toBe(sshd);
-    expect(vendorFor('sudo')).toBe(sudo);
-    expect(vendorFor('CRON')).toBeUndefined();
-    expect(vendorFor(undefined)).toBeUndefined();
-    expect(vendorFor('toString')).toBeUndefined();
+  it('is keyed by vendor, and finds vendors by program name or TAG prefix', () => {
+    expect(Object.keys(VENDORS).sort()).toEqual(['accounts', 'cisco-asa', 'fortigate', 'pam', 'pan-os', 'pfsense', 'sshd', 'sudo']);
+    expect(vendorsFor('sshd')).toEqual([VENDORS.sshd]);
+    expect(vendorsFor('sshd-session')).toEqual([VENDORS.sshd]);
+    expect(vendorsFor('sudo')).toEqual([VENDORS.sudo]);
+    expect(vendorsFor('%ASA-6-302013')).toEqual([VENDORS['cisco-asa']]);
+    expect(vendorsFor('filterlog')).toEqual([VENDORS.pfsense]);
+    expect(vendorsFor('CRON')).toEqual([]);
+    expect(vendorsFor(undefined)).toEqual([]);
+    expect(vendorsFor('toString')).toEqual([]);
+    expect(VENDORS.sshd.normalize).toBe(sshd);
+    expect(VENDORS.sudo.normalize).toBe(sudo);
   });
 });

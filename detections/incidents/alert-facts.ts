@@ -1,0 +1,127 @@
+import { VigilError } from '../../core/errors/index.js';
+import { deterministicId, getField, type EcsEvent } from '../../core/event/index.js';
+import { LEVEL_SCORE } from '../engine/alert.js';
+
+/** Sigma levels, lowest first: an incident's severity is the highest of its alerts'. */
+export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export function levelRank(level: string): number {
+  return (LEVELS as readonly string[]).indexOf(level);
+}
+
+/** The level whose Elastic risk score is the highest not above `severity` (`event.severity` of an alert). */
+export function levelFromSeverity(severity: number): Level {
+  let best: Level = 'informational';
+  for (const l of LEVELS) if (severity >= (LEVEL_SCORE[l] ?? 0)) best = l;
+  return best;
+}
+
+/** One group-by value of an alert: `host.name` = `web-1`, keyed `host.name=web-1`. */
+export interface EntityRef {
+  field: string;
+  value: string;
+  key: string;
+}
+
+/** What the builder needs from an alert, read once. */
+export interface AlertFacts {
+  /** `vigil.id` of the alert (deterministic from rule and event). */
+  id: string;
+  /** Event time, epoch ms. */
+  time: number;
+  rule: { id: string; name: string; level: Level; tags: string[] };
+  techniques: string[];
+  tactics: string[];
+  /** Group-by values in `groupBy` order, then value order; distinct. */
+  entities: EntityRef[];
+  hosts: string[];
+  users: string[];
+  ips: string[];
+  host?: unknown;
+  user?: unknown;
+  source?: unknown;
+  /** The triggering event (`vigil.alert.event`), or the alert itself; `event.original` left out. */
+  event: EcsEvent;
+}
+
+export function entityKey(field: string, value: string): string {
+  return `${field}=${value}`;
+}
+
+/** Strings from a scalar, an array, or an array of `{[prop]: …}` objects (ECS and Elastic threat layouts). */
+function strings(v: unknown, prop?: string): string[] {
+  const out: string[] = [];
+  const visit = (x: unknown) => {
+    if (typeof x === 'string') {
+      if (x.length > 0) out.push(x);
+    } else if (typeof x === 'number' || typeof x === 'boolean') {
+      out.push(String(x));
+    } else if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+    } else if (prop && x !== null && typeof x === 'object') {
+      visit((x as Record<string, unknown>)[prop]);
+    }
+  };
+  visit(v);
+  return [...new Set(out)];
+}
+
+function withoutOriginal(event: EcsEvent): EcsEvent {
+  if (event.event?.original === undefined) return event;
+  const { original: _original, ...rest } = event.event;
+  return { ...event, event: rest };
+}
+
+/**
+ * Reads an ECS alert as `detections/engine/alert.ts` builds it (correlation alerts carry the same
+ * core fields: `@timestamp`, `rule.id`, `vigil.id`, the pivots). Throws `EVENT_INVALID` when the
+ * alert has no usable `@timestamp` or rule id: the caller dead-letters it.
+ */
+export function alertFacts(alert: EcsEvent, groupBy: readonly string[]): AlertFacts {
+  const time = typeof alert['@timestamp'] === 'string' ? Date.parse(alert['@timestamp']) : NaN;
+  if (!Number.isFinite(time))
+    throw new VigilError('EVENT_INVALID', `alert has no valid @timestamp: ${JSON.stringify(alert['@timestamp'])}`);
+  const ruleId = alert.rule?.id;
+  if (typeof ruleId !== 'string' || ruleId.length === 0) throw new VigilError('EVENT_INVALID', 'alert has no rule.id');
+  const meta = (alert.vigil as unknown as Record<string, unknown> | undefined)?.alert as Record<string, unknown> | undefined;
+  const rawLevel = meta?.level;
+  const level: Level =
+    typeof rawLevel === 'string' && levelRank(rawLevel) >= 0
+      ? (rawLevel as Level)
+      : typeof alert.event?.severity === 'number'
+        ? levelFromSeverity(alert.event.severity)
+        : 'medium';
+  const event = meta?.event !== null && typeof meta?.event === 'object' ? (meta.event as EcsEvent) : alert;
+  const field = (path: string) => {
+    const v = getField(alert, path);
+    return v === undefined || v === null ? getField(event, path) : v;
+  };
+  const entities: EntityRef[] = [];
+  const seen = new Set<string>();
+  for (const f of groupBy) {
+    for (const value of strings(field(f))) {
+      const key = entityKey(f, value);
+      if (!seen.has(key)) {
+        seen.add(key);
+        entities.push({ field: f, value, key });
+      }
+    }
+  }
+  const name = typeof alert.rule?.name === 'string' && alert.rule.name ? alert.rule.name : ruleId;
+  return {
+    id: typeof alert.vigil?.id === 'string' && alert.vigil.id ? alert.vigil.id : deterministicId('alert', JSON.stringify(alert)),
+    time,
+    rule: { id: ruleId, name, level, tags: strings(alert.tags) },
+    techniques: strings(getField(alert, 'threat.technique'), 'id'),
+    tactics: strings(getField(alert, 'threat.tactic'), 'name'),
+    entities,
+    hosts: strings(field('host.name')),
+    users: strings(field('user.name')),
+    ips: strings(field('source.ip')),
+    ...(alert.host !== undefined ? { host: alert.host } : {}),
+    ...(alert.user !== undefined ? { user: alert.user } : {}),
+    ...(alert.source !== undefined ? { source: alert.source } : {}),
+    event: withoutOriginal(event),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Incidents: alerts grouped by entity within a window, deduplicated by suppression, scored by
+ * per-entity risk, with a status that flows back from the CLI and from Elasticsearch.
+ */
+export { IncidentBuilder, type AddOutcome, type AddResult, type BatchResult, type BuilderStats, type RestoreResult } from './builder.js';
+export {
+  INCIDENT_DEFAULTS,
+  DEFAULT_GROUP_BY,
+  incidentOptionsFromConfig,
+  resolveIncidentOptions,
+  type IncidentBuilderOptions,
+  type ResolvedIncidentOptions,
+} from './options.js';
+export {
+  incidentFromAlert,
+  isIncidentStatus,
+  INCIDENT_STATUSES,
+  type EntityRisk,
+  type IncidentDocument,
+  type IncidentRuleSummary,
+  type IncidentStatus,
+  type IncidentStatusChangeInfo,
+} from './incident.js';
+export { incidentDocument, incidentRecord, ruleWeight } from './document.js';
+export { alertFacts, levelRank, LEVELS, type AlertFacts, type EntityRef, type Level } from './alert-facts.js';
+export { decodeState, encodeState, type IncidentState, type StateEntry } from './state.js';
+export { decodeStatusChange, statusChange, statusChangeRecord, STATUS_VERBS, type StatusChange } from './status.js';
+export { ensureIncidentStatusTopic, incidentStatusTopic, incidentStatusTopicSpec, publishStatusChanges } from './status-topic.js';
+export {
+  analystChangesQuery,
+  EsStatusPoller,
+  startEsStatusPoller,
+  statusChangeFromHit,
+  type EsStatusPollerOptions,
+  type StatusHit,
+} from './es-status-poller.js';

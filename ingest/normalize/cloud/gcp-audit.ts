@@ -1,0 +1,93 @@
+import type { EcsEvent } from '../../../core/event/index.js';
+import { buildEvent, ipOf, isObject, obj, str, verbType, type Json, type RecordContext } from './common.js';
+
+const AUDIT_LOG_TYPE = 'type.googleapis.com/google.cloud.audit.AuditLog';
+
+/** A Cloud Logging LogEntry whose `protoPayload` is an AuditLog (Cloud Audit Logs). */
+export function isGcpAuditEntry(r: Json): boolean {
+  return (
+    isObject(r.protoPayload) &&
+    (obj(r.protoPayload)['@type'] === AUDIT_LOG_TYPE || String(r.logName ?? '').includes('cloudaudit.googleapis.com'))
+  );
+}
+
+/** `projects/p/logs/cloudaudit.googleapis.com%2Factivity` → `activity` (also data_access, system_event, policy). */
+function logType(logName: string | undefined): string | undefined {
+  if (!logName) return undefined;
+  const last = decodeURIComponent(logName.split('/logs/')[1] ?? '');
+  return last.startsWith('cloudaudit.googleapis.com/') ? last.slice('cloudaudit.googleapis.com/'.length) : undefined;
+}
+
+function categorize(service: string, method: string): { category: string[]; type: string[] } {
+  const verb = verbType(method.split('.').pop() ?? method);
+  if (service === 'login.googleapis.com') return { category: ['authentication'], type: ['start'] };
+  if (service === 'iam.googleapis.com' || service === 'admin.googleapis.com' || /SetIamPolicy$/.test(method)) {
+    return { category: ['iam'], type: [verb === 'access' ? 'info' : verb === 'info' ? 'change' : verb] };
+  }
+  return { category: ['api'], type: [verb] };
+}
+
+/**
+ * One Cloud Audit Logs LogEntry → ECS. Field names from the LogEntry and AuditLog references:
+ * `protoPayload.{serviceName, methodName, resourceName, status, authenticationInfo.principalEmail,
+ * requestMetadata.callerIp, requestMetadata.callerSuppliedUserAgent}`, `resource.{type, labels}`,
+ * `insertId` (unique per log), `logName`. A non-zero `status.code` (google.rpc.Code) is a failure.
+ * `callerIp` may be `private` or `gce-internal-ip`: kept in source.address only.
+ */
+export function normalizeGcpAudit(r: Json, ctx: RecordContext, original: string): EcsEvent {
+  const p = obj(r.protoPayload);
+  const status = obj(p.status);
+  const code = typeof status.code === 'number' ? status.code : undefined;
+  const failed = code !== undefined && code !== 0;
+  const meta = obj(p.requestMetadata);
+  const auth = obj(p.authenticationInfo);
+  const resource = obj(r.resource);
+  const labels = obj(resource.labels);
+  const service = str(p.serviceName) ?? '';
+  const method = str(p.methodName) ?? '';
+  const email = str(auth.principalEmail);
+  const callerIp = str(meta.callerIp);
+  const { category, type } = categorize(service, method);
+  if (failed && code === 7 && category[0] === 'api') type.push('denied'); // 7 = PERMISSION_DENIED
+  const insertId = str(r.insertId);
+  const logName = str(r.logName);
+  return buildEvent(
+    ctx,
+    original,
+    {
+      time: r.timestamp,
+      dataset: 'gcp.audit',
+      module: 'gcp',
+      uniqueId: insertId ? `${logName ?? ''}/${insertId}` : undefined,
+    },
+    {
+      event: { id: insertId, action: method, provider: service, category, type, outcome: failed ? 'failure' : 'success' },
+      cloud: {
+        provider: 'gcp',
+        project: { id: str(labels.project_id) },
+        availability_zone: str(labels.zone),
+        region: str(labels.region) ?? str(labels.location),
+        service: { name: service },
+      },
+      user: { name: email, email: email?.includes('@') ? email : undefined },
+      source: { address: callerIp, ip: ipOf(callerIp) },
+      user_agent: { original: str(meta.callerSuppliedUserAgent) },
+      log: { level: str(r.severity)?.toLowerCase(), logger: logName },
+      error: failed ? { code: String(code), message: str(status.message) } : undefined,
+      gcp: {
+        audit: {
+          log_type: logType(logName),
+          resource_name: str(p.resourceName),
+          resource_type: str(resource.type),
+          authorization_info: Array.isArray(p.authorizationInfo)
+            ? p.authorizationInfo.map((a) => ({
+                permission: str(obj(a).permission),
+                granted: obj(a).granted,
+                resource: str(obj(a).resource),
+              }))
+            : undefined,
+        },
+      },
+    },
+  );
+}

@@ -1,0 +1,118 @@
+import { isIP } from 'node:net';
+import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
+import { isValidTimeZone } from '../parsers/time.js';
+import { ianaNumberOf, transportOf } from './vendors/util.js';
+
+/**
+ * How one source attribute becomes one ECS field: the conversion keeps ECS types honest (an `ip`
+ * field only ever holds an IP, a `long` a safe integer, a `date` an RFC 3339 string). A value
+ * that does not convert is left out of ECS (it stays in the record under `vigil.*`).
+ */
+export type Conversion =
+  'keyword' | 'lower' | 'ip' | 'port' | 'long' | 'double' | 'date' | 'mac' | 'transport' | 'direction01' | 'outcome' | 'http-referrer';
+
+export interface FieldRule {
+  path: string;
+  as: Conversion;
+  /** ECS normalizes the field to an array (`observer.ip`, `user.roles`). */
+  array?: true;
+}
+
+/** ECS wants MACs as upper-case, hyphen-separated octets (`00-00-5E-00-53-23`). */
+export function normalizeMac(v: string): string | undefined {
+  const hex = v.replace(/[:.-]/g, '');
+  if (!/^[0-9A-Fa-f]{12}(?:[0-9A-Fa-f]{4})?$/.test(hex)) return undefined;
+  return hex.toUpperCase().match(/../g)!.join('-');
+}
+
+export function convert(value: string, as: Conversion, time: TimeContext): unknown {
+  const v = value.trim();
+  if (v === '') return undefined;
+  switch (as) {
+    case 'keyword':
+      return v;
+    case 'lower':
+      return v.toLowerCase();
+    case 'ip':
+      return isIP(v) !== 0 ? v : undefined;
+    case 'port': {
+      if (!/^\d{1,5}$/.test(v)) return undefined;
+      const n = Number(v);
+      return n <= 65535 ? n : undefined;
+    }
+    case 'long':
+      return /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
+    case 'double': {
+      const n = Number(v);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'date': {
+      const t = parseTimestamp(v, time);
+      return t === undefined ? undefined : new Date(t).toISOString();
+    }
+    case 'mac':
+      return normalizeMac(v);
+    case 'transport': {
+      if (/^\d{1,3}$/.test(v)) return transportOf(Number(v));
+      const t = v.toLowerCase();
+      return ianaNumberOf(t) !== undefined || /^[a-z][a-z0-9-]*$/.test(t) ? t : undefined;
+    }
+    case 'direction01':
+      // CEF deviceDirection: 0 inbound, 1 outbound (decode_cef's reading).
+      return v === '0' ? 'inbound' : v === '1' ? 'outbound' : undefined;
+    case 'outcome': {
+      const o = v.toLowerCase();
+      if (/^(success|succeeded|successful|ok|allowed?|pass(ed)?)$/.test(o)) return 'success';
+      if (/^(fail(ure|ed)?|denied|deny|blocked?|rejected?|error)$/.test(o)) return 'failure';
+      return o === 'unknown' ? 'unknown' : undefined;
+    }
+    case 'http-referrer':
+      return v.startsWith('http') ? v : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const splitPaths = new Map<string, string[]>();
+
+/** Sets a dotted ECS path on a nested object (paths are split once and cached: this is the hot path). */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  let parts = splitPaths.get(path);
+  if (!parts) {
+    parts = path.split('.');
+    splitPaths.set(path, parts);
+  }
+  let cur = target;
+  const last = parts.length - 1;
+  for (let i = 0; i < last; i++) {
+    const p = parts[i] as string;
+    const next = cur[p];
+    if (typeof next === 'object' && next !== null && !Array.isArray(next)) cur = next as Record<string, unknown>;
+    else {
+      const created: Record<string, unknown> = {};
+      cur[p] = created;
+      cur = created;
+    }
+  }
+  cur[parts[last] as string] = value;
+}
+
+/** Applies `rules` to `attrs` on `target`; values that do not convert are skipped. */
+export function applyRules(
+  target: Record<string, unknown>,
+  attrs: Record<string, string>,
+  rules: Readonly<Record<string, FieldRule>>,
+  time: TimeContext,
+): void {
+  for (const key in attrs) {
+    const rule = rules[key];
+    if (!rule || !Object.hasOwn(rules, key)) continue;
+    const out = convert(attrs[key] as string, rule.as, time);
+    if (out !== undefined) setPath(target, rule.path, rule.array ? [out] : out);
+  }
+}
+
+/** A device time zone field (`dtz=Europe/Berlin`) as the context for its wall times. */
+export function withZone(time: TimeContext, zone: string | undefined): TimeContext {
+  return zone && isValidTimeZone(zone) ? { ...time, tz: zone } : time;
+}

@@ -1,0 +1,23 @@
+import type { EcsEvent } from '../../core/event/index.js';
+import { setField } from '../../core/event/index.js';
+import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
+
+/**
+ * A JSON object taken as ECS: dotted keys (`source.ip`) are expanded, `@timestamp` (or `timestamp`,
+ * `time`) becomes an RFC 3339 `@timestamp`. Sources with their own JSON layout (CloudTrail, Okta,
+ * …) have their own normalizers; this is for JSON lines that are already ECS-shaped.
+ */
+export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Partial<EcsEvent> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (k === 'vigil' || k === '@timestamp' || k === 'timestamp' || k === 'time') continue;
+    if (k.includes('.')) setField(out, k, v);
+    else out[k] = v;
+  }
+  const ts = json['@timestamp'] ?? json.timestamp ?? json.time;
+  let t: number | undefined;
+  if (typeof ts === 'number' && Number.isFinite(ts)) t = ts > 1e11 ? ts : ts * 1000;
+  else if (typeof ts === 'string') t = parseTimestamp(ts, time);
+  if (t !== undefined) out['@timestamp'] = new Date(t).toISOString();
+  return out as Partial<EcsEvent>;
+}

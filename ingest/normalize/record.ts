@@ -1,0 +1,134 @@
+import { deterministicId, type EcsEvent, type SyslogLogFields } from '../../core/event/index.js';
+import type { TimeContext } from '../parsers/datetime.js';
+import type { ParsedRecord } from '../parsers/record.js';
+import type { SyslogRecord } from '../parsers/types.js';
+import { cefToEcs } from './cef.js';
+import { jsonToEcs } from './json.js';
+import { leefToEcs } from './leef.js';
+import { applyVendors } from './vendors/index.js';
+import { mergeInto } from './vendors/util.js';
+
+/** Facility keywords as syslog.h and rsyslog.conf spell them (unique per code; ECS's example is `local7`). */
+// prettier-ignore
+export const FACILITY_NAMES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news',
+  'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock',
+  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+] as const;
+
+/** Severity labels as ECS's example (`Error`) and Elastic's syslog processors write them. */
+// prettier-ignore
+export const SEVERITY_NAMES = [
+  'Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug',
+] as const;
+
+export interface NormalizeContext {
+  /** The configured input id. */
+  inputId: string;
+  /** The sender's address (or `file:line` for files). */
+  peer: string;
+  /** The frame as received (trailers stripped): the identity of the record and `event.original`. */
+  raw: Buffer;
+  receivedAt: Date;
+  /** Keep the raw line in `event.original`. */
+  keepOriginal: boolean;
+  /** IANA zone of device timestamps that carry none (the input's `timezone`). Default `UTC`. */
+  timezone?: string;
+}
+
+function syslogFields(record: SyslogRecord): SyslogLogFields {
+  const syslog: SyslogLogFields = {};
+  if (record.facility !== undefined) syslog.facility = { code: record.facility, name: FACILITY_NAMES[record.facility] as string };
+  if (record.severity !== undefined) syslog.severity = { code: record.severity, name: SEVERITY_NAMES[record.severity] as string };
+  if (record.priority !== undefined) syslog.priority = record.priority;
+  if (record.hostname !== undefined) syslog.hostname = record.hostname;
+  if (record.appname !== undefined) syslog.appname = record.appname;
+  if (record.procid !== undefined) syslog.procid = record.procid;
+  if (record.msgid !== undefined) syslog.msgid = record.msgid;
+  if (record.version !== undefined) syslog.version = String(record.version);
+  if (record.structuredData !== undefined) syslog.structured_data = record.structuredData;
+  return syslog;
+}
+
+/**
+ * A parsed record → one ECS event. The syslog header gives the base (host, process, log.syslog),
+ * then exactly one payload mapper adds its fields: CEF, LEEF, a JSON object, or the vendor whose
+ * program or message it is. `related.*` is filled from the addresses and users found.
+ */
+export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): EcsEvent {
+  const received = ctx.receivedAt.toISOString();
+  const time: TimeContext = { tz: ctx.timezone ?? 'UTC', now: ctx.receivedAt };
+  const record = parsed.syslog;
+  let partial = record?.partial ?? false;
+
+  const event: EcsEvent = { '@timestamp': record?.timestamp ?? received };
+  if (record && record.message !== '') event.message = record.message;
+  event.event = { kind: 'event', created: received };
+  if (ctx.keepOriginal) event.event.original = ctx.raw.toString('utf8');
+  if (record?.hostname !== undefined) event.host = { name: record.hostname, hostname: record.hostname };
+  if (record?.appname !== undefined) {
+    event.process = { name: record.appname };
+    if (record.procid !== undefined && /^\d{1,15}$/.test(record.procid)) event.process.pid = Number(record.procid);
+  }
+  if (record) event.log = { syslog: syslogFields(record) };
+
+  let patch: Record<string, unknown> | undefined;
+  if (parsed.cef) patch = cefToEcs(parsed.cef, time);
+  else if (parsed.leef) patch = leefToEcs(parsed.leef, time);
+  else if (parsed.json) patch = jsonToEcs(parsed.json, time);
+  else if (record) {
+    patch = applyVendors(record.message, { program: record.appname, hostname: record.hostname, time });
+    // A vendor that read the whole message vouches for it, even when the syslog header was thin
+    // (FortiGate and PAN-OS often send no timestamp or TAG).
+    if (patch && partial && patch['@timestamp'] !== undefined) partial = false;
+  }
+  if (parsed.payloadError) {
+    partial = true;
+    event.error = { message: parsed.payloadError.message, code: parsed.payloadError.code };
+  }
+  const envelope = patch?.vigil as Record<string, unknown> | undefined;
+  if (patch) {
+    // The patch is fresh for this event: merge it in place, its `vigil` part goes to the envelope.
+    delete patch.vigil;
+    mergeInto(event, patch);
+  }
+  event.vigil = {
+    id: deterministicId(ctx.inputId, ctx.peer, ctx.raw),
+    input: ctx.inputId,
+    received_at: received,
+    parse_status: partial ? 'partial' : 'ok',
+    ...(ctx.peer ? { peer: ctx.peer } : {}),
+    ...envelope,
+  };
+  fillRelated(event);
+  return event;
+}
+
+function push(list: string[], v: unknown): void {
+  if (typeof v === 'string' && v !== '' && !list.includes(v)) list.push(v);
+}
+
+type Obj = Record<string, unknown> | undefined;
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** ECS `related.ip` / `related.user`: every address and user name the event names, once each. */
+export function fillRelated(event: EcsEvent): void {
+  const ips = [...(event.related?.ip ?? [])];
+  const users = [...(event.related?.user ?? [])];
+  for (const side of ['source', 'destination', 'client', 'server']) {
+    const s = obj(event[side]);
+    if (!s) continue;
+    push(ips, s.ip);
+    push(ips, obj(s.nat)?.ip);
+    push(users, obj(s.user)?.name);
+  }
+  const user = obj(event.user);
+  push(users, user?.name);
+  push(users, obj(user?.effective)?.name);
+  push(users, obj(user?.target)?.name);
+  if (ips.length === 0 && users.length === 0) return;
+  const related: NonNullable<EcsEvent['related']> = { ...event.related };
+  if (ips.length > 0) related.ip = ips;
+  if (users.length > 0) related.user = users;
+  event.related = related;
+}

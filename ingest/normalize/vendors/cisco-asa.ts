@@ -1,0 +1,186 @@
+import type { Vendor, VendorContext, VendorFields } from './types.js';
+import { compact, count, deepMerge, endpoint, ip, port } from './util.js';
+
+/**
+ * Cisco ASA / Firepower Threat Defense syslog (Cisco "Secure Firewall ASA Series Syslog Messages").
+ * The message id is in the TAG (`%ASA-6-302013`); the message text follows it. ASA states
+ * connections from the security-level point of view: for an OUTBOUND connection the "for"
+ * interface is the responder and the "to" interface the initiator, so source and destination
+ * swap (as Elastic's cisco.asa pipeline does).
+ */
+const TAG = /^%(ASA|FTD|PIX)-(\d)-(\d{6})$/;
+
+type Side = { iface: string; ip: string; port?: string; mappedIp?: string; mappedPort?: string; user?: string };
+
+// `outside:203.0.113.5/443 (203.0.113.5/443)` with optional `(idfw-user)` groups after it.
+const SIDE = String.raw`([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+)(?: \(([0-9A-Fa-f:.]+)\/(\d+)\))?(?: \(([^)]*)\))?`;
+const BUILT = new RegExp(String.raw`^Built (inbound|outbound) (TCP|UDP|SCTP) connection (\d+) for ${SIDE} to ${SIDE}`);
+const TEARDOWN = new RegExp(
+  String.raw`^Teardown (TCP|UDP|SCTP) connection (\d+) for ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) to ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) duration (\d+):(\d{2}):(\d{2}) bytes (\d+)(?: (.*?))?(?: \(([^)]*)\))?$`,
+);
+const DENY_106023 =
+  /^Deny (\w+) src ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))? dst ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))?(?: \(type (\d+), code (\d+)\))? by access-group "([^"]+)"/;
+const ACL_106100 =
+  /^access-list (\S+) (permitted|denied|est-allowed) (\w+) ([\w.-]+)\/([0-9A-Fa-f:.]+)\((\d+)\)(?:\(([^)]*)\))? -> ([\w.-]+)\/([0-9A-Fa-f:.]+)\((\d+)\)(?:\(([^)]*)\))? hit-cnt (\d+)/;
+const AAA = /^AAA user authentication (Successful|Rejected) : (.*)$/;
+const LOGIN = /^Login (permitted|denied) from ([0-9A-Fa-f:.]+)\/(\d+) to ([\w.-]+):([0-9A-Fa-f:.]+)\/(\w+) for user "([^"]*)"/;
+
+function side(m: RegExpExecArray, at: number): Side {
+  return compact({
+    iface: m[at] as string,
+    ip: m[at + 1] as string,
+    port: m[at + 2],
+    mappedIp: m[at + 3],
+    mappedPort: m[at + 4],
+    user: m[at + 5],
+  }) as Side;
+}
+
+function withNat(s: Side): Record<string, unknown> | undefined {
+  const base = endpoint(s.ip, s.port);
+  if (!base) return undefined;
+  const out: Record<string, unknown> = { ...base };
+  if (s.mappedIp && (s.mappedIp !== s.ip || s.mappedPort !== s.port)) {
+    const nat = endpoint(s.mappedIp, s.mappedPort);
+    if (nat) out.nat = nat;
+  }
+  return out;
+}
+
+const ASA_SEVERITY = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'];
+
+/** ASA/FTD messages 302013–302016, 106023, 106100, 113004/113005, 605004/605005. */
+export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | undefined {
+  const tag = TAG.exec(ctx.program ?? '');
+  if (!tag) return undefined;
+  const [, product, level, id] = tag as unknown as [string, string, string, string];
+  const base: VendorFields = {
+    event: { code: id, severity: Number(level), module: 'cisco', dataset: 'cisco.asa' },
+    observer: { vendor: 'Cisco', product: product === 'FTD' ? 'Firepower Threat Defense' : 'ASA', type: 'firewall' },
+    log: { level: ASA_SEVERITY[Number(level)] },
+  };
+  // An id we do not read still says which device sent it and how severe it is.
+  const specific = byId(id, message);
+  return specific ? deepMerge(base, specific) : base;
+}
+
+function byId(id: string, message: string): VendorFields | undefined {
+  switch (id) {
+    case '302013':
+    case '302015': {
+      const m = BUILT.exec(message);
+      if (!m) return undefined;
+      const direction = m[1] as 'inbound' | 'outbound';
+      const forSide = side(m, 4);
+      const toSide = side(m, 10);
+      const [src, dst] = direction === 'outbound' ? [toSide, forSide] : [forSide, toSide];
+      return compact({
+        event: { category: ['network'], type: ['connection', 'start'], action: 'connection-built', outcome: 'success' },
+        network: { transport: (m[2] as string).toLowerCase(), direction },
+        source: withNat(src),
+        destination: withNat(dst),
+        observer: { ingress: { interface: { name: src.iface } }, egress: { interface: { name: dst.iface } } },
+        labels: { connection_id: m[3] as string },
+        ...(src.user ? { user: { name: src.user } } : {}),
+      }) as VendorFields;
+    }
+    case '302014':
+    case '302016': {
+      const m = TEARDOWN.exec(message);
+      if (!m) return undefined;
+      const seconds = Number(m[9]) * 3600 + Number(m[10]) * 60 + Number(m[11]);
+      const reason = m[13];
+      return compact({
+        event: {
+          category: ['network'],
+          type: ['connection', 'end'],
+          action: 'connection-teardown',
+          outcome: 'success',
+          duration: seconds * 1_000_000_000,
+          ...(reason ? { reason } : {}),
+        },
+        network: { transport: (m[1] as string).toLowerCase(), bytes: count(m[12]) },
+        source: endpoint(m[4], m[5]),
+        destination: endpoint(m[7], m[8]),
+        observer: { ingress: { interface: { name: m[3] } }, egress: { interface: { name: m[6] } } },
+        labels: { connection_id: m[2] as string },
+        ...(m[14] ? { user: { name: m[14] } } : {}),
+      }) as VendorFields;
+    }
+    case '106023': {
+      const m = DENY_106023.exec(message);
+      if (!m) return undefined;
+      const proto = (m[1] as string).toLowerCase();
+      return compact({
+        event: { category: ['network'], type: ['connection', 'denied'], action: 'firewall-rule', outcome: 'failure' },
+        network: { transport: /^\d+$/.test(proto) ? undefined : proto, ...(/^\d+$/.test(proto) ? { iana_number: proto } : {}) },
+        source: endpoint(m[3], m[4]),
+        destination: endpoint(m[6], m[7]),
+        observer: { ingress: { interface: { name: m[2] } }, egress: { interface: { name: m[5] } } },
+        rule: { name: m[10] },
+        ...(m[8] !== undefined ? { labels: { icmp_type: m[8], icmp_code: m[9] as string } } : {}),
+      }) as VendorFields;
+    }
+    case '106100': {
+      const m = ACL_106100.exec(message);
+      if (!m) return undefined;
+      const denied = m[2] === 'denied';
+      return compact({
+        event: {
+          category: ['network'],
+          type: ['connection', denied ? 'denied' : 'allowed'],
+          action: 'firewall-rule',
+          outcome: denied ? 'failure' : 'success',
+        },
+        network: { transport: (m[3] as string).toLowerCase() },
+        source: endpoint(m[5], m[6]),
+        destination: endpoint(m[9], m[10]),
+        observer: { ingress: { interface: { name: m[4] } }, egress: { interface: { name: m[8] } } },
+        rule: { name: m[1] },
+        ...(m[7] ? { user: { name: m[7] } } : {}),
+      }) as VendorFields;
+    }
+    case '113004':
+    case '113005': {
+      const m = AAA.exec(message);
+      if (!m) return undefined;
+      const kv: Record<string, string> = {};
+      for (const part of (m[2] as string).split(' : ')) {
+        const eq = part.indexOf(' = ');
+        if (eq > 0) kv[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 3).trim();
+      }
+      const ok = m[1] === 'Successful';
+      return compact({
+        event: {
+          category: ['authentication'],
+          type: ['info'],
+          action: 'aaa-user-authentication',
+          outcome: ok ? 'success' : 'failure',
+          ...(kv.reason ? { reason: kv.reason } : {}),
+        },
+        user: { name: kv.user },
+        source: endpoint(kv['user ip']),
+        server: ip(kv.server) ? { ip: kv.server } : undefined,
+      }) as VendorFields;
+    }
+    case '605004':
+    case '605005': {
+      const m = LOGIN.exec(message);
+      if (!m) return undefined;
+      const ok = m[1] === 'permitted';
+      const svc = m[6] as string;
+      return compact({
+        event: { category: ['authentication'], type: ['start'], action: 'management-login', outcome: ok ? 'success' : 'failure' },
+        source: endpoint(m[2], m[3]),
+        destination: { ...endpoint(m[5], port(svc)) },
+        observer: { ingress: { interface: { name: m[4] } } },
+        network: port(svc) === undefined ? { protocol: svc.toLowerCase() } : undefined,
+        user: { name: m[7] },
+      }) as VendorFields;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export const ciscoAsaVendor: Vendor = { programPrefixes: ['%ASA-', '%FTD-', '%PIX-'], normalize: ciscoAsa };

@@ -1,0 +1,233 @@
+import { parseTimestamp } from '../../parsers/datetime.js';
+import type { Vendor, VendorContext, VendorFields } from './types.js';
+import { compact, count, deepMerge, endpoint, ip, port, splitCsv } from './util.js';
+
+const merge = (...parts: VendorFields[]): VendorFields => parts.reduce((a, b) => deepMerge(a, b), {});
+
+/**
+ * Palo Alto Networks PAN-OS syslog in the default CSV format (PAN-OS 10.1–11.x Administrator's
+ * Guide, "Syslog Field Descriptions"). Positions are 0-based indexes into the CSV; only the
+ * columns Vigil maps are named. Times are the firewall's local wall clock: the input's zone applies.
+ */
+const F = {
+  receiveTime: 1,
+  serial: 2,
+  type: 3,
+  subtype: 4,
+  generatedTime: 6,
+  // TRAFFIC and THREAT share 7–30
+  src: 7,
+  dst: 8,
+  natSrc: 9,
+  natDst: 10,
+  rule: 11,
+  srcUser: 12,
+  dstUser: 13,
+  app: 14,
+  vsys: 15,
+  fromZone: 16,
+  toZone: 17,
+  inIf: 18,
+  outIf: 19,
+  sessionId: 22,
+  sport: 24,
+  dport: 25,
+  natSport: 26,
+  natDport: 27,
+  proto: 29,
+  action: 30,
+} as const;
+// TRAFFIC only
+const T = {
+  bytes: 31,
+  bytesSent: 32,
+  bytesReceived: 33,
+  packets: 34,
+  start: 35,
+  elapsed: 36,
+  seqno: 39,
+  pktsSent: 44,
+  pktsReceived: 45,
+  endReason: 46,
+  deviceName: 52,
+} as const;
+// THREAT only
+const TH = {
+  misc: 31,
+  threatId: 32,
+  category: 33,
+  severity: 34,
+  direction: 35,
+  seqno: 36,
+  userAgent: 46,
+  xff: 48,
+  referer: 49,
+  deviceName: 59,
+  httpMethod: 63,
+} as const;
+// SYSTEM
+const S = { vsys: 7, eventId: 8, object: 9, module: 12, severity: 13, description: 14, seqno: 15, deviceName: 22 } as const;
+
+const SEVERITY: Readonly<Record<string, number>> = { informational: 1, low: 2, medium: 3, high: 4, critical: 5 };
+
+/** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
+const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM),/;
+
+const at = (f: string[], i: number): string | undefined => {
+  const v = f[i];
+  return v === undefined || v === '' ? undefined : v;
+};
+
+function common(f: string[], ctx: VendorContext, deviceName: number): VendorFields {
+  const t = parseTimestamp(f[F.generatedTime] ?? '', ctx.time);
+  return compact({
+    ...(t !== undefined ? { '@timestamp': new Date(t).toISOString() } : {}),
+    observer: {
+      vendor: 'Palo Alto Networks',
+      product: 'PAN-OS',
+      type: 'firewall',
+      serial_number: at(f, F.serial),
+      hostname: at(f, deviceName),
+    },
+    event: { module: 'panw', dataset: 'panw.panos' },
+  }) as VendorFields;
+}
+
+function session(f: string[]): VendorFields {
+  const natSrc = ip(at(f, F.natSrc));
+  const natDst = ip(at(f, F.natDst));
+  const src = endpoint(at(f, F.src), at(f, F.sport));
+  const dst = endpoint(at(f, F.dst), at(f, F.dport));
+  const srcUser = at(f, F.srcUser);
+  const dstUser = at(f, F.dstUser);
+  const proto = at(f, F.proto);
+  return compact({
+    source: src && {
+      ...src,
+      ...(natSrc && natSrc !== '0.0.0.0' && natSrc !== src.ip ? { nat: { ip: natSrc, port: port(at(f, F.natSport)) } } : {}),
+      ...(srcUser ? { user: { name: srcUser } } : {}),
+    },
+    destination: dst && {
+      ...dst,
+      ...(natDst && natDst !== '0.0.0.0' && natDst !== dst.ip ? { nat: { ip: natDst, port: port(at(f, F.natDport)) } } : {}),
+      ...(dstUser ? { user: { name: dstUser } } : {}),
+    },
+    ...(srcUser ? { user: { name: srcUser } } : {}),
+    rule: { name: at(f, F.rule) },
+    network: { transport: proto?.toLowerCase(), application: at(f, F.app)?.toLowerCase() },
+    observer: {
+      ingress: { zone: at(f, F.fromZone), interface: { name: at(f, F.inIf) } },
+      egress: { zone: at(f, F.toZone), interface: { name: at(f, F.outIf) } },
+    },
+    labels: { vsys: at(f, F.vsys), session_id: at(f, F.sessionId) },
+  }) as VendorFields;
+}
+
+function traffic(f: string[], ctx: VendorContext): VendorFields {
+  const subtype = at(f, F.subtype) ?? '';
+  const action = at(f, F.action) ?? '';
+  const allowed = action === 'allow';
+  const type = subtype === 'start' ? ['connection', 'start'] : subtype === 'end' ? ['connection', 'end'] : ['connection'];
+  type.push(allowed ? 'allowed' : 'denied');
+  const start = parseTimestamp(f[T.start] ?? '', ctx.time);
+  const elapsed = count(at(f, T.elapsed));
+  const s = session(f);
+  return merge(
+    common(f, ctx, T.deviceName),
+    s,
+    compact({
+      event: {
+        category: ['network'],
+        type,
+        action: action || undefined,
+        outcome: allowed ? 'success' : 'failure',
+        start: start !== undefined ? new Date(start).toISOString() : undefined,
+        duration: elapsed !== undefined ? elapsed * 1_000_000_000 : undefined,
+        reason: at(f, T.endReason),
+        sequence: count(at(f, T.seqno)),
+      },
+      network: { bytes: count(at(f, T.bytes)), packets: count(at(f, T.packets)) },
+      source: { bytes: count(at(f, T.bytesSent)), packets: count(at(f, T.pktsSent)) },
+      destination: { bytes: count(at(f, T.bytesReceived)), packets: count(at(f, T.pktsReceived)) },
+      labels: { log_type: 'TRAFFIC', log_subtype: subtype },
+    }) as VendorFields,
+  );
+}
+
+function threat(f: string[], ctx: VendorContext): VendorFields {
+  const subtype = at(f, F.subtype) ?? '';
+  const action = at(f, F.action) ?? '';
+  const allowed = action === 'alert' || action === 'allow';
+  // `Threat ID`: `name(id)`, or just a number for some subtypes.
+  const tid = at(f, TH.threatId) ?? '';
+  const tm = /^(.*)\((\d+)\)$/.exec(tid);
+  const sev = at(f, TH.severity);
+  const misc = at(f, TH.misc);
+  return merge(
+    common(f, ctx, TH.deviceName),
+    session(f),
+    compact({
+      event: {
+        kind: 'alert',
+        category: ['intrusion_detection', 'network'],
+        type: [allowed ? 'allowed' : 'denied'],
+        action: action || undefined,
+        code: tm ? tm[2] : tid || undefined,
+        reason: tm ? tm[1] : undefined,
+        severity: sev !== undefined ? SEVERITY[sev] : undefined,
+        sequence: count(at(f, TH.seqno)),
+      },
+      log: { level: sev },
+      ...(subtype === 'url' ? { url: { original: misc } } : misc ? { file: { name: misc } } : {}),
+      user_agent: { original: at(f, TH.userAgent) },
+      http: { request: { referrer: at(f, TH.referer), method: at(f, TH.httpMethod)?.toUpperCase() } },
+      labels: { log_type: 'THREAT', log_subtype: subtype, threat_category: at(f, TH.category), direction: at(f, TH.direction) },
+    }) as VendorFields,
+  );
+}
+
+function system(f: string[], ctx: VendorContext): VendorFields {
+  const eventId = at(f, S.eventId) ?? '';
+  const description = at(f, S.description);
+  const sev = at(f, S.severity);
+  const auth = /^(auth|globalprotect\w*)-(fail|success)$/.exec(eventId) ?? /-auth-(fail|success)$/.exec(eventId);
+  const fields = compact({
+    message: description,
+    event: {
+      category: auth ? ['authentication'] : ['host'],
+      type: auth ? ['start'] : ['info'],
+      action: eventId || undefined,
+      severity: sev !== undefined ? SEVERITY[sev] : undefined,
+      sequence: count(at(f, S.seqno)),
+      ...(auth ? { outcome: auth[auth.length - 1] === 'success' ? 'success' : 'failure' } : {}),
+    },
+    log: { level: sev },
+    labels: { log_type: 'SYSTEM', log_subtype: at(f, F.subtype), vsys: at(f, S.vsys), module: at(f, S.module), object: at(f, S.object) },
+  }) as VendorFields;
+  if (auth && description) {
+    const user = /user '([^']+)'/.exec(description)?.[1];
+    const from = /From: ([0-9A-Fa-f:.]+?)\.?(?:\s|$)/.exec(description)?.[1];
+    if (user) fields.user = { name: user };
+    const src = endpoint(from);
+    if (src) fields.source = src;
+  }
+  return merge(common(f, ctx, S.deviceName), fields);
+}
+
+/** PAN-OS TRAFFIC, THREAT and SYSTEM logs. */
+export function panos(message: string, ctx: VendorContext): VendorFields | undefined {
+  if (!SNIFF.test(message)) return undefined;
+  const f = splitCsv(message);
+  switch (f[F.type]) {
+    case 'TRAFFIC':
+      return traffic(f, ctx);
+    case 'THREAT':
+      return threat(f, ctx);
+    case 'SYSTEM':
+      return system(f, ctx);
+    default:
+      return undefined;
+  }
+}
+
+export const panosVendor: Vendor = { sniff: (m) => SNIFF.test(m), normalize: panos };

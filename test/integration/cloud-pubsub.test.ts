@@ -1,0 +1,74 @@
+/** The Pub/Sub push endpoint on REAL Kafka: Cloud Audit Logs entries in, ECS out, exactly once. */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VigilConfig } from '../../core/config/types.js';
+import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { withPubSubDefaults } from '../../ingest/gcp-pubsub/index.js';
+import { cleanupTest } from '../support/cleanup.js';
+import { testConfig } from '../support/config.js';
+
+const entry = readFileSync(new URL('../fixtures/cloud/gcp-audit/compute-insert.json', import.meta.url), 'utf8');
+const denied = readFileSync(new URL('../fixtures/cloud/gcp-audit/storage-get-denied.json', import.meta.url), 'utf8');
+
+const push = (messageId: string, data: string) => ({
+  message: {
+    attributes: { 'logging.googleapis.com/timestamp': '2023-08-01T12:00:00.045Z' },
+    data,
+    messageId,
+    message_id: messageId,
+    publishTime: '2023-08-01T12:00:01.000Z',
+    publish_time: '2023-08-01T12:00:01.000Z',
+  },
+  subscription: 'projects/my-project/subscriptions/vigil-push',
+});
+
+let config: VigilConfig;
+let pipeline: Pipeline;
+let base: string;
+
+beforeAll(async () => {
+  config = testConfig('cloud-pubsub');
+  config.sinks = [];
+  config.inputs = [withPubSubDefaults({ id: 'pubsub', port: 0, token: 's3cret' })];
+  pipeline = await startPipeline(config, ['ingest']);
+  base = `http://127.0.0.1:${pipeline.ports.pubsub}/push`;
+});
+
+afterAll(async () => {
+  await pipeline?.close();
+  if (config) await cleanupTest(config);
+});
+
+const send = (body: unknown, token = 's3cret') =>
+  fetch(`${base}?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('gcp-pubsub input on real Kafka', () => {
+  it('acknowledges with 2xx after Kafka, dedups a redelivery, refuses a wrong token, dead-letters a bad envelope', async () => {
+    expect((await send(push('1001', Buffer.from(entry).toString('base64')), 'wrong')).status).toBe(401);
+    const ok = await send(push('1001', Buffer.from(entry).toString('base64')));
+    expect(ok.status).toBe(204);
+    expect((await send(push('1001', Buffer.from(entry).toString('base64')))).status).toBe(204); // redelivery
+    expect((await send(push('1002', Buffer.from(denied).toString('base64')))).status).toBe(204);
+    expect((await send({ message: { data: '!!!', messageId: '1003' }, subscription: 'projects/p/subscriptions/s' })).status).toBe(204);
+
+    const events = await pipeline.bus.read(pipeline.bus.topics.events, { until: (r) => r.length >= 2, timeoutMs: 30_000 });
+    const docs = events.map(
+      (r) =>
+        JSON.parse(r.value.toString('utf8')) as {
+          event: { action: string; outcome: string };
+          user: { email: string };
+          labels: Record<string, string>;
+        },
+    );
+    expect(docs.map((d) => [d.event.action, d.event.outcome]).sort()).toEqual([
+      ['storage.objects.get', 'failure'],
+      ['v1.compute.instances.insert', 'success'],
+    ]);
+    expect(docs[0]?.labels['logging.googleapis.com/timestamp']).toBeDefined();
+    const letters = await pipeline.bus.read(pipeline.bus.topics.deadletter, { until: (r) => r.length >= 1, timeoutMs: 30_000 });
+    expect(letters.map((r) => (JSON.parse(r.value.toString('utf8')) as { code: string }).code)).toEqual(['DECODE_PAYLOAD']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await pipeline.bus.countRecords(pipeline.bus.topics.events)).toBe(2);
+    expect(await pipeline.bus.countRecords(pipeline.bus.topics.deadletter)).toBe(1);
+  });
+});
