@@ -2,11 +2,20 @@
  * The public face of detections/: what other stages (sinks, playbooks, the CLI) may import.
  */
 export { compileDetection, type DetectionSource } from './sigma/detection.js';
-export { loadRules, loadRuleText, matchAll, type CompiledRule, type LoadOptions, type MatchResult } from './sigma/load.js';
+export {
+  loadRules,
+  loadRuleText,
+  matchAll,
+  type CompiledRule,
+  type LoadedFilter,
+  type LoadOptions,
+  type MatchResult,
+} from './sigma/load.js';
 export { parseRule, type ParsedRule } from './sigma/parse.js';
 export { ecsFieldResolver, type CompileOptions, type FieldResolver } from './sigma/compile.js';
+export { filterApplies } from './sigma/filter.js';
 export { attackFromTags, ATTACK_TACTICS, type AttackIds, type AttackTactic } from './sigma/tags.js';
-export { MODIFIERS, type ModifierName } from './sigma/modifiers/index.js';
+export { MODIFIERS, type ModifierName, type Placeholders } from './sigma/modifiers/index.js';
 export type {
   Detection,
   FieldItem,
@@ -16,6 +25,7 @@ export type {
   RuleLevel,
   RuleStatus,
   Selection,
+  SigmaFilter,
   SigmaScalar,
   Where,
 } from './sigma/model.js';

@@ -14,15 +14,25 @@ export async function provisionTopics(kafka: Kafka, specs: TopicSpec[], brokers:
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: s.replicationFactor,
-          configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: s.replicationFactor,
+            configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (err) {
+        // kafkajs's wait for leaders retries only LEADER_NOT_AVAILABLE; a KRaft broker may answer
+        // UNKNOWN_TOPIC_OR_PARTITION for a moment after creating the topic. Wait for metadata ourselves.
+        if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+        await withRetry(() => admin.fetchTopicMetadata({ topics: missing.map((s) => s.name) }), {
+          policy: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0.2 },
+          maxAttempts: 20,
+        });
+      }
       log.info({ topics: missing.map((s) => s.name) }, 'created topics');
     }
     return missing.map((s) => s.name);

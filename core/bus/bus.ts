@@ -5,8 +5,10 @@ import { startConsumer, type ConsumeOptions, type ConsumerLoop } from './consume
 import { createKafka } from './kafka-client.js';
 import { createProducer, type BusProducer } from './producer.js';
 import { readTopic } from './reader.js';
+import { restorePartitions, type RestoreOptions, type RestoreResult } from './restore.js';
+import { startTransactionalConsumer, type TransactionalConsumeOptions, type TransactionalLoop } from './transactional.js';
 import type { InRecord } from './types.js';
-import { topicSpecs, topicsFor, type Topics } from './topics.js';
+import { topicSpecs, topicsFor, type TopicSpec, type Topics } from './topics.js';
 
 /**
  * Vigil's interface over Kafka. The rest of the code never imports kafkajs: it gets topics by
@@ -15,12 +17,13 @@ import { topicSpecs, topicsFor, type Topics } from './topics.js';
 export class Bus {
   readonly topics: Topics;
   private readonly kafka: Kafka;
+  private txKafka: Kafka | null = null;
   private producerPromise: Promise<BusProducer> | null = null;
-  private readonly consumers = new Set<ConsumerLoop>();
+  private readonly consumers = new Set<ConsumerLoop | TransactionalLoop>();
 
   constructor(
     readonly config: KafkaConfig,
-    role = 'main',
+    private readonly role = 'main',
   ) {
     this.kafka = createKafka(config, role);
     this.topics = topicsFor(config.topicPrefix);
@@ -49,6 +52,54 @@ export class Bus {
     };
   }
 
+  /** The full consumer group id of a loop `name` (the group prefix added). */
+  groupId(name: string): string {
+    return `${this.config.groupPrefix}-${name}`;
+  }
+
+  /**
+   * A consume-transform-produce loop whose outputs and input offsets are committed in one Kafka
+   * transaction per batch (exactly once for read-committed readers). `name` is prefixed with the
+   * configured group prefix. See `startTransactionalConsumer`.
+   */
+  async consumeTransactional(name: string, opts: Omit<TransactionalConsumeOptions, 'groupId'>): Promise<TransactionalLoop> {
+    // Transactional producers get a client of their own whose retried protocol errors (every
+    // transaction start may meet CONCURRENT_TRANSACTIONS) log at debug; the loop logs real failures.
+    this.txKafka ??= createKafka(this.config, `${this.role}-tx`, { quietNamespaces: ['Connection', 'Producer'] });
+    const loop = await startTransactionalConsumer(this.kafka, this.txKafka, this.config, { ...opts, groupId: this.groupId(name) });
+    this.consumers.add(loop);
+    return {
+      ...loop,
+      stop: async () => {
+        this.consumers.delete(loop);
+        await loop.stop();
+      },
+    };
+  }
+
+  /** Reads partitions of a topic from the beginning to their current end (read committed): state restore. */
+  restore(topic: string, partitions: number[], opts: RestoreOptions): Promise<RestoreResult> {
+    return restorePartitions(this.kafka, topic, partitions, { groupPrefix: `${this.config.groupPrefix}-restore`, ...opts });
+  }
+
+  /** Creates the given topics when missing (existing ones are left as they are); returns those created. */
+  ensureTopics(specs: TopicSpec[]): Promise<string[]> {
+    return provisionTopics(this.kafka, specs, this.config.brokers);
+  }
+
+  /** Partition count of a topic, or null when it does not exist. */
+  async partitionCount(topic: string): Promise<number | null> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await admin.listTopics()).includes(topic)) return null;
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions.length ?? null;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Stops consumers first (they may still produce), then flushes and closes the producer. */
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
@@ -71,7 +122,10 @@ export class Bus {
     }
   }
 
-  /** Reads a topic from the beginning (throwaway group) until `until` holds or the timeout passes. */
+  /**
+   * Reads a topic from the beginning (throwaway group) until `until` holds or the timeout passes.
+   * Read committed unless `readUncommitted` (to see what aborted transactions left in the log).
+   */
   read(topic: string, opts: Parameters<typeof readTopic>[2] = {}): Promise<InRecord[]> {
     return readTopic(this.kafka, topic, opts);
   }

@@ -29,7 +29,7 @@ export interface ConsumerLoop {
   assignment(): string[];
 }
 
-function toRecord(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): InRecord {
+export function toRecord(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): InRecord {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) {
     if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);

@@ -3,3 +3,15 @@ export type { ConsumerLoop, ConsumeOptions } from './consumer.js';
 export type { BusProducer } from './producer.js';
 export { topicsFor, topicSpecs, TOPIC_NAMES, type Topics, type TopicSpec } from './topics.js';
 export type { BatchContext, BatchHandler, InRecord, OutRecord, Publisher, TopicName } from './types.js';
+export type { RestoreOptions, RestoreResult } from './restore.js';
+export {
+  transactionalIdFor,
+  type PartitionStart,
+  type PartitionStopReason,
+  type TopicPartition,
+  type TransactionalConsumeOptions,
+  type TransactionalLoop,
+  type TxBatchHandler,
+  type TxBatchResult,
+  type TxRecord,
+} from './transactional.js';

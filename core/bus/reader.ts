@@ -10,9 +10,13 @@ import type { InRecord } from './types.js';
 export async function readTopic(
   kafka: Kafka,
   topic: string,
-  opts: { until?: (records: InRecord[]) => boolean; timeoutMs?: number; idleMs?: number } = {},
+  opts: { until?: (records: InRecord[]) => boolean; timeoutMs?: number; idleMs?: number; readUncommitted?: boolean } = {},
 ): Promise<InRecord[]> {
-  const consumer = kafka.consumer({ groupId: `vigil-reader-${randomUUID()}`, sessionTimeout: 10_000 });
+  const consumer = kafka.consumer({
+    groupId: `vigil-reader-${randomUUID()}`,
+    sessionTimeout: 10_000,
+    readUncommitted: opts.readUncommitted ?? false,
+  });
   const records: InRecord[] = [];
   await connectWithRetry(() => consumer.connect(), 'Kafka', 30_000);
   try {

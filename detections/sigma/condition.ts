@@ -221,22 +221,54 @@ export function compileCondition<C>(
           return () => false;
         }
         const tests = matched.map(leaf);
-        return node.quantifier === '1' ? (ctx) => tests.some((t) => t(ctx)) : (ctx) => tests.every((t) => t(ctx));
+        return node.quantifier === '1' ? some(tests) : every(tests);
       }
       case 'not': {
         const inner = build(node.arg);
         return (ctx) => !inner(ctx);
       }
-      case 'and': {
-        const tests = node.args.map(build);
-        return (ctx) => tests.every((t) => t(ctx));
-      }
-      case 'or': {
-        const tests = node.args.map(build);
-        return (ctx) => tests.some((t) => t(ctx));
-      }
+      case 'and':
+        return every(node.args.map(build));
+      case 'or':
+        return some(node.args.map(build));
     }
   };
   const evaluate = build(ast);
   return errors.length > 0 ? { errors } : { evaluate };
+}
+
+/** AND of closures, unrolled for the small counts conditions have. */
+function every<C>(tests: readonly ((ctx: C) => boolean)[]): (ctx: C) => boolean {
+  const [a, b, c] = tests as [(ctx: C) => boolean, (ctx: C) => boolean, (ctx: C) => boolean];
+  switch (tests.length) {
+    case 1:
+      return a;
+    case 2:
+      return (x) => a(x) && b(x);
+    case 3:
+      return (x) => a(x) && b(x) && c(x);
+    default:
+      return (x) => {
+        for (let k = 0; k < tests.length; k++) if (!(tests[k] as (ctx: C) => boolean)(x)) return false;
+        return true;
+      };
+  }
+}
+
+/** OR of closures, unrolled for the small counts conditions have. */
+function some<C>(tests: readonly ((ctx: C) => boolean)[]): (ctx: C) => boolean {
+  const [a, b, c] = tests as [(ctx: C) => boolean, (ctx: C) => boolean, (ctx: C) => boolean];
+  switch (tests.length) {
+    case 1:
+      return a;
+    case 2:
+      return (x) => a(x) || b(x);
+    case 3:
+      return (x) => a(x) || b(x) || c(x);
+    default:
+      return (x) => {
+        for (let k = 0; k < tests.length; k++) if ((tests[k] as (ctx: C) => boolean)(x)) return true;
+        return false;
+      };
+  }
 }

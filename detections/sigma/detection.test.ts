@@ -17,7 +17,7 @@ describe('compileDetection', () => {
   it('throws one RULE_INVALID listing every problem, each located', () => {
     let err: unknown;
     try {
-      compileDetection({ s: { 'a|contians': 1, 'b|gte': 50 }, condition: 's and t' }, { file: 'sinks.yml', path: 'sinks[0].filter' });
+      compileDetection({ s: { 'a|contians': 1, 'b|re': '(a)\\1' }, condition: 's and t' }, { file: 'sinks.yml', path: 'sinks[0].filter' });
     } catch (e) {
       err = e;
     }
@@ -25,12 +25,12 @@ describe('compileDetection', () => {
     const e = err as VigilError;
     expect(e.message).toContain('the detection in sinks.yml at sinks[0].filter has 3 problems');
     expect(e.message).toContain("unknown modifier 'contians'");
-    expect(e.message).toContain("unsupported modifier 'gte'");
+    expect(e.message).toContain("regular expression '(a)\\1' uses a backreference");
     expect(e.message).toContain("unknown search identifier 't'");
     const parts = (e.cause as AggregateError).errors as VigilError[];
     expect(parts.map((p) => [p.code, p.location?.file, p.location?.path])).toEqual([
       ['RULE_INVALID', 'sinks.yml', 'sinks[0].filter.s.a|contians'],
-      ['RULE_UNSUPPORTED', 'sinks.yml', 'sinks[0].filter.s.b|gte'],
+      ['RULE_UNSUPPORTED', 'sinks.yml', 'sinks[0].filter.s.b|re'],
       ['RULE_INVALID', 'sinks.yml', 'sinks[0].filter.condition'],
     ]);
   });

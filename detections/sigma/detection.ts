@@ -2,13 +2,13 @@
  * A bare Sigma detection block (selections + condition) → predicate. This is the one matcher
  * that detection rules, sink filters and playbook triggers share.
  */
-import { Document, isNode, type LineCounter } from 'yaml';
+import { isNode, type Document, type LineCounter } from 'yaml';
 import type { VigilError } from '../../core/errors/index.js';
 import { compileDetectionModel, type CompileOptions } from './compile.js';
 import { deepFreeze } from './model.js';
 import { parseDetection } from './parse-detection.js';
-import { aggregateError, toVigilError } from './problems.js';
-import type { ParseContext } from './yaml-nodes.js';
+import { aggregateError, toVigilError, type Problem } from './problems.js';
+import { fromPlain, fromYamlNode } from './source.js';
 
 /** Where a detection block comes from, for error locations. */
 export interface DetectionSource {
@@ -29,11 +29,9 @@ export interface DetectionSource {
  * lists every problem; the individual located errors are in its `cause` (an AggregateError).
  */
 export function compileDetection(detection: unknown, where: DetectionSource, options: CompileOptions = {}): (event: object) => boolean {
-  const problems: ParseContext['problems'] = [];
-  const fromNode = isNode(detection);
-  const doc = fromNode ? where.document : new Document(detection, { aliasDuplicateObjects: false });
-  const ctx: ParseContext = { doc, lineCounter: fromNode ? where.lineCounter : undefined, problems };
-  const model = parseDetection(ctx, fromNode ? detection : doc?.contents, where.path ?? '');
+  const problems: Problem[] = [];
+  const root = isNode(detection) ? fromYamlNode(detection, where.document, where.lineCounter, problems) : fromPlain(detection);
+  const model = parseDetection({ problems }, root, where.path ?? '');
   if (model) {
     const { compiled, problems: more } = compileDetectionModel(deepFreeze(model), options);
     problems.push(...more);

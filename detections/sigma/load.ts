@@ -1,53 +1,94 @@
 /**
  * Rule files → compiled rules. A bad rule is reported and skipped; it never stops the others.
+ * Sigma filters found among the files are applied to the rules they name.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { VigilError } from '../../core/errors/index.js';
-import { compileDetectionModel, type CompileOptions } from './compile.js';
-import type { Rule } from './model.js';
-import { parseRule } from './parse.js';
-import { toVigilError } from './problems.js';
+import { compileDetectionModel, type CompileOptions, type CompiledDetection, type EventTest } from './compile.js';
+import { filterApplies } from './filter.js';
+import type { Rule, SigmaFilter } from './model.js';
+import { parseSigmaFile, type ParsedFile } from './parse.js';
+import { toVigilError, type Problem } from './problems.js';
 
 export interface MatchResult {
   readonly rule: Rule;
-  /** Every search identifier that matched the event, in rule order (filters that matched are listed too; the condition decides). */
+  /** Every search identifier of the rule that matched the event, in rule order (filters that matched are listed too; the condition decides). */
   readonly selections: string[];
 }
 
 export interface CompiledRule {
   readonly rule: Rule;
-  /** A result when the rule's condition holds for the event, otherwise null. */
+  /** A result when the rule's condition (and every filter applied to it) holds for the event, otherwise null. */
   match(event: object): MatchResult | null;
 }
 
 export type LoadOptions = CompileOptions;
 
-/** Parses and compiles one rule from its text. `file` is only used to name locations. */
+/** A Sigma filter that loaded, and the ids of the rules it was applied to. */
+export interface LoadedFilter {
+  readonly filter: SigmaFilter;
+  readonly appliedTo: readonly string[];
+}
+
+/** A filter compiled once and shared by the rules it applies to. */
+interface CompiledFilter {
+  readonly filter: SigmaFilter;
+  readonly test: EventTest;
+  readonly appliedTo: string[];
+}
+
+function ruleMatcher(model: Rule, compiled: CompiledDetection, filters: readonly CompiledFilter[]): CompiledRule {
+  const tests = [compiled.matches, ...filters.map((f) => f.test)];
+  const holds: EventTest =
+    tests.length === 1
+      ? compiled.matches
+      : (e) => {
+          for (let k = 0; k < tests.length; k++) if (!(tests[k] as EventTest)(e)) return false;
+          return true;
+        };
+  return {
+    rule: model,
+    match: (event) => (holds(event) ? { rule: model, selections: compiled.selectionsOf(event) } : null),
+  };
+}
+
+/** Compiles what a file holds; problems found on the fast (position-less) path send it through the located parser. */
+function compileFile(
+  text: string,
+  file: string,
+  options: LoadOptions,
+): { parsed: ParsedFile; compiled?: CompiledDetection; problems: readonly Problem[] } {
+  let parsed = parseSigmaFile(text, file, true);
+  for (;;) {
+    const detection = parsed.rule?.detection ?? parsed.filter?.detection;
+    const problems = [...parsed.problems];
+    let compiled: CompiledDetection | undefined;
+    if (detection) {
+      // Compile even when parsing found problems, so that condition problems are reported in the same pass.
+      const result = compileDetectionModel(detection, options);
+      problems.push(...result.problems);
+      compiled = result.compiled;
+    }
+    if (problems.length === 0 || parsed.located) return { parsed, compiled: problems.length === 0 ? compiled : undefined, problems };
+    parsed = parseSigmaFile(text, file, false);
+  }
+}
+
+/**
+ * Parses and compiles one rule from its text. `file` is only used to name locations. A filter
+ * file yields no rule and no error, and is returned as `filter` (loadRules applies filters).
+ */
 export function loadRuleText(
   text: string,
   file: string,
   options: LoadOptions = {},
-): { rule: CompiledRule | undefined; errors: VigilError[] } {
-  const parsed = parseRule(text, file);
-  const problems = [...parsed.problems];
-  let rule: CompiledRule | undefined;
-  if (parsed.rule) {
-    const model = parsed.rule;
-    // Compile even when parsing found problems, so that condition problems are reported in the same pass.
-    const { compiled, problems: more } = compileDetectionModel(model.detection, options);
-    problems.push(...more);
-    if (compiled && problems.length === 0) {
-      rule = {
-        rule: model,
-        match(event) {
-          const selections = compiled.matchedSelections(event);
-          return selections ? { rule: model, selections } : null;
-        },
-      };
-    }
-  }
-  return { rule, errors: problems.map((p) => toVigilError(p, file)) };
+): { rule: CompiledRule | undefined; errors: VigilError[]; filter?: SigmaFilter } {
+  const { parsed, compiled, problems } = compileFile(text, file, options);
+  const errors = problems.map((p) => toVigilError(p, file));
+  if (parsed.filter && compiled) return { rule: undefined, errors, filter: parsed.filter };
+  const rule = parsed.rule && compiled ? ruleMatcher(parsed.rule, compiled, []) : undefined;
+  return { rule, errors };
 }
 
 /** Rule files under these paths: a file is taken as is; a folder is walked recursively for `.yml`/`.yaml`, skipping `*.tests.yml` sidecars. */
@@ -103,12 +144,16 @@ function readError(file: string, err: unknown): VigilError {
 /**
  * Loads every rule under `paths` (files or folders). Returns the rules that compiled and one
  * error per problem, each with file and line; a rule with any problem is left out. Two rules
- * with one id: the second is left out.
+ * with one id: the second is left out. Sigma filters among the files are applied to the rules
+ * they name and returned in `filters`.
  */
-export function loadRules(paths: readonly string[], options: LoadOptions = {}): { rules: CompiledRule[]; errors: VigilError[] } {
+export function loadRules(
+  paths: readonly string[],
+  options: LoadOptions = {},
+): { rules: CompiledRule[]; errors: VigilError[]; filters: LoadedFilter[] } {
   const errors: VigilError[] = [];
-  const rules: CompiledRule[] = [];
-  const seen = new Map<string, Rule>();
+  const loaded: { rule: Rule; compiled: CompiledDetection }[] = [];
+  const filters: CompiledFilter[] = [];
   for (const file of findRuleFiles(paths, errors)) {
     let text: string;
     try {
@@ -117,23 +162,31 @@ export function loadRules(paths: readonly string[], options: LoadOptions = {}): 
       errors.push(readError(file, err));
       continue;
     }
-    const result = loadRuleText(text, file, options);
-    errors.push(...result.errors);
-    if (!result.rule) continue;
-    const { rule } = result.rule;
+    const { parsed, compiled, problems } = compileFile(text, file, options);
+    for (const p of problems) errors.push(toVigilError(p, file));
+    if (!compiled) continue;
+    if (parsed.filter) filters.push({ filter: parsed.filter, test: compiled.matches, appliedTo: [] });
+    else if (parsed.rule) loaded.push({ rule: parsed.rule, compiled });
+  }
+
+  const rules: CompiledRule[] = [];
+  const seen = new Map<string, Rule>();
+  for (const { rule, compiled } of loaded) {
     const first = seen.get(rule.id);
     if (first) {
       errors.push(
         new VigilError('RULE_INVALID', `duplicate rule id '${rule.id}' (first defined in ${first.location.file})`, {
-          location: { file, line: rule.location.line, column: rule.location.column, path: 'id' },
+          location: { file: rule.location.file, line: rule.location.line, column: rule.location.column, path: 'id' },
         }),
       );
       continue;
     }
     seen.set(rule.id, rule);
-    rules.push(result.rule);
+    const applied = filters.filter((f) => filterApplies(f.filter, rule));
+    for (const f of applied) f.appliedTo.push(rule.id);
+    rules.push(ruleMatcher(rule, compiled, applied));
   }
-  return { rules, errors };
+  return { rules, errors, filters: filters.map((f) => ({ filter: f.filter, appliedTo: f.appliedTo })) };
 }
 
 /** Every rule that matches the event. */

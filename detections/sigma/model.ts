@@ -62,6 +62,8 @@ export interface LogSource {
 
 export interface Rule {
   readonly id: string;
+  /** Sigma 2 `name`: a unique, human-friendly reference (correlations and filters may name rules by it). */
+  readonly name?: string;
   readonly title: string;
   readonly status?: RuleStatus;
   readonly level?: RuleLevel;
@@ -75,6 +77,23 @@ export interface Rule {
   readonly detection: Detection;
   readonly falsepositives: readonly string[];
   /** The rule file and the position of the rule document in it. */
+  readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
+}
+
+/**
+ * A Sigma filter (Sigma filters specification 2.0): a detection that tunes the rules it names,
+ * for the events of its logsource. Its condition (usually `not selection`) is ANDed with the
+ * condition of each such rule, as pySigma applies filters.
+ */
+export interface SigmaFilter {
+  readonly id?: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly logsource: LogSource;
+  /** Rule ids or names; `any` applies to every rule of the logsource. */
+  readonly rules: 'any' | readonly string[];
+  /** The filter's selections and its single condition. */
+  readonly detection: Detection;
   readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
 }
 

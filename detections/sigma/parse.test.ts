@@ -99,7 +99,50 @@ level: medium
 // One negative fixture per error: the code, and the file position of the culprit.
 const NEGATIVE: Array<{ file: string; code: string; message: RegExp; at: string | { line: number; column?: number } }> = [
   { file: 'unknown-modifier.yml', code: 'RULE_INVALID', message: /unknown modifier 'contians'/, at: 'message|contians' },
-  { file: 'unsupported-modifier.yml', code: 'RULE_UNSUPPORTED', message: /unsupported modifier 're'/, at: 'process.command_line|re' },
+  {
+    file: 'regex-lookahead.yml',
+    code: 'RULE_UNSUPPORTED',
+    message: /lookahead or lookbehind assertion.*RE2/,
+    at: 'process.command_line|re',
+  },
+  { file: 'regex-backreference.yml', code: 'RULE_UNSUPPORTED', message: /uses a backreference/, at: 'CommandLine|re' },
+  {
+    file: 'regex-malformed.yml',
+    code: 'RULE_INVALID',
+    message: /invalid regular expression '\[a-z': missing closing \]/,
+    at: 'CommandLine|re',
+  },
+  {
+    file: 'placeholder-unresolved.yml',
+    code: 'RULE_PLACEHOLDER',
+    message: /placeholder '%Admin_Workstations%' has no value/,
+    at: 'WorkstationName|expand',
+  },
+  {
+    file: 'cidr-invalid.yml',
+    code: 'RULE_INVALID',
+    message: /'10.0.0.0\/33' is not an IPv4 or IPv6 CIDR network/,
+    at: 'DestinationIp|cidr',
+  },
+  { file: 'compare-not-number.yml', code: 'RULE_INVALID', message: /'gt' needs a number/, at: 'process.pid|gt' },
+  { file: 'exists-not-boolean.yml', code: 'RULE_INVALID', message: /'exists' takes true or false/, at: 'user.name|exists' },
+  { file: 'flag-without-re.yml', code: 'RULE_INVALID', message: /'i' is a flag of 're'/, at: 'process.command_line|contains|i' },
+  { file: 'base64-wildcard.yml', code: 'RULE_INVALID', message: /cannot encode a value with wildcards/, at: 'CommandLine|base64offset' },
+  { file: 'modifier-twice.yml', code: 'RULE_INVALID', message: /modifier 'contains' is given twice/, at: 'CommandLine|contains' },
+  {
+    file: 'fieldref-wildcard.yml',
+    code: 'RULE_INVALID',
+    message: /'fieldref' takes a field name, without wildcards/,
+    at: 'SubjectUserName',
+  },
+  { file: 'time-out-of-range.yml', code: 'RULE_INVALID', message: /'hour' needs a whole number from 0 to 23/, at: "'@timestamp|hour'" },
+  { file: 'filter-without-rules.yml', code: 'RULE_INVALID', message: /the filter has no 'filter.rules'/, at: 'filter:' },
+  {
+    file: 'filter-condition-list.yml',
+    code: 'RULE_INVALID',
+    message: /a filter has exactly one condition, not a list/,
+    at: '- not selection',
+  },
   { file: 'unknown-identifier.yml', code: 'RULE_INVALID', message: /unknown search identifier 'filtre'.*position 19/, at: 'filtre' },
   {
     file: 'bad-condition.yml',
@@ -160,7 +203,11 @@ describe('negative fixtures', () => {
     expect(rule).toBeUndefined();
     expect(errors.map((e) => [e.code, e.location?.line, e.message])).toEqual([
       ['RULE_INVALID', 7, "unknown modifier 'equals'"],
-      ['RULE_UNSUPPORTED', 8, "unsupported modifier 're' (Sigma 2.1, not implemented yet)"],
+      [
+        'RULE_UNSUPPORTED',
+        8,
+        "regular expression '(\\w)\\1' uses a backreference, which needs backtracking: RE2 (linear time) cannot run it",
+      ],
       ['RULE_INVALID', 9, "unknown search identifier 'keywords' (condition position 14)"],
     ]);
   });

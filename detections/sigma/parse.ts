@@ -1,13 +1,16 @@
 /**
- * Sigma rule file (YAML text) → immutable `Rule` model, with every problem located by file,
- * line and column. Parsing checks shape and names (unknown modifiers, missing condition…);
- * what depends on values and the condition is checked by `compile.ts`.
+ * Sigma rule file (YAML text) → immutable `Rule` model (or `SigmaFilter`), with every problem
+ * located by file, line and column. Parsing checks shape and names (unknown modifiers, missing
+ * condition…); what depends on values and the condition is checked by `compile.ts`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type YAMLMap } from 'yaml';
-import { deepFreeze, type LogSource, type Rule, type RuleLevel, type RuleStatus, type Where } from './model.js';
+import jsYaml from 'js-yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { parseFilterMap } from './filter.js';
+import { deepFreeze, type Rule, type RuleLevel, type RuleStatus, type SigmaFilter, type Where } from './model.js';
 import { parseDetection } from './parse-detection.js';
+import { metaReader, parseLogSource } from './parse-meta.js';
 import type { Problem } from './problems.js';
-import { deref, report, scalarText, whereOf, type ParseContext } from './yaml-nodes.js';
+import { fromPlain, fromYamlNode, NeedsSource, report, whereOf, type ParseContext, type SNode } from './source.js';
 
 export interface ParsedRule {
   /** The model when the detection could be read at all; usable only when `problems` is empty. */
@@ -15,19 +18,90 @@ export interface ParsedRule {
   readonly problems: readonly Problem[];
 }
 
+/** A rule file holds a rule or a filter. */
+export interface ParsedFile {
+  readonly rule?: Rule;
+  readonly filter?: SigmaFilter;
+  readonly problems: readonly Problem[];
+  /** Whether the model carries lines and columns (false from the fast path). */
+  readonly located: boolean;
+}
+
 const STATUSES: readonly RuleStatus[] = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const LEVELS: readonly RuleLevel[] = ['informational', 'low', 'medium', 'high', 'critical'];
 
+/** Parses one rule, locating every node (line and column). A filter file is reported as not a rule. */
 export function parseRule(text: string, file: string): ParsedRule {
+  const parsed = parseLocated(text, file);
+  if (!parsed.filter) return { rule: parsed.rule, problems: parsed.problems };
+  const problem: Problem = {
+    message: 'this file is a Sigma filter, not a rule: filters are applied by loadRules to the rules they name',
+    at: { path: 'filter', line: parsed.filter.location.line, column: parsed.filter.location.column },
+  };
+  return { rule: undefined, problems: [...parsed.problems, problem] };
+}
+
+/**
+ * Parses a rule or filter file. With `fast`, the text is first read with js-yaml, without
+ * positions; only when that fails or finds a problem is it parsed again with positions, so
+ * that what is reported is always located. A model from the fast path has no line numbers
+ * below the document itself.
+ */
+export function parseSigmaFile(text: string, file: string, fast = true): ParsedFile {
+  if (fast) {
+    const quick = parseFast(text, file);
+    if (quick) return quick;
+  }
+  return parseLocated(text, file);
+}
+
+function parseFast(text: string, file: string): ParsedFile | undefined {
+  let root: SNode;
+  try {
+    // The core schema is YAML 1.2's, as `yaml` reads it: no timestamps, no `yes`/`no` booleans, no merge keys.
+    const docs = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
+    if (docs.length !== 1) return undefined;
+    root = fromPlain(docs[0], true);
+  } catch (err) {
+    if (err instanceof jsYaml.YAMLException || err instanceof NeedsSource) return undefined;
+    throw err;
+  }
+  const ctx: ParseContext = { problems: [] };
+  const parsed = parseRoot(ctx, root, file, documentStart(text));
+  return ctx.problems.length === 0 ? { ...parsed, located: false } : undefined;
+}
+
+/** Where the document's first key is: the first line that is not blank, a comment, `---` or a directive. */
+function documentStart(text: string): Where {
+  let line = 1;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const content = text.slice(start, end);
+    const trimmed = content.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith('%') && trimmed !== '---') {
+      return { path: '', line, column: content.length - content.trimStart().length + 1 };
+    }
+    line++;
+    start = end + 1;
+  }
+  return { path: '', line: 1, column: 1 };
+}
+
+function parseLocated(text: string, file: string): ParsedFile {
+  return { ...parseLocatedRoot(text, file), located: true };
+}
+
+function parseLocatedRoot(text: string, file: string): Omit<ParsedFile, 'located'> {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
-  const docCtx: ParseContext = { doc: list[0], lineCounter, problems };
 
   if (list.length === 0 || list[0]?.contents === null) {
     problems.push({ message: 'the file holds no rule', at: { path: '', line: 1, column: 1 } });
-    return { rule: undefined, problems };
+    return { problems };
   }
   for (const doc of list) {
     for (const err of doc.errors) {
@@ -35,105 +109,62 @@ export function parseRule(text: string, file: string): ParsedRule {
       problems.push({ message: `invalid YAML: ${err.message}`, at: { path: '', line, column: col } });
     }
   }
-  if (problems.length > 0) return { rule: undefined, problems };
+  if (problems.length > 0) return { problems };
   if (list.length > 1) {
-    report(
-      docCtx,
-      whereOf(docCtx, list[1]?.contents, ''),
-      'files with several YAML documents (Sigma rule collections) are not supported',
-      true,
-    );
-    return { rule: undefined, problems };
+    const second = fromYamlNode(list[1]?.contents, list[1], lineCounter, problems);
+    report({ problems }, whereOf(second, ''), 'files with several YAML documents (Sigma rule collections) are not supported', true);
+    return { problems };
   }
   const doc = list[0] as Document.Parsed;
-  const ctx: ParseContext = { doc, lineCounter, problems };
-  const root = doc.contents;
-  if (!isMap(root)) {
-    report(ctx, whereOf(ctx, root, ''), 'a rule must be a YAML map');
-    return { rule: undefined, problems };
-  }
-  const rule = parseRuleMap(ctx, root, file);
-  return { rule: rule ? deepFreeze(rule) : undefined, problems };
+  const ctx: ParseContext = { problems };
+  const root = fromYamlNode(doc.contents, doc, lineCounter, problems);
+  return parseRoot(ctx, root, file, whereOf(root, ''));
 }
 
-function parseRuleMap(ctx: ParseContext, root: YAMLMap, file: string): Rule | undefined {
-  const rootAt = whereOf(ctx, root, '');
-  const get = (key: string): unknown => deref(ctx, root.get(key, true), key);
-  const keyAt = (key: string): Where => {
-    const pair = root.items.find((p) => scalarText(p.key) === key);
-    return pair ? whereOf(ctx, pair.key, key) : { ...rootAt, path: key };
-  };
-
-  if (root.has('correlation')) {
-    report(ctx, keyAt('correlation'), 'Sigma correlation rules are not supported yet', true);
-    return undefined;
+function parseRoot(ctx: ParseContext, root: SNode, file: string, rootAt: Where): Omit<ParsedFile, 'located'> {
+  if (root.kind !== 'map') {
+    report(ctx, rootAt, 'a rule must be a YAML map');
+    return { problems: ctx.problems };
   }
-  if (root.has('filter') && !root.has('detection')) {
-    report(ctx, keyAt('filter'), 'Sigma filters (meta-filters) are not supported yet', true);
-    return undefined;
+  const meta = metaReader(ctx, root, rootAt);
+  if (meta.has('correlation')) {
+    report(ctx, meta.keyAt('correlation'), 'Sigma correlation rules are not supported yet', true);
+    return { problems: ctx.problems };
   }
+  if (meta.has('filter') && !meta.has('detection')) {
+    const filter = parseFilterMap(ctx, meta, file);
+    return { ...(filter && { filter: deepFreeze(filter) }), problems: ctx.problems };
+  }
+  const rule = parseRuleMap(ctx, meta, file);
+  return { ...(rule && { rule: deepFreeze(rule) }), problems: ctx.problems };
+}
 
-  const text = (key: string, required: boolean): string | undefined => {
-    const node = get(key);
-    if (node === undefined || (isScalar(node) && node.value === null)) {
-      if (required) report(ctx, { ...rootAt, path: key }, `the rule has no '${key}'`);
-      return undefined;
-    }
-    const s = scalarText(node);
-    if (s === undefined || (required && s.trim() === '')) report(ctx, whereOf(ctx, node, key), `'${key}' must be a non-empty string`);
-    return s;
-  };
-  const strings = (key: string, allowScalar: boolean): string[] => {
-    const node = get(key);
-    if (node === undefined || (isScalar(node) && node.value === null)) return [];
-    if (allowScalar && isScalar(node)) {
-      const s = scalarText(node);
-      if (s !== undefined) return [s];
-    }
-    if (!isSeq(node)) {
-      report(ctx, whereOf(ctx, node, key), `'${key}' must be a list of strings`);
-      return [];
-    }
-    const out: string[] = [];
-    node.items.forEach((item, i) => {
-      const s = scalarText(deref(ctx, item, `${key}[${i}]`));
-      if (s === undefined) report(ctx, whereOf(ctx, item, `${key}[${i}]`), `'${key}' must be a list of strings`);
-      else out.push(s);
-    });
-    return out;
-  };
-  const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-    const s = text(key, false);
-    if (s === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(s)) {
-      report(ctx, whereOf(ctx, get(key), key), `'${key}' must be one of ${allowed.join(', ')}, not '${s}'`);
-      return undefined;
-    }
-    return s as T;
-  };
+function parseRuleMap(ctx: ParseContext, meta: ReturnType<typeof metaReader>, file: string): Rule | undefined {
+  const { rootAt } = meta;
+  const id = meta.text('id', true);
+  const name = meta.text('name', false);
+  const title = meta.text('title', true);
+  const status = meta.oneOf('status', STATUSES);
+  const level = meta.oneOf('level', LEVELS);
+  const description = meta.text('description', false);
+  const author = meta.text('author', false);
+  const date = meta.text('date', false);
+  const modified = meta.text('modified', false);
+  const tags = meta.strings('tags', false);
+  const references = meta.strings('references', false);
+  const falsepositives = meta.strings('falsepositives', true);
+  const logsource = parseLogSource(ctx, meta);
 
-  const id = text('id', true);
-  const title = text('title', true);
-  const status = oneOf('status', STATUSES);
-  const level = oneOf('level', LEVELS);
-  const description = text('description', false);
-  const author = text('author', false);
-  const date = text('date', false);
-  const modified = text('modified', false);
-  const tags = strings('tags', false);
-  const references = strings('references', false);
-  const falsepositives = strings('falsepositives', true);
-  const logsource = parseLogSource(ctx, get('logsource'), rootAt);
-
-  const detNode = get('detection');
+  const detNode = meta.get('detection');
   if (detNode === undefined) {
     report(ctx, { ...rootAt, path: 'detection' }, "the rule has no 'detection'");
     return undefined;
   }
-  const detection = parseDetection(ctx, detNode, 'detection', keyAt('detection'));
+  const detection = parseDetection(ctx, detNode, 'detection', meta.keyAt('detection'));
   if (!detection || id === undefined || title === undefined) return undefined;
   return {
     id,
+    ...(name !== undefined && { name }),
     title,
     ...(status && { status }),
     ...(level && { level }),
@@ -148,24 +179,4 @@ function parseRuleMap(ctx: ParseContext, root: YAMLMap, file: string): Rule | un
     falsepositives,
     location: { file, line: rootAt.line, column: rootAt.column },
   };
-}
-
-function parseLogSource(ctx: ParseContext, node: unknown, rootAt: Where): LogSource {
-  if (node === undefined) {
-    report(ctx, { ...rootAt, path: 'logsource' }, "the rule has no 'logsource'");
-    return {};
-  }
-  if (!isMap(node)) {
-    report(ctx, whereOf(ctx, node, 'logsource'), "'logsource' must be a map (category, product, service, definition)");
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const key of ['category', 'product', 'service', 'definition'] as const) {
-    const v = node.get(key, true);
-    if (v === undefined || (isScalar(v) && v.value === null)) continue;
-    const s = scalarText(v);
-    if (s === undefined) report(ctx, whereOf(ctx, v, `logsource.${key}`), `'logsource.${key}' must be a string`);
-    else out[key] = s;
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/errors/index.js';
+import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 import type { Where } from './model.js';
 
 /**
@@ -8,13 +8,19 @@ import type { Where } from './model.js';
 export interface Problem {
   readonly message: string;
   readonly at: Where;
-  /** A valid Sigma 2.1 feature that Vigil does not implement yet, as opposed to a mistake in the rule. */
+  /** A valid Sigma 2.1 feature that Vigil does not run (a regex RE2 refuses, a correlation), as opposed to a mistake in the rule. */
   readonly unsupported?: boolean;
+  /** An `expand` placeholder the configuration gives no value for. */
+  readonly placeholder?: boolean;
+}
+
+export function problemCode(problem: Problem): ErrorCode {
+  return problem.placeholder ? 'RULE_PLACEHOLDER' : problem.unsupported ? 'RULE_UNSUPPORTED' : 'RULE_INVALID';
 }
 
 export function toVigilError(problem: Problem, file: string): VigilError {
   const { path, line, column } = problem.at;
-  return new VigilError(problem.unsupported ? 'RULE_UNSUPPORTED' : 'RULE_INVALID', problem.message, {
+  return new VigilError(problemCode(problem), problem.message, {
     location: { file, line, column, path: path || undefined },
   });
 }

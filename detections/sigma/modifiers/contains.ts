@@ -1,7 +1,13 @@
 import { withAny } from '../pattern.js';
-import { mapPatterns, type Modifier } from './types.js';
+import { asPattern, mapValues, type Modifier } from './types.js';
 
 export const contains: Modifier = {
   summary: 'the value may appear anywhere in the field (puts * wildcards around it)',
-  apply: (plan) => mapPatterns(plan, 'contains', (parts) => withAny(parts, true, true)),
+  apply: (plan) =>
+    mapValues(plan, (v) => {
+      if (v.kind === 'regex') return v; // a regex already matches anywhere in the value
+      if (v.kind === 'fieldref') return { ...v, position: 'contains' };
+      const p = asPattern(v, 'contains');
+      return { ...p, parts: withAny(p.parts, true, true) };
+    }),
 };

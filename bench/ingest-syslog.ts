@@ -1,0 +1,250 @@
+/**
+ * bench/ingest-syslog: what syslog ingest costs, in two parts.
+ *
+ * 1. Parse + normalize on one core (this process, no I/O): lines/s for RFC 5424 (~250 bytes),
+ *    RFC 3164, CEF, LEEF, each vendor parser, and a mix; with and without JSON.stringify (the
+ *    pipeline serializes every event for Kafka).
+ * 2. Syslog over TCP → ECS → real Kafka (acks=all): RFC 5424 lines of ~250 bytes over a few
+ *    octet-counted connections into `startPipeline(config, ['ingest'])`, timed until the input's
+ *    `sent` counter (incremented only after Kafka acknowledged) reaches the total. Then the same
+ *    lines through rsyslog (imtcp → omkafka, Debian's rsyslog-kafka) into a topic of the same
+ *    broker, timed until the topic holds them all; the ratio is Vigil ÷ rsyslog.
+ *
+ *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPipeline } from '../cli/pipeline.js';
+import { metrics } from '../core/telemetry/index.js';
+import { normalizeRecord } from '../ingest/normalize/index.js';
+import { parseRecord } from '../ingest/parsers/index.js';
+import { counterValue } from '../ingest/testing/metrics.js';
+import { cleanupTest } from '../test/support/cleanup.js';
+import { testConfig } from '../test/support/config.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '2' },
+    events: { type: 'string', default: '300000' },
+    connections: { type: 'string', default: '4' },
+    'no-rsyslog': { type: 'boolean', default: false },
+    'parse-only': { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const TOTAL = Number(values.events);
+const CONNECTIONS = Number(values.connections);
+
+// ~250-byte RFC 5424 line, the size issue 3's target names.
+const rfc5424 = (i: number) =>
+  `<134>1 2026-11-20T09:14:03.${String(i % 1000).padStart(3, '0')}Z web-${i % 50}.example.net nginx 2231 ACCESS [meta@32473 seq="${i}"] 203.0.113.${i % 250} - - "GET /api/v1/items/${i}?expand=owner,tags HTTP/1.1" 200 512 "https://app.example.net/" "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"`;
+const SAMPLES: Record<string, (i: number) => string> = {
+  rfc5424,
+  rfc3164: (i) =>
+    `<38>Nov 20 09:14:03 web-${i % 50} sshd[${1000 + (i % 5000)}]: Failed password for invalid user admin${i % 97} from 203.0.113.${i % 250} port ${1024 + (i % 60000)} ssh2`,
+  cef: (i) =>
+    `CEF:0|Acme|NGFW|7.1|traffic:deny|Connection denied|7|src=203.0.113.${i % 250} spt=${1024 + (i % 60000)} dst=10.0.0.${i % 250} dpt=443 proto=TCP act=deny suser=user${i % 100} msg=blocked by policy ${i} rt=1795166043${String(i % 1000).padStart(3, '0')} cs1Label=Rule cs1=deny-all`,
+  leef: (i) =>
+    `LEEF:2.0|Acme|IdP|3.2|login-ok|^|usrName=user${i % 100}^src=198.51.100.${i % 250}^dst=10.0.0.1^dstPort=443^isLoginEvent=true^devTime=1795166045000^sev=3`,
+  'cisco-asa': (i) =>
+    `<166>Nov 20 2026 09:14:03: %ASA-6-302013: Built outbound TCP connection ${i} for outside:198.51.100.${i % 250}/443 (198.51.100.${i % 250}/443) to inside:10.0.0.${i % 250}/${1024 + (i % 60000)} (192.0.2.10/${1024 + (i % 60000)})`,
+  'pan-os': (i) =>
+    `<14>Nov 20 09:14:03 PA-3220 1,2026/11/20 09:14:03,012801001234,TRAFFIC,end,2561,2026/11/20 09:14:03,10.0.0.${i % 250},198.51.100.7,192.0.2.10,198.51.100.7,allow-web,corp\\alice,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,default,2026/11/20 09:14:03,${i},1,51234,443,40123,443,0x40001c,tcp,allow,5120,1024,4096,20,2026/11/20 09:13:33,30,any,0,${i},0x0,10.0.0.0-10.255.255.255,United States,0,10,10,tcp-fin,0,0,0,0,,PA-3220,from-policy`,
+  fortigate: (i) =>
+    `<189>date=2026-11-20 time=09:14:03 devname="FGT-HQ" devid="FGT60FTK20000001" eventtime=1795166043123456789 logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.0.0.${i % 250} srcport=51234 srcintf="internal" dstip=198.51.100.7 dstport=443 dstintf="wan1" sessionid=${i} proto=6 action="accept" policyid=12 service="HTTPS" duration=30 sentbyte=1024 rcvdbyte=4096`,
+  pfsense: (i) =>
+    `<134>Nov 20 09:14:03 fw-pf filterlog[41213]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,${i % 65535},0,DF,6,tcp,60,203.0.113.${i % 250},10.0.0.5,${1024 + (i % 60000)},22,0,S,1234567890,,64240,,mss`,
+};
+
+function parseNormalize(line: string, serialize: boolean, now: Date): number {
+  const raw = Buffer.from(line);
+  const p = parseRecord(raw, { now, timezone: 'UTC', format: 'auto', json: false });
+  if (!p.ok) throw p.error;
+  const e = normalizeRecord(p.record, { inputId: 'bench', peer: '127.0.0.1', raw, receivedAt: now, keepOriginal: true, timezone: 'UTC' });
+  return serialize ? JSON.stringify(e).length : 1;
+}
+
+function measureParse(name: string, make: (i: number) => string, serialize: boolean): number {
+  const lines = Array.from({ length: 10_000 }, (_, i) => make(i));
+  const now = new Date('2026-11-22T02:05:00Z');
+  for (let i = 0; i < 20_000; i++) parseNormalize(lines[i % lines.length]!, serialize, now); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  const until = t0 + SECONDS * 1000;
+  while (performance.now() < until) {
+    for (let i = 0; i < 1000; i++) parseNormalize(lines[(n + i) % lines.length]!, serialize, now);
+    n += 1000;
+  }
+  const rate = n / ((performance.now() - t0) / 1000);
+  console.log(
+    `  ${name.padEnd(12)} ${serialize ? '+stringify' : '          '} ${Math.round(rate).toLocaleString('en-US').padStart(10)} lines/s`,
+  );
+  return rate;
+}
+
+function frameAll(lines: string[]): Buffer {
+  return Buffer.concat(lines.map((l) => Buffer.from(`${Buffer.byteLength(l)} ${l}`)));
+}
+
+async function sendOver(port: number, payloads: Buffer[]): Promise<void> {
+  await Promise.all(
+    payloads.map(
+      (buf) =>
+        new Promise<void>((resolve, reject) => {
+          const s: Socket = connect({ host: '127.0.0.1', port }, () => {
+            const chunk = 64 * 1024;
+            let off = 0;
+            const pump = (): void => {
+              while (off < buf.length) {
+                const ok = s.write(buf.subarray(off, off + chunk));
+                off += chunk;
+                if (!ok) {
+                  s.once('drain', pump);
+                  return;
+                }
+              }
+              s.end(resolve);
+            };
+            pump();
+          });
+          s.on('error', reject);
+        }),
+    ),
+  );
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  process.env.VIGIL_LOG_LEVEL ??= 'warn';
+  console.log(`parse + normalize, one core (${SECONDS}s each):`);
+  const rates: Record<string, number> = {};
+  for (const [name, make] of Object.entries(SAMPLES)) rates[name] = measureParse(name, make, false);
+  const names = Object.keys(SAMPLES);
+  measureParse('mixed', (i) => SAMPLES[names[i % names.length]!]!(i), false);
+  measureParse('rfc5424', rfc5424, true);
+  measureParse('cef', SAMPLES.cef!, true);
+  measureParse('mixed', (i) => SAMPLES[names[i % names.length]!]!(i), true);
+  console.log(
+    `  targets: rfc5424 ≥ 300,000 (${rates.rfc5424! >= 300_000 ? 'met' : 'NOT met'}), cef ≥ 200,000 (${rates.cef! >= 200_000 ? 'met' : 'NOT met'})`,
+  );
+  if (values['parse-only']) return;
+
+  const lines = Array.from({ length: TOTAL }, (_, i) => rfc5424(i));
+  const avg = Math.round(lines.reduce((s, l) => s + Buffer.byteLength(l), 0) / lines.length);
+  const per = Math.ceil(TOTAL / CONNECTIONS);
+  const payloads = Array.from({ length: CONNECTIONS }, (_, c) => frameAll(lines.slice(c * per, (c + 1) * per)));
+
+  const config = testConfig('bench-ingest');
+  config.kafka.partitions = 6;
+  config.inputs = config.inputs.filter((i) => i.type === 'syslog' && i.protocol === 'tcp');
+  const pipeline = await startPipeline(config, ['ingest']);
+  const inputId = config.inputs[0]!.id;
+  const port = pipeline.ports[inputId]!;
+  let vigilRate = NaN;
+  try {
+    const sent0 = await counterValue(metrics.sent, { kind: 'input', id: inputId });
+    console.log(
+      `\nsyslog TCP → ECS → Kafka (acks=all): ${TOTAL.toLocaleString('en-US')} RFC 5424 lines of ${avg} bytes, ${CONNECTIONS} connections, octet-counted`,
+    );
+    const t0 = performance.now();
+    await sendOver(port, payloads);
+    const ok = await waitUntil(async () => (await counterValue(metrics.sent, { kind: 'input', id: inputId })) - sent0 >= TOTAL, 600_000);
+    const secs = (performance.now() - t0) / 1000;
+    vigilRate = TOTAL / secs;
+    const offsets = await pipeline.bus.topicOffsets(pipeline.bus.topics.events);
+    const inTopic = offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+    console.log(
+      `  vigil:   ${ok ? '' : '(TIMED OUT) '}${Math.round(vigilRate).toLocaleString('en-US')} events/s (${secs.toFixed(2)} s; ${inTopic.toLocaleString('en-US')} records in the topic)`,
+    );
+    console.log(`  target ≥ 100,000 events/s: ${vigilRate >= 100_000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await pipeline.close();
+  }
+
+  if (!values['no-rsyslog']) await rsyslogRun(config, payloads, avg, vigilRate);
+  await cleanupTest(config);
+}
+
+async function rsyslogRun(config: ReturnType<typeof testConfig>, payloads: Buffer[], avg: number, vigilRate: number): Promise<void> {
+  const RSYSLOGD = '/usr/sbin/rsyslogd';
+  if (!existsSync(RSYSLOGD) || !existsSync('/usr/lib/x86_64-linux-gnu/rsyslog/omkafka.so')) {
+    console.log('  rsyslog: not installed (scripts/ensure-syslog-clients.sh installs rsyslog and rsyslog-kafka)');
+    return;
+  }
+  const { Bus } = await import('../core/bus/index.js');
+  const bus = new Bus(config.kafka, 'bench');
+  const topic = `${config.kafka.topicPrefix}rsyslog.events`;
+  await bus.ensureTopics([{ name: topic, partitions: config.kafka.partitions, replicationFactor: 1, configs: {} }]);
+  const work = mkdtempSync(join(tmpdir(), 'vigil-bench-rsyslog-'));
+  const rport = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    join(work, 'rsyslog.conf'),
+    [
+      `global(workDirectory="${work}" maxMessageSize="64k")`,
+      'module(load="imtcp" MaxSessions="100")',
+      'module(load="omkafka")',
+      `input(type="imtcp" address="127.0.0.1" port="${rport}" ruleset="k")`,
+      // The same shape Vigil publishes would be JSON; rsyslog forwards the raw line (its cheapest case).
+      `ruleset(name="k" queue.type="LinkedList" queue.size="500000" queue.dequeueBatchSize="2048") { action(type="omkafka" broker=["${config.kafka.brokers[0]}"] topic="${topic}" template="RSYSLOG_FileFormat" confParam=["acks=all", "compression.codec=gzip", "queue.buffering.max.ms=5", "batch.num.messages=10000"]) }`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(RSYSLOGD, ['-n', '-f', join(work, 'rsyslog.conf'), '-i', join(work, 'pid')], { stdio: 'ignore' });
+  try {
+    const total = payloads.reduce((s, p) => s + countFrames(p), 0);
+    await waitUntil(
+      async () =>
+        new Promise<boolean>((resolve) => {
+          const s = connect({ host: '127.0.0.1', port: rport }, () => {
+            s.destroy();
+            resolve(true);
+          });
+          s.on('error', () => resolve(false));
+        }),
+      10_000,
+    );
+    const t0 = performance.now();
+    await sendOver(rport, payloads);
+    const count = async () => (await bus.topicOffsets(topic)).reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+    const ok = await waitUntil(async () => (await count()) >= total, 600_000);
+    const secs = (performance.now() - t0) / 1000;
+    const rate = total / secs;
+    console.log(
+      `  rsyslog (imtcp → omkafka, acks=all, gzip): ${ok ? '' : '(TIMED OUT) '}${Math.round(rate).toLocaleString('en-US')} events/s (${secs.toFixed(2)} s, ${avg}-byte lines)`,
+    );
+    console.log(`  ratio vigil / rsyslog: ${(vigilRate / rate).toFixed(2)} (goal ≥ 1.0)`);
+  } finally {
+    child.kill('SIGTERM');
+    await bus.deleteTopics([topic]).catch(() => undefined);
+    await bus.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function countFrames(buf: Buffer): number {
+  let n = 0;
+  let i = 0;
+  while (i < buf.length) {
+    const sp = buf.indexOf(0x20, i);
+    i = sp + 1 + Number(buf.subarray(i, sp).toString());
+    n++;
+  }
+  return n;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

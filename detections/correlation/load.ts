@@ -1,0 +1,183 @@
+/**
+ * Correlation rule files → compiled correlations. A correlation file may hold several YAML
+ * documents (a correlation and the rules it uses, `---` separated, as the Sigma correlation
+ * specification's examples do); the rule documents of multi-document files are compiled here
+ * too. Single-rule files are left to `loadRules`: pass what it returned as `rules`, or leave
+ * `rules` out and this loader calls it for them.
+ *
+ * A problem in one correlation (an unknown rule, a bad timespan or condition) is reported with
+ * its file and line and leaves that correlation out; the others load.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { VigilError } from '../../core/errors/index.js';
+import { findRuleFiles, loadRuleText, loadRules, type CompiledRule, type LoadOptions } from '../sigma/load.js';
+import type { Problem } from '../sigma/problems.js';
+import { toVigilError } from '../sigma/problems.js';
+import { fromYamlNode } from '../sigma/source.js';
+import { compileCorrelations, type CompiledCorrelation } from './compile.js';
+import type { CorrelationRule } from './model.js';
+import { isCorrelationNode, parseCorrelation } from './parse.js';
+
+export interface CorrelationLoadOptions extends LoadOptions {
+  /**
+   * Base rules already loaded (by `loadRules` over the same paths). When given, files without a
+   * correlation are not read again. When absent, they are loaded here with `loadRules`.
+   */
+  rules?: readonly CompiledRule[];
+}
+
+export interface CorrelationSet {
+  readonly correlations: CompiledCorrelation[];
+  /** Every base rule the correlations may use: those given or loaded, and those found beside correlations. */
+  readonly rules: CompiledRule[];
+  /** One error per problem, each with its file and line. */
+  readonly errors: VigilError[];
+  /** Ids of rules and correlations whose own alerts are not emitted: a correlation uses them without `generate: true`. */
+  readonly silenced: ReadonlySet<string>;
+}
+
+/** One YAML document of a file, padded with blank lines so that positions in it are positions in the file. */
+export interface DocumentText {
+  readonly text: string;
+  /** 1-based line where the document starts. */
+  readonly line: number;
+}
+
+const DOC_START = /^---(?:[ \t]|$)/;
+const DOC_END = /^\.\.\.[ \t]*$/;
+const HAS_CORRELATION = /^correlation[ \t]*:/m;
+
+/** Splits a multi-document YAML text at its `---` / `...` markers (always at column 0, even inside block scalars). */
+export function splitDocuments(text: string): DocumentText[] {
+  const lines = text.split('\n');
+  const docs: DocumentText[] = [];
+  let start = 0;
+  const flush = (end: number): void => {
+    const body = lines.slice(start, end);
+    const content = body.some((l) => {
+      const t = l.trim();
+      return t !== '' && !t.startsWith('#') && !t.startsWith('%') && !/^---\s*$/.test(t);
+    });
+    if (content) docs.push({ text: '\n'.repeat(start) + body.join('\n'), line: start + 1 });
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (DOC_START.test(line)) {
+      flush(i);
+      start = i;
+    } else if (DOC_END.test(line)) {
+      flush(i);
+      start = i + 1;
+    }
+  }
+  flush(lines.length);
+  return docs;
+}
+
+interface FileParse {
+  correlations: CorrelationRule[];
+  rules: CompiledRule[];
+  errors: VigilError[];
+}
+
+/** Parses the documents of one correlation file: correlations here, rules through loadRuleText. */
+function parseFile(text: string, file: string, options: LoadOptions, given: ReadonlySet<string>): FileParse {
+  const out: FileParse = { correlations: [], rules: [], errors: [] };
+  for (const doc of splitDocuments(text)) {
+    const lineCounter = new LineCounter();
+    const parsed = parseDocument(doc.text, { lineCounter, prettyErrors: false });
+    const problems: Problem[] = [];
+    for (const err of parsed.errors) {
+      const { line, col } = lineCounter.linePos(err.pos[0]);
+      problems.push({ message: `invalid YAML: ${err.message}`, at: { path: '', line, column: col } });
+    }
+    if (problems.length > 0) {
+      out.errors.push(...problems.map((p) => toVigilError(p, file)));
+      continue;
+    }
+    const root = fromYamlNode(parsed.contents, parsed, lineCounter, problems);
+    if (isCorrelationNode(root)) {
+      const { rule, problems: more } = parseCorrelation(root, file);
+      problems.push(...more);
+      out.errors.push(...problems.map((p) => toVigilError(p, file)));
+      if (rule && problems.length === 0) out.correlations.push(rule);
+      continue;
+    }
+    const { rule, errors } = loadRuleText(doc.text, file, options);
+    // loadRules may have compiled this rule already (when it reads multi-document files).
+    if (rule && given.has(rule.rule.id)) continue;
+    out.errors.push(...errors);
+    if (rule) out.rules.push(rule);
+  }
+  return out;
+}
+
+function readError(file: string, err: unknown): VigilError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new VigilError('CONFIG_READ', `cannot read rules: ${reason}`, { cause: err, location: { file } });
+}
+
+/**
+ * Loads the correlations under `paths` (files or folders, walked as loadRules walks them) and
+ * compiles them against the base rules.
+ */
+export function loadCorrelations(paths: readonly string[], options: CorrelationLoadOptions = {}): CorrelationSet {
+  const errors: VigilError[] = [];
+  const texts: Array<{ file: string; text: string }> = [];
+  const plain: string[] = [];
+  for (const file of findRuleFiles(paths, errors)) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      errors.push(readError(file, err));
+      continue;
+    }
+    // Several documents: loadRules reads one rule per file, so their rules are compiled here.
+    if (HAS_CORRELATION.test(text) || splitDocuments(text).length > 1) texts.push({ file, text });
+    else plain.push(file);
+  }
+  const rules: CompiledRule[] = [];
+  if (options.rules) rules.push(...options.rules);
+  else if (plain.length > 0) {
+    const loaded = loadRules(plain, options);
+    rules.push(...loaded.rules);
+    errors.push(...loaded.errors);
+  }
+  return compileFiles(texts, rules, errors, options);
+}
+
+/** Loads correlations (and the rules beside them) from one text; `file` only names locations. */
+export function loadCorrelationText(text: string, file: string, options: CorrelationLoadOptions = {}): CorrelationSet {
+  return compileFiles([{ file, text }], [...(options.rules ?? [])], [], options);
+}
+
+function compileFiles(texts: ReadonlyArray<{ file: string; text: string }>, rules: CompiledRule[], errors: VigilError[], options: LoadOptions): CorrelationSet {
+  const given: ReadonlySet<string> = new Set(rules.map((r) => r.rule.id));
+  const known = new Set(given);
+  const models: CorrelationRule[] = [];
+  for (const { file, text } of texts) {
+    const parsed = parseFile(text, file, options, given);
+    models.push(...parsed.correlations);
+    errors.push(...parsed.errors);
+    for (const r of parsed.rules) {
+      if (known.has(r.rule.id)) {
+        errors.push(
+          new VigilError('RULE_INVALID', `duplicate rule id '${r.rule.id}'`, {
+            location: { file: r.rule.location.file, line: r.rule.location.line, column: r.rule.location.column, path: 'id' },
+          }),
+        );
+        continue;
+      }
+      known.add(r.rule.id);
+      rules.push(r);
+    }
+  }
+  const compiled = compileCorrelations(
+    models,
+    rules.map((r) => r.rule),
+  );
+  errors.push(...compiled.errors);
+  return { correlations: compiled.correlations, rules, errors, silenced: compiled.silenced };
+}

@@ -1,0 +1,3 @@
+import { compareModifier } from './compare.js';
+
+export const gt = compareModifier('gt');

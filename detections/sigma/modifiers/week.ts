@@ -1,0 +1,3 @@
+import { timePartModifier } from './time-part.js';
+
+export const week = timePartModifier('week');
