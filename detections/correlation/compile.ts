@@ -77,7 +77,11 @@ export function compileCorrelations(models: readonly CorrelationRule[], baseRule
   for (const m of models) {
     const first = byId.get(m.id);
     if (first) {
-      problem(m, { path: 'id', line: m.location.line, column: m.location.column }, `duplicate correlation id '${m.id}' (first defined in ${first.location.file})`);
+      problem(
+        m,
+        { path: 'id', line: m.location.line, column: m.location.column },
+        `duplicate correlation id '${m.id}' (first defined in ${first.location.file})`,
+      );
       continue;
     }
     if (baseRules.some((r) => r.id === m.id)) {
@@ -238,7 +242,13 @@ function minMetric(m: CorrelationRule): number {
   return min;
 }
 
-function build(m: CorrelationRule, list: readonly Target[], refs: ReadonlyMap<string, Target | 'ambiguous'>, feeds: readonly string[], emit: boolean): CompiledCorrelation {
+function build(
+  m: CorrelationRule,
+  list: readonly Target[],
+  refs: ReadonlyMap<string, Target | 'ambiguous'>,
+  feeds: readonly string[],
+  emit: boolean,
+): CompiledCorrelation {
   const handler = handlerOf(m.type);
   const ruleIds: string[] = [];
   const ruleRefs: string[] = [];

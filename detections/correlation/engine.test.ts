@@ -51,7 +51,14 @@ describe('alerts', () => {
       threat: { technique: { id: ['T1110'] }, tactic: { name: ['credential-access'] } },
       vigil: {
         alert: { level: 'high' },
-        correlation: { id: 'two-a', name: 'two_a', key: 'two-a|203.0.113.7', group: { 'source.ip': '203.0.113.7' }, count: 2, events: ['e1', 'e2'] },
+        correlation: {
+          id: 'two-a',
+          name: 'two_a',
+          key: 'two-a|203.0.113.7',
+          group: { 'source.ip': '203.0.113.7' },
+          count: 2,
+          events: ['e1', 'e2'],
+        },
       },
     });
     expect(alert.message).toBe('Two a: 2 events in 1m for source.ip=203.0.113.7');
@@ -60,16 +67,24 @@ describe('alerts', () => {
 
   it('caps the contributing event ids', () => {
     const corr = correlation(COUNT2.replace('gte: 2', 'gte: 30'));
-    const out = feed(engineFor(corr, { maxAlertEventIds: 5 }), Array.from({ length: 30 }, (_, i) => a(i)));
+    const out = feed(
+      engineFor(corr, { maxAlertEventIds: 5 }),
+      Array.from({ length: 30 }, (_, i) => a(i)),
+    );
     expect(out.fired).toHaveLength(1);
-    expect((out.fired[0]!.alert.vigil as unknown as { correlation: { events: string[]; count: number } }).correlation).toMatchObject({ count: 30 });
+    expect((out.fired[0]!.alert.vigil as unknown as { correlation: { events: string[]; count: number } }).correlation).toMatchObject({
+      count: 30,
+    });
     expect((out.fired[0]!.alert.vigil as unknown as { correlation: { events: string[] } }).correlation.events).toHaveLength(5);
   });
 
   it('have the same id when the same window is computed again (a replay, another instance)', () => {
     const inputs = [a(0, { id: 'x1' }), a(5, { id: 'x2' })];
     const one = feed(engineFor(correlation(COUNT2)), inputs);
-    const two = new CorrelationEngine([correlation(COUNT2)]).process({ ruleId: 'rule-a', event: event(inputs[0]!), partitionKey: 7 }, Date.now());
+    const two = new CorrelationEngine([correlation(COUNT2)]).process(
+      { ruleId: 'rule-a', event: event(inputs[0]!), partitionKey: 7 },
+      Date.now(),
+    );
     const three = feed(engineFor(correlation(COUNT2)), inputs);
     expect(two.fired).toHaveLength(0);
     expect(one.fired[0]!.id).toBe(three.fired[0]!.id);
@@ -140,7 +155,10 @@ level: critical
       ['chain', true],
     ]);
     const c = (result.alerts[1]!.alert.vigil as unknown as { correlation: Record<string, unknown> }).correlation;
-    expect(c).toMatchObject({ rules: ['two-a', 'rule-b'], window: { start: new Date(T0 + 10_000).toISOString(), end: new Date(T0 + 20_000).toISOString() } });
+    expect(c).toMatchObject({
+      rules: ['two-a', 'rule-b'],
+      window: { start: new Date(T0 + 10_000).toISOString(), end: new Date(T0 + 20_000).toISOString() },
+    });
   });
 
   it('take an inner alert that arrives after the partner event (out of order on the bus)', () => {
@@ -199,18 +217,26 @@ describe('key bound', () => {
     const engine = engineFor(correlation(COUNT2), { maxKeysPerCorrelation: 2 });
     const out = feed(engine, [a(0, { ip: '1' }), a(1, { ip: '2' }), a(2, { ip: '3' }), a(3, { ip: '4' }), a(4, { ip: '1' })]);
     expect(out.fired.map((f) => f.kind)).toEqual(['state_limit', 'correlation']);
-    expect(out.fired[0]!.alert).toMatchObject({ event: { kind: 'alert', reason: 'state limit reached' }, rule: { id: 'two-a:state-limit' } });
+    expect(out.fired[0]!.alert).toMatchObject({
+      event: { kind: 'alert', reason: 'state limit reached' },
+      rule: { id: 'two-a:state-limit' },
+    });
     expect(engine.stats().correlations[0]).toMatchObject({ keys: 2, stateLimited: 2 });
   });
 });
 
 describe('changelog', () => {
   /** Runs inputs through an engine, checkpoints it, restores a second engine, and runs the rest through both. */
-  function restartAt(corrs: readonly CompiledCorrelation[], first: ReadonlyArray<In | { advance: number }>, rest: ReadonlyArray<In | { advance: number }>) {
+  function restartAt(
+    corrs: readonly CompiledCorrelation[],
+    first: ReadonlyArray<In | { advance: number }>,
+    rest: ReadonlyArray<In | { advance: number }>,
+  ) {
     const live = new CorrelationEngine(corrs);
     feed(live, first);
     const restored = new CorrelationEngine(corrs);
-    for (const { key, value } of JSON.parse(JSON.stringify(live.snapshotAll())) as StateChange[]) expect(restored.restore(key, value, 0)).toBe(true);
+    for (const { key, value } of JSON.parse(JSON.stringify(live.snapshotAll())) as StateChange[])
+      expect(restored.restore(key, value, 0)).toBe(true);
     // Both engines see the very same events (ids included).
     const same = rest.map((i, k) => ('advance' in i ? i : { ...i, id: i.id ?? `rest-${k}` }));
     const a1 = feed(live, same);
@@ -220,12 +246,37 @@ describe('changelog', () => {
 
   const TYPES: Array<[string, string, Array<In | { advance: number }>, Array<In | { advance: number }>]> = [
     ['event_count', COUNT2.replace('gte: 2', 'gte: 3'), [a(0), a(10)], [a(15), a(20), a(30), a(31), a(32)]],
-    ['value_count', COUNT2.replace('event_count', 'value_count').replace('{ gte: 2 }', '{ field: user.name, gte: 3 }'), [a(0, { user: 'u1' }), a(1, { user: 'u2' })], [a(2, { user: 'u2' }), a(3, { user: 'u3' })]],
-    ['temporal_ordered', COUNT2.replace('event_count', 'temporal_ordered').replace('rules: [a]', 'rules: [a, b]').replace('  condition: { gte: 2 }\n', ''), [a(0)], [b(10), a(20), b(30)]],
-    ['value_avg', COUNT2.replace('event_count', 'value_avg').replace('{ gte: 2 }', '{ field: http.bytes, gt: 10 }'), [a(0, { n: 5 }), a(10, { n: 30 })], [a(20, { n: 1 }), { advance: 200 }]],
-    ['new_term', COUNT2.replace('event_count', 'new_term').replace('{ gte: 2 }', '{ field: user.name }'), [a(0, { user: 'u1' })], [a(5, { user: 'u1' }), a(6, { user: 'u2' })]],
+    [
+      'value_count',
+      COUNT2.replace('event_count', 'value_count').replace('{ gte: 2 }', '{ field: user.name, gte: 3 }'),
+      [a(0, { user: 'u1' }), a(1, { user: 'u2' })],
+      [a(2, { user: 'u2' }), a(3, { user: 'u3' })],
+    ],
+    [
+      'temporal_ordered',
+      COUNT2.replace('event_count', 'temporal_ordered').replace('rules: [a]', 'rules: [a, b]').replace('  condition: { gte: 2 }\n', ''),
+      [a(0)],
+      [b(10), a(20), b(30)],
+    ],
+    [
+      'value_avg',
+      COUNT2.replace('event_count', 'value_avg').replace('{ gte: 2 }', '{ field: http.bytes, gt: 10 }'),
+      [a(0, { n: 5 }), a(10, { n: 30 })],
+      [a(20, { n: 1 }), { advance: 200 }],
+    ],
+    [
+      'new_term',
+      COUNT2.replace('event_count', 'new_term').replace('{ gte: 2 }', '{ field: user.name }'),
+      [a(0, { user: 'u1' })],
+      [a(5, { user: 'u1' }), a(6, { user: 'u2' })],
+    ],
     ['flatline', COUNT2.replace('event_count', 'flatline').replace('{ gte: 2 }', '{ lt: 2 }'), [a(0), a(10)], [{ advance: 71 }]],
-    ['spike', COUNT2.replace('event_count', 'spike').replace('{ gte: 2 }', '{ ratio: 2, direction: both }'), [a(0), a(10)], [a(60), a(61), a(62), a(63), { advance: 300 }]],
+    [
+      'spike',
+      COUNT2.replace('event_count', 'spike').replace('{ gte: 2 }', '{ ratio: 2, direction: both }'),
+      [a(0), a(10)],
+      [a(60), a(61), a(62), a(63), { advance: 300 }],
+    ],
     ['suppressed event_count', COUNT2.replace('{ gte: 2 }', '{ gte: 2 }\n  suppress: 1h'), [a(0), a(1)], [a(2), a(3), a(4000), a(4001)]],
   ];
 
@@ -249,6 +300,21 @@ describe('changelog', () => {
     const again = feed(restored, [...batch, a(4, { id: 'k5' }), a(5, { id: 'k6' })]);
     expect(windows(again)).toEqual([[3, 5, 3]]);
     expect(restored.stats().correlations[0]).toMatchObject({ absorbed: 3, duplicates: 1 });
+  });
+
+  it('rolls a failed batch back: restoring its keys to their values before it, then running it again, gives the same result', () => {
+    const corr = correlation(COUNT2.replace('gte: 2', 'gte: 3'));
+    const engine = new CorrelationEngine([corr]);
+    feed(engine, [a(0, { id: 'p1' }), a(1, { id: 'p2', ip: '1' })]);
+    const store = new Map(engine.snapshotAll().map((c) => [c.key, c.value]));
+    const batch = [a(2, { id: 'b1' }), a(3, { id: 'b2' }), a(4, { id: 'b3', ip: '1' }), a(90, { id: 'b4', ip: '2' })];
+    const first = feed(engine, batch);
+    // The transaction failed: nothing of the batch was written. Put every changed key back.
+    for (const { key } of first.stateChanges) engine.restore(key, store.get(key) ?? null, 0);
+    const second = feed(engine, batch);
+    expect(second.fired.map((f) => f.id)).toEqual(first.fired.map((f) => f.id));
+    expect(second.stateChanges).toEqual(first.stateChanges);
+    expect(first.fired).toHaveLength(1);
   });
 
   it('restores the watermark, so a late event stays late after a restart', () => {

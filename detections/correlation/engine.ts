@@ -14,81 +14,28 @@
  * State is keyed `<correlation id>|<group values>`. Time is event time (`@timestamp`); the
  * `now` argument only fills `event.created`.
  */
-import { deterministicId, type EcsEvent } from '../../core/event/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import type {
+  CorrelationAlert,
+  CorrelationEngineOptions,
+  CorrelationInput,
+  CorrelationOutput,
+  CorrelationStats,
+  LateEvent,
+  PartitionKey,
+  Snapshot,
+  StateChange,
+} from './api.js';
+import { eventId, eventTime, toMs } from './event-time.js';
 import { buildCorrelationAlert, buildStateLimitAlert, correlationAlertId } from './alert.js';
 import type { CompiledCorrelation } from './compile.js';
 import { TimerHeap } from './heap.js';
-import { flatKey, groupKey, splitKey, valueText, WATERMARK_PREFIX, type FieldGetter } from './key.js';
-import type { Entry, Fire, HandlerContext, KeyState, Limits, TypeCounters } from './types/contract.js';
+import { correlationIdOf, flatKey, groupKey, valueText, WATERMARK_PREFIX, type FieldGetter } from './key.js';
+import type { Entry, Fire, HandlerContext, KeyState, Limits } from './types/contract.js';
 import type { CorrelationType } from './types/index.js';
 
-export type PartitionKey = string | number;
-
-export interface CorrelationInput {
-  /** The id of the base rule that matched the event, or of the correlation whose alert it is (chains). */
-  readonly ruleId: string;
-  readonly event: EcsEvent;
-  /** The partition the record was read from (after repartitioning by group key); its watermark applies. */
-  readonly partitionKey: PartitionKey;
-  /** Only this correlation (the record was repartitioned for it). Default: every correlation that uses `ruleId`. */
-  readonly correlationId?: string;
-}
-
-/** A correlation that fired, as an ECS alert and what the caller does with it. */
-export interface CorrelationAlert {
-  /** The alert's deterministic id (`alert.vigil.id`). */
-  readonly id: string;
-  readonly correlationId: string;
-  /** The state key (`<correlation id>|<group values>`): a natural Kafka key for the alert. */
-  readonly key: string;
-  readonly kind: 'correlation' | 'state_limit';
-  /** Whether to write it to vigil.alerts; false when it only feeds other correlations (`generate: false` upstream). */
-  readonly emit: boolean;
-  /** Correlations that take this alert as input: process it again with `ruleId` = `correlationId`. */
-  readonly feeds: readonly string[];
-  readonly alert: EcsEvent;
-}
-
-/** An event the engine refused: the caller dead-letters it with `code` and `reason`. */
-export interface LateEvent {
-  readonly code: 'CORRELATION_LATE' | 'EVENT_INVALID';
-  readonly reason: string;
-  readonly ruleId: string;
-  readonly correlationId?: string;
-  readonly partitionKey: string;
-  readonly event: EcsEvent;
-}
-
-/** One group's state in the changelog (compact JSON). */
-export interface KeySnapshot {
-  readonly v: 1;
-  readonly type: CorrelationType;
-  /** Suppressed until (event time, ms). */
-  readonly u?: number;
-  readonly d: unknown;
-}
-
-/** A partition's watermark in the changelog (key `@@watermark|<partition>`). */
-export interface WatermarkSnapshot {
-  readonly v: 1;
-  /** The highest event time seen (ms); the watermark is this minus the allowed lateness. */
-  readonly wm: number;
-}
-
-export type Snapshot = KeySnapshot | WatermarkSnapshot;
-
-export interface StateChange {
-  readonly key: string;
-  /** null: the key is gone (a tombstone for the compacted topic). */
-  readonly value: Snapshot | null;
-}
-
-/** What a call produced. The arrays are read-only (empty ones are shared). */
-export interface CorrelationOutput {
-  readonly fired: readonly CorrelationAlert[];
-  readonly late: readonly LateEvent[];
-  readonly stateChanges: readonly StateChange[];
-}
+export type * from './api.js';
+export { parseUtc } from './event-time.js';
 
 /** The engine's own, growable view of an output. */
 interface Out {
@@ -97,41 +44,11 @@ interface Out {
   stateChanges: StateChange[];
 }
 
-export interface CorrelationEngineOptions {
-  /** How far behind the highest event time of a partition an event may be and still count. Default 60 000 ms. */
-  allowedLatenessMs?: number;
-  /** Live groups per correlation; beyond, events of new groups are dropped and counted, and one alert says so. Default 1 000 000. */
-  maxKeysPerCorrelation?: number;
-  /** Events held per group (the oldest go first, counted as overflow). Default 10 000. */
-  maxEventsPerKey?: number;
-  /** Contributing event ids (and distinct values) listed in an alert. Default 20. */
-  maxAlertEventIds?: number;
-  /**
-   * How state changes are reported. `inline` (default): each call returns the snapshots of the
-   * keys it changed. `deferred`: calls return none; `drainChanges()` returns each changed key
-   * once (call it once per batch, before committing offsets). `off`: not tracked (offline runs).
-   */
-  changelog?: 'inline' | 'deferred' | 'off';
-  /** Event time between two watermark checkpoints of a partition. Default 1 000 ms. */
-  watermarkCheckpointMs?: number;
-}
-
-export interface CorrelationStats extends TypeCounters {
-  correlationId: string;
-  keys: number;
-  events: number;
-  missingGroupBy: number;
-  missingValue: number;
-  fired: number;
-  suppressed: number;
-  stateLimited: number;
-}
-
 class Partition {
   maxTs = -Infinity;
   forced = -Infinity;
   checkpointed = -Infinity;
-  readonly timers = new TimerHeap<CompiledCorrelation>();
+  readonly timers = new TimerHeap();
   constructor(
     readonly id: string,
     private readonly lateness: number,
@@ -160,63 +77,6 @@ function pushLate(out: Out, l: LateEvent): void {
 
 /** Keys changed by a call, with their correlation (undefined: a watermark key). */
 type Touched = Map<string, CompiledCorrelation | undefined>;
-
-function eventTime(event: EcsEvent): number | undefined {
-  const raw = event?.['@timestamp'];
-  if (typeof raw !== 'string') return undefined;
-  const t = parseUtc(raw);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** Two decimal digits at i, or a large negative number when they are not digits. */
-function two(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -100_000;
-}
-
-/**
- * Epoch ms of an RFC 3339 UTC time as Vigil writes `@timestamp` (`2026-11-22T10:15:02.123Z`,
- * fraction optional, digits past milliseconds truncated as Date.parse does), without Date.parse's
- * general grammar; any other form goes to Date.parse.
- */
-export function parseUtc(s: string): number {
-  const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
-    return Date.parse(s);
-  }
-  const year = two(s, 0) * 100 + two(s, 2);
-  const month = two(s, 5);
-  const day = two(s, 8);
-  const hour = two(s, 11);
-  const minute = two(s, 14);
-  const second = two(s, 17);
-  let ms = 0;
-  if (n > 20) {
-    if (s.charCodeAt(19) !== 46 || n === 21) return Date.parse(s);
-    for (let i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
-      const c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) return Date.parse(s);
-      if (scale >= 1) ms += c * scale;
-    }
-  }
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return Date.parse(s);
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC rolls 31 April over to 1 May; Date.parse refuses it.
-  return new Date(t).getUTCDate() === day ? t : Date.parse(s);
-}
-
-function eventId(event: EcsEvent): string {
-  const id = event.vigil?.id;
-  if (typeof id === 'string' && id !== '') return id;
-  const ecsId = event.event?.id;
-  if (typeof ecsId === 'string' && ecsId !== '') return ecsId;
-  return deterministicId(JSON.stringify(event));
-}
-
-function toMs(t: number | Date | string): number {
-  return typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : t.getTime();
-}
 
 type Now = number | Date;
 const isoOf = (now: Now): string => new Date(toMs(now)).toISOString();
@@ -314,7 +174,14 @@ export class CorrelationEngine {
     const partId = String(input.partitionKey);
     const ts = eventTime(event);
     if (ts === undefined) {
-      pushLate(out, { code: 'EVENT_INVALID', reason: 'the event has no valid @timestamp', ruleId, ...(input.correlationId && { correlationId: input.correlationId }), partitionKey: partId, event });
+      pushLate(out, {
+        code: 'EVENT_INVALID',
+        reason: 'the event has no valid @timestamp',
+        ruleId,
+        ...(input.correlationId && { correlationId: input.correlationId }),
+        partitionKey: partId,
+        event,
+      });
       return out;
     }
     const part = this.partition(partId);
@@ -371,7 +238,7 @@ export class CorrelationEngine {
   /** The changelog value of a key now (undefined: no such key). */
   snapshot(key: string): Snapshot | undefined {
     if (key.startsWith(WATERMARK_PREFIX)) return this.snapshotOf(key, undefined);
-    return this.snapshotOf(key, this.byId.get(splitKey(key)[0] as string));
+    return this.snapshotOf(key, this.byId.get(correlationIdOf(key)));
   }
 
   private snapshotOf(key: string, corr: CompiledCorrelation | undefined): Snapshot | undefined {
@@ -381,7 +248,9 @@ export class CorrelationEngine {
     }
     const s = this.states.get(key);
     if (!s) return undefined;
-    return { v: 1, type: corr.type, ...(s.until !== undefined && { u: s.until }), d: corr.handler.snapshot(s) };
+    const snap: { v: 1; type: CorrelationType; u?: number; d: unknown } = { v: 1, type: corr.type, d: corr.handler.snapshot(s) };
+    if (s.until !== undefined) snap.u = s.until;
+    return snap;
   }
 
   /** Every key's changelog value: a full checkpoint (tests, or seeding a new changelog). */
@@ -399,16 +268,25 @@ export class CorrelationEngine {
    * Restores a key from the changelog (value null deletes it). The key belongs to the partition
    * the caller restores; a watermark key names its own. Returns false for a key this engine has
    * no correlation for, or a snapshot of another type (the rule changed): it is skipped.
+   * Also the way to roll back a batch whose transaction failed: restore every key of its
+   * `stateChanges` to the value it had before the batch (null where it had none).
    */
   restore(key: string, value: Snapshot | null, partitionKey: PartitionKey): boolean {
     if (key.startsWith(WATERMARK_PREFIX)) {
-      if (!value || !('wm' in value) || typeof value.wm !== 'number') return false;
+      if (value === null) {
+        const part = this.partition(key.slice(WATERMARK_PREFIX.length));
+        part.maxTs = -Infinity;
+        part.checkpointed = -Infinity;
+        return true;
+      }
+      if (!('wm' in value) || typeof value.wm !== 'number') return false;
+      // Set, not raised: restoring the values from before a failed batch rolls the watermark back too.
       const part = this.partition(key.slice(WATERMARK_PREFIX.length));
-      part.maxTs = Math.max(part.maxTs, value.wm);
-      part.checkpointed = part.maxTs;
+      part.maxTs = value.wm;
+      part.checkpointed = value.wm;
       return true;
     }
-    const corr = this.byId.get(splitKey(key)[0] as string);
+    const corr = this.byId.get(correlationIdOf(key));
     if (!corr) {
       this.discarded++;
       return false;
@@ -450,7 +328,7 @@ export class CorrelationEngine {
     for (const [key, s] of this.states) {
       if (s.part !== part) continue;
       this.states.delete(key);
-      const per = this.per.get(splitKey(key)[0] as string);
+      const per = this.per.get(correlationIdOf(key));
       if (per) per.stats.keys--;
     }
     this.parts.delete(part.id);
@@ -458,7 +336,11 @@ export class CorrelationEngine {
 
   /** Counters per correlation (for metrics), and snapshots refused by `restore`. */
   stats(): { correlations: CorrelationStats[]; keys: number; discardedSnapshots: number } {
-    return { correlations: [...this.per.values()].map((p) => ({ ...p.stats })), keys: this.states.size, discardedSnapshots: this.discarded };
+    return {
+      correlations: [...this.per.values()].map((p) => ({ ...p.stats })),
+      keys: this.states.size,
+      discardedSnapshots: this.discarded,
+    };
   }
 
   private inlineScratch(): Touched | undefined {
@@ -481,7 +363,16 @@ export class CorrelationEngine {
     return part;
   }
 
-  private apply(corr: CompiledCorrelation, input: CorrelationInput, ts: number, id: string, part: Partition, out: Out, now: Now, touched: Touched | undefined): void {
+  private apply(
+    corr: CompiledCorrelation,
+    input: CorrelationInput,
+    ts: number,
+    id: string,
+    part: Partition,
+    out: Out,
+    now: Now,
+    touched: Touched | undefined,
+  ): void {
     const spec = corr.inputs.get(input.ruleId);
     if (!spec) return;
     const per = this.per.get(corr.id) as PerCorrelation;
@@ -517,7 +408,15 @@ export class CorrelationEngine {
         if (!per.limitAlerted) {
           per.limitAlerted = true;
           const alert = buildStateLimitAlert(corr, ts, this.maxKeys, isoOf(now));
-          pushFired(out, { id: alert.vigil?.id as string, correlationId: corr.id, key: `${corr.keyPrefix}@state-limit`, kind: 'state_limit', emit: true, feeds: [], alert });
+          pushFired(out, {
+            id: alert.vigil?.id as string,
+            correlationId: corr.id,
+            key: `${corr.keyPrefix}@state-limit`,
+            kind: 'state_limit',
+            emit: true,
+            feeds: [],
+            alert,
+          });
         }
         return;
       }
@@ -552,7 +451,15 @@ export class CorrelationEngine {
       per.stats.fired++;
       created ??= isoOf(now);
       const alert = buildCorrelationAlert(corr, key, fire, created);
-      pushFired(out, { id: correlationAlertId(corr.id, key, fire), correlationId: corr.id, key, kind: 'correlation', emit: corr.emit, feeds: corr.feeds, alert });
+      pushFired(out, {
+        id: correlationAlertId(corr.id, key, fire),
+        correlationId: corr.id,
+        key,
+        kind: 'correlation',
+        emit: corr.emit,
+        feeds: corr.feeds,
+        alert,
+      });
     }
   }
 
@@ -565,7 +472,7 @@ export class CorrelationEngine {
     if (t < wm) t = wm;
     if (t < s.wake) {
       s.wake = t;
-      (s.part as Partition).timers.push(t, key, corr);
+      (s.part as Partition).timers.push(t, key);
     }
   }
 
@@ -573,9 +480,11 @@ export class CorrelationEngine {
     const wm = part.watermark;
     const { timers } = part;
     while (timers.size > 0 && timers.peek() < wm) {
-      const { time, key, owner: corr } = timers.pop();
+      const time = timers.peek();
+      const key = timers.pop();
       const s = this.states.get(key);
       if (!s || s.part !== part || s.wake !== time) continue;
+      const corr = this.byId.get(correlationIdOf(key)) as CompiledCorrelation;
       s.wake = Infinity;
       const per = this.per.get(corr.id) as PerCorrelation;
       const fires = corr.handler.wake(s, wm, per.ctx);

@@ -1,12 +1,11 @@
 /**
- * A min-heap of timers (time, key, owner) over parallel arrays, one per partition. Entries are
- * never removed in place: the engine marks the live timer of a key in its state and skips stale
+ * A min-heap of timers (time, key) over parallel arrays, one per partition. Entries are never
+ * removed in place: the engine marks the live timer of a key in its state and skips stale
  * entries when they come out (lazy deletion), so a key has at most one live entry.
  */
-export class TimerHeap<T> {
+export class TimerHeap {
   private times: number[] = [];
   private keys: string[] = [];
-  private owners: T[] = [];
 
   get size(): number {
     return this.times.length;
@@ -17,32 +16,28 @@ export class TimerHeap<T> {
     return this.times.length > 0 ? (this.times[0] as number) : Infinity;
   }
 
-  push(time: number, key: string, owner: T): void {
-    const { times, keys, owners } = this;
+  push(time: number, key: string): void {
+    const { times, keys } = this;
     let i = times.length;
     times.push(time);
     keys.push(key);
-    owners.push(owner);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if ((times[parent] as number) <= time) break;
       times[i] = times[parent] as number;
       keys[i] = keys[parent] as string;
-      owners[i] = owners[parent] as T;
       i = parent;
     }
     times[i] = time;
     keys[i] = key;
-    owners[i] = owner;
   }
 
-  /** Removes the earliest entry; call only when size > 0. */
-  pop(): { time: number; key: string; owner: T } {
-    const { times, keys, owners } = this;
-    const top = { time: times[0] as number, key: keys[0] as string, owner: owners[0] as T };
+  /** Removes the earliest entry and returns its key (its time is what peek() returned); call only when size > 0. */
+  pop(): string {
+    const { times, keys } = this;
+    const top = keys[0] as string;
     const lastT = times.pop() as number;
     const lastK = keys.pop() as string;
-    const lastO = owners.pop() as T;
     const n = times.length;
     if (n > 0) {
       let i = 0;
@@ -53,19 +48,11 @@ export class TimerHeap<T> {
         if ((times[c] as number) >= lastT) break;
         times[i] = times[c] as number;
         keys[i] = keys[c] as string;
-        owners[i] = owners[c] as T;
         i = c;
       }
       times[i] = lastT;
       keys[i] = lastK;
-      owners[i] = lastO;
     }
     return top;
-  }
-
-  clear(): void {
-    this.times = [];
-    this.keys = [];
-    this.owners = [];
   }
 }

@@ -48,6 +48,16 @@ export function splitKey(key: string): string[] {
   return parts;
 }
 
+/** The correlation id of a key (its first part), without splitting the rest. */
+export function correlationIdOf(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 92) return splitKey(key)[0] as string; // an escape: take the slow path
+    if (c === 124) return key.slice(0, i);
+  }
+  return key;
+}
+
 /** A group value as key text: scalars as written, arrays and objects as JSON; null and absent are no value. */
 export function valueText(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;

@@ -26,7 +26,9 @@ describe('timespans', () => {
     ['1M', 2_629_746_000],
   ])('%s is %i ms', (text, ms) => expect(parseTimespan(text)).toBe(ms));
 
-  it.each(['', '5', 'm', '0m', '-5m', '5 minutes', '1.5h', '5H', '5ms'])('%j is not a timespan', (text) => expect(parseTimespan(text)).toBeUndefined());
+  it.each(['', '5', 'm', '0m', '-5m', '5 minutes', '1.5h', '5H', '5ms'])('%j is not a timespan', (text) =>
+    expect(parseTimespan(text)).toBeUndefined(),
+  );
 
   it('formats durations', () => expect([300_000, 90_000, 3_600_000, 1500].map(formatDuration)).toEqual(['5m', '90s', '1h', '1500ms']));
 });
@@ -37,7 +39,13 @@ describe('temporal condition expressions', () => {
       kind: 'or',
       args: [
         { kind: 'ref', ref: 'a' },
-        { kind: 'and', args: [{ kind: 'ref', ref: 'b' }, { kind: 'not', arg: { kind: 'ref', ref: 'c' } }] },
+        {
+          kind: 'and',
+          args: [
+            { kind: 'ref', ref: 'b' },
+            { kind: 'not', arg: { kind: 'ref', ref: 'c' } },
+          ],
+        },
       ],
     });
   });
@@ -62,12 +70,21 @@ describe('loading', () => {
     expect(set.errors).toEqual([]);
     expect(set.rules.map((r) => r.rule.name)).toEqual(['failed_login', 'successful_login']);
     const [outer, inner] = set.correlations;
-    expect(outer).toMatchObject({ type: 'temporal_ordered', ruleIds: ['a8418a5a-5fc4-46b5-b23b-6c73beb19d41', '4d0a2c83-c62c-4ed4-b475-c7e23a9269b8'], emit: true });
+    expect(outer).toMatchObject({
+      type: 'temporal_ordered',
+      ruleIds: ['a8418a5a-5fc4-46b5-b23b-6c73beb19d41', '4d0a2c83-c62c-4ed4-b475-c7e23a9269b8'],
+      emit: true,
+    });
     expect(outer?.cfg.condition.bounds).toEqual([{ op: 'gte', value: 2 }]);
     expect(inner).toMatchObject({ type: 'event_count', feeds: [outer?.id], emit: false });
     // And it runs: ten failures of one user, then a success of the same user.
     const events = [
-      ...Array.from({ length: 10 }, (_, i) => ({ '@timestamp': `2026-11-22T10:00:0${i}.000Z`, EventID: 4625, User: 'bob', vigil: { id: `f${i}` } })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        '@timestamp': `2026-11-22T10:00:0${i}.000Z`,
+        EventID: 4625,
+        User: 'bob',
+        vigil: { id: `f${i}` },
+      })),
       { '@timestamp': '2026-11-22T10:01:00.000Z', EventID: 4624, User: 'bob', vigil: { id: 's1' } },
     ];
     const result = runCorrelationsOffline(set, events as never);
@@ -89,7 +106,8 @@ describe('loading', () => {
 
   it('uses the base rules loadRules returned, without reading their files again', () => {
     const rules = loadCorrelations([BASE]).rules;
-    const text = 'title: C\nid: c\ncorrelation: { type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 5m, condition: { gte: 2 } }\n';
+    const text =
+      'title: C\nid: c\ncorrelation: { type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 5m, condition: { gte: 2 } }\n';
     const set = loadCorrelationText(text, 'c.yml', { rules });
     expect(set.errors).toEqual([]);
     expect(set.correlations[0]?.ruleIds).toEqual(['5b0a4a0e-0000-4000-8000-000000000001']);
@@ -140,21 +158,27 @@ describe('loading', () => {
   it.each(INVALID)('%s: a load error with file and line, the other rules unaffected', (file, expected, loaded = []) => {
     const path = join(FIXTURES, 'invalid', file);
     const set = loadCorrelations([BASE, path, join(FIXTURES, 'valid/spec_aliases.yml')]);
-    expect(set.errors.map((e) => [e.code, e.location?.line, e.message])).toEqual(expected.map(([code, line, message]) => [code, line, expect.stringMatching(message)]));
+    expect(set.errors.map((e) => [e.code, e.location?.line, e.message])).toEqual(
+      expected.map(([code, line, message]) => [code, line, expect.stringMatching(message)]),
+    );
     for (const e of set.errors) expect(e.location?.file).toBe(path);
     expect(set.correlations.map((c) => c.id)).toEqual([...loaded, '9e0cf1a3-5c2f-4f3e-9a61-000000000003']);
     expect(set.rules.map((r) => r.rule.name)).toEqual(expect.arrayContaining(['failed_login', 'successful_login', 'internal_error']));
   });
 
   it('names a duplicate correlation id', () => {
-    const one = 'title: A\nid: dup\ncorrelation: { type: event_count, rules: [failed_login], group-by: [x], timespan: 5m, condition: { gte: 2 } }\n';
+    const one =
+      'title: A\nid: dup\ncorrelation: { type: event_count, rules: [failed_login], group-by: [x], timespan: 5m, condition: { gte: 2 } }\n';
     const set = loadCorrelationText(`${one}---\n${one}`, 'dup.yml', { rules: loadCorrelations([BASE]).rules });
-    expect(set.errors.map((e) => [e.location?.line, e.message])).toEqual([[5, "duplicate correlation id 'dup' (first defined in dup.yml)"]]);
+    expect(set.errors.map((e) => [e.location?.line, e.message])).toEqual([
+      [5, "duplicate correlation id 'dup' (first defined in dup.yml)"],
+    ]);
     expect(set.correlations).toHaveLength(1);
   });
 
   it('reports every problem of a correlation at once', () => {
-    const text = 'title: A\ncorrelation:\n  type: value_sum\n  rules: [failed_login]\n  timespan: 5x\n  condition: { gte: 2 }\n  generate: maybe\n';
+    const text =
+      'title: A\ncorrelation:\n  type: value_sum\n  rules: [failed_login]\n  timespan: 5x\n  condition: { gte: 2 }\n  generate: maybe\n';
     const set = loadCorrelationText(text, 'many.yml', { rules: loadCorrelations([BASE]).rules });
     expect(set.errors.map((e) => [e.location?.line, e.message])).toEqual([
       [1, expect.stringMatching(/needs an 'id'/)],

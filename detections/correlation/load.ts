@@ -153,7 +153,12 @@ export function loadCorrelationText(text: string, file: string, options: Correla
   return compileFiles([{ file, text }], [...(options.rules ?? [])], [], options);
 }
 
-function compileFiles(texts: ReadonlyArray<{ file: string; text: string }>, rules: CompiledRule[], errors: VigilError[], options: LoadOptions): CorrelationSet {
+function compileFiles(
+  texts: ReadonlyArray<{ file: string; text: string }>,
+  rules: CompiledRule[],
+  errors: VigilError[],
+  options: LoadOptions,
+): CorrelationSet {
   const given: ReadonlySet<string> = new Set(rules.map((r) => r.rule.id));
   const known = new Set(given);
   const models: CorrelationRule[] = [];

@@ -9,7 +9,15 @@
 import type { EcsEvent } from '../../core/event/index.js';
 import type { CompiledRule } from '../sigma/load.js';
 import type { CompiledCorrelation } from './compile.js';
-import { CorrelationEngine, type CorrelationAlert, type CorrelationEngineOptions, type CorrelationOutput, type CorrelationStats, type LateEvent } from './engine.js';
+import { eventTime } from './event-time.js';
+import {
+  CorrelationEngine,
+  type CorrelationAlert,
+  type CorrelationEngineOptions,
+  type CorrelationOutput,
+  type CorrelationStats,
+  type LateEvent,
+} from './engine.js';
 
 export interface OfflineOptions extends Omit<CorrelationEngineOptions, 'changelog'> {
   /** Fills `event.created` of the alerts. Default: the current time. */
@@ -46,8 +54,8 @@ export function runCorrelationsOffline(
   };
   let last = -Infinity;
   for (const event of events) {
-    const t = Date.parse(event['@timestamp']);
-    if (t > last) last = t;
+    const t = eventTime(event);
+    if (t !== undefined && t > last) last = t;
     for (const r of used) {
       if (!r.match(event)) continue;
       result.matches++;

@@ -9,7 +9,16 @@ import { metaReader } from '../sigma/parse-meta.js';
 import type { Problem } from '../sigma/problems.js';
 import { getKey, isNull, report, scalarText, whereOf, type ParseContext, type SNode } from '../sigma/source.js';
 import { parseExpression } from './expression.js';
-import { CONDITION_OPS, type Bound, type Condition, type ConditionOp, type CorrelationRule, type RuleRef, type SpikeSpec, type Timespan } from './model.js';
+import {
+  CONDITION_OPS,
+  type Bound,
+  type Condition,
+  type ConditionOp,
+  type CorrelationRule,
+  type RuleRef,
+  type SpikeSpec,
+  type Timespan,
+} from './model.js';
 import { parseTimespan } from './timespan.js';
 import { CORRELATION_TYPES, isCorrelationType, type CorrelationType } from './types/index.js';
 
@@ -52,17 +61,27 @@ function parseRoot(ctx: ParseContext, root: MapNode, rootAt: Where, file: string
   const tags = meta.strings('tags', false);
   const references = meta.strings('references', false);
   const falsepositives = meta.strings('falsepositives', true);
-  if (id === undefined && name === undefined) report(ctx, { ...rootAt, path: 'id' }, "a correlation rule needs an 'id' (or at least a 'name') so that alerts and other correlations can refer to it");
+  if (id === undefined && name === undefined)
+    report(
+      ctx,
+      { ...rootAt, path: 'id' },
+      "a correlation rule needs an 'id' (or at least a 'name') so that alerts and other correlations can refer to it",
+    );
 
   const corrNode = meta.get('correlation') as SNode;
   const corrAt = meta.keyAt('correlation');
   if (corrNode.kind !== 'map') {
-    report(ctx, whereOf(corrNode, 'correlation').line === undefined ? corrAt : whereOf(corrNode, 'correlation'), "'correlation' must be a map (type, rules, group-by, timespan, condition…)");
+    report(
+      ctx,
+      whereOf(corrNode, 'correlation').line === undefined ? corrAt : whereOf(corrNode, 'correlation'),
+      "'correlation' must be a map (type, rules, group-by, timespan, condition…)",
+    );
     return undefined;
   }
   for (const pair of corrNode.pairs) {
     const key = scalarText(pair.key) ?? '?';
-    if (!KEYS.includes(key)) report(ctx, whereOf(pair.key, `correlation.${key}`), `unknown key 'correlation.${key}' (known: ${KEYS.join(', ')})`);
+    if (!KEYS.includes(key))
+      report(ctx, whereOf(pair.key, `correlation.${key}`), `unknown key 'correlation.${key}' (known: ${KEYS.join(', ')})`);
   }
   const field = (key: string): SNode | undefined => {
     const v = getKey(corrNode, key)?.value;
@@ -129,7 +148,11 @@ function parseType(ctx: ParseContext, node: SNode | undefined, at: Where): Corre
   }
   const s = scalarText(node);
   if (s !== undefined && isCorrelationType(s)) return s;
-  report(ctx, whereOf(node, 'correlation.type'), `unknown correlation type '${s ?? '?'}' (one of ${Object.keys(CORRELATION_TYPES).join(', ')})`);
+  report(
+    ctx,
+    whereOf(node, 'correlation.type'),
+    `unknown correlation type '${s ?? '?'}' (one of ${Object.keys(CORRELATION_TYPES).join(', ')})`,
+  );
   return undefined;
 }
 
@@ -196,7 +219,11 @@ function parseGenerate(ctx: ParseContext, node: SNode | undefined, at: Where): b
     });
     return refs;
   }
-  report(ctx, node.pos.line === undefined ? at : whereOf(node, 'correlation.generate'), "'generate' must be true, false, or a list of the rules to generate");
+  report(
+    ctx,
+    node.pos.line === undefined ? at : whereOf(node, 'correlation.generate'),
+    "'generate' must be true, false, or a list of the rules to generate",
+  );
   return false;
 }
 
@@ -239,7 +266,13 @@ function numberOf(node: SNode): number | undefined {
   return undefined;
 }
 
-function parseCondition(ctx: ParseContext, node: SNode | undefined, at: Where, type: CorrelationType, rules: readonly RuleRef[]): Condition | undefined {
+function parseCondition(
+  ctx: ParseContext,
+  node: SNode | undefined,
+  at: Where,
+  type: CorrelationType,
+  rules: readonly RuleRef[],
+): Condition | undefined {
   const temporal = type === 'temporal' || type === 'temporal_ordered';
   if (!node) {
     // Sigma: a temporal correlation without a condition asks for every rule (pySigma: gte the number of rules).
@@ -331,7 +364,11 @@ function parseSpike(ctx: ParseContext, nodes: Record<string, SNode>): SpikeSpec 
   const ratio = num('ratio', 1, undefined);
   if (!nodes.ratio) {
     const anyNode = Object.values(nodes)[0] as SNode;
-    report(ctx, whereOf(anyNode, 'correlation.condition'), "a spike condition needs 'ratio': how many times the previous window's count makes a spike");
+    report(
+      ctx,
+      whereOf(anyNode, 'correlation.condition'),
+      "a spike condition needs 'ratio': how many times the previous window's count makes a spike",
+    );
   } else if (ok && ratio <= 1) {
     report(ctx, whereOf(nodes.ratio, 'correlation.condition.ratio'), "'ratio' must be greater than 1");
     ok = false;

@@ -24,7 +24,10 @@ interface Sidecar {
 function expand(name: string, sidecar: Sidecar): EcsEvent[] {
   const out: EcsEvent[] = [];
   const add = (e: Record<string, unknown>): void => {
-    out.push({ ...e, vigil: { id: `${name}-${out.length}`, input: 'test', received_at: String(e['@timestamp']), parse_status: 'ok' } } as EcsEvent);
+    out.push({
+      ...e,
+      vigil: { id: `${name}-${out.length}`, input: 'test', received_at: String(e['@timestamp']), parse_status: 'ok' },
+    } as EcsEvent);
   };
   for (const item of sidecar.events) {
     if (!('repeat' in item)) {
@@ -61,7 +64,11 @@ describe('rules/correlation', () => {
       const found = alerts.find((a) => a.correlationId === corr?.id);
       expect(found?.emit).toBe(true);
       const c = (found?.alert.vigil as unknown as { correlation: Record<string, unknown> }).correlation;
-      expect(c).toMatchObject({ ...(want.group && { group: want.group }), ...(want.count !== undefined && { count: want.count }), ...(want.values && { values: want.values }) });
+      expect(c).toMatchObject({
+        ...(want.group && { group: want.group }),
+        ...(want.count !== undefined && { count: want.count }),
+        ...(want.values && { values: want.values }),
+      });
       expect(found?.alert.rule?.name).toBe(corr?.rule.title);
     }
   });

@@ -4,7 +4,14 @@
  */
 import type { EcsEvent } from '../../core/event/index.js';
 import type { CompiledCorrelation } from './compile.js';
-import { CorrelationEngine, type CorrelationAlert, type CorrelationEngineOptions, type CorrelationOutput, type LateEvent, type StateChange } from './engine.js';
+import {
+  CorrelationEngine,
+  type CorrelationAlert,
+  type CorrelationEngineOptions,
+  type CorrelationOutput,
+  type LateEvent,
+  type StateChange,
+} from './engine.js';
 import { loadCorrelationText, type CorrelationSet } from './load.js';
 
 export const T0 = Date.parse('2026-11-22T10:00:00.000Z');
@@ -70,7 +77,10 @@ export function feed(engine: CorrelationEngine, inputs: ReadonlyArray<In | { adv
   const late: LateEvent[] = [];
   const stateChanges: StateChange[] = [];
   for (const i of inputs) {
-    const out = 'advance' in i ? engine.advanceWatermark(T0 + i.advance * 1000, 0, T0) : engine.process({ ruleId: ruleId(i.r), event: event(i), partitionKey: i.part ?? 0 }, T0);
+    const out =
+      'advance' in i
+        ? engine.advanceWatermark(T0 + i.advance * 1000, 0, T0)
+        : engine.process({ ruleId: ruleId(i.r), event: event(i), partitionKey: i.part ?? 0 }, T0);
     fired.push(...out.fired);
     late.push(...out.late);
     stateChanges.push(...out.stateChanges);
@@ -78,7 +88,10 @@ export function feed(engine: CorrelationEngine, inputs: ReadonlyArray<In | { adv
   return { fired, late, stateChanges };
 }
 
-export function engineFor(corr: CompiledCorrelation | readonly CompiledCorrelation[], options: CorrelationEngineOptions = {}): CorrelationEngine {
+export function engineFor(
+  corr: CompiledCorrelation | readonly CompiledCorrelation[],
+  options: CorrelationEngineOptions = {},
+): CorrelationEngine {
   return new CorrelationEngine(Array.isArray(corr) ? corr : [corr as CompiledCorrelation], { allowedLatenessMs: 60_000, ...options });
 }
 

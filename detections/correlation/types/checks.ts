@@ -12,7 +12,12 @@ export function needField(c: Condition, type: string, report: Report, single = f
   else if (single && c.field.length > 1) report(`a ${type} correlation reads one numeric field, not a list`);
 }
 
-export function refuse(c: Condition, type: string, report: Report, parts: ReadonlyArray<'field' | 'percentile' | 'spike' | 'expression' | 'bounds'>): void {
+export function refuse(
+  c: Condition,
+  type: string,
+  report: Report,
+  parts: ReadonlyArray<'field' | 'percentile' | 'spike' | 'expression' | 'bounds'>,
+): void {
   for (const part of parts) {
     const present =
       part === 'field'
@@ -44,7 +49,8 @@ export function boundsTest(c: Condition): (m: number) => boolean {
   const bounds = c.bounds.map((b) => [b.op, b.value] as const);
   return (m) => {
     for (const [op, v] of bounds) {
-      const ok = op === 'gt' ? m > v : op === 'gte' ? m >= v : op === 'lt' ? m < v : op === 'lte' ? m <= v : op === 'eq' ? m === v : m !== v;
+      const ok =
+        op === 'gt' ? m > v : op === 'gte' ? m >= v : op === 'lt' ? m < v : op === 'lte' ? m <= v : op === 'eq' ? m === v : m !== v;
       if (!ok) return false;
     }
     return true;

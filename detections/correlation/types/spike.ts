@@ -48,7 +48,16 @@ function upFire(spec: SpikeSpec, b: Bucket, prev: number, span: number, end: num
   return spikeFire('up', b.x * span, end, b.n, prev, b.ids, spec, event);
 }
 
-function spikeFire(direction: 'up' | 'down', start: number, end: number, cur: number, prev: number, ids: readonly string[], spec: SpikeSpec, event?: Fire['event']): Fire {
+function spikeFire(
+  direction: 'up' | 'down',
+  start: number,
+  end: number,
+  cur: number,
+  prev: number,
+  ids: readonly string[],
+  spec: SpikeSpec,
+  event?: Fire['event'],
+): Fire {
   return {
     start,
     end,

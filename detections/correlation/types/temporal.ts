@@ -83,7 +83,8 @@ export const temporalOrdered = windowType({
   check(c, n, report) {
     needBounds(c, 'temporal_ordered', report);
     refuse(c, 'temporal_ordered', report, ['field', 'percentile', 'spike']);
-    if (c.expression) report('a temporal_ordered correlation takes a count condition, not an expression (expressions are supported for temporal)');
+    if (c.expression)
+      report('a temporal_ordered correlation takes a count condition, not an expression (expressions are supported for temporal)');
     for (const b of c.bounds) if (b.value > n) report(`the condition asks for ${b.value} rules in order but the correlation lists ${n}`);
   },
 });

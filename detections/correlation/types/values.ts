@@ -46,13 +46,18 @@ function aggregate(kind: Aggregate) {
           : percentile(s, i, j, kind === 'median' ? 50 : (cfg.condition.percentile as number)),
     describe: (_s, _i, _j, metric, ctx) => ({
       value: metric,
-      detail: { aggregate: kind, field: ctx.cfg.condition.field?.[0], ...(kind === 'percentile' && { percentile: ctx.cfg.condition.percentile }) },
+      detail: {
+        aggregate: kind,
+        field: ctx.cfg.condition.field?.[0],
+        ...(kind === 'percentile' && { percentile: ctx.cfg.condition.percentile }),
+      },
     }),
     check(c: Condition, _n, report) {
       needBounds(c, type, report);
       needField(c, type, report, true);
       refuse(c, type, report, kind === 'percentile' ? ['spike', 'expression'] : ['percentile', 'spike', 'expression']);
-      if (kind === 'percentile' && c.percentile === undefined) report("a value_percentile correlation needs 'condition.percentile' (0 to 100)");
+      if (kind === 'percentile' && c.percentile === undefined)
+        report("a value_percentile correlation needs 'condition.percentile' (0 to 100)");
     },
   });
 }

@@ -16,7 +16,17 @@
  *
  * Windows are closed intervals [start, start + timespan]. Timestamps are epoch milliseconds.
  */
-import { KeyState, NO_FIRES, type AddResult, type Entry, type Fire, type HandlerContext, type PartitionRef, type TypeConfig, type TypeHandler } from './contract.js';
+import {
+  KeyState,
+  NO_FIRES,
+  type AddResult,
+  type Entry,
+  type Fire,
+  type HandlerContext,
+  type PartitionRef,
+  type TypeConfig,
+  type TypeHandler,
+} from './contract.js';
 import type { Condition, TemporalExpr } from '../model.js';
 
 export class WindowState extends KeyState {
@@ -104,17 +114,49 @@ function removeFront(s: WindowState, k: number): void {
 
 /**
  * Most groups hold a few events. `push` grows an array's capacity by at least 16 slots, which
- * would triple the memory of such a group, so small arrays are copied at their exact size.
+ * would triple the memory of such a group, so the first few entries are appended by building an
+ * array literal of the exact size. There are two copies of the same code on purpose: V8 keeps
+ * an array literal's element kind per literal, and one literal shared by times (doubles) and
+ * ids (strings) would box every time as a heap number.
  */
-const SMALL = 16;
-
-function inserted<T>(a: T[], pos: number, x: T): T[] {
-  if (a.length >= SMALL) {
-    if (pos === a.length) a.push(x);
-    else a.splice(pos, 0, x);
-    return a;
+function insertedTime(a: number[], pos: number, x: number): number[] {
+  if (pos !== a.length) return insertedInside(a, pos, x);
+  switch (a.length) {
+    case 0:
+      return [x];
+    case 1:
+      return [a[0] as number, x];
+    case 2:
+      return [a[0] as number, a[1] as number, x];
+    case 3:
+      return [a[0] as number, a[1] as number, a[2] as number, x];
+    default:
+      a.push(x);
+      return a;
   }
-  return pos === a.length ? a.concat(x) : a.slice(0, pos).concat(x, a.slice(pos));
+}
+
+function insertedValue<T extends string | number>(a: T[], pos: number, x: T): T[] {
+  if (pos !== a.length) return insertedInside(a, pos, x);
+  switch (a.length) {
+    case 0:
+      return [x];
+    case 1:
+      return [a[0] as T, x];
+    case 2:
+      return [a[0] as T, a[1] as T, x];
+    case 3:
+      return [a[0] as T, a[1] as T, a[2] as T, x];
+    default:
+      a.push(x);
+      return a;
+  }
+}
+
+function insertedInside<T>(a: T[], pos: number, x: T): T[] {
+  if (a.length < 4) return a.slice(0, pos).concat(x, a.slice(pos));
+  a.splice(pos, 0, x);
+  return a;
 }
 
 /** Inserts in (time, tie, id) order; -1 when an event with the same id and time is already held. */
@@ -122,9 +164,9 @@ function insert(s: WindowState, e: Entry, tieByValue: boolean): number {
   const { ts, ids } = s;
   const n = ts.length;
   if (n === 0 || (ts[n - 1] as number) < e.ts) {
-    s.ts = inserted(ts, n, e.ts);
-    s.ids = inserted(ids, n, e.id);
-    if (s.vals) s.vals = inserted(s.vals, n, e.val);
+    s.ts = insertedTime(ts, n, e.ts);
+    s.ids = insertedValue(ids, n, e.id);
+    if (s.vals) s.vals = insertedValue(s.vals, n, e.val);
     return n;
   }
   const lo = lowerBound(ts, e.ts);
@@ -135,9 +177,9 @@ function insert(s: WindowState, e: Entry, tieByValue: boolean): number {
   }
   let pos = lo;
   while (pos < end && entryBefore(s, pos, e, tieByValue)) pos++;
-  s.ts = inserted(ts, pos, e.ts);
-  s.ids = inserted(ids, pos, e.id);
-  if (s.vals) s.vals = inserted(s.vals, pos, e.val);
+  s.ts = insertedTime(ts, pos, e.ts);
+  s.ids = insertedValue(ids, pos, e.id);
+  if (s.vals) s.vals = insertedValue(s.vals, pos, e.val);
   return pos;
 }
 
@@ -150,7 +192,13 @@ function entryBefore(s: WindowState, k: number, e: Entry, tieByValue: boolean): 
 }
 
 /** The earliest window [i..j] that satisfies an eager condition, looking at anchors near `p` (or all when p < 0). */
-function eagerFind(s: WindowState, p: number, metric: WindowMetric, acc: Accumulator | undefined, cfg: TypeConfig): [number, number] | undefined {
+function eagerFind(
+  s: WindowState,
+  p: number,
+  metric: WindowMetric,
+  acc: Accumulator | undefined,
+  cfg: TypeConfig,
+): [number, number] | undefined {
   const { ts } = s;
   const n = ts.length;
   if (n === 0) return undefined;
@@ -175,7 +223,15 @@ function eagerFind(s: WindowState, p: number, metric: WindowMetric, acc: Accumul
   return undefined;
 }
 
-function makeFire(s: WindowState, i: number, j: number, metric: WindowMetric, value: number, ctx: HandlerContext, event?: Entry['event']): Fire {
+function makeFire(
+  s: WindowState,
+  i: number,
+  j: number,
+  metric: WindowMetric,
+  value: number,
+  ctx: HandlerContext,
+  event?: Entry['event'],
+): Fire {
   const cap = Math.min(j + 1, i + ctx.limits.maxAlertEventIds);
   return {
     start: s.ts[i] as number,
@@ -199,7 +255,8 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
     value: metric.value,
     check: (c, n, report) => metric.check(c, n, report),
     eager: (c) =>
-      metric.monotone && (c.expression ? !hasNot(c.expression) : c.bounds.length > 0 && c.bounds.every((b) => b.op === 'gt' || b.op === 'gte')),
+      metric.monotone &&
+      (c.expression ? !hasNot(c.expression) : c.bounds.length > 0 && c.bounds.every((b) => b.op === 'gt' || b.op === 'gte')),
     create: (part) => new WindowState(part, metric.value !== 'none'),
 
     add(s, e, _wm, ctx): AddResult {
@@ -280,14 +337,14 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
     isEmpty: (s, wm) => s.ts.length === 0 && (s.consumed ?? -Infinity) < wm,
 
     snapshot(s): WindowSnapshot {
-      const b = s.ts.length > 0 ? (s.ts[0] as number) : 0;
-      return {
-        b,
-        t: s.ts.map((t) => t - b),
-        i: s.ids.slice(),
-        ...(s.vals && { x: s.vals.slice() }),
-        ...(s.consumed !== undefined && { c: s.consumed }),
-      };
+      const { ts } = s;
+      const b = ts.length > 0 ? (ts[0] as number) : 0;
+      const t = new Array<number>(ts.length);
+      for (let k = 0; k < ts.length; k++) t[k] = (ts[k] as number) - b;
+      const snap: WindowSnapshot = { b, t, i: s.ids.slice() };
+      if (s.vals) snap.x = s.vals.slice();
+      if (s.consumed !== undefined) snap.c = s.consumed;
+      return snap;
     },
 
     restore(s, data): boolean {
