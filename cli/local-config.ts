@@ -30,7 +30,7 @@ export function localConfig(o: LocalConfigOptions): VigilConfig {
     { ...syslog, id: 'syslog-udp', protocol: 'udp' },
     { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
   ];
-  c.detections = { ...c.detections, rules: ['rules/sigma'] };
+  c.detections = { ...c.detections, rules: ['rules/sigma', 'rules/correlation'] };
   c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: o.secrets ?? {} };
   c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
   return c;

@@ -12,6 +12,8 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
   incident: { summary: 'set an incident status: vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason …]', load: () => import('./commands/incident.js') },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
+  rules: { summary: 'check Sigma rules or run their sidecar tests: vigil rules validate|test [--pipeline NAME] [path…]', load: () => import('./commands/rules.js') },
+  hunt: { summary: 'run Sigma rules over log files, no services: vigil hunt --rules PATH [--output table|jsonl] <file|dir>…', load: () => import('./commands/hunt.js') },
 };
 
 function usage(): string {

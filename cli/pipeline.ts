@@ -3,6 +3,7 @@ import type { VigilConfig } from '../core/config/index.js';
 import type { RunningStage } from '../core/stage.js';
 import { logger } from '../core/telemetry/index.js';
 import { startDetectStage } from '../detections/index.js';
+import { startIncidentStage } from '../detections/incidents/stage.js';
 import { startIngestStage } from '../ingest/index.js';
 import { startRespondStage } from '../playbooks/index.js';
 import { startSinks } from '../sinks/index.js';
@@ -33,7 +34,10 @@ export async function startPipeline(config: VigilConfig, only: readonly StageNam
   try {
     if (want('sink')) stages.push(...(await startSinks({ config, bus })));
     if (want('respond')) stages.push(await startRespondStage({ config, bus }));
-    if (want('detect')) stages.push(await startDetectStage({ config, bus }));
+    if (want('detect')) {
+      stages.push(...(await startIncidentStage({ config, bus })));
+      stages.push(...(await startDetectStage({ config, bus })));
+    }
     if (want('ingest')) stages.push(await startIngestStage({ config, bus }));
   } catch (err) {
     await Promise.allSettled(stages.map((s) => s.close()));

@@ -33,3 +33,24 @@ export type {
 // The detection stage (engine/, owned with the engine work) is started by the CLI through this public face.
 export { startDetectStage, toMatcher } from './engine/stage.js';
 export { detectBatch, type RuleMatcher } from './engine/detect.js';
+
+// Field-mapping pipelines, logsource mappings, the prefilter index and rule reload (issue 4).
+export {
+  DEFAULT_PIPELINE,
+  PipelineError,
+  fieldPaths,
+  listPipelines,
+  loadPipeline,
+  loadRuleSet,
+  logsourceMatcher,
+  resolverFor,
+  type LoadedRuleSet,
+  type LogsourceMatcher,
+  type Pipeline,
+  type PipelineRule,
+} from './pipelines/index.js';
+export { AhoCorasick, RuleIndex, ruleClause, type Clause, type IndexEntry } from './prefilter/index.js';
+export { matchEvent, type Rules } from './engine/detect.js';
+export { firedRule, isRuleSet, loadRuleSetFrom, pipelineMatcher, ruleSetOf, type PipelineMatcher, type RuleSet } from './engine/ruleset.js';
+export { LiveRules, mergeReload, type LiveRulesOptions, type ReloadReport } from './engine/reload.js';
+export { buildAlert, LEVEL_SCORE, type FiredRule } from './engine/alert.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Bus } from '../../core/bus/index.js';
 import type { VigilConfig } from '../../core/config/index.js';
 import { errorMessage } from '../../core/errors/index.js';
+import { parseSyslog } from '../../ingest/index.js';
 import { sendTcp, sendUdp } from '../../ingest/syslog/sender.js';
 import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
@@ -22,6 +23,17 @@ function demoConfig(stamp: string, webhookUrl: string): VigilConfig {
     indexPrefix: 'vigil-demo',
     secrets: { SOC_WEBHOOK_URL: `${webhookUrl}/hooks/soc` },
   });
+}
+
+function runsByTransport(lines: string[]): Array<{ udp: boolean; lines: string[] }> {
+  const runs: Array<{ udp: boolean; lines: string[] }> = [];
+  for (const line of lines) {
+    const udp = line.includes(' sshd[');
+    const last = runs.at(-1);
+    if (last && last.udp === udp) last.lines.push(line);
+    else runs.push({ udp, lines: [line] });
+  }
+  return runs;
 }
 
 async function removeOldDemoTopics(config: VigilConfig): Promise<void> {
@@ -55,17 +67,28 @@ export async function run(argv: string[]): Promise<number> {
     await removeOldDemoTopics(config);
 
     const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
-    const expected = expectFromSample(lines, config.detections.rules);
-    say(`sample ${SAMPLE}: ${lines.length} lines; expecting ${expected.events} events, ${expected.deadLetters} dead letters, ${expectedAlerts(expected)} alerts`);
+    const expected = expectFromSample(lines, config.detections.rules, config.detections.incidents);
+    say(`sample ${SAMPLE}: ${lines.length} lines; expecting ${expected.events} events, ${expected.deadLetters} dead letters, ${expectedAlerts(expected)} alerts in ${expected.incidents} incidents`);
 
     say('starting the pipeline: ingest → detect → respond → sink');
     const pipeline = await startPipeline(config);
     try {
-      // The brute force arrives over UDP, the rest over TCP with octet-counting framing.
+      // The brute force arrives over UDP, the rest over TCP with octet-counting framing. The
+      // sample is one story in event time and correlation windows follow each partition's event
+      // time, so it is sent in file order: each run of lines for one transport reaches Kafka
+      // before the next run is sent (otherwise the later half would overtake the earlier one).
       const udp = lines.filter((l) => l.includes(' sshd['));
       const tcp = lines.filter((l) => !l.includes(' sshd['));
-      await sendUdp('127.0.0.1', pipeline.ports['syslog-udp'] as number, udp);
-      await sendTcp('127.0.0.1', pipeline.ports['syslog-tcp'] as number, tcp, 'octet-counting');
+      let parsed = 0;
+      for (const run of runsByTransport(lines)) {
+        if (run.udp) await sendUdp('127.0.0.1', pipeline.ports['syslog-udp'] as number, run.lines);
+        else await sendTcp('127.0.0.1', pipeline.ports['syslog-tcp'] as number, run.lines, 'octet-counting');
+        parsed += run.lines.filter((l) => parseSyslog(l, { now: new Date() }).ok).length;
+        const deadline = Date.now() + 30_000;
+        while ((await pipeline.bus.countRecords(pipeline.bus.topics.events)) < parsed && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       say(`sent ${udp.length} lines over UDP and ${tcp.length} over TCP; waiting for Elasticsearch and the webhook…`);
       ok = await waitUntil({ es, config, expected, receiver, timeoutMs });
       await printSummary({ es, bus: pipeline.bus, config, expected, receiver });

@@ -18,10 +18,11 @@ export async function waitUntil(opts: { es: Client; config: VigilConfig; expecte
   const { es, config, expected, receiver } = opts;
   const idx = (t: string) => `${config.elasticsearch.indexPrefix}-${t}`;
   const deadline = Date.now() + opts.timeoutMs;
-  const wantIncidents = expectedAlerts(expected);
+  const wantIncidents = expected.incidents;
   while (Date.now() < deadline) {
     const [events, incidents, actions] = await Promise.all([countDocs(es, idx('events')), countDocs(es, idx('incidents')), countDocs(es, idx('actions'))]);
-    if (events >= expected.events && incidents >= wantIncidents && receiver.calls.length > 0 && actions > 0) return true;
+    const alerts = await countDocs(es, idx('alerts'));
+    if (events >= expected.events && alerts >= expectedAlerts(expected) && incidents >= wantIncidents && receiver.calls.length > 0 && actions > 0) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
@@ -36,7 +37,8 @@ export async function printSummary(opts: { es: Client; bus: Bus; config: VigilCo
   const { es, bus, config, expected, receiver } = opts;
   const idx = (t: string) => `${config.elasticsearch.indexPrefix}-${t}`;
   const counts = Object.fromEntries(await Promise.all(TOPICS.map(async (t) => [t, await countDocs(es, idx(t))] as const)));
-  const deadLetters = await bus.countRecords(bus.topics.deadletter);
+  // Read, not counted from offsets: transactional stages leave commit markers in the topic.
+  const deadLetters = (await bus.read(bus.topics.deadletter, { idleMs: 1500, timeoutMs: 15_000 })).length;
   const h = (s: string) => console.log(`\n\x1b[1m${s}\x1b[0m`);
 
   h('Ingested');
@@ -46,7 +48,7 @@ export async function printSummary(opts: { es: Client; bus: Bus; config: VigilCo
   h('Detected');
   for (const [id, r] of expected.alertsByRule) console.log(`  ${r.level.padEnd(8)} ${r.title} ×${r.count}  (${id})`);
 
-  h('Incidents in Elasticsearch');
+  h(`Incidents in Elasticsearch (${counts.incidents}, expected ${expected.incidents}: alerts grouped by entity)`);
   const incidents = await es.search<{ incident: { id: string; title: string; severity: string; status: string } }>({
     index: idx('incidents'),
     size: 8,

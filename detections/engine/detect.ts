@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { buildAlert, type FiredRule } from './alert.js';
 import { incidentFromAlert } from '../incidents/incident.js';
+import { isRuleSet, type PipelineMatcher, type RuleSet } from './ruleset.js';
 
 /** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
 export interface RuleMatcher {
@@ -33,28 +34,77 @@ function decode(rec: InRecord): EcsEvent | string {
   return parsed as EcsEvent;
 }
 
+/** A plain matcher list (every rule evaluated on every event) or a RuleSet (its prefilter picks the candidates). */
+export type Rules = readonly RuleMatcher[] | RuleSet;
+
+/**
+ * Runs the rules on one event: calls `onMatch` for each rule that fires, in rule order, and
+ * `onError` for each rule that throws (the caller disables it; it is added to `failed` here so
+ * the rest of the batch skips it). Rules in `disabled` or `failed` are skipped.
+ */
+export function matchEvent(
+  rules: Rules,
+  event: EcsEvent,
+  disabled: ReadonlySet<string>,
+  failed: Set<string>,
+  onMatch: (rule: RuleMatcher, selections: string[]) => void,
+  onError: (rule: RuleMatcher, err: unknown) => void,
+): void {
+  const set = isRuleSet(rules);
+  const list: readonly RuleMatcher[] = set ? rules.candidates(event) : rules;
+  // A candidate from the index is of its logsource already; without the index, `match` tests it.
+  const indexed = set && rules.indexed;
+  for (let k = 0; k < list.length; k++) {
+    const rule = list[k] as RuleMatcher;
+    const id = rule.fired.id;
+    if (disabled.has(id) || failed.has(id)) continue;
+    let selections: string[] | null;
+    try {
+      selections = indexed ? (rule as PipelineMatcher).matchSelected(event) : rule.match(event);
+    } catch (err) {
+      failed.add(id);
+      onError(rule, err);
+      continue;
+    }
+    if (selections) onMatch(rule, selections);
+  }
+}
+
 /**
  * Matches one batch of `vigil.events` records against the rules. Pure: no I/O, so the same
  * code runs on the bus, in `vigil hunt`, and in unit tests.
  */
-export function detectBatch(rules: readonly RuleMatcher[], records: readonly InRecord[], disabled: ReadonlySet<string>, now = new Date()): DetectOutput {
+export function detectBatch(rules: Rules, records: readonly InRecord[], disabled: ReadonlySet<string>, now = new Date()): DetectOutput {
   const out: DetectOutput = { alerts: [], incidents: [], deadLetters: [], failedRules: new Set(), events: 0 };
   const origin = (r: InRecord) => ({ topic: r.topic, partition: r.partition, offset: r.offset });
   for (const rec of records) {
     const event = decode(rec);
     if (typeof event === 'string') {
-      out.deadLetters.push({ stage: 'detect', component: 'engine', code: 'EVENT_INVALID', reason: event, raw: rec.value, origin: origin(rec) });
+      out.deadLetters.push({
+        stage: 'detect',
+        component: 'engine',
+        code: 'EVENT_INVALID',
+        reason: event,
+        raw: rec.value,
+        origin: origin(rec),
+      });
       continue;
     }
     out.events++;
-    for (const rule of rules) {
-      const id = rule.fired.id;
-      if (disabled.has(id) || out.failedRules.has(id)) continue;
-      let selections: string[] | null;
-      try {
-        selections = rule.match(event);
-      } catch (err) {
-        out.failedRules.add(id);
+    matchEvent(
+      rules,
+      event,
+      disabled,
+      out.failedRules,
+      (rule, selections) => {
+        const alert = buildAlert(rule.fired, event, selections, now);
+        const incident = incidentFromAlert(rule.fired, alert, event);
+        const alertId = alert.vigil?.id as string;
+        out.alerts.push({ key: rec.key ?? alertId, value: JSON.stringify(alert), headers: { 'vigil-rule': rule.fired.id } });
+        out.incidents.push({ key: incident.incident.id, value: JSON.stringify(incident) });
+      },
+      (rule, err) => {
+        const id = rule.fired.id;
         out.deadLetters.push({
           stage: 'detect',
           component: id,
@@ -63,15 +113,8 @@ export function detectBatch(rules: readonly RuleMatcher[], records: readonly InR
           raw: rec.value,
           origin: origin(rec),
         });
-        continue;
-      }
-      if (!selections) continue;
-      const alert = buildAlert(rule.fired, event, selections, now);
-      const incident = incidentFromAlert(rule.fired, alert, event);
-      const alertId = alert.vigil?.id as string;
-      out.alerts.push({ key: rec.key ?? alertId, value: JSON.stringify(alert), headers: { 'vigil-rule': id } });
-      out.incidents.push({ key: incident.incident.id, value: JSON.stringify(incident) });
-    }
+      },
+    );
   }
   return out;
 }

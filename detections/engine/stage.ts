@@ -3,9 +3,12 @@ import type { VigilConfig } from '../../core/config/index.js';
 import { sendDeadLetters } from '../../core/deadletter/index.js';
 import type { RunningStage } from '../../core/stage.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
-import { loadRules, type CompiledRule } from '../sigma/load.js';
+import { loadCorrelations } from '../correlation/index.js';
+import type { CompiledRule } from '../sigma/load.js';
 import { attackFromTags } from '../sigma/tags.js';
+import { correlationInputTopic, correlationRouter, startCorrelateStage } from './correlate.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
+import { LiveRules } from './reload.js';
 
 const log = logger('detect');
 
@@ -28,13 +31,33 @@ export function toMatcher(c: CompiledRule): RuleMatcher {
   };
 }
 
-/** The detection stage: `vigil.events` → Sigma rules → `vigil.alerts` and `vigil.incidents`. */
-export async function startDetectStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage> {
-  const { rules, errors } = loadRules(config.detections.rules);
-  for (const e of errors) log.error({ code: e.code }, e.describe());
-  log.info({ loaded: rules.length, rejected: errors.length }, 'rules loaded');
-  const matchers = rules.map(toMatcher);
+/**
+ * The detection stage: `vigil.events` → Sigma rules → `vigil.alerts` and `vigil.incidents`, and
+ * the correlation stage when correlation rules are configured. Rules reload when their files
+ * change (reload.ts); correlations are loaded once.
+ */
+export async function startDetectStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
   const disabled = new Set<string>();
+  const live = new LiveRules(config.detections.rules, {
+    onLoad: ({ rules, errors, kept, ms }) => {
+      for (const e of errors) log.error({ code: e.code }, e.describe());
+      if (kept.length > 0) log.warn({ kept }, 'rule files that no longer load keep their last good rules');
+      log.info({ loaded: rules, rejected: errors.length, ms }, 'rules loaded');
+      // A new rule set re-arms the rules that were disabled for throwing; one that still throws is disabled again.
+      disabled.clear();
+    },
+  });
+  live.watch();
+  const correlations = loadCorrelations(config.detections.rules);
+  for (const e of correlations.errors) log.error({ code: e.code }, e.describe());
+  const inputTopic = correlationInputTopic(config.kafka.topicPrefix);
+  const route = correlations.correlations.length > 0 ? correlationRouter(correlations) : undefined;
+  // Base rules written beside their correlations (files of several YAML documents) are only
+  // read by loadCorrelations; they are matched here too.
+  const liveIds = new Set(live.current.matchers.map((m) => m.fired.id));
+  const correlationOnly = correlations.rules.filter((r) => !liveIds.has(r.rule.id)).map(toMatcher);
+  const stages: RunningStage[] = [];
+  if (route) stages.push(await startCorrelateStage({ config, bus, set: correlations }));
   const producer = await bus.producer();
   const { topics } = bus;
 
@@ -42,14 +65,19 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
     topics: [topics.events],
     component: 'detect',
     handler: async (records) => {
-      const out = detectBatch(matchers, records, disabled);
+      // One rule set for the whole batch, even if a reload swaps it meanwhile.
+      const out = detectBatch(live.current, records, disabled);
+      const extra = correlationOnly.length > 0 ? detectBatch(correlationOnly, records, disabled) : undefined;
+      if (extra) for (const id of extra.failedRules) out.failedRules.add(id);
+      const alerts = extra ? [...out.alerts, ...extra.alerts] : out.alerts;
+      const routed = route ? route(alerts) : { alerts, inputs: [] };
       metrics.received.inc({ kind: 'detect', id: 'engine' }, records.length);
       await Promise.all([
-        producer.send(topics.alerts, out.alerts),
-        producer.send(topics.incidents, out.incidents),
+        producer.send(topics.alerts, routed.alerts),
+        routed.inputs.length > 0 ? producer.send(inputTopic, routed.inputs) : undefined,
         sendDeadLetters(producer, topics.deadletter, out.deadLetters),
       ]);
-      metrics.sent.inc({ kind: 'detect', id: 'engine' }, out.alerts.length);
+      metrics.sent.inc({ kind: 'detect', id: 'engine' }, routed.alerts.length);
       for (const id of out.failedRules) {
         disabled.add(id);
         metrics.errors.inc({ kind: 'detect', id, code: 'RULE_MATCH' });
@@ -57,5 +85,12 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
       }
     },
   });
-  return { name: 'detect', close: () => loop.stop() };
+  stages.push({
+    name: 'detect',
+    close: () => {
+      live.close();
+      return loop.stop();
+    },
+  });
+  return stages;
 }

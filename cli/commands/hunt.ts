@@ -1,0 +1,311 @@
+/**
+ * `vigil hunt --rules <path> [--rules <path>…] [--pipeline ecs|raw|…] [--output table|jsonl] <file|dir>…`
+ *
+ * Runs Sigma rules over log files with no services: JSON (one document, an array, or JSON
+ * lines: ECS events, Winlogbeat events, evtx_dump's `{Event:{System,EventData}}`, any JSON log)
+ * and text lines (syslog, CEF, LEEF: through ingest's parsers, as `vigil parse --type auto`).
+ * With the `ecs` pipeline (default) evtx_dump events are normalized to ECS first; with `raw`
+ * every JSON event is matched as written. Alerts are the engine's (`buildAlert`), with the file
+ * and line they came from; a summary per rule and per level ends the run (stderr with jsonl).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { VigilError } from '../../core/errors/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import { buildAlert, LEVEL_SCORE } from '../../detections/engine/alert.js';
+import { matchEvent } from '../../detections/engine/detect.js';
+import { loadRuleSetFrom, type RuleSet } from '../../detections/engine/ruleset.js';
+import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
+import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
+
+export interface HuntIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Progress goes here when set (a terminal). */
+  progress?: (text: string) => void;
+  now: () => Date;
+}
+
+const defaultIo: HuntIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
+  now: () => new Date(),
+};
+
+export const USAGE =
+  'usage: vigil hunt --rules <path> [--rules <path>…] [--pipeline NAME] [--output table|jsonl] [--no-prefilter] <file|dir>…';
+
+interface Options {
+  rules: string[];
+  pipeline: string;
+  output: 'table' | 'jsonl';
+  prefilter: boolean;
+  inputs: string[];
+}
+
+function parseHuntArgs(argv: string[]): Options | 'help' {
+  const o: Options = { rules: [], pipeline: DEFAULT_PIPELINE, output: 'table', prefilter: true, inputs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const [name, inline] = a.startsWith('--') ? (a.slice(2).split('=', 2) as [string, string | undefined]) : [undefined, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new VigilError('CLI_USAGE', `--${name} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (name === undefined) o.inputs.push(a);
+    else if (name === 'help') return 'help';
+    else if (name === 'rules') o.rules.push(...value().split(',').filter(Boolean));
+    else if (name === 'pipeline') o.pipeline = value();
+    else if (name === 'output') {
+      const v = value();
+      if (v !== 'table' && v !== 'jsonl') throw new VigilError('CLI_USAGE', `--output is table or jsonl\n${USAGE}`);
+      o.output = v;
+    } else if (name === 'no-prefilter') o.prefilter = false;
+    else throw new VigilError('CLI_USAGE', `unknown option --${name}\n${USAGE}`);
+  }
+  if (o.rules.length === 0) throw new VigilError('CLI_USAGE', `--rules is required\n${USAGE}`);
+  if (o.inputs.length === 0) throw new VigilError('CLI_USAGE', `no file to hunt in\n${USAGE}`);
+  return o;
+}
+
+/** Files under the inputs (folders walked, sorted; hidden entries skipped). */
+function inputFiles(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (!st.isDirectory()) {
+      out.push(p);
+      return;
+    }
+    for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+  };
+  for (const p of inputs) {
+    try {
+      walk(p);
+    } catch (err) {
+      throw new VigilError('CONFIG_READ', `cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    }
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A record of the file: an event and where it starts. */
+interface Found {
+  event: Record<string, unknown>;
+  line: number;
+}
+
+/** An evtx_dump document (`{Event:{System…}}`), which the ECS pipeline reads through the Windows normalizer. */
+const isEvtx = (o: Record<string, unknown>): boolean => isObject(o.Event) && isObject(o.Event.System);
+
+/** The JSON values of a file: one document (an object, an array, or `{Records|records:[…]}`), or JSON lines. */
+function jsonRecords(text: string): { records: Found[]; bad: { line: number; reason: string }[] } | undefined {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  const bad: { line: number; reason: string }[] = [];
+  try {
+    const doc: unknown = JSON.parse(text);
+    const list = Array.isArray(doc)
+      ? doc
+      : isObject(doc) && Array.isArray(doc.Records)
+        ? doc.Records
+        : isObject(doc) && Array.isArray(doc.records)
+          ? doc.records
+          : [doc];
+    return { records: list.filter(isObject).map((event) => ({ event, line: 1 })), bad };
+  } catch {
+    // JSON lines
+  }
+  const records: Found[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (isObject(v)) records.push({ event: v, line: i + 1 });
+      else bad.push({ line: i + 1, reason: 'not a JSON object' });
+    } catch (err) {
+      bad.push({ line: i + 1, reason: `not JSON: ${(err as Error).message}` });
+    }
+  });
+  return { records, bad };
+}
+
+/** Where an event says it happened, for an alert of an event with no `@timestamp`. */
+function timeOf(e: Record<string, unknown>): string | undefined {
+  const ev = isObject(e.Event) ? e.Event : undefined;
+  const created = ev && isObject(ev.System) && isObject(ev.System.TimeCreated) ? ev.System.TimeCreated : undefined;
+  const attrs = created && isObject(created['#attributes']) ? created['#attributes'] : created;
+  for (const v of [e['@timestamp'], attrs?.SystemTime, e.timestamp, e.time, e.eventTime, e.published, e.CreationTime])
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(v).toISOString();
+  return undefined;
+}
+
+interface Tally {
+  events: number;
+  alerts: number;
+  unreadable: number;
+  byRule: Map<string, { title: string; level: string; count: number }>;
+}
+
+function progressBar(done: number, total: number, alerts: number, file: string): string {
+  const width = 30;
+  const frac = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(frac * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${alerts} alert${alerts === 1 ? '' : 's'}  ${file.slice(-40)}\x1b[K`;
+}
+
+export async function run(argv: string[], io: HuntIo = defaultIo): Promise<number> {
+  const opts = parseHuntArgs(argv);
+  if (opts === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  const files = inputFiles(opts.inputs);
+  let ruleset: RuleSet;
+  try {
+    const loaded = loadRuleSetFrom(opts.rules, { pipeline: opts.pipeline, prefilter: opts.prefilter });
+    ruleset = loaded.ruleset;
+    for (const e of loaded.errors) io.err(e.describe());
+    if (loaded.errors.length > 0)
+      io.err(`${loaded.errors.length} rule problem${loaded.errors.length === 1 ? '' : 's'}: those rules are left out`);
+  } catch (err) {
+    if (!(err instanceof PipelineError)) throw err;
+    for (const p of err.problems) io.err(p.describe());
+    return 2;
+  }
+  if (ruleset.matchers.length === 0) {
+    io.err('no rule loaded');
+    return 1;
+  }
+
+  const started = Date.now();
+  const now = io.now();
+  const tally: Tally = { events: 0, alerts: 0, unreadable: 0, byRule: new Map() };
+  const disabled = new Set<string>();
+  const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  let doneBytes = 0;
+  let lastDraw = 0;
+  const rows: string[][] = [];
+
+  const hunt = (event: Record<string, unknown>, file: string, line: number): void => {
+    tally.events++;
+    const failed = new Set<string>();
+    matchEvent(
+      ruleset,
+      event as EcsEvent,
+      disabled,
+      failed,
+      (rule, selections) => {
+        const alert = buildAlert(rule.fired, event as EcsEvent, selections, now);
+        alert['@timestamp'] = (event['@timestamp'] as string | undefined) ?? timeOf(event) ?? now.toISOString();
+        const where = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+        (alert as Record<string, unknown>).log = { file: { path: where } };
+        (alert.vigil as unknown as Record<string, unknown>).source = { file: where, line };
+        tally.alerts++;
+        const t = tally.byRule.get(rule.fired.id) ?? { title: rule.fired.title, level: rule.fired.level, count: 0 };
+        t.count++;
+        tally.byRule.set(rule.fired.id, t);
+        if (opts.output === 'jsonl') io.out(JSON.stringify(alert));
+        else rows.push([alert['@timestamp'], rule.fired.level, rule.fired.title, `${where}:${line}`]);
+      },
+      (rule, err) => {
+        disabled.add(rule.fired.id);
+        io.err(`rule ${rule.fired.id} threw on ${file}:${line} and is disabled: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  };
+  const unreadable = (file: string, line: number, reason: string): void => {
+    tally.unreadable++;
+    if (tally.unreadable <= 20) io.err(`${file}:${line}: ${reason}`);
+  };
+
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      unreadable(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      continue;
+    }
+    const json = jsonRecords(text);
+    if (json) {
+      for (const b of json.bad) unreadable(file, b.line, b.reason);
+      for (const { event, line } of json.records) {
+        if (opts.pipeline !== 'raw' && isEvtx(event)) {
+          const r = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(event), ctx(file, line, now));
+          if (r.ok) for (const e of r.events) hunt(e as Record<string, unknown>, file, line);
+          else unreadable(file, line, r.error.message);
+        } else hunt(event, file, line);
+      }
+    } else {
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const raw = (lines[i] as string).replace(/\r$/, '');
+        if (raw.trim() === '') continue;
+        const type = PARSE_TYPES[detectParseType(raw)] as ParseType;
+        const r = type.toEcs(raw, ctx(file, i + 1, now));
+        if (!r.ok) {
+          unreadable(file, i + 1, `${r.error.message} [${r.error.code}]`);
+          continue;
+        }
+        for (const e of r.events) {
+          if (e.event?.kind === 'pipeline_error') unreadable(file, i + 1, 'unreadable record');
+          else hunt(e as Record<string, unknown>, file, i + 1);
+        }
+        if (io.progress && (i & 1023) === 0 && Date.now() - lastDraw > 100) {
+          lastDraw = Date.now();
+          io.progress(progressBar(doneBytes + (text.length * i) / lines.length, totalBytes, tally.alerts, file));
+        }
+      }
+    }
+    doneBytes += statSync(file).size;
+    if (io.progress) io.progress(progressBar(doneBytes, totalBytes, tally.alerts, file));
+  }
+  if (io.progress) io.progress('\r\x1b[K');
+
+  if (opts.output === 'table' && rows.length > 0) {
+    const head = ['time', 'level', 'rule', 'source'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const fmt = (r: readonly string[]): string =>
+      r
+        .map((c, i) => c.padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd();
+    io.out(fmt(head));
+    for (const r of rows) io.out(fmt(r));
+  }
+  const summary = opts.output === 'jsonl' ? io.err : io.out;
+  summarize(tally, files.length, Date.now() - started, summary);
+  return 0;
+}
+
+function ctx(file: string, line: number, now: Date) {
+  return { inputId: 'hunt', origin: `${file}:${line}`, timezone: 'UTC', now, keepOriginal: false };
+}
+
+function summarize(t: Tally, files: number, ms: number, print: (line: string) => void): void {
+  print('');
+  const rules = [...t.byRule].sort((a, b) => (LEVEL_SCORE[b[1].level] ?? 0) - (LEVEL_SCORE[a[1].level] ?? 0) || b[1].count - a[1].count);
+  if (rules.length > 0) {
+    print('alerts by rule:');
+    for (const [id, r] of rules) print(`  ${String(r.count).padStart(6)}  ${r.level.padEnd(13)} ${r.title}  (${id})`);
+    const levels = new Map<string, number>();
+    for (const [, r] of rules) levels.set(r.level, (levels.get(r.level) ?? 0) + r.count);
+    print(
+      `alerts by level: ${['critical', 'high', 'medium', 'low', 'informational']
+        .filter((l) => levels.has(l))
+        .map((l) => `${l} ${levels.get(l)}`)
+        .join(', ')}`,
+    );
+  }
+  print(
+    `${files} file${files === 1 ? '' : 's'}, ${t.events} event${t.events === 1 ? '' : 's'}, ${t.alerts} alert${t.alerts === 1 ? '' : 's'} from ${rules.length} rule${rules.length === 1 ? '' : 's'}` +
+      (t.unreadable > 0 ? `, ${t.unreadable} unreadable record${t.unreadable === 1 ? '' : 's'}` : '') +
+      ` in ${(ms / 1000).toFixed(1)} s`,
+  );
+}

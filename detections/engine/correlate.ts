@@ -1,0 +1,121 @@
+import type { Bus, InRecord, OutRecord } from '../../core/bus/index.js';
+import type { VigilConfig } from '../../core/config/index.js';
+import { deadLetterRecord } from '../../core/deadletter/index.js';
+import { errorMessage } from '../../core/errors/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import type { RunningStage } from '../../core/stage.js';
+import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
+import { logger, metrics } from '../../core/telemetry/index.js';
+import { CorrelationEngine, type CorrelationSet, type Snapshot } from '../correlation/index.js';
+
+const log = logger('correlate');
+
+/** Lateness of event time that correlation windows accept before dead-lettering an event. */
+const ALLOWED_LATENESS_MS = 60_000;
+
+export const correlationInputTopic = (topicPrefix: string): string => `${topicPrefix}vigil.correlate-repartition`;
+
+interface CorrelationInputRecord {
+  ruleId: string;
+  correlationId: string;
+  event: EcsEvent;
+}
+
+/**
+ * Splits the detect stage's alerts: base-rule matches that correlations count become records
+ * of the correlation input topic, keyed by the correlation's group-by values (so one group's
+ * window lives on one partition, as a Kafka Streams repartition does), and the alerts of rules
+ * that only feed correlations (`generate` not set) are not published on their own.
+ */
+export function correlationRouter(set: CorrelationSet) {
+  const engine = new CorrelationEngine(set.correlations, { changelog: 'off' });
+  return (alerts: OutRecord[]): { alerts: OutRecord[]; inputs: OutRecord[] } => {
+    const kept: OutRecord[] = [];
+    const inputs: OutRecord[] = [];
+    for (const a of alerts) {
+      const ruleId = a.headers?.['vigil-rule'] ?? '';
+      const correlations = engine.correlationsFor(ruleId);
+      if (!set.silenced.has(ruleId)) kept.push(a);
+      if (correlations.length === 0) continue;
+      const alert = JSON.parse(String(a.value)) as { vigil?: { alert?: { event?: EcsEvent } } };
+      const event = alert.vigil?.alert?.event;
+      if (!event) continue;
+      for (const correlationId of correlations) {
+        const key = engine.groupKeyOf(correlationId, event, ruleId);
+        if (key === undefined) {
+          metrics.dropped.inc({ kind: 'detect', id: correlationId, reason: 'missing_group_by' });
+          continue;
+        }
+        const value: CorrelationInputRecord = { ruleId, correlationId, event };
+        inputs.push({ key, value: JSON.stringify(value), timestamp: Date.parse(event['@timestamp']) || undefined });
+      }
+    }
+    return { alerts: kept, inputs };
+  };
+}
+
+/**
+ * The correlation processor: windows per group key over event time, state in a compacted
+ * changelog restored on restart or rebalance, fired correlations to `vigil.alerts`, events too
+ * late for their window to `vigil.deadletter` with the reason.
+ */
+export async function startCorrelateStage({ config, bus, set }: { config: VigilConfig; bus: Bus; set: CorrelationSet }): Promise<RunningStage> {
+  const input = correlationInputTopic(config.kafka.topicPrefix);
+  await bus.ensureTopics([{ name: input, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} }]);
+  const engines = new WeakMap<StateStore<Snapshot>, CorrelationEngine>();
+  const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {
+    let e = engines.get(store);
+    if (!e) {
+      e = new CorrelationEngine(set.correlations, { changelog: 'deferred', allowedLatenessMs: ALLOWED_LATENESS_MS });
+      let n = 0;
+      for (const [key, value] of store.entries()) if (e.restore(key, value, partition)) n++;
+      engines.set(store, e);
+      log.info({ partition, keys: n }, 'correlation state restored');
+    }
+    return e;
+  };
+
+  const processor = await startStatefulProcessor<Snapshot>({
+    bus,
+    name: 'correlate',
+    input,
+    process: (batch: InRecord[], store, ctx) => {
+      const engine = engineFor(store, ctx.partition);
+      const outputs: OutputRecord[] = [];
+      const dead = (r: InRecord, code: 'CORRELATION_LATE' | 'EVENT_INVALID', reason: string) => {
+        const rec = deadLetterRecord({ stage: 'detect', component: 'correlate', code, reason, raw: r.value, origin: { topic: r.topic, partition: r.partition, offset: r.offset } });
+        metrics.deadLettered.inc({ stage: 'detect', code });
+        outputs.push({ topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers });
+      };
+      for (const r of batch) {
+        let rec: CorrelationInputRecord;
+        try {
+          rec = JSON.parse(r.value.toString('utf8')) as CorrelationInputRecord;
+        } catch (err) {
+          dead(r, 'EVENT_INVALID', `correlation input is not JSON: ${errorMessage(err)}`);
+          continue;
+        }
+        const out = engine.process({ ruleId: rec.ruleId, correlationId: rec.correlationId, event: rec.event, partitionKey: ctx.partition });
+        for (const late of out.late) dead(r, late.code, late.reason);
+        for (const fired of out.fired) {
+          if (fired.emit) outputs.push({ topic: bus.topics.alerts, key: fired.key, value: JSON.stringify(fired.alert), headers: { 'vigil-rule': fired.correlationId } });
+          // Correlations of correlations: the alert goes back through the input topic, keyed by
+          // the next correlation's group-by, in the same transaction.
+          for (const next of fired.feeds) {
+            const key = engine.groupKeyOf(next, fired.alert, fired.correlationId);
+            if (key === undefined) continue;
+            const chained: CorrelationInputRecord = { ruleId: fired.correlationId, correlationId: next, event: fired.alert };
+            outputs.push({ topic: input, key, value: JSON.stringify(chained) });
+          }
+        }
+        metrics.sent.inc({ kind: 'detect', id: 'correlate' }, out.fired.length);
+      }
+      for (const c of engine.drainChanges()) {
+        if (c.value === null) store.delete(c.key);
+        else store.set(c.key, c.value);
+      }
+      return { outputs };
+    },
+  });
+  return processor;
+}

@@ -1,0 +1,111 @@
+import type { Bus, InRecord } from '../../core/bus/index.js';
+import type { VigilConfig } from '../../core/config/index.js';
+import { deadLetterRecord } from '../../core/deadletter/index.js';
+import { errorMessage } from '../../core/errors/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import type { RunningStage } from '../../core/stage.js';
+import { repartition, startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
+import { logger, metrics } from '../../core/telemetry/index.js';
+import { IncidentBuilder } from './builder.js';
+import { incidentRecord } from './document.js';
+import { incidentOptionsFromConfig } from './options.js';
+import { decodeStatusChange } from './status.js';
+import { ensureIncidentStatusTopic } from './status-topic.js';
+
+const log = logger('incidents');
+
+/**
+ * The incident stage: `vigil.alerts` → grouped, deduplicated, scored incidents on
+ * `vigil.incidents`, with the builder's state in a compacted changelog.
+ *
+ * Alerts are few next to events, and grouping must see every alert that may share an entity,
+ * so they are re-keyed onto a one-partition topic: one builder, held by one instance at a time,
+ * sees them all; Kafka moves it (with its restored state) when that instance goes away.
+ * Status changes (`vigil incident ack|close`, the Elasticsearch poller) are read from the start
+ * of `vigil.incident-status` by every instance: they are few, idempotent and ordered by time,
+ * so replaying them after a restore re-applies exactly what the changelog may have missed.
+ */
+export async function startIncidentStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
+  const options = incidentOptionsFromConfig(config.detections.incidents);
+  const builders = new WeakMap<StateStore<string>, IncidentBuilder>();
+  const live = new Set<IncidentBuilder>();
+  const statusTopic = await ensureIncidentStatusTopic(config.kafka);
+
+  const builderFor = (store: StateStore<string>): IncidentBuilder => {
+    let b = builders.get(store);
+    if (!b) {
+      b = new IncidentBuilder(options);
+      const restored = b.restore([...store.entries()].map(([key, value]) => ({ key, value })));
+      for (const e of restored.errors) log.error({ code: e.code }, e.describe());
+      builders.set(store, b);
+      live.add(b);
+      log.info({ incidents: restored.restored }, 'incident state restored');
+    }
+    return b;
+  };
+
+  const forward = await repartition({ bus, name: 'incident-alerts', from: bus.topics.alerts, keyOf: () => 'incidents', partitions: 1 });
+  const processor = await startStatefulProcessor<string>({
+    bus,
+    name: 'incidents',
+    input: forward.topic,
+    process: (batch: InRecord[], store) => {
+      const builder = builderFor(store);
+      const outputs: OutputRecord[] = [];
+      const alerts: EcsEvent[] = [];
+      const raws: InRecord[] = [];
+      for (const r of batch) {
+        try {
+          alerts.push(JSON.parse(r.value.toString('utf8')) as EcsEvent);
+          raws.push(r);
+        } catch (err) {
+          outputs.push(dead(bus, r, `alert is not JSON: ${errorMessage(err)}`));
+        }
+      }
+      const result = builder.addBatch(alerts);
+      for (const rej of result.rejected) outputs.push(dead(bus, raws[rej.index] as InRecord, rej.error.message));
+      for (const doc of result.documents) outputs.push({ topic: bus.topics.incidents, ...incidentRecord(doc), key: doc.incident.id });
+      for (const c of builder.changes()) {
+        if (c.value === null) store.delete(c.key);
+        else store.set(c.key, c.value);
+      }
+      metrics.sent.inc({ kind: 'incident', id: 'builder' }, result.documents.length);
+      return { outputs };
+    },
+  });
+
+  const producer = await bus.producer();
+  const status = await bus.consume(`incident-status-${process.pid}-${Date.now().toString(36)}`, {
+    topics: [statusTopic],
+    component: 'incident-status',
+    handler: async (records) => {
+      const docs = [];
+      // A builder whose partition moved to another instance no longer speaks for its incidents.
+      const owned = processor.assignment().length > 0 ? live : new Set<IncidentBuilder>();
+      for (const r of records) {
+        try {
+          const change = decodeStatusChange(r);
+          for (const b of owned) {
+            const doc = b.applyStatusChange(change);
+            if (doc) docs.push(doc);
+          }
+        } catch (err) {
+          await producer.send(bus.topics.deadletter, [deadLetterRecord({ stage: 'detect', component: 'incident-status', code: 'INCIDENT_STATUS', reason: errorMessage(err), raw: r.value })]);
+        }
+      }
+      await producer.send(bus.topics.incidents, docs.map(incidentRecord));
+    },
+  });
+
+  return [
+    { name: 'incidents:forward', close: () => forward.close() },
+    { name: 'incidents', close: () => processor.close() },
+    { name: 'incidents:status', close: () => status.stop() },
+  ];
+}
+
+function dead(bus: Bus, r: InRecord, reason: string): OutputRecord {
+  const rec = deadLetterRecord({ stage: 'detect', component: 'incidents', code: 'EVENT_INVALID', reason, raw: r.value, origin: { topic: r.topic, partition: r.partition, offset: r.offset } });
+  metrics.deadLettered.inc({ stage: 'detect', code: 'EVENT_INVALID' });
+  return { topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers };
+}

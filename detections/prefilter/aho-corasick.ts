@@ -1,0 +1,213 @@
+/**
+ * Aho-Corasick multi-pattern search over UTF-16 code units, compiled to a dense DFA: one table
+ * lookup per character of the text, whatever the number of patterns. Built for the prefilter's
+ * one question — which of these literals occur in this (lower-cased) text — so a scan reports
+ * pattern ids into a caller's array and allocates nothing.
+ *
+ * Written here rather than taken from npm: the packages found (modern-ahocorasick, ahocorasick,
+ * @monyone/aho-corasick) return match objects or ranges per occurrence, iterate code points
+ * (the Sigma matcher works on code units, so a literal must be found exactly where `indexOf`
+ * would find it), and build a trie of objects walked through failure links per character.
+ *
+ * The alphabet is the set of code units the patterns use (plus one class for every other unit,
+ * which always returns to the root), so the table is states × (alphabet + 1) entries.
+ */
+
+export class AhoCorasick {
+  /** Number of states; the table holds `states * width` entries. */
+  readonly states: number;
+  private readonly width: number;
+  private readonly delta: Uint16Array | Int32Array;
+  /** Class of an ASCII code unit (0: used by no pattern). */
+  private readonly ascii: Uint16Array;
+  /** `ascii`, with A-Z taking the class of a-z. */
+  private readonly folded: Uint16Array;
+  /** Class of a non-ASCII code unit used by a pattern. */
+  private readonly wide: Map<number, number>;
+  /** The pattern id ending at a state, or -1. */
+  private readonly term: Int32Array;
+  /** The nearest state down the failure chain where a pattern ends, or -1. */
+  private readonly dict: Int32Array;
+  /** Further pattern ids ending at a state (patterns equal up to shared classes). */
+  private readonly more = new Map<number, number[]>();
+
+  /**
+   * `patterns[i]` gets id `ids[i]` (default `i`). Patterns are searched as given (lower-case
+   * them and the text alike for a case-insensitive search). Empty patterns are ignored; a
+   * repeated pattern reports each of its ids. `maxClasses` bounds the table's width.
+   */
+  constructor(patterns: readonly string[], ids?: readonly number[], maxClasses = 64) {
+    // Alphabet: the code units of the patterns get a class each, up to `maxClasses`; the rarest
+    // non-ASCII ones past that share one (the automaton then finds every occurrence, and a few
+    // strings differing from a pattern only among those units: a superset, as a prefilter may).
+    const freq = new Map<number, number>();
+    for (const p of patterns) for (let i = 0; i < p.length; i++) freq.set(p.charCodeAt(i), (freq.get(p.charCodeAt(i)) ?? 0) + 1);
+    // ASCII units always get their own class (they are what texts are made of: sharing them would
+    // make common text hit rare patterns); non-ASCII units share one class past the budget.
+    const ranked = [...freq].sort((a, b) => (a[0] < 128 ? 0 : 1) - (b[0] < 128 ? 0 : 1) || b[1] - a[1] || a[0] - b[0]);
+    this.ascii = new Uint16Array(128);
+    this.wide = new Map();
+    let classes = 1;
+    const asciiCount = ranked.filter(([c]) => c < 128).length;
+    const budget = Math.max(maxClasses - 1, asciiCount + 1);
+    const shared = ranked.length > budget ? budget : 0;
+    for (const [c] of ranked) {
+      const cls = shared > 0 && classes > shared ? shared + 1 : classes++;
+      if (c < 128) this.ascii[c] = cls;
+      else this.wide.set(c, cls);
+    }
+    if (shared > 0) classes = shared + 2;
+    // A case-insensitive RE2 match folds 'ſ' (U+017F) with 's', which lower-casing does not: scan it as 's'.
+    if (this.ascii[0x73] !== 0 && !this.wide.has(0x17f)) this.wide.set(0x17f, this.ascii[0x73] as number);
+    // Folded scans read A-Z as a-z (patterns are lower-case): no lower-cased copy of ASCII text.
+    this.folded = this.ascii.slice();
+    for (let c = 0x41; c <= 0x5a; c++) this.folded[c] = this.ascii[c + 0x20] as number;
+    const width = classes;
+    this.width = width;
+
+    // Trie (goto function), with per-state child lists while building.
+    const children: Map<number, number>[] = [new Map()];
+    const termList: number[] = [-1];
+    patterns.forEach((p, i) => {
+      if (p.length === 0) return;
+      let s = 0;
+      for (let k = 0; k < p.length; k++) {
+        const cls = this.classOf(p.charCodeAt(k));
+        let next = (children[s] as Map<number, number>).get(cls);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
+          termList.push(-1);
+          (children[s] as Map<number, number>).set(cls, next);
+        }
+        s = next;
+      }
+      const id = ids ? (ids[i] as number) : i;
+      if (termList[s] === -1) termList[s] = id;
+      else if (termList[s] !== id) {
+        // Two patterns that only differ among shared-class units end at one state: report both.
+        const more = this.more.get(s) ?? [];
+        if (!more.includes(id)) more.push(id);
+        this.more.set(s, more);
+      }
+    });
+    const states = children.length;
+    this.states = states;
+    const delta = states * width < 2 ** 31 && states < 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);
+    const fail = new Int32Array(states);
+    const dict = new Int32Array(states).fill(-1);
+    const term = Int32Array.from(termList);
+
+    // Breadth-first: failure links, dictionary links and the full transition table.
+    const queue = new Int32Array(states);
+    let head = 0;
+    let tail = 0;
+    for (const [cls, child] of children[0] as Map<number, number>) {
+      delta[cls] = child;
+      fail[child] = 0;
+      queue[tail++] = child;
+    }
+    while (head < tail) {
+      const s = queue[head++] as number;
+      const f = fail[s] as number;
+      dict[s] = (term[f] as number) >= 0 ? f : (dict[f] as number);
+      const row = s * width;
+      const frow = f * width;
+      for (let c = 0; c < width; c++) delta[row + c] = delta[frow + c] as number;
+      for (const [cls, child] of children[s] as Map<number, number>) {
+        fail[child] = delta[frow + cls] as number;
+        delta[row + cls] = child;
+        queue[tail++] = child;
+      }
+    }
+    this.delta = delta;
+    this.term = term;
+    this.dict = dict;
+  }
+
+  private classOf(c: number): number {
+    return c < 128 ? (this.ascii[c] as number) : (this.wide.get(c) ?? 0);
+  }
+
+  /**
+   * Reports the id of every pattern occurring in `text`: an id not yet stamped with `stamp` in
+   * `seen` is stamped and pushed to `hits`. Returns the number of ids pushed.
+   */
+  scan(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
+    const { delta, width, ascii, wide, term, dict, more } = this;
+    const hasWide = wide.size > 0;
+    const hasMore = more.size > 0;
+    let s = 0;
+    let found = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? (ascii[c] as number) : hasWide ? (wide.get(c) ?? 0) : 0;
+      s = delta[s * width + cls] as number;
+      let t = (term[s] as number) >= 0 ? s : (dict[s] as number);
+      while (t >= 0) {
+        const id = term[t] as number;
+        if (seen[id] !== stamp) {
+          seen[id] = stamp;
+          hits.push(id);
+          found++;
+        }
+        if (hasMore) {
+          const extra = more.get(t);
+          if (extra)
+            for (const x of extra) {
+              if (seen[x] !== stamp) {
+                seen[x] = stamp;
+                hits.push(x);
+                found++;
+              }
+            }
+        }
+        t = dict[t] as number;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * `scan(text.toLowerCase(), …)` without the copy when the text is ASCII (A-Z read as a-z
+   * through the class table); other text is lower-cased first.
+   */
+  scanLower(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
+    const { delta, width, folded, term, dict, more } = this;
+    const hasMore = more.size > 0;
+    let s = 0;
+    let found = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) return found + this.scan(text.toLowerCase(), seen, stamp, hits);
+      s = delta[s * width + (folded[c] as number)] as number;
+      let t = (term[s] as number) >= 0 ? s : (dict[s] as number);
+      while (t >= 0) {
+        const id = term[t] as number;
+        if (seen[id] !== stamp) {
+          seen[id] = stamp;
+          hits.push(id);
+          found++;
+        }
+        if (hasMore) {
+          const extra = more.get(t);
+          if (extra)
+            for (const x of extra) {
+              if (seen[x] !== stamp) {
+                seen[x] = stamp;
+                hits.push(x);
+                found++;
+              }
+            }
+        }
+        t = dict[t] as number;
+      }
+    }
+    return found;
+  }
+
+  /** Bytes held by the tables. */
+  get bytes(): number {
+    return this.delta.byteLength + this.term.byteLength + this.dict.byteLength + this.ascii.byteLength;
+  }
+}

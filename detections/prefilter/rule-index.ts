@@ -1,0 +1,386 @@
+/**
+ * Selects, per event, the few rules that could match it, so the rest are never evaluated.
+ *
+ * 1. Logsource: the exact values that index each logsource (EventID, Channel, process.name…,
+ *    see pipelines/logsource.ts) are read once per event and looked up; only the logsources
+ *    found (and those without an index: catch-alls and the few whose mapping has no exact value)
+ *    have their predicate tested. Their rules are the event's logsource set.
+ * 2. Literals: for the set of logsources an event activates (few distinct sets occur: one per
+ *    kind of event), a plan is built once and cached: per field the rules need, an Aho-Corasick
+ *    automaton of the literals of their clauses (literals.ts). Each field's text is scanned once;
+ *    the rules of the literals found, plus the rules with no clause, are the candidates.
+ *
+ * Never changes results: a rule that is not a candidate cannot match (its logsource predicate
+ * is false, or none of the literals it needs occurs). A candidate still runs its full matcher.
+ */
+import type { FieldResolver } from '../sigma/compile.js';
+import type { Placeholders } from '../sigma/modifiers/index.js';
+import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logsource.js';
+import type { Getter } from '../pipelines/resolver.js';
+import type { Rule } from '../sigma/model.js';
+import { AhoCorasick } from './aho-corasick.js';
+import { KEYWORDS, ruleClause, type Clause, type Source } from './literals.js';
+
+/** What the index needs to know of a rule; `item` is what `candidates` returns for it. */
+export interface IndexEntry<T> {
+  readonly rule: Rule;
+  readonly logsource: LogsourceMatcher;
+  /** The resolver the rule's detection was compiled with. */
+  readonly resolve: FieldResolver;
+  readonly item: T;
+}
+
+export interface RuleIndexOptions {
+  /** The placeholders the rules were compiled with (`expand`). Default: none. */
+  readonly placeholders?: Placeholders;
+  /** Cached plans (one per set of logsources seen together); past this the cache is cleared. Default 256. */
+  readonly maxPlans?: number;
+}
+
+interface FieldScan {
+  readonly source: Source;
+  readonly ac: AhoCorasick;
+}
+
+interface EqScan {
+  readonly get: Getter;
+  /** Value key → pattern id. */
+  readonly keys: ReadonlyMap<string, number>;
+}
+
+interface Plan {
+  readonly fields: readonly FieldScan[];
+  readonly equals: readonly EqScan[];
+  /** Rules of pattern id p: `rules[start[p] .. start[p+1])`, entry indices. */
+  readonly start: Int32Array;
+  readonly rules: Int32Array;
+  /** Rules evaluated whatever the text: no clause. */
+  readonly always: Int32Array;
+  readonly seen: Uint32Array;
+  readonly ruleCount: number;
+}
+
+const MAX_DEPTH = 32;
+/** Literals are cut to this many UTF-16 units (their end). */
+const MAX_LITERAL = 16;
+
+function textOf(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return String(x);
+  return undefined;
+}
+
+export interface RuleIndexStats {
+  readonly rules: number;
+  /** Rules with a literal clause (the others are evaluated on every event of their logsource). */
+  readonly withClause: number;
+  readonly logsources: number;
+  readonly anchoredLogsources: number;
+  readonly plans: number;
+  readonly automatonStates: number;
+  readonly automatonBytes: number;
+}
+
+export class RuleIndex<T> {
+  private readonly entries: readonly IndexEntry<T>[];
+  private readonly clauses: readonly Clause[];
+  private readonly lks: LogsourceMatcher[] = [];
+  private readonly lkRules: number[][] = [];
+  private readonly anchors: { get: Getter; map: Map<string, number[]> }[] = [];
+  private readonly unanchored: number[] = [];
+  private readonly catchAll: number[] = [];
+  private readonly plans = new Map<string, Plan>();
+  private readonly maxPlans: number;
+  private stamp = 0;
+  private readonly lkStamp: Uint32Array;
+  private readonly ruleStamp: Uint32Array;
+  private readonly keys: string[] = [];
+  private readonly active: number[] = [];
+  private readonly hits: number[] = [];
+  private readonly picked: number[] = [];
+  private readonly out: T[] = [];
+
+  constructor(entries: readonly IndexEntry<T>[], options: RuleIndexOptions = {}) {
+    this.entries = entries;
+    this.maxPlans = options.maxPlans ?? 256;
+    const compileOptions = { placeholders: options.placeholders };
+    this.clauses = entries.map((e) => ruleClause(e.rule, e.resolve, compileOptions));
+    const lkIndex = new Map<LogsourceMatcher, number>();
+    entries.forEach((e, i) => {
+      let k = lkIndex.get(e.logsource);
+      if (k === undefined) {
+        k = this.lks.length;
+        lkIndex.set(e.logsource, k);
+        this.lks.push(e.logsource);
+        this.lkRules.push([]);
+      }
+      (this.lkRules[k] as number[]).push(i);
+    });
+    const byGetter = new Map<Getter, Map<string, number[]>>();
+    this.lks.forEach((lk, k) => {
+      if (lk.kind === 'none') return;
+      if (lk.kind === 'all') {
+        this.catchAll.push(k);
+        return;
+      }
+      if (!lk.anchors) {
+        this.unanchored.push(k);
+        return;
+      }
+      for (const a of lk.anchors) {
+        let map = byGetter.get(a.get);
+        if (!map) {
+          map = new Map();
+          byGetter.set(a.get, map);
+          this.anchors.push({ get: a.get, map });
+        }
+        for (const key of a.keys) {
+          const list = map.get(key) ?? [];
+          if (!list.includes(k)) list.push(k);
+          map.set(key, list);
+        }
+      }
+    });
+    this.lkStamp = new Uint32Array(this.lks.length);
+    this.ruleStamp = new Uint32Array(entries.length);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  private nextStamp(): number {
+    if (this.stamp >= 0xfffffffe) {
+      this.stamp = 0;
+      this.lkStamp.fill(0);
+      this.ruleStamp.fill(0);
+      for (const p of this.plans.values()) p.seen.fill(0);
+    }
+    return ++this.stamp;
+  }
+
+  /** Indices of the logsources whose predicate holds for the event, ascending. */
+  private activeLogsources(event: object, stamp: number): number[] {
+    const active = this.active;
+    active.length = 0;
+    const keys = this.keys;
+    for (let a = 0; a < this.anchors.length; a++) {
+      const { get, map } = this.anchors[a] as { get: Getter; map: Map<string, number[]> };
+      const v = get(event);
+      if (v === undefined) continue;
+      keys.length = 0;
+      keys.push(EXISTS_KEY);
+      if (v !== null) fieldKeys(v, keys);
+      for (let j = 0; j < keys.length; j++) {
+        const list = map.get(keys[j] as string);
+        if (!list) continue;
+        for (let m = 0; m < list.length; m++) {
+          const k = list[m] as number;
+          if (this.lkStamp[k] === stamp) continue;
+          this.lkStamp[k] = stamp;
+          if ((this.lks[k] as LogsourceMatcher).test(event)) active.push(k);
+        }
+      }
+    }
+    for (let j = 0; j < this.unanchored.length; j++) {
+      const k = this.unanchored[j] as number;
+      if ((this.lks[k] as LogsourceMatcher).test(event)) active.push(k);
+    }
+    for (let j = 0; j < this.catchAll.length; j++) active.push(this.catchAll[j] as number);
+    active.sort((x, y) => x - y);
+    return active;
+  }
+
+  private planFor(active: readonly number[]): Plan {
+    const key = active.join(',');
+    let plan = this.plans.get(key);
+    if (plan) return plan;
+    if (this.plans.size >= this.maxPlans) this.plans.clear();
+    plan = this.buildPlan(active);
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  private buildPlan(active: readonly number[]): Plan {
+    const ruleIds = active.flatMap((k) => this.lkRules[k] as number[]).sort((a, b) => a - b);
+    const always: number[] = [];
+    // source → literal → rules; equality atoms: getter → key → rules
+    const bySource = new Map<Source, Map<string, number[]>>();
+    const byEq = new Map<Getter, Map<string, number[]>>();
+    for (const r of ruleIds) {
+      const clause = this.clauses[r] as Clause;
+      if (clause === null) {
+        always.push(r);
+        continue;
+      }
+      for (const atom of clause) {
+        if (atom.eq) {
+          const get = atom.source as Getter;
+          let keys = byEq.get(get);
+          if (!keys) {
+            keys = new Map();
+            byEq.set(get, keys);
+          }
+          const list = keys.get(atom.literal) ?? [];
+          if (list[list.length - 1] !== r) list.push(r);
+          keys.set(atom.literal, list);
+          continue;
+        }
+        let lits = bySource.get(atom.source);
+        if (!lits) {
+          lits = new Map();
+          bySource.set(atom.source, lits);
+        }
+        // Any part of a required literal is required too: long literals (hashes, paths) keep
+        // their end, which is the distinctive part, and the automaton stays small.
+        const lit = atom.literal.length > MAX_LITERAL ? atom.literal.slice(-MAX_LITERAL) : atom.literal;
+        const list = lits.get(lit) ?? [];
+        if (list[list.length - 1] !== r) list.push(r);
+        lits.set(lit, list);
+      }
+    }
+    const fields: FieldScan[] = [];
+    const start: number[] = [0];
+    const rules: number[] = [];
+    let id = 0;
+    for (const [source, lits] of bySource) {
+      const patterns = [...lits.keys()];
+      const ids = patterns.map(() => id++);
+      for (const p of patterns) {
+        rules.push(...(lits.get(p) as number[]));
+        start.push(rules.length);
+      }
+      fields.push({ source, ac: new AhoCorasick(patterns, ids) });
+    }
+    const equals: EqScan[] = [];
+    for (const [get, keys] of byEq) {
+      const ids = new Map<string, number>();
+      for (const [key, list] of keys) {
+        ids.set(key, id++);
+        rules.push(...list);
+        start.push(rules.length);
+      }
+      equals.push({ get, keys: ids });
+    }
+    return {
+      fields,
+      equals,
+      start: Int32Array.from(start),
+      rules: Int32Array.from(rules),
+      always: Int32Array.from(always),
+      seen: new Uint32Array(id),
+      ruleCount: ruleIds.length,
+    };
+  }
+
+  private scanValue(v: unknown, ac: AhoCorasick, plan: Plan, stamp: number): void {
+    if (Array.isArray(v)) {
+      for (let k = 0; k < v.length; k++) {
+        const t = textOf(v[k]);
+        if (t !== undefined) ac.scanLower(t, plan.seen, stamp, this.hits);
+      }
+      return;
+    }
+    const t = textOf(v);
+    if (t !== undefined) ac.scanLower(t, plan.seen, stamp, this.hits);
+  }
+
+  /** Every string of the event at any depth, as keyword selections search them (sigma/keywords.ts). */
+  private scanStrings(value: unknown, ac: AhoCorasick, plan: Plan, stamp: number, depth: number): void {
+    if (typeof value === 'string') {
+      ac.scanLower(value, plan.seen, stamp, this.hits);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      for (let k = 0; k < value.length; k++) this.scanStrings(value[k], ac, plan, stamp, depth + 1);
+      return;
+    }
+    for (const key in value) {
+      if (Object.hasOwn(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
+    }
+  }
+
+  /**
+   * The items of the rules that could match the event, in entry order. The array is reused by
+   * the next call: consume it first.
+   */
+  candidates(event: object): readonly T[] {
+    const stamp = this.nextStamp();
+    const active = this.activeLogsources(event, stamp);
+    const out = this.out;
+    out.length = 0;
+    if (active.length === 0) return out;
+    const plan = this.planFor(active);
+    const hits = this.hits;
+    hits.length = 0;
+    for (let f = 0; f < plan.fields.length; f++) {
+      const { source, ac } = plan.fields[f] as FieldScan;
+      if (source === KEYWORDS) {
+        this.scanStrings(event, ac, plan, stamp, 0);
+        continue;
+      }
+      const v = source(event);
+      if (v !== undefined && v !== null) this.scanValue(v, ac, plan, stamp);
+    }
+    const keys = this.keys;
+    for (let q = 0; q < plan.equals.length; q++) {
+      const { get, keys: ids } = plan.equals[q] as EqScan;
+      const v = get(event);
+      if (v === undefined || v === null) continue;
+      keys.length = 0;
+      fieldKeys(v, keys);
+      for (let j = 0; j < keys.length; j++) {
+        const p = ids.get(keys[j] as string);
+        if (p !== undefined && plan.seen[p] !== stamp) {
+          plan.seen[p] = stamp;
+          hits.push(p);
+        }
+      }
+    }
+    const picked = this.picked;
+    picked.length = 0;
+    const ruleStamp = this.ruleStamp;
+    for (let h = 0; h < hits.length; h++) {
+      const p = hits[h] as number;
+      for (let j = plan.start[p] as number; j < (plan.start[p + 1] as number); j++) {
+        const r = plan.rules[j] as number;
+        if (ruleStamp[r] !== stamp) {
+          ruleStamp[r] = stamp;
+          picked.push(r);
+        }
+      }
+    }
+    for (let j = 0; j < plan.always.length; j++) picked.push(plan.always[j] as number);
+    if (hits.length > 0) picked.sort((x, y) => x - y);
+    for (let j = 0; j < picked.length; j++) out.push((this.entries[picked[j] as number] as IndexEntry<T>).item);
+    return out;
+  }
+
+  /** Every item whose logsource holds for the event, in entry order (the index without its literal stage). */
+  inLogsource(event: object): T[] {
+    const stamp = this.nextStamp();
+    const active = this.activeLogsources(event, stamp);
+    const ids = active.flatMap((k) => this.lkRules[k] as number[]).sort((a, b) => a - b);
+    return ids.map((i) => (this.entries[i] as IndexEntry<T>).item);
+  }
+
+  stats(): RuleIndexStats {
+    let states = 0;
+    let bytes = 0;
+    for (const p of this.plans.values())
+      for (const f of p.fields) {
+        states += f.ac.states;
+        bytes += f.ac.bytes;
+      }
+    return {
+      rules: this.entries.length,
+      withClause: this.clauses.filter((c) => c !== null).length,
+      logsources: this.lks.length,
+      anchoredLogsources: this.lks.filter((l) => l.anchors !== undefined).length,
+      plans: this.plans.size,
+      automatonStates: states,
+      automatonBytes: bytes,
+    };
+  }
+}
