@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { VigilError } from '../../core/errors/index.js';
-import { findRuleFiles, loadRuleText, loadRules, type CompiledRule, type LoadOptions } from '../sigma/load.js';
+import { findRuleFiles, loadRuleText, loadRules, readError, type CompiledRule, type LoadOptions } from '../sigma/load.js';
 import type { Problem } from '../sigma/problems.js';
 import { toVigilError } from '../sigma/problems.js';
 import { fromYamlNode } from '../sigma/source.js';
@@ -111,11 +111,6 @@ function parseFile(text: string, file: string, options: LoadOptions, given: Read
     if (rule) out.rules.push(rule);
   }
   return out;
-}
-
-function readError(file: string, err: unknown): VigilError {
-  const reason = err instanceof Error ? err.message : String(err);
-  return new VigilError('CONFIG_READ', `cannot read rules: ${reason}`, { cause: err, location: { file } });
 }
 
 /**

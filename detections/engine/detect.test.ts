@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { loadRules } from '../sigma/load.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
+import { IncidentBuilder, incidentRecord } from '../incidents/index.js';
 import { toMatcher } from './stage.js';
 
 const matchers = loadRules(['rules/sigma']).rules.map(toMatcher);
@@ -41,8 +42,9 @@ describe('detectBatch', () => {
     expect(alert.vigil.alert.event.vigil.id).toBe('evt-1');
     expect(alert.user).toEqual(sudoShell.user);
 
-    const incident = JSON.parse(String(out.incidents[0]!.value));
-    expect(out.incidents[0]!.key).toBe(incident.incident.id);
+    // The incident stage turns the alert into an incident.
+    const incident = new IncidentBuilder().add(alert).document!;
+    expect(incidentRecord(incident).key).toBe(incident.incident.id);
     expect(incident.incident).toMatchObject({ severity: 'high', status: 'open', alerts: [alert.vigil.id], host: { name: 'web-01' } });
     expect(incident.incident.title).toBe('Interactive Root Shell Through Sudo on web-01');
   });
@@ -51,7 +53,8 @@ describe('detectBatch', () => {
     const a = detectBatch(matchers, [record(sudoShell)], new Set(), new Date('2026-01-01T00:00:00Z'));
     const b = detectBatch(matchers, [record(sudoShell, 7)], new Set(), new Date('2026-06-01T00:00:00Z'));
     expect(JSON.parse(String(a.alerts[0]!.value)).vigil.id).toBe(JSON.parse(String(b.alerts[0]!.value)).vigil.id);
-    expect(a.incidents[0]!.key).toBe(b.incidents[0]!.key);
+    const incidentOf = (o: typeof a) => new IncidentBuilder().add(JSON.parse(String(o.alerts[0]!.value))).incidentId;
+    expect(incidentOf(a)).toBe(incidentOf(b));
   });
 
   it('raises nothing for a benign event', () => {

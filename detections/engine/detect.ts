@@ -3,7 +3,6 @@ import type { InRecord, OutRecord } from '../../core/bus/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { buildAlert, type FiredRule } from './alert.js';
-import { incidentFromAlert } from '../incidents/incident.js';
 import { isRuleSet, type PipelineMatcher, type RuleSet } from './ruleset.js';
 
 /** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
@@ -15,7 +14,6 @@ export interface RuleMatcher {
 
 export interface DetectOutput {
   alerts: OutRecord[];
-  incidents: OutRecord[];
   deadLetters: DeadLetter[];
   /** Rules that threw and must be disabled. */
   failedRules: Set<string>;
@@ -75,7 +73,7 @@ export function matchEvent(
  * code runs on the bus, in `vigil hunt`, and in unit tests.
  */
 export function detectBatch(rules: Rules, records: readonly InRecord[], disabled: ReadonlySet<string>, now = new Date()): DetectOutput {
-  const out: DetectOutput = { alerts: [], incidents: [], deadLetters: [], failedRules: new Set(), events: 0 };
+  const out: DetectOutput = { alerts: [], deadLetters: [], failedRules: new Set(), events: 0 };
   const origin = (r: InRecord) => ({ topic: r.topic, partition: r.partition, offset: r.offset });
   for (const rec of records) {
     const event = decode(rec);
@@ -98,10 +96,8 @@ export function detectBatch(rules: Rules, records: readonly InRecord[], disabled
       out.failedRules,
       (rule, selections) => {
         const alert = buildAlert(rule.fired, event, selections, now);
-        const incident = incidentFromAlert(rule.fired, alert, event);
         const alertId = alert.vigil?.id as string;
         out.alerts.push({ key: rec.key ?? alertId, value: JSON.stringify(alert), headers: { 'vigil-rule': rule.fired.id } });
-        out.incidents.push({ key: incident.incident.id, value: JSON.stringify(incident) });
       },
       (rule, err) => {
         const id = rule.fired.id;

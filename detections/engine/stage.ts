@@ -32,7 +32,7 @@ export function toMatcher(c: CompiledRule): RuleMatcher {
 }
 
 /**
- * The detection stage: `vigil.events` → Sigma rules → `vigil.alerts` and `vigil.incidents`, and
+ * The detection stage: `vigil.events` → Sigma rules → `vigil.alerts`, and
  * the correlation stage when correlation rules are configured. Rules reload when their files
  * change (reload.ts); correlations are loaded once.
  */

@@ -1,5 +1,4 @@
-import { deterministicId, type EcsEvent } from '../../core/event/index.js';
-import { LEVEL_SCORE, type FiredRule } from '../engine/alert.js';
+import type { EcsEvent } from '../../core/event/index.js';
 
 /** An incident's triage state. `acknowledged` still groups new alerts; `closed` does not (see builder.ts). */
 export type IncidentStatus = 'open' | 'acknowledged' | 'closed';
@@ -42,8 +41,8 @@ export interface IncidentStatusChangeInfo {
  * Elasticsearch (`_id` = `incident.id`). Playbooks trigger on `incident.severity` and
  * `incident.rule.tags`; the ES sink overwrites the document with each new version.
  *
- * The fields marked "builder" are set by `IncidentBuilder` (and by `incidentFromAlert`, for
- * one alert); they are optional in the type only so that older records still parse.
+ * The fields marked "builder" are set by `IncidentBuilder`; they are optional in the type only
+ * so that older records still parse.
  */
 export interface IncidentDocument {
   /** The incident's first_seen (event time): stable across updates. */
@@ -96,39 +95,3 @@ export interface IncidentDocument {
   };
 }
 
-/**
- * One incident per alert: the walking skeleton's grouping, still used by `detections/engine`
- * until the stage runs `IncidentBuilder`. Its documents carry the builder's fields for one alert.
- */
-export function incidentFromAlert(rule: FiredRule, alert: EcsEvent, event: EcsEvent): IncidentDocument {
-  const alertId = alert.vigil?.id ?? deterministicId(JSON.stringify(alert));
-  const id = `inc-${deterministicId('incident', alertId)}`;
-  const seen = event['@timestamp'];
-  const str = (v: unknown) => (typeof v === 'string' && v ? [v] : []);
-  const weight = LEVEL_SCORE[rule.level] ?? 0;
-  return {
-    '@timestamp': seen,
-    incident: {
-      id,
-      title: `${rule.title} on ${event.host?.name ?? 'unknown host'}`,
-      severity: rule.level,
-      status: 'open',
-      risk_score: weight,
-      rule: { id: rule.id, name: rule.title, level: rule.level, tags: [...rule.tags] },
-      threat: { technique: [...rule.techniques], tactic: [...rule.tactics] },
-      first_seen: seen,
-      last_seen: seen,
-      alerts: [alertId],
-      ...(event.host ? { host: event.host } : {}),
-      ...(event.user ? { user: event.user } : {}),
-      ...(event.source ? { source: event.source } : {}),
-      event,
-      alert_count: 1,
-      entities: { hosts: str(event.host?.name), users: str(event.user?.name), ips: str(event.source?.ip) },
-      rules: [{ id: rule.id, name: rule.title, level: rule.level, weight, count: 1 }],
-      updated_at: seen,
-      version: 1,
-    },
-    vigil: { id, emitted_status: 'open' },
-  };
-}

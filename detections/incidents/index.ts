@@ -12,7 +12,6 @@ export {
   type ResolvedIncidentOptions,
 } from './options.js';
 export {
-  incidentFromAlert,
   isIncidentStatus,
   INCIDENT_STATUSES,
   type EntityRisk,

@@ -136,7 +136,7 @@ function isFile(p: string): boolean {
   }
 }
 
-function readError(file: string, err: unknown): VigilError {
+export function readError(file: string, err: unknown): VigilError {
   const reason = err instanceof Error ? err.message : String(err);
   return new VigilError('CONFIG_READ', `cannot read rules: ${reason}`, { cause: err, location: { file } });
 }
