@@ -107,4 +107,23 @@ describe('rule reload', () => {
       live.close();
     }
   });
+
+  it('ignores files in a rules folder that are not rule files (logs, swap files)', async () => {
+    writeFileSync(join(dir, 'a.yml'), rule(A, 'A', 'alpha'));
+    const live = new LiveRules([dir], { debounceMs: 20 });
+    live.watch();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'vigil.log'), `line ${i}\n`, { flag: 'a' });
+      writeFileSync(join(dir, '.a.yml.swp'), 'x');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(live.generation).toBe(0);
+      writeFileSync(join(dir, 'b.yml'), rule(B, 'B', 'beta'));
+      const deadline = Date.now() + 5000;
+      while (live.generation === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(fired(live, 'beta')).toEqual([B]);
+    } finally {
+      live.close();
+    }
+  });
 });

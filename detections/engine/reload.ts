@@ -49,6 +49,9 @@ export interface ReloadReport {
   readonly ms: number;
 }
 
+/** What a watched folder's change must be named like to reload the rules. */
+const RULE_FILE = /\.ya?ml$/i;
+
 export class LiveRules {
   private loaded: LoadedRuleSet | undefined;
   private set: RuleSet;
@@ -120,7 +123,8 @@ export class LiveRules {
       }
       try {
         const w = watch(dir, { recursive: file === undefined, persistent: false }, (_event, name) => {
-          if (file === undefined || name === null || name === file) fire();
+          // In a folder only rule files count: logs or editor swap files written there are not rules.
+          if (file === undefined ? name === null || RULE_FILE.test(name) : name === null || name === file) fire();
         });
         w.on('error', () => undefined);
         this.watchers.push(w);
