@@ -1,17 +1,24 @@
 /**
  * `vigil hunt --rules <path> [--rules <path>…] [--pipeline ecs|raw|…] [--output table|jsonl] <file|dir>…`
  *
- * Runs Sigma rules over log files with no services: JSON (one document, an array, or JSON
+ * Runs Sigma rules (and correlations) over log files with no services: JSON (one document, an array, or JSON
  * lines: ECS events, Winlogbeat events, evtx_dump's `{Event:{System,EventData}}`, any JSON log)
  * and text lines (syslog, CEF, LEEF: through ingest's parsers, as `vigil parse --type auto`).
  * With the `ecs` pipeline (default) evtx_dump events are normalized to ECS first; with `raw`
  * every JSON event is matched as written. Alerts are the engine's (`buildAlert`), with the file
  * and line they came from; a summary per rule and per level ends the run (stderr with jsonl).
+ *
+ * Correlation rules in the paths run too, in event time: the events their base rules match are
+ * sorted by `@timestamp` (files may interleave hosts) and run through the offline engine after
+ * the last file; a correlation alert names the file and line of the event that completed it.
+ * Windows still open at the end of the input are not decided (as in a live stream).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
+import { loadCorrelations, runCorrelationsOffline, type CorrelationSet } from '../../detections/correlation/index.js';
+import { eventId, eventTime } from '../../detections/correlation/event-time.js';
 import { buildAlert, LEVEL_SCORE } from '../../detections/engine/alert.js';
 import { matchEvent } from '../../detections/engine/detect.js';
 import { loadRuleSetFrom, type RuleSet } from '../../detections/engine/ruleset.js';
@@ -178,10 +185,16 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
     for (const p of err.problems) io.err(p.describe());
     return 2;
   }
-  if (ruleset.matchers.length === 0) {
+  const correlations = loadHuntCorrelations(opts.rules, ruleset);
+  for (const e of correlations.errors) io.err(e.describe());
+  if (ruleset.matchers.length === 0 && correlations.correlations.length === 0) {
     io.err('no rule loaded');
     return 1;
   }
+  const correlating = correlations.correlations.length > 0;
+  /** Events for the correlations, with where they came from (by event id). */
+  const toCorrelate: EcsEvent[] = [];
+  const origins = new Map<string, { file: string; line: number }>();
 
   const started = Date.now();
   const now = io.now();
@@ -192,8 +205,29 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   let lastDraw = 0;
   const rows: string[][] = [];
 
+  const where = (file: string): string => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
+  const report = (alert: EcsEvent, id: string, title: string, level: string, file: string, line: number): void => {
+    (alert as Record<string, unknown>).log = { file: { path: where(file) } };
+    (alert.vigil as unknown as Record<string, unknown>).source = { file: where(file), line };
+    tally.alerts++;
+    const t = tally.byRule.get(id) ?? { title, level, count: 0 };
+    t.count++;
+    tally.byRule.set(id, t);
+    if (opts.output === 'jsonl') io.out(JSON.stringify(alert));
+    else rows.push([alert['@timestamp'], level, title, `${where(file)}:${line}`]);
+  };
+
   const hunt = (event: Record<string, unknown>, file: string, line: number): void => {
     tally.events++;
+    // A record ingest could not read (parse_status partial) carries the time it was read, not
+    // its own: it would move the watermark to today and close every window of the hunt.
+    const partial = (event.vigil as { parse_status?: string } | undefined)?.parse_status === 'partial';
+    if (correlating && !partial) {
+      const time = (event['@timestamp'] as string | undefined) ?? timeOf(event);
+      const timed = (time === event['@timestamp'] ? event : { ...event, '@timestamp': time }) as EcsEvent;
+      toCorrelate.push(timed);
+      origins.set(eventId(timed), { file, line });
+    }
     const failed = new Set<string>();
     matchEvent(
       ruleset,
@@ -201,17 +235,11 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
       disabled,
       failed,
       (rule, selections) => {
+        // A rule a correlation uses without `generate` raises no alert of its own.
+        if (correlations.silenced.has(rule.fired.id)) return;
         const alert = buildAlert(rule.fired, event as EcsEvent, selections, now);
         alert['@timestamp'] = (event['@timestamp'] as string | undefined) ?? timeOf(event) ?? now.toISOString();
-        const where = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
-        (alert as Record<string, unknown>).log = { file: { path: where } };
-        (alert.vigil as unknown as Record<string, unknown>).source = { file: where, line };
-        tally.alerts++;
-        const t = tally.byRule.get(rule.fired.id) ?? { title: rule.fired.title, level: rule.fired.level, count: 0 };
-        t.count++;
-        tally.byRule.set(rule.fired.id, t);
-        if (opts.output === 'jsonl') io.out(JSON.stringify(alert));
-        else rows.push([alert['@timestamp'], rule.fired.level, rule.fired.title, `${where}:${line}`]);
+        report(alert, rule.fired.id, rule.fired.title, rule.fired.level, file, line);
       },
       (rule, err) => {
         disabled.add(rule.fired.id);
@@ -268,6 +296,24 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   }
   if (io.progress) io.progress('\r\x1b[K');
 
+  if (correlating) {
+    const byTime = toCorrelate.map((e, i) => ({ e, i, t: eventTime(e) ?? -Infinity })).sort((a, b) => a.t - b.t || a.i - b.i);
+    const result = runCorrelationsOffline(
+      correlations,
+      byTime.map((x) => x.e),
+      { now },
+    );
+    for (const fired of result.alerts) {
+      if (!fired.emit) continue;
+      const info = fired.alert.vigil as unknown as { alert?: { level?: string }; correlation?: { events?: string[] } };
+      const last = info.correlation?.events?.at(-1);
+      const from = (last !== undefined ? origins.get(last) : undefined) ?? { file: '(correlation)', line: 0 };
+      const rule = fired.alert.rule as { name?: string } | undefined;
+      report(fired.alert, fired.correlationId, rule?.name ?? fired.correlationId, info.alert?.level ?? 'high', from.file, from.line);
+    }
+    for (const l of result.late.slice(0, 20)) unreadable('(correlation)', 0, l.reason);
+  }
+
   if (opts.output === 'table' && rows.length > 0) {
     const head = ['time', 'level', 'rule', 'source'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -282,6 +328,15 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   const summary = opts.output === 'jsonl' ? io.err : io.out;
   summarize(tally, files.length, Date.now() - started, summary);
   return 0;
+}
+
+/** The correlations in the hunt's paths, their base rules matched as the rule set matches them (pipeline, logsource). */
+function loadHuntCorrelations(paths: readonly string[], ruleset: RuleSet): CorrelationSet {
+  const rules = ruleset.matchers.map((m) => ({
+    rule: m.source.compiled.rule,
+    match: (event: object) => (m.source.logsource.test(event as EcsEvent) ? m.source.compiled.match(event) : null),
+  }));
+  return loadCorrelations(paths, { rules });
 }
 
 function ctx(file: string, line: number, now: Date) {

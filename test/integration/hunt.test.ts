@@ -148,6 +148,35 @@ describe('vigil hunt over each input format', () => {
   });
 });
 
+describe('vigil hunt with correlation rules', () => {
+  // Two hosts' logs of one brute force: web-02.log holds the first six failures, web-01.log the
+  // six that come two minutes later. In file order web-02's would be too late for the window.
+  const dir = `${FIX}/correlation`;
+
+  it('correlates in event time across files and names the event that completed the window', () => {
+    const r = vigil(['hunt', '--rules', 'rules/correlation', '--output', 'jsonl', dir]);
+    expect(r.code).toBe(0);
+    const alerts = alertsOf(r.stdout) as unknown as Array<Alert & { vigil: { correlation: { count: number; events: string[] } } }>;
+    expect(alerts.map((a) => a.rule.name)).toEqual(['SSH Brute Force']);
+    const [brute] = alerts;
+    expect(brute!.vigil.correlation.count).toBe(10);
+    expect(brute!.vigil.correlation.events).toHaveLength(10);
+    // The 10th failure in time is web-01's 4th line; the base rule (not generated) raises nothing.
+    expect(brute!.vigil.source).toEqual({ file: `${dir}/web-01.log`, line: 4 });
+    expect(r.stderr).toMatch(/2 files, 12 events, 1 alert from 1 rule/);
+  });
+
+  it('keeps the rules a correlation silences quiet, and the others loud', () => {
+    const r = vigil(['hunt', '--rules', 'rules/sigma', '--rules', 'rules/correlation', 'rules/samples/linux-attack.log']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/high\s+SSH Brute Force\s+rules\/samples\/linux-attack\.log:\d+/);
+    expect(r.stdout).toMatch(/critical\s+SSH Brute Force Followed by a Successful Login/);
+    expect(r.stdout).not.toMatch(/SSH Failed Login|Any Event From a Host/);
+    // The unreadable garbage line carries today's date: it must not close the flatline's window.
+    expect(r.stdout).not.toMatch(/Host Stopped Sending Logs/);
+  });
+});
+
 describe('vigil rules', () => {
   it('validate: every problem with file:line, a summary, exit 1', () => {
     const r = vigil(['rules', 'validate', 'detections/sigma/fixtures/invalid', 'rules/sigma']);
