@@ -4,21 +4,43 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 /** Every `vigil` subcommand: one line each, loaded lazily so `vigil validate` never pulls in Kafka. */
 const COMMANDS: Record<string, Command> = {
-  run: { summary: 'run the pipeline: vigil run --config vigil.yaml [--stage ingest|detect|respond|sink]', load: () => import('./commands/run.js') },
+  run: {
+    summary: 'run the pipeline: vigil run --config vigil.yaml [--stage ingest|detect|respond|sink]',
+    load: () => import('./commands/run.js'),
+  },
   up: { summary: 'start local Kafka, Redis and Elasticsearch (installs what is missing)', load: () => import('./commands/up.js') },
   down: { summary: 'stop the local services that `vigil up` started', load: () => import('./commands/down.js') },
   status: { summary: 'show the local services: port, pid, health', load: () => import('./commands/status.js') },
-  parse: { summary: 'print what raw log records become: vigil parse [--type …] [--schema ecs|ocsf] [file…]', load: () => import('./commands/parse.js') },
+  parse: {
+    summary: 'print what raw log records become: vigil parse [--type …] [--schema ecs|ocsf] [file…]',
+    load: () => import('./commands/parse.js'),
+  },
   validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
-  incident: { summary: 'set an incident status: vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason …]', load: () => import('./commands/incident.js') },
+  incident: {
+    summary: 'set an incident status: vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason …]',
+    load: () => import('./commands/incident.js'),
+  },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
-  rules: { summary: 'check Sigma rules or run their sidecar tests: vigil rules validate|test [--pipeline NAME] [path…]', load: () => import('./commands/rules.js') },
-  hunt: { summary: 'run Sigma rules over log files, no services: vigil hunt --rules PATH [--output table|jsonl] <file|dir>…', load: () => import('./commands/hunt.js') },
+  rules: {
+    summary: 'check Sigma rules or run their sidecar tests: vigil rules validate|test [--pipeline NAME] [path…]',
+    load: () => import('./commands/rules.js'),
+  },
+  hunt: {
+    summary: 'run Sigma rules over log files, no services: vigil hunt --rules PATH [--output table|jsonl] <file|dir>…',
+    load: () => import('./commands/hunt.js'),
+  },
+  replay: {
+    summary:
+      'retro-hunt: rules and correlations over vigil.events received between two times, into topics and indices of their own: vigil replay --config FILE --from TIME --to TIME --rules PATH',
+    load: () => import('./commands/replay.js'),
+  },
 };
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return ['usage: vigil <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)].join('\n');
+  return ['usage: vigil <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)].join(
+    '\n',
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -17,11 +17,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { loadCorrelations, runCorrelationsOffline, type CorrelationSet } from '../../detections/correlation/index.js';
-import { eventId, eventTime } from '../../detections/correlation/event-time.js';
-import { buildAlert, LEVEL_SCORE } from '../../detections/engine/alert.js';
-import { matchEvent } from '../../detections/engine/detect.js';
-import { loadRuleSetFrom, type RuleSet } from '../../detections/engine/ruleset.js';
+import { LEVEL_SCORE } from '../../detections/engine/alert.js';
+import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
 
@@ -173,33 +170,26 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
     return 0;
   }
   const files = inputFiles(opts.inputs);
-  let ruleset: RuleSet;
+  let rules: RetroRules;
   try {
-    const loaded = loadRuleSetFrom(opts.rules, { pipeline: opts.pipeline, prefilter: opts.prefilter });
-    ruleset = loaded.ruleset;
-    for (const e of loaded.errors) io.err(e.describe());
-    if (loaded.errors.length > 0)
-      io.err(`${loaded.errors.length} rule problem${loaded.errors.length === 1 ? '' : 's'}: those rules are left out`);
+    rules = loadRetroRules(opts.rules, { pipeline: opts.pipeline, prefilter: opts.prefilter });
   } catch (err) {
     if (!(err instanceof PipelineError)) throw err;
     for (const p of err.problems) io.err(p.describe());
     return 2;
   }
-  const correlations = loadHuntCorrelations(opts.rules, ruleset);
-  for (const e of correlations.errors) io.err(e.describe());
-  if (ruleset.matchers.length === 0 && correlations.correlations.length === 0) {
+  for (const e of rules.errors) io.err(e.describe());
+  if (rules.errors.length > 0)
+    io.err(`${rules.errors.length} rule problem${rules.errors.length === 1 ? '' : 's'}: those rules are left out`);
+  if (rules.ruleset.matchers.length === 0 && rules.correlations.correlations.length === 0) {
     io.err('no rule loaded');
     return 1;
   }
-  const correlating = correlations.correlations.length > 0;
-  /** Events for the correlations, with where they came from (by event id). */
-  const toCorrelate: EcsEvent[] = [];
-  const origins = new Map<string, { file: string; line: number }>();
 
   const started = Date.now();
   const now = io.now();
   const tally: Tally = { events: 0, alerts: 0, unreadable: 0, byRule: new Map() };
-  const disabled = new Set<string>();
+  const retro = new RetroHunt<{ where: string; file: string; line: number }>(rules, now);
   const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
   let doneBytes = 0;
   let lastDraw = 0;
@@ -219,32 +209,21 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
 
   const hunt = (event: Record<string, unknown>, file: string, line: number): void => {
     tally.events++;
+    const time = (event['@timestamp'] as string | undefined) ?? timeOf(event);
+    const timed = (time === event['@timestamp'] ? event : { ...event, '@timestamp': time }) as EcsEvent;
     // A record ingest could not read (parse_status partial) carries the time it was read, not
     // its own: it would move the watermark to today and close every window of the hunt.
-    const partial = (event.vigil as { parse_status?: string } | undefined)?.parse_status === 'partial';
-    if (correlating && !partial) {
-      const time = (event['@timestamp'] as string | undefined) ?? timeOf(event);
-      const timed = (time === event['@timestamp'] ? event : { ...event, '@timestamp': time }) as EcsEvent;
-      toCorrelate.push(timed);
-      origins.set(eventId(timed), { file, line });
-    }
-    const failed = new Set<string>();
-    matchEvent(
-      ruleset,
-      event as EcsEvent,
-      disabled,
-      failed,
-      (rule, selections) => {
-        // A rule a correlation uses without `generate` raises no alert of its own.
-        if (correlations.silenced.has(rule.fired.id)) return;
-        const alert = buildAlert(rule.fired, event as EcsEvent, selections, now);
-        alert['@timestamp'] = (event['@timestamp'] as string | undefined) ?? timeOf(event) ?? now.toISOString();
+    const ownTime = (event.vigil as { parse_status?: string } | undefined)?.parse_status !== 'partial';
+    retro.match(
+      timed,
+      { where: `${file}:${line}`, file, line },
+      (alert, rule) => {
+        alert['@timestamp'] ??= now.toISOString();
         report(alert, rule.fired.id, rule.fired.title, rule.fired.level, file, line);
       },
-      (rule, err) => {
-        disabled.add(rule.fired.id);
-        io.err(`rule ${rule.fired.id} threw on ${file}:${line} and is disabled: ${err instanceof Error ? err.message : String(err)}`);
-      },
+      (rule, err) =>
+        io.err(`rule ${rule.fired.id} threw on ${file}:${line} and is disabled: ${err instanceof Error ? err.message : String(err)}`),
+      ownTime,
     );
   };
   const unreadable = (file: string, line: number, reason: string): void => {
@@ -296,20 +275,14 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   }
   if (io.progress) io.progress('\r\x1b[K');
 
-  if (correlating) {
-    const byTime = toCorrelate.map((e, i) => ({ e, i, t: eventTime(e) ?? -Infinity })).sort((a, b) => a.t - b.t || a.i - b.i);
-    const result = runCorrelationsOffline(
-      correlations,
-      byTime.map((x) => x.e),
-      { now },
-    );
+  if (retro.correlating) {
+    const result = retro.correlate();
     for (const fired of result.alerts) {
       if (!fired.emit) continue;
-      const info = fired.alert.vigil as unknown as { alert?: { level?: string }; correlation?: { events?: string[] } };
-      const last = info.correlation?.events?.at(-1);
-      const from = (last !== undefined ? origins.get(last) : undefined) ?? { file: '(correlation)', line: 0 };
+      const from = result.originOf(fired.alert) ?? { file: '(correlation)', line: 0 };
       const rule = fired.alert.rule as { name?: string } | undefined;
-      report(fired.alert, fired.correlationId, rule?.name ?? fired.correlationId, info.alert?.level ?? 'high', from.file, from.line);
+      const level = (fired.alert.vigil as unknown as { alert?: { level?: string } }).alert?.level ?? 'high';
+      report(fired.alert, fired.correlationId, rule?.name ?? fired.correlationId, level, from.file, from.line);
     }
     for (const l of result.late.slice(0, 20)) unreadable('(correlation)', 0, l.reason);
   }
@@ -328,15 +301,6 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   const summary = opts.output === 'jsonl' ? io.err : io.out;
   summarize(tally, files.length, Date.now() - started, summary);
   return 0;
-}
-
-/** The correlations in the hunt's paths, their base rules matched as the rule set matches them (pipeline, logsource). */
-function loadHuntCorrelations(paths: readonly string[], ruleset: RuleSet): CorrelationSet {
-  const rules = ruleset.matchers.map((m) => ({
-    rule: m.source.compiled.rule,
-    match: (event: object) => (m.source.logsource.test(event as EcsEvent) ? m.source.compiled.match(event) : null),
-  }));
-  return loadCorrelations(paths, { rules });
 }
 
 function ctx(file: string, line: number, now: Date) {

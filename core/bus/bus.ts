@@ -4,6 +4,7 @@ import { provisionTopics } from './admin.js';
 import { startConsumer, type ConsumeOptions, type ConsumerLoop } from './consumer.js';
 import { createKafka } from './kafka-client.js';
 import { createProducer, type BusProducer } from './producer.js';
+import { readRange, type ReadRangeOptions } from './range.js';
 import { readTopic } from './reader.js';
 import { restorePartitions, type RestoreOptions, type RestoreResult } from './restore.js';
 import { startTransactionalConsumer, type TransactionalConsumeOptions, type TransactionalLoop } from './transactional.js';
@@ -128,6 +129,11 @@ export class Bus {
    */
   read(topic: string, opts: Parameters<typeof readTopic>[2] = {}): Promise<InRecord[]> {
     return readTopic(this.kafka, topic, opts);
+  }
+
+  /** Reads the records of `topic` whose Kafka timestamps fall in [fromMs, toMs) (replays). */
+  readRange(topic: string, opts: ReadRangeOptions): ReturnType<typeof readRange> {
+    return readRange(this.kafka, topic, opts);
   }
 
   /** Total records ever written to a topic (sum of high watermarks minus low ones). */

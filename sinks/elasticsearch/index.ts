@@ -1,4 +1,10 @@
-export { startElasticsearchSink, type RunningElasticsearchSink, type StartElasticsearchSinkOptions } from './sink.js';
+export {
+  installTemplates,
+  probeCapabilities,
+  startElasticsearchSink,
+  type RunningElasticsearchSink,
+  type StartElasticsearchSinkOptions,
+} from './sink.js';
 export { esClient, waitForElasticsearch } from './client.js';
 export {
   resolveSinkConfig,
@@ -11,4 +17,4 @@ export {
 } from './config.js';
 export { classifyItem, classifyRequestError, type Outcome, type Verdict } from './classify.js';
 export { indexTemplates, ecsMappings, type FieldCapabilities } from './template.js';
-export { deleteIndicesMatching } from './admin.js';
+export { deleteIndicesMatching, indexDocuments } from './admin.js';

@@ -5,7 +5,9 @@ import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index
 /** Deletes a test's topics and indices (its own prefixes only). */
 export async function cleanupTest(config: VigilConfig): Promise<void> {
   const bus = new Bus(config.kafka, 'cleanup');
-  await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
+  // Every topic of the test's own prefix: the bus's, and the repartition, changelog and replay topics stages made.
+  const own = (await bus.listTopics().catch(() => [] as string[])).filter((t) => t.startsWith(config.kafka.topicPrefix));
+  if (own.length > 0) await bus.deleteTopics(own).catch(() => undefined);
   const es = esClient(config.elasticsearch);
   const prefix = config.elasticsearch.indexPrefix;
   await deleteIndicesMatching(es, `${prefix}-*`);

@@ -1,0 +1,250 @@
+/**
+ * `vigil replay --config vigil.yaml --from <time> --to <time> --rules <path>… [--name NAME] [--pipeline NAME]`
+ *
+ * Retro-hunt over the history Kafka keeps: the records of `vigil.events` that Kafka received
+ * in [from, to) (offsets found by timestamp, per partition) run through the given rules and
+ * correlations, and what fires goes to topics and indices of its own, never to the live
+ * ones: `<prefix>vigil.replay.<name>.alerts|incidents` and, when an Elasticsearch sink is
+ * configured, `<indexPrefix>-replay-<name>-alerts|incidents`. Documents are written by id
+ * (alert ids are deterministic), so running the same replay twice changes nothing.
+ *
+ * Correlations are decided after the last record, in event time (`@timestamp`); windows
+ * still open at the end of the range are not decided, as in `vigil hunt`. Incidents group
+ * every alert of the replay (sorted by time) with the live pipeline's incident options.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { Bus } from '../../core/bus/index.js';
+import { loadConfig, type VigilConfig } from '../../core/config/index.js';
+import { errorMessage, VigilError } from '../../core/errors/index.js';
+import type { EcsEvent } from '../../core/event/index.js';
+import { logger } from '../../core/telemetry/index.js';
+import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
+import { IncidentBuilder, incidentOptionsFromConfig } from '../../detections/incidents/index.js';
+import { PipelineError } from '../../detections/pipelines/index.js';
+import { DEFAULT_PIPELINE } from '../../detections/pipelines/index.js';
+import { esClient, indexDocuments, installTemplates, probeCapabilities, resolveSinkConfig } from '../../sinks/elasticsearch/index.js';
+import { parseArgs } from '../args.js';
+
+export const USAGE =
+  'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME]\n' +
+  '  TIME: an ISO 8601 time (2026-11-21T08:00:00Z), now, or now-<n><s|m|h|d> (now-2h)';
+
+export interface ReplayIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Progress goes here when set (a terminal). */
+  progress?: (text: string) => void;
+  now: () => Date;
+}
+
+const defaultIo: ReplayIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
+  now: () => new Date(),
+};
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `now`, `now-90m`, or an ISO 8601 time with a zone → epoch ms. */
+export function parseTime(text: string, now: Date, flag: string): number {
+  const rel = /^now(?:-(\d+)([smhd]))?$/.exec(text.trim());
+  if (rel) return now.getTime() - (rel[1] ? Number(rel[1]) * (UNIT_MS[rel[2] as string] as number) : 0);
+  const t = /(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t))
+    throw new VigilError('CLI_USAGE', `--${flag} '${text}' is not a time with a zone, now, or now-<n><s|m|h|d>\n${USAGE}`);
+  return t;
+}
+
+/** The name a replay's topics and indices carry. */
+function replayName(given: string | undefined, now: Date): string {
+  const name = given ?? now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name))
+    throw new VigilError('CLI_USAGE', `--name '${name}' must be lower-case letters, digits, '-' or '_' (it names topics and indices)`);
+  return name;
+}
+
+function progressBar(done: number, total: number, alerts: number): string {
+  const width = 30;
+  const frac = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(frac * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${done}/${total} events  ${alerts} alert${alerts === 1 ? '' : 's'}\x1b[K`;
+}
+
+/** Where a replay writes: topics always, indices when an Elasticsearch sink is configured. */
+interface Outputs {
+  topics: { alerts: string; incidents: string };
+  indices?: { alerts: string; incidents: string };
+  es?: Client;
+}
+
+async function openOutputs(config: VigilConfig, bus: Bus, name: string): Promise<Outputs> {
+  const base = `${config.kafka.topicPrefix}vigil.replay.${name}`;
+  const topics = { alerts: `${base}.alerts`, incidents: `${base}.incidents` };
+  const spec = { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} };
+  await bus.ensureTopics([
+    { name: topics.alerts, ...spec },
+    { name: topics.incidents, ...spec },
+  ]);
+  const sink = config.sinks.find((s) => s.type === 'elasticsearch');
+  if (!sink) return { topics };
+  const cfg = resolveSinkConfig(sink, config.elasticsearch);
+  const es = esClient(config.elasticsearch);
+  const log = logger('replay');
+  await installTemplates(es, cfg, await probeCapabilities(es, log), log);
+  const prefix = `${cfg.indexPrefix}-replay-${name}`;
+  return { topics, es, indices: { alerts: `${prefix}-alerts`, incidents: `${prefix}-incidents` } };
+}
+
+export async function run(argv: string[], io: ReplayIo = defaultIo): Promise<number> {
+  const { flags, switches, lists } = parseArgs(argv, {
+    flags: ['config', 'from', 'to', 'name', 'pipeline'] as const,
+    switches: ['help'] as const,
+    lists: ['rules'] as const,
+  });
+  if (switches.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const now = io.now();
+  if (!flags.from || !flags.to) throw new VigilError('CLI_USAGE', `--from and --to are required\n${USAGE}`);
+  if (lists.rules.length === 0) throw new VigilError('CLI_USAGE', `--rules is required\n${USAGE}`);
+  const fromMs = parseTime(flags.from, now, 'from');
+  const toMs = parseTime(flags.to, now, 'to');
+  if (toMs <= fromMs)
+    throw new VigilError('CLI_USAGE', `--to (${new Date(toMs).toISOString()}) must be after --from (${new Date(fromMs).toISOString()})`);
+  const name = replayName(flags.name, now);
+  const config = loadConfig(flags.config ?? 'vigil.yaml');
+
+  let rules: RetroRules;
+  try {
+    rules = loadRetroRules(lists.rules, { pipeline: flags.pipeline ?? DEFAULT_PIPELINE });
+  } catch (err) {
+    if (!(err instanceof PipelineError)) throw err;
+    for (const p of err.problems) io.err(p.describe());
+    return 2;
+  }
+  for (const e of rules.errors) io.err(e.describe());
+  if (rules.ruleset.matchers.length === 0 && rules.correlations.correlations.length === 0) {
+    io.err('no rule loaded');
+    return 1;
+  }
+
+  const bus = new Bus(config.kafka, 'replay');
+  try {
+    const out = await openOutputs(config, bus, name);
+    const producer = await bus.producer();
+    const retro = new RetroHunt(rules, now);
+    const all: EcsEvent[] = [];
+    const byRule = new Map<string, { title: string; level: string; count: number }>();
+    let total = 0;
+    let events = 0;
+    let unreadable = 0;
+    let lastDraw = 0;
+
+    const publish = async (alerts: EcsEvent[]): Promise<void> => {
+      if (alerts.length === 0) return;
+      for (const a of alerts) {
+        all.push(a);
+        const rule = a.rule as { id: string; name: string };
+        const level = (a.vigil as unknown as { alert?: { level?: string } }).alert?.level ?? 'medium';
+        const t = byRule.get(rule.id) ?? { title: rule.name, level, count: 0 };
+        t.count++;
+        byRule.set(rule.id, t);
+      }
+      const ids = alerts.map((a) => a.vigil?.id as string);
+      await Promise.all([
+        producer.send(
+          out.topics.alerts,
+          alerts.map((a, i) => ({ key: ids[i] as string, value: JSON.stringify(a) })),
+        ),
+        out.es && out.indices
+          ? indexDocuments(
+              out.es,
+              out.indices.alerts,
+              alerts.map((doc, i) => ({ id: ids[i] as string, doc })),
+            )
+          : undefined,
+      ]);
+    };
+
+    const read = await bus.readRange(bus.topics.events, {
+      fromMs,
+      toMs,
+      onPlan: (ranges) => {
+        total = ranges.reduce((n, r) => n + Number(r.end - r.start), 0);
+      },
+      onRecords: async (records) => {
+        const alerts: EcsEvent[] = [];
+        for (const rec of records) {
+          let event: EcsEvent;
+          try {
+            event = JSON.parse(rec.value.toString('utf8')) as EcsEvent;
+            if (typeof event?.['@timestamp'] !== 'string') throw new Error('no @timestamp');
+          } catch (err) {
+            if (++unreadable <= 20) io.err(`${rec.topic}[${rec.partition}]@${rec.offset}: unreadable event: ${errorMessage(err)}`);
+            continue;
+          }
+          events++;
+          const ownTime = event.vigil?.parse_status !== 'partial';
+          retro.match(
+            event,
+            { where: `${rec.partition}@${rec.offset}` },
+            (alert) => alerts.push(alert),
+            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${rec.partition}@${rec.offset} and is disabled: ${errorMessage(err)}`),
+            ownTime,
+          );
+        }
+        await publish(alerts);
+        if (io.progress && Date.now() - lastDraw > 100) {
+          lastDraw = Date.now();
+          io.progress(progressBar(events + unreadable, total, all.length));
+        }
+      },
+    });
+    if (io.progress) io.progress('\r\x1b[K');
+
+    if (retro.correlating) {
+      const result = retro.correlate();
+      await publish(result.alerts.filter((f) => f.emit).map((f) => f.alert));
+      if (result.late.length > 0) io.err(`${result.late.length} events were too late for their correlation window`);
+    }
+
+    const builder = new IncidentBuilder(incidentOptionsFromConfig(config.detections.incidents));
+    const sorted = [...all].sort((a, b) => a['@timestamp'].localeCompare(b['@timestamp']));
+    const incidents = builder.addBatch(sorted).documents;
+    await Promise.all([
+      incidents.length > 0
+        ? producer.send(
+            out.topics.incidents,
+            incidents.map((d) => ({ key: d.incident.id, value: JSON.stringify(d) })),
+          )
+        : undefined,
+      out.es && out.indices
+        ? indexDocuments(
+            out.es,
+            out.indices.incidents,
+            incidents.map((doc) => ({ id: doc.incident.id, doc })),
+          )
+        : undefined,
+    ]);
+    if (out.es && out.indices)
+      await out.es.indices.refresh({ index: `${out.indices.alerts},${out.indices.incidents}`, ignore_unavailable: true });
+    await out.es?.close();
+
+    io.out(
+      `replayed ${events} event${events === 1 ? '' : 's'} of ${bus.topics.events} received ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} (${read.ranges.length} partitions)`,
+    );
+    const rows = [...byRule].sort((a, b) => b[1].count - a[1].count);
+    for (const [id, r] of rows) io.out(`  ${String(r.count).padStart(6)}  ${r.level.padEnd(13)} ${r.title}  (${id})`);
+    io.out(
+      `${all.length} alert${all.length === 1 ? '' : 's'} from ${rows.length} rule${rows.length === 1 ? '' : 's'}, ${incidents.length} incident${incidents.length === 1 ? '' : 's'}` +
+        (unreadable > 0 ? `, ${unreadable} unreadable record${unreadable === 1 ? '' : 's'}` : ''),
+    );
+    io.out(`topics: ${out.topics.alerts}, ${out.topics.incidents}`);
+    io.out(out.indices ? `indices: ${out.indices.alerts}, ${out.indices.incidents}` : 'indices: none (no elasticsearch sink configured)');
+    return 0;
+  } finally {
+    await bus.close();
+  }
+}
