@@ -7,6 +7,7 @@ import type { RunningStage } from '../../core/stage.js';
 import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { CorrelationEngine, type CorrelationSet, type Snapshot } from '../correlation/index.js';
+import { ensureIncidentInputTopic, INCIDENTS_KEY } from '../incidents/input-topic.js';
 
 const log = logger('correlate');
 
@@ -59,9 +60,20 @@ export function correlationRouter(set: CorrelationSet) {
  * changelog restored on restart or rebalance, fired correlations to `vigil.alerts`, events too
  * late for their window to `vigil.deadletter` with the reason.
  */
-export async function startCorrelateStage({ config, bus, set }: { config: VigilConfig; bus: Bus; set: CorrelationSet }): Promise<RunningStage> {
+export async function startCorrelateStage({
+  config,
+  bus,
+  set,
+}: {
+  config: VigilConfig;
+  bus: Bus;
+  set: CorrelationSet;
+}): Promise<RunningStage> {
   const input = correlationInputTopic(config.kafka.topicPrefix);
-  await bus.ensureTopics([{ name: input, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} }]);
+  const incidents = await ensureIncidentInputTopic(bus);
+  await bus.ensureTopics([
+    { name: input, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} },
+  ]);
   const engines = new WeakMap<StateStore<Snapshot>, CorrelationEngine>();
   const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {
     let e = engines.get(store);
@@ -83,7 +95,14 @@ export async function startCorrelateStage({ config, bus, set }: { config: VigilC
       const engine = engineFor(store, ctx.partition);
       const outputs: OutputRecord[] = [];
       const dead = (r: InRecord, code: 'CORRELATION_LATE' | 'EVENT_INVALID', reason: string) => {
-        const rec = deadLetterRecord({ stage: 'detect', component: 'correlate', code, reason, raw: r.value, origin: { topic: r.topic, partition: r.partition, offset: r.offset } });
+        const rec = deadLetterRecord({
+          stage: 'detect',
+          component: 'correlate',
+          code,
+          reason,
+          raw: r.value,
+          origin: { topic: r.topic, partition: r.partition, offset: r.offset },
+        });
         metrics.deadLettered.inc({ stage: 'detect', code });
         outputs.push({ topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers });
       };
@@ -98,7 +117,10 @@ export async function startCorrelateStage({ config, bus, set }: { config: VigilC
         const out = engine.process({ ruleId: rec.ruleId, correlationId: rec.correlationId, event: rec.event, partitionKey: ctx.partition });
         for (const late of out.late) dead(r, late.code, late.reason);
         for (const fired of out.fired) {
-          if (fired.emit) outputs.push({ topic: bus.topics.alerts, key: fired.key, value: JSON.stringify(fired.alert), headers: { 'vigil-rule': fired.correlationId } });
+          if (fired.emit) {
+            const alert = { key: fired.key, value: JSON.stringify(fired.alert), headers: { 'vigil-rule': fired.correlationId } };
+            outputs.push({ topic: bus.topics.alerts, ...alert }, { topic: incidents, ...alert, key: INCIDENTS_KEY });
+          }
           // Correlations of correlations: the alert goes back through the input topic, keyed by
           // the next correlation's group-by, in the same transaction.
           for (const next of fired.feeds) {

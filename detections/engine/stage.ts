@@ -9,6 +9,7 @@ import { attackFromTags } from '../sigma/tags.js';
 import { correlationInputTopic, correlationRouter, startCorrelateStage } from './correlate.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
 import { LiveRules } from './reload.js';
+import { ensureIncidentInputTopic, forIncidents } from '../incidents/input-topic.js';
 
 const log = logger('detect');
 
@@ -60,6 +61,7 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
   if (route) stages.push(await startCorrelateStage({ config, bus, set: correlations }));
   const producer = await bus.producer();
   const { topics } = bus;
+  const incidentInput = await ensureIncidentInputTopic(bus);
 
   const loop = await bus.consume('detect', {
     topics: [topics.events],
@@ -74,6 +76,7 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
       metrics.received.inc({ kind: 'detect', id: 'engine' }, records.length);
       await Promise.all([
         producer.send(topics.alerts, routed.alerts),
+        producer.send(incidentInput, forIncidents(routed.alerts)),
         routed.inputs.length > 0 ? producer.send(inputTopic, routed.inputs) : undefined,
         sendDeadLetters(producer, topics.deadletter, out.deadLetters),
       ]);

@@ -94,4 +94,3 @@ export interface IncidentDocument {
     emitted_status?: IncidentStatus;
   };
 }
-

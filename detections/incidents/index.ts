@@ -33,3 +33,4 @@ export {
   type EsStatusPollerOptions,
   type StatusHit,
 } from './es-status-poller.js';
+export { ensureIncidentInputTopic, forIncidents, incidentInputTopic, incidentInputTopicSpec, INCIDENTS_KEY } from './input-topic.js';

@@ -4,10 +4,11 @@ import { deadLetterRecord } from '../../core/deadletter/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import type { RunningStage } from '../../core/stage.js';
-import { repartition, startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
+import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { IncidentBuilder } from './builder.js';
 import { incidentRecord } from './document.js';
+import { ensureIncidentInputTopic } from './input-topic.js';
 import { incidentOptionsFromConfig } from './options.js';
 import { decodeStatusChange } from './status.js';
 import { ensureIncidentStatusTopic } from './status-topic.js';
@@ -15,12 +16,13 @@ import { ensureIncidentStatusTopic } from './status-topic.js';
 const log = logger('incidents');
 
 /**
- * The incident stage: `vigil.alerts` → grouped, deduplicated, scored incidents on
- * `vigil.incidents`, with the builder's state in a compacted changelog.
+ * The incident stage: alerts → grouped, deduplicated, scored incidents on `vigil.incidents`,
+ * with the builder's state in a compacted changelog.
  *
  * Alerts are few next to events, and grouping must see every alert that may share an entity,
- * so they are re-keyed onto a one-partition topic: one builder, held by one instance at a time,
- * sees them all; Kafka moves it (with its restored state) when that instance goes away.
+ * so the stages that raise alerts also write them to a one-partition topic (input-topic.ts):
+ * one builder, held by one instance at a time, sees them all; Kafka moves it (with its
+ * restored state) when that instance goes away.
  * Status changes (`vigil incident ack|close`, the Elasticsearch poller) are read from the start
  * of `vigil.incident-status` by every instance: they are few, idempotent and ordered by time,
  * so replaying them after a restore re-applies exactly what the changelog may have missed.
@@ -44,11 +46,11 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
     return b;
   };
 
-  const forward = await repartition({ bus, name: 'incident-alerts', from: bus.topics.alerts, keyOf: () => 'incidents', partitions: 1 });
+  const input = await ensureIncidentInputTopic(bus);
   const processor = await startStatefulProcessor<string>({
     bus,
     name: 'incidents',
-    input: forward.topic,
+    input,
     process: (batch: InRecord[], store) => {
       const builder = builderFor(store);
       const outputs: OutputRecord[] = [];
@@ -90,7 +92,15 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
             if (doc) docs.push(doc);
           }
         } catch (err) {
-          await producer.send(bus.topics.deadletter, [deadLetterRecord({ stage: 'detect', component: 'incident-status', code: 'INCIDENT_STATUS', reason: errorMessage(err), raw: r.value })]);
+          await producer.send(bus.topics.deadletter, [
+            deadLetterRecord({
+              stage: 'detect',
+              component: 'incident-status',
+              code: 'INCIDENT_STATUS',
+              reason: errorMessage(err),
+              raw: r.value,
+            }),
+          ]);
         }
       }
       await producer.send(bus.topics.incidents, docs.map(incidentRecord));
@@ -98,14 +108,20 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
   });
 
   return [
-    { name: 'incidents:forward', close: () => forward.close() },
     { name: 'incidents', close: () => processor.close() },
     { name: 'incidents:status', close: () => status.stop() },
   ];
 }
 
 function dead(bus: Bus, r: InRecord, reason: string): OutputRecord {
-  const rec = deadLetterRecord({ stage: 'detect', component: 'incidents', code: 'EVENT_INVALID', reason, raw: r.value, origin: { topic: r.topic, partition: r.partition, offset: r.offset } });
+  const rec = deadLetterRecord({
+    stage: 'detect',
+    component: 'incidents',
+    code: 'EVENT_INVALID',
+    reason,
+    raw: r.value,
+    origin: { topic: r.topic, partition: r.partition, offset: r.offset },
+  });
   metrics.deadLettered.inc({ stage: 'detect', code: 'EVENT_INVALID' });
   return { topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers };
 }

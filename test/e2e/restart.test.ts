@@ -59,8 +59,11 @@ describe('restart mid-stream (real vigil process, SIGTERM)', () => {
     );
     es = esClient(config.elasticsearch);
     const index = `${config.elasticsearch.indexPrefix}-events`;
-    // Stop it while events are still flowing through ingest and the sink.
-    await waitFor('the first events in ES', async () => (await es!.indices.exists({ index })) && (await es!.count({ index })).count > 50, 60_000, 50);
+    // Stop it while events are still flowing: as soon as Kafka holds a few (waiting for ES
+    // instead lets a slow machine ingest the whole stream before the signal).
+    const probe = new Bus(config.kafka, 'restart-probe');
+    await waitFor('the first events in Kafka', async () => (await probe.countRecords(probe.topics.events)) > 100, 60_000, 25);
+    await probe.close();
     first.kill('SIGTERM');
     expect(await exitOf(first)).toBe(0);
     const written = await sending;
@@ -68,23 +71,34 @@ describe('restart mid-stream (real vigil process, SIGTERM)', () => {
 
     // Whatever Kafka did not get (the connection broke mid-stream) is sent again after the restart.
     const bus = new Bus(config.kafka, 'restart-test');
-    const inKafka = new Set((await bus.read(bus.topics.events, { idleMs: 3000, timeoutMs: 30_000 })).map((r) => seqOf(r.value.toString('utf8'))));
+    const inKafka = new Set(
+      (await bus.read(bus.topics.events, { idleMs: 3000, timeoutMs: 30_000 })).map((r) => seqOf(r.value.toString('utf8'))),
+    );
     const missing = Array.from({ length: TOTAL }, (_, i) => i).filter((s) => !inKafka.has(s));
     expect(missing.length).toBeGreaterThan(0);
 
     const second = await spawnVigil(args, log, port);
     // Resend a few that did arrive too: a sender's retransmission must not duplicate documents.
     await sendPaced(port, [...missing, ...[...inKafka].slice(0, 100)], 50);
-    await waitFor(`${TOTAL} events in ES`, async () => {
-      await es!.indices.refresh({ index });
-      return (await es!.count({ index })).count >= TOTAL;
-    }, 90_000, 500);
+    await waitFor(
+      `${TOTAL} events in ES`,
+      async () => {
+        await es!.indices.refresh({ index });
+        return (await es!.count({ index })).count >= TOTAL;
+      },
+      90_000,
+      500,
+    );
     second.kill('SIGTERM');
     expect(await exitOf(second)).toBe(0);
 
     await es.indices.refresh({ index });
     expect((await es.count({ index })).count).toBe(TOTAL);
-    const hits = await es.search<{ message: string; vigil: { id: string } }>({ index, size: TOTAL + 100, _source: ['message', 'vigil.id'] });
+    const hits = await es.search<{ message: string; vigil: { id: string } }>({
+      index,
+      size: TOTAL + 100,
+      _source: ['message', 'vigil.id'],
+    });
     const seqs = hits.hits.hits.map((h) => seqOf(h._source!.message));
     expect(new Set(seqs).size).toBe(TOTAL);
     for (const h of hits.hits.hits) expect(h._id).toBe(h._source!.vigil.id);

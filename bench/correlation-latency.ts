@@ -1,0 +1,231 @@
+/**
+ * bench/correlation-latency: from the last event a correlation needs to its incident on
+ * `vigil.incidents`, at a sustained input rate, through a real `vigil run --stage detect`
+ * process (detect → correlate-repartition → correlate → alerts → incidents) on the local Kafka.
+ *
+ *   node --import tsx bench/correlation-latency.ts [--rate 20000] [--seconds 30] [--partitions 3]
+ *
+ * This process writes ECS events straight to `vigil.events` (keyed by host, as ingest does) at
+ * `--rate`: one in ten is a failed SSH login, and each source address fails five times in a row,
+ * which fires an event_count correlation (gte 5) and so opens one incident per address (incidents
+ * grouped by source.ip only: the default grouping would gather them under the shared user). The
+ * latency of an address is the incident record's Kafka timestamp minus the send time of its
+ * fifth failure. Prints the achieved input rate, p50/p90/p99/max, and incidents seen/expected.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { Bus } from '../core/bus/index.js';
+import { exitOf, freePort, spawnVigil } from '../test/support/child.js';
+import { cleanupTest } from '../test/support/cleanup.js';
+import { testConfig } from '../test/support/config.js';
+import { waitFor } from '../test/support/wait.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '20000' },
+    seconds: { type: 'string', default: '30' },
+    partitions: { type: 'string', default: '3' },
+  },
+});
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const TICK_MS = 50;
+const PER_TICK = Math.round((RATE * TICK_MS) / 1000);
+
+const RULES = `title: Bench Failed Login
+id: 7c1d0e2a-5b3f-4a8e-9f10-3c2b1a0d9e01
+name: bench_failed_login
+status: test
+logsource: { product: linux, service: sshd }
+detection:
+  selection: { event.outcome: failure, event.action: ssh_login }
+  condition: selection
+level: informational
+---
+title: Bench Five Failures
+id: 7c1d0e2a-5b3f-4a8e-9f10-3c2b1a0d9e02
+name: bench_five_failures
+status: test
+correlation:
+  type: event_count
+  rules: [bench_failed_login]
+  group-by: [source.ip]
+  timespan: 1m
+  condition: { gte: 5 }
+level: high
+`;
+
+const ipOf = (n: number): string => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+function event(seq: number, now: number): { key: string; value: string; ip?: string } {
+  const host = `bench-host-${seq % 50}`;
+  const ts = new Date(now).toISOString();
+  if (seq % 10 !== 0) {
+    return {
+      key: host,
+      value: JSON.stringify({
+        '@timestamp': ts,
+        message: `session ${seq} opened`,
+        event: { kind: 'event', category: ['session'], action: 'session_opened', outcome: 'success' },
+        process: { name: 'sshd' },
+        host: { name: host },
+        vigil: { id: `b-${seq}`, input: 'bench', received_at: ts, parse_status: 'ok' },
+      }),
+    };
+  }
+  const failure = seq / 10;
+  const ip = ipOf(Math.floor(failure / 5));
+  return {
+    key: host,
+    ip: failure % 5 === 4 ? ip : undefined,
+    value: JSON.stringify({
+      '@timestamp': ts,
+      message: `Failed password for root from ${ip} port 4000 ssh2`,
+      event: { kind: 'event', category: ['authentication'], action: 'ssh_login', outcome: 'failure' },
+      process: { name: 'sshd' },
+      user: { name: 'root' },
+      source: { ip },
+      host: { name: host },
+      vigil: { id: `b-${seq}`, input: 'bench', received_at: ts, parse_status: 'ok' },
+    }),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const config = testConfig('bench-corrlat');
+  config.kafka.partitions = Number(values.partitions);
+  const work = mkdtempSync(join(tmpdir(), 'vigil-bench-corrlat-'));
+  const rules = join(work, 'rules');
+  mkdirSync(rules);
+  writeFileSync(join(rules, 'bench.yml'), RULES);
+  const port = await freePort();
+  const file = join(work, 'vigil.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      ...config,
+      inputs: [],
+      playbooks: { ...config.playbooks, paths: [] },
+      detections: { ...config.detections, rules: [rules], incidents: { groupBy: ['source.ip'] } },
+      ops: { host: '127.0.0.1', port },
+    }),
+  );
+  const bus = new Bus(config.kafka, 'bench-corrlat');
+  await bus.provision();
+  const log = join(work, 'vigil.log');
+  const child = await spawnVigil(['run', '--config', file, '--stage', 'detect'], log);
+  try {
+    await waitFor(
+      `vigil healthy (log ${log})`,
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        return res !== undefined && ((await res.json()) as { ok?: boolean }).ok === true;
+      },
+      120_000,
+    );
+    await new Promise((r) => setTimeout(r, 3000)); // let the groups settle
+
+    const lastSent = new Map<string, number>();
+    const latencies: number[] = [];
+    const seen = new Set<string>();
+    const incidents = bus.consume('bench-corrlat-reader', {
+      topics: [bus.topics.incidents],
+      component: 'bench',
+      handler: async (records) => {
+        for (const r of records) {
+          const doc = JSON.parse(r.value.toString('utf8')) as { incident: { id: string; entities: { ips: string[] } } };
+          if (seen.has(doc.incident.id)) continue;
+          seen.add(doc.incident.id);
+          const ip = doc.incident.entities.ips[0];
+          const sent = ip === undefined ? undefined : lastSent.get(ip);
+          if (sent !== undefined) latencies.push(r.timestamp - sent);
+          const alerted = ip === undefined ? undefined : alertAt.get(ip);
+          if (alerted !== undefined) alertToIncident.push(r.timestamp - alerted);
+        }
+      },
+    });
+    const reader = await incidents;
+    // Where the time goes: the correlation alert's own record time splits the path in two.
+    const alertAt = new Map<string, number>();
+    const toAlert: number[] = [];
+    const alertToIncident: number[] = [];
+    const alertsReader = await bus.consume('bench-corrlat-alerts', {
+      topics: [bus.topics.alerts],
+      component: 'bench',
+      handler: async (records) => {
+        for (const r of records) {
+          const ip = (JSON.parse(r.value.toString('utf8')) as { source?: { ip?: string } }).source?.ip;
+          if (ip === undefined || alertAt.has(ip)) continue;
+          alertAt.set(ip, r.timestamp);
+          const sent = lastSent.get(ip);
+          if (sent !== undefined) toAlert.push(r.timestamp - sent);
+        }
+      },
+    });
+
+    const producer = await bus.producer();
+    const total = RATE * SECONDS;
+    const t0 = Date.now();
+    let seq = 0;
+    const inFlight: Promise<unknown>[] = [];
+    while (seq < total) {
+      const due = t0 + Math.floor(seq / PER_TICK) * TICK_MS;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const now = Date.now();
+      const batch = [];
+      const fifth: string[] = [];
+      for (let i = 0; i < PER_TICK && seq < total; i++, seq++) {
+        const e = event(seq, now);
+        batch.push({ key: e.key, value: e.value, timestamp: now });
+        if (e.ip) fifth.push(e.ip);
+      }
+      for (const ip of fifth) lastSent.set(ip, now);
+      inFlight.push(producer.send(bus.topics.events, batch));
+      if (inFlight.length > 20) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+    const sendSeconds = (Date.now() - t0) / 1000;
+    const expected = lastSent.size;
+    await waitFor(`${expected} incidents`, async () => seen.size >= expected, 120_000, 500).catch((err: unknown) =>
+      console.error(String(err)),
+    );
+    await reader.stop();
+    await alertsReader.stop();
+    toAlert.sort((a, b) => a - b);
+    alertToIncident.sort((a, b) => a - b);
+
+    latencies.sort((a, b) => a - b);
+    const fmt = (n: number) => `${Math.round(n)} ms`;
+    console.log(
+      JSON.stringify({
+        offeredRate: RATE,
+        achievedRate: Math.round(total / sendSeconds),
+        events: total,
+        incidentsExpected: expected,
+        incidentsSeen: seen.size,
+        p50: fmt(percentile(latencies, 50)),
+        p90: fmt(percentile(latencies, 90)),
+        p99: fmt(percentile(latencies, 99)),
+        max: fmt(latencies.at(-1) ?? NaN),
+        eventToAlert: { p50: fmt(percentile(toAlert, 50)), p99: fmt(percentile(toAlert, 99)) },
+        alertToIncident: { p50: fmt(percentile(alertToIncident, 50)), p99: fmt(percentile(alertToIncident, 99)) },
+      }),
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await exitOf(child);
+    await bus.close();
+    await cleanupTest(config);
+  }
+}
+
+await main();
+process.exit(0);
