@@ -3,7 +3,7 @@
  * `vigil.incidents`, at a sustained input rate, through a real `vigil run --stage detect`
  * process (detect → correlate-repartition → correlate → alerts → incidents) on the local Kafka.
  *
- *   node --import tsx bench/correlation-latency.ts [--rate 20000] [--seconds 30] [--partitions 3]
+ *   node --import tsx bench/correlation-latency.ts [--rate 20000] [--seconds 30] [--partitions 3] [--profile DIR]
  *
  * This process writes ECS events straight to `vigil.events` (keyed by host, as ingest does) at
  * `--rate`: one in ten is a failed SSH login, and each source address fails five times in a row,
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '30' },
     partitions: { type: 'string', default: '3' },
+    /** A folder for a CPU profile of the vigil process (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const RATE = Number(values.rate);
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
   const bus = new Bus(config.kafka, 'bench-corrlat');
   await bus.provision();
   const log = join(work, 'vigil.log');
-  const child = await spawnVigil(['run', '--config', file, '--stage', 'detect'], log);
+  const child = await spawnVigil(['run', '--config', file, '--stage', 'detect'], log, undefined, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   try {
     await waitFor(
       `vigil healthy (log ${log})`,

@@ -24,9 +24,9 @@ export function canConnect(port: number): Promise<boolean> {
 }
 
 /** Runs `vigil <args>` as a real child process, its output appended to `logFile`. */
-export async function spawnVigil(args: string[], logFile: string, waitPort?: number): Promise<ChildProcess> {
+export async function spawnVigil(args: string[], logFile: string, waitPort?: number, nodeArgs: string[] = []): Promise<ChildProcess> {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['bin/vigil.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/vigil.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   if (waitPort !== undefined) await waitFor(`vigil ${args.join(' ')} listening on ${waitPort} (log: ${logFile})`, () => canConnect(waitPort), 90_000);
