@@ -72,7 +72,9 @@ export class Checker {
     const at = raw; // report where the value is written, alias or not
     switch (schema.kind) {
       case 'object':
-        return isMap(node) ? this.object(schema.fields, node, path) : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
+        return isMap(node)
+          ? this.object(schema.fields, node, path)
+          : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
       case 'union':
         return isMap(node) ? this.union(schema, node, path) : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
       case 'array': {
@@ -149,7 +151,12 @@ export class Checker {
     const pair = node.items.find((p) => keyName(p.key) === DISCRIMINATOR);
     const typePath = joinKey(path, DISCRIMINATOR);
     if (!pair || isNullish(this.deref(pair.value))) {
-      this.report('CONFIG_REQUIRED', `missing required field "${DISCRIMINATOR}" (one of: ${types.join(', ')})`, pair?.key ?? node, typePath);
+      this.report(
+        'CONFIG_REQUIRED',
+        `missing required field "${DISCRIMINATOR}" (one of: ${types.join(', ')})`,
+        pair?.key ?? node,
+        typePath,
+      );
       return INVALID;
     }
     const type = this.check(typeField, pair.value, typePath);
@@ -160,7 +167,11 @@ export class Checker {
 
   private leaf(schema: Schema, node: unknown, at: unknown, path: string, optional = false): unknown {
     const expected =
-      schema.kind === 'enum' ? `one of ${schema.values.join(', ')}` : schema.kind === 'number' && schema.int ? 'an integer' : `a ${schema.kind}`;
+      schema.kind === 'enum'
+        ? `one of ${schema.values.join(', ')}`
+        : schema.kind === 'number' && schema.int
+          ? 'an integer'
+          : `a ${schema.kind}`;
     if (!isScalar(node)) return this.wrongType(expected, node, at, path, undefined, schema.sensitive);
     let value: unknown = node.value;
     let substituted = false;
@@ -195,7 +206,8 @@ export class Checker {
         if (schema.int && !Number.isInteger(value)) return this.fail('CONFIG_TYPE', `expected an integer, got${shown()}`, at, path);
         const { min, max } = schema;
         if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-          const range = min !== undefined && max !== undefined ? `between ${min} and ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
+          const range =
+            min !== undefined && max !== undefined ? `between ${min} and ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
           return this.fail('CONFIG_RANGE', `must be ${range}, got${shown()}`, at, path);
         }
         return value;

@@ -75,23 +75,14 @@ export interface ObjectSchema<F extends Fields = Fields> extends Meta {
 }
 
 /** Objects told apart by their `type` field; `variants` is the registry, keyed by `type`. */
-export interface UnionSchema<V extends Readonly<Record<string, ObjectSchema>> = Readonly<Record<string, ObjectSchema>>>
-  extends Meta {
+export interface UnionSchema<V extends Readonly<Record<string, ObjectSchema>> = Readonly<Record<string, ObjectSchema>>> extends Meta {
   readonly kind: 'union';
   readonly variants: V;
   /** Described in docs as the `type` field of the union. */
   readonly typeDescription: string;
 }
 
-export type Schema =
-  | StringSchema
-  | NumberSchema
-  | BooleanSchema
-  | EnumSchema
-  | ArraySchema
-  | MapSchema
-  | ObjectSchema
-  | UnionSchema;
+export type Schema = StringSchema | NumberSchema | BooleanSchema | EnumSchema | ArraySchema | MapSchema | ObjectSchema | UnionSchema;
 
 /** The discriminator of every union. Kept as a constant so that docs and checks agree. */
 export const DISCRIMINATOR = 'type';

@@ -10,9 +10,7 @@
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export type Substitution =
-  | { ok: true; value: string; substituted: boolean }
-  | { ok: false; problems: string[] };
+export type Substitution = { ok: true; value: string; substituted: boolean } | { ok: false; problems: string[] };
 
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 

@@ -32,7 +32,13 @@ const NEGATIVE: Array<{ code: ErrorCode; line?: number; column?: number; path?: 
   { code: 'CONFIG_RANGE', line: 6, column: 11, path: 'inputs[0].port', message: /between 0 and 65535, got 70000/ },
   { code: 'CONFIG_FORMAT', line: 5, column: 7, path: 'kafka.brokers[1]', message: /"kafka-2.internal" must be `host:port`/ },
   { code: 'CONFIG_ENV', line: 4, column: 13, path: 'elasticsearch.password', message: /VIGIL_TEST_UNSET_PASSWORD is not set/ },
-  { code: 'CONFIG_DUPLICATE_ID', line: 8, column: 9, path: 'sinks[0].id', message: /id "main" is already used by inputs\[0\]\.id \(line 3\)/ },
+  {
+    code: 'CONFIG_DUPLICATE_ID',
+    line: 8,
+    column: 9,
+    path: 'sinks[0].id',
+    message: /id "main" is already used by inputs\[0\]\.id \(line 3\)/,
+  },
   // A directory where a file is expected: reading fails, and there is no position to give.
   { code: 'CONFIG_READ', message: /cannot read configuration: EISDIR/ },
 ];
@@ -51,7 +57,9 @@ describe('negative fixtures, one per CONFIG_* code', () => {
   });
 
   it('covers every CONFIG_* code in the catalog, and every fixture is in the table', () => {
-    const codes = Object.keys(ERROR_CODES).filter((c) => c.startsWith('CONFIG_')).sort();
+    const codes = Object.keys(ERROR_CODES)
+      .filter((c) => c.startsWith('CONFIG_'))
+      .sort();
     const fixtures = readdirSync(FIXTURES)
       .map((f) => /^invalid-(CONFIG_[A-Z_]+)\.yaml$/.exec(f)?.[1])
       .filter((c): c is string => c !== undefined)
@@ -103,16 +111,36 @@ describe('collecting problems', () => {
     ['a list at the top', '- a\n', { code: 'CONFIG_TYPE', line: 1, column: 1, path: undefined }],
     ['a scalar for a section', 'kafka: yes\n', { code: 'CONFIG_TYPE', line: 1, column: 8, path: 'kafka' }],
     ['a string for a list', 'kafka:\n  brokers: "127.0.0.1:9092"\n', { code: 'CONFIG_TYPE', line: 2, column: 12, path: 'kafka.brokers' }],
-    ['an empty list where one item is needed', 'kafka:\n  brokers: []\n', { code: 'CONFIG_RANGE', line: 2, column: 12, path: 'kafka.brokers' }],
+    [
+      'an empty list where one item is needed',
+      'kafka:\n  brokers: []\n',
+      { code: 'CONFIG_RANGE', line: 2, column: 12, path: 'kafka.brokers' },
+    ],
     ['an unknown top-level field', 'input: []\n', { code: 'CONFIG_UNKNOWN_FIELD', line: 1, column: 1, path: 'input' }],
-    ['a number where a string is needed', 'elasticsearch:\n  password: 0123\n', { code: 'CONFIG_TYPE', line: 2, column: 13, path: 'elasticsearch.password' }],
+    [
+      'a number where a string is needed',
+      'elasticsearch:\n  password: 0123\n',
+      { code: 'CONFIG_TYPE', line: 2, column: 13, path: 'elasticsearch.password' },
+    ],
     ['an input without type', 'inputs:\n  - id: a\n    port: 1\n', { code: 'CONFIG_REQUIRED', line: 2, column: 5, path: 'inputs[0].type' }],
     ['an input that is not a mapping', 'inputs:\n  - syslog\n', { code: 'CONFIG_TYPE', line: 2, column: 5, path: 'inputs[0]' }],
-    ['a bad time zone', 'inputs:\n  - { id: a, type: syslog, protocol: udp, port: 1, timezone: Mars/Olympus }\n', { code: 'CONFIG_FORMAT', line: 2, column: 62, path: 'inputs[0].timezone' }],
+    [
+      'a bad time zone',
+      'inputs:\n  - { id: a, type: syslog, protocol: udp, port: 1, timezone: Mars/Olympus }\n',
+      { code: 'CONFIG_FORMAT', line: 2, column: 62, path: 'inputs[0].timezone' },
+    ],
     ['an http URL for redis', 'redis:\n  url: http://127.0.0.1:6379\n', { code: 'CONFIG_FORMAT', line: 2, column: 8, path: 'redis.url' }],
-    ['an uppercase index prefix', 'elasticsearch:\n  indexPrefix: Vigil\n', { code: 'CONFIG_FORMAT', line: 2, column: 16, path: 'elasticsearch.indexPrefix' }],
+    [
+      'an uppercase index prefix',
+      'elasticsearch:\n  indexPrefix: Vigil\n',
+      { code: 'CONFIG_FORMAT', line: 2, column: 16, path: 'elasticsearch.indexPrefix' },
+    ],
     ['an empty rules path', 'detections:\n  rules: [""]\n', { code: 'CONFIG_FORMAT', line: 2, column: 11, path: 'detections.rules[0]' }],
-    ['a list as a secret', 'playbooks:\n  secrets:\n    A: [1]\n', { code: 'CONFIG_TYPE', line: 3, column: 8, path: 'playbooks.secrets.A' }],
+    [
+      'a list as a secret',
+      'playbooks:\n  secrets:\n    A: [1]\n',
+      { code: 'CONFIG_TYPE', line: 3, column: 8, path: 'playbooks.secrets.A' },
+    ],
     ['null as a list item', 'detections:\n  rules:\n    -\n', { code: 'CONFIG_TYPE', line: 3, column: 6, path: 'detections.rules[0]' }],
   ])('%s', (_name, text, expected) => {
     expect(flat(problemsOf(() => parseConfig(text, 'x.yaml', {})))).toEqual([expected]);
@@ -148,7 +176,7 @@ describe('defaults', () => {
       elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil' },
       ops: { host: '127.0.0.1', port: 9464 },
       inputs: [],
-      detections: { rules: ['rules/sigma'] },
+      detections: { rules: ['rules/sigma'], correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000 } },
       playbooks: { paths: ['rules/playbooks'], concurrency: 4, secrets: {} },
       sinks: [],
     });
@@ -163,7 +191,16 @@ describe('defaults', () => {
   it('fills defaults inside inputs and sinks, and keeps what is given', () => {
     const config = loadConfig(fixture('valid-minimal.yaml'), {});
     expect(config.inputs).toEqual([
-      { type: 'syslog', id: 'syslog', protocol: 'udp', host: '127.0.0.1', port: 5514, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true },
+      {
+        type: 'syslog',
+        id: 'syslog',
+        protocol: 'udp',
+        host: '127.0.0.1',
+        port: 5514,
+        maxMessageBytes: 65536,
+        timezone: 'UTC',
+        keepOriginal: true,
+      },
     ]);
     expect(config.sinks).toEqual([
       { type: 'elasticsearch', id: 'es', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 },

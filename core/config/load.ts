@@ -49,14 +49,18 @@ export function loadConfig(file: string, env: Env = process.env): VigilConfig {
     bytes = readFileSync(file);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ConfigError(file, [new VigilError('CONFIG_READ', `cannot read configuration: ${reason}`, { cause: err, location: { file } })]);
+    throw new ConfigError(file, [
+      new VigilError('CONFIG_READ', `cannot read configuration: ${reason}`, { cause: err, location: { file } }),
+    ]);
   }
   let text: string;
   try {
     // Refuse rather than silently turn bad bytes into U+FFFD inside, say, a password.
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new ConfigError(file, [new VigilError('CONFIG_READ', 'cannot read configuration: not UTF-8 text', { cause: err, location: { file } })]);
+    throw new ConfigError(file, [
+      new VigilError('CONFIG_READ', 'cannot read configuration: not UTF-8 text', { cause: err, location: { file } }),
+    ]);
   }
   return parseConfig(text, file, env);
 }
@@ -72,7 +76,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const value = checker.root(vigilSchema, doc.contents);
   if (checker.problems.length || value === INVALID) {
     // INVALID always comes with a problem; the guard only keeps a bug from passing silently.
-    const problems = checker.problems.length ? checker.problems : [new VigilError('CONFIG_TYPE', 'invalid configuration', { location: { file } })];
+    const problems = checker.problems.length
+      ? checker.problems
+      : [new VigilError('CONFIG_TYPE', 'invalid configuration', { location: { file } })];
     throw new ConfigError(file, sortByPosition(problems));
   }
   return value as VigilConfig;

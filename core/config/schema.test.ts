@@ -20,7 +20,12 @@ describe('describeSchema', () => {
     const byPath = (path: string) => docs.find((d) => d.path === path);
     expect(byPath('kafka.partitions')).toMatchObject({ type: 'integer 1..10000', default: '6', required: false });
     expect(byPath('kafka.compression')).toMatchObject({ type: '"none" | "gzip"', default: '"gzip"' });
-    expect(byPath('inputs[].type')).toMatchObject({ type: Object.keys(INPUT_TYPES).map((t) => `"${t}"`).join(' | '), required: true });
+    expect(byPath('inputs[].type')).toMatchObject({
+      type: Object.keys(INPUT_TYPES)
+        .map((t) => `"${t}"`)
+        .join(' | '),
+      required: true,
+    });
     expect(byPath('inputs[].port')).toMatchObject({ variant: 'syslog', type: 'integer 0..65535', required: true });
     expect(byPath('elasticsearch.apiKey')).toMatchObject({ required: false, sensitive: true });
     expect(byPath('elasticsearch.apiKey')?.default).toBeUndefined();
@@ -28,8 +33,16 @@ describe('describeSchema', () => {
   });
 
   it('lists every registered input and sink type', () => {
-    expect(docs.find((d) => d.path === 'inputs[].type')?.type).toBe(Object.keys(INPUT_TYPES).map((t) => `"${t}"`).join(' | '));
-    expect(docs.find((d) => d.path === 'sinks[].type')?.type).toBe(Object.keys(SINK_TYPES).map((t) => `"${t}"`).join(' | '));
+    expect(docs.find((d) => d.path === 'inputs[].type')?.type).toBe(
+      Object.keys(INPUT_TYPES)
+        .map((t) => `"${t}"`)
+        .join(' | '),
+    );
+    expect(docs.find((d) => d.path === 'sinks[].type')?.type).toBe(
+      Object.keys(SINK_TYPES)
+        .map((t) => `"${t}"`)
+        .join(' | '),
+    );
   });
 });
 

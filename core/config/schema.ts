@@ -563,9 +563,32 @@ const incidents = object({
   },
 });
 
+const correlation = object({
+  description: 'Correlation windows (Sigma correlation rules and their extensions).',
+  fields: {
+    allowedLatenessSeconds: number({
+      description:
+        'How far behind the newest event time of its partition an event may arrive and still count, in seconds; later events go to vigil.deadletter (CORRELATION_LATE).',
+      int: true,
+      min: 0,
+      max: 86_400,
+      default: 60,
+    }),
+    maxKeysPerCorrelation: number({
+      description:
+        'Live groups one correlation holds per engine; past it, new groups are refused, counted in a metric, and a state-limit alert is raised once.',
+      int: true,
+      min: 1,
+      max: 100_000_000,
+      default: 1_000_000,
+    }),
+  },
+});
+
 const detections = object({
   description: 'Detection rules run over `vigil.events`.',
   fields: {
+    correlation,
     rules: array({
       description: 'Files or folders of Sigma rules, relative to the working directory.',
       items: string({ description: 'A file or folder.', minLength: 1 }),

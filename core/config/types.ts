@@ -320,6 +320,15 @@ export interface DetectionsConfig {
   rules: string[];
   /** How alerts become incidents; absent: the builder's defaults (detections/incidents/options.ts). */
   incidents?: IncidentsConfig;
+  correlation: CorrelationConfig;
+}
+
+/** `detections.correlation`: event-time lateness and the state bound of correlation windows. */
+export interface CorrelationConfig {
+  /** Lateness accepted behind a partition's newest event time, in seconds. Default 60. */
+  allowedLatenessSeconds: number;
+  /** Live groups per correlation per engine. Default 1000000. */
+  maxKeysPerCorrelation: number;
 }
 
 /** `detections.incidents`: grouping, suppression and risk of the incident builder. */

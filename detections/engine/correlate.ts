@@ -11,9 +11,6 @@ import { ensureIncidentInputTopic, INCIDENTS_KEY } from '../incidents/input-topi
 
 const log = logger('correlate');
 
-/** Lateness of event time that correlation windows accept before dead-lettering an event. */
-const ALLOWED_LATENESS_MS = 60_000;
-
 export const correlationInputTopic = (topicPrefix: string): string => `${topicPrefix}vigil.correlate-repartition`;
 
 interface CorrelationInputRecord {
@@ -78,7 +75,11 @@ export async function startCorrelateStage({
   const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {
     let e = engines.get(store);
     if (!e) {
-      e = new CorrelationEngine(set.correlations, { changelog: 'deferred', allowedLatenessMs: ALLOWED_LATENESS_MS });
+      e = new CorrelationEngine(set.correlations, {
+        changelog: 'deferred',
+        allowedLatenessMs: config.detections.correlation.allowedLatenessSeconds * 1000,
+        maxKeysPerCorrelation: config.detections.correlation.maxKeysPerCorrelation,
+      });
       let n = 0;
       for (const [key, value] of store.entries()) if (e.restore(key, value, partition)) n++;
       engines.set(store, e);
