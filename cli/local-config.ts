@@ -21,9 +21,19 @@ export interface LocalConfigOptions {
  */
 export function localConfig(o: LocalConfigOptions): VigilConfig {
   const c = defaultConfig();
-  c.kafka = { ...c.kafka, topicPrefix: o.topicPrefix, groupPrefix: o.namePrefix, partitions: 3, ...(o.kafkaBrokers ? { brokers: o.kafkaBrokers } : {}) };
+  c.kafka = {
+    ...c.kafka,
+    topicPrefix: o.topicPrefix,
+    groupPrefix: o.namePrefix,
+    partitions: 3,
+    ...(o.kafkaBrokers ? { brokers: o.kafkaBrokers } : {}),
+  };
   c.redis = { ...c.redis, prefix: o.namePrefix, ...(o.redisUrl ? { url: o.redisUrl } : {}) };
-  c.elasticsearch = { ...c.elasticsearch, indexPrefix: o.indexPrefix ?? o.namePrefix, ...(o.elasticsearchNode ? { node: o.elasticsearchNode } : {}) };
+  c.elasticsearch = {
+    ...c.elasticsearch,
+    indexPrefix: o.indexPrefix ?? o.namePrefix,
+    ...(o.elasticsearchNode ? { node: o.elasticsearchNode } : {}),
+  };
   c.ops = { host: '127.0.0.1', port: 0 };
   const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true } as const;
   c.inputs = [

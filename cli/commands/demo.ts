@@ -66,9 +66,13 @@ export async function run(argv: string[]): Promise<number> {
     await deleteIndicesMatching(es, 'vigil-demo-*');
     await removeOldDemoTopics(config);
 
-    const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(SAMPLE, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const expected = expectFromSample(lines, config.detections.rules, config.detections.incidents);
-    say(`sample ${SAMPLE}: ${lines.length} lines; expecting ${expected.events} events, ${expected.deadLetters} dead letters, ${expectedAlerts(expected)} alerts in ${expected.incidents} incidents`);
+    say(
+      `sample ${SAMPLE}: ${lines.length} lines; expecting ${expected.events} events, ${expected.deadLetters} dead letters, ${expectedAlerts(expected)} alerts in ${expected.incidents} incidents`,
+    );
 
     say('starting the pipeline: ingest → detect → respond → sink');
     const pipeline = await startPipeline(config);
@@ -108,6 +112,10 @@ export async function run(argv: string[]): Promise<number> {
       await down({ only: startedHere });
     }
   }
-  console.log(ok ? '\n\x1b[32mdemo passed\x1b[0m: the incidents reached Elasticsearch and the playbook called the webhook' : '\n\x1b[31mdemo failed\x1b[0m');
+  console.log(
+    ok
+      ? '\n\x1b[32mdemo passed\x1b[0m: the incidents reached Elasticsearch and the playbook called the webhook'
+      : '\n\x1b[31mdemo failed\x1b[0m',
+  );
   return ok ? 0 : 1;
 }

@@ -21,21 +21,7 @@ import { LEVEL_SCORE } from '../../detections/engine/alert.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
-
-export interface HuntIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Progress goes here when set (a terminal). */
-  progress?: (text: string) => void;
-  now: () => Date;
-}
-
-const defaultIo: HuntIo = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
-  now: () => new Date(),
-};
+import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
   'usage: vigil hunt --rules <path> [--rules <path>…] [--pipeline NAME] [--output table|jsonl] [--no-prefilter] <file|dir>…';
@@ -156,14 +142,7 @@ interface Tally {
   byRule: Map<string, { title: string; level: string; count: number }>;
 }
 
-function progressBar(done: number, total: number, alerts: number, file: string): string {
-  const width = 30;
-  const frac = total === 0 ? 1 : Math.min(1, done / total);
-  const filled = Math.round(frac * width);
-  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${alerts} alert${alerts === 1 ? '' : 's'}  ${file.slice(-40)}\x1b[K`;
-}
-
-export async function run(argv: string[], io: HuntIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: ToolIo = terminalIo): Promise<number> {
   const opts = parseHuntArgs(argv);
   if (opts === 'help') {
     io.out(USAGE);
@@ -266,12 +245,12 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
         }
         if (io.progress && (i & 1023) === 0 && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
-          io.progress(progressBar(doneBytes + (text.length * i) / lines.length, totalBytes, tally.alerts, file));
+          io.progress(progressBar(doneBytes + (text.length * i) / lines.length, totalBytes, huntDetail(tally.alerts, file)));
         }
       }
     }
     doneBytes += statSync(file).size;
-    if (io.progress) io.progress(progressBar(doneBytes, totalBytes, tally.alerts, file));
+    if (io.progress) io.progress(progressBar(doneBytes, totalBytes, huntDetail(tally.alerts, file)));
   }
   if (io.progress) io.progress('\r\x1b[K');
 
@@ -302,6 +281,8 @@ export async function run(argv: string[], io: HuntIo = defaultIo): Promise<numbe
   summarize(tally, files.length, Date.now() - started, summary);
   return 0;
 }
+
+const huntDetail = (alerts: number, file: string): string => `${alerts} alert${alerts === 1 ? '' : 's'}  ${file.slice(-40)}`;
 
 function ctx(file: string, line: number, now: Date) {
   return { inputId: 'hunt', origin: `${file}:${line}`, timezone: 'UTC', now, keepOriginal: false };

@@ -20,29 +20,14 @@ import type { EcsEvent } from '../../core/event/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { IncidentBuilder, incidentOptionsFromConfig } from '../../detections/incidents/index.js';
-import { PipelineError } from '../../detections/pipelines/index.js';
-import { DEFAULT_PIPELINE } from '../../detections/pipelines/index.js';
+import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { esClient, indexDocuments, installTemplates, probeCapabilities, resolveSinkConfig } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
+import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
   'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME]\n' +
   '  TIME: an ISO 8601 time (2026-11-21T08:00:00Z), now, or now-<n><s|m|h|d> (now-2h)';
-
-export interface ReplayIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Progress goes here when set (a terminal). */
-  progress?: (text: string) => void;
-  now: () => Date;
-}
-
-const defaultIo: ReplayIo = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
-  now: () => new Date(),
-};
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -62,13 +47,6 @@ function replayName(given: string | undefined, now: Date): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name))
     throw new VigilError('CLI_USAGE', `--name '${name}' must be lower-case letters, digits, '-' or '_' (it names topics and indices)`);
   return name;
-}
-
-function progressBar(done: number, total: number, alerts: number): string {
-  const width = 30;
-  const frac = total === 0 ? 1 : Math.min(1, done / total);
-  const filled = Math.round(frac * width);
-  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${done}/${total} events  ${alerts} alert${alerts === 1 ? '' : 's'}\x1b[K`;
 }
 
 /** Where a replay writes: topics always, indices when an Elasticsearch sink is configured. */
@@ -96,7 +74,7 @@ async function openOutputs(config: VigilConfig, bus: Bus, name: string): Promise
   return { topics, es, indices: { alerts: `${prefix}-alerts`, incidents: `${prefix}-incidents` } };
 }
 
-export async function run(argv: string[], io: ReplayIo = defaultIo): Promise<number> {
+export async function run(argv: string[], io: ToolIo = terminalIo): Promise<number> {
   const { flags, switches, lists } = parseArgs(argv, {
     flags: ['config', 'from', 'to', 'name', 'pipeline'] as const,
     switches: ['help'] as const,
@@ -198,7 +176,13 @@ export async function run(argv: string[], io: ReplayIo = defaultIo): Promise<num
         await publish(alerts);
         if (io.progress && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
-          io.progress(progressBar(events + unreadable, total, all.length));
+          io.progress(
+            progressBar(
+              events + unreadable,
+              total,
+              `${events + unreadable}/${total} events  ${all.length} alert${all.length === 1 ? '' : 's'}`,
+            ),
+          );
         }
       },
     });

@@ -40,7 +40,13 @@ export function expectFromSample(lines: readonly string[], rulePaths: string[], 
       continue;
     }
     out.events++;
-    const event: EcsEvent = normalizeSyslog(parsed.record, { inputId: 'demo', peer: '127.0.0.1', raw: Buffer.from(line), receivedAt: now, keepOriginal: false });
+    const event: EcsEvent = normalizeSyslog(parsed.record, {
+      inputId: 'demo',
+      peer: '127.0.0.1',
+      raw: Buffer.from(line),
+      receivedAt: now,
+      keepOriginal: false,
+    });
     events.push(event);
     for (const m of matchers) {
       const selections = m.match(event);
@@ -52,7 +58,11 @@ export function expectFromSample(lines: readonly string[], rulePaths: string[], 
   for (const fired of runCorrelationsOffline(set, events, { now }).alerts) {
     if (!fired.emit) continue;
     builder.add(fired.alert);
-    count(fired.correlationId, String(fired.alert.rule?.name ?? fired.correlationId), String((fired.alert.vigil as { alert?: { level?: string } } | undefined)?.alert?.level ?? 'high'));
+    count(
+      fired.correlationId,
+      String(fired.alert.rule?.name ?? fired.correlationId),
+      String((fired.alert.vigil as { alert?: { level?: string } } | undefined)?.alert?.level ?? 'high'),
+    );
   }
   out.incidents = builder.ids().length;
   return out;

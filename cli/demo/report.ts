@@ -14,15 +14,32 @@ async function countDocs(es: Client, index: string): Promise<number> {
 }
 
 /** Waits until Elasticsearch holds every expected event and incident and the webhook was called. */
-export async function waitUntil(opts: { es: Client; config: VigilConfig; expected: Expectation; receiver: Receiver; timeoutMs: number }): Promise<boolean> {
+export async function waitUntil(opts: {
+  es: Client;
+  config: VigilConfig;
+  expected: Expectation;
+  receiver: Receiver;
+  timeoutMs: number;
+}): Promise<boolean> {
   const { es, config, expected, receiver } = opts;
   const idx = (t: string) => `${config.elasticsearch.indexPrefix}-${t}`;
   const deadline = Date.now() + opts.timeoutMs;
   const wantIncidents = expected.incidents;
   while (Date.now() < deadline) {
-    const [events, incidents, actions] = await Promise.all([countDocs(es, idx('events')), countDocs(es, idx('incidents')), countDocs(es, idx('actions'))]);
+    const [events, incidents, actions] = await Promise.all([
+      countDocs(es, idx('events')),
+      countDocs(es, idx('incidents')),
+      countDocs(es, idx('actions')),
+    ]);
     const alerts = await countDocs(es, idx('alerts'));
-    if (events >= expected.events && alerts >= expectedAlerts(expected) && incidents >= wantIncidents && receiver.calls.length > 0 && actions > 0) return true;
+    if (
+      events >= expected.events &&
+      alerts >= expectedAlerts(expected) &&
+      incidents >= wantIncidents &&
+      receiver.calls.length > 0 &&
+      actions > 0
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
@@ -33,7 +50,13 @@ interface Hit<T> {
 }
 
 /** Prints what happened: events, dead letters, alerts, incidents, playbook steps, ES documents. */
-export async function printSummary(opts: { es: Client; bus: Bus; config: VigilConfig; expected: Expectation; receiver: Receiver }): Promise<void> {
+export async function printSummary(opts: {
+  es: Client;
+  bus: Bus;
+  config: VigilConfig;
+  expected: Expectation;
+  receiver: Receiver;
+}): Promise<void> {
   const { es, bus, config, expected, receiver } = opts;
   const idx = (t: string) => `${config.elasticsearch.indexPrefix}-${t}`;
   const counts = Object.fromEntries(await Promise.all(TOPICS.map(async (t) => [t, await countDocs(es, idx(t))] as const)));
@@ -64,9 +87,12 @@ export async function printSummary(opts: { es: Client; bus: Bus; config: VigilCo
   h('Playbook steps (vigil.actions)');
   const actions = await es.search<Record<string, unknown>>({ index: idx('actions'), size: 50, sort: [{ '@timestamp': { order: 'asc' } }] });
   for (const hit of actions.hits.hits as Hit<Record<string, unknown>>[]) {
-    const a = hit._source as { event?: { action?: string; outcome?: string }; vigil?: { playbook?: { id?: string; step?: string } } } | undefined;
+    const a = hit._source as
+      { event?: { action?: string; outcome?: string }; vigil?: { playbook?: { id?: string; step?: string } } } | undefined;
     if (!a) continue;
-    console.log(`  ${String(a.event?.action ?? '').padEnd(28)} ${String(a.event?.outcome ?? '').padEnd(8)} ${a.vigil?.playbook?.id ?? ''}${a.vigil?.playbook?.step ? ` / ${a.vigil.playbook.step}` : ''}`);
+    console.log(
+      `  ${String(a.event?.action ?? '').padEnd(28)} ${String(a.event?.outcome ?? '').padEnd(8)} ${a.vigil?.playbook?.id ?? ''}${a.vigil?.playbook?.step ? ` / ${a.vigil.playbook.step}` : ''}`,
+    );
   }
   console.log(`  the webhook received ${receiver.calls.length} call(s): ${receiver.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
 
