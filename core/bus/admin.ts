@@ -50,8 +50,7 @@ export async function connectWithRetry(connect: () => Promise<void>, what: strin
   await withRetry(connect, {
     policy: { initialMs: 500, maxMs: 5000, factor: 2, jitter: 0.2 },
     shouldRetry: () => Date.now() - started < maxWaitMs,
-    onRetry: (err, attempt, delay) =>
-      log.warn({ attempt, delayMs: delay, err: String(err) }, `${what} is unreachable; retrying`),
+    onRetry: (err, attempt, delay) => log.warn({ attempt, delayMs: delay, err: String(err) }, `${what} is unreachable; retrying`),
   }).catch((err: unknown) => {
     throw new VigilError('SERVICE_UNAVAILABLE', `${what} is unreachable after ${Math.round((Date.now() - started) / 1000)} s`, {
       cause: err,

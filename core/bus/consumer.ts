@@ -96,7 +96,10 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
           timer();
           metrics.errors.inc({ kind: 'bus', id: opts.component, code: 'HANDLER_FAILED' });
           const delay = backoffDelay(attempt);
-          log.warn({ topic, partition, offset: records[0]?.offset, attempt, delayMs: delay, err: errorMessage(err) }, 'batch failed; retrying');
+          log.warn(
+            { topic, partition, offset: records[0]?.offset, attempt, delayMs: delay, err: errorMessage(err) },
+            'batch failed; retrying',
+          );
           await sleep(delay);
           await heartbeat().catch(() => undefined);
         }

@@ -9,6 +9,7 @@ const log = logger('bus');
 interface Pending {
   topic: string;
   records: OutRecord[];
+  bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -27,7 +28,7 @@ export interface BusProducer extends Publisher {
 export async function createProducer(
   kafka: Kafka,
   cfg: KafkaConfig,
-  opts: { maxBatchRecords?: number } = {},
+  opts: { maxBatchRecords?: number; maxBatchBytes?: number } = {},
 ): Promise<BusProducer> {
   // Unlimited retries keep the idempotent producer's guarantees: while Kafka is away, sends wait
   // (and inputs stop reading) instead of failing; nothing is dropped.
@@ -41,6 +42,10 @@ export async function createProducer(
   await connectWithRetry(() => producer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   const compression = cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const maxBatch = opts.maxBatchRecords ?? 10_000;
+  // Kafka refuses a record batch over message.max.bytes (1 MiB by default) with MESSAGE_TOO_LARGE,
+  // and kafkajs sends one batch per partition: keeping a request under that keeps each batch
+  // under it, compressed or not.
+  const maxBytes = opts.maxBatchBytes ?? 900_000;
 
   let queue: Pending[] = [];
   let inFlight: Promise<void> | null = null;
@@ -50,10 +55,16 @@ export async function createProducer(
     while (queue.length > 0) {
       const batch: Pending[] = [];
       let count = 0;
-      while (queue.length > 0 && (batch.length === 0 || count + (queue[0] as Pending).records.length <= maxBatch)) {
+      let bytes = 0;
+      while (
+        queue.length > 0 &&
+        (batch.length === 0 ||
+          (count + (queue[0] as Pending).records.length <= maxBatch && bytes + (queue[0] as Pending).bytes <= maxBytes))
+      ) {
         const p = queue.shift() as Pending;
         batch.push(p);
         count += p.records.length;
+        bytes += p.bytes;
       }
       const byTopic = new Map<string, TopicMessages>();
       for (const p of batch) {
@@ -90,10 +101,17 @@ export async function createProducer(
     send(topic, records) {
       if (records.length === 0) return Promise.resolve();
       if (closed) return Promise.reject(new Error('producer is closed'));
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ topic, records, resolve, reject });
-        kick();
-      });
+      // A large send goes as several requests; it resolves when all of them are acknowledged.
+      const parts: Promise<void>[] = [];
+      for (const chunk of byteChunks(records, maxBytes)) {
+        parts.push(
+          new Promise<void>((resolve, reject) => {
+            queue.push({ topic, records: chunk.records, bytes: chunk.bytes, resolve, reject });
+          }),
+        );
+      }
+      kick();
+      return parts.length === 1 ? (parts[0] as Promise<void>) : Promise.all(parts).then(() => undefined);
     },
     async flush() {
       while (inFlight) await inFlight;
@@ -105,4 +123,29 @@ export async function createProducer(
       await producer.disconnect();
     },
   };
+}
+
+const sizeOf = (v: Buffer | string | null | undefined): number =>
+  v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;
+
+type Sized = Pick<OutRecord, 'key' | 'headers'> & { value: OutRecord['value'] | null };
+
+/** Records in runs of at most `max` bytes (key + value + headers, roughly), each run at least one record. */
+export function byteChunks<R extends Sized>(records: R[], max: number): Array<{ records: R[]; bytes: number }> {
+  const out: Array<{ records: R[]; bytes: number }> = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as R;
+    let size = 64 + sizeOf(r.key) + sizeOf(r.value);
+    if (r.headers) for (const k in r.headers) size += k.length + sizeOf(r.headers[k]);
+    if (i > start && bytes + size > max) {
+      out.push({ records: records.slice(start, i), bytes });
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  out.push({ records: start === 0 ? records : records.slice(start), bytes });
+  return out;
 }

@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { sleep } from '../retry/index.js';
+import { byteChunks } from './producer.js';
 
 export interface TopicPartition {
   topic: string;
@@ -49,15 +50,19 @@ export async function fence(producer: Producer): Promise<void> {
 }
 
 /** Writes `records` and commits `nextOffset` for the group's input partition, in one transaction. */
+const MAX_REQUEST_BYTES = 900_000;
+
 export async function commitTransaction(
   producer: Producer,
   t: { groupId: string; tp: TopicPartition; records: TxRecord[]; nextOffset: bigint; compression: CompressionTypes },
 ): Promise<void> {
   const tx = await producer.transaction();
   try {
-    if (t.records.length > 0) {
+    // Several requests when the records would make a batch over Kafka's message.max.bytes; all
+    // in the one transaction, so they still commit or abort together.
+    for (const chunk of byteChunks(t.records, MAX_REQUEST_BYTES)) {
       const byTopic = new Map<string, TopicMessages>();
-      for (const r of t.records) {
+      for (const r of chunk.records) {
         let tm = byTopic.get(r.topic);
         if (!tm) byTopic.set(r.topic, (tm = { topic: r.topic, messages: [] }));
         tm.messages.push({

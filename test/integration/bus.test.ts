@@ -88,4 +88,22 @@ describe('core/bus on real Kafka', () => {
     expect(seen).toHaveLength(1200);
     expect(new Set(seen).size).toBe(1200);
   });
+
+  it('sends more than Kafka takes in one batch (uncompressed, over message.max.bytes) as several', async () => {
+    const plain = new Bus({ ...config.kafka, compression: 'none' }, 'bus-test-plain');
+    const topic = `${config.kafka.topicPrefix}bigsend`;
+    await plain.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1, configs: {} }]);
+    try {
+      const producer = await plain.producer();
+      // 4 MB for one partition in one call: four times the broker's default limit per batch.
+      const value = 'x'.repeat(2000);
+      await producer.send(
+        topic,
+        Array.from({ length: 2000 }, (_, i) => ({ key: 'one', value: `${i}:${value}` })),
+      );
+      expect(await plain.countRecords(topic)).toBe(2000);
+    } finally {
+      await plain.close();
+    }
+  });
 });
