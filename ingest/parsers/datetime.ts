@@ -4,7 +4,8 @@
  * returns epoch milliseconds or undefined. Wall times without a zone are read in `tz` (the input's
  * `timezone`); a date without a year gets one that is never more than a day in the future.
  */
-import { MONTHS, inferYearEpoch, isValidDate, isValidTime, parseOffset, parseRfc3339Lenient, utcMs, wallTimeToEpoch } from './time.js';
+import { MONTHS, inferYearEpoch, isValidDate, isValidTime, parseOffset, utcMs, wallTimeToEpoch } from './time.js';
+import { parseRfc3339Lenient } from './rfc3339.js';
 
 export interface TimeContext {
   /** IANA zone for wall times that carry none. */

@@ -5,10 +5,10 @@ import {
   isValidTime,
   isoFromEpoch,
   parseOffset,
-  parseRfc3339Lenient,
   utcMs,
   wallTimeToEpoch,
 } from './time.js';
+import { parseRfc3339Lenient } from './rfc3339.js';
 import { fail, parsePri, toText, type ParseOptions, type ParseResult, type SyslogRecord } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { parseRfc3339Strict } from './time.js';
+import { parseRfc3339Strict } from './rfc3339.js';
 import { fail, parsePri, toText, type ParseResult, type SyslogRecord } from './types.js';
 
 /**
