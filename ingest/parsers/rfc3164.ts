@@ -9,7 +9,7 @@ import {
   wallTimeToEpoch,
 } from './time.js';
 import { parseRfc3339Lenient } from './rfc3339.js';
-import { fail, parsePri, toText, type ParseOptions, type ParseResult, type SyslogRecord } from './types.js';
+import { fail, parsePri, toText, type ParseOptions, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
 /**
  * `Mmm dd hh:mm:ss` (day space-padded or not), tolerating what real senders add: a leading `*` or
@@ -34,7 +34,11 @@ const HOSTNAME = /^[A-Za-z0-9_.:-]{1,255}$/;
  */
 export function parseRfc3164(input: Buffer | string, opts: ParseOptions): ParseResult {
   const s = toText(input);
-  const pri = parsePri(s);
+  return readRfc3164(s, parsePri(s), opts);
+}
+
+/** `parseRfc3164` on decoded text whose PRI was read already (`parseSyslog` reads it once). */
+export function readRfc3164(s: string, pri: PriResult, opts: ParseOptions): ParseResult {
   const noPri = !pri.ok && opts.allowMissingPri === true && s.charCodeAt(0) !== 0x3c;
   if (!pri.ok && !noPri) return fail(pri.reason, pri.index);
   const tz = opts.timezone ?? 'UTC';
