@@ -1,4 +1,4 @@
-import { deterministicId, type EcsEvent, type SyslogLogFields } from '../../core/event/index.js';
+import { deterministicId, type EcsEvent, type SyslogLogFields, type VigilEnvelope } from '../../core/event/index.js';
 import type { TimeContext } from '../parsers/datetime.js';
 import type { ParsedRecord } from '../parsers/record.js';
 import type { SyslogRecord } from '../parsers/types.js';
@@ -36,6 +36,27 @@ export interface NormalizeContext {
   timezone?: string;
 }
 
+/**
+ * A pipeline batch (and a `vigil parse` run) shares one receive time: format it once, not per
+ * event. Keyed by the instant, so a reused and mutated Date is still formatted afresh.
+ */
+let lastReceived = { ms: NaN, iso: '' };
+function receivedIso(d: Date): string {
+  const ms = d.getTime();
+  if (ms !== lastReceived.ms) lastReceived = { ms, iso: d.toISOString() };
+  return lastReceived.iso;
+}
+
+/** A PROCID that is a process id: 1–15 ASCII digits (a safe integer). */
+function isPid(procid: string): boolean {
+  if (procid.length === 0 || procid.length > 15) return false;
+  for (let i = 0; i < procid.length; i++) {
+    const c = procid.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 function syslogFields(record: SyslogRecord): SyslogLogFields {
   const syslog: SyslogLogFields = {};
   if (record.facility !== undefined) syslog.facility = { code: record.facility, name: FACILITY_NAMES[record.facility] as string };
@@ -56,7 +77,7 @@ function syslogFields(record: SyslogRecord): SyslogLogFields {
  * program or message it is. `related.*` is filled from the addresses and users found.
  */
 export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): EcsEvent {
-  const received = ctx.receivedAt.toISOString();
+  const received = receivedIso(ctx.receivedAt);
   const time: TimeContext = { tz: ctx.timezone ?? 'UTC', now: ctx.receivedAt };
   const record = parsed.syslog;
   let partial = record?.partial ?? false;
@@ -68,7 +89,7 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   if (record?.hostname !== undefined) event.host = { name: record.hostname, hostname: record.hostname };
   if (record?.appname !== undefined) {
     event.process = { name: record.appname };
-    if (record.procid !== undefined && /^\d{1,15}$/.test(record.procid)) event.process.pid = Number(record.procid);
+    if (record.procid !== undefined && isPid(record.procid)) event.process.pid = Number(record.procid);
   }
   if (record) event.log = { syslog: syslogFields(record) };
 
@@ -92,14 +113,15 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
     delete patch.vigil;
     mergeInto(event, patch);
   }
-  event.vigil = {
+  const vigil: VigilEnvelope = {
     id: deterministicId(ctx.inputId, ctx.peer, ctx.raw),
     input: ctx.inputId,
     received_at: received,
     parse_status: partial ? 'partial' : 'ok',
-    ...(ctx.peer ? { peer: ctx.peer } : {}),
-    ...envelope,
   };
+  if (ctx.peer) vigil.peer = ctx.peer;
+  if (envelope) Object.assign(vigil, envelope);
+  event.vigil = vigil;
   fillRelated(event);
   return event;
 }

@@ -123,4 +123,5 @@ export function fortigate(message: string, ctx: VendorContext): VendorFields | u
   return deepMerge(base, specific);
 }
 
-export const fortigateVendor: Vendor = { sniff: (m) => SNIFF.test(m), normalize: fortigate };
+// The substring test first: SNIFF is unanchored and would try every position of every line.
+export const fortigateVendor: Vendor = { sniff: (m) => m.includes('logid=') && SNIFF.test(m), normalize: fortigate };
