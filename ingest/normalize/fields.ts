@@ -25,6 +25,17 @@ export function normalizeMac(v: string): string | undefined {
   return hex.toUpperCase().match(/../g)!.join('-');
 }
 
+/** True when `v` is `min`–`max` ASCII digits (the `/^\d{min,max}$/` test, without a regex). */
+function isDigits(v: string, min: number, max: number, from = 0): boolean {
+  const n = v.length - from;
+  if (n < min || n > max) return false;
+  for (let i = from; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 export function convert(value: string, as: Conversion, time: TimeContext): unknown {
   const v = value.trim();
   if (v === '') return undefined;
@@ -36,12 +47,12 @@ export function convert(value: string, as: Conversion, time: TimeContext): unkno
     case 'ip':
       return isIP(v) !== 0 ? v : undefined;
     case 'port': {
-      if (!/^\d{1,5}$/.test(v)) return undefined;
+      if (!isDigits(v, 1, 5)) return undefined;
       const n = Number(v);
       return n <= 65535 ? n : undefined;
     }
     case 'long':
-      return /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
+      return isDigits(v, 1, 15, v.charCodeAt(0) === 0x2d ? 1 : 0) ? Number(v) : undefined;
     case 'double': {
       const n = Number(v);
       return Number.isFinite(n) ? n : undefined;
@@ -53,7 +64,7 @@ export function convert(value: string, as: Conversion, time: TimeContext): unkno
     case 'mac':
       return normalizeMac(v);
     case 'transport': {
-      if (/^\d{1,3}$/.test(v)) return transportOf(Number(v));
+      if (isDigits(v, 1, 3)) return transportOf(Number(v));
       const t = v.toLowerCase();
       return ianaNumberOf(t) !== undefined || /^[a-z][a-z0-9-]*$/.test(t) ? t : undefined;
     }
