@@ -25,6 +25,33 @@ export function normalizeMac(v: string): string | undefined {
   return hex.toUpperCase().match(/../g)!.join('-');
 }
 
+/**
+ * Dotted-quad IPv4 as net.isIP accepts it (0–255, no leading zeros), without its regex: the
+ * common case, checked first; anything else still goes to isIP.
+ */
+function isIPv4Dotted(v: string): boolean {
+  let octets = 0;
+  let i = 0;
+  while (octets < 4) {
+    const start = i;
+    let n = 0;
+    while (i < v.length && i - start < 3) {
+      const c = v.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || n > 255 || (len > 1 && v.charCodeAt(start) === 0x30)) return false;
+    octets++;
+    if (octets < 4) {
+      if (v.charCodeAt(i) !== 0x2e) return false;
+      i++;
+    }
+  }
+  return i === v.length;
+}
+
 /** True when `v` is `min`–`max` ASCII digits (the `/^\d{min,max}$/` test, without a regex). */
 function isDigits(v: string, min: number, max: number, from = 0): boolean {
   const n = v.length - from;
@@ -45,7 +72,7 @@ export function convert(value: string, as: Conversion, time: TimeContext): unkno
     case 'lower':
       return v.toLowerCase();
     case 'ip':
-      return isIP(v) !== 0 ? v : undefined;
+      return isIPv4Dotted(v) || isIP(v) !== 0 ? v : undefined;
     case 'port': {
       if (!isDigits(v, 1, 5)) return undefined;
       const n = Number(v);
@@ -109,15 +136,29 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 }
 
 /** Applies `rules` to `attrs` on `target`; values that do not convert are skipped. */
+const ruleMaps = new WeakMap<object, ReadonlyMap<string, FieldRule>>();
+
+/** A rule table as a Map, built once per table: keyed lookups of varying keys on a large literal are slow. */
+function ruleMap(rules: Readonly<Record<string, FieldRule>>): ReadonlyMap<string, FieldRule> {
+  let m = ruleMaps.get(rules);
+  if (!m) {
+    m = new Map(Object.entries(rules));
+    ruleMaps.set(rules, m);
+  }
+  return m;
+}
+
+/** Applies `rules` to `attrs` on `target`; values that do not convert are skipped. */
 export function applyRules(
   target: Record<string, unknown>,
   attrs: Record<string, string>,
   rules: Readonly<Record<string, FieldRule>>,
   time: TimeContext,
 ): void {
+  const byKey = ruleMap(rules);
   for (const key in attrs) {
-    const rule = rules[key];
-    if (!rule || !Object.hasOwn(rules, key)) continue;
+    const rule = byKey.get(key);
+    if (!rule) continue;
     const out = convert(attrs[key] as string, rule.as, time);
     if (out !== undefined) setPath(target, rule.path, rule.array ? [out] : out);
   }
