@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
 import { isValidTimeZone } from '../parsers/time.js';
 import { ianaNumberOf, transportOf } from './vendors/util.js';
+import { isoString } from '../parsers/iso.js';
 
 /**
  * How one source attribute becomes one ECS field: the conversion keeps ECS types honest (an `ip`
@@ -86,7 +87,7 @@ export function convert(value: string, as: Conversion, time: TimeContext): unkno
     }
     case 'date': {
       const t = parseTimestamp(v, time);
-      return t === undefined ? undefined : new Date(t).toISOString();
+      return t === undefined ? undefined : isoString(t);
     }
     case 'mac':
       return normalizeMac(v);

@@ -1,6 +1,7 @@
 import type { EcsEvent } from '../../core/event/index.js';
 import { setField } from '../../core/event/index.js';
 import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
+import { isoString } from '../parsers/iso.js';
 
 /**
  * A JSON object taken as ECS: dotted keys (`source.ip`) are expanded, `@timestamp` (or `timestamp`,
@@ -18,6 +19,6 @@ export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Par
   let t: number | undefined;
   if (typeof ts === 'number' && Number.isFinite(ts)) t = ts > 1e11 ? ts : ts * 1000;
   else if (typeof ts === 'string') t = parseTimestamp(ts, time);
-  if (t !== undefined) out['@timestamp'] = new Date(t).toISOString();
+  if (t !== undefined) out['@timestamp'] = isoString(t);
   return out as Partial<EcsEvent>;
 }

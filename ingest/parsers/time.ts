@@ -1,4 +1,5 @@
 /** Calendar and time-zone helpers for syslog timestamps. Pure, and never throw. */
+import { isoString } from './iso.js';
 
 const DAY_MS = 86_400_000;
 
@@ -130,7 +131,7 @@ export function inferYearEpoch(mo: number, d: number, h: number, mi: number, s: 
 
 /** `YYYY-MM-DDTHH:MM:SS.fffZ`; `fraction` digits are kept as received (at least 3). */
 export function isoFromEpoch(epochMs: number, fraction?: string): string {
-  const base = new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
+  const base = isoString(Math.floor(epochMs / 1000) * 1000);
   if (!fraction) return base;
   return `${base.slice(0, 19)}.${fraction.padEnd(3, '0')}Z`;
 }
