@@ -137,6 +137,8 @@ interface CompiledPattern {
 }
 
 const compiled = new Map<string, CompiledPattern | null>();
+/** Longer than any real date pattern (`EEEE, MMMM dd, yyyy 'at' hh:mm:ss.SSSSSS a zzzz` is 47). */
+const MAX_JAVA_PATTERN = 100;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -149,6 +151,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 export function compileJavaPattern(pattern: string): CompiledPattern | null {
   const hit = compiled.get(pattern);
   if (hit !== undefined) return hit;
+  // The pattern comes from the record (LEEF devTimeFormat): a long one would compile to a regex
+  // too large for V8 (a SyntaxError at first use) and fill the cache with junk.
+  if (pattern.length > MAX_JAVA_PATTERN) return null;
   let re = '^';
   const slots: Slot[] = [];
   let ok = true;
