@@ -1,13 +1,4 @@
-import {
-  MONTHS,
-  inferYearEpoch,
-  isValidDate,
-  isValidTime,
-  isoFromEpoch,
-  parseOffset,
-  utcMs,
-  wallTimeToEpoch,
-} from './time.js';
+import { MONTHS, inferYearEpoch, isValidDate, isValidTime, isoFromEpoch, parseOffset, utcMs, wallTimeToEpoch } from './time.js';
 import { parseRfc3339Lenient } from './rfc3339.js';
 import { fail, parsePri, toText, type ParseOptions, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
