@@ -126,31 +126,46 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   return event;
 }
 
-function push(list: string[], v: unknown): void {
-  if (typeof v === 'string' && v !== '' && !list.includes(v)) list.push(v);
-}
-
 type Obj = Record<string, unknown> | undefined;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
+/**
+ * `list` with `v` appended when it is a new non-empty string; `list` starts as a copy of `base`
+ * the first time something is added, so that an event with nothing to add allocates nothing.
+ */
+function added(list: string[] | undefined, base: readonly string[] | undefined, v: unknown): string[] | undefined {
+  if (typeof v !== 'string' || v === '' || (list ?? base)?.includes(v)) return list;
+  const out = list ?? (base ? [...base] : []);
+  out.push(v);
+  return out;
+}
+
 /** ECS `related.ip` / `related.user`: every address and user name the event names, once each. */
 export function fillRelated(event: EcsEvent): void {
-  const ips = [...(event.related?.ip ?? [])];
-  const users = [...(event.related?.user ?? [])];
-  for (const side of ['source', 'destination', 'client', 'server']) {
+  const baseIps = event.related?.ip;
+  const baseUsers = event.related?.user;
+  let ips: string[] | undefined;
+  let users: string[] | undefined;
+  for (const side of RELATED_SIDES) {
     const s = obj(event[side]);
     if (!s) continue;
-    push(ips, s.ip);
-    push(ips, obj(s.nat)?.ip);
-    push(users, obj(s.user)?.name);
+    ips = added(ips, baseIps, s.ip);
+    ips = added(ips, baseIps, obj(s.nat)?.ip);
+    users = added(users, baseUsers, obj(s.user)?.name);
   }
   const user = obj(event.user);
-  push(users, user?.name);
-  push(users, obj(user?.effective)?.name);
-  push(users, obj(user?.target)?.name);
-  if (ips.length === 0 && users.length === 0) return;
+  if (user) {
+    users = added(users, baseUsers, user.name);
+    users = added(users, baseUsers, obj(user.effective)?.name);
+    users = added(users, baseUsers, obj(user.target)?.name);
+  }
+  if (!ips && !users) return;
+  const ipList = ips ?? [...(baseIps ?? [])];
+  const userList = users ?? [...(baseUsers ?? [])];
   const related: NonNullable<EcsEvent['related']> = { ...event.related };
-  if (ips.length > 0) related.ip = ips;
-  if (users.length > 0) related.user = users;
+  if (ipList.length > 0) related.ip = ipList;
+  if (userList.length > 0) related.user = userList;
   event.related = related;
 }
+
+const RELATED_SIDES = ['source', 'destination', 'client', 'server'] as const;
