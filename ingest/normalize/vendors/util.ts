@@ -88,15 +88,78 @@ export function splitCsv(line: string): string[] {
   return out;
 }
 
-/** `key=value key2="quoted value"` pairs (FortiGate, many appliances). Later keys win. */
+/**
+ * `key=value key2="quoted value"` pairs (FortiGate, many appliances). Later keys win. Reads what
+ * `/([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g` matched (a key is the `[\w.-]` run before
+ * a `=`, from its first letter or `_`; a quoted value is unescaped), by a scan from each `=`: the
+ * regex retried every position of a long word without `=` and went quadratic.
+ */
 export function parseKv(message: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(message)) !== null) {
-    out[m[1] as string] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] as string);
+  let from = 0;
+  for (let eq = message.indexOf('=', from); eq >= 0; eq = message.indexOf('=', from)) {
+    let r = eq;
+    while (r > from && isKvKeyChar(message.charCodeAt(r - 1))) r--;
+    while (r < eq && !isKvKeyStart(message.charCodeAt(r))) r++;
+    if (r === eq) {
+      from = eq + 1;
+      continue;
+    }
+    const key = message.slice(r, eq);
+    const quoted = message.charCodeAt(eq + 1) === 0x22 ? closingQuote(message, eq + 2) : -1;
+    if (quoted >= 0) {
+      const v = message.slice(eq + 2, quoted);
+      out[key] = v.includes('\\') ? v.replace(/\\(.)/g, '$1') : v;
+      from = quoted + 1;
+    } else {
+      let end = eq + 1;
+      while (end < message.length && !isJsWhitespace(message.charCodeAt(end))) end++;
+      out[key] = message.slice(eq + 1, end);
+      from = end;
+    }
   }
   return out;
+}
+
+/** `[\w.-]` */
+function isKvKeyChar(c: number): boolean {
+  return isKvKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+}
+
+/** `[A-Za-z_]` */
+function isKvKeyStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/** The index of the `"` closing a quoted value from `start` (`\` escapes any character but a line terminator), or -1. */
+function closingQuote(s: string, start: number): number {
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c === 0x5c) {
+      const n = s.charCodeAt(i + 1);
+      if (i + 1 >= s.length || n === 0x0a || n === 0x0d || n === 0x2028 || n === 0x2029) return -1;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/** What `\s` matches in a JavaScript regex. */
+function isJsWhitespace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
