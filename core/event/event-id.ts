@@ -7,14 +7,37 @@ import { hash } from 'node:crypto';
  * followed by a NUL byte, base64url: 20 characters.
  */
 export function deterministicId(...parts: Array<string | Buffer>): string {
-  // One buffer and a one-shot digest: a Hash object with an update per part costs twice as much.
+  // One buffer and a one-shot digest (a Hash object with an update per part costs twice as
+  // much); the buffer is reused, and short strings (input ids, peers) are encoded once.
   let size = 0;
   for (const p of parts) size += (typeof p === 'string' ? p.length * 3 : p.length) + 1;
-  const buf = Buffer.allocUnsafe(size);
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  const buf = scratch;
   let at = 0;
   for (const p of parts) {
-    at += typeof p === 'string' ? buf.write(p, at) : p.copy(buf, at);
+    if (typeof p !== 'string') at += p.copy(buf, at);
+    else if (p.length > MAX_CACHED_CHARS) at += buf.write(p, at);
+    else {
+      const bytes = utf8Of(p);
+      buf.set(bytes, at);
+      at += bytes.length;
+    }
     buf[at++] = 0;
   }
   return hash('sha256', buf.subarray(0, at), 'base64url').slice(0, 20);
+}
+
+let scratch = Buffer.allocUnsafe(4096);
+
+const MAX_CACHED_CHARS = 128;
+const encoded = new Map<string, Buffer>();
+
+function utf8Of(s: string): Buffer {
+  let b = encoded.get(s);
+  if (b === undefined) {
+    b = Buffer.from(s, 'utf8');
+    if (encoded.size >= 1024) encoded.clear();
+    encoded.set(s, b);
+  }
+  return b;
 }
