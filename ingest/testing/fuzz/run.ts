@@ -18,6 +18,8 @@ export interface FuzzStats {
   /** Outcomes that broke the contract: nothing came out, or a dead letter without raw bytes, reason or known code. */
   invalid: number;
   seconds: number;
+  /** The input that took longest, a hint of super-linear work (its size and milliseconds). */
+  slowest: { ms: number; bytes: number; input: Buffer } | undefined;
   /** The first few problems, with the input (base64) to reproduce each. */
   problems: Array<{ kind: 'exception' | 'caught' | 'invalid'; message: string; input: string }>;
 }
@@ -56,6 +58,7 @@ export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count
     caught: 0,
     invalid: 0,
     seconds: 0,
+    slowest: undefined,
     problems: [],
   };
   const note = (kind: FuzzStats['problems'][number]['kind'], message: string, raw: Buffer): void => {
@@ -65,8 +68,11 @@ export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count
   for (const raw of fuzzInputs(seed, samples, count)) {
     stats.inputs++;
     let out: Outcome;
+    const start = performance.now();
     try {
       out = target.run(raw);
+      const ms = performance.now() - start;
+      if (ms > (stats.slowest?.ms ?? 0)) stats.slowest = { ms, bytes: raw.length, input: raw };
       const breach = contractBreach(raw, out);
       if (breach) {
         stats.invalid++;
