@@ -121,6 +121,10 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     parts = path.split('.');
     splitPaths.set(path, parts);
   }
+  setParts(target, parts, value);
+}
+
+function setParts(target: Record<string, unknown>, parts: readonly string[], value: unknown): void {
   let cur = target;
   const last = parts.length - 1;
   for (let i = 0; i < last; i++) {
@@ -136,14 +140,20 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   cur[parts[last] as string] = value;
 }
 
-/** Applies `rules` to `attrs` on `target`; values that do not convert are skipped. */
-const ruleMaps = new WeakMap<object, ReadonlyMap<string, FieldRule>>();
+/** A rule with its path split once. */
+interface CompiledRule {
+  as: Conversion;
+  parts: readonly string[];
+  array: boolean;
+}
+
+const ruleMaps = new WeakMap<object, ReadonlyMap<string, CompiledRule>>();
 
 /** A rule table as a Map, built once per table: keyed lookups of varying keys on a large literal are slow. */
-function ruleMap(rules: Readonly<Record<string, FieldRule>>): ReadonlyMap<string, FieldRule> {
+function ruleMap(rules: Readonly<Record<string, FieldRule>>): ReadonlyMap<string, CompiledRule> {
   let m = ruleMaps.get(rules);
   if (!m) {
-    m = new Map(Object.entries(rules));
+    m = new Map(Object.entries(rules).map(([k, r]) => [k, { as: r.as, parts: r.path.split('.'), array: r.array === true }]));
     ruleMaps.set(rules, m);
   }
   return m;
@@ -161,7 +171,7 @@ export function applyRules(
     const rule = byKey.get(key);
     if (!rule) continue;
     const out = convert(attrs[key] as string, rule.as, time);
-    if (out !== undefined) setPath(target, rule.path, rule.array ? [out] : out);
+    if (out !== undefined) setParts(target, rule.parts, rule.array ? [out] : out);
   }
 }
 
