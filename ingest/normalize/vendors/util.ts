@@ -179,9 +179,11 @@ export function deepMerge<T extends Record<string, unknown>>(a: T, b: Record<str
 /**
  * `deepMerge` that writes into `target` (and adopts `patch`'s sub-objects where `target` has
  * none): for the hot path, where both are freshly built for one event and nothing else holds them.
+ * `skip` leaves out one top-level key.
  */
-export function mergeInto(target: Record<string, unknown>, patch: Record<string, unknown>): void {
+export function mergeInto(target: Record<string, unknown>, patch: Record<string, unknown>, skip?: string): void {
   for (const k in patch) {
+    if (k === skip) continue;
     const v = patch[k];
     if (v === undefined) continue;
     const cur = target[k];
