@@ -97,6 +97,12 @@ export const CEF_TO_ECS: Readonly<Record<string, FieldRule>> = {
 
 /** CEF Severity: 0–10, or Unknown/Low/Medium/High/Very-High (decode_cef's numbers for the words). */
 export function cefSeverity(s: string): number | undefined {
+  const d0 = s.charCodeAt(0) - 0x30;
+  const d1 = s.charCodeAt(1) - 0x30;
+  if (d0 >= 0 && d0 <= 9 && s.length <= 2) {
+    if (s.length === 1) return d0;
+    if (d1 >= 0 && d1 <= 9) return d0 * 10 + d1;
+  }
   switch (s.toLowerCase()) {
     case 'low':
       return 0;
