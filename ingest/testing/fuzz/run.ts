@@ -47,6 +47,16 @@ function letterCaught(letters: readonly DeadLetter[]): DeadLetter | undefined {
   return letters.find((l) => CAUGHT_EXCEPTION_CODES.has(l.code));
 }
 
+/** `samples` with the target's own format repeated until it makes about half of them. */
+function weighted(target: FuzzTarget, samples: readonly Buffer[]): readonly Buffer[] {
+  if (!target.focus) return samples;
+  const own = samples.filter((b) => target.focus!(b.toString('utf8')));
+  if (own.length === 0) return samples;
+  const out = [...samples];
+  while (out.length < samples.length * 2) out.push(...own);
+  return out;
+}
+
 /** Runs `count` inputs (seeded, from `samples`) through `target` and counts what became of them. */
 export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count: number, seed = 1): FuzzStats {
   const stats: FuzzStats = {
@@ -65,7 +75,7 @@ export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count
     if (stats.problems.length < MAX_PROBLEMS) stats.problems.push({ kind, message, input: raw.toString('base64') });
   };
   const t0 = performance.now();
-  for (const raw of fuzzInputs(seed, samples, count)) {
+  for (const raw of fuzzInputs(seed, weighted(target, samples), count)) {
     stats.inputs++;
     let out: Outcome;
     const start = performance.now();

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Valid samples the fuzzer mutates, read from the parsers' fixtures: the raw lines of the
  * normalize and syslog goldens and of `vigil parse`'s mixed log (syslog, CEF, LEEF, vendor
- * text, JSON lines), and the cloud and Windows JSON records.
+ * text, JSON lines), the RFC 5424/CEF/LEEF edge cases of the parser tests (`fuzz/seeds.txt`),
+ * and the cloud and Windows JSON records.
  */
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
 
@@ -33,6 +34,7 @@ export function lineSeeds(): Buffer[] {
     ...goldenRaws(join(FIXTURES, 'normalize')),
     ...goldenRaws(join(FIXTURES, 'syslog')),
     ...readFileSync(join(FIXTURES, 'parse', 'mixed.log'), 'utf8').split('\n'),
+    ...readFileSync(join(FIXTURES, 'fuzz', 'seeds.txt'), 'utf8').split('\n'),
   ];
   return [...new Set(lines.filter((l) => l !== ''))].map((l) => Buffer.from(l));
 }
