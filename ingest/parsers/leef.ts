@@ -118,10 +118,12 @@ function parseAttributes(text: string, start: number, delimiter: string): Record
   const out: Record<string, string> = {};
   const body = text.slice(start);
   if (body.trim() === '') return out;
-  const parts: string[] = [];
+  // (Not `parts.push(...split)`: spreading a split of 100k+ fields overflowed the stack.)
+  let parts: string[];
   if (!body.includes('\\')) {
-    parts.push(...body.split(delimiter));
+    parts = body.split(delimiter);
   } else {
+    parts = [];
     let cur = '';
     for (let i = 0; i < body.length; i++) {
       const c = body[i] as string;
