@@ -19,6 +19,7 @@ export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Par
   let t: number | undefined;
   if (typeof ts === 'number' && Number.isFinite(ts)) t = ts > 1e11 ? ts : ts * 1000;
   else if (typeof ts === 'string') t = parseTimestamp(ts, time);
-  if (t !== undefined) out['@timestamp'] = isoString(t);
+  // A number past Date's range (±8.64e15 ms) would make toISOString throw: no time then.
+  if (t !== undefined && Math.abs(t) <= 8.64e15) out['@timestamp'] = isoString(t);
   return out as Partial<EcsEvent>;
 }
