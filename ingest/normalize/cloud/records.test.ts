@@ -176,3 +176,10 @@ describe('found by fuzzing', () => {
     expect(r?.ok).toBe(true);
   });
 });
+
+describe('found by review after fuzzing (spread of a huge array)', () => {
+  it('reads a JSON-lines text whose line is an array of 200k records without overflowing the stack', () => {
+    const text = `{"a":1}\n[${Array(200_000).fill('1').join(',')}]\n`;
+    expect(normalizeJsonText(text, ctx)).toHaveLength(200_001);
+  });
+});
