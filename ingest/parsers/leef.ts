@@ -27,7 +27,7 @@ function fail(reason: string, index: number): { ok: false; error: VigilError } {
 /** Where a LEEF record starts in a syslog MSG: at its start or after a TAG. -1 when absent. */
 export function findLeef(message: string): number {
   if (message.startsWith('LEEF:')) return 0;
-  const i = message.indexOf(' LEEF:');
+  const i = (message.length > 69 ? message.slice(0, 69) : message).indexOf(' LEEF:');
   return i >= 0 && i < 64 && /^LEEF:\d/.test(message.slice(i + 1, i + 7)) ? i + 1 : -1;
 }
 
