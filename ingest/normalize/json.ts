@@ -11,7 +11,11 @@ import { isoString } from '../parsers/iso.js';
 export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Partial<EcsEvent> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json)) {
-    if (k === 'vigil' || k === '@timestamp' || k === 'timestamp' || k === 'time') continue;
+    if (k === 'timestamp' || k === 'time') continue;
+    // `vigil.*` is ours and `@timestamp` is set below, dotted forms too: `{"@timestamp.ip":…}`
+    // made @timestamp an object and `{"vigil.id":…}` replaced the event id.
+    const head = k.includes('.') ? k.slice(0, k.indexOf('.')) : k;
+    if (head === 'vigil' || head === '@timestamp') continue;
     if (k.includes('.')) setField(out, k, v);
     else out[k] = v;
   }

@@ -90,3 +90,18 @@ describe('found by fuzzing', () => {
     expect(e['@timestamp']).toBe(now.toISOString());
   });
 });
+
+describe('found by fuzzing: dotted keys of a JSON record cannot reach @timestamp or vigil', () => {
+  it('keeps @timestamp a string and vigil.id the computed id', () => {
+    const now = new Date('2026-11-22T02:05:00.000Z');
+    const p = parseRecord('{"@timestamp.ip":"198.51.100.9","vigil.id":"spoofed","vigil.parse_status":"ok","message":"m"}', {
+      now,
+      format: 'json',
+    });
+    if (!p.ok) throw p.error;
+    const e = normalizeRecord(p.record, { inputId: 'i', peer: 'p', raw: Buffer.from('x'), receivedAt: now, keepOriginal: false });
+    expect(e['@timestamp']).toBe(now.toISOString());
+    expect(e.vigil?.id).not.toBe('spoofed');
+    expect(e.message).toBe('m');
+  });
+});
