@@ -1,13 +1,12 @@
 import type { OutRecord, Publisher } from '../core/bus/types.js';
 import type { SyslogInputConfig } from '../core/config/types.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
-import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
+import { VigilError } from '../core/errors/index.js';
 import { metrics } from '../core/telemetry/index.js';
-import { normalizeRecord, toSchema } from './normalize/index.js';
-import { isValidTimeZone, parseRecord } from './parsers/index.js';
+import { ingestFrame, type FrameContext, type IngestFrame } from './frame.js';
+import { isValidTimeZone } from './parsers/index.js';
 
-/** A frame from a network input: the bytes of one message, or of one that failed framing. */
-export type IngestFrame = { raw: Buffer; peer: string; error?: undefined } | { error: VigilError; raw: Buffer; peer: string };
+export type { IngestFrame } from './frame.js';
 
 export interface IngestPipeline {
   /**
@@ -44,7 +43,6 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
     });
   }
   const labels = { kind: 'input', id: input.id } as const;
-  const schema = input.outputSchema ?? 'ecs';
 
   return {
     async handle(frames) {
@@ -54,41 +52,16 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       const receivedAt = now();
       const events: OutRecord[] = [];
       const letters: DeadLetter[] = [];
-      const deadLetter = (code: ErrorCode, reason: string, f: IngestFrame): void => {
-        letters.push({ stage: 'ingest', component: input.id, code, reason, raw: f.raw, peer: f.peer });
-        metrics.errors.inc({ ...labels, code });
-      };
+      const ctx: FrameContext = { input, receivedAt };
 
       metrics.received.inc(labels, frames.length);
       for (const f of frames) {
-        if (f.error) {
-          deadLetter(f.error.code, f.error.message, f);
-          continue;
-        }
-        const parsed = parseRecord(f.raw, { now: receivedAt, timezone: input.timezone, format: 'auto', json: false });
-        if (!parsed.ok) {
-          const col = parsed.error.location?.column;
-          deadLetter(parsed.error.code, col ? `${parsed.error.message} (column ${col})` : parsed.error.message, f);
-          continue;
-        }
-        try {
-          const event = normalizeRecord(parsed.record, {
-            inputId: input.id,
-            peer: f.peer,
-            raw: f.raw,
-            receivedAt,
-            keepOriginal: input.keepOriginal,
-            timezone: input.timezone,
-          });
-          events.push({
-            // What is correlated together (one host's lines) lands on one partition, in order.
-            key: event.host?.name ?? f.peer,
-            value: JSON.stringify(toSchema(schema, event)),
-            // Receive time, not event time: retention must not drop a late or mis-dated line at once.
-            timestamp: receivedAt.getTime(),
-          });
-        } catch (err) {
-          deadLetter('NORMALIZE_FAILED', errorMessage(err), f);
+        const r = ingestFrame(f, ctx);
+        if (r.ok) {
+          events.push(r.record);
+        } else {
+          letters.push(r.letter);
+          metrics.errors.inc({ ...labels, code: r.letter.code });
         }
       }
 

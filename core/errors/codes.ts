@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   FRAME_INVALID: { retriable: false, summary: 'a frame header is malformed' },
   FRAME_TRUNCATED: { retriable: false, summary: 'a connection closed inside an octet-counted frame' },
   NORMALIZE_FAILED: { retriable: false, summary: 'a parsed record could not be mapped to ECS' },
+  PARSE_FAILED: { retriable: false, summary: 'a parser threw on a record instead of reporting why it cannot read it (a bug)' },
   INPUT_SOCKET: { retriable: true, summary: 'a network input socket or connection failed' },
   INPUT_TLS: { retriable: true, summary: 'a TLS handshake with a sender failed (certificate, protocol, timeout)' },
   PARSE_RECORD_JSON: { retriable: false, summary: 'a record or line that should be JSON is not' },

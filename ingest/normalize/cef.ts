@@ -22,6 +22,9 @@ export const CEF_FULL_NAMES: Readonly<Record<string, string>> = {
   externalId: 'externalId', reason: 'reason',
 };
 
+/** CEF_FULL_NAMES as a Map: a key such as `toString` must not find Object.prototype's. */
+const FULL_NAME: ReadonlyMap<string, string> = new Map(Object.entries(CEF_FULL_NAMES));
+
 /**
  * Full CEF name → ECS field, as Elastic's decode_cef processor maps them (x-pack/filebeat/
  * processors/decode_cef/keys.ecs.go), keeping only targets that ECS 9 defines: decode_cef's
@@ -94,6 +97,12 @@ export const CEF_TO_ECS: Readonly<Record<string, FieldRule>> = {
 
 /** CEF Severity: 0–10, or Unknown/Low/Medium/High/Very-High (decode_cef's numbers for the words). */
 export function cefSeverity(s: string): number | undefined {
+  const d0 = s.charCodeAt(0) - 0x30;
+  const d1 = s.charCodeAt(1) - 0x30;
+  if (d0 >= 0 && d0 <= 9 && s.length <= 2) {
+    if (s.length === 1) return d0;
+    if (d1 >= 0 && d1 <= 9) return d0 * 10 + d1;
+  }
   switch (s.toLowerCase()) {
     case 'low':
       return 0;
@@ -115,18 +124,21 @@ const CEF_TYPE_KIND: Readonly<Record<string, 'event' | 'alert'>> = { '0': 'event
 export function cefToEcs(cef: CefRecord, time: TimeContext): Partial<EcsEvent> {
   const out: Record<string, unknown> = {};
   const full: Record<string, string> = {};
-  for (const [k, v] of Object.entries(cef.extensions)) full[CEF_FULL_NAMES[k] ?? k] = v;
+  const ext = cef.extensions;
+  for (const k in ext) full[FULL_NAME.get(k) ?? k] = ext[k] as string;
 
-  const observer: Record<string, unknown> = {};
-  if (cef.deviceVendor) observer.vendor = cef.deviceVendor;
-  if (cef.deviceProduct) observer.product = cef.deviceProduct;
-  if (cef.deviceVersion) observer.version = cef.deviceVersion;
-  if (Object.keys(observer).length > 0) out.observer = observer;
+  if (cef.deviceVendor || cef.deviceProduct || cef.deviceVersion) {
+    const observer: Record<string, unknown> = {};
+    if (cef.deviceVendor) observer.vendor = cef.deviceVendor;
+    if (cef.deviceProduct) observer.product = cef.deviceProduct;
+    if (cef.deviceVersion) observer.version = cef.deviceVersion;
+    out.observer = observer;
+  }
   const event: Record<string, unknown> = {};
   if (cef.signatureId) event.code = cef.signatureId;
   const sev = cefSeverity(cef.severity);
   if (sev !== undefined) event.severity = sev;
-  const kind = full.type !== undefined ? CEF_TYPE_KIND[full.type] : undefined;
+  const kind = full.type !== undefined && Object.hasOwn(CEF_TYPE_KIND, full.type) ? CEF_TYPE_KIND[full.type] : undefined;
   if (kind) event.kind = kind;
   out.event = event;
   if (cef.name) out.message = cef.name;

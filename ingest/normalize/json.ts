@@ -1,6 +1,7 @@
 import type { EcsEvent } from '../../core/event/index.js';
 import { setField } from '../../core/event/index.js';
 import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
+import { isoString } from '../parsers/iso.js';
 
 /**
  * A JSON object taken as ECS: dotted keys (`source.ip`) are expanded, `@timestamp` (or `timestamp`,
@@ -10,7 +11,11 @@ import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
 export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Partial<EcsEvent> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json)) {
-    if (k === 'vigil' || k === '@timestamp' || k === 'timestamp' || k === 'time') continue;
+    if (k === 'timestamp' || k === 'time') continue;
+    // `vigil.*` is ours and `@timestamp` is set below, dotted forms too: `{"@timestamp.ip":…}`
+    // made @timestamp an object and `{"vigil.id":…}` replaced the event id.
+    const head = k.includes('.') ? k.slice(0, k.indexOf('.')) : k;
+    if (head === 'vigil' || head === '@timestamp') continue;
     if (k.includes('.')) setField(out, k, v);
     else out[k] = v;
   }
@@ -18,6 +23,7 @@ export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Par
   let t: number | undefined;
   if (typeof ts === 'number' && Number.isFinite(ts)) t = ts > 1e11 ? ts : ts * 1000;
   else if (typeof ts === 'string') t = parseTimestamp(ts, time);
-  if (t !== undefined) out['@timestamp'] = new Date(t).toISOString();
+  // A number past Date's range (±8.64e15 ms) would make toISOString throw: no time then.
+  if (t !== undefined && Math.abs(t) <= 8.64e15) out['@timestamp'] = isoString(t);
   return out as Partial<EcsEvent>;
 }

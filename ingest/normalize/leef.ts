@@ -2,6 +2,7 @@ import type { EcsEvent } from '../../core/event/index.js';
 import { parseJavaDate, parseTimestamp, type TimeContext } from '../parsers/datetime.js';
 import type { LeefRecord } from '../parsers/leef.js';
 import { applyRules, type FieldRule } from './fields.js';
+import { isoString } from '../parsers/iso.js';
 
 /**
  * Vigil's LEEF → ECS mapping. IBM defines LEEF's predefined attributes (QRadar "LEEF event
@@ -66,7 +67,7 @@ export function leefToEcs(leef: LeefRecord, time: TimeContext): Partial<EcsEvent
   if (leef.eventId) event.code = leef.eventId;
   out.event = event;
   const t = leefTime(leef.attributes, time);
-  if (t !== undefined) out['@timestamp'] = new Date(t).toISOString();
+  if (t !== undefined) out['@timestamp'] = isoString(t);
   applyRules(out, leef.attributes, LEEF_TO_ECS, time);
   const a = leef.attributes;
   const login = a.isLoginEvent?.toLowerCase() === 'true';

@@ -1,4 +1,4 @@
-import { deterministicId, type EcsEvent, type SyslogLogFields } from '../../core/event/index.js';
+import { deterministicId, type EcsEvent, type SyslogLogFields, type VigilEnvelope } from '../../core/event/index.js';
 import type { TimeContext } from '../parsers/datetime.js';
 import type { ParsedRecord } from '../parsers/record.js';
 import type { SyslogRecord } from '../parsers/types.js';
@@ -36,6 +36,27 @@ export interface NormalizeContext {
   timezone?: string;
 }
 
+/**
+ * A pipeline batch (and a `vigil parse` run) shares one receive time: format it once, not per
+ * event. Keyed by the instant, so a reused and mutated Date is still formatted afresh.
+ */
+let lastReceived = { ms: NaN, iso: '' };
+function receivedIso(d: Date): string {
+  const ms = d.getTime();
+  if (ms !== lastReceived.ms) lastReceived = { ms, iso: d.toISOString() };
+  return lastReceived.iso;
+}
+
+/** A PROCID that is a process id: 1–15 ASCII digits (a safe integer). */
+function isPid(procid: string): boolean {
+  if (procid.length === 0 || procid.length > 15) return false;
+  for (let i = 0; i < procid.length; i++) {
+    const c = procid.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 function syslogFields(record: SyslogRecord): SyslogLogFields {
   const syslog: SyslogLogFields = {};
   if (record.facility !== undefined) syslog.facility = { code: record.facility, name: FACILITY_NAMES[record.facility] as string };
@@ -56,7 +77,7 @@ function syslogFields(record: SyslogRecord): SyslogLogFields {
  * program or message it is. `related.*` is filled from the addresses and users found.
  */
 export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): EcsEvent {
-  const received = ctx.receivedAt.toISOString();
+  const received = receivedIso(ctx.receivedAt);
   const time: TimeContext = { tz: ctx.timezone ?? 'UTC', now: ctx.receivedAt };
   const record = parsed.syslog;
   let partial = record?.partial ?? false;
@@ -68,7 +89,7 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   if (record?.hostname !== undefined) event.host = { name: record.hostname, hostname: record.hostname };
   if (record?.appname !== undefined) {
     event.process = { name: record.appname };
-    if (record.procid !== undefined && /^\d{1,15}$/.test(record.procid)) event.process.pid = Number(record.procid);
+    if (record.procid !== undefined && isPid(record.procid)) event.process.pid = Number(record.procid);
   }
   if (record) event.log = { syslog: syslogFields(record) };
 
@@ -89,46 +110,62 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   const envelope = patch?.vigil as Record<string, unknown> | undefined;
   if (patch) {
     // The patch is fresh for this event: merge it in place, its `vigil` part goes to the envelope.
-    delete patch.vigil;
-    mergeInto(event, patch);
+    // (Skipped rather than deleted: a delete turns the patch into a slow dictionary object.)
+    mergeInto(event, patch, 'vigil');
   }
-  event.vigil = {
+  const vigil: VigilEnvelope = {
     id: deterministicId(ctx.inputId, ctx.peer, ctx.raw),
     input: ctx.inputId,
     received_at: received,
     parse_status: partial ? 'partial' : 'ok',
-    ...(ctx.peer ? { peer: ctx.peer } : {}),
-    ...envelope,
   };
+  if (ctx.peer) vigil.peer = ctx.peer;
+  if (envelope) Object.assign(vigil, envelope);
+  event.vigil = vigil;
   fillRelated(event);
   return event;
-}
-
-function push(list: string[], v: unknown): void {
-  if (typeof v === 'string' && v !== '' && !list.includes(v)) list.push(v);
 }
 
 type Obj = Record<string, unknown> | undefined;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
+/**
+ * `list` with `v` appended when it is a new non-empty string; `list` starts as a copy of `base`
+ * the first time something is added, so that an event with nothing to add allocates nothing.
+ */
+function added(list: string[] | undefined, base: readonly string[] | undefined, v: unknown): string[] | undefined {
+  if (typeof v !== 'string' || v === '' || (list ?? base)?.includes(v)) return list;
+  const out = list ?? (base ? [...base] : []);
+  out.push(v);
+  return out;
+}
+
 /** ECS `related.ip` / `related.user`: every address and user name the event names, once each. */
 export function fillRelated(event: EcsEvent): void {
-  const ips = [...(event.related?.ip ?? [])];
-  const users = [...(event.related?.user ?? [])];
-  for (const side of ['source', 'destination', 'client', 'server']) {
+  const baseIps = event.related?.ip;
+  const baseUsers = event.related?.user;
+  let ips: string[] | undefined;
+  let users: string[] | undefined;
+  for (const side of RELATED_SIDES) {
     const s = obj(event[side]);
     if (!s) continue;
-    push(ips, s.ip);
-    push(ips, obj(s.nat)?.ip);
-    push(users, obj(s.user)?.name);
+    ips = added(ips, baseIps, s.ip);
+    ips = added(ips, baseIps, obj(s.nat)?.ip);
+    users = added(users, baseUsers, obj(s.user)?.name);
   }
   const user = obj(event.user);
-  push(users, user?.name);
-  push(users, obj(user?.effective)?.name);
-  push(users, obj(user?.target)?.name);
-  if (ips.length === 0 && users.length === 0) return;
+  if (user) {
+    users = added(users, baseUsers, user.name);
+    users = added(users, baseUsers, obj(user.effective)?.name);
+    users = added(users, baseUsers, obj(user.target)?.name);
+  }
+  if (!ips && !users) return;
+  const ipList = ips ?? [...(baseIps ?? [])];
+  const userList = users ?? [...(baseUsers ?? [])];
   const related: NonNullable<EcsEvent['related']> = { ...event.related };
-  if (ips.length > 0) related.ip = ips;
-  if (users.length > 0) related.user = users;
+  if (ipList.length > 0) related.ip = ipList;
+  if (userList.length > 0) related.user = userList;
   event.related = related;
 }
+
+const RELATED_SIDES = ['source', 'destination', 'client', 'server'] as const;

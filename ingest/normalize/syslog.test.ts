@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { EcsEvent } from '../../core/event/index.js';
-import { parseSyslog } from '../parsers/index.js';
+import { parseRecord, parseSyslog } from '../parsers/index.js';
+import { normalizeRecord } from './record.js';
 import { normalizeSyslog } from './syslog.js';
 
 interface Golden {
@@ -77,5 +78,30 @@ describe.skipIf(!existsSync(ecsFlat))('ECS allowed values', () => {
       for (const t of e.type ?? []) expect(expectedTypes).toContain(t);
     }
     for (const t of e.type ?? []) expect(allowed('event.type')).toContain(t);
+  });
+});
+
+describe('found by fuzzing', () => {
+  it('leaves @timestamp to the receive time when a JSON record holds a number past Date range', () => {
+    const now = new Date('2026-11-22T02:05:00.000Z');
+    const p = parseRecord('{"timestamp":99999999999999999999,"message":"m"}', { now, format: 'json' });
+    if (!p.ok) throw p.error;
+    const e = normalizeRecord(p.record, { inputId: 'i', peer: 'p', raw: Buffer.from('x'), receivedAt: now, keepOriginal: false });
+    expect(e['@timestamp']).toBe(now.toISOString());
+  });
+});
+
+describe('found by fuzzing: dotted keys of a JSON record cannot reach @timestamp or vigil', () => {
+  it('keeps @timestamp a string and vigil.id the computed id', () => {
+    const now = new Date('2026-11-22T02:05:00.000Z');
+    const p = parseRecord('{"@timestamp.ip":"198.51.100.9","vigil.id":"spoofed","vigil.parse_status":"ok","message":"m"}', {
+      now,
+      format: 'json',
+    });
+    if (!p.ok) throw p.error;
+    const e = normalizeRecord(p.record, { inputId: 'i', peer: 'p', raw: Buffer.from('x'), receivedAt: now, keepOriginal: false });
+    expect(e['@timestamp']).toBe(now.toISOString());
+    expect(e.vigil?.id).not.toBe('spoofed');
+    expect(e.message).toBe('m');
   });
 });

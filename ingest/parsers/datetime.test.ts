@@ -59,3 +59,10 @@ describe('parseEpoch and zone tokens', () => {
     expect(zoneTokenOffset('Mars')).toBeUndefined();
   });
 });
+
+describe('found by fuzzing', () => {
+  it('refuses a devTimeFormat too long to be a date pattern instead of throwing', () => {
+    const t = { tz: 'UTC', now: new Date('2026-11-22T02:05:00Z') };
+    expect(parseJavaDate('2026-11-20T09:14:06', `yyyy-MM-dd'${'Q'.repeat(100_000)}'HH`, t)).toBeUndefined();
+  });
+});

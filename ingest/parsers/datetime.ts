@@ -4,7 +4,8 @@
  * returns epoch milliseconds or undefined. Wall times without a zone are read in `tz` (the input's
  * `timezone`); a date without a year gets one that is never more than a day in the future.
  */
-import { MONTHS, inferYearEpoch, isValidDate, isValidTime, parseOffset, parseRfc3339Lenient, utcMs, wallTimeToEpoch } from './time.js';
+import { MONTHS, inferYearEpoch, isValidDate, isValidTime, parseOffset, utcMs, wallTimeToEpoch } from './time.js';
+import { parseRfc3339Lenient } from './rfc3339.js';
 
 export interface TimeContext {
   /** IANA zone for wall times that carry none. */
@@ -44,15 +45,27 @@ export function zoneTokenOffset(token: string): number | undefined {
  * optional decimal fraction of seconds (`1700000000.123`).
  */
 export function parseEpoch(value: string): number | undefined {
-  const m = /^(\d{9,19})(?:\.(\d{1,9}))?$/.exec(value);
-  if (!m) return undefined;
-  const digits = (m[1] as string).length;
-  const n = Number(m[1]);
-  if (m[2] !== undefined) return digits <= 10 ? n * 1000 + Math.floor(Number(`0.${m[2]}`) * 1000) : undefined;
+  // `/^(\d{9,19})(?:\.(\d{1,9}))?$/` as a scan: this runs on every CEF rt and LEEF devTime.
+  let digits = 0;
+  while (digits < value.length && isDigitAt(value, digits)) digits++;
+  if (digits < 9 || digits > 19) return undefined;
+  if (digits < value.length) {
+    let f = digits + 1;
+    while (f < value.length && isDigitAt(value, f)) f++;
+    const fraction = f - digits - 1;
+    if (value.charCodeAt(digits) !== 0x2e || f !== value.length || fraction < 1 || fraction > 9) return undefined;
+    return digits <= 10 ? Number(value.slice(0, digits)) * 1000 + Math.floor(Number(`0.${value.slice(digits + 1)}`) * 1000) : undefined;
+  }
+  const n = Number(value);
   if (digits <= 10) return n * 1000;
   if (digits <= 13) return n;
   if (digits <= 16) return Math.floor(n / 1000);
   return Math.floor(n / 1_000_000);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Builds epoch ms from parts; a missing year is inferred, a missing zone is `ctx.tz`. */
@@ -136,6 +149,8 @@ interface CompiledPattern {
 }
 
 const compiled = new Map<string, CompiledPattern | null>();
+/** Longer than any real date pattern (`EEEE, MMMM dd, yyyy 'at' hh:mm:ss.SSSSSS a zzzz` is 47). */
+const MAX_JAVA_PATTERN = 100;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -148,6 +163,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 export function compileJavaPattern(pattern: string): CompiledPattern | null {
   const hit = compiled.get(pattern);
   if (hit !== undefined) return hit;
+  // The pattern comes from the record (LEEF devTimeFormat): a long one would compile to a regex
+  // too large for V8 (a SyntaxError at first use) and fill the cache with junk.
+  if (pattern.length > MAX_JAVA_PATTERN) return null;
   let re = '^';
   const slots: Slot[] = [];
   let ok = true;

@@ -55,3 +55,10 @@ describe('parseLeef', () => {
     expect(findLeef('nothing')).toBe(-1);
   });
 });
+
+describe('found by fuzzing', () => {
+  it('reads a LEEF 1.0 record with 200k `|`-separated fields without overflowing the stack', () => {
+    const r = parseLeef(`LEEF:1.0|V|P|1|E|a=1${'|'.repeat(200_000)}b=2`);
+    expect(r.ok && r.record.attributes).toEqual({ a: '1', b: '2' });
+  });
+});

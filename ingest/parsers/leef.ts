@@ -27,13 +27,23 @@ function fail(reason: string, index: number): { ok: false; error: VigilError } {
 /** Where a LEEF record starts in a syslog MSG: at its start or after a TAG. -1 when absent. */
 export function findLeef(message: string): number {
   if (message.startsWith('LEEF:')) return 0;
-  const i = message.indexOf(' LEEF:');
+  const i = (message.length > 69 ? message.slice(0, 69) : message).indexOf(' LEEF:');
   return i >= 0 && i < 64 && /^LEEF:\d/.test(message.slice(i + 1, i + 7)) ? i + 1 : -1;
 }
 
 /** Reads `n` `|`-terminated header fields from `pos`, honouring `\|`. */
 function readFields(text: string, pos: number, n: number): { fields: string[]; end: number } | undefined {
   const fields: string[] = [];
+  // Fast path: no backslash before the n-th `|`, so no escapes to resolve.
+  let end = pos;
+  while (fields.length < n) {
+    const bar = text.indexOf('|', end);
+    if (bar < 0) break;
+    fields.push(text.slice(end, bar));
+    end = bar + 1;
+  }
+  if (fields.length === n && !hasBackslash(text, pos, end)) return { fields, end };
+  fields.length = 0;
   let cur = '';
   let i = pos;
   while (fields.length < n) {
@@ -53,6 +63,11 @@ function readFields(text: string, pos: number, n: number): { fields: string[]; e
     i++;
   }
   return { fields, end: i };
+}
+
+function hasBackslash(text: string, from: number, to: number): boolean {
+  const i = text.indexOf('\\', from);
+  return i >= 0 && i < to;
 }
 
 /** `x09`, `0x09`, `\t`, `^`, `tab` → the delimiter character; undefined when it is not one. */
@@ -103,10 +118,12 @@ function parseAttributes(text: string, start: number, delimiter: string): Record
   const out: Record<string, string> = {};
   const body = text.slice(start);
   if (body.trim() === '') return out;
-  const parts: string[] = [];
+  // (Not `parts.push(...split)`: spreading a split of 100k+ fields overflowed the stack.)
+  let parts: string[];
   if (!body.includes('\\')) {
-    parts.push(...body.split(delimiter));
+    parts = body.split(delimiter);
   } else {
+    parts = [];
     let cur = '';
     for (let i = 0; i < body.length; i++) {
       const c = body[i] as string;
@@ -137,10 +154,8 @@ function parseAttributes(text: string, start: number, delimiter: string): Record
     if (eq <= 0) continue;
     const key = part.slice(0, eq).trim();
     if (key === '' || key.includes('\u0000')) continue;
-    out[key] = part
-      .slice(eq + 1)
-      .split('\u0000')
-      .join('=');
+    const value = part.slice(eq + 1);
+    out[key] = value.includes('\u0000') ? value.split('\u0000').join('=') : value;
   }
   return out;
 }

@@ -1,15 +1,6 @@
-import {
-  MONTHS,
-  inferYearEpoch,
-  isValidDate,
-  isValidTime,
-  isoFromEpoch,
-  parseOffset,
-  parseRfc3339Lenient,
-  utcMs,
-  wallTimeToEpoch,
-} from './time.js';
-import { fail, parsePri, toText, type ParseOptions, type ParseResult, type SyslogRecord } from './types.js';
+import { MONTHS, inferYearEpoch, isValidDate, isValidTime, isoFromEpoch, parseOffset, utcMs, wallTimeToEpoch } from './time.js';
+import { parseRfc3339Lenient } from './rfc3339.js';
+import { fail, parsePri, toText, type ParseOptions, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
 /**
  * `Mmm dd hh:mm:ss` (day space-padded or not), tolerating what real senders add: a leading `*` or
@@ -34,7 +25,11 @@ const HOSTNAME = /^[A-Za-z0-9_.:-]{1,255}$/;
  */
 export function parseRfc3164(input: Buffer | string, opts: ParseOptions): ParseResult {
   const s = toText(input);
-  const pri = parsePri(s);
+  return readRfc3164(s, parsePri(s), opts);
+}
+
+/** `parseRfc3164` on decoded text whose PRI was read already (`parseSyslog` reads it once). */
+export function readRfc3164(s: string, pri: PriResult, opts: ParseOptions): ParseResult {
   const noPri = !pri.ok && opts.allowMissingPri === true && s.charCodeAt(0) !== 0x3c;
   if (!pri.ok && !noPri) return fail(pri.reason, pri.index);
   const tz = opts.timezone ?? 'UTC';
@@ -85,7 +80,17 @@ function skipSpaces(s: string, pos: number): number {
 
 /** A first token that is the TAG, meaning the HOSTNAME was left out. */
 function looksLikeTag(token: string): boolean {
-  return token.endsWith(':') || token.startsWith('%') || /\[[^\]]*\]:?$/.test(token);
+  return token.endsWith(':') || token.startsWith('%') || endsWithBracketed(token);
+}
+
+/**
+ * `/\[[^\]]*\]:?$/` without the regex, which is quadratic on a run of `[` (a 16 kB hostname of
+ * `[[[[…` took half a second): the token ends in `]` (or `]:`) with a `[` after the `]` before it.
+ */
+function endsWithBracketed(token: string): boolean {
+  const close = token.length - (token.endsWith(':') ? 2 : 1);
+  if (close < 1 || token.charCodeAt(close) !== 0x5d) return false;
+  return token.lastIndexOf('[', close - 1) > token.lastIndexOf(']', close - 1);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { parseRfc3339Strict } from './time.js';
-import { fail, parsePri, toText, type ParseResult, type SyslogRecord } from './types.js';
+import { parseRfc3339Strict } from './rfc3339.js';
+import { fail, parsePri, toText, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
 /**
  * RFC 5424 §6: `<PRI>VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]`.
@@ -10,36 +10,53 @@ export function parseRfc5424(input: Buffer | string): ParseResult {
   const s = toText(input);
   const pri = parsePri(s);
   if (!pri.ok) return fail(pri.reason, pri.index);
+  return readRfc5424(s, pri);
+}
+
+/** Header fields after VERSION, in order, with their maximum lengths (§6). */
+const HEADER_FIELDS: ReadonlyArray<readonly [name: string, max: number]> = [
+  ['TIMESTAMP', 64],
+  ['HOSTNAME', 255],
+  ['APP-NAME', 48],
+  ['PROCID', 128],
+  ['MSGID', 32],
+];
+
+/** `VERSION SP` at `pos` (1–3 digits, no leading zero): its digits and its length with the space. */
+function readVersion(s: string, pos: number): { length: number; text: string } | undefined {
+  const first = s.charCodeAt(pos);
+  if (first < 0x31 || first > 0x39) return undefined;
+  let i = pos + 1;
+  while (i < pos + 3 && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  if (s.charCodeAt(i) !== 0x20) return undefined;
+  return { length: i - pos + 1, text: s.slice(pos, i) };
+}
+
+/** The rest of an RFC 5424 message whose PRI was read already (`parseSyslog` reads it once). */
+export function readRfc5424(s: string, pri: Extract<PriResult, { ok: true }>): ParseResult {
   let pos = pri.end;
-
-  const ver = /^([1-9]\d{0,2}) /.exec(s.slice(pos, pos + 4));
+  const ver = readVersion(s, pos);
   if (!ver) return fail('no VERSION after PRI', pos);
-  if (ver[1] !== '1') return fail(`unsupported syslog VERSION ${ver[1]}`, pos);
-  pos += ver[0].length;
+  if (ver.text !== '1') return fail(`unsupported syslog VERSION ${ver.text}`, pos);
+  pos += ver.length;
+  const tsStart = pos;
 
-  const header: Array<string | undefined> = [];
-  const fields: Array<[name: string, max: number]> = [
-    ['TIMESTAMP', 64],
-    ['HOSTNAME', 255],
-    ['APP-NAME', 48],
-    ['PROCID', 128],
-    ['MSGID', 32],
-  ];
-  for (const [name, max] of fields) {
+  const header: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined];
+  for (let f = 0; f < HEADER_FIELDS.length; f++) {
+    const [name, max] = HEADER_FIELDS[f]!;
     const sp = s.indexOf(' ', pos);
     if (sp < 0) return fail(`header ends in ${name}: TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD are required`, pos);
-    const token = s.slice(pos, sp);
-    if (token === '') return fail(`${name} is empty (two spaces)`, pos);
-    if (token.length > max) return fail(`${name} is longer than ${max} characters`, pos);
-    if (!isPrintUsAscii(token)) return fail(`${name} has a character outside printable US-ASCII`, pos);
-    header.push(token === '-' ? undefined : token);
+    if (sp === pos) return fail(`${name} is empty (two spaces)`, pos);
+    if (sp - pos > max) return fail(`${name} is longer than ${max} characters`, pos);
+    if (!isPrintUsAscii(s, pos, sp)) return fail(`${name} has a character outside printable US-ASCII`, pos);
+    if (sp - pos !== 1 || s.charCodeAt(pos) !== 0x2d) header[f] = s.slice(pos, sp);
     pos = sp + 1;
   }
   const [rawTs, hostname, appname, procid, msgid] = header;
   let timestamp: string | undefined;
   if (rawTs !== undefined) {
     const ts = parseRfc3339Strict(rawTs);
-    if (!ts) return fail(`TIMESTAMP "${rawTs}" is not RFC 3339 (§6.2.3)`, pri.end + ver[0].length);
+    if (!ts) return fail(`TIMESTAMP "${rawTs}" is not RFC 3339 (§6.2.3)`, tsStart);
     timestamp = ts.iso;
   }
 
@@ -49,10 +66,9 @@ export function parseRfc5424(input: Buffer | string): ParseResult {
 
   let message = '';
   if (pos < s.length) {
-    if (s[pos] !== ' ') return fail('expected SP after STRUCTURED-DATA', pos);
-    message = s.slice(pos + 1);
+    if (s.charCodeAt(pos) !== 0x20) return fail('expected SP after STRUCTURED-DATA', pos);
     // §6.4: MSG may start with a UTF-8 BOM (decoded as U+FEFF).
-    if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
+    message = s.slice(s.charCodeAt(pos + 1) === 0xfeff ? pos + 2 : pos + 1);
   }
 
   const record: SyslogRecord = {
@@ -73,9 +89,9 @@ export function parseRfc5424(input: Buffer | string): ParseResult {
   return { ok: true, record };
 }
 
-function isPrintUsAscii(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
+function isPrintUsAscii(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
     if (c < 33 || c > 126) return false;
   }
   return true;
@@ -96,56 +112,55 @@ type SdResult = { ok: true; end: number; data?: Record<string, Record<string, st
 
 /** §6.3: `-` or adjacent `[SD-ID *(SP PARAM-NAME="value")]`; in values `\"`, `\\`, `\]` are escapes. */
 export function parseStructuredData(s: string, start: number): SdResult {
-  if (s[start] === '-') return { ok: true, end: start + 1 };
-  if (s[start] !== '[') return { ok: false, reason: 'STRUCTURED-DATA is neither - nor [', index: start };
+  if (s.charCodeAt(start) === 0x2d) return { ok: true, end: start + 1 };
+  if (s.charCodeAt(start) !== 0x5b) return { ok: false, reason: 'STRUCTURED-DATA is neither - nor [', index: start };
   const data: Record<string, Record<string, string>> = {};
   let pos = start;
-  while (s[pos] === '[') {
+  while (s.charCodeAt(pos) === 0x5b /* [ */) {
     const idEnd = readSdName(s, pos + 1);
     const id = s.slice(pos + 1, idEnd);
     if (id === '' || id.length > 32) return { ok: false, reason: 'SD-ID must be 1–32 characters', index: pos + 1 };
     if (Object.hasOwn(data, id)) return { ok: false, reason: `SD-ID ${id} appears twice (§6.3.2)`, index: pos + 1 };
     const params: Record<string, string> = {};
     pos = idEnd;
-    while (s[pos] === ' ') {
+    while (s.charCodeAt(pos) === 0x20) {
       const nameEnd = readSdName(s, pos + 1);
       const name = s.slice(pos + 1, nameEnd);
       if (name === '' || name.length > 32) return { ok: false, reason: `PARAM-NAME in [${id}] must be 1–32 characters`, index: pos + 1 };
-      if (s[nameEnd] !== '=' || s[nameEnd + 1] !== '"') {
+      if (s.charCodeAt(nameEnd) !== 0x3d || s.charCodeAt(nameEnd + 1) !== 0x22) {
         return { ok: false, reason: `expected ="value" after ${id} ${name}`, index: nameEnd };
       }
-      let i = nameEnd + 2;
-      let value = '';
-      let closed = false;
-      while (i < s.length) {
-        const c = s[i] as string;
-        if (c === '\\') {
-          const n = s[i + 1];
-          // §6.3.3: only ", \ and ] are escaped; any other backslash is a literal one.
-          if (n === '"' || n === '\\' || n === ']') {
-            value += n;
-            i += 2;
-            continue;
-          }
-          value += c;
-          i++;
-          continue;
-        }
-        if (c === '"') {
-          closed = true;
-          break;
-        }
-        value += c;
-        i++;
-      }
-      if (!closed) return { ok: false, reason: `unterminated value of ${id} ${name}`, index: nameEnd + 2 };
+      const value = readSdValue(s, nameEnd + 2);
+      if (value === undefined) return { ok: false, reason: `unterminated value of ${id} ${name}`, index: nameEnd + 2 };
       // A PARAM may repeat (§6.3.3); the flat ECS shape keeps one value: the last.
-      params[name] = value;
-      pos = i + 1;
+      params[name] = value.text;
+      pos = value.end + 1;
     }
-    if (s[pos] !== ']') return { ok: false, reason: `expected ] to close [${id}]`, index: pos };
+    if (s.charCodeAt(pos) !== 0x5d) return { ok: false, reason: `expected ] to close [${id}]`, index: pos };
     data[id] = params;
     pos++;
   }
   return { ok: true, end: pos, data };
+}
+
+/**
+ * A PARAM-VALUE from `start` to its closing `"` (whose index is `end`), unescaped: §6.3.3
+ * escapes only `"`, `\` and `]`; any other backslash is a literal one. Undefined when unclosed.
+ */
+function readSdValue(s: string, start: number): { text: string; end: number } | undefined {
+  let text = '';
+  let from = start;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) return { text: from === start ? s.slice(start, i) : text + s.slice(from, i), end: i };
+    if (c === 0x5c) {
+      const n = s.charCodeAt(i + 1);
+      if (n === 0x22 || n === 0x5c || n === 0x5d) {
+        text += s.slice(from, i);
+        from = i + 1; // the escaped character starts the next run
+        i++;
+      }
+    }
+  }
+  return undefined;
 }

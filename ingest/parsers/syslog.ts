@@ -1,5 +1,5 @@
-import { parseRfc3164 } from './rfc3164.js';
-import { parseRfc5424 } from './rfc5424.js';
+import { readRfc3164 } from './rfc3164.js';
+import { readRfc5424 } from './rfc5424.js';
 import { fail, parsePri, toText, type ParseOptions, type ParseResult } from './types.js';
 
 /**
@@ -10,6 +10,13 @@ import { fail, parsePri, toText, type ParseOptions, type ParseResult } from './t
 export function parseSyslog(input: Buffer | string, opts: ParseOptions): ParseResult {
   const s = toText(input);
   const pri = parsePri(s);
-  if (!pri.ok) return opts.allowMissingPri && s.charCodeAt(0) !== 0x3c ? parseRfc3164(s, opts) : fail(pri.reason, pri.index);
-  return /^\d{1,3} /.test(s.slice(pri.end, pri.end + 4)) ? parseRfc5424(s) : parseRfc3164(s, opts);
+  if (!pri.ok) return opts.allowMissingPri && s.charCodeAt(0) !== 0x3c ? readRfc3164(s, pri, opts) : fail(pri.reason, pri.index);
+  return startsWithVersion(s, pri.end) ? readRfc5424(s, pri) : readRfc3164(s, pri, opts);
+}
+
+/** 1–3 digits then a space at `pos`. */
+function startsWithVersion(s: string, pos: number): boolean {
+  let i = pos;
+  while (i < pos + 3 && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  return i > pos && s.charCodeAt(i) === 0x20;
 }

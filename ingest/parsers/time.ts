@@ -1,4 +1,5 @@
 /** Calendar and time-zone helpers for syslog timestamps. Pure, and never throw. */
+import { isoString } from './iso.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,8 +22,19 @@ export function isValidTime(h: number, mi: number, s: number): boolean {
   return h <= 23 && mi <= 59 && s <= 59;
 }
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (Hinnant's days_from_civil), month 1–12. */
+function daysFromCivil(y: number, mo: number, d: number): number {
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
 /** Epoch ms of a UTC wall time; unlike Date.UTC, years 0–99 are not shifted to 19xx. */
 export function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  // Arithmetic for what parsers pass (a month, a year Date can hold); Date for anything else.
+  if (mo >= 1 && mo <= 12 && Math.abs(y) < 200_000) return daysFromCivil(y, mo, d) * DAY_MS + h * 3_600_000 + mi * 60_000 + s * 1000;
   const dt = new Date(0);
   dt.setUTCFullYear(y, mo - 1, d);
   dt.setUTCHours(h, mi, s, 0);
@@ -119,7 +131,7 @@ export function inferYearEpoch(mo: number, d: number, h: number, mi: number, s: 
 
 /** `YYYY-MM-DDTHH:MM:SS.fffZ`; `fraction` digits are kept as received (at least 3). */
 export function isoFromEpoch(epochMs: number, fraction?: string): string {
-  const base = new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
+  const base = isoString(Math.floor(epochMs / 1000) * 1000);
   if (!fraction) return base;
   return `${base.slice(0, 19)}.${fraction.padEnd(3, '0')}Z`;
 }
@@ -133,46 +145,4 @@ export function parseOffset(z: string): number | undefined {
   const mi = Number(m[3]);
   if (h > 23 || mi > 59) return undefined;
   return (m[1] === '-' ? -1 : 1) * (h * 60 + mi) * 60_000;
-}
-
-export interface Rfc3339 {
-  iso: string;
-  epochMs: number;
-}
-
-const RFC3339_STRICT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/;
-
-/** RFC 5424 §6.2.3 TIMESTAMP: RFC 3339 with `T`, `Z` upper case, ≤ 6 fractional digits, no leap second. */
-export function parseRfc3339Strict(token: string): Rfc3339 | undefined {
-  const m = RFC3339_STRICT.exec(token);
-  if (!m) return undefined;
-  return build(m, m[8] as string, undefined);
-}
-
-/**
- * The RFC 3339 timestamps real RFC 3164 senders put in place of `Mmm dd hh:mm:ss` (rsyslog's
- * forward formats): also a space for `T`, `,` for `.`, up to 9 digits, `+HHMM`, or no zone at
- * all (then `tz`). Matches at the start of `s`; returns the length consumed.
- */
-export function parseRfc3339Lenient(s: string, tz: string): (Rfc3339 & { length: number }) | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?(?=[ :]|$)/.exec(s);
-  if (!m) return undefined;
-  const r = build(m, m[8], tz);
-  return r && { ...r, length: m[0].length };
-}
-
-function build(m: RegExpExecArray, zone: string | undefined, tz: string | undefined): Rfc3339 | undefined {
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  if (!isValidDate(y as number, mo as number, d as number) || !isValidTime(h as number, mi as number, s as number)) {
-    return undefined;
-  }
-  let epochMs: number;
-  if (zone !== undefined) {
-    const off = parseOffset(zone);
-    if (off === undefined) return undefined;
-    epochMs = utcMs(y as number, mo as number, d as number, h, mi, s) - off;
-  } else {
-    epochMs = wallTimeToEpoch(y as number, mo as number, d as number, h as number, mi as number, s as number, tz ?? 'UTC');
-  }
-  return { iso: isoFromEpoch(epochMs, m[7]), epochMs };
 }

@@ -62,17 +62,19 @@ export type PriResult =
 /** `<PRI>` at the start: 1–3 digits, no leading zero (except `<0>`), at most 191 (RFC 5424 §6.2.1). */
 export function parsePri(s: string): PriResult {
   if (s.charCodeAt(0) !== 0x3c) return { ok: false, reason: 'no PRI: a syslog message starts with <PRI>', index: 0 };
-  const close = s.indexOf('>', 1);
-  if (close < 0 || close > 4) return { ok: false, reason: 'PRI is not closed by > within 3 digits', index: 1 };
-  const digits = s.slice(1, close);
-  if (!/^(0|[1-9]\d{0,2})$/.test(digits)) {
-    return {
-      ok: false,
-      reason: digits === '' ? 'PRI is empty' : /^\d+$/.test(digits) ? 'PRI has a leading zero' : 'PRI is not a number',
-      index: 1,
-    };
+  let close = 1;
+  while (close <= 4 && s.charCodeAt(close) !== 0x3e) close++;
+  if (close > 4) return { ok: false, reason: 'PRI is not closed by > within 3 digits', index: 1 };
+  let priority = 0;
+  let numeric = true;
+  for (let i = 1; i < close; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) numeric = false;
+    priority = priority * 10 + d;
   }
-  const priority = Number(digits);
+  if (close === 1) return { ok: false, reason: 'PRI is empty', index: 1 };
+  if (!numeric) return { ok: false, reason: 'PRI is not a number', index: 1 };
+  if (close > 2 && s.charCodeAt(1) === 0x30) return { ok: false, reason: 'PRI has a leading zero', index: 1 };
   if (priority > 191) return { ok: false, reason: `PRI ${priority} is above 191`, index: 1 };
   return { ok: true, priority, facility: priority >> 3, severity: priority & 7, end: close + 1 };
 }

@@ -11,10 +11,19 @@ export function isGcpAuditEntry(r: Json): boolean {
   );
 }
 
+/** A LOG_ID is URL-encoded; a malformed escape (`%E0%A4%A`) leaves it as sent rather than failing the record. */
+function decodeLogId(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
+
 /** `projects/p/logs/cloudaudit.googleapis.com%2Factivity` → `activity` (also data_access, system_event, policy). */
 function logType(logName: string | undefined): string | undefined {
   if (!logName) return undefined;
-  const last = decodeURIComponent(logName.split('/logs/')[1] ?? '');
+  const last = decodeLogId(logName.split('/logs/')[1] ?? '');
   return last.startsWith('cloudaudit.googleapis.com/') ? last.slice('cloudaudit.googleapis.com/'.length) : undefined;
 }
 

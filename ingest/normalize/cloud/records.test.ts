@@ -160,3 +160,26 @@ describe('pure parse functions (vigil parse)', () => {
     expect(parseWindows('{"nope":1}')[0]?.event?.kind).toBe('pipeline_error');
   });
 });
+
+describe('found by fuzzing', () => {
+  it('reads a GCP audit entry whose logName holds a malformed %-escape', () => {
+    const entry = {
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+        methodName: 'storage.objects.get',
+        serviceName: 'storage.googleapis.com',
+      },
+      logName: 'projects/p/logs/cloudaudit.googleapis.com%E0%A4%A',
+      timestamp: '2024-01-01T00:00:00Z',
+    };
+    const [r] = normalizeJsonText(JSON.stringify(entry), ctx, 'gcp-audit');
+    expect(r?.ok).toBe(true);
+  });
+});
+
+describe('found by review after fuzzing (spread of a huge array)', () => {
+  it('reads a JSON-lines text whose line is an array of 200k records without overflowing the stack', () => {
+    const text = `{"a":1}\n[${Array(200_000).fill('1').join(',')}]\n`;
+    expect(normalizeJsonText(text, ctx)).toHaveLength(200_001);
+  });
+});

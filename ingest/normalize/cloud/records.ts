@@ -103,7 +103,8 @@ export function normalizeJsonText(text: string, ctx: RecordContext, type: Record
       out.push({ ok: false, code: 'PARSE_RECORD_JSON', reason: `not JSON: ${errorMessage(err)}`, raw: line });
       continue;
     }
-    out.push(...normalizeDocument(doc, ctx, type, line));
+    // A loop, not a spread: a line holding an array of 100k+ records would overflow the stack.
+    for (const r of normalizeDocument(doc, ctx, type, line)) out.push(r);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { parseEpoch, parseTimestamp } from '../../parsers/datetime.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, deepMerge, endpoint, parseKv, transportOf } from './util.js';
+import { isoString } from '../../parsers/iso.js';
 
 /**
  * Fortinet FortiGate (FortiOS 6.x–7.x "Log Message Reference"): `key=value` pairs, values quoted
@@ -45,7 +46,7 @@ export function fortigate(message: string, ctx: VendorContext): VendorFields | u
   const protoNum = count(kv.proto);
   const level = kv.level;
   const base = compact({
-    ...(t !== undefined ? { '@timestamp': new Date(t).toISOString() } : {}),
+    ...(t !== undefined ? { '@timestamp': isoString(t) } : {}),
     observer: { vendor: 'Fortinet', product: 'FortiGate', type: 'firewall', hostname: kv.devname, serial_number: kv.devid },
     source: endpoint(kv.srcip, kv.srcport),
     destination: endpoint(kv.dstip, kv.dstport),
@@ -123,4 +124,5 @@ export function fortigate(message: string, ctx: VendorContext): VendorFields | u
   return deepMerge(base, specific);
 }
 
-export const fortigateVendor: Vendor = { sniff: (m) => SNIFF.test(m), normalize: fortigate };
+// The substring test first: SNIFF is unanchored and would try every position of every line.
+export const fortigateVendor: Vendor = { sniff: (m) => m.includes('logid=') && SNIFF.test(m), normalize: fortigate };

@@ -31,6 +31,7 @@ export type VendorName = keyof typeof VENDORS;
 const byProgram = new Map<string, Vendor[]>();
 const byPrefix: Array<[string, Vendor]> = [];
 const sniffers: Vendor[] = [];
+const NONE: readonly Vendor[] = [];
 for (const v of Object.values(VENDORS) as Vendor[]) {
   for (const p of v.programs ?? []) byProgram.set(p, [...(byProgram.get(p) ?? []), v]);
   for (const p of v.programPrefixes ?? []) byPrefix.push([p, v]);
@@ -38,11 +39,12 @@ for (const v of Object.values(VENDORS) as Vendor[]) {
 }
 
 /** The vendors that claim a program name (exact, then prefix), in registry order. */
-export function vendorsFor(program: string | undefined): Vendor[] {
+export function vendorsFor(program: string | undefined): readonly Vendor[] {
   if (program === undefined) return [];
-  const exact = byProgram.get(program) ?? [];
-  const prefixed = byPrefix.filter(([p]) => program.startsWith(p)).map(([, v]) => v);
-  return prefixed.length === 0 ? exact : [...exact, ...prefixed];
+  const exact: readonly Vendor[] = byProgram.get(program) ?? NONE;
+  let out: readonly Vendor[] = exact;
+  for (const [p, v] of byPrefix) if (program.startsWith(p)) out = out === exact ? [...exact, v] : [...out, v];
+  return out;
 }
 
 /** Runs the vendors that may know this line; the first that recognises it gives its fields. */

@@ -1,6 +1,7 @@
 import { parseTimestamp } from '../../parsers/datetime.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, deepMerge, endpoint, ip, port, splitCsv } from './util.js';
+import { isoString } from '../../parsers/iso.js';
 
 const merge = (...parts: VendorFields[]): VendorFields => parts.reduce((a, b) => deepMerge(a, b), {});
 
@@ -81,7 +82,7 @@ const at = (f: string[], i: number): string | undefined => {
 function common(f: string[], ctx: VendorContext, deviceName: number): VendorFields {
   const t = parseTimestamp(f[F.generatedTime] ?? '', ctx.time);
   return compact({
-    ...(t !== undefined ? { '@timestamp': new Date(t).toISOString() } : {}),
+    ...(t !== undefined ? { '@timestamp': isoString(t) } : {}),
     observer: {
       vendor: 'Palo Alto Networks',
       product: 'PAN-OS',
@@ -141,7 +142,7 @@ function traffic(f: string[], ctx: VendorContext): VendorFields {
         type,
         action: action || undefined,
         outcome: allowed ? 'success' : 'failure',
-        start: start !== undefined ? new Date(start).toISOString() : undefined,
+        start: start !== undefined ? isoString(start) : undefined,
         duration: elapsed !== undefined ? elapsed * 1_000_000_000 : undefined,
         reason: at(f, T.endReason),
         sequence: count(at(f, T.seqno)),

@@ -1,0 +1,106 @@
+import type { DeadLetter } from '../../../core/deadletter/index.js';
+import type { VigilError } from '../../../core/errors/index.js';
+import type { EcsEvent } from '../../../core/event/index.js';
+import { ingestFrame, type FrameContext } from '../../frame.js';
+import { Batch, normalizeJsonText, type RecordContext } from '../../normalize/cloud/index.js';
+import { normalizeRecord, normalizeSyslog, type NormalizeContext } from '../../normalize/index.js';
+import { parseRecord, parseRfc3164, parseRfc5424, parseSyslog, type RecordFormat } from '../../parsers/index.js';
+
+/** What one input became: events, dead letters, or (for a bug) both empty. */
+export interface Outcome {
+  events: EcsEvent[];
+  letters: DeadLetter[];
+}
+
+/** One parser entry point under fuzz. `run` never throws unless the code under test has a bug. */
+export interface FuzzTarget {
+  name: string;
+  /** Which fixture samples to mutate. */
+  samples: 'lines' | 'json';
+  /** Samples of this parser's own format, mutated about half the time (the rest come from all samples). */
+  focus?: (sample: string) => boolean;
+  run(raw: Buffer): Outcome;
+}
+
+const NOW = new Date('2026-11-22T02:05:00.000Z');
+const INPUT_ID = 'fuzz';
+const PEER = '192.0.2.1';
+
+function normalizeContext(raw: Buffer, timezone: string): NormalizeContext {
+  return { inputId: INPUT_ID, peer: PEER, raw, receivedAt: NOW, keepOriginal: true, timezone };
+}
+
+/** A parser's typed failure as the dead letter an input writes for it. */
+function letterOf(raw: Buffer, error: VigilError): DeadLetter {
+  return { stage: 'ingest', component: INPUT_ID, code: error.code, reason: error.message, raw, peer: PEER };
+}
+
+const one = (event: EcsEvent): Outcome => ({ events: [event], letters: [] });
+const dead = (letter: DeadLetter): Outcome => ({ events: [], letters: [letter] });
+
+/** `parseRecord` with one format, then the normalizer: what `vigil parse --type <format>` and the file inputs run. */
+function viaRecord(format: RecordFormat, allowMissingPri: boolean): FuzzTarget['run'] {
+  return (raw) => {
+    const p = parseRecord(raw, { format, now: NOW, timezone: 'UTC', allowMissingPri });
+    return p.ok ? one(normalizeRecord(p.record, normalizeContext(raw, 'UTC'))) : dead(letterOf(raw, p.error));
+  };
+}
+
+/** The cloud inputs' path: JSON text → records → a Batch of events and dead letters. */
+function viaBatch(type: Parameters<typeof normalizeJsonText>[2]): FuzzTarget['run'] {
+  return (raw) => {
+    const ctx: RecordContext = { inputId: INPUT_ID, receivedAt: NOW, keepOriginal: true, peer: PEER };
+    const batch = new Batch(INPUT_ID, PEER).add(normalizeJsonText(raw.toString('utf8'), ctx, type));
+    return { events: batch.events.map((r) => JSON.parse(String(r.value)) as EcsEvent), letters: batch.letters };
+  };
+}
+
+const pipelineContext: FrameContext = {
+  input: { id: INPUT_ID, timezone: 'Europe/Berlin', keepOriginal: true, outputSchema: 'ecs' },
+  receivedAt: NOW,
+};
+
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+  {
+    name: 'rfc5424',
+    samples: 'lines',
+    focus: (l) => /^<\d{1,3}>1 /.test(l),
+    run: (raw) => {
+      const p = parseRfc5424(raw);
+      return p.ok ? one(normalizeSyslog(p.record, normalizeContext(raw, 'UTC'))) : dead(letterOf(raw, p.error));
+    },
+  },
+  {
+    name: 'rfc3164',
+    samples: 'lines',
+    focus: (l) => !/^<\d{1,3}>1 /.test(l) && !l.startsWith('{'),
+    run: (raw) => {
+      // Both readings: network (PRI required) and file (PRI optional), in a zone with DST.
+      const opts = { now: NOW, timezone: 'America/New_York', allowMissingPri: raw.length % 2 === 0 };
+      const p = parseRfc3164(raw, opts);
+      return p.ok ? one(normalizeSyslog(p.record, normalizeContext(raw, opts.timezone))) : dead(letterOf(raw, p.error));
+    },
+  },
+  { name: 'cef', samples: 'lines', focus: (l) => l.includes('CEF:'), run: viaRecord('cef', false) },
+  { name: 'leef', samples: 'lines', focus: (l) => l.includes('LEEF:'), run: viaRecord('leef', false) },
+  {
+    name: 'syslog',
+    samples: 'lines',
+    run: (raw) => {
+      const p = parseSyslog(raw, { now: NOW, timezone: 'Asia/Kolkata', allowMissingPri: true });
+      return p.ok ? one(normalizeSyslog(p.record, normalizeContext(raw, 'Asia/Kolkata'))) : dead(letterOf(raw, p.error));
+    },
+  },
+  { name: 'json', samples: 'lines', focus: (l) => l.startsWith('{'), run: viaRecord('json', false) },
+  { name: 'cloud', samples: 'json', run: viaBatch('auto') },
+  { name: 'windows', samples: 'json', run: viaBatch('windows') },
+  {
+    // The syslog/TCP/UDP inputs' path: auto-detected format, failures become dead letters.
+    name: 'pipeline',
+    samples: 'lines',
+    run: (raw) => {
+      const r = ingestFrame({ raw, peer: PEER }, pipelineContext);
+      return r.ok ? one(JSON.parse(String(r.record.value)) as EcsEvent) : dead(r.letter);
+    },
+  },
+];
