@@ -19,6 +19,7 @@ import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logso
 import type { Getter } from '../pipelines/resolver.js';
 import type { Rule } from '../sigma/model.js';
 import { AhoCorasick } from './aho-corasick.js';
+import { LogsourceKeyer } from './logsource-key.js';
 import { KEYWORDS, ruleClause, type Clause, type Source } from './literals.js';
 
 /** What the index needs to know of a rule; `item` is what `candidates` returns for it. */
@@ -35,6 +36,8 @@ export interface RuleIndexOptions {
   readonly placeholders?: Placeholders;
   /** Cached plans (one per set of logsources seen together); past this the cache is cleared. Default 256. */
   readonly maxPlans?: number;
+  /** Cached logsource stages (one per distinct key of the fields logsources read); past this the cache is cleared. Default 4096. */
+  readonly maxKeys?: number;
 }
 
 interface FieldScan {
@@ -91,6 +94,11 @@ export class RuleIndex<T> {
   private readonly catchAll: number[] = [];
   private readonly plans = new Map<string, Plan>();
   private readonly maxPlans: number;
+  /** Set when every logsource predicate is a function of the fields it reads: then `byKey` caches the plan per key. */
+  private readonly keyer: LogsourceKeyer | undefined;
+  /** The plan (null: no logsource holds) by the key of the event's logsource fields. */
+  private readonly byKey = new Map<string, Plan | null>();
+  private readonly maxKeys: number;
   private stamp = 0;
   private readonly lkStamp: Uint32Array;
   private readonly ruleStamp: Uint32Array;
@@ -143,6 +151,10 @@ export class RuleIndex<T> {
     });
     this.lkStamp = new Uint32Array(this.lks.length);
     this.ruleStamp = new Uint32Array(entries.length);
+    this.maxKeys = options.maxKeys ?? 4096;
+    this.keyer = this.lks.every((lk) => lk.reads !== undefined)
+      ? new LogsourceKeyer(this.lks.flatMap((lk) => lk.reads ?? []))
+      : undefined;
   }
 
   get size(): number {
@@ -195,9 +207,29 @@ export class RuleIndex<T> {
     const key = active.join(',');
     let plan = this.plans.get(key);
     if (plan) return plan;
-    if (this.plans.size >= this.maxPlans) this.plans.clear();
+    if (this.plans.size >= this.maxPlans) {
+      this.plans.clear();
+      // A plan out of `plans` would miss the reset of its stamps (nextStamp).
+      this.byKey.clear();
+    }
     plan = this.buildPlan(active);
     this.plans.set(key, plan);
+    return plan;
+  }
+
+  /** The plan of the logsources the event activates (null: none), cached by the event's logsource key when there is one. */
+  private planOf(event: object, stamp: number): Plan | null {
+    const key = this.keyer?.key(event);
+    if (key !== undefined) {
+      const cached = this.byKey.get(key);
+      if (cached !== undefined) return cached;
+    }
+    const active = this.activeLogsources(event, stamp);
+    const plan = active.length === 0 ? null : this.planFor(active);
+    if (key !== undefined) {
+      if (this.byKey.size >= this.maxKeys) this.byKey.clear();
+      this.byKey.set(key, plan);
+    }
     return plan;
   }
 
@@ -307,11 +339,10 @@ export class RuleIndex<T> {
    */
   candidates(event: object): readonly T[] {
     const stamp = this.nextStamp();
-    const active = this.activeLogsources(event, stamp);
     const out = this.out;
     out.length = 0;
-    if (active.length === 0) return out;
-    const plan = this.planFor(active);
+    const plan = this.planOf(event, stamp);
+    if (plan === null) return out;
     const hits = this.hits;
     hits.length = 0;
     for (let f = 0; f < plan.fields.length; f++) {
