@@ -43,7 +43,10 @@ export interface LogsourceRead {
 }
 
 /** The fields the condition maps read, or undefined when they read more than named fields. */
-function readsOf(conditions: readonly Readonly<Record<string, unknown>>[], resolve: (field: string) => Getter): LogsourceRead[] | undefined {
+function readsOf(
+  conditions: readonly Readonly<Record<string, unknown>>[],
+  resolve: (field: string) => Getter,
+): LogsourceRead[] | undefined {
   const reads: LogsourceRead[] = [];
   for (const map of conditions) {
     for (const key of Object.keys(map)) {
@@ -158,7 +161,15 @@ export function logsourceMatcher(pipeline: Pipeline, logsource: LogsourceKey): L
   if (entries.length === 0) {
     // A rule that names no logsource at all is not restricted; one the mapping does not know follows the default.
     const all = Object.keys(logsource).length === 0 || (pipeline.logsourceDefault ?? pipeline.logsources.default) === 'allow';
-    m = { id, logsource, entries, kind: all ? 'all' : 'none', test: all ? () => true : () => false, anchors: all ? undefined : [], reads: [] };
+    m = {
+      id,
+      logsource,
+      entries,
+      kind: all ? 'all' : 'none',
+      test: all ? () => true : () => false,
+      anchors: all ? undefined : [],
+      reads: [],
+    };
   } else {
     const tests = entries.map((e) => {
       const k = `${rkey}\u0000${pipeline.logsources.entries.indexOf(e)}`;

@@ -152,9 +152,7 @@ export class RuleIndex<T> {
     this.lkStamp = new Uint32Array(this.lks.length);
     this.ruleStamp = new Uint32Array(entries.length);
     this.maxKeys = options.maxKeys ?? 4096;
-    this.keyer = this.lks.every((lk) => lk.reads !== undefined)
-      ? new LogsourceKeyer(this.lks.flatMap((lk) => lk.reads ?? []))
-      : undefined;
+    this.keyer = this.lks.every((lk) => lk.reads !== undefined) ? new LogsourceKeyer(this.lks.flatMap((lk) => lk.reads ?? [])) : undefined;
   }
 
   get size(): number {
