@@ -4,6 +4,7 @@
  * identifier) is collected with its location.
  */
 import { compileCondition, parseCondition } from './condition.js';
+import { memoized } from './event-scope.js';
 import { compileKeywords } from './keywords.js';
 import type { Detection, FieldItem, Selection, SigmaScalar, Where } from './model.js';
 import { MODIFIERS, ModifierError, type Placeholders, type SigmaValue, type ValuePlan } from './modifiers/index.js';
@@ -25,7 +26,7 @@ export type FieldResolver = (field: string) => (event: object) => unknown;
  * properties only (a field named `constructor` is not the object's), and no string is cut per
  * event.
  */
-function pathGetter(path: string): (value: unknown) => unknown {
+export function pathGetter(path: string): (value: unknown) => unknown {
   const dot = path.indexOf('.');
   if (dot < 0)
     return (o) => (o !== null && typeof o === 'object' && Object.hasOwn(o, path) ? (o as Record<string, unknown>)[path] : undefined);
@@ -41,11 +42,11 @@ function pathGetter(path: string): (value: unknown) => unknown {
 
 const getters = new Map<string, (event: object) => unknown>();
 
-/** Reads ECS dotted paths from nested events (and literal dotted keys), sharing one getter per path. */
+/** Reads ECS dotted paths from nested events (and literal dotted keys), sharing one getter per path (memoized per event scope). */
 export const ecsFieldResolver: FieldResolver = (field) => {
   let get = getters.get(field);
   if (!get) {
-    get = pathGetter(field);
+    get = memoized(pathGetter(field));
     getters.set(field, get);
   }
   return get;
