@@ -1,51 +1,74 @@
 /**
- * A key for the values an event holds in the fields the logsource predicates read. The
+ * A cache keyed by the values an event holds in the fields the logsource predicates read. The
  * predicates are functions of those values alone (see `LogsourceMatcher.reads`), so two events
- * with the same key activate the same logsources: the index caches its logsource stage (the
- * predicates, the plan lookup) by this key, and reads a dozen fields per event instead of
- * testing the predicates.
+ * with the same values activate the same logsources: the index caches its logsource stage (the
+ * predicates, the plan lookup) here, and reads a dozen fields per event instead of testing the
+ * predicates.
+ *
+ * The key is not built as a string: each field is one level of nested Maps, keyed by the value
+ * itself (strings, numbers, booleans, null, undefined; Maps compare them with SameValueZero,
+ * which no predicate tells apart), or by its presence alone, or (an array of scalars) by an
+ * unambiguous text of it in a separate Map.
  */
 import type { LogsourceRead } from '../pipelines/logsource.js';
 import type { Getter } from '../pipelines/resolver.js';
 
-/** An unambiguous text for a field's value, or undefined for a value not worth keying (an object). */
-function valueKey(v: unknown): string | undefined {
-  switch (typeof v) {
-    case 'undefined':
-      return 'u';
-    case 'string':
-      // Length-prefixed: no separator can be forged by the text.
-      return `s${v.length}:${v}`;
-    case 'number':
-      return Object.is(v, -0) ? 'n-0;' : `n${String(v)};`;
-    case 'boolean':
-      return v ? 'T' : 'F';
-    case 'bigint':
-      return `g${String(v)};`;
-    case 'object': {
-      if (v === null) return 'z';
-      if (!Array.isArray(v)) return undefined;
-      let key = `a${v.length}[`;
-      for (let k = 0; k < v.length; k++) {
-        const x: unknown = v[k];
-        if (x !== null && typeof x === 'object') return undefined;
-        const part = valueKey(x);
-        if (part === undefined) return undefined;
-        key += part;
-      }
-      return `${key}]`;
+/** An unambiguous text for an array of scalars, or undefined (an element is an object or a symbol). */
+function arrayKey(v: readonly unknown[]): string | undefined {
+  let key = '';
+  for (let k = 0; k < v.length; k++) {
+    const x: unknown = v[k];
+    switch (typeof x) {
+      case 'string':
+        // Length-prefixed: no separator can be forged by the text.
+        key += `s${x.length}:${x}`;
+        break;
+      case 'number':
+        key += `n${String(x)};`;
+        break;
+      case 'boolean':
+        key += x ? 'T' : 'F';
+        break;
+      case 'bigint':
+        key += `g${String(x)};`;
+        break;
+      case 'undefined':
+        key += 'u';
+        break;
+      default:
+        if (x !== null) return undefined;
+        key += 'z';
     }
-    default:
-      return undefined;
   }
+  return key;
 }
 
-export class LogsourceKeyer {
+interface Level<V> {
+  /** By the value itself (or by presence, true/false). */
+  readonly values: Map<unknown, Level<V> | V>;
+  /** By `arrayKey` of an array value. */
+  readonly arrays: Map<unknown, Level<V> | V>;
+}
+
+const newLevel = <V>(): Level<V> => ({ values: new Map(), arrays: new Map() });
+
+/** Marks a value that cannot be keyed (an object): the event is not cached. */
+const UNKEYED = Symbol('unkeyed');
+
+export class LogsourceCache<V> {
   private readonly gets: Getter[] = [];
   /** Per getter: only presence matters (every read of it is `|exists`). */
   private readonly presence: boolean[] = [];
+  private root: Level<V> = newLevel();
+  private entries = 0;
+  /** The keys of the last lookup, per level (`UNKEYED` when it could not be keyed). */
+  private readonly keys: unknown[] = [];
+  private readonly isArray: boolean[] = [];
 
-  constructor(reads: readonly LogsourceRead[]) {
+  constructor(
+    reads: readonly LogsourceRead[],
+    private readonly maxEntries = 4096,
+  ) {
     const index = new Map<Getter, number>();
     for (const r of reads) {
       const i = index.get(r.get);
@@ -55,21 +78,74 @@ export class LogsourceKeyer {
         this.presence.push(r.presence);
       } else if (!r.presence) this.presence[i] = false;
     }
+    // No field read: every event has the same key.
+    if (this.gets.length === 0) {
+      this.gets.push(() => undefined);
+      this.presence.push(true);
+    }
   }
 
-  /** The event's key, or undefined when one of the values cannot be keyed. */
-  key(event: object): string | undefined {
-    let key = '';
+  get size(): number {
+    return this.entries;
+  }
+
+  /** The value cached for the event's key, or undefined (then `store` caches one for it). */
+  lookup(event: object): V | undefined {
+    const keys = this.keys;
+    const isArray = this.isArray;
+    keys.length = 0;
+    isArray.length = 0;
+    let level: Level<V> | V | undefined = this.root;
     for (let k = 0; k < this.gets.length; k++) {
       const v = (this.gets[k] as Getter)(event);
-      if (this.presence[k]) {
-        key += v === undefined ? '0' : '1';
-        continue;
+      let key: unknown;
+      let array = false;
+      if (this.presence[k]) key = v !== undefined;
+      else if (v !== null && typeof v === 'object') {
+        key = Array.isArray(v) ? arrayKey(v) : undefined;
+        if (key === undefined) {
+          keys.push(UNKEYED);
+          return undefined;
+        }
+        array = true;
+      } else if (typeof v === 'symbol' || typeof v === 'function') {
+        keys.push(UNKEYED);
+        return undefined;
+      } else key = v;
+      keys.push(key);
+      isArray.push(array);
+      if (level !== undefined) {
+        const l = level as Level<V>;
+        level = (array ? l.arrays : l.values).get(key);
       }
-      const part = valueKey(v);
-      if (part === undefined) return undefined;
-      key += part;
     }
-    return key;
+    return level as V | undefined;
+  }
+
+  /** Caches `value` for the key of the event last looked up (a miss). */
+  store(value: V): void {
+    const keys = this.keys;
+    if (keys.length !== this.gets.length || keys[keys.length - 1] === UNKEYED) return;
+    if (this.entries >= this.maxEntries) this.clear();
+    let level = this.root;
+    for (let k = 0; k < keys.length; k++) {
+      const map = this.isArray[k] ? level.arrays : level.values;
+      if (k === keys.length - 1) {
+        map.set(keys[k], value);
+        break;
+      }
+      let next = map.get(keys[k]) as Level<V> | undefined;
+      if (next === undefined) {
+        next = newLevel();
+        map.set(keys[k], next);
+      }
+      level = next;
+    }
+    this.entries++;
+  }
+
+  clear(): void {
+    this.root = newLevel();
+    this.entries = 0;
   }
 }

@@ -19,7 +19,7 @@ import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logso
 import type { Getter } from '../pipelines/resolver.js';
 import type { Rule } from '../sigma/model.js';
 import { AhoCorasick } from './aho-corasick.js';
-import { LogsourceKeyer } from './logsource-key.js';
+import { LogsourceCache } from './logsource-key.js';
 import { KEYWORDS, ruleClause, type Clause, type Source } from './literals.js';
 
 /** What the index needs to know of a rule; `item` is what `candidates` returns for it. */
@@ -94,11 +94,11 @@ export class RuleIndex<T> {
   private readonly catchAll: number[] = [];
   private readonly plans = new Map<string, Plan>();
   private readonly maxPlans: number;
-  /** Set when every logsource predicate is a function of the fields it reads: then `byKey` caches the plan per key. */
-  private readonly keyer: LogsourceKeyer | undefined;
-  /** The plan (null: no logsource holds) by the key of the event's logsource fields. */
-  private readonly byKey = new Map<string, Plan | null>();
-  private readonly maxKeys: number;
+  /**
+   * The plan (null: no logsource holds) by the values of the event's logsource fields; set when
+   * every logsource predicate is a function of the fields it reads.
+   */
+  private readonly byKey: LogsourceCache<Plan | null> | undefined;
   private stamp = 0;
   private readonly lkStamp: Uint32Array;
   private readonly ruleStamp: Uint32Array;
@@ -151,8 +151,12 @@ export class RuleIndex<T> {
     });
     this.lkStamp = new Uint32Array(this.lks.length);
     this.ruleStamp = new Uint32Array(entries.length);
-    this.maxKeys = options.maxKeys ?? 4096;
-    this.keyer = this.lks.every((lk) => lk.reads !== undefined) ? new LogsourceKeyer(this.lks.flatMap((lk) => lk.reads ?? [])) : undefined;
+    this.byKey = this.lks.every((lk) => lk.reads !== undefined)
+      ? new LogsourceCache(
+          this.lks.flatMap((lk) => lk.reads ?? []),
+          options.maxKeys,
+        )
+      : undefined;
   }
 
   get size(): number {
@@ -208,7 +212,7 @@ export class RuleIndex<T> {
     if (this.plans.size >= this.maxPlans) {
       this.plans.clear();
       // A plan out of `plans` would miss the reset of its stamps (nextStamp).
-      this.byKey.clear();
+      this.byKey?.clear();
     }
     plan = this.buildPlan(active);
     this.plans.set(key, plan);
@@ -217,17 +221,11 @@ export class RuleIndex<T> {
 
   /** The plan of the logsources the event activates (null: none), cached by the event's logsource key when there is one. */
   private planOf(event: object, stamp: number): Plan | null {
-    const key = this.keyer?.key(event);
-    if (key !== undefined) {
-      const cached = this.byKey.get(key);
-      if (cached !== undefined) return cached;
-    }
+    const cached = this.byKey?.lookup(event);
+    if (cached !== undefined) return cached;
     const active = this.activeLogsources(event, stamp);
     const plan = active.length === 0 ? null : this.planFor(active);
-    if (key !== undefined) {
-      if (this.byKey.size >= this.maxKeys) this.byKey.clear();
-      this.byKey.set(key, plan);
-    }
+    this.byKey?.store(plan);
     return plan;
   }
 
