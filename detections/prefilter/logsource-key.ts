@@ -7,8 +7,8 @@
  *
  * The key is not built as a string: each field is one level of nested Maps, keyed by the value
  * itself (strings, numbers, booleans, null, undefined; Maps compare them with SameValueZero,
- * which no predicate tells apart), or by its presence alone, or (an array of scalars) by an
- * unambiguous text of it in a separate Map.
+ * which no predicate tells apart), or by its presence alone; an array of one scalar by that
+ * scalar, and a longer array of scalars by an unambiguous text of it, each in a Map of its own.
  */
 import type { LogsourceRead } from '../pipelines/logsource.js';
 import type { Getter } from '../pipelines/resolver.js';
@@ -46,11 +46,21 @@ function arrayKey(v: readonly unknown[]): string | undefined {
 interface Level<V> {
   /** By the value itself (or by presence, true/false). */
   readonly values: Map<unknown, Level<V> | V>;
-  /** By `arrayKey` of an array value. */
+  /** By the element of an array of one scalar (the common ECS multi-value field). */
+  readonly singles: Map<unknown, Level<V> | V>;
+  /** By `arrayKey` of another array. */
   readonly arrays: Map<unknown, Level<V> | V>;
 }
 
-const newLevel = <V>(): Level<V> => ({ values: new Map(), arrays: new Map() });
+const newLevel = <V>(): Level<V> => ({ values: new Map(), singles: new Map(), arrays: new Map() });
+
+/** Which Map of a level a key is in. */
+const VALUE = 0;
+const SINGLE = 1;
+const ARRAY = 2;
+type Kind = typeof VALUE | typeof SINGLE | typeof ARRAY;
+const mapOf = <V>(level: Level<V>, kind: Kind): Map<unknown, Level<V> | V> =>
+  kind === VALUE ? level.values : kind === SINGLE ? level.singles : level.arrays;
 
 /** Marks a value that cannot be keyed (an object): the event is not cached. */
 const UNKEYED = Symbol('unkeyed');
@@ -63,7 +73,7 @@ export class LogsourceCache<V> {
   private entries = 0;
   /** The keys of the last lookup, per level (`UNKEYED` when it could not be keyed). */
   private readonly keys: unknown[] = [];
-  private readonly isArray: boolean[] = [];
+  private readonly kinds: Kind[] = [];
 
   constructor(
     reads: readonly LogsourceRead[],
@@ -92,32 +102,32 @@ export class LogsourceCache<V> {
   /** The value cached for the event's key, or undefined (then `store` caches one for it). */
   lookup(event: object): V | undefined {
     const keys = this.keys;
-    const isArray = this.isArray;
+    const kinds = this.kinds;
     keys.length = 0;
-    isArray.length = 0;
+    kinds.length = 0;
     let level: Level<V> | V | undefined = this.root;
     for (let k = 0; k < this.gets.length; k++) {
       const v = (this.gets[k] as Getter)(event);
-      let key: unknown;
-      let array = false;
+      let key: unknown = v;
+      let kind: Kind = VALUE;
       if (this.presence[k]) key = v !== undefined;
       else if (v !== null && typeof v === 'object') {
-        key = Array.isArray(v) ? arrayKey(v) : undefined;
-        if (key === undefined) {
-          keys.push(UNKEYED);
-          return undefined;
+        const single = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : undefined;
+        if (single !== undefined && (single === null || typeof single !== 'object')) {
+          key = single;
+          kind = SINGLE;
+        } else {
+          key = Array.isArray(v) ? arrayKey(v) : undefined;
+          kind = ARRAY;
         }
-        array = true;
-      } else if (typeof v === 'symbol' || typeof v === 'function') {
+      }
+      if (key === undefined ? kind !== VALUE : typeof key === 'symbol' || typeof key === 'function') {
         keys.push(UNKEYED);
         return undefined;
-      } else key = v;
-      keys.push(key);
-      isArray.push(array);
-      if (level !== undefined) {
-        const l = level as Level<V>;
-        level = (array ? l.arrays : l.values).get(key);
       }
+      keys.push(key);
+      kinds.push(kind);
+      if (level !== undefined) level = mapOf(level as Level<V>, kind).get(key);
     }
     return level as V | undefined;
   }
@@ -129,7 +139,7 @@ export class LogsourceCache<V> {
     if (this.entries >= this.maxEntries) this.clear();
     let level = this.root;
     for (let k = 0; k < keys.length; k++) {
-      const map = this.isArray[k] ? level.arrays : level.values;
+      const map = mapOf(level, this.kinds[k] as Kind);
       if (k === keys.length - 1) {
         map.set(keys[k], value);
         break;
