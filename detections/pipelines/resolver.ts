@@ -3,7 +3,8 @@
  * (`CompileOptions.resolveField`). Resolution happens once per field at compile time; per event
  * a field costs one getter call per path until one is present.
  */
-import { pathGetter, type FieldResolver } from '../sigma/compile.js';
+import type { FieldResolver } from '../sigma/compile.js';
+import { pathGetter } from '../sigma/field-path.js';
 import { memoized } from '../sigma/event-scope.js';
 import { containsLogsource, type LogsourceKey, type Pipeline, type PipelineSection } from './model.js';
 
