@@ -23,6 +23,9 @@ import { AhoCorasick } from './aho-corasick.js';
 import { LogsourceCache } from './logsource-key.js';
 import { KEYWORDS, ruleClauses, type Clauses, type Source } from './literals.js';
 
+/** In a for-in loop `hasOwnProperty.call(o, key)` is cheaper than `Object.hasOwn` (V8 reduces it for the keys of the loop). */
+const { hasOwnProperty } = Object.prototype;
+
 /** What the index needs to know of a rule; `item` is what `candidates` returns for it. */
 export interface IndexEntry<T> {
   readonly rule: Rule;
@@ -335,7 +338,7 @@ export class RuleIndex<T> {
       return;
     }
     for (const key in value) {
-      if (Object.hasOwn(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
+      if (hasOwnProperty.call(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
     }
   }
 
