@@ -13,6 +13,12 @@ type Read = (event: unknown) => unknown;
 
 const isObject = (o: unknown): o is Record<string, unknown> => o !== null && typeof o === 'object';
 
+/**
+ * The key as V8 stores property names (internalized). A key no event has (most literal dotted
+ * keys) would otherwise be looked up in the engine's string table on every test.
+ */
+const internalized = (key: string): string => Object.keys({ [key]: 0 })[0] as string;
+
 /** The object reached by descending the segments (`["winlog", "event_data"]`), or undefined. */
 const descents = new Map<string, Read>();
 const identity: Read = (o) => o;
@@ -23,7 +29,7 @@ function descent(segments: readonly string[]): Read {
   let read = descents.get(key);
   if (read) return read;
   const parent = descent(segments.slice(0, -1));
-  const last = segments[segments.length - 1] as string;
+  const last = internalized(segments[segments.length - 1] as string);
   read = memoized((event) => {
     const o = parent(event);
     return isObject(o) && Object.hasOwn(o, last) ? o[last] : undefined;
@@ -36,8 +42,9 @@ function descent(segments: readonly string[]): Read {
 export function pathGetter(path: string): (event: unknown) => unknown {
   const segments = path.split('.');
   // At level i: the object reached by descending segments[0..i), and the rest of the path there.
-  const levels = segments.map((_, i) => ({ at: descent(segments.slice(0, i)), rest: segments.slice(i).join('.') }));
-  if (levels.length === 1) return (o) => (isObject(o) && Object.hasOwn(o, path) ? o[path] : undefined);
+  const levels = segments.map((_, i) => ({ at: descent(segments.slice(0, i)), rest: internalized(segments.slice(i).join('.')) }));
+  const key = internalized(path);
+  if (levels.length === 1) return (o) => (isObject(o) && Object.hasOwn(o, key) ? o[key] : undefined);
   return (event) => {
     for (let i = 0; i < levels.length; i++) {
       const { at, rest } = levels[i] as { at: Read; rest: string };
