@@ -3,6 +3,7 @@ import type { InRecord, OutRecord } from '../../core/bus/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { buildAlert, type FiredRule } from './alert.js';
+import { closeEvent, openEvent } from '../sigma/event-scope.js';
 import { isRuleSet, type PipelineMatcher, type RuleSet } from './ruleset.js';
 
 /** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
@@ -38,7 +39,8 @@ export type Rules = readonly RuleMatcher[] | RuleSet;
 /**
  * Runs the rules on one event: calls `onMatch` for each rule that fires, in rule order, and
  * `onError` for each rule that throws (the caller disables it; it is added to `failed` here so
- * the rest of the batch skips it). Rules in `disabled` or `failed` are skipped.
+ * the rest of the batch skips it). Rules in `disabled` or `failed` are skipped. The event must
+ * not change until it returns (field reads are shared by the index and every rule).
  */
 export function matchEvent(
   rules: Rules,
@@ -48,23 +50,28 @@ export function matchEvent(
   onMatch: (rule: RuleMatcher, selections: string[]) => void,
   onError: (rule: RuleMatcher, err: unknown) => void,
 ): void {
-  const set = isRuleSet(rules);
-  const list: readonly RuleMatcher[] = set ? rules.candidates(event) : rules;
-  // A candidate from the index is of its logsource already; without the index, `match` tests it.
-  const indexed = set && rules.indexed;
-  for (let k = 0; k < list.length; k++) {
-    const rule = list[k] as RuleMatcher;
-    const id = rule.fired.id;
-    if (disabled.has(id) || failed.has(id)) continue;
-    let selections: string[] | null;
-    try {
-      selections = indexed ? (rule as PipelineMatcher).matchSelected(event) : rule.match(event);
-    } catch (err) {
-      failed.add(id);
-      onError(rule, err);
-      continue;
+  const previous = openEvent(event);
+  try {
+    const set = isRuleSet(rules);
+    const list: readonly RuleMatcher[] = set ? rules.candidates(event) : rules;
+    // A candidate from the index is of its logsource already; without the index, `match` tests it.
+    const indexed = set && rules.indexed;
+    for (let k = 0; k < list.length; k++) {
+      const rule = list[k] as RuleMatcher;
+      const id = rule.fired.id;
+      if (disabled.has(id) || failed.has(id)) continue;
+      let selections: string[] | null;
+      try {
+        selections = indexed ? (rule as PipelineMatcher).matchSelected(event) : rule.match(event);
+      } catch (err) {
+        failed.add(id);
+        onError(rule, err);
+        continue;
+      }
+      if (selections) onMatch(rule, selections);
     }
-    if (selections) onMatch(rule, selections);
+  } finally {
+    closeEvent(previous);
   }
 }
 

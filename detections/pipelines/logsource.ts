@@ -28,6 +28,35 @@ export interface LogsourceMatcher {
   readonly test: (event: object) => boolean;
   /** When set, the predicate can only hold if one of these anchors does; absent: no exact-value field to index on. */
   readonly anchors?: readonly Anchor[];
+  /**
+   * Every field the predicate reads, when it reads nothing else (no keyword or `fieldref` item):
+   * the predicate is then a function of these values (of their presence alone for `presence`
+   * reads), so its result may be cached by them. Absent: not cacheable.
+   */
+  readonly reads?: readonly LogsourceRead[];
+}
+
+/** A field a logsource predicate reads: its value, or only whether it is present (`|exists`). */
+export interface LogsourceRead {
+  readonly get: Getter;
+  readonly presence: boolean;
+}
+
+/** The fields the condition maps read, or undefined when they read more than named fields. */
+function readsOf(
+  conditions: readonly Readonly<Record<string, unknown>>[],
+  resolve: (field: string) => Getter,
+): LogsourceRead[] | undefined {
+  const reads: LogsourceRead[] = [];
+  for (const map of conditions) {
+    for (const key of Object.keys(map)) {
+      // As parse-detection splits an item's key.
+      const [field = '', ...modifiers] = key.split('|');
+      if (field === '' || modifiers.includes('fieldref')) return undefined;
+      reads.push({ get: resolve(field), presence: modifiers.length === 1 && modifiers[0] === 'exists' });
+    }
+  }
+  return reads;
 }
 
 /** The entries of the mapping that apply to a logsource: those containing it, less those a more specific applicable one covers. */
@@ -132,7 +161,15 @@ export function logsourceMatcher(pipeline: Pipeline, logsource: LogsourceKey): L
   if (entries.length === 0) {
     // A rule that names no logsource at all is not restricted; one the mapping does not know follows the default.
     const all = Object.keys(logsource).length === 0 || (pipeline.logsourceDefault ?? pipeline.logsources.default) === 'allow';
-    m = { id, logsource, entries, kind: all ? 'all' : 'none', test: all ? () => true : () => false, anchors: all ? undefined : [] };
+    m = {
+      id,
+      logsource,
+      entries,
+      kind: all ? 'all' : 'none',
+      test: all ? () => true : () => false,
+      anchors: all ? undefined : [],
+      reads: [],
+    };
   } else {
     const tests = entries.map((e) => {
       const k = `${rkey}\u0000${pipeline.logsources.entries.indexOf(e)}`;
@@ -162,7 +199,9 @@ export function logsourceMatcher(pipeline: Pipeline, logsource: LogsourceKey): L
         break;
       }
     }
-    m = { id, logsource, entries, kind: 'test', test, ...(anchors && { anchors }) };
+    const readLists = entries.map((e) => readsOf(e.conditions, resolve));
+    const reads = readLists.every((r) => r !== undefined) ? readLists.flat() : undefined;
+    m = { id, logsource, entries, kind: 'test', test, ...(anchors && { anchors }), ...(reads && { reads }) };
   }
   matchers.set(cacheKey, m);
   return m;

@@ -3,7 +3,9 @@
  * (`CompileOptions.resolveField`). Resolution happens once per field at compile time; per event
  * a field costs one getter call per path until one is present.
  */
-import { ecsFieldResolver, type FieldResolver } from '../sigma/compile.js';
+import type { FieldResolver } from '../sigma/compile.js';
+import { pathGetter } from '../sigma/field-path.js';
+import { memoized } from '../sigma/event-scope.js';
 import { containsLogsource, type LogsourceKey, type Pipeline, type PipelineSection } from './model.js';
 
 export type Getter = (event: object) => unknown;
@@ -55,12 +57,13 @@ function textNode(v: unknown): unknown {
 
 const getterCache = new Map<string, Getter>();
 
-/** One shared getter per list of paths: rules (and the prefilter) reading the same paths share it. */
+/** One shared getter per list of paths: rules (and the prefilter) reading the same paths share it (memoized per event scope). */
 export function pathsGetter(paths: readonly string[], unwrapText: boolean): Getter {
   const key = `${unwrapText ? 1 : 0}\u0000${paths.join('\u0000')}`;
-  let g = getterCache.get(key);
-  if (g) return g;
-  const gets = paths.map((p) => ecsFieldResolver(p));
+  const hit = getterCache.get(key);
+  if (hit) return hit;
+  let g: Getter;
+  const gets: Getter[] = paths.map((p) => pathGetter(p));
   if (gets.length === 1) {
     const [one] = gets as [Getter];
     g = unwrapText ? (e) => textNode(one(e)) : one;
@@ -84,8 +87,9 @@ export function pathsGetter(paths: readonly string[], unwrapText: boolean): Gett
       return undefined;
     };
   }
-  getterCache.set(key, g);
-  return g;
+  const shared = memoized(g);
+  getterCache.set(key, shared);
+  return shared;
 }
 
 const resolverCache = new Map<string, FieldResolver>();

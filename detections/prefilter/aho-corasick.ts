@@ -28,6 +28,8 @@ export class AhoCorasick {
   private readonly term: Int32Array;
   /** The nearest state down the failure chain where a pattern ends, or -1. */
   private readonly dict: Int32Array;
+  /** The state itself when a pattern ends there, else `dict`: where a scan starts reporting (one read per character). */
+  private readonly out: Int32Array;
   /** Further pattern ids ending at a state (patterns equal up to shared classes). */
   private readonly more = new Map<number, number[]>();
 
@@ -123,6 +125,8 @@ export class AhoCorasick {
     this.delta = delta;
     this.term = term;
     this.dict = dict;
+    this.out = new Int32Array(states);
+    for (let s = 0; s < states; s++) this.out[s] = (term[s] as number) >= 0 ? s : (dict[s] as number);
   }
 
   private classOf(c: number): number {
@@ -134,36 +138,44 @@ export class AhoCorasick {
    * `seen` is stamped and pushed to `hits`. Returns the number of ids pushed.
    */
   scan(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
-    const { delta, width, ascii, wide, term, dict, more } = this;
+    const { delta, width, ascii, wide, out } = this;
     const hasWide = wide.size > 0;
-    const hasMore = more.size > 0;
     let s = 0;
     let found = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       const cls = c < 128 ? (ascii[c] as number) : hasWide ? (wide.get(c) ?? 0) : 0;
       s = delta[s * width + cls] as number;
-      let t = (term[s] as number) >= 0 ? s : (dict[s] as number);
-      while (t >= 0) {
-        const id = term[t] as number;
-        if (seen[id] !== stamp) {
-          seen[id] = stamp;
-          hits.push(id);
-          found++;
-        }
-        if (hasMore) {
-          const extra = more.get(t);
-          if (extra)
-            for (const x of extra) {
-              if (seen[x] !== stamp) {
-                seen[x] = stamp;
-                hits.push(x);
-                found++;
-              }
-            }
-        }
-        t = dict[t] as number;
+      const t = out[s] as number;
+      if (t >= 0) found += this.report(t, seen, stamp, hits);
+    }
+    return found;
+  }
+
+  /** Reports the patterns ending at state `t` and down its dictionary chain. */
+  private report(t: number, seen: Uint32Array, stamp: number, hits: number[]): number {
+    const { term, dict, more } = this;
+    const hasMore = more.size > 0;
+    let found = 0;
+    while (t >= 0) {
+      const id = term[t] as number;
+      if (seen[id] !== stamp) {
+        seen[id] = stamp;
+        hits.push(id);
+        found++;
       }
+      if (hasMore) {
+        const extra = more.get(t);
+        if (extra)
+          for (const x of extra) {
+            if (seen[x] !== stamp) {
+              seen[x] = stamp;
+              hits.push(x);
+              found++;
+            }
+          }
+      }
+      t = dict[t] as number;
     }
     return found;
   }
@@ -173,41 +185,21 @@ export class AhoCorasick {
    * through the class table); other text is lower-cased first.
    */
   scanLower(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
-    const { delta, width, folded, term, dict, more } = this;
-    const hasMore = more.size > 0;
+    const { delta, width, folded, out } = this;
     let s = 0;
     let found = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c >= 128) return found + this.scan(text.toLowerCase(), seen, stamp, hits);
       s = delta[s * width + (folded[c] as number)] as number;
-      let t = (term[s] as number) >= 0 ? s : (dict[s] as number);
-      while (t >= 0) {
-        const id = term[t] as number;
-        if (seen[id] !== stamp) {
-          seen[id] = stamp;
-          hits.push(id);
-          found++;
-        }
-        if (hasMore) {
-          const extra = more.get(t);
-          if (extra)
-            for (const x of extra) {
-              if (seen[x] !== stamp) {
-                seen[x] = stamp;
-                hits.push(x);
-                found++;
-              }
-            }
-        }
-        t = dict[t] as number;
-      }
+      const t = out[s] as number;
+      if (t >= 0) found += this.report(t, seen, stamp, hits);
     }
     return found;
   }
 
   /** Bytes held by the tables. */
   get bytes(): number {
-    return this.delta.byteLength + this.term.byteLength + this.dict.byteLength + this.ascii.byteLength;
+    return this.delta.byteLength + this.term.byteLength + this.dict.byteLength + this.out.byteLength + this.ascii.byteLength;
   }
 }

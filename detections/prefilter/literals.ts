@@ -17,6 +17,11 @@
  * - null, comparisons, CIDR, exists, fieldref, `neq`, time parts, and case-sensitive literals
  *   outside ASCII → always (their matches need no fixed text).
  * "Best" is the clause least likely to occur: fewer and longer literals.
+ *
+ * `ruleClauses` keeps up to two clauses that must both hit (a conjunction: `and`, a map's items,
+ * `all`), so that a rule whose best clause is common text (`Initiated: 'true'`) is still
+ * selected by its other one. An `or` of conjunctions pairs them: (A1 ∧ A2) ∨ (B1 ∧ B2) implies
+ * (A1 ∨ B1) ∧ (A2 ∨ B2), and an operand with one clause stands in both places.
  */
 import { expandTarget, parseCondition, type ConditionNode } from '../sigma/condition.js';
 import { applyModifiers, type CompileOptions, type FieldResolver } from '../sigma/compile.js';
@@ -43,7 +48,38 @@ export interface Atom {
 /** `null`: the rule must always be evaluated. Otherwise at least one atom occurs whenever the rule matches. */
 export type Clause = readonly Atom[] | null;
 
+/** Clauses that each hold whenever the rule matches, best first; none: always evaluated. */
+export type Clauses = readonly (readonly Atom[])[];
+
 const ALWAYS: Clause = null;
+/** At most this many clauses are kept per rule. */
+const MAX_CLAUSES = 2;
+
+const single = (c: Clause): Clauses => (c === null ? [] : [c]);
+
+/** A conjunction of clause lists: the best `MAX_CLAUSES` of all their clauses. */
+function allOf(lists: readonly Clauses[]): Clauses {
+  const all = lists.flat();
+  if (all.length <= 1) return all;
+  // Stable: among equal costs the first written stays first (as `and` picks).
+  const ranked = all.map((c, i) => ({ c, k: cost(c), i })).sort((x, y) => x.k - y.k || x.i - y.i);
+  return ranked.slice(0, MAX_CLAUSES).map((r) => r.c);
+}
+
+/** A disjunction of clause lists: clause i is the union of each operand's clause i (or its last). */
+function anyOf(lists: readonly Clauses[]): Clauses {
+  if (lists.length === 0 || lists.some((l) => l.length === 0)) return [];
+  const n = Math.min(MAX_CLAUSES, Math.max(...lists.map((l) => l.length)));
+  const out: (readonly Atom[])[] = [];
+  for (let i = 0; i < n; i++) out.push(or(lists.map((l) => l[Math.min(i, l.length - 1)] as readonly Atom[])) as readonly Atom[]);
+  // Two equal clauses (operands with one clause each) say no more than one.
+  if (out.length === 2 && sameAtoms(out[0] as readonly Atom[], out[1] as readonly Atom[])) out.pop();
+  return out;
+}
+
+function sameAtoms(a: readonly Atom[], b: readonly Atom[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** How likely a clause is to occur, roughly: short literals are common. Lower is better. */
 function cost(c: readonly Atom[]): number {
@@ -62,20 +98,6 @@ function or(clauses: readonly Clause[]): Clause {
     out.push(...c);
   }
   return dedupe(out);
-}
-
-function and(clauses: readonly Clause[]): Clause {
-  let best: Clause = ALWAYS;
-  let bestCost = Infinity;
-  for (const c of clauses) {
-    if (c === null) continue;
-    const k = cost(c);
-    if (k < bestCost) {
-      best = c;
-      bestCost = k;
-    }
-  }
-  return best;
 }
 
 function dedupe(atoms: readonly Atom[]): Atom[] {
@@ -154,61 +176,67 @@ function valueClause(v: SigmaValue, source: Source, keyword: boolean): Clause {
   }
 }
 
-function itemClause(item: FieldItem, resolve: FieldResolver, options: CompileOptions): Clause {
+function itemClauses(item: FieldItem, resolve: FieldResolver, options: CompileOptions): Clauses {
   let plan;
   try {
     plan = applyModifiers(item, options);
   } catch {
-    return ALWAYS;
+    return [];
   }
-  if (plan.negate || plan.timePart) return ALWAYS;
+  if (plan.negate || plan.timePart) return [];
   const keyword = item.field === null;
   const source: Source = keyword ? KEYWORDS : resolve(item.field as string);
   const clauses = plan.values.map((v) => valueClause(v, source, keyword));
-  return plan.join === 'or' ? or(clauses) : and(clauses);
+  return plan.join === 'or' ? single(or(clauses)) : allOf(clauses.map(single));
 }
 
-function selectionClause(sel: Selection, resolve: FieldResolver, options: CompileOptions): Clause {
-  if (sel.kind === 'keywords') return itemClause({ field: null, modifiers: [], values: sel.values, at: sel.at }, resolve, options);
-  return or(sel.maps.map((m) => and(m.items.map((item) => itemClause(item, resolve, options)))));
+function selectionClauses(sel: Selection, resolve: FieldResolver, options: CompileOptions): Clauses {
+  if (sel.kind === 'keywords') return itemClauses({ field: null, modifiers: [], values: sel.values, at: sel.at }, resolve, options);
+  return anyOf(sel.maps.map((m) => allOf(m.items.map((item) => itemClauses(item, resolve, options)))));
 }
 
-function conditionClause(node: ConditionNode, names: readonly string[], leaf: (name: string) => Clause): Clause {
+function conditionClauses(node: ConditionNode, names: readonly string[], leaf: (name: string) => Clauses): Clauses {
   switch (node.type) {
     case 'ref':
-      return names.includes(node.name) ? leaf(node.name) : ALWAYS;
+      return names.includes(node.name) ? leaf(node.name) : [];
     case 'of': {
       const targets = expandTarget(node.target, names);
-      if (targets.length === 0) return ALWAYS;
+      if (targets.length === 0) return [];
       const cs = targets.map(leaf);
-      return node.quantifier === '1' ? or(cs) : and(cs);
+      return node.quantifier === '1' ? anyOf(cs) : allOf(cs);
     }
     case 'not':
-      return ALWAYS;
+      return [];
     case 'and':
-      return and(node.args.map((a) => conditionClause(a, names, leaf)));
+      return allOf(node.args.map((a) => conditionClauses(a, names, leaf)));
     case 'or':
-      return or(node.args.map((a) => conditionClause(a, names, leaf)));
+      return anyOf(node.args.map((a) => conditionClauses(a, names, leaf)));
   }
 }
 
 /**
- * The clause of a rule compiled with `resolve` (the same resolver, so that an atom reads the very
- * value the rule's matcher reads) and `options` (placeholders).
+ * The clauses of a rule compiled with `resolve` (the same resolver, so that an atom reads the
+ * very value the rule's matcher reads) and `options` (placeholders): each holds whenever the
+ * rule matches, best first; none when the rule must always be evaluated.
  */
-export function ruleClause(rule: Rule, resolve: FieldResolver, options: CompileOptions = {}): Clause {
+export function ruleClauses(rule: Rule, resolve: FieldResolver, options: CompileOptions = {}): Clauses {
   const { detection } = rule;
   const names = [...detection.selections.keys()];
-  const memo = new Map<string, Clause>();
-  const leaf = (name: string): Clause => {
-    if (!memo.has(name)) memo.set(name, selectionClause(detection.selections.get(name) as Selection, resolve, options));
-    return memo.get(name) as Clause;
+  const memo = new Map<string, Clauses>();
+  const leaf = (name: string): Clauses => {
+    if (!memo.has(name)) memo.set(name, selectionClauses(detection.selections.get(name) as Selection, resolve, options));
+    return memo.get(name) as Clauses;
   };
-  const clauses: Clause[] = [];
+  const lists: Clauses[] = [];
   for (const text of detection.condition) {
     const parsed = parseCondition(text);
-    if ('error' in parsed) return ALWAYS;
-    clauses.push(conditionClause(parsed.ast, names, leaf));
+    if ('error' in parsed) return [];
+    lists.push(conditionClauses(parsed.ast, names, leaf));
   }
-  return clauses.length === 0 ? ALWAYS : or(clauses);
+  return anyOf(lists);
+}
+
+/** The best clause of a rule (`ruleClauses`), or null when it must always be evaluated. */
+export function ruleClause(rule: Rule, resolve: FieldResolver, options: CompileOptions = {}): Clause {
+  return ruleClauses(rule, resolve, options)[0] ?? ALWAYS;
 }

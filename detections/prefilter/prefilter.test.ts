@@ -3,7 +3,7 @@ import { compileDetection } from '../sigma/detection.js';
 import { loadRuleText } from '../sigma/load.js';
 import { ecsFieldResolver } from '../sigma/compile.js';
 import { AhoCorasick } from './aho-corasick.js';
-import { KEYWORDS, ruleClause } from './literals.js';
+import { KEYWORDS, ruleClause, ruleClauses } from './literals.js';
 import { regexLiterals } from './regex-literals.js';
 
 function found(ac: AhoCorasick, text: string, lower = true): number[] {
@@ -87,6 +87,29 @@ const clauseOf = (detection: string): string[] | null => {
   const c = ruleClause(r!.rule, ecsFieldResolver);
   return c === null ? null : c.map((a) => `${a.source === KEYWORDS ? '*' : 'f'}${a.eq ? '=' : '~'}${a.literal}`).sort();
 };
+
+const clausesOf = (detection: string): string[][] => {
+  const { rule: r, errors } = loadRuleText(rule(detection), 'x.yml');
+  expect(errors).toEqual([]);
+  return ruleClauses(r!.rule, ecsFieldResolver).map((c) => c.map((a) => `${a.eq ? '=' : '~'}${a.literal}`).sort());
+};
+
+describe('rule clauses (two that must both hit)', () => {
+  it.each([
+    ['  sel: { a: "true", b|endswith: [.example.com, .example.net] }\n  condition: sel', [['~.example.com', '~.example.net'], ['~true']]],
+    ['  sel: { a|contains|all: [alpha, beta, gammaray] }\n  condition: sel', [['~gammaray'], ['~alpha']]],
+    [
+      '  a: { x: alpha, y: beta }\n  b: { z: gammaray }\n  condition: a or b',
+      [
+        ['~alpha', '~gammaray'],
+        ['~beta', '~gammaray'],
+      ],
+    ],
+    ['  a: { x: alpha }\n  b: { z: gammaray }\n  condition: a or b', [['~alpha', '~gammaray']]],
+    ['  a: { x: alpha, y: beta }\n  f: { z: gammaray }\n  condition: a and not f', [['~alpha'], ['~beta']]],
+    ['  a: { x: alpha, y: beta }\n  b: { z|neq: gammaray }\n  condition: a or b', []],
+  ])('%s', (detection, want) => expect(clausesOf(detection)).toEqual(want));
+});
 
 describe('rule clauses', () => {
   it.each([

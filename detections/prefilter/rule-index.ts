@@ -8,7 +8,8 @@
  * 2. Literals: for the set of logsources an event activates (few distinct sets occur: one per
  *    kind of event), a plan is built once and cached: per field the rules need, an Aho-Corasick
  *    automaton of the literals of their clauses (literals.ts). Each field's text is scanned once;
- *    the rules of the literals found, plus the rules with no clause, are the candidates.
+ *    the rules all of whose clauses (one or two) have a literal found, plus the rules with no
+ *    clause, are the candidates.
  *
  * Never changes results: a rule that is not a candidate cannot match (its logsource predicate
  * is false, or none of the literals it needs occurs). A candidate still runs its full matcher.
@@ -19,7 +20,11 @@ import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logso
 import type { Getter } from '../pipelines/resolver.js';
 import type { Rule } from '../sigma/model.js';
 import { AhoCorasick } from './aho-corasick.js';
-import { KEYWORDS, ruleClause, type Clause, type Source } from './literals.js';
+import { LogsourceCache } from './logsource-key.js';
+import { KEYWORDS, ruleClauses, type Clauses, type Source } from './literals.js';
+
+/** In a for-in loop `hasOwnProperty.call(o, key)` is cheaper than `Object.hasOwn` (V8 reduces it for the keys of the loop). */
+const { hasOwnProperty } = Object.prototype;
 
 /** What the index needs to know of a rule; `item` is what `candidates` returns for it. */
 export interface IndexEntry<T> {
@@ -35,6 +40,8 @@ export interface RuleIndexOptions {
   readonly placeholders?: Placeholders;
   /** Cached plans (one per set of logsources seen together); past this the cache is cleared. Default 256. */
   readonly maxPlans?: number;
+  /** Cached logsource stages (one per distinct key of the fields logsources read); past this the cache is cleared. Default 4096. */
+  readonly maxKeys?: number;
 }
 
 interface FieldScan {
@@ -51,7 +58,7 @@ interface EqScan {
 interface Plan {
   readonly fields: readonly FieldScan[];
   readonly equals: readonly EqScan[];
-  /** Rules of pattern id p: `rules[start[p] .. start[p+1])`, entry indices. */
+  /** Clause codes (`rule * 2 + clause`) of pattern id p: `rules[start[p] .. start[p+1])`. */
   readonly start: Int32Array;
   readonly rules: Int32Array;
   /** Rules evaluated whatever the text: no clause. */
@@ -83,7 +90,11 @@ export interface RuleIndexStats {
 
 export class RuleIndex<T> {
   private readonly entries: readonly IndexEntry<T>[];
-  private readonly clauses: readonly Clause[];
+  private readonly clauses: readonly Clauses[];
+  /** Per rule: the mask of all its clauses (bit c: clause c has a hit). */
+  private readonly fullMask: Uint8Array;
+  /** Per rule: the clauses hit so far for the event of `ruleStamp`. */
+  private readonly hitMask: Uint8Array;
   private readonly lks: LogsourceMatcher[] = [];
   private readonly lkRules: number[][] = [];
   private readonly anchors: { get: Getter; map: Map<string, number[]> }[] = [];
@@ -91,6 +102,11 @@ export class RuleIndex<T> {
   private readonly catchAll: number[] = [];
   private readonly plans = new Map<string, Plan>();
   private readonly maxPlans: number;
+  /**
+   * The plan (null: no logsource holds) by the values of the event's logsource fields; set when
+   * every logsource predicate is a function of the fields it reads.
+   */
+  private readonly byKey: LogsourceCache<Plan | null> | undefined;
   private stamp = 0;
   private readonly lkStamp: Uint32Array;
   private readonly ruleStamp: Uint32Array;
@@ -104,7 +120,9 @@ export class RuleIndex<T> {
     this.entries = entries;
     this.maxPlans = options.maxPlans ?? 256;
     const compileOptions = { placeholders: options.placeholders };
-    this.clauses = entries.map((e) => ruleClause(e.rule, e.resolve, compileOptions));
+    this.clauses = entries.map((e) => ruleClauses(e.rule, e.resolve, compileOptions));
+    this.fullMask = Uint8Array.from(this.clauses, (c) => (1 << c.length) - 1);
+    this.hitMask = new Uint8Array(entries.length);
     const lkIndex = new Map<LogsourceMatcher, number>();
     entries.forEach((e, i) => {
       let k = lkIndex.get(e.logsource);
@@ -143,6 +161,12 @@ export class RuleIndex<T> {
     });
     this.lkStamp = new Uint32Array(this.lks.length);
     this.ruleStamp = new Uint32Array(entries.length);
+    this.byKey = this.lks.every((lk) => lk.reads !== undefined)
+      ? new LogsourceCache(
+          this.lks.flatMap((lk) => lk.reads ?? []),
+          options.maxKeys,
+        )
+      : undefined;
   }
 
   get size(): number {
@@ -195,49 +219,66 @@ export class RuleIndex<T> {
     const key = active.join(',');
     let plan = this.plans.get(key);
     if (plan) return plan;
-    if (this.plans.size >= this.maxPlans) this.plans.clear();
+    if (this.plans.size >= this.maxPlans) {
+      this.plans.clear();
+      // A plan out of `plans` would miss the reset of its stamps (nextStamp).
+      this.byKey?.clear();
+    }
     plan = this.buildPlan(active);
     this.plans.set(key, plan);
+    return plan;
+  }
+
+  /** The plan of the logsources the event activates (null: none), cached by the event's logsource key when there is one. */
+  private planOf(event: object, stamp: number): Plan | null {
+    const cached = this.byKey?.lookup(event);
+    if (cached !== undefined) return cached;
+    const active = this.activeLogsources(event, stamp);
+    const plan = active.length === 0 ? null : this.planFor(active);
+    this.byKey?.store(plan);
     return plan;
   }
 
   private buildPlan(active: readonly number[]): Plan {
     const ruleIds = active.flatMap((k) => this.lkRules[k] as number[]).sort((a, b) => a - b);
     const always: number[] = [];
-    // source → literal → rules; equality atoms: getter → key → rules
+    // source → literal → clause codes; equality atoms: getter → key → clause codes. The code of
+    // clause c of rule r is `r * 2 + c`.
     const bySource = new Map<Source, Map<string, number[]>>();
     const byEq = new Map<Getter, Map<string, number[]>>();
-    for (const r of ruleIds) {
-      const clause = this.clauses[r] as Clause;
-      if (clause === null) {
-        always.push(r);
+    for (const rule of ruleIds) {
+      const clauses = this.clauses[rule] as Clauses;
+      if (clauses.length === 0) {
+        always.push(rule);
         continue;
       }
-      for (const atom of clause) {
-        if (atom.eq) {
-          const get = atom.source as Getter;
-          let keys = byEq.get(get);
-          if (!keys) {
-            keys = new Map();
-            byEq.set(get, keys);
+      for (let c = 0; c < clauses.length; c++)
+        for (const atom of clauses[c] as Clauses[number]) {
+          const r = rule * 2 + c;
+          if (atom.eq) {
+            const get = atom.source as Getter;
+            let keys = byEq.get(get);
+            if (!keys) {
+              keys = new Map();
+              byEq.set(get, keys);
+            }
+            const list = keys.get(atom.literal) ?? [];
+            if (list[list.length - 1] !== r) list.push(r);
+            keys.set(atom.literal, list);
+            continue;
           }
-          const list = keys.get(atom.literal) ?? [];
+          let lits = bySource.get(atom.source);
+          if (!lits) {
+            lits = new Map();
+            bySource.set(atom.source, lits);
+          }
+          // Any part of a required literal is required too: long literals (hashes, paths) keep
+          // their end, which is the distinctive part, and the automaton stays small.
+          const lit = atom.literal.length > MAX_LITERAL ? atom.literal.slice(-MAX_LITERAL) : atom.literal;
+          const list = lits.get(lit) ?? [];
           if (list[list.length - 1] !== r) list.push(r);
-          keys.set(atom.literal, list);
-          continue;
+          lits.set(lit, list);
         }
-        let lits = bySource.get(atom.source);
-        if (!lits) {
-          lits = new Map();
-          bySource.set(atom.source, lits);
-        }
-        // Any part of a required literal is required too: long literals (hashes, paths) keep
-        // their end, which is the distinctive part, and the automaton stays small.
-        const lit = atom.literal.length > MAX_LITERAL ? atom.literal.slice(-MAX_LITERAL) : atom.literal;
-        const list = lits.get(lit) ?? [];
-        if (list[list.length - 1] !== r) list.push(r);
-        lits.set(lit, list);
-      }
     }
     const fields: FieldScan[] = [];
     const start: number[] = [0];
@@ -297,7 +338,7 @@ export class RuleIndex<T> {
       return;
     }
     for (const key in value) {
-      if (Object.hasOwn(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
+      if (hasOwnProperty.call(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
     }
   }
 
@@ -307,11 +348,10 @@ export class RuleIndex<T> {
    */
   candidates(event: object): readonly T[] {
     const stamp = this.nextStamp();
-    const active = this.activeLogsources(event, stamp);
     const out = this.out;
     out.length = 0;
-    if (active.length === 0) return out;
-    const plan = this.planFor(active);
+    const plan = this.planOf(event, stamp);
+    if (plan === null) return out;
     const hits = this.hits;
     hits.length = 0;
     for (let f = 0; f < plan.fields.length; f++) {
@@ -340,15 +380,19 @@ export class RuleIndex<T> {
     }
     const picked = this.picked;
     picked.length = 0;
-    const ruleStamp = this.ruleStamp;
+    const { ruleStamp, hitMask, fullMask } = this;
     for (let h = 0; h < hits.length; h++) {
       const p = hits[h] as number;
       for (let j = plan.start[p] as number; j < (plan.start[p + 1] as number); j++) {
-        const r = plan.rules[j] as number;
-        if (ruleStamp[r] !== stamp) {
-          ruleStamp[r] = stamp;
-          picked.push(r);
-        }
+        const code = plan.rules[j] as number;
+        const r = code >>> 1;
+        let before = 0;
+        if (ruleStamp[r] === stamp) before = hitMask[r] as number;
+        else ruleStamp[r] = stamp;
+        const after = before | (1 << (code & 1));
+        hitMask[r] = after;
+        // Picked once, when its last clause gets a hit.
+        if (after !== before && after === fullMask[r]) picked.push(r);
       }
     }
     for (let j = 0; j < plan.always.length; j++) picked.push(plan.always[j] as number);
@@ -375,7 +419,7 @@ export class RuleIndex<T> {
       }
     return {
       rules: this.entries.length,
-      withClause: this.clauses.filter((c) => c !== null).length,
+      withClause: this.clauses.filter((c) => c.length > 0).length,
       logsources: this.lks.length,
       anchoredLogsources: this.lks.filter((l) => l.anchors !== undefined).length,
       plans: this.plans.size,

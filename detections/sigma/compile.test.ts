@@ -67,6 +67,26 @@ describe('numbers, booleans and strings', () => {
   ])('%j vs %j → %s', (value, field, want) => {
     expect(m(value, field === undefined ? {} : { f: field })).toBe(want);
   });
+
+  const ports = [100, 443, 4444, 65535, 0, 1.5];
+  it.each<[unknown, boolean]>([
+    [4444, true],
+    ['4444', true],
+    ['4444.0', true],
+    [' 443 ', true],
+    [-0, true],
+    ['-0', true],
+    ['1.50', true],
+    [[1, 2, 65535], true],
+    [4445, false],
+    ['port 443', false],
+    ['NaN', false],
+    [NaN, false],
+    [true, false],
+    [[], false],
+  ])('a list of numbers vs %j → %s', (field, want) => {
+    expect(m(ports, { f: field })).toBe(want);
+  });
 });
 
 describe('null', () => {

@@ -4,6 +4,8 @@
  * identifier) is collected with its location.
  */
 import { compileCondition, parseCondition } from './condition.js';
+import { memoized } from './event-scope.js';
+import { pathGetter } from './field-path.js';
 import { compileKeywords } from './keywords.js';
 import type { Detection, FieldItem, Selection, SigmaScalar, Where } from './model.js';
 import { MODIFIERS, ModifierError, type Placeholders, type SigmaValue, type ValuePlan } from './modifiers/index.js';
@@ -19,33 +21,13 @@ import { compileFieldPlan } from './values.js';
  */
 export type FieldResolver = (field: string) => (event: object) => unknown;
 
-/**
- * A getter for a dotted path, built once: at each level a literal dotted key (`"a.b"`) is
- * tried first, then the first segment is descended into, as `getField` reads events. Own
- * properties only (a field named `constructor` is not the object's), and no string is cut per
- * event.
- */
-function pathGetter(path: string): (value: unknown) => unknown {
-  const dot = path.indexOf('.');
-  if (dot < 0)
-    return (o) => (o !== null && typeof o === 'object' && Object.hasOwn(o, path) ? (o as Record<string, unknown>)[path] : undefined);
-  const head = path.slice(0, dot);
-  const rest = pathGetter(path.slice(dot + 1));
-  return (o) => {
-    if (o === null || typeof o !== 'object') return undefined;
-    const rec = o as Record<string, unknown>;
-    if (Object.hasOwn(rec, path)) return rec[path];
-    return Object.hasOwn(rec, head) ? rest(rec[head]) : undefined;
-  };
-}
-
 const getters = new Map<string, (event: object) => unknown>();
 
-/** Reads ECS dotted paths from nested events (and literal dotted keys), sharing one getter per path. */
+/** Reads ECS dotted paths from nested events (and literal dotted keys), sharing one getter per path (memoized per event scope). */
 export const ecsFieldResolver: FieldResolver = (field) => {
   let get = getters.get(field);
   if (!get) {
-    get = pathGetter(field);
+    get = memoized(pathGetter(field));
     getters.set(field, get);
   }
   return get;

@@ -106,6 +106,7 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
   const folded: (readonly PatternPart[])[] = [];
   const cased: (readonly PatternPart[])[] = [];
   const networks: Network[] = [];
+  const numbers = new Set<number>();
   for (const v of flat) {
     switch (v.kind) {
       case 'null':
@@ -121,6 +122,11 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
         break;
       case 'cidr':
         networks.push(parseCidr(v.text) as Network);
+        break;
+      case 'number':
+        if (plan.timePart) elements.push(elementTest(v, plan.timePart, read));
+        // NaN equals nothing (and a Set would find it).
+        else if (!Number.isNaN(v.value)) numbers.add(v.value);
         break;
       default:
         elements.push(elementTest(v, plan.timePart, read));
@@ -143,6 +149,7 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
     const t = compileCidrTest(networks);
     elements.push((x) => typeof x === 'string' && t(x));
   }
+  if (numbers.size > 0) elements.push(numbersTest(numbers));
   if (flat.some((v) => v.kind === 'boolean' || (v.kind === 'fieldref' && !v.cased))) needsLower = true;
 
   const element = orElements(elements);
@@ -181,6 +188,18 @@ function liftElement(t: ElementTest, needsLower: boolean, memo: LowerMemo): Fiel
     }
     return t(raw, needsLower ? lowerOf(memo, raw) : undefined, e);
   };
+}
+
+/**
+ * Numbers ORed: one lookup, the text parsed once. A number matches a number, or a string holding
+ * that decimal number ("4624", "4624.0"); a Set compares as `===` does here (0 and -0 alike).
+ */
+function numbersTest(numbers: ReadonlySet<number>): ElementTest {
+  if (numbers.size === 1) {
+    const n = numbers.values().next().value as number;
+    return (x) => (typeof x === 'number' ? x === n : typeof x === 'string' && numberOf(x) === n);
+  }
+  return (x) => (typeof x === 'number' ? numbers.has(x) : typeof x === 'string' && numbers.has(numberOf(x)));
 }
 
 function elementTest(v: SigmaValue, timePart: TimePart | undefined, read: FieldReader): ElementTest {

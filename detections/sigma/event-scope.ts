@@ -1,0 +1,38 @@
+/**
+ * The event being matched. While `matchEvent` runs one event through the prefilter and its
+ * candidate rules, the shared field getters (`ecsFieldResolver`, pipelines' `pathsGetter`)
+ * remember what they read from it: a field read by the index and by ten rules is looked up
+ * once. Outside a scope (a matcher called on its own) nothing is remembered. The event must
+ * not change while its scope is open.
+ */
+let current: object | undefined;
+/** Bumped whenever the scope changes: a value remembered under another epoch is stale. */
+let epoch = 0;
+
+/** Opens the scope of `event`; returns the event whose scope was open, to pass to `closeEvent`. */
+export function openEvent(event: object): object | undefined {
+  const previous = current;
+  current = event;
+  epoch++;
+  return previous;
+}
+
+/** Closes the scope `openEvent` opened, reopening the previous one (if any) afresh. */
+export function closeEvent(previous: object | undefined): void {
+  current = previous;
+  epoch++;
+}
+
+/** `get`, remembering its value for the event of the open scope. */
+export function memoized<V>(get: (event: object) => V): (event: object) => V {
+  let at = 0;
+  let value: V;
+  return (event) => {
+    if (event !== current) return get(event);
+    if (at !== epoch) {
+      value = get(event);
+      at = epoch;
+    }
+    return value;
+  };
+}

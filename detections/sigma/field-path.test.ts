@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { closeEvent, openEvent } from './event-scope.js';
+import { pathGetter } from './field-path.js';
+
+describe('pathGetter', () => {
+  const cases: [string, unknown, unknown][] = [
+    ['a.b.c', { a: { b: { c: 1 } } }, 1],
+    ['a.b.c', { 'a.b.c': 2, a: { b: { c: 1 } } }, 2], // a literal dotted key first
+    ['a.b.c', { a: { 'b.c': 3, b: { c: 1 } } }, 3],
+    ['a.b.c', { 'a.b': { c: 1 } }, undefined], // only the whole rest is tried as a literal key
+    ['a.b', { a: { b: null } }, null],
+    ['a.b', { a: 'text' }, undefined],
+    ['a.b', { a: null }, undefined],
+    ['a.0', { a: ['x', 'y'] }, 'x'],
+    ['a.constructor', { a: {} }, undefined], // own properties only
+    ['a..b', { a: { '': { b: 4 } } }, 4],
+    ['a.', { a: { '': 5 } }, 5],
+    ['x', { x: 6 }, 6],
+    ['x', 'not an object', undefined],
+  ];
+  it.each(cases)('%s of %j → %j', (path, event, want) => {
+    const get = pathGetter(path);
+    expect(get(event)).toEqual(want);
+    // The same inside an event scope, where descents are remembered.
+    const prev = openEvent(event as object);
+    expect(get(event)).toEqual(want);
+    expect(get(event)).toEqual(want);
+    closeEvent(prev);
+  });
+
+  it('shares descents between paths within an event scope only', () => {
+    const a = pathGetter('w.d.A');
+    const b = pathGetter('w.d.B');
+    const event = { w: { d: { A: 1, B: 2 } } };
+    const prev = openEvent(event);
+    expect([a(event), b(event)]).toEqual([1, 2]);
+    closeEvent(prev);
+    event.w = { d: { A: 3, B: 4 } };
+    expect([a(event), b(event)]).toEqual([3, 4]);
+  });
+});
