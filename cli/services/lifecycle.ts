@@ -139,6 +139,17 @@ export async function waitReady(def: ServiceDef, pid: number, child: ChildProces
   }
 }
 
+/**
+ * The kernel can release a dead process's listening sockets a moment after the process is
+ * gone; waiting for them keeps `down` then `status` or `up` from seeing a port still held.
+ */
+async function portsReleased(def: ServiceDef, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const { port } of def.binds) {
+    while (!(await isPortFree(port)) && Date.now() < deadline) await sleep(50);
+  }
+}
+
 /** Stops only what our pid file names, and only if its command line is ours; keeps data. */
 export async function stopService(def: ServiceDef, log: Logger): Promise<DownResult> {
   const pid = readPidFile(def.paths.pidFile);
@@ -157,6 +168,7 @@ export async function stopService(def: ServiceDef, log: Logger): Promise<DownRes
   log.info({ service: def.name, pid }, `${def.name}: stopping pid ${pid} (SIGTERM, SIGKILL after ${def.stopTimeoutMs / 1000} s)`);
   const outcome = await stopProcess(pid, def.stopTimeoutMs);
   removePidFile(def.paths.pidFile);
+  await portsReleased(def);
   log.info({ service: def.name, pid, outcome }, `${def.name}: ${outcome === 'killed' ? 'killed' : 'stopped'}`);
   return { service: def.name, pid, outcome: outcome === 'not-running' ? 'not-running' : outcome };
 }
