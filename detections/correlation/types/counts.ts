@@ -18,8 +18,7 @@ export const eventCount = windowType({
 
 function distinct(s: WindowState, i: number, j: number): Set<string | number> {
   const seen = new Set<string | number>();
-  const vals = s.vals as (string | number)[];
-  for (let k = i; k <= j; k++) seen.add(vals[k] as string | number);
+  for (let k = i; k <= j; k++) seen.add(s.valAt(k));
   return seen;
 }
 
@@ -31,7 +30,7 @@ export const valueCount = windowType({
     const seen = new Set<string | number>();
     return {
       reset: () => seen.clear(),
-      add: (s, j) => seen.add((s.vals as (string | number)[])[j] as string | number).size,
+      add: (s, j) => seen.add(s.valAt(j)).size,
     };
   },
   describe: (s, i, j, metric, ctx: HandlerContext) => ({

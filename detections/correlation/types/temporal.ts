@@ -11,8 +11,10 @@ import { windowType, type Accumulator, type WindowState } from './window.js';
 
 function rulesIn(s: WindowState, i: number, j: number): number[] {
   const out: number[] = [];
-  const vals = s.vals as number[];
-  for (let k = i; k <= j; k++) if (!out.includes(vals[k] as number)) out.push(vals[k] as number);
+  for (let k = i; k <= j; k++) {
+    const r = s.numAt(k);
+    if (!out.includes(r)) out.push(r);
+  }
   return out;
 }
 
@@ -26,7 +28,7 @@ function distinctRules(cfg: TypeConfig): Accumulator {
       count = 0;
     },
     add(s, j) {
-      const r = (s.vals as number[])[j] as number;
+      const r = s.numAt(j);
       if (seen[r] === 0) {
         seen[r] = 1;
         count++;
@@ -44,7 +46,7 @@ function orderedPrefix(cfg: TypeConfig): Accumulator {
       pos = 0;
     },
     add(s, j) {
-      if (pos < cfg.sequence.length && (s.vals as number[])[j] === cfg.sequence[pos]) pos++;
+      if (pos < cfg.sequence.length && s.numAt(j) === cfg.sequence[pos]) pos++;
       return pos;
     },
   };
@@ -78,7 +80,7 @@ export const temporalOrdered = windowType({
   monotone: true,
   measure: measureWith(orderedPrefix),
   accumulator: orderedPrefix,
-  canAnchor: (s, i, cfg) => (s.vals as number[])[i] === cfg.sequence[0],
+  canAnchor: (s, i, cfg) => s.numAt(i) === cfg.sequence[0],
   describe: (s, i, j) => ({ rules: rulesIn(s, i, j) }),
   check(c, n, report) {
     needBounds(c, 'temporal_ordered', report);

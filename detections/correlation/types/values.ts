@@ -12,9 +12,8 @@ import { windowType, type WindowState } from './window.js';
 type Aggregate = 'sum' | 'avg' | 'percentile' | 'median';
 
 function sum(s: WindowState, i: number, j: number): number {
-  const vals = s.vals as number[];
   let total = 0;
-  for (let k = i; k <= j; k++) total += vals[k] as number;
+  for (let k = i; k <= j; k++) total += s.numAt(k);
   return total;
 }
 
@@ -29,7 +28,9 @@ export function percentileOf(sorted: readonly number[], p: number): number {
 }
 
 function percentile(s: WindowState, i: number, j: number, p: number): number {
-  const sorted = (s.vals as number[]).slice(i, j + 1).sort((a, b) => a - b);
+  const sorted = new Array<number>(j - i + 1);
+  for (let k = i; k <= j; k++) sorted[k - i] = s.numAt(k);
+  sorted.sort((a, b) => a - b);
   return percentileOf(sorted, p);
 }
 

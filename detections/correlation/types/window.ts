@@ -1,8 +1,8 @@
 /**
  * The sliding window that the Sigma types share (event_count, value_count, temporal,
  * temporal_ordered, value_sum, value_avg, value_percentile, value_median): one group's events
- * as parallel arrays sorted by event time (times, ids, and the value the type reads), with the
- * two ways of deciding a condition.
+ * sorted by event time (time, id, and the value the type reads), with the two ways of deciding
+ * a condition.
  *
  * - Eager (a condition with only lower bounds, `gt`/`gte`, on a metric that can only grow as
  *   events are added): decided when an event arrives. The window is the span after its first
@@ -29,16 +29,45 @@ import {
 } from './contract.js';
 import type { Condition, TemporalExpr } from '../model.js';
 
+/**
+ * One group's events, flat in one array: `[time, id]` per event, or `[time, id, value]` when
+ * the type reads a value. Times are stored as offsets from `baseSec`, so that they stay small
+ * integers (V8 keeps those unboxed) instead of one heap number per event. A million groups of
+ * one or two events is the common case this layout is for: one array per group instead of
+ * three roughly halves the memory of a group.
+ */
 export class WindowState extends KeyState {
-  ts: number[] = [];
-  ids: string[] = [];
-  /** The values the type reads (absent for event_count). */
-  vals: (string | number)[] | undefined;
+  /** Flat entries, `stride` slots each, sorted by (time, tie, id). */
+  e: (string | number)[] = [];
+  /**
+   * The time the stored offsets are relative to, in whole seconds (set by the first event a
+   * group holds): seconds stay a small integer where milliseconds would be a boxed number.
+   */
+  baseSec = 0;
+  /** 2 without values (event_count), 3 with. */
+  readonly stride: 2 | 3;
   /** Events at or before this time belong to an alert already raised (undefined: none yet). */
   consumed?: number;
   constructor(part: PartitionRef, withValues: boolean) {
     super(part);
-    this.vals = withValues ? [] : undefined;
+    this.stride = withValues ? 3 : 2;
+  }
+  /** How many events the group holds. */
+  get size(): number {
+    return this.e.length / this.stride;
+  }
+  timeAt(k: number): number {
+    return this.baseSec * 1000 + (this.e[k * this.stride] as number);
+  }
+  idAt(k: number): string {
+    return this.e[k * this.stride + 1] as string;
+  }
+  /** The value the type reads (value_count: a string; value_sum…: a number; temporal: a rule index). */
+  valAt(k: number): string | number {
+    return this.e[k * this.stride + 2] as string | number;
+  }
+  numAt(k: number): number {
+    return this.e[k * this.stride + 2] as number;
   }
 }
 
@@ -77,23 +106,13 @@ export interface Accumulator {
   add(s: WindowState, j: number): number;
 }
 
-export function lowerBound(a: readonly number[], x: number): number {
+/** The first entry whose time is at least `x`. */
+export function lowerBound(s: WindowState, x: number): number {
   let lo = 0;
-  let hi = a.length;
+  let hi = s.size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-export function upperBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) <= x) lo = mid + 1;
+    if (s.timeAt(mid) < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -101,94 +120,53 @@ export function upperBound(a: readonly number[], x: number): number {
 
 function removeFront(s: WindowState, k: number): void {
   if (k <= 0) return;
-  if (k >= s.ts.length) {
-    s.ts = [];
-    s.ids = [];
-    if (s.vals) s.vals = [];
-    return;
-  }
-  s.ts.splice(0, k);
-  s.ids.splice(0, k);
-  s.vals?.splice(0, k);
+  if (k >= s.size) s.e = [];
+  else s.e.splice(0, k * s.stride);
 }
 
 /**
- * Most groups hold a few events. `push` grows an array's capacity by at least 16 slots, which
- * would triple the memory of such a group, so the first few entries are appended by building an
- * array literal of the exact size. There are two copies of the same code on purpose: V8 keeps
- * an array literal's element kind per literal, and one literal shared by times (doubles) and
- * ids (strings) would box every time as a heap number.
+ * `a` with `entry` inserted at slot `at`. Most groups hold a few events, and `push` grows an
+ * array's capacity by at least 16 slots, which would triple the memory of such a group: small
+ * arrays are rebuilt at their exact size instead.
  */
-function insertedTime(a: number[], pos: number, x: number): number[] {
-  if (pos !== a.length) return insertedInside(a, pos, x);
-  switch (a.length) {
-    case 0:
-      return [x];
-    case 1:
-      return [a[0] as number, x];
-    case 2:
-      return [a[0] as number, a[1] as number, x];
-    case 3:
-      return [a[0] as number, a[1] as number, a[2] as number, x];
-    default:
-      a.push(x);
-      return a;
+function inserted(a: (string | number)[], at: number, entry: (string | number)[]): (string | number)[] {
+  if (a.length >= 12) {
+    if (at === a.length) a.push(...entry);
+    else a.splice(at, 0, ...entry);
+    return a;
   }
-}
-
-function insertedValue<T extends string | number>(a: T[], pos: number, x: T): T[] {
-  if (pos !== a.length) return insertedInside(a, pos, x);
-  switch (a.length) {
-    case 0:
-      return [x];
-    case 1:
-      return [a[0] as T, x];
-    case 2:
-      return [a[0] as T, a[1] as T, x];
-    case 3:
-      return [a[0] as T, a[1] as T, a[2] as T, x];
-    default:
-      a.push(x);
-      return a;
-  }
-}
-
-function insertedInside<T>(a: T[], pos: number, x: T): T[] {
-  if (a.length < 4) return a.slice(0, pos).concat(x, a.slice(pos));
-  a.splice(pos, 0, x);
-  return a;
+  if (at === a.length) return a.concat(entry);
+  return a.slice(0, at).concat(entry, a.slice(at));
 }
 
 /** Inserts in (time, tie, id) order; -1 when an event with the same id and time is already held. */
 function insert(s: WindowState, e: Entry, tieByValue: boolean): number {
-  const { ts, ids } = s;
-  const n = ts.length;
-  if (n === 0 || (ts[n - 1] as number) < e.ts) {
-    s.ts = insertedTime(ts, n, e.ts);
-    s.ids = insertedValue(ids, n, e.id);
-    if (s.vals) s.vals = insertedValue(s.vals, n, e.val);
+  const n = s.size;
+  if (n === 0) s.baseSec = Math.floor(e.ts / 1000);
+  const offset = e.ts - s.baseSec * 1000;
+  const entry = s.stride === 3 ? [offset, e.id, e.val] : [offset, e.id];
+  if (n === 0 || s.timeAt(n - 1) < e.ts) {
+    s.e = inserted(s.e, s.e.length, entry);
     return n;
   }
-  const lo = lowerBound(ts, e.ts);
+  const lo = lowerBound(s, e.ts);
   let end = lo;
-  while (end < n && ts[end] === e.ts) {
-    if (ids[end] === e.id) return -1;
+  while (end < n && s.timeAt(end) === e.ts) {
+    if (s.idAt(end) === e.id) return -1;
     end++;
   }
   let pos = lo;
   while (pos < end && entryBefore(s, pos, e, tieByValue)) pos++;
-  s.ts = insertedTime(ts, pos, e.ts);
-  s.ids = insertedValue(ids, pos, e.id);
-  if (s.vals) s.vals = insertedValue(s.vals, pos, e.val);
+  s.e = inserted(s.e, pos * s.stride, entry);
   return pos;
 }
 
 function entryBefore(s: WindowState, k: number, e: Entry, tieByValue: boolean): boolean {
-  if (tieByValue && s.vals) {
-    const v = s.vals[k] as number;
+  if (tieByValue && s.stride === 3) {
+    const v = s.numAt(k);
     if (v !== e.val) return v < (e.val as number);
   }
-  return (s.ids[k] as string) < e.id;
+  return s.idAt(k) < e.id;
 }
 
 /** The earliest window [i..j] that satisfies an eager condition, looking at anchors near `p` (or all when p < 0). */
@@ -199,25 +177,24 @@ function eagerFind(
   acc: Accumulator | undefined,
   cfg: TypeConfig,
 ): [number, number] | undefined {
-  const { ts } = s;
-  const n = ts.length;
+  const n = s.size;
   if (n === 0) return undefined;
   const span = cfg.spanMs;
-  const from = p < 0 ? 0 : lowerBound(ts, (ts[p] as number) - span);
+  const from = p < 0 ? 0 : lowerBound(s, s.timeAt(p) - span);
   const to = p < 0 ? n - 1 : p;
   for (let i = from; i <= to; i++) {
     if (metric.canAnchor && !metric.canAnchor(s, i, cfg)) continue;
-    const limit = (ts[i] as number) + span;
+    const limit = s.timeAt(i) + span;
     if (!acc) {
       const j = i + cfg.minMetric - 1;
-      if (j < n && (ts[j] as number) <= limit) return [i, j];
+      if (j < n && s.timeAt(j) <= limit) return [i, j];
       // Every later anchor sees a subset of what this one sees.
-      if ((ts[n - 1] as number) <= limit) return undefined;
+      if (s.timeAt(n - 1) <= limit) return undefined;
       continue;
     }
     acc.reset();
     let j = i;
-    for (; j < n && (ts[j] as number) <= limit; j++) if (cfg.test(acc.add(s, j))) return [i, j];
+    for (; j < n && s.timeAt(j) <= limit; j++) if (cfg.test(acc.add(s, j))) return [i, j];
     if (j === n) return undefined;
   }
   return undefined;
@@ -234,13 +211,19 @@ function makeFire(
 ): Fire {
   const cap = Math.min(j + 1, i + ctx.limits.maxAlertEventIds);
   return {
-    start: s.ts[i] as number,
-    end: s.ts[j] as number,
+    start: s.timeAt(i),
+    end: s.timeAt(j),
     count: j - i + 1,
-    ids: s.ids.slice(i, cap),
+    ids: idsOf(s, i, cap),
     ...metric.describe?.(s, i, j, value, ctx),
     ...(event && { event }),
   };
+}
+
+function idsOf(s: WindowState, from: number, to: number): string[] {
+  const out = new Array<string>(to - from);
+  for (let k = from; k < to; k++) out[k - from] = s.idAt(k);
+  return out;
 }
 
 /** A TypeHandler over a sliding window, for a metric. */
@@ -270,8 +253,8 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
         counters.duplicates++;
         return null;
       }
-      if (s.ts.length > limits.maxEventsPerKey) {
-        const drop = s.ts.length - limits.maxEventsPerKey;
+      if (s.size > limits.maxEventsPerKey) {
+        const drop = s.size - limits.maxEventsPerKey;
         removeFront(s, drop);
         counters.overflow += drop;
         p -= drop;
@@ -288,7 +271,7 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
         const m = metric.measure(s, i, j, cfg);
         fires.push(makeFire(s, i, j, metric, m, ctx, first ? e.event : undefined));
         first = false;
-        s.consumed = Math.max(s.consumed ?? -Infinity, s.ts[j] as number);
+        s.consumed = Math.max(s.consumed ?? -Infinity, s.timeAt(j));
         removeFront(s, j + 1);
         found = eagerFind(s, -1, metric, acc, cfg);
       }
@@ -297,31 +280,30 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
 
     wake(s, wm, ctx): readonly Fire[] {
       const { cfg } = ctx;
-      const { ts } = s;
       const span = cfg.spanMs;
       if (cfg.eager) {
         // Nothing older than the watermark minus the timespan can share a window with an event still to come.
-        removeFront(s, lowerBound(ts, wm - span));
+        removeFront(s, lowerBound(s, wm - span));
         // An event no later than `consumed` would now be late anyway.
         if (s.consumed !== undefined && s.consumed < wm) s.consumed = undefined;
         return NO_FIRES;
       }
       const fires: Fire[] = [];
-      const n = ts.length;
+      const n = s.size;
       let a = 0;
       let j = 0;
-      while (a < n && (ts[a] as number) + span < wm) {
+      while (a < n && s.timeAt(a) + span < wm) {
         if (metric.canAnchor && !metric.canAnchor(s, a, cfg)) {
           a++;
           continue;
         }
-        const limit = (ts[a] as number) + span;
+        const limit = s.timeAt(a) + span;
         if (j < a) j = a;
-        while (j + 1 < n && (ts[j + 1] as number) <= limit) j++;
+        while (j + 1 < n && s.timeAt(j + 1) <= limit) j++;
         const m = metric.measure(s, a, j, cfg);
         if (cfg.test(m)) {
           fires.push(makeFire(s, a, j, metric, m, ctx));
-          s.consumed = Math.max(s.consumed ?? -Infinity, ts[j] as number);
+          s.consumed = Math.max(s.consumed ?? -Infinity, s.timeAt(j));
           a = j + 1;
         } else a++;
       }
@@ -330,19 +312,27 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
     },
 
     nextWake(s, ctx) {
-      if (s.ts.length > 0) return (s.ts[0] as number) + ctx.cfg.spanMs;
+      if (s.size > 0) return s.timeAt(0) + ctx.cfg.spanMs;
       return s.consumed ?? Infinity;
     },
 
-    isEmpty: (s, wm) => s.ts.length === 0 && (s.consumed ?? -Infinity) < wm,
+    isEmpty: (s, wm) => s.e.length === 0 && (s.consumed ?? -Infinity) < wm,
 
     snapshot(s): WindowSnapshot {
-      const { ts } = s;
-      const b = ts.length > 0 ? (ts[0] as number) : 0;
-      const t = new Array<number>(ts.length);
-      for (let k = 0; k < ts.length; k++) t[k] = (ts[k] as number) - b;
-      const snap: WindowSnapshot = { b, t, i: s.ids.slice() };
-      if (s.vals) snap.x = s.vals.slice();
+      const n = s.size;
+      const b = n > 0 ? s.timeAt(0) : 0;
+      const t = new Array<number>(n);
+      const i = new Array<string>(n);
+      for (let k = 0; k < n; k++) {
+        t[k] = s.timeAt(k) - b;
+        i[k] = s.idAt(k);
+      }
+      const snap: WindowSnapshot = { b, t, i };
+      if (s.stride === 3) {
+        const x = new Array<string | number>(n);
+        for (let k = 0; k < n; k++) x[k] = s.valAt(k);
+        snap.x = x;
+      }
       if (s.consumed !== undefined) snap.c = s.consumed;
       return snap;
     },
@@ -350,11 +340,20 @@ export function windowType(metric: WindowMetric): TypeHandler<WindowState, Windo
     restore(s, data): boolean {
       const d = data as Partial<WindowSnapshot> | null;
       if (!d || typeof d.b !== 'number' || !Array.isArray(d.t) || !Array.isArray(d.i) || d.t.length !== d.i.length) return false;
-      if (s.vals && (!Array.isArray(d.x) || d.x.length !== d.t.length)) return false;
-      const b = d.b;
-      s.ts = d.t.map((t) => b + t);
-      s.ids = d.i.slice();
-      if (s.vals) s.vals = (d.x as (string | number)[]).slice();
+      const withValues = s.stride === 3;
+      if (withValues && (!Array.isArray(d.x) || d.x.length !== d.t.length)) return false;
+      const n = d.t.length;
+      const e = new Array<string | number>(n * s.stride);
+      const baseSec = Math.floor(d.b / 1000);
+      const shift = d.b - baseSec * 1000;
+      for (let k = 0; k < n; k++) {
+        const at = k * s.stride;
+        e[at] = (d.t[k] as number) + shift;
+        e[at + 1] = d.i[k] as string;
+        if (withValues) e[at + 2] = (d.x as (string | number)[])[k] as string | number;
+      }
+      s.baseSec = baseSec;
+      s.e = e;
       s.consumed = typeof d.c === 'number' ? d.c : undefined;
       return true;
     },
