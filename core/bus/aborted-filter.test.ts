@@ -1,0 +1,57 @@
+/**
+ * kafkajs's read-committed filter (patched in patches/kafkajs+2.2.4.patch). A fetch can start
+ * inside several aborted transactions of different producers: with small fetches, or after a
+ * takeover, while one instance's open transactions were aborted by another's fence. Unpatched,
+ * kafkajs opened one aborted transaction per message, so the first records of the others were
+ * handed to the consumer as if committed (the SIGKILL test counted events twice).
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+interface Message {
+  offset: string;
+  key: Buffer | null;
+  isControlRecord?: boolean;
+  batchContext: { producerId: string; inTransaction: boolean };
+}
+type Filter = (input: { messages: Message[]; abortedTransactions: Array<{ producerId: string; firstOffset: string }> }) => Message[];
+
+const filterAborted = createRequire(import.meta.url)('kafkajs/src/consumer/filterAbortedMessages.js') as Filter;
+
+const ABORT = Buffer.from([0, 0, 0, 0]);
+const data = (offset: number, producerId: string): Message => ({
+  offset: String(offset),
+  key: Buffer.from('k'),
+  batchContext: { producerId, inTransaction: true },
+});
+const abortMarker = (offset: number, producerId: string): Message => ({
+  offset: String(offset),
+  key: ABORT,
+  isControlRecord: true,
+  batchContext: { producerId, inTransaction: true },
+});
+
+describe('kafkajs read-committed filter', () => {
+  it('drops the records of every aborted transaction open at the first fetched message', () => {
+    // Producers 1 and 2 aborted (from offsets 100 and 102); producer 3 committed. The fetch
+    // starts at 105, inside both aborted transactions.
+    const messages = [data(105, '2'), data(106, '3'), data(107, '1'), abortMarker(108, '1'), abortMarker(109, '2'), data(110, '3')];
+    const kept = filterAborted({
+      messages,
+      abortedTransactions: [
+        { producerId: '1', firstOffset: '100' },
+        { producerId: '2', firstOffset: '102' },
+      ],
+    }).filter((m) => !m.isControlRecord);
+    expect(kept.map((m) => m.offset)).toEqual(['106', '110']);
+  });
+
+  it('keeps a producer’s records after its abort marker', () => {
+    const messages = [data(100, '1'), abortMarker(101, '1'), data(102, '1')];
+    messages[2]!.batchContext = { producerId: '1', inTransaction: true };
+    const kept = filterAborted({ messages, abortedTransactions: [{ producerId: '1', firstOffset: '100' }] }).filter(
+      (m) => !m.isControlRecord,
+    );
+    expect(kept.map((m) => m.offset)).toEqual(['102']);
+  });
+});
