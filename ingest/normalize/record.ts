@@ -1,7 +1,7 @@
 import { deterministicId, type EcsEvent, type SyslogLogFields, type VigilEnvelope } from '../../core/event/index.js';
 import type { TimeContext } from '../parsers/datetime.js';
 import type { ParsedRecord } from '../parsers/record.js';
-import type { SyslogRecord } from '../parsers/types.js';
+import { decodedText, type SyslogRecord } from '../parsers/types.js';
 import { cefToEcs } from './cef.js';
 import { jsonToEcs } from './json.js';
 import { leefToEcs } from './leef.js';
@@ -85,7 +85,7 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   const event: EcsEvent = { '@timestamp': record?.timestamp ?? received };
   if (record && record.message !== '') event.message = record.message;
   event.event = { kind: 'event', created: received };
-  if (ctx.keepOriginal) event.event.original = ctx.raw.toString('utf8');
+  if (ctx.keepOriginal) event.event.original = decodedText(ctx.raw);
   if (record?.hostname !== undefined) event.host = { name: record.hostname, hostname: record.hostname };
   if (record?.appname !== undefined) {
     event.process = { name: record.appname };
