@@ -15,7 +15,10 @@ export function deterministicId(...parts: Array<string | Buffer>): string {
   const buf = scratch;
   let at = 0;
   for (const p of parts) {
-    if (typeof p !== 'string') at += p.copy(buf, at);
+    if (typeof p !== 'string') {
+      buf.set(p, at); // TypedArray#set: a plain copy, without Buffer#copy's argument handling
+      at += p.length;
+    }
     else if (p.length > MAX_CACHED_CHARS) at += buf.write(p, at);
     else {
       const bytes = utf8Of(p);

@@ -123,32 +123,40 @@ const CEF_TYPE_KIND: Readonly<Record<string, 'event' | 'alert'>> = { '0': 'event
 /** A CEF record → the ECS fields it defines (merged over the syslog base by the caller). */
 export function cefToEcs(cef: CefRecord, time: TimeContext): Partial<EcsEvent> {
   const out: Record<string, unknown> = {};
+  out.vigil = cefInto(out, cef, time);
+  return out as Partial<EcsEvent>;
+}
+
+/**
+ * Writes a CEF record's ECS fields into `target` (the syslog base, or an empty patch) the way
+ * merging `cefToEcs`'s patch over it would, without building and merging the patch: this runs on
+ * every CEF line. Returns the record's `vigil` part (`{ cef }`) for the caller's envelope.
+ */
+export function cefInto(target: Record<string, unknown>, cef: CefRecord, time: TimeContext): Record<string, unknown> {
   const full: Record<string, string> = {};
   const ext = cef.extensions;
   for (const k in ext) full[FULL_NAME.get(k) ?? k] = ext[k] as string;
 
   if (cef.deviceVendor || cef.deviceProduct || cef.deviceVersion) {
-    const observer: Record<string, unknown> = {};
+    const observer = child(target, 'observer');
     if (cef.deviceVendor) observer.vendor = cef.deviceVendor;
     if (cef.deviceProduct) observer.product = cef.deviceProduct;
     if (cef.deviceVersion) observer.version = cef.deviceVersion;
-    out.observer = observer;
   }
-  const event: Record<string, unknown> = {};
+  const event = child(target, 'event');
   if (cef.signatureId) event.code = cef.signatureId;
   const sev = cefSeverity(cef.severity);
   if (sev !== undefined) event.severity = sev;
   const kind = full.type !== undefined && Object.hasOwn(CEF_TYPE_KIND, full.type) ? CEF_TYPE_KIND[full.type] : undefined;
   if (kind) event.kind = kind;
-  out.event = event;
-  if (cef.name) out.message = cef.name;
+  if (cef.name) target.message = cef.name;
 
-  applyRules(out, full, CEF_TO_ECS, withZone(time, full.deviceTimeZone));
+  applyRules(target, full, CEF_TO_ECS, withZone(time, full.deviceTimeZone));
   // SPECS: suser/duser are the user names; ECS `user.name` is the acting user.
   const user = full.sourceUserName ?? full.destinationUserName;
-  if (user) out.user = { name: user };
+  if (user) child(target, 'user').name = user;
 
-  out.vigil = {
+  return {
     cef: {
       version: cef.version,
       device: { vendor: cef.deviceVendor, product: cef.deviceProduct, version: cef.deviceVersion, event_class_id: cef.signatureId },
@@ -157,5 +165,13 @@ export function cefToEcs(cef: CefRecord, time: TimeContext): Partial<EcsEvent> {
       extensions: full,
     },
   };
-  return out as Partial<EcsEvent>;
+}
+
+/** The object at `target[key]`, created (or put in place of a non-object) as a merge would. */
+function child(target: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = target[key];
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  target[key] = created;
+  return created;
 }

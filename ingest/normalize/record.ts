@@ -1,8 +1,8 @@
 import { deterministicId, type EcsEvent, type SyslogLogFields, type VigilEnvelope } from '../../core/event/index.js';
 import type { TimeContext } from '../parsers/datetime.js';
 import type { ParsedRecord } from '../parsers/record.js';
-import type { SyslogRecord } from '../parsers/types.js';
-import { cefToEcs } from './cef.js';
+import { decodedText, type SyslogRecord } from '../parsers/types.js';
+import { cefInto } from './cef.js';
 import { jsonToEcs } from './json.js';
 import { leefToEcs } from './leef.js';
 import { applyVendors } from './vendors/index.js';
@@ -85,7 +85,7 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   const event: EcsEvent = { '@timestamp': record?.timestamp ?? received };
   if (record && record.message !== '') event.message = record.message;
   event.event = { kind: 'event', created: received };
-  if (ctx.keepOriginal) event.event.original = ctx.raw.toString('utf8');
+  if (ctx.keepOriginal) event.event.original = decodedText(ctx.raw);
   if (record?.hostname !== undefined) event.host = { name: record.hostname, hostname: record.hostname };
   if (record?.appname !== undefined) {
     event.process = { name: record.appname };
@@ -94,7 +94,9 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   if (record) event.log = { syslog: syslogFields(record) };
 
   let patch: Record<string, unknown> | undefined;
-  if (parsed.cef) patch = cefToEcs(parsed.cef, time);
+  let envelope: Record<string, unknown> | undefined;
+  // CEF is written into the event directly (the hot case); the others return a patch to merge.
+  if (parsed.cef) envelope = cefInto(event, parsed.cef, time);
   else if (parsed.leef) patch = leefToEcs(parsed.leef, time);
   else if (parsed.json) patch = jsonToEcs(parsed.json, time);
   else if (record) {
@@ -107,8 +109,8 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
     partial = true;
     event.error = { message: parsed.payloadError.message, code: parsed.payloadError.code };
   }
-  const envelope = patch?.vigil as Record<string, unknown> | undefined;
   if (patch) {
+    envelope = patch.vigil as Record<string, unknown> | undefined;
     // The patch is fresh for this event: merge it in place, its `vigil` part goes to the envelope.
     // (Skipped rather than deleted: a delete turns the patch into a slow dictionary object.)
     mergeInto(event, patch, 'vigil');
@@ -146,8 +148,8 @@ export function fillRelated(event: EcsEvent): void {
   const baseUsers = event.related?.user;
   let ips: string[] | undefined;
   let users: string[] | undefined;
-  for (const side of RELATED_SIDES) {
-    const s = obj(event[side]);
+  // The four sides spelled out: a loop over their names makes every read a keyed lookup.
+  for (const s of [obj(event.source), obj(event.destination), obj(event.client), obj(event.server)]) {
     if (!s) continue;
     ips = added(ips, baseIps, s.ip);
     ips = added(ips, baseIps, obj(s.nat)?.ip);
@@ -167,5 +169,3 @@ export function fillRelated(event: EcsEvent): void {
   if (userList.length > 0) related.user = userList;
   event.related = related;
 }
-
-const RELATED_SIDES = ['source', 'destination', 'client', 'server'] as const;

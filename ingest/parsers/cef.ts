@@ -37,32 +37,35 @@ export function parseCef(text: string): CefResult {
   if (!text.startsWith('CEF:')) return fail('a CEF record starts with "CEF:"', 0);
   const h = readHeader(text);
   if (!h.ok) return fail(h.reason, h.index);
-  const { header, end: pos } = h;
-  const [versionText, deviceVendor, deviceProduct, deviceVersion, signatureId, name, severity] = header as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  if (!/^\d{1,3}$/.test(versionText.trim())) return fail(`CEF version "${versionText}" is not a number`, 4);
-  const ext = parseCefExtension(text, pos);
+  const header = h.header;
+  const versionText = header[0]!;
+  const version = versionText.trim();
+  if (!isVersion(version)) return fail(`CEF version "${versionText}" is not a number`, 4);
+  const ext = parseCefExtension(text, h.end);
   if (!ext.ok) return fail(ext.reason, ext.index);
   return {
     ok: true,
     record: {
-      version: Number(versionText.trim()),
-      deviceVendor,
-      deviceProduct,
-      deviceVersion,
-      signatureId,
-      name,
-      severity: severity.trim(),
+      version: Number(version),
+      deviceVendor: header[1]!,
+      deviceProduct: header[2]!,
+      deviceVersion: header[3]!,
+      signatureId: header[4]!,
+      name: header[5]!,
+      severity: header[6]!.trim(),
       extensions: ext.values,
     },
   };
+}
+
+/** 1–3 ASCII digits (the `/^\d{1,3}$/` test). */
+function isVersion(v: string): boolean {
+  if (v.length < 1 || v.length > 3) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 type HeaderResult = { ok: true; header: string[]; end: number } | { ok: false; reason: string; index: number };
@@ -139,9 +142,11 @@ export function parseCefExtension(text: string, start: number): ExtResult {
   // the previous value ends at the space before that key.
   let key: string | undefined;
   let valueStart = 0;
+  // Most records hold no backslash at all: then no `=` is escaped and no value needs unescaping.
+  const escapes = text.indexOf('\\', i) >= 0;
   let eq = text.indexOf('=', i);
   while (eq >= 0) {
-    if (!isEscaped(text, eq, i)) {
+    if (!escapes || !isEscaped(text, eq, i)) {
       let k = eq - 1;
       while (k >= i && isKeyChar(text.charCodeAt(k))) k--;
       const keyStart = k + 1;
@@ -149,7 +154,7 @@ export function parseCefExtension(text: string, start: number): ExtResult {
         if (key === undefined) {
           if (keyStart !== i) return { ok: false, reason: 'CEF extension does not start with key=value', index: i };
         } else {
-          setValue(values, key, text, valueStart, keyStart);
+          setValue(values, key, text, valueStart, keyStart, escapes);
         }
         key = text.slice(keyStart, eq);
         valueStart = eq + 1;
@@ -158,7 +163,7 @@ export function parseCefExtension(text: string, start: number): ExtResult {
     eq = text.indexOf('=', eq + 1);
   }
   if (key === undefined) return { ok: false, reason: 'CEF extension does not start with key=value', index: i };
-  setValue(values, key, text, valueStart, text.length);
+  setValue(values, key, text, valueStart, text.length, escapes);
   return { ok: true, values };
 }
 
@@ -169,7 +174,7 @@ function isEscaped(text: string, pos: number, floor: number): boolean {
   return (n & 1) === 1;
 }
 
-function setValue(values: Record<string, string>, key: string, text: string, from: number, to: number): void {
+function setValue(values: Record<string, string>, key: string, text: string, from: number, to: number, escapes: boolean): void {
   let end = to;
   while (end > from) {
     const c = text.charCodeAt(end - 1);
@@ -178,7 +183,7 @@ function setValue(values: Record<string, string>, key: string, text: string, fro
   }
   // A key named like an Object.prototype member must not reach the prototype.
   if (key === '__proto__') return;
-  values[key] = unescapeValue(text.slice(from, end));
+  values[key] = escapes ? unescapeValue(text.slice(from, end)) : text.slice(from, end);
 }
 
 function unescapeValue(v: string): string {

@@ -47,7 +47,11 @@ export function zoneTokenOffset(token: string): number | undefined {
 export function parseEpoch(value: string): number | undefined {
   // `/^(\d{9,19})(?:\.(\d{1,9}))?$/` as a scan: this runs on every CEF rt and LEEF devTime.
   let digits = 0;
-  while (digits < value.length && isDigitAt(value, digits)) digits++;
+  let n = 0; // exact up to 15 digits; longer values go through Number()
+  while (digits < value.length && isDigitAt(value, digits)) {
+    n = n * 10 + (value.charCodeAt(digits) - 0x30);
+    digits++;
+  }
   if (digits < 9 || digits > 19) return undefined;
   if (digits < value.length) {
     let f = digits + 1;
@@ -56,7 +60,7 @@ export function parseEpoch(value: string): number | undefined {
     if (value.charCodeAt(digits) !== 0x2e || f !== value.length || fraction < 1 || fraction > 9) return undefined;
     return digits <= 10 ? Number(value.slice(0, digits)) * 1000 + Math.floor(Number(`0.${value.slice(digits + 1)}`) * 1000) : undefined;
   }
-  const n = Number(value);
+  if (digits > 15) n = Number(value);
   if (digits <= 10) return n * 1000;
   if (digits <= 13) return n;
   if (digits <= 16) return Math.floor(n / 1000);

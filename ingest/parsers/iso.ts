@@ -18,6 +18,24 @@ export function isoString(ms: number): string {
   rest -= mi * 60_000;
   const s = Math.floor(rest / 1000);
   const milli = rest - s * 1000;
+  const frac = milli >= 100 ? String(milli) : milli >= 10 ? `0${milli}` : `00${milli}`;
+  return `${datePart(days)}T${TWO[h]}:${TWO[mi]}:${TWO[s]}.${frac}Z`;
+}
+
+// Events arrive in time order: most share the previous one's day.
+let lastDays = NaN;
+let lastDate = '';
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
+function datePart(days: number): string {
+  if (days !== lastDays) {
+    lastDate = civilDate(days);
+    lastDays = days;
+  }
+  return lastDate;
+}
+
+function civilDate(days: number): string {
   // Hinnant's civil_from_days.
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
@@ -29,6 +47,5 @@ export function isoString(ms: number): string {
   const mo = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (mo <= 2 ? 1 : 0);
   const year = y >= 1000 ? String(y) : String(y).padStart(4, '0');
-  const frac = milli >= 100 ? String(milli) : milli >= 10 ? `0${milli}` : `00${milli}`;
-  return `${year}-${TWO[mo]}-${TWO[d]}T${TWO[h]}:${TWO[mi]}:${TWO[s]}.${frac}Z`;
+  return `${year}-${TWO[mo]}-${TWO[d]}`;
 }

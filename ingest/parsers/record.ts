@@ -69,9 +69,18 @@ export function parseRecord(input: Buffer | string, opts: RecordParseOptions): R
       return parseSyslogRecord(text, opts);
     default: {
       const first = text.trimStart();
-      if (opts.json !== false && first.startsWith('{')) return parseJsonRecord(text);
-      if (first.startsWith('CEF:')) return parseWrapped(first, 'cef', opts);
-      if (first.startsWith('LEEF:')) return parseWrapped(first, 'leef', opts);
+      // By the first character: most lines are syslog (`<`) and need no prefix comparisons.
+      switch (first.charCodeAt(0)) {
+        case 0x7b /* { */:
+          if (opts.json !== false) return parseJsonRecord(text);
+          break;
+        case 0x43 /* C */:
+          if (first.startsWith('CEF:')) return parseWrapped(first, 'cef', opts);
+          break;
+        case 0x4c /* L */:
+          if (first.startsWith('LEEF:')) return parseWrapped(first, 'leef', opts);
+          break;
+      }
       return parseSyslogRecord(text, opts);
     }
   }

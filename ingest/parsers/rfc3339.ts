@@ -130,6 +130,16 @@ export function parseRfc3339Strict(token: string): Rfc3339 | undefined {
   return build(p, token, 0, 'UTC');
 }
 
+/** `parseRfc3339Strict` of the token `s[from, to)`, read in place; only its ISO form. */
+export function parseRfc3339StrictAt(s: string, from: number, to: number): string | undefined {
+  const p = readDateTime(s, from, false);
+  if (!p || p.end !== to) return undefined;
+  if (!isValidDate(p.y, p.mo, p.d) || !isValidTime(p.h, p.mi, p.s)) return undefined;
+  // `…:SS.fffZ` is already the output's shape: the token itself.
+  if (p.utc && p.fraction.length === 3) return s.slice(from, to);
+  return build(p, s, from, 'UTC')?.iso;
+}
+
 /**
  * The RFC 3339 timestamps real RFC 3164 senders put in place of `Mmm dd hh:mm:ss` (rsyslog's
  * forward formats). Matches at `start` of `s`; returns the length consumed.

@@ -1,4 +1,4 @@
-import { parseRfc3339Strict } from './rfc3339.js';
+import { parseRfc3339StrictAt } from './rfc3339.js';
 import { fail, parsePri, toText, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
 /**
@@ -14,13 +14,8 @@ export function parseRfc5424(input: Buffer | string): ParseResult {
 }
 
 /** Header fields after VERSION, in order, with their maximum lengths (§6). */
-const HEADER_FIELDS: ReadonlyArray<readonly [name: string, max: number]> = [
-  ['TIMESTAMP', 64],
-  ['HOSTNAME', 255],
-  ['APP-NAME', 48],
-  ['PROCID', 128],
-  ['MSGID', 32],
-];
+const HEADER_NAMES = ['TIMESTAMP', 'HOSTNAME', 'APP-NAME', 'PROCID', 'MSGID'] as const;
+const HEADER_MAX = [64, 255, 48, 128, 32] as const;
 
 /** `VERSION SP` at `pos` (1–3 digits, no leading zero): its digits and its length with the space. */
 function readVersion(s: string, pos: number): { length: number; text: string } | undefined {
@@ -35,29 +30,35 @@ function readVersion(s: string, pos: number): { length: number; text: string } |
 /** The rest of an RFC 5424 message whose PRI was read already (`parseSyslog` reads it once). */
 export function readRfc5424(s: string, pri: Extract<PriResult, { ok: true }>): ParseResult {
   let pos = pri.end;
-  const ver = readVersion(s, pos);
-  if (!ver) return fail('no VERSION after PRI', pos);
-  if (ver.text !== '1') return fail(`unsupported syslog VERSION ${ver.text}`, pos);
-  pos += ver.length;
+  // `1 `: the only version there is; readVersion only words the failures.
+  if (s.charCodeAt(pos) !== 0x31 || s.charCodeAt(pos + 1) !== 0x20) {
+    const ver = readVersion(s, pos);
+    return fail(ver ? `unsupported syslog VERSION ${ver.text}` : 'no VERSION after PRI', pos);
+  }
+  pos += 2;
   const tsStart = pos;
 
-  const header: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined];
-  for (let f = 0; f < HEADER_FIELDS.length; f++) {
-    const [name, max] = HEADER_FIELDS[f]!;
+  // TIMESTAMP is read in place (no token string); the other four are kept as strings.
+  let tsEnd = -1;
+  const header: Array<string | undefined> = [undefined, undefined, undefined, undefined];
+  for (let f = 0; f < 5; f++) {
     const sp = s.indexOf(' ', pos);
+    const name = HEADER_NAMES[f];
     if (sp < 0) return fail(`header ends in ${name}: TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD are required`, pos);
     if (sp === pos) return fail(`${name} is empty (two spaces)`, pos);
+    const max = HEADER_MAX[f]!;
     if (sp - pos > max) return fail(`${name} is longer than ${max} characters`, pos);
     if (!isPrintUsAscii(s, pos, sp)) return fail(`${name} has a character outside printable US-ASCII`, pos);
-    if (sp - pos !== 1 || s.charCodeAt(pos) !== 0x2d) header[f] = s.slice(pos, sp);
+    if (sp - pos !== 1 || s.charCodeAt(pos) !== 0x2d) {
+      if (f === 0) tsEnd = sp;
+      else header[f - 1] = s.slice(pos, sp);
+    }
     pos = sp + 1;
   }
-  const [rawTs, hostname, appname, procid, msgid] = header;
   let timestamp: string | undefined;
-  if (rawTs !== undefined) {
-    const ts = parseRfc3339Strict(rawTs);
-    if (!ts) return fail(`TIMESTAMP "${rawTs}" is not RFC 3339 (§6.2.3)`, tsStart);
-    timestamp = ts.iso;
+  if (tsEnd >= 0) {
+    timestamp = parseRfc3339StrictAt(s, tsStart, tsEnd);
+    if (timestamp === undefined) return fail(`TIMESTAMP "${s.slice(tsStart, tsEnd)}" is not RFC 3339 (§6.2.3)`, tsStart);
   }
 
   const sd = parseStructuredData(s, pos);
@@ -81,10 +82,10 @@ export function readRfc5424(s: string, pri: Extract<PriResult, { ok: true }>): P
     partial: false,
   };
   if (timestamp !== undefined) record.timestamp = timestamp;
-  if (hostname !== undefined) record.hostname = hostname;
-  if (appname !== undefined) record.appname = appname;
-  if (procid !== undefined) record.procid = procid;
-  if (msgid !== undefined) record.msgid = msgid;
+  if (header[0] !== undefined) record.hostname = header[0];
+  if (header[1] !== undefined) record.appname = header[1];
+  if (header[2] !== undefined) record.procid = header[2];
+  if (header[3] !== undefined) record.msgid = header[3];
   if (sd.data) record.structuredData = sd.data;
   return { ok: true, record };
 }
@@ -130,11 +131,11 @@ export function parseStructuredData(s: string, start: number): SdResult {
       if (s.charCodeAt(nameEnd) !== 0x3d || s.charCodeAt(nameEnd + 1) !== 0x22) {
         return { ok: false, reason: `expected ="value" after ${id} ${name}`, index: nameEnd };
       }
-      const value = readSdValue(s, nameEnd + 2);
-      if (value === undefined) return { ok: false, reason: `unterminated value of ${id} ${name}`, index: nameEnd + 2 };
+      const end = sdValueEnd(s, nameEnd + 2);
+      if (end < 0) return { ok: false, reason: `unterminated value of ${id} ${name}`, index: nameEnd + 2 };
       // A PARAM may repeat (§6.3.3); the flat ECS shape keeps one value: the last.
-      params[name] = value.text;
-      pos = value.end + 1;
+      params[name] = sdValue(s, nameEnd + 2, end);
+      pos = end + 1;
     }
     if (s.charCodeAt(pos) !== 0x5d) return { ok: false, reason: `expected ] to close [${id}]`, index: pos };
     data[id] = params;
@@ -144,23 +145,32 @@ export function parseStructuredData(s: string, start: number): SdResult {
 }
 
 /**
- * A PARAM-VALUE from `start` to its closing `"` (whose index is `end`), unescaped: §6.3.3
- * escapes only `"`, `\` and `]`; any other backslash is a literal one. Undefined when unclosed.
+ * Where a PARAM-VALUE from `start` ends: the index of its closing `"`, or -1 when unclosed. §6.3.3
+ * escapes only `"`, `\` and `]`, and the character after any backslash cannot close the value.
  */
-function readSdValue(s: string, start: number): { text: string; end: number } | undefined {
-  let text = '';
-  let from = start;
+function sdValueEnd(s: string, start: number): number {
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22) return { text: from === start ? s.slice(start, i) : text + s.slice(from, i), end: i };
-    if (c === 0x5c) {
-      const n = s.charCodeAt(i + 1);
-      if (n === 0x22 || n === 0x5c || n === 0x5d) {
-        text += s.slice(from, i);
-        from = i + 1; // the escaped character starts the next run
-        i++;
-      }
+    if (c === 0x22) return i;
+    if (c === 0x5c) i++;
+  }
+  return -1;
+}
+
+/** The PARAM-VALUE `s[start, end)` unescaped: `\"`, `\\`, `\]`; any other backslash is a literal one. */
+function sdValue(s: string, start: number, end: number): string {
+  let i = s.indexOf('\\', start);
+  if (i < 0 || i >= end) return s.slice(start, end);
+  let text = '';
+  let from = start;
+  for (; i < end; i++) {
+    if (s.charCodeAt(i) !== 0x5c) continue;
+    const n = s.charCodeAt(i + 1);
+    if (n === 0x22 || n === 0x5c || n === 0x5d) {
+      text += s.slice(from, i);
+      from = i + 1; // the escaped character starts the next run
+      i++;
     }
   }
-  return undefined;
+  return text + s.slice(from, end);
 }

@@ -12,10 +12,11 @@ function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
 export function isValidDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] as number;
-  return d <= days;
+  return d <= (mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!);
 }
 
 export function isValidTime(h: number, mi: number, s: number): boolean {

@@ -44,9 +44,30 @@ export function fail(reason: string, index: number): { ok: false; error: VigilEr
   return { ok: false, error: new VigilError('PARSE_SYSLOG', reason, { location: { column: index + 1 } }) };
 }
 
+/**
+ * The buffer `toText` decoded last and its text, trailers included. Each frame is parsed and then
+ * normalized, and `event.original` is the same decode: `decodedText` hands it over once instead
+ * of decoding every line twice.
+ */
+let lastBuffer: Buffer | undefined;
+let lastText = '';
+
+/** `raw.toString('utf8')`, taken from the last `toText` when that read this very buffer. */
+export function decodedText(raw: Buffer): string {
+  if (raw !== lastBuffer) return raw.toString('utf8');
+  lastBuffer = undefined; // hold no frame (or the chunk it is a view of) past its event
+  return lastText;
+}
+
 /** Decodes as UTF-8 and drops the LF/CR/NUL trailers senders leave. */
 export function toText(input: Buffer | string): string {
-  const s = typeof input === 'string' ? input : input.toString('utf8');
+  let s: string;
+  if (typeof input === 'string') s = input;
+  else {
+    s = input.toString('utf8');
+    lastBuffer = input;
+    lastText = s;
+  }
   let end = s.length;
   while (end > 0) {
     const c = s.charCodeAt(end - 1);

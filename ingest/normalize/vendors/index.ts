@@ -38,9 +38,22 @@ for (const v of Object.values(VENDORS) as Vendor[]) {
   if (v.sniff) sniffers.push(v);
 }
 
+/** Program names seen recently → their vendors: a source sends the same few names line after line. */
+const claimedBy = new Map<string, readonly Vendor[]>();
+
 /** The vendors that claim a program name (exact, then prefix), in registry order. */
 export function vendorsFor(program: string | undefined): readonly Vendor[] {
-  if (program === undefined) return [];
+  if (program === undefined) return NONE;
+  let out = claimedBy.get(program);
+  if (out === undefined) {
+    out = claimants(program);
+    if (claimedBy.size >= 1024) claimedBy.clear();
+    claimedBy.set(program, out);
+  }
+  return out;
+}
+
+function claimants(program: string): readonly Vendor[] {
   const exact: readonly Vendor[] = byProgram.get(program) ?? NONE;
   let out: readonly Vendor[] = exact;
   for (const [p, v] of byPrefix) if (program.startsWith(p)) out = out === exact ? [...exact, v] : [...out, v];

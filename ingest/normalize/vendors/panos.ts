@@ -231,4 +231,11 @@ export function panos(message: string, ctx: VendorContext): VendorFields | undef
   }
 }
 
-export const panosVendor: Vendor = { sniff: (m) => SNIFF.test(m), normalize: panos };
+/** The regex's first step (`^\d+,`) by hand: most lines sniffed here are not PAN-OS and fail it. */
+function startsWithNumberComma(m: string): boolean {
+  let i = 0;
+  while (i < m.length && m.charCodeAt(i) >= 0x30 && m.charCodeAt(i) <= 0x39) i++;
+  return i > 0 && m.charCodeAt(i) === 0x2c;
+}
+
+export const panosVendor: Vendor = { sniff: (m) => startsWithNumberComma(m) && SNIFF.test(m), normalize: panos };
