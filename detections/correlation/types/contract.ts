@@ -9,8 +9,24 @@ import type { Condition } from '../model.js';
 
 /** One group's state. Types extend it with their own fields; the engine uses these. */
 export class KeyState {
+  /**
+   * The pending timer, as an offset from WAKE_BASE (undefined: none). Epoch milliseconds do not
+   * fit V8's small integers and would be one boxed number per group; an offset within ±12 days
+   * of the process start does.
+   */
+  private wakeOffset: number | undefined = undefined;
   /** The time of the pending timer for this key in its partition's heap (Infinity: none). */
-  wake = Infinity;
+  get wake(): number {
+    return this.wakeOffset === undefined ? Infinity : this.wakeOffset + WAKE_BASE;
+  }
+  set wake(time: number) {
+    if (time === Infinity) this.wakeOffset = undefined;
+    else {
+      const offset = time - WAKE_BASE;
+      // `| 0` makes V8 store it as a small integer (a subtraction of doubles yields a double).
+      this.wakeOffset = Number.isInteger(offset) && offset >= -SMALL && offset <= SMALL ? offset | 0 : offset;
+    }
+  }
   /**
    * Suppression: alerts ending before this event time are suppressed (undefined: none). Optional
    * rather than -Infinity so that groups without suppression hold no boxed number for it.
@@ -18,6 +34,10 @@ export class KeyState {
   until?: number;
   constructor(public part: PartitionRef) {}
 }
+
+/** Whole seconds at module load: the base of the timer offsets. */
+const WAKE_BASE = Math.floor(Date.now() / 1000) * 1000;
+const SMALL = 2 ** 30 - 1;
 
 /** What the state knows of its partition (the engine's partition object). */
 export interface PartitionRef {
