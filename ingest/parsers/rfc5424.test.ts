@@ -239,3 +239,15 @@ describe('parseRfc5424', () => {
     expect(r.error.location?.column).toBeGreaterThan(0);
   });
 });
+
+describe('structured data with the names of Object.prototype', () => {
+  it('keeps an SD-ID or PARAM-NAME of __proto__ as data', () => {
+    const r = parseRfc5424('<14>1 2026-12-05T10:00:00Z host app - - [__proto__ a="1"][x __proto__="2" b="3"] hello');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const sd = r.record.structuredData as Record<string, Record<string, string>>;
+    expect(Object.getPrototypeOf(sd)).toBe(Object.prototype);
+    expect(Object.keys(sd)).toEqual(['__proto__', 'x']);
+    expect(JSON.parse(JSON.stringify(sd))).toEqual(JSON.parse('{"__proto__":{"a":"1"},"x":{"__proto__":"2","b":"3"}}'));
+  });
+});

@@ -134,14 +134,20 @@ export function parseStructuredData(s: string, start: number): SdResult {
       const end = sdValueEnd(s, nameEnd + 2);
       if (end < 0) return { ok: false, reason: `unterminated value of ${id} ${name}`, index: nameEnd + 2 };
       // A PARAM may repeat (§6.3.3); the flat ECS shape keeps one value: the last.
-      params[name] = sdValue(s, nameEnd + 2, end);
+      setOwn(params, name, sdValue(s, nameEnd + 2, end));
       pos = end + 1;
     }
     if (s.charCodeAt(pos) !== 0x5d) return { ok: false, reason: `expected ] to close [${id}]`, index: pos };
-    data[id] = params;
+    setOwn(data, id, params);
     pos++;
   }
   return { ok: true, end: pos, data };
+}
+
+/** `obj[key] = value`, also for the key `__proto__`, which an assignment would take as the prototype. */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /**

@@ -88,11 +88,14 @@ export function normalizeDocument(doc: unknown, ctx: RecordContext, type: Record
 export function normalizeJsonText(text: string, ctx: RecordContext, type: RecordType | 'auto' = 'auto'): RecordResult[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
+  // Only the parse is tried: a failure of the normalizers must not be taken for "not one document".
+  let whole: { doc: unknown } | undefined;
   try {
-    return normalizeDocument(JSON.parse(trimmed), ctx, type, trimmed);
+    whole = { doc: JSON.parse(trimmed) };
   } catch {
     // not one document: JSON lines
   }
+  if (whole) return normalizeDocument(whole.doc, ctx, type, trimmed);
   const out: RecordResult[] = [];
   for (const line of trimmed.split(/\r?\n/)) {
     if (line.trim() === '') continue;
