@@ -74,6 +74,7 @@ export async function createProducer(
           tm.messages.push({
             key: r.key ?? null,
             value: r.value,
+            partition: r.partition,
             headers: r.headers,
             timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
           });

@@ -2,6 +2,8 @@
 export interface OutRecord {
   /** Partitioning key; records with one key keep their order. */
   key?: string | null;
+  /** An explicit partition instead of the key's (a record every partition must see). */
+  partition?: number;
   value: Buffer | string;
   headers?: Record<string, string>;
   /** Event time in epoch milliseconds (Kafka record timestamp). */

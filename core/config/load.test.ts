@@ -176,7 +176,10 @@ describe('defaults', () => {
       elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil' },
       ops: { host: '127.0.0.1', port: 9464 },
       inputs: [],
-      detections: { rules: ['rules/sigma'], correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000 } },
+      detections: {
+        rules: ['rules/sigma'],
+        correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000, idleAdvanceSeconds: 60 },
+      },
       playbooks: { paths: ['rules/playbooks'], concurrency: 4, secrets: {} },
       sinks: [],
     });

@@ -582,6 +582,14 @@ const correlation = object({
       max: 100_000_000,
       default: 1_000_000,
     }),
+    idleAdvanceSeconds: number({
+      description:
+        'After this long without an event, event time follows the wall clock from the newest event seen, so windows still close and flatlines fire when every source is silent; 0 turns it off.',
+      int: true,
+      min: 0,
+      max: 86_400,
+      default: 60,
+    }),
   },
 });
 

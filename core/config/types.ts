@@ -329,6 +329,8 @@ export interface CorrelationConfig {
   allowedLatenessSeconds: number;
   /** Live groups per correlation per engine. Default 1000000. */
   maxKeysPerCorrelation: number;
+  /** Seconds without events after which event time follows the wall clock (0: never). Default 60. */
+  idleAdvanceSeconds: number;
 }
 
 /** `detections.incidents`: grouping, suppression and risk of the incident builder. */

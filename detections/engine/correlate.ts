@@ -6,8 +6,9 @@ import type { EcsEvent } from '../../core/event/index.js';
 import type { RunningStage } from '../../core/stage.js';
 import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
-import { CorrelationEngine, type CorrelationSet, type Snapshot } from '../correlation/index.js';
+import { CorrelationEngine, type CorrelationOutput, type CorrelationSet, type Snapshot } from '../correlation/index.js';
 import { ensureIncidentInputTopic, INCIDENTS_KEY } from '../incidents/input-topic.js';
+import { isTick, type TickRecord } from './event-clock.js';
 
 const log = logger('correlate');
 
@@ -71,13 +72,14 @@ export async function startCorrelateStage({
   await bus.ensureTopics([
     { name: input, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} },
   ]);
+  const latenessMs = config.detections.correlation.allowedLatenessSeconds * 1000;
   const engines = new WeakMap<StateStore<Snapshot>, CorrelationEngine>();
   const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {
     let e = engines.get(store);
     if (!e) {
       e = new CorrelationEngine(set.correlations, {
         changelog: 'deferred',
-        allowedLatenessMs: config.detections.correlation.allowedLatenessSeconds * 1000,
+        allowedLatenessMs: latenessMs,
         maxKeysPerCorrelation: config.detections.correlation.maxKeysPerCorrelation,
       });
       let n = 0;
@@ -107,17 +109,8 @@ export async function startCorrelateStage({
         metrics.deadLettered.inc({ stage: 'detect', code });
         outputs.push({ topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers });
       };
-      for (const r of batch) {
-        let rec: CorrelationInputRecord;
-        try {
-          rec = JSON.parse(r.value.toString('utf8')) as CorrelationInputRecord;
-        } catch (err) {
-          dead(r, 'EVENT_INVALID', `correlation input is not JSON: ${errorMessage(err)}`);
-          continue;
-        }
-        const out = engine.process({ ruleId: rec.ruleId, correlationId: rec.correlationId, event: rec.event, partitionKey: ctx.partition });
-        for (const late of out.late) dead(r, late.code, late.reason);
-        for (const fired of out.fired) {
+      const emit = (fires: CorrelationOutput['fired']) => {
+        for (const fired of fires) {
           if (fired.emit) {
             const alert = { key: fired.key, value: JSON.stringify(fired.alert), headers: { 'vigil-rule': fired.correlationId } };
             outputs.push({ topic: bus.topics.alerts, ...alert }, { topic: incidents, ...alert, key: INCIDENTS_KEY });
@@ -131,7 +124,24 @@ export async function startCorrelateStage({
             outputs.push({ topic: input, key, value: JSON.stringify(chained) });
           }
         }
-        metrics.sent.inc({ kind: 'detect', id: 'correlate' }, out.fired.length);
+        metrics.sent.inc({ kind: 'detect', id: 'correlate' }, fires.length);
+      };
+      for (const r of batch) {
+        let rec: CorrelationInputRecord | TickRecord;
+        try {
+          rec = JSON.parse(r.value.toString('utf8')) as CorrelationInputRecord | TickRecord;
+        } catch (err) {
+          dead(r, 'EVENT_INVALID', `correlation input is not JSON: ${errorMessage(err)}`);
+          continue;
+        }
+        if (isTick(rec)) {
+          // Event time reported by the detect stage: a tick is an event time like any other, so it is held back by the lateness too.
+          emit(engine.advanceWatermark(rec.tick - latenessMs, ctx.partition).fired);
+          continue;
+        }
+        const out = engine.process({ ruleId: rec.ruleId, correlationId: rec.correlationId, event: rec.event, partitionKey: ctx.partition });
+        for (const late of out.late) dead(r, late.code, late.reason);
+        emit(out.fired);
       }
       for (const c of engine.drainChanges()) {
         if (c.value === null) store.delete(c.key);

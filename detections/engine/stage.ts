@@ -7,6 +7,7 @@ import { loadCorrelations } from '../correlation/index.js';
 import type { CompiledRule } from '../sigma/load.js';
 import { attackFromTags } from '../sigma/tags.js';
 import { correlationInputTopic, correlationRouter, startCorrelateStage } from './correlate.js';
+import { EventClock, startTicker } from './event-clock.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
 import { LiveRules } from './reload.js';
 import { ensureIncidentInputTopic, forIncidents } from '../incidents/input-topic.js';
@@ -63,10 +64,14 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
   const { topics } = bus;
   const incidentInput = await ensureIncidentInputTopic(bus);
 
+  const idleMs = config.detections.correlation.idleAdvanceSeconds * 1000;
+  const clock = route && idleMs > 0 ? new EventClock(idleMs) : undefined;
+
   const loop = await bus.consume('detect', {
     topics: [topics.events],
     component: 'detect',
     handler: async (records) => {
+      clock?.read(records);
       // One rule set for the whole batch, even if a reload swaps it meanwhile.
       const out = detectBatch(live.current, records, disabled);
       const extra = correlationOnly.length > 0 ? detectBatch(correlationOnly, records, disabled) : undefined;
@@ -88,9 +93,19 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
       }
     },
   });
+  const ticker = clock
+    ? startTicker({
+        clock,
+        producer,
+        topic: inputTopic,
+        partitions: (await bus.partitionCount(inputTopic)) ?? config.kafka.partitions,
+        intervalMs: Math.min(5000, Math.max(200, idleMs / 2)),
+      })
+    : undefined;
   stages.push({
     name: 'detect',
     close: () => {
+      ticker?.stop();
       live.close();
       return loop.stop();
     },
