@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EventClock, isTick } from './event-clock.js';
 
 describe('EventClock', () => {
-  it('says nothing before the first event, nor while events keep coming', () => {
+  it('says nothing before the first event time, nor while batches keep coming', () => {
     let now = 1_000_000;
     const clock = new EventClock(60_000, () => now);
+    clock.read([]);
     now += 120_000;
     expect(clock.idleTime()).toBeUndefined();
     clock.read([{ timestamp: 5_000 }, { timestamp: 9_000 }, { timestamp: 7_000 }]);
@@ -20,7 +21,7 @@ describe('EventClock', () => {
     expect(clock.idleTime()).toBe(69_000);
     now += 15_000;
     expect(clock.idleTime()).toBe(84_000);
-    clock.read([{ timestamp: 4_000 }]); // reading again ends the idleness; an older event does not move the newest
+    clock.read([{ timestamp: 4_000 }, {}]); // reading again ends the idleness; an older event does not move the newest
     expect(clock.idleTime()).toBeUndefined();
     now += 60_000;
     expect(clock.idleTime()).toBe(69_000);

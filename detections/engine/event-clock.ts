@@ -3,8 +3,8 @@
  * its partitions receive, so when every source falls silent no window closes and no flatline
  * fires: "a source went silent" would never be said when all of them are. Once the detect stage
  * has read nothing for `idleMs`, it sends every partition of `vigil.correlate-repartition` a
- * tick: the newest event time it read plus the wall-clock time since (event time is taken to
- * follow the wall clock while nothing arrives).
+ * tick: the newest event time it sent to correlations plus the wall-clock time since (event
+ * time is taken to follow the wall clock while nothing arrives).
  *
  * Only an idle stage ticks. A busy one may be reading a backlog whose partitions are at very
  * different event times; ticking their maximum would make the others' events late. Likewise,
@@ -35,9 +35,12 @@ export class EventClock {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A batch was read (records' Kafka timestamps are their event times). */
-  read(records: ReadonlyArray<{ timestamp: number }>): void {
-    for (const r of records) if (r.timestamp > this.newest) this.newest = r.timestamp;
+  /**
+   * A batch was read; `inputs` are the correlation inputs it made, whose record timestamps are
+   * their events' times (a record of `vigil.events` carries its receive time instead).
+   */
+  read(inputs: ReadonlyArray<{ timestamp?: number }>): void {
+    for (const r of inputs) if (r.timestamp !== undefined && r.timestamp > this.newest) this.newest = r.timestamp;
     this.lastRead = this.now();
   }
 

@@ -71,13 +71,13 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
     topics: [topics.events],
     component: 'detect',
     handler: async (records) => {
-      clock?.read(records);
       // One rule set for the whole batch, even if a reload swaps it meanwhile.
       const out = detectBatch(live.current, records, disabled);
       const extra = correlationOnly.length > 0 ? detectBatch(correlationOnly, records, disabled) : undefined;
       if (extra) for (const id of extra.failedRules) out.failedRules.add(id);
       const alerts = extra ? [...out.alerts, ...extra.alerts] : out.alerts;
       const routed = route ? route(alerts) : { alerts, inputs: [] };
+      clock?.read(routed.inputs);
       metrics.received.inc({ kind: 'detect', id: 'engine' }, records.length);
       await Promise.all([
         producer.send(topics.alerts, routed.alerts),
