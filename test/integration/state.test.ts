@@ -62,27 +62,28 @@ describe('core/state on real Kafka', () => {
       { name: source, partitions: 3, replicationFactor: 1, configs: {} },
       { name: sink, partitions: 3, replicationFactor: 1, configs: {} },
     ]);
-    const opts = { ...counterOptions('restart'), source, out: sink, delayMs: 5 };
-    await produceEvents(bus, source, 0, 3000);
+    // 20 ms a batch: slow enough that the stream is still going when the stop lands, on a busy machine too.
+    const opts = { ...counterOptions('restart'), source, out: sink, delayMs: 20 };
+    await produceEvents(bus, source, 0, 6000);
 
     let counter = await startCounter(bus, opts);
     await waitFor('the first 600 events counted', async () => counter.processor.stats().processed >= 600, 60_000, 20);
     await counter.close();
     const first = counter.processor.stats().processed;
-    expect(first).toBeLessThan(3000); // stopped mid-stream
+    expect(first).toBeLessThan(6000); // stopped mid-stream
 
-    await produceEvents(bus, source, 3000, 1000);
+    await produceEvents(bus, source, 6000, 1000);
     counter = await startCounter(bus, opts);
-    const outputs = await readOutputs(sink, 4000);
+    const outputs = await readOutputs(sink, 7000);
     const stats = counter.processor.stats();
     await counter.close();
 
-    expect(countProblems(outputs, 4000)).toEqual([]);
-    expect(outputs).toHaveLength(4000);
+    expect(countProblems(outputs, 7000)).toEqual([]);
+    expect(outputs).toHaveLength(7000);
     // The second run restored the counts of every user rather than starting from zero.
     expect(stats.restores.reduce((n, r) => n + r.keys, 0)).toBe(USERS);
-    // The watermark came back with the state: event time of the newest event (seq 3999) − 5 s lateness.
-    expect(Math.max(...stats.partitions.map((p) => p.watermark ?? 0))).toBe(1_700_000_000_000 + 3999 * 1000 - 5000);
+    // The watermark came back with the state: event time of the newest event (seq 6999) − 5 s lateness.
+    expect(Math.max(...stats.partitions.map((p) => p.watermark ?? 0))).toBe(1_700_000_000_000 + 6999 * 1000 - 5000);
   });
 
   it('moves state with the partitions when a second instance joins', async () => {
