@@ -13,9 +13,17 @@
  * which always returns to the root), so the table is states × (alphabet + 1) entries.
  */
 
+/**
+ * Whether `text.toLowerCase()` is longer than `text`: only U+0130 (İ → i̇) lengthens when
+ * lower-cased, and no character shortens.
+ */
+const growsWhenLowered = (text: string): boolean => text.indexOf('\u0130') >= 0;
+
 export class AhoCorasick {
   /** Number of states; the table holds `states * width` entries. */
   readonly states: number;
+  /** The length of the shortest pattern: a shorter text holds none (and is not scanned). */
+  readonly minLength: number;
   private readonly width: number;
   private readonly delta: Uint16Array | Int32Array;
   /** Class of an ASCII code unit (0: used by no pattern). */
@@ -42,6 +50,7 @@ export class AhoCorasick {
     // Alphabet: the code units of the patterns get a class each, up to `maxClasses`; the rarest
     // non-ASCII ones past that share one (the automaton then finds every occurrence, and a few
     // strings differing from a pattern only among those units: a superset, as a prefilter may).
+    this.minLength = patterns.reduce((min, p) => (p.length > 0 && p.length < min ? p.length : min), Infinity);
     const freq = new Map<number, number>();
     for (const p of patterns) for (let i = 0; i < p.length; i++) freq.set(p.charCodeAt(i), (freq.get(p.charCodeAt(i)) ?? 0) + 1);
     // ASCII units always get their own class (they are what texts are made of: sharing them would
@@ -139,6 +148,7 @@ export class AhoCorasick {
    */
   scan(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
     const { delta, width, ascii, wide, out } = this;
+    if (text.length < this.minLength) return 0;
     const hasWide = wide.size > 0;
     let s = 0;
     let found = 0;
@@ -186,6 +196,7 @@ export class AhoCorasick {
    */
   scanLower(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
     const { delta, width, folded, out } = this;
+    if (text.length < this.minLength && !growsWhenLowered(text)) return 0;
     let s = 0;
     let found = 0;
     for (let i = 0; i < text.length; i++) {

@@ -30,6 +30,12 @@ describe('AhoCorasick', () => {
     expect(found(u, 'Ǆ')).toEqual([1]); // U+01C4 lower-cases to U+01C6
   });
 
+  it('skips texts shorter than every pattern, unless lower-casing lengthens them', () => {
+    const a = new AhoCorasick(['abc', 'i\u0307x']);
+    expect(found(a, 'ab')).toEqual([]);
+    expect(found(a, '\u0130X')).toEqual([1]); // İ lower-cases to i + U+0307: two units become three
+  });
+
   it('reports every pattern when rare characters share a class', () => {
     const many = Array.from({ length: 80 }, (_, i) => `x${String.fromCharCode(0x400 + i)}y`);
     const a = new AhoCorasick(many, undefined, 8);

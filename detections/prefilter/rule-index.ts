@@ -70,6 +70,8 @@ interface Plan {
 const MAX_DEPTH = 32;
 /** Literals are cut to this many UTF-16 units (their end). */
 const MAX_LITERAL = 16;
+/** Strings of at least this length are scanned once per event by the keyword scan, however often they occur. */
+const MIN_DEDUPE = 12;
 
 function textOf(x: unknown): string | undefined {
   if (typeof x === 'string') return x;
@@ -114,6 +116,8 @@ export class RuleIndex<T> {
   private readonly active: number[] = [];
   private readonly hits: number[] = [];
   private readonly picked: number[] = [];
+  /** The long strings the keyword scan of the current event has scanned. */
+  private readonly scanned: string[] = [];
   private readonly out: T[] = [];
 
   constructor(entries: readonly IndexEntry<T>[], options: RuleIndexOptions = {}) {
@@ -326,20 +330,39 @@ export class RuleIndex<T> {
     if (t !== undefined) ac.scanLower(t, plan.seen, stamp, this.hits);
   }
 
-  /** Every string of the event at any depth, as keyword selections search them (sigma/keywords.ts). */
-  private scanStrings(value: unknown, ac: AhoCorasick, plan: Plan, stamp: number, depth: number): void {
-    if (typeof value === 'string') {
-      ac.scanLower(value, plan.seen, stamp, this.hits);
-      return;
-    }
-    if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return;
+  /**
+   * Every string of the event at any depth, as keyword selections search them
+   * (sigma/keywords.ts): those of `value`, an object at `depth`, and below it.
+   */
+  private scanStrings(value: object, ac: AhoCorasick, plan: Plan, stamp: number, depth: number): void {
+    if (depth >= MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      for (let k = 0; k < value.length; k++) this.scanStrings(value[k], ac, plan, stamp, depth + 1);
+      for (let k = 0; k < value.length; k++) this.scanElement(value[k], ac, plan, stamp, depth + 1);
       return;
     }
     for (const key in value) {
-      if (hasOwnProperty.call(value, key)) this.scanStrings((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
+      if (hasOwnProperty.call(value, key)) this.scanElement((value as Record<string, unknown>)[key], ac, plan, stamp, depth + 1);
     }
+  }
+
+  /** A string is scanned (once per event when long), an object walked; other values hold no string. */
+  private scanElement(x: unknown, ac: AhoCorasick, plan: Plan, stamp: number, depth: number): void {
+    if (typeof x === 'string') {
+      if (x.length < MIN_DEDUPE || !this.scannedBefore(x)) ac.scanLower(x, plan.seen, stamp, this.hits);
+    } else if (x !== null && typeof x === 'object') this.scanStrings(x, ac, plan, stamp, depth);
+  }
+
+  /**
+   * Whether the keyword scan of this event has seen the string already (then it found its
+   * literals already): ECS events repeat long values (`process.executable` and
+   * `winlog.event_data.Image`, host names), a third of their text. Short strings are not
+   * worth the comparisons.
+   */
+  private scannedBefore(text: string): boolean {
+    const scanned = this.scanned;
+    for (let k = 0; k < scanned.length; k++) if (scanned[k] === text) return true;
+    scanned.push(text);
+    return false;
   }
 
   /**
@@ -357,7 +380,9 @@ export class RuleIndex<T> {
     for (let f = 0; f < plan.fields.length; f++) {
       const { source, ac } = plan.fields[f] as FieldScan;
       if (source === KEYWORDS) {
+        this.scanned.length = 0;
         this.scanStrings(event, ac, plan, stamp, 0);
+        this.scanned.length = 0;
         continue;
       }
       const v = source(event);

@@ -45,6 +45,33 @@ export function pathGetter(path: string): (event: unknown) => unknown {
   const levels = segments.map((_, i) => ({ at: descent(segments.slice(0, i)), rest: internalized(segments.slice(i).join('.')) }));
   const key = internalized(path);
   if (levels.length === 1) return (o) => (isObject(o) && Object.hasOwn(o, key) ? o[key] : undefined);
+  // Most paths have two or three segments: unrolled, without the loop over `levels`.
+  if (levels.length === 2) {
+    const d1 = (levels[1] as { at: Read }).at;
+    const r1 = (levels[1] as { rest: string }).rest;
+    return (event) => {
+      if (!isObject(event)) return undefined;
+      if (Object.hasOwn(event, key)) return event[key];
+      const o1 = d1(event);
+      return isObject(o1) && Object.hasOwn(o1, r1) ? o1[r1] : undefined;
+    };
+  }
+  if (levels.length === 3) {
+    const [, l1, l2] = levels as [unknown, { at: Read; rest: string }, { at: Read; rest: string }];
+    const d1 = l1.at;
+    const r1 = l1.rest;
+    const d2 = l2.at;
+    const r2 = l2.rest;
+    return (event) => {
+      if (!isObject(event)) return undefined;
+      if (Object.hasOwn(event, key)) return event[key];
+      const o1 = d1(event);
+      if (!isObject(o1)) return undefined;
+      if (Object.hasOwn(o1, r1)) return o1[r1];
+      const o2 = d2(event);
+      return isObject(o2) && Object.hasOwn(o2, r2) ? o2[r2] : undefined;
+    };
+  }
   return (event) => {
     for (let i = 0; i < levels.length; i++) {
       const { at, rest } = levels[i] as { at: Read; rest: string };
