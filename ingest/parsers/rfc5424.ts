@@ -1,5 +1,5 @@
 import { parseRfc3339StrictAt } from './rfc3339.js';
-import { fail, parsePri, toText, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
+import { fail, parsePri, setOwn, toText, type ParseResult, type PriResult, type SyslogRecord } from './types.js';
 
 /**
  * RFC 5424 §6: `<PRI>VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]`.
@@ -142,12 +142,6 @@ export function parseStructuredData(s: string, start: number): SdResult {
     pos++;
   }
   return { ok: true, end: pos, data };
-}
-
-/** `obj[key] = value`, also for the key `__proto__`, which an assignment would take as the prototype. */
-function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 /**

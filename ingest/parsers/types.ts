@@ -44,6 +44,12 @@ export function fail(reason: string, index: number): { ok: false; error: VigilEr
   return { ok: false, error: new VigilError('PARSE_SYSLOG', reason, { location: { column: index + 1 } }) };
 }
 
+/** `obj[key] = value`, also for the key `__proto__`, which an assignment would take as the prototype. */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 /**
  * The buffer `toText` decoded last and its text, trailers included. Each frame is parsed and then
  * normalized, and `event.original` is the same decode: `decodedText` hands it over once instead

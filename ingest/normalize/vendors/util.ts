@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { setOwn } from '../../parsers/types.js';
 
 /** IANA protocol numbers → ECS `network.transport` names (lowercase, as ECS asks). */
 // prettier-ignore
@@ -181,8 +182,7 @@ function shallowCopy(src: Record<string, unknown>): Record<string, unknown> {
   for (const k in src) {
     if (!Object.hasOwn(src, k)) continue;
     // An own `__proto__` (JSON.parse makes one) is data, as spread copies it, not a prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: src[k], enumerable: true, writable: true, configurable: true });
-    else out[k] = src[k];
+    setOwn(out, k, src[k]);
   }
   return out;
 }
