@@ -8,9 +8,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # for everything it does list.
   echo "vigil: installing npm dependencies"
   npm install --no-audit --no-fund --loglevel=error
+else
+  # Our fixes to dependencies (patches/, see each patch's test): npm install applies them through
+  # postinstall; an existing node_modules may predate a patch. Idempotent.
+  npx --no-install patch-package >/dev/null
 fi
-# Our fixes to dependencies (patches/, see each patch's test); npm install applies them through
-# postinstall, this keeps an existing node_modules patched too. Idempotent.
-npx --no-install patch-package >/dev/null
 # The real syslog clients the integration tests drive (rsyslog with gtls and omkafka, syslog-ng, logger, kcat).
 bash scripts/ensure-syslog-clients.sh
