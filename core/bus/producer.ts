@@ -1,7 +1,8 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer as KafkaProducer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer as KafkaProducer, type TopicMessages } from 'kafkajs';
 import type { KafkaConfig } from '../config/types.js';
 import { logger } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
+import { keyPartitioner } from './partitioner.js';
 import type { OutRecord, Publisher } from './types.js';
 
 const log = logger('bus');
@@ -36,7 +37,7 @@ export async function createProducer(
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: keyPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
   });
   await connectWithRetry(() => producer.connect(), `Kafka at ${cfg.brokers.join(',')}`);

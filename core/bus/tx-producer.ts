@@ -1,6 +1,7 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { sleep } from '../retry/index.js';
 import { byteChunks } from './producer.js';
+import { keyPartitioner } from './partitioner.js';
 
 export interface TopicPartition {
   topic: string;
@@ -31,7 +32,7 @@ export function createPartitionProducer(kafka: Kafka, transactionalId: string, t
     maxInFlightRequests: 1,
     transactionTimeout: transactionTimeoutMs,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: keyPartitioner,
     // After EndTxn returns, the broker still writes the markers; the next transaction's first
     // AddPartitionsToTxn gets CONCURRENT_TRANSACTIONS until it is done. Java's producer retries
     // that after 20 ms; kafkajs's 300 ms default would cap a partition at ~3 transactions/s.
