@@ -4,8 +4,7 @@ import type { ICustomPartitioner, PartitionMetadata } from 'kafkajs';
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
-const byteAt = (data: string | Buffer, i: number): number =>
-  typeof data === 'string' ? data.charCodeAt(i) : (data[i] as number);
+const byteAt = (data: string | Buffer, i: number): number => (typeof data === 'string' ? data.charCodeAt(i) : (data[i] as number));
 
 /**
  * Kafka's murmur2 (the Java client's `Utils.murmur2`) of a key's UTF-8 bytes. 32-bit integer

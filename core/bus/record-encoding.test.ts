@@ -141,7 +141,11 @@ describe('patched kafkajs record batch encoding', () => {
   });
 
   it('keeps the stock timestamp order (strings, sorted as text) for first and max timestamps', async () => {
-    const messages: Message[] = [{ value: 'a', timestamp: '999' }, { value: 'b', timestamp: '1000' }, { value: 'c', timestamp: 5 }];
+    const messages: Message[] = [
+      { value: 'a', timestamp: '999' },
+      { value: 'b', timestamp: '1000' },
+      { value: 'c', timestamp: 5 },
+    ];
     const [fast, stock] = await both({ partition: 1, messages });
     expect(fast.equals(stock)).toBe(true);
   });
