@@ -10,7 +10,7 @@
  *    lines through rsyslog (imtcp → omkafka, Debian's rsyslog-kafka) into a topic of the same
  *    broker, timed until the topic holds them all; the ratio is Vigil ÷ rsyslog.
  *
- *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog] [--parse-only | --no-parse] [--compression gzip|none]
+ *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog] [--parse-only | --no-parse] [--compression gzip|none] [--parse-workers 1]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     compression: { type: 'string', default: 'gzip' },
     /** Only the TCP → Kafka part (for a profile of it alone). */
     'no-parse': { type: 'boolean', default: false },
+    /** The syslog input's `parseWorkers` (the config's default is 1). */
+    'parse-workers': { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -160,7 +162,9 @@ async function tcpFigures(): Promise<void> {
   const config = testConfig('bench-ingest');
   config.kafka.partitions = 6;
   config.kafka.compression = values.compression === 'none' ? 'none' : 'gzip';
-  config.inputs = config.inputs.filter((i) => i.type === 'syslog' && i.protocol === 'tcp');
+  config.inputs = config.inputs
+    .filter((i) => i.type === 'syslog' && i.protocol === 'tcp')
+    .map((i) => ({ ...i, parseWorkers: Number(values['parse-workers']) }));
   const pipeline = await startPipeline(config, ['ingest']);
   const inputId = config.inputs[0]!.id;
   const port = pipeline.ports[inputId]!;

@@ -16,8 +16,13 @@ export interface FrameContext {
 /** What one frame became: the Kafka record of its event, or a dead letter with its raw bytes and the reason. */
 export type FrameResult = { ok: true; record: OutRecord } | { ok: false; letter: DeadLetter };
 
+/** The dead letter of a frame that made no event: its raw bytes, where it came from, and why. */
+export function frameDeadLetter(f: Pick<IngestFrame, 'raw' | 'peer'>, inputId: string, code: ErrorCode, reason: string): DeadLetter {
+  return { stage: 'ingest', component: inputId, code, reason, raw: f.raw, peer: f.peer };
+}
+
 function deadLetter(f: IngestFrame, ctx: FrameContext, code: ErrorCode, reason: string): FrameResult {
-  return { ok: false, letter: { stage: 'ingest', component: ctx.input.id, code, reason, raw: f.raw, peer: f.peer } };
+  return { ok: false, letter: frameDeadLetter(f, ctx.input.id, code, reason) };
 }
 
 /**

@@ -32,7 +32,7 @@ export type RunningInput = SyslogInput;
 /** Inputs keyed by their YAML `type`. Adding a source: one file, one line here, its tests. */
 export const INPUTS = {
   syslog: (cfg: SyslogInputConfig, deps: InputDeps): Promise<RunningInput> =>
-    startSyslogInput(cfg, createIngestPipeline({ input: cfg, ...deps })),
+    startSyslogInput(cfg, createIngestPipeline({ input: cfg, workers: cfg.parseWorkers, ...deps })),
   'splunk-hec': (cfg: SplunkHecInputConfig, deps: InputDeps): Promise<RunningInput> => startHecInput(cfg, deps),
   'splunk-s2s': (cfg: SplunkS2sInputConfig, deps: InputDeps): Promise<RunningInput> => startS2sInput(cfg, deps),
   'aws-firehose': (cfg: AwsFirehoseInputConfig, deps: InputDeps): Promise<RunningInput> => startFirehoseInput(cfg, deps),

@@ -12,10 +12,11 @@ import { counterValue } from './testing/metrics.js';
 const NOW = new Date('2026-11-22T02:05:00.000Z');
 let seq = 0;
 
-function setup(overrides: Partial<SyslogInputConfig> = {}) {
+function setup(overrides: Partial<SyslogInputConfig> = {}, workers = 0) {
   const input: SyslogInputConfig = {
     id: `pipeline-test-${++seq}`,
     type: 'syslog',
+    parseWorkers: 0,
     protocol: 'tcp',
     host: '127.0.0.1',
     port: 0,
@@ -31,6 +32,7 @@ function setup(overrides: Partial<SyslogInputConfig> = {}) {
     eventsTopic: 'test.vigil.events',
     deadletterTopic: 'test.vigil.deadletter',
     now: () => NOW,
+    workers,
   });
   return { input, publisher, pipeline, labels: { kind: 'input', id: input.id } };
 }
@@ -38,6 +40,35 @@ function setup(overrides: Partial<SyslogInputConfig> = {}) {
 const frame = (raw: string, peer = '192.0.2.50'): IngestFrame => ({ raw: Buffer.from(raw), peer });
 
 describe('createIngestPipeline', () => {
+  it('publishes the same events and dead letters from a worker thread as from the main thread', async () => {
+    // 40 frames: at or above the batch size that goes to a worker.
+    const batch = (): IngestFrame[] => [
+      ...Array.from({ length: 38 }, (_, i) =>
+        frame(`<165>1 2026-11-20T09:18:${String(i).padStart(2, '0')}Z db-${i % 3} app - - - line ${i}`),
+      ),
+      frame('not syslog, no PRI'),
+      { raw: Buffer.from('<13>xx'), peer: '192.0.2.9', error: new VigilError('FRAME_TOO_LARGE', 'line longer than maxMessageBytes (10)') },
+    ];
+    const main = setup();
+    const worker = setup({}, 1);
+    try {
+      await main.pipeline.handle(batch());
+      await worker.pipeline.handle(batch());
+      const events = (p: MemoryPublisher) => p.records('test.vigil.events').map((r) => [r.key, String(r.value), r.timestamp]);
+      // Ids and input names differ per pipeline: compare the events without them.
+      const strip = (p: MemoryPublisher) => events(p).map(([k, v, t]) => [k, String(v).replace(/"vigil":\{.*?\}/, ''), t]);
+      expect(events(worker.publisher)).toHaveLength(38);
+      expect(strip(worker.publisher)).toEqual(strip(main.publisher));
+      const letters = (p: MemoryPublisher) =>
+        p.values<DeadLetterDocument>('test.vigil.deadletter').map((d) => [d.code, d.reason, d.raw.data, d.peer]);
+      expect(letters(worker.publisher)).toHaveLength(2);
+      expect(letters(worker.publisher).sort()).toEqual(letters(main.publisher).sort());
+      expect(await counterValue(metrics.errors, { ...worker.labels, code: 'FRAME_TOO_LARGE' })).toBe(1);
+    } finally {
+      await worker.pipeline.close();
+    }
+  });
+
   it('publishes events keyed by host.name and dead-letters failures with raw bytes and reason', async () => {
     const { publisher, pipeline, labels, input } = setup();
     await pipeline.handle([

@@ -3,8 +3,10 @@ import type { SyslogInputConfig } from '../core/config/types.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { VigilError } from '../core/errors/index.js';
 import { metrics } from '../core/telemetry/index.js';
-import { ingestFrame, type FrameContext, type IngestFrame } from './frame.js';
+import { frameDeadLetter, ingestFrame, type FrameContext, type IngestFrame } from './frame.js';
 import { isValidTimeZone } from './parsers/index.js';
+import { unpackValues } from './workers/codec.js';
+import { createFramePool, type FramePool } from './workers/pool.js';
 
 export type { IngestFrame } from './frame.js';
 
@@ -14,6 +16,8 @@ export interface IngestPipeline {
    * every dead letter of the batch; rejects (acknowledging nothing) when either write failed.
    */
   handle(frames: IngestFrame[]): Promise<void>;
+  /** Stops the input's frame workers, if it has any. */
+  close(): Promise<void>;
 }
 
 export interface IngestPipelineOptions {
@@ -26,7 +30,12 @@ export interface IngestPipelineOptions {
   deadletterTopic: string;
   /** Receive-time clock. Default `() => new Date()`. */
   now?: () => Date;
+  /** Worker threads that parse and serialize large batches; 0 (the default) does it all here. */
+  workers?: number;
 }
+
+/** Below this many frames a batch is handled on the main thread: the hop to a worker would cost more. */
+const WORKER_MIN_BATCH = 32;
 
 /**
  * The ingest stage's core for one input: frames → events on `eventsTopic` (ECS, or OCSF mapped
@@ -43,6 +52,33 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
     });
   }
   const labels = { kind: 'input', id: input.id } as const;
+  const pool: FramePool | undefined = opts.workers ? createFramePool(opts.workers, { input }) : undefined;
+
+  /** Frames → event records and dead letters, on this thread. */
+  const inline = (frames: IngestFrame[], ctx: FrameContext, events: OutRecord[], letters: DeadLetter[]): void => {
+    for (const f of frames) {
+      const r = ingestFrame(f, ctx);
+      if (r.ok) events.push(r.record);
+      else letters.push(r.letter);
+    }
+  };
+
+  /** The same on a worker thread; frames that failed framing never leave this one. */
+  const onWorker = async (frames: IngestFrame[], ctx: FrameContext, events: OutRecord[], letters: DeadLetter[]): Promise<void> => {
+    const good = frames.filter((f) => !f.error);
+    if (good.length < frames.length)
+      inline(
+        frames.filter((f) => f.error),
+        ctx,
+        events,
+        letters,
+      );
+    const r = await (pool as FramePool).run(good, ctx.receivedAt);
+    const values = unpackValues(r);
+    const timestamp = ctx.receivedAt.getTime();
+    r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp }));
+    for (const { index, code, reason } of r.failures) letters.push(frameDeadLetter(good[index] as IngestFrame, input.id, code, reason));
+  };
 
   return {
     async handle(frames) {
@@ -55,17 +91,10 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       const ctx: FrameContext = { input, receivedAt };
 
       metrics.received.inc(labels, frames.length);
-      for (const f of frames) {
-        const r = ingestFrame(f, ctx);
-        if (r.ok) {
-          events.push(r.record);
-        } else {
-          letters.push(r.letter);
-          metrics.errors.inc({ ...labels, code: r.letter.code });
-        }
-      }
-
       try {
+        if (pool && frames.length >= WORKER_MIN_BATCH) await onWorker(frames, ctx, events, letters);
+        else inline(frames, ctx, events, letters);
+        for (const l of letters) metrics.errors.inc({ ...labels, code: l.code });
         await Promise.all([
           events.length > 0 ? publisher.send(eventsTopic, events) : Promise.resolve(),
           sendDeadLetters(publisher, deadletterTopic, letters),
@@ -74,6 +103,9 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         stopTimer();
       }
       metrics.sent.inc(labels, events.length);
+    },
+    async close() {
+      await pool?.close();
     },
   };
 }

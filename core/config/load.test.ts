@@ -203,6 +203,7 @@ describe('defaults', () => {
         maxMessageBytes: 65536,
         timezone: 'UTC',
         keepOriginal: true,
+        parseWorkers: 1,
       },
     ]);
     expect(config.sinks).toEqual([

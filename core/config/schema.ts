@@ -158,6 +158,14 @@ const syslogInput = object({
       values: ['ecs', 'ocsf'],
       optional: true,
     }),
+    parseWorkers: number({
+      description:
+        'Worker threads that parse, normalize and serialize this input’s messages when they come in batches (32 or more), so a busy input uses more than one core; 0 does everything on the main thread.',
+      int: true,
+      min: 0,
+      max: 16,
+      default: 1,
+    }),
     tls: syslogTls,
   },
 });

@@ -79,6 +79,8 @@ export interface SyslogInputConfig {
   keepOriginal: boolean;
   /** Schema of the events published: `ecs` or `ocsf`; `ecs` when unset. */
   outputSchema?: 'ecs' | 'ocsf';
+  /** Worker threads that parse, normalize and serialize large batches; 0 keeps it on the main thread. Default 1. */
+  parseWorkers: number;
   /** Certificates for `protocol: tls`. */
   tls?: SyslogTlsConfig;
 }

@@ -15,6 +15,7 @@ describe('syslog input config', () => {
       maxMessageBytes: 65536,
       timezone: 'UTC',
       keepOriginal: true,
+      parseWorkers: 1,
     });
     expect(validateSyslogInput(base)).toEqual([]);
     expect(SYSLOG_INPUT_DEFAULTS.maxMessageBytes).toBe(65536);
@@ -29,6 +30,8 @@ describe('syslog input config', () => {
     ['port above 65535', { port: 65536 }, 'CONFIG_RANGE', 'inputs[0].port'],
     ['port not an integer', { port: 51.4 }, 'CONFIG_RANGE', 'inputs[0].port'],
     ['maxMessageBytes below 480 (RFC 5426)', { maxMessageBytes: 100 }, 'CONFIG_RANGE', 'inputs[0].maxMessageBytes'],
+    ['parseWorkers above 16', { parseWorkers: 17 }, 'CONFIG_RANGE', 'inputs[0].parseWorkers'],
+    ['parseWorkers negative', { parseWorkers: -1 }, 'CONFIG_RANGE', 'inputs[0].parseWorkers'],
     ['maxMessageBytes above 64 KiB on UDP', { maxMessageBytes: 100_000 }, 'CONFIG_RANGE', 'inputs[0].maxMessageBytes'],
     ['timezone', { timezone: 'Mars/Olympus' }, 'CONFIG_ENUM', 'inputs[0].timezone'],
   ])('reports %s', (_name, over, code, path) => {

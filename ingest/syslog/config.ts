@@ -8,6 +8,7 @@ export const SYSLOG_INPUT_DEFAULTS = {
   maxMessageBytes: 65536,
   timezone: 'UTC',
   keepOriginal: true,
+  parseWorkers: 1,
 } as const satisfies Partial<SyslogInputConfig>;
 
 /** One description per field, for docs and `vigil validate`. */
@@ -22,6 +23,8 @@ export const SYSLOG_INPUT_FIELDS: Record<keyof Required<SyslogInputConfig>, stri
   timezone: 'IANA time zone of timestamps that carry none (RFC 3164, CEF/LEEF/vendor device times). Default UTC.',
   keepOriginal: 'Keep the raw message in event.original. Default true.',
   outputSchema: 'Schema of the published events: ecs (default) or ocsf (mapped from ECS).',
+  parseWorkers:
+    'Worker threads that parse, normalize and serialize batches of 32 messages or more; 0 keeps it on the main thread. Default 1.',
   tls: 'For protocol tls: certFile, keyFile (PEM), caFile, requestCert (default false), rejectUnauthorized (default true), handshakeTimeoutMs (default 10000).',
 };
 
@@ -70,6 +73,11 @@ export function validateSyslogInput(cfg: SyslogInputConfig, path = 'input'): Vig
         `maxMessageBytes must be an integer ${MIN_MESSAGE_BYTES}–${maxBytes} for ${cfg.protocol}, not ${String(cfg.maxMessageBytes)}`,
         at('maxMessageBytes'),
       ),
+    );
+  }
+  if (!Number.isInteger(cfg.parseWorkers) || cfg.parseWorkers < 0 || cfg.parseWorkers > 16) {
+    errors.push(
+      new VigilError('CONFIG_RANGE', `parseWorkers must be an integer 0–16, not ${String(cfg.parseWorkers)}`, at('parseWorkers')),
     );
   }
   if (typeof cfg.timezone !== 'string' || !isValidTimeZone(cfg.timezone)) {

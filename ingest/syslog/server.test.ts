@@ -26,6 +26,7 @@ async function start(protocol: 'udp' | 'tcp', over: Partial<SyslogInputConfig> =
   const cfg: SyslogInputConfig = {
     id: `server-test-${protocol}-${++seq}`,
     type: 'syslog',
+    parseWorkers: 0,
     protocol,
     host: '127.0.0.1',
     port: 0,
@@ -311,6 +312,7 @@ describe('syslog over TCP', () => {
     const cfg: SyslogInputConfig = {
       id: 'bad',
       type: 'syslog',
+      parseWorkers: 0,
       protocol: 'tcp',
       host: '127.0.0.1',
       port: 70000,

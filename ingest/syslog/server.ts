@@ -23,6 +23,7 @@ export async function startSyslogInput(
   const problems = validateSyslogInput(cfg, `inputs.${cfg.id}`);
   const [first] = problems;
   if (first) {
+    await pipeline.close();
     throw new VigilError(first.code, problems.map((p) => p.describe()).join('; '), { location: first.location ?? {} });
   }
   const opts = { ...SERVER_DEFAULTS, ...options };
@@ -39,7 +40,8 @@ export async function startSyslogInput(
     port: listener.port,
     connections: () => listener.connections(),
     close() {
-      closed ??= listener.close().then(() => {
+      closed ??= listener.close().then(async () => {
+        await pipeline.close();
         metrics.up.set(labels, 0);
         log.info('syslog input closed');
       });

@@ -27,6 +27,7 @@ async function start(tls: Partial<NonNullable<SyslogInputConfig['tls']>> = {}, o
   const cfg: SyslogInputConfig = {
     id: `tls-test-${++seq}`,
     type: 'syslog',
+    parseWorkers: 0,
     protocol: 'tls',
     host: '127.0.0.1',
     port: 0,
@@ -135,6 +136,7 @@ describe('syslog over TLS (RFC 5425)', () => {
     const cfg: SyslogInputConfig = {
       id: 'tls-bad',
       type: 'syslog',
+      parseWorkers: 0,
       protocol: 'tls',
       host: '127.0.0.1',
       port: 0,

@@ -1,0 +1,42 @@
+/**
+ * A frame worker's thread: batches of frames in, serialized event records and failure reasons
+ * out, through the same `ingestFrame` the main thread uses for small batches.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors/index.js';
+import { ingestFrame, type FrameContext } from '../frame.js';
+import { unpackFrames, ValueWriter, type PackedResults } from './codec.js';
+import type { BatchReply, BatchRequest, FrameWorkerData } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('frame-worker.ts runs as a worker thread');
+const { input } = workerData as FrameWorkerData;
+
+function run(req: BatchRequest): PackedResults {
+  const frames = unpackFrames(req.frames);
+  const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt) };
+  // Serialized events are about four times the size of their lines (event.original included).
+  const writer = new ValueWriter(req.frames.bytes.byteLength * 4 + 4096);
+  const keys: string[] = [];
+  const failures: PackedResults['failures'] = [];
+  frames.forEach((f, index) => {
+    const r = ingestFrame(f, ctx);
+    if (r.ok) {
+      writer.push(r.record.value as string);
+      keys.push(r.record.key as string);
+    } else {
+      failures.push({ index, code: r.letter.code, reason: r.letter.reason });
+    }
+  });
+  return { ...writer.finish(), keys, failures };
+}
+
+port.on('message', (req: BatchRequest) => {
+  let reply: BatchReply;
+  try {
+    reply = { id: req.id, results: run(req) };
+  } catch (err) {
+    reply = { id: req.id, error: errorMessage(err) };
+  }
+  port.postMessage(reply, 'results' in reply ? [reply.results.values] : []);
+});

@@ -1,0 +1,16 @@
+import type { FrameContext } from '../frame.js';
+import type { PackedFrames, PackedResults } from './codec.js';
+
+/** What a frame worker is started with. */
+export interface FrameWorkerData {
+  input: FrameContext['input'];
+}
+
+export interface BatchRequest {
+  id: number;
+  /** Epoch ms: one receive time per batch, as on the main thread. */
+  receivedAt: number;
+  frames: PackedFrames;
+}
+
+export type BatchReply = { id: number; results: PackedResults } | { id: number; error: string };
