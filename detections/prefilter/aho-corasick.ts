@@ -19,6 +19,11 @@
  */
 const growsWhenLowered = (text: string): boolean => text.indexOf('\u0130') >= 0;
 
+/** Where a scan reports pattern ids (an `IdList`, or an array). */
+export interface IdSink {
+  push(id: number): unknown;
+}
+
 export class AhoCorasick {
   /** Number of states; the table holds `states * width` entries. */
   readonly states: number;
@@ -146,7 +151,7 @@ export class AhoCorasick {
    * Reports the id of every pattern occurring in `text`: an id not yet stamped with `stamp` in
    * `seen` is stamped and pushed to `hits`. Returns the number of ids pushed.
    */
-  scan(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
+  scan(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
     const { delta, width, ascii, wide, out } = this;
     if (text.length < this.minLength) return 0;
     const hasWide = wide.size > 0;
@@ -163,7 +168,7 @@ export class AhoCorasick {
   }
 
   /** Reports the patterns ending at state `t` and down its dictionary chain. */
-  private report(t: number, seen: Uint32Array, stamp: number, hits: number[]): number {
+  private report(t: number, seen: Uint32Array, stamp: number, hits: IdSink): number {
     const { term, dict, more } = this;
     const hasMore = more.size > 0;
     let found = 0;
@@ -194,7 +199,7 @@ export class AhoCorasick {
    * `scan(text.toLowerCase(), …)` without the copy when the text is ASCII (A-Z read as a-z
    * through the class table); other text is lower-cased first.
    */
-  scanLower(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
+  scanLower(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
     const { delta, width, folded, out } = this;
     if (text.length < this.minLength && !growsWhenLowered(text)) return 0;
     let s = 0;

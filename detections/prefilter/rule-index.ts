@@ -20,6 +20,7 @@ import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logso
 import type { Getter } from '../pipelines/resolver.js';
 import type { Rule } from '../sigma/model.js';
 import { AhoCorasick } from './aho-corasick.js';
+import { IdList } from './id-list.js';
 import { LogsourceCache } from './logsource-key.js';
 import { KEYWORDS, ruleClauses, type Clauses, type Source } from './literals.js';
 
@@ -114,10 +115,11 @@ export class RuleIndex<T> {
   private readonly ruleStamp: Uint32Array;
   private readonly keys: string[] = [];
   private readonly active: number[] = [];
-  private readonly hits: number[] = [];
-  private readonly picked: number[] = [];
-  /** The long strings the keyword scan of the current event has scanned. */
+  private readonly hits = new IdList();
+  private readonly picked = new IdList();
+  /** The long strings the keyword scan of the current event has scanned: `scanned[0 .. scannedCount)` (never shrunk: no allocation per event). */
   private readonly scanned: string[] = [];
+  private scannedCount = 0;
   private readonly out: T[] = [];
 
   constructor(entries: readonly IndexEntry<T>[], options: RuleIndexOptions = {}) {
@@ -360,8 +362,10 @@ export class RuleIndex<T> {
    */
   private scannedBefore(text: string): boolean {
     const scanned = this.scanned;
-    for (let k = 0; k < scanned.length; k++) if (scanned[k] === text) return true;
-    scanned.push(text);
+    const n = this.scannedCount;
+    for (let k = 0; k < n; k++) if (scanned[k] === text) return true;
+    scanned[n] = text;
+    this.scannedCount = n + 1;
     return false;
   }
 
@@ -376,13 +380,12 @@ export class RuleIndex<T> {
     const plan = this.planOf(event, stamp);
     if (plan === null) return out;
     const hits = this.hits;
-    hits.length = 0;
+    hits.clear();
     for (let f = 0; f < plan.fields.length; f++) {
       const { source, ac } = plan.fields[f] as FieldScan;
       if (source === KEYWORDS) {
-        this.scanned.length = 0;
+        this.scannedCount = 0;
         this.scanStrings(event, ac, plan, stamp, 0);
-        this.scanned.length = 0;
         continue;
       }
       const v = source(event);
@@ -404,10 +407,10 @@ export class RuleIndex<T> {
       }
     }
     const picked = this.picked;
-    picked.length = 0;
+    picked.clear();
     const { ruleStamp, hitMask, fullMask } = this;
     for (let h = 0; h < hits.length; h++) {
-      const p = hits[h] as number;
+      const p = hits.at(h);
       for (let j = plan.start[p] as number; j < (plan.start[p + 1] as number); j++) {
         const code = plan.rules[j] as number;
         const r = code >>> 1;
@@ -421,8 +424,8 @@ export class RuleIndex<T> {
       }
     }
     for (let j = 0; j < plan.always.length; j++) picked.push(plan.always[j] as number);
-    if (hits.length > 0) picked.sort((x, y) => x - y);
-    for (let j = 0; j < picked.length; j++) out.push((this.entries[picked[j] as number] as IndexEntry<T>).item);
+    if (hits.length > 0) picked.sort();
+    for (let j = 0; j < picked.length; j++) out.push((this.entries[picked.at(j)] as IndexEntry<T>).item);
     return out;
   }
 
