@@ -20,6 +20,7 @@ import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logso
 import type { Getter } from '../pipelines/resolver.js';
 import type { Rule } from '../sigma/model.js';
 import { AhoCorasick } from './aho-corasick.js';
+import { EqualityIndex } from './equality-index.js';
 import { IdList } from './id-list.js';
 import { LogsourceCache } from './logsource-key.js';
 import { KEYWORDS, ruleClauses, type Clauses, type Source } from './literals.js';
@@ -52,8 +53,7 @@ interface FieldScan {
 
 interface EqScan {
   readonly get: Getter;
-  /** Value key → pattern id. */
-  readonly keys: ReadonlyMap<string, number>;
+  readonly index: EqualityIndex;
 }
 
 interface Plan {
@@ -120,7 +120,8 @@ export class RuleIndex<T> {
   /** The long strings the keyword scan of the current event has scanned: `scanned[0 .. scannedCount)` (never shrunk: no allocation per event). */
   private readonly scanned: string[] = [];
   private scannedCount = 0;
-  private readonly out: T[] = [];
+  /** The items `select` picked: `selected[0 .. count)`. Written in place, never shrunk (no allocation per event). */
+  readonly selected: T[] = [];
 
   constructor(entries: readonly IndexEntry<T>[], options: RuleIndexOptions = {}) {
     this.entries = entries;
@@ -307,7 +308,7 @@ export class RuleIndex<T> {
         rules.push(...list);
         start.push(rules.length);
       }
-      equals.push({ get, keys: ids });
+      equals.push({ get, index: new EqualityIndex(ids) });
     }
     return {
       fields,
@@ -369,16 +370,19 @@ export class RuleIndex<T> {
     return false;
   }
 
+  /** The items of the rules that could match the event, in entry order (a new array: `select` allocates nothing). */
+  candidates(event: object): T[] {
+    return this.selected.slice(0, this.select(event));
+  }
+
   /**
-   * The items of the rules that could match the event, in entry order. The array is reused by
-   * the next call: consume it first.
+   * Picks the items of the rules that could match the event, in entry order, into
+   * `selected[0 .. count)`, and returns the count. The next call overwrites them.
    */
-  candidates(event: object): readonly T[] {
+  select(event: object): number {
     const stamp = this.nextStamp();
-    const out = this.out;
-    out.length = 0;
     const plan = this.planOf(event, stamp);
-    if (plan === null) return out;
+    if (plan === null) return 0;
     const hits = this.hits;
     hits.clear();
     for (let f = 0; f < plan.fields.length; f++) {
@@ -391,20 +395,10 @@ export class RuleIndex<T> {
       const v = source(event);
       if (v !== undefined && v !== null) this.scanValue(v, ac, plan, stamp);
     }
-    const keys = this.keys;
     for (let q = 0; q < plan.equals.length; q++) {
-      const { get, keys: ids } = plan.equals[q] as EqScan;
+      const { get, index } = plan.equals[q] as EqScan;
       const v = get(event);
-      if (v === undefined || v === null) continue;
-      keys.length = 0;
-      fieldKeys(v, keys);
-      for (let j = 0; j < keys.length; j++) {
-        const p = ids.get(keys[j] as string);
-        if (p !== undefined && plan.seen[p] !== stamp) {
-          plan.seen[p] = stamp;
-          hits.push(p);
-        }
-      }
+      if (v !== undefined && v !== null) index.collect(v, plan.seen, stamp, hits);
     }
     const picked = this.picked;
     picked.clear();
@@ -425,8 +419,9 @@ export class RuleIndex<T> {
     }
     for (let j = 0; j < plan.always.length; j++) picked.push(plan.always[j] as number);
     if (hits.length > 0) picked.sort();
-    for (let j = 0; j < picked.length; j++) out.push((this.entries[picked.at(j)] as IndexEntry<T>).item);
-    return out;
+    const selected = this.selected;
+    for (let j = 0; j < picked.length; j++) selected[j] = (this.entries[picked.at(j)] as IndexEntry<T>).item;
+    return picked.length;
   }
 
   /** Every item whose logsource holds for the event, in entry order (the index without its literal stage). */
