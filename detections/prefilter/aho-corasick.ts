@@ -13,6 +13,8 @@
  * which always returns to the root), so the table is states × (alphabet + 1) entries.
  */
 
+import { SkipScan, skipScannable } from './skip-scan.js';
+
 /**
  * Whether `text.toLowerCase()` is longer than `text`: only U+0130 (İ → i̇) lengthens when
  * lower-cased, and no character shortens.
@@ -45,13 +47,16 @@ export class AhoCorasick {
   private readonly out: Int32Array;
   /** Further pattern ids ending at a state (patterns equal up to shared classes). */
   private readonly more = new Map<number, number[]>();
+  /** For long ASCII patterns, when asked: `scanLowerSkipping` skips through ASCII text instead of reading every unit. */
+  private readonly skip: SkipScan | undefined;
 
   /**
    * `patterns[i]` gets id `ids[i]` (default `i`). Patterns are searched as given (lower-case
    * them and the text alike for a case-insensitive search). Empty patterns are ignored; a
-   * repeated pattern reports each of its ids. `maxClasses` bounds the table's width.
+   * repeated pattern reports each of its ids. `maxClasses` bounds the table's width. `skipLong`:
+   * build a SkipScan too, when the patterns suit one (`scanLowerSkipping`).
    */
-  constructor(patterns: readonly string[], ids?: readonly number[], maxClasses = 64) {
+  constructor(patterns: readonly string[], ids?: readonly number[], maxClasses = 64, skipLong = false) {
     // Alphabet: the code units of the patterns get a class each, up to `maxClasses`; the rarest
     // non-ASCII ones past that share one (the automaton then finds every occurrence, and a few
     // strings differing from a pattern only among those units: a superset, as a prefilter may).
@@ -141,6 +146,7 @@ export class AhoCorasick {
     this.dict = dict;
     this.out = new Int32Array(states);
     for (let s = 0; s < states; s++) this.out[s] = (term[s] as number) >= 0 ? s : (dict[s] as number);
+    this.skip = skipLong && skipScannable(patterns) ? new SkipScan(patterns, ids) : undefined;
   }
 
   private classOf(c: number): number {
@@ -212,6 +218,16 @@ export class AhoCorasick {
       if (t >= 0) found += this.report(t, seen, stamp, hits);
     }
     return found;
+  }
+
+  /**
+   * `scanLower`, through the SkipScan when there is one (a separate entry: the unit-by-unit
+   * `scanLower` of the field scans stays as small as it was).
+   */
+  scanLowerSkipping(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
+    if (this.skip === undefined || (text.length < this.minLength && !growsWhenLowered(text))) return this.scanLower(text, seen, stamp, hits);
+    const found = this.skip.scan(text, seen, stamp, hits);
+    return found >= 0 ? found : this.scan(text.toLowerCase(), seen, stamp, hits);
   }
 
   /** Bytes held by the tables. */

@@ -298,7 +298,8 @@ export class RuleIndex<T> {
         rules.push(...(lits.get(p) as number[]));
         start.push(rules.length);
       }
-      fields.push({ source, ac: new AhoCorasick(patterns, ids) });
+      // The keyword scan reads every string of the event, and its literals are long: skip through the text.
+      fields.push({ source, ac: new AhoCorasick(patterns, ids, undefined, source === KEYWORDS) });
     }
     const equals: EqScan[] = [];
     for (const [get, keys] of byEq) {
@@ -351,7 +352,7 @@ export class RuleIndex<T> {
   /** A string is scanned (once per event when long), an object walked; other values hold no string. */
   private scanElement(x: unknown, ac: AhoCorasick, plan: Plan, stamp: number, depth: number): void {
     if (typeof x === 'string') {
-      if (x.length < MIN_DEDUPE || !this.scannedBefore(x)) ac.scanLower(x, plan.seen, stamp, this.hits);
+      if (x.length < MIN_DEDUPE || !this.scannedBefore(x)) ac.scanLowerSkipping(x, plan.seen, stamp, this.hits);
     } else if (x !== null && typeof x === 'object') this.scanStrings(x, ac, plan, stamp, depth);
   }
 
