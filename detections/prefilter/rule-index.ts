@@ -69,8 +69,12 @@ interface Plan {
 }
 
 const MAX_DEPTH = 32;
-/** Literals are cut to this many UTF-16 units (their end). */
-const MAX_LITERAL = 16;
+/**
+ * Literals are cut to this many UTF-16 units (their end). Cut at 16 they found more texts than
+ * the whole literals do: 32 takes the bench's candidates from 3.0 to 2.9 per event, for automata
+ * of 19.6 MB instead of 15.6.
+ */
+const MAX_LITERAL = 32;
 /** Strings of at least this length are scanned once per event by the keyword scan, however often they occur. */
 const MIN_DEDUPE = 12;
 
