@@ -172,6 +172,15 @@ export class AhoCorasick {
     this.skip = skipLong && skipScannable(patterns) ? new SkipScan(patterns, ids) : undefined;
   }
 
+  /**
+   * Whether the text, lower-cased, is shorter than every pattern. Lower-casing adds at most one
+   * unit per unit (U+0130): below half the shortest pattern, no need to look.
+   */
+  private tooShort(text: string): boolean {
+    const n = text.length;
+    return n < this.minLength && (n * 2 < this.minLength || !growsWhenLowered(text));
+  }
+
   private classOf(c: number): number {
     return c < 128 ? (this.ascii[c] as number) : (this.wide.get(c) ?? 0);
   }
@@ -229,7 +238,7 @@ export class AhoCorasick {
    */
   scanLower(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
     const { delta, width, folded, out, firstOut } = this;
-    if (text.length < this.minLength && !growsWhenLowered(text)) return 0;
+    if (this.tooShort(text)) return 0;
     let s = 0;
     let found = 0;
     for (let i = 0; i < text.length; i++) {
@@ -246,7 +255,8 @@ export class AhoCorasick {
    * `scanLower` of the field scans stays as small as it was).
    */
   scanLowerSkipping(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
-    if (this.skip === undefined || (text.length < this.minLength && !growsWhenLowered(text))) return this.scanLower(text, seen, stamp, hits);
+    if (this.tooShort(text)) return 0;
+    if (this.skip === undefined) return this.scanLower(text, seen, stamp, hits);
     const found = this.skip.scan(text, seen, stamp, hits);
     return found >= 0 ? found : this.scan(text.toLowerCase(), seen, stamp, hits);
   }
