@@ -53,10 +53,11 @@ export function matchEvent(
   const previous = openEvent(event);
   try {
     const set = isRuleSet(rules);
-    const list: readonly RuleMatcher[] = set ? rules.candidates(event) : rules;
+    const count = set ? rules.select(event) : rules.length;
+    const list: readonly RuleMatcher[] = set ? rules.selected : rules;
     // A candidate from the index is of its logsource already; without the index, `match` tests it.
     const indexed = set && rules.indexed;
-    for (let k = 0; k < list.length; k++) {
+    for (let k = 0; k < count; k++) {
       const rule = list[k] as RuleMatcher;
       const id = rule.fired.id;
       if (disabled.has(id) || failed.has(id)) continue;

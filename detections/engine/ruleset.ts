@@ -54,11 +54,14 @@ export interface RuleSet {
   /** Every rule, in file order. */
   readonly matchers: readonly PipelineMatcher[];
   readonly filters: readonly LoadedFilter[];
-  /**
-   * The matchers that could fire on the event, in file order (all of them without the prefilter).
-   * The array may be reused by the next call: consume it first.
-   */
+  /** The matchers that could fire on the event, in file order (all of them without the prefilter). */
   candidates(event: object): readonly PipelineMatcher[];
+  /**
+   * `candidates` without allocating: puts them in `selected[0 .. count)` and returns the count.
+   * The next call overwrites them: consume them first.
+   */
+  select(event: object): number;
+  readonly selected: readonly PipelineMatcher[];
   /** Whether `candidates` uses the prefilter index. */
   readonly indexed: boolean;
   /** The index, when there is one (stats, tests). */
@@ -76,13 +79,30 @@ export interface RuleSetBuildOptions {
 export function ruleSetOf(loaded: Pick<LoadedRuleSet, 'pipeline' | 'rules' | 'filters'>, options: RuleSetBuildOptions = {}): RuleSet {
   const matchers = loaded.rules.map(pipelineMatcher);
   if (options.prefilter === false) {
-    return { pipeline: loaded.pipeline, matchers, filters: loaded.filters, candidates: () => matchers, indexed: false };
+    return {
+      pipeline: loaded.pipeline,
+      matchers,
+      filters: loaded.filters,
+      candidates: () => matchers,
+      select: () => matchers.length,
+      selected: matchers,
+      indexed: false,
+    };
   }
   const index = new RuleIndex(
     matchers.map((m) => ({ rule: m.source.compiled.rule, logsource: m.source.logsource, resolve: m.source.resolve, item: m })),
     { placeholders: options.placeholders },
   );
-  return { pipeline: loaded.pipeline, matchers, filters: loaded.filters, candidates: (e) => index.candidates(e), indexed: true, index };
+  return {
+    pipeline: loaded.pipeline,
+    matchers,
+    filters: loaded.filters,
+    candidates: (e) => index.candidates(e),
+    select: (e) => index.select(e),
+    selected: index.selected,
+    indexed: true,
+    index,
+  };
 }
 
 /** Loads rules under a pipeline and builds their RuleSet. */

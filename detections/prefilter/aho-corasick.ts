@@ -13,11 +13,18 @@
  * which always returns to the root), so the table is states × (alphabet + 1) entries.
  */
 
+import { SkipScan, skipScannable } from './skip-scan.js';
+
 /**
  * Whether `text.toLowerCase()` is longer than `text`: only U+0130 (İ → i̇) lengthens when
  * lower-cased, and no character shortens.
  */
 const growsWhenLowered = (text: string): boolean => text.indexOf('\u0130') >= 0;
+
+/** Where a scan reports pattern ids (an `IdList`, or an array). */
+export interface IdSink {
+  push(id: number): unknown;
+}
 
 export class AhoCorasick {
   /** Number of states; the table holds `states * width` entries. */
@@ -36,17 +43,25 @@ export class AhoCorasick {
   private readonly term: Int32Array;
   /** The nearest state down the failure chain where a pattern ends, or -1. */
   private readonly dict: Int32Array;
-  /** The state itself when a pattern ends there, else `dict`: where a scan starts reporting (one read per character). */
+  /** The state itself when a pattern ends there, else `dict`: where a scan starts reporting. */
   private readonly out: Int32Array;
+  /**
+   * States are numbered so that those with something to report (`out` ≥ 0) come last, from this
+   * one: a scan tells them by their number, with no read of `out` per unit of text.
+   */
+  private readonly firstOut: number;
   /** Further pattern ids ending at a state (patterns equal up to shared classes). */
-  private readonly more = new Map<number, number[]>();
+  private readonly more: Map<number, number[]>;
+  /** For long ASCII patterns, when asked: `scanLowerSkipping` skips through ASCII text instead of reading every unit. */
+  private readonly skip: SkipScan | undefined;
 
   /**
    * `patterns[i]` gets id `ids[i]` (default `i`). Patterns are searched as given (lower-case
    * them and the text alike for a case-insensitive search). Empty patterns are ignored; a
-   * repeated pattern reports each of its ids. `maxClasses` bounds the table's width.
+   * repeated pattern reports each of its ids. `maxClasses` bounds the table's width. `skipLong`:
+   * build a SkipScan too, when the patterns suit one (`scanLowerSkipping`).
    */
-  constructor(patterns: readonly string[], ids?: readonly number[], maxClasses = 64) {
+  constructor(patterns: readonly string[], ids?: readonly number[], maxClasses = 64, skipLong = false) {
     // Alphabet: the code units of the patterns get a class each, up to `maxClasses`; the rarest
     // non-ASCII ones past that share one (the automaton then finds every occurrence, and a few
     // strings differing from a pattern only among those units: a superset, as a prefilter may).
@@ -76,6 +91,7 @@ export class AhoCorasick {
     const width = classes;
     this.width = width;
 
+    const more = new Map<number, number[]>();
     // Trie (goto function), with per-state child lists while building.
     const children: Map<number, number>[] = [new Map()];
     const termList: number[] = [-1];
@@ -97,9 +113,9 @@ export class AhoCorasick {
       if (termList[s] === -1) termList[s] = id;
       else if (termList[s] !== id) {
         // Two patterns that only differ among shared-class units end at one state: report both.
-        const more = this.more.get(s) ?? [];
-        if (!more.includes(id)) more.push(id);
-        this.more.set(s, more);
+        const extra = more.get(s) ?? [];
+        if (!extra.includes(id)) extra.push(id);
+        more.set(s, extra);
       }
     });
     const states = children.length;
@@ -131,11 +147,38 @@ export class AhoCorasick {
         queue[tail++] = child;
       }
     }
-    this.delta = delta;
-    this.term = term;
-    this.dict = dict;
+    const out = new Int32Array(states);
+    for (let s = 0; s < states; s++) out[s] = (term[s] as number) >= 0 ? s : (dict[s] as number);
+
+    // Renumber: states reporting nothing first (the root, 0, among them), then the others.
+    const order = new Int32Array(states);
+    let next = 0;
+    for (let s = 0; s < states; s++) if ((out[s] as number) < 0) order[s] = next++;
+    this.firstOut = next;
+    for (let s = 0; s < states; s++) if ((out[s] as number) >= 0) order[s] = next++;
+    const renamed = (s: number): number => (s >= 0 ? (order[s] as number) : -1);
+    this.delta = delta.slice();
+    this.term = new Int32Array(states);
+    this.dict = new Int32Array(states);
     this.out = new Int32Array(states);
-    for (let s = 0; s < states; s++) this.out[s] = (term[s] as number) >= 0 ? s : (dict[s] as number);
+    for (let s = 0; s < states; s++) {
+      const n = order[s] as number;
+      for (let c = 0; c < width; c++) this.delta[n * width + c] = order[delta[s * width + c] as number] as number;
+      this.term[n] = term[s] as number;
+      this.dict[n] = renamed(dict[s] as number);
+      this.out[n] = renamed(out[s] as number);
+    }
+    this.more = new Map([...more].map(([s, extra]) => [order[s] as number, extra]));
+    this.skip = skipLong && skipScannable(patterns) ? new SkipScan(patterns, ids) : undefined;
+  }
+
+  /**
+   * Whether the text, lower-cased, is shorter than every pattern. Lower-casing adds at most one
+   * unit per unit (U+0130): below half the shortest pattern, no need to look.
+   */
+  private tooShort(text: string): boolean {
+    const n = text.length;
+    return n < this.minLength && (n * 2 < this.minLength || !growsWhenLowered(text));
   }
 
   private classOf(c: number): number {
@@ -146,8 +189,8 @@ export class AhoCorasick {
    * Reports the id of every pattern occurring in `text`: an id not yet stamped with `stamp` in
    * `seen` is stamped and pushed to `hits`. Returns the number of ids pushed.
    */
-  scan(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
-    const { delta, width, ascii, wide, out } = this;
+  scan(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
+    const { delta, width, ascii, wide, out, firstOut } = this;
     if (text.length < this.minLength) return 0;
     const hasWide = wide.size > 0;
     let s = 0;
@@ -156,14 +199,13 @@ export class AhoCorasick {
       const c = text.charCodeAt(i);
       const cls = c < 128 ? (ascii[c] as number) : hasWide ? (wide.get(c) ?? 0) : 0;
       s = delta[s * width + cls] as number;
-      const t = out[s] as number;
-      if (t >= 0) found += this.report(t, seen, stamp, hits);
+      if (s >= firstOut) found += this.report(out[s] as number, seen, stamp, hits);
     }
     return found;
   }
 
   /** Reports the patterns ending at state `t` and down its dictionary chain. */
-  private report(t: number, seen: Uint32Array, stamp: number, hits: number[]): number {
+  private report(t: number, seen: Uint32Array, stamp: number, hits: IdSink): number {
     const { term, dict, more } = this;
     const hasMore = more.size > 0;
     let found = 0;
@@ -194,19 +236,29 @@ export class AhoCorasick {
    * `scan(text.toLowerCase(), …)` without the copy when the text is ASCII (A-Z read as a-z
    * through the class table); other text is lower-cased first.
    */
-  scanLower(text: string, seen: Uint32Array, stamp: number, hits: number[]): number {
-    const { delta, width, folded, out } = this;
-    if (text.length < this.minLength && !growsWhenLowered(text)) return 0;
+  scanLower(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
+    const { delta, width, folded, out, firstOut } = this;
+    if (this.tooShort(text)) return 0;
     let s = 0;
     let found = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c >= 128) return found + this.scan(text.toLowerCase(), seen, stamp, hits);
       s = delta[s * width + (folded[c] as number)] as number;
-      const t = out[s] as number;
-      if (t >= 0) found += this.report(t, seen, stamp, hits);
+      if (s >= firstOut) found += this.report(out[s] as number, seen, stamp, hits);
     }
     return found;
+  }
+
+  /**
+   * `scanLower`, through the SkipScan when there is one (a separate entry: the unit-by-unit
+   * `scanLower` of the field scans stays as small as it was).
+   */
+  scanLowerSkipping(text: string, seen: Uint32Array, stamp: number, hits: IdSink): number {
+    if (this.tooShort(text)) return 0;
+    if (this.skip === undefined) return this.scanLower(text, seen, stamp, hits);
+    const found = this.skip.scan(text, seen, stamp, hits);
+    return found >= 0 ? found : this.scan(text.toLowerCase(), seen, stamp, hits);
   }
 
   /** Bytes held by the tables. */

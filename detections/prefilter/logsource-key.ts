@@ -71,9 +71,13 @@ export class LogsourceCache<V> {
   private readonly presence: boolean[] = [];
   private root: Level<V> = newLevel();
   private entries = 0;
-  /** The keys of the last lookup, per level (`UNKEYED` when it could not be keyed). */
+  /**
+   * The keys of the last lookup, per level: `keys[0 .. depth)` (the last `UNKEYED` when it could
+   * not be keyed). Written in place, never emptied: no allocation per lookup.
+   */
   private readonly keys: unknown[] = [];
   private readonly kinds: Kind[] = [];
+  private depth = 0;
 
   constructor(
     reads: readonly LogsourceRead[],
@@ -103,8 +107,7 @@ export class LogsourceCache<V> {
   lookup(event: object): V | undefined {
     const keys = this.keys;
     const kinds = this.kinds;
-    keys.length = 0;
-    kinds.length = 0;
+    this.depth = 0;
     let level: Level<V> | V | undefined = this.root;
     for (let k = 0; k < this.gets.length; k++) {
       const v = (this.gets[k] as Getter)(event);
@@ -122,11 +125,13 @@ export class LogsourceCache<V> {
         }
       }
       if (key === undefined ? kind !== VALUE : typeof key === 'symbol' || typeof key === 'function') {
-        keys.push(UNKEYED);
+        keys[k] = UNKEYED;
+        this.depth = k + 1;
         return undefined;
       }
-      keys.push(key);
-      kinds.push(kind);
+      keys[k] = key;
+      kinds[k] = kind;
+      this.depth = k + 1;
       if (level !== undefined) level = mapOf(level as Level<V>, kind).get(key);
     }
     return level as V | undefined;
@@ -135,12 +140,13 @@ export class LogsourceCache<V> {
   /** Caches `value` for the key of the event last looked up (a miss). */
   store(value: V): void {
     const keys = this.keys;
-    if (keys.length !== this.gets.length || keys[keys.length - 1] === UNKEYED) return;
+    const depth = this.depth;
+    if (depth !== this.gets.length || keys[depth - 1] === UNKEYED) return;
     if (this.entries >= this.maxEntries) this.clear();
     let level = this.root;
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; k < depth; k++) {
       const map = mapOf(level, this.kinds[k] as Kind);
-      if (k === keys.length - 1) {
+      if (k === depth - 1) {
         map.set(keys[k], value);
         break;
       }

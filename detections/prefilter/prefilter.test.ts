@@ -34,6 +34,10 @@ describe('AhoCorasick', () => {
     const a = new AhoCorasick(['abc', 'i\u0307x']);
     expect(found(a, 'ab')).toEqual([]);
     expect(found(a, '\u0130X')).toEqual([1]); // İ lower-cases to i + U+0307: two units become three
+    // At most one unit more per unit: two units may reach four, one may not reach three.
+    const b = new AhoCorasick(['i\u0307i\u0307', 'i\u0307x']);
+    expect(found(b, '\u0130\u0130')).toEqual([0]);
+    expect(found(b, '\u0130')).toEqual([]);
   });
 
   it('reports every pattern when rare characters share a class', () => {
