@@ -154,11 +154,16 @@ function parseFigures(): void {
   );
 }
 
-async function tcpFigures(): Promise<void> {
+/** The lines to send, framed per connection, and their average size; the line strings are not kept (a receiver would not hold them). */
+function tcpPayloads(): { payloads: Buffer[]; avg: number } {
   const lines = Array.from({ length: TOTAL }, (_, i) => rfc5424(i));
   const avg = Math.round(lines.reduce((s, l) => s + Buffer.byteLength(l), 0) / lines.length);
   const per = Math.ceil(TOTAL / CONNECTIONS);
-  const payloads = Array.from({ length: CONNECTIONS }, (_, c) => frameAll(lines.slice(c * per, (c + 1) * per)));
+  return { payloads: Array.from({ length: CONNECTIONS }, (_, c) => frameAll(lines.slice(c * per, (c + 1) * per))), avg };
+}
+
+async function tcpFigures(): Promise<void> {
+  const { payloads, avg } = tcpPayloads();
 
   const config = testConfig('bench-ingest');
   config.kafka.partitions = 6;

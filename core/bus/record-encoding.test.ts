@@ -37,9 +37,17 @@ const Record = load('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (r
 const { RecordBatch } = load('kafkajs/src/protocol/recordBatch/v0/index.js') as {
   RecordBatch: (b: object) => Promise<EncoderLike>;
 };
-const Encoder = load('kafkajs/src/protocol/encoder.js') as new () => EncoderLike & {
-  writeInt32(v: number): EncoderLike & { writeInt32(v: number): { writeEncoder(e: EncoderLike): EncoderLike } };
-};
+interface Writer extends EncoderLike {
+  writeInt16(v: number): Writer;
+  writeInt32(v: number): Writer;
+  writeString(v: string | null): Writer;
+  writeBuffer(v: Buffer): Writer;
+  writeEncoder(e: EncoderLike): Writer;
+  writeArray(a: EncoderLike[]): Writer;
+}
+const Encoder = load('kafkajs/src/protocol/encoder.js') as new () => Writer;
+const produceV3 = load('kafkajs/src/protocol/requests/produce/v3/request.js') as (r: object) => { encode(): Promise<EncoderLike> };
+const frameRequest = load('kafkajs/src/protocol/request.js') as (r: object) => Promise<EncoderLike>;
 const Long = load('kafkajs/src/utils/long.js') as { fromValue(v: number | string): unknown };
 const crc32C = load('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 
@@ -161,6 +169,44 @@ describe('patched kafkajs record batch encoding', () => {
   it('rejects a null header value as the stock path does', async () => {
     const messages = [{ value: 'v', headers: { h: null } }] as unknown as Message[];
     await expect(encodePartition({ partition: 0, messages })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('patched kafkajs Produce request', () => {
+  it('frames a whole request (two topics, several partitions) with the bytes of the stock path', async () => {
+    const next = rng(23);
+    const batch = (n: number) => Array.from({ length: n }, () => randomMessage(next, 1_795_000_000_000));
+    const topicData = [
+      {
+        topic: 'vigil.events',
+        partitions: [0, 3, 5].map((partition, i) => ({ partition, firstSequence: 100 * i, messages: batch(20 + i) })),
+      },
+      { topic: 'vigil.deadletter', partitions: [{ partition: 1, firstSequence: 7, messages: batch(3) }] },
+    ];
+    const common = { transactionalId: 'tx-1', producerId: Long.fromValue(77), producerEpoch: 2 };
+    const realNow = Date.now;
+    const now = 1_795_000_000_000;
+    Date.now = () => now;
+    try {
+      const request = produceV3({ acks: -1, timeout: 30_000, compression: 0, topicData, ...common });
+      const patched = (await frameRequest({ correlationId: 42, clientId: 'vigil', request })).buffer;
+
+      const topics: Writer[] = [];
+      for (const t of topicData) {
+        const parts: Writer[] = [];
+        for (const p of t.partitions) {
+          const bytes = await stockPartition({ ...p, ...common, transactional: true }, now);
+          parts.push(new Encoder().writeBuffer(bytes));
+        }
+        topics.push(new Encoder().writeString(t.topic).writeArray(parts));
+      }
+      const payload = new Encoder().writeString('tx-1').writeInt16(-1).writeInt32(30_000).writeArray(topics);
+      const header = new Encoder().writeInt16(0).writeInt16(3).writeInt32(42).writeString('vigil').writeEncoder(payload);
+      const stock = new Encoder().writeInt32(header.size()).writeEncoder(header).buffer;
+      expect(patched.equals(stock)).toBe(true);
+    } finally {
+      Date.now = realNow;
+    }
   });
 });
 
