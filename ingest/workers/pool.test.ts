@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestFrame, type FrameContext } from '../frame.js';
 import { unpackValues } from './codec.js';
@@ -45,6 +48,15 @@ describe('frame workers', () => {
     const answers = await Promise.all([40, 1, 300, 7].map((n) => pool!.run(batch(n), receivedAt)));
     expect(answers.map((a) => a.keys.length)).toEqual([40, 1, 300, 7]);
     expect(answers[2]?.keys[299]).toBe('host-299');
+  });
+
+  it('fails the batches of a worker that dies, and replaces it', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'vigil-pool-')), 'died');
+    const data = { input, marker } as unknown as Parameters<typeof createFramePool>[1];
+    pool = createFramePool(1, data, new URL('./testing/dies-once.mjs', import.meta.url));
+    const frames = [{ raw: Buffer.from('<13>1 - h a - - - x'), peer: 'p' }];
+    await expect(pool.run(frames, receivedAt)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(pool.run(frames, receivedAt)).resolves.toMatchObject({ keys: ['k0'] });
   });
 
   it('refuses work once closed', async () => {
