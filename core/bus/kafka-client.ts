@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { KafkaConfig } from '../config/types.js';
 import { logger } from '../telemetry/index.js';
+import { registerGzipCodec } from './gzip-codec.js';
 
 const log = logger('kafka');
 
@@ -32,6 +33,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka(cfg: KafkaConfig, role: string, opts: KafkaClientOptions = {}): Kafka {
+  registerGzipCodec();
   return new Kafka({
     clientId: `${cfg.clientId}-${role}`,
     brokers: cfg.brokers,
