@@ -13,6 +13,7 @@
  * which always returns to the root), so the table is states × (alphabet + 1) entries.
  */
 
+import type { IdSink } from './id-list.js';
 import { SkipScan, skipScannable } from './skip-scan.js';
 
 /**
@@ -20,11 +21,6 @@ import { SkipScan, skipScannable } from './skip-scan.js';
  * lower-cased, and no character shortens.
  */
 const growsWhenLowered = (text: string): boolean => text.indexOf('\u0130') >= 0;
-
-/** Where a scan reports pattern ids (an `IdList`, or an array). */
-export interface IdSink {
-  push(id: number): unknown;
-}
 
 export class AhoCorasick {
   /** Number of states; the table holds `states * width` entries. */

@@ -33,7 +33,10 @@ describe('EqualityIndex', () => {
     ['TRUE', [6]],
     [false, [5, 7]],
     ['ABC', [9]],
-    [['x', 4624, 'False'], [0, 7, 8]],
+    [
+      ['x', 4624, 'False'],
+      [0, 7, 8],
+    ],
     [null, []],
     [{ a: 4624 }, []],
     [Number.NaN, []],

@@ -4,7 +4,7 @@
  * without building a key string per value: strings by their lower-cased text, numbers by value,
  * booleans by themselves.
  */
-import type { IdSink } from './aho-corasick.js';
+import type { IdSink } from './id-list.js';
 
 // As `valueKeys` reads a string holding a decimal number.
 const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;

@@ -1,3 +1,8 @@
+/** Where a scan reports pattern ids (an `IdList`, or an array). */
+export interface IdSink {
+  push(id: number): unknown;
+}
+
 /**
  * A list of non-negative integers (pattern ids, rule numbers) reused from one event to the next.
  *

@@ -77,7 +77,10 @@ describe('SkipScan', () => {
       ac.scanLowerSkipping(text, new Uint32Array(ps.length), 1, hits);
       const want = reference(ps, text);
       occurring += want.length;
-      expect(hits.sort((x, y) => x - y), `${JSON.stringify(ps)} in ${JSON.stringify(text)}`).toEqual(want);
+      expect(
+        hits.sort((x, y) => x - y),
+        `${JSON.stringify(ps)} in ${JSON.stringify(text)}`,
+      ).toEqual(want);
     }
     expect(occurring).toBeGreaterThan(1000);
   });

@@ -9,7 +9,7 @@
  * lower-cases the text and scans it unit by unit (lower-casing outside ASCII may change lengths
  * or yield ASCII: 'K' U+212A → 'k').
  */
-import type { IdSink } from './aho-corasick.js';
+import type { IdSink } from './id-list.js';
 
 const B = 2;
 /** Lower-cases A-Z; other ASCII units as they are. */
