@@ -46,6 +46,28 @@ describe('kafkajs read-committed filter', () => {
     expect(kept.map((m) => m.offset)).toEqual(['106', '110']);
   });
 
+  it('opens aborted transactions by first offset, whatever order the broker lists them in', () => {
+    // The broker lists a partition's aborted transactions in the order they ended: producer 2's
+    // (from 102) ended before producer 1's (from 100). Producer 3 committed.
+    const messages = [
+      data(100, '1'),
+      data(101, '3'),
+      data(102, '2'),
+      data(103, '1'),
+      abortMarker(105, '2'),
+      data(106, '3'),
+      abortMarker(110, '1'),
+    ];
+    const kept = filterAborted({
+      messages,
+      abortedTransactions: [
+        { producerId: '2', firstOffset: '102' },
+        { producerId: '1', firstOffset: '100' },
+      ],
+    }).filter((m) => !m.isControlRecord);
+    expect(kept.map((m) => m.offset)).toEqual(['101', '106']);
+  });
+
   it('keeps a producer’s records after its abort marker', () => {
     const messages = [data(100, '1'), abortMarker(101, '1'), data(102, '1')];
     messages[2]!.batchContext = { producerId: '1', inTransaction: true };
