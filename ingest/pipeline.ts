@@ -65,14 +65,10 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
 
   /** The same on a worker thread; frames that failed framing never leave this one. */
   const onWorker = async (frames: IngestFrame[], ctx: FrameContext, events: OutRecord[], letters: DeadLetter[]): Promise<void> => {
-    const good = frames.filter((f) => !f.error);
-    if (good.length < frames.length)
-      inline(
-        frames.filter((f) => f.error),
-        ctx,
-        events,
-        letters,
-      );
+    const good: IngestFrame[] = [];
+    const failedFraming: IngestFrame[] = [];
+    for (const f of frames) (f.error ? failedFraming : good).push(f);
+    inline(failedFraming, ctx, events, letters);
     const r = await (pool as FramePool).run(good, ctx.receivedAt);
     const values = unpackValues(r);
     const timestamp = ctx.receivedAt.getTime();
