@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { VigilError } from '../errors/index.js';
 import { withRetry } from '../retry/index.js';
 import { logger } from '../telemetry/index.js';
@@ -6,7 +6,12 @@ import type { TopicSpec } from './topics.js';
 
 const log = logger('bus');
 
-/** Creates the topics that are missing; existing ones are left as they are. Retries while Kafka is down. */
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
+
+/**
+ * Creates the topics that are missing; on existing ones only the specs' `enforced` configs are
+ * set (when they differ). Retries while Kafka is down.
+ */
 export async function provisionTopics(kafka: Kafka, specs: TopicSpec[], brokers: string[]): Promise<string[]> {
   const admin = kafka.admin();
   try {
@@ -35,9 +40,48 @@ export async function provisionTopics(kafka: Kafka, specs: TopicSpec[], brokers:
       }
       log.info({ topics: missing.map((s) => s.name) }, 'created topics');
     }
+    await enforceConfigs(
+      admin,
+      specs.filter((s) => existing.has(s.name) && (s.enforced?.length ?? 0) > 0),
+    );
     return missing.map((s) => s.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Sets the enforced configs of existing topics where they differ. AlterConfigs replaces all of a
+ * topic's overrides, so the current ones are read and sent back along with the change.
+ */
+async function enforceConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })),
+  });
+  for (const spec of specs) {
+    const found = resources.find((r) => r.resourceName === spec.name);
+    if (!found || found.errorCode !== 0) {
+      throw new VigilError('TOPIC_CONFIG', `cannot read the configs of topic ${spec.name}: ${found?.errorMessage ?? 'no answer'}`);
+    }
+    const current = new Map(found.configEntries.map((e) => [e.configName, e.configValue]));
+    const wrong = (spec.enforced ?? []).filter((name) => current.get(name) !== spec.configs[name]);
+    if (wrong.length === 0) continue;
+    const overrides = new Map(
+      found.configEntries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]),
+    );
+    for (const name of wrong) overrides.set(name, spec.configs[name] as string);
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...overrides].map(([name, value]) => ({ name, value })) },
+      ],
+    });
+    log.warn(
+      { topic: spec.name, configs: Object.fromEntries(wrong.map((n) => [n, { was: current.get(n), now: spec.configs[n] }])) },
+      'topic config changed to what Vigil needs',
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 export { Bus } from './bus.js';
 export type { ConsumerLoop, ConsumeOptions } from './consumer.js';
 export type { BusProducer } from './producer.js';
-export { topicsFor, topicSpecs, TOPIC_NAMES, type Topics, type TopicSpec } from './topics.js';
+export { topicsFor, topicSpecs, workTopicSpec, TOPIC_NAMES, type Topics, type TopicSpec } from './topics.js';
 export type { BatchContext, BatchHandler, InRecord, OutRecord, Publisher, TopicName } from './types.js';
 export type { RestoreOptions, RestoreResult } from './restore.js';
 export type { PartitionRange, ReadRangeOptions } from './range.js';

@@ -14,10 +14,34 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   replicationFactor: number;
+  /** Applied when the topic is created. */
   configs: Record<string, string>;
+  /** Names of `configs` that are set on an existing topic too (the others apply at creation only). */
+  enforced?: readonly string[];
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * A topic that hands work from one stage to the next (a repartition topic, the incident
+ * builder's input). Its records carry the event's time as their timestamp, and with CreateTime
+ * a batch of old events (a replay of an archive, a late forwarder) could be deleted by the
+ * broker's next retention check before the next stage reads it. LogAppendTime ages a record from
+ * when the broker wrote it; it is enforced on existing topics as well.
+ */
+export function workTopicSpec(
+  name: string,
+  kafka: Pick<KafkaConfig, 'replicationFactor' | 'eventsRetentionHours'>,
+  partitions: number,
+): TopicSpec {
+  return {
+    name,
+    partitions,
+    replicationFactor: kafka.replicationFactor,
+    configs: { 'message.timestamp.type': 'LogAppendTime', 'retention.ms': String(kafka.eventsRetentionHours * HOUR_MS) },
+    enforced: ['message.timestamp.type'],
+  };
+}
 
 /**
  * How each topic is provisioned. Incidents are compacted: one record per incident id, so the

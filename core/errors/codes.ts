@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },
   SINK_CONFIG: { retriable: false, summary: 'a sink option is invalid or conflicts with another' },
   SERVICE_UNAVAILABLE: { retriable: true, summary: 'a service (Kafka, Redis, Elasticsearch) cannot be reached' },
+  TOPIC_CONFIG: { retriable: false, summary: "a Kafka topic's configs cannot be read or set" },
   SERVICE_TIMEOUT: { retriable: false, summary: 'a service did not become ready in time' },
   SERVICE_PORT_BUSY: { retriable: false, summary: 'a port is held by a process Vigil did not start' },
   SERVICE_INSTALL: { retriable: false, summary: 'a service could not be installed' },

@@ -1,11 +1,9 @@
-import type { Bus, InRecord, TxRecord } from '../bus/index.js';
+import { workTopicSpec, type Bus, type InRecord, type TxRecord } from '../bus/index.js';
 import type { RunningStage } from '../stage.js';
 import { logger, metrics, type ComponentKind } from '../telemetry/index.js';
 import { errorMessage } from '../errors/index.js';
 import { repartitionTopic } from './changelog.js';
 import { stateMetrics } from './metrics.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface RepartitionOptions {
   bus: Bus;
@@ -47,8 +45,8 @@ export interface Repartitioner extends RunningStage {
 
 /**
  * Re-keys a topic through `<prefix>vigil.<name>-repartition`, as Kafka Streams does before a
- * grouping: records keep their value, headers and timestamp (event time) and get the key
- * `keyOf` gives, so the default partitioner sends one key to one partition and one processor
+ * grouping: records keep their value and headers and get the key `keyOf` gives (their
+ * timestamp becomes the broker's append time, see `workTopicSpec`), so the default partitioner sends one key to one partition and one processor
  * instance. Writes and input offsets are committed in one transaction per batch (exactly once).
  */
 export async function repartition(opts: RepartitionOptions): Promise<Repartitioner> {
@@ -57,14 +55,7 @@ export async function repartition(opts: RepartitionOptions): Promise<Repartition
   const kind = opts.kind ?? 'detect';
   const id = `${name}-repartition`;
   const topic = repartitionTopic(bus.config.topicPrefix, name);
-  await bus.ensureTopics([
-    {
-      name: topic,
-      partitions: opts.partitions ?? bus.config.partitions,
-      replicationFactor: bus.config.replicationFactor,
-      configs: { 'retention.ms': String(bus.config.eventsRetentionHours * HOUR_MS) },
-    },
-  ]);
+  await bus.ensureTopics([workTopicSpec(topic, bus.config, opts.partitions ?? bus.config.partitions)]);
   let forwarded = 0;
   let skipped = 0;
 

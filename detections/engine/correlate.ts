@@ -1,4 +1,4 @@
-import type { Bus, InRecord, OutRecord } from '../../core/bus/index.js';
+import { workTopicSpec, type Bus, type InRecord, type OutRecord } from '../../core/bus/index.js';
 import type { VigilConfig } from '../../core/config/index.js';
 import { deadLetterRecord } from '../../core/deadletter/index.js';
 import { errorMessage } from '../../core/errors/index.js';
@@ -69,9 +69,7 @@ export async function startCorrelateStage({
 }): Promise<RunningStage> {
   const input = correlationInputTopic(config.kafka.topicPrefix);
   const incidents = await ensureIncidentInputTopic(bus);
-  await bus.ensureTopics([
-    { name: input, partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, configs: {} },
-  ]);
+  await bus.ensureTopics([workTopicSpec(input, config.kafka, config.kafka.partitions)]);
   const latenessMs = config.detections.correlation.allowedLatenessSeconds * 1000;
   const engines = new WeakMap<StateStore<Snapshot>, CorrelationEngine>();
   const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {

@@ -1,4 +1,4 @@
-import type { Bus, OutRecord, TopicSpec } from '../../core/bus/index.js';
+import { workTopicSpec, type Bus, type OutRecord, type TopicSpec } from '../../core/bus/index.js';
 import type { KafkaConfig } from '../../core/config/types.js';
 
 /**
@@ -13,7 +13,7 @@ export function incidentInputTopic(topicPrefix: string): string {
 }
 
 export function incidentInputTopicSpec(kafka: KafkaConfig): TopicSpec {
-  return { name: incidentInputTopic(kafka.topicPrefix), partitions: 1, replicationFactor: kafka.replicationFactor, configs: {} };
+  return workTopicSpec(incidentInputTopic(kafka.topicPrefix), kafka, 1);
 }
 
 export async function ensureIncidentInputTopic(bus: Bus): Promise<string> {

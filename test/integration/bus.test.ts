@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type InRecord } from '../../core/bus/index.js';
+import kafkajs from 'kafkajs';
+import { Bus, workTopicSpec, type InRecord } from '../../core/bus/index.js';
+import { createKafka } from '../../core/bus/kafka-client.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
@@ -104,6 +106,41 @@ describe('core/bus on real Kafka', () => {
       expect(await plain.countRecords(topic)).toBe(2000);
     } finally {
       await plain.close();
+    }
+  });
+
+  it('ages the records of a work topic from when they were written, also on a topic created before', async () => {
+    const topic = `${config.kafka.topicPrefix}work`;
+    // An older Vigil created its work topics with the defaults (CreateTime), and someone set a retention.
+    await bus.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '7200000' } }]);
+    const admin = createKafka(config.kafka, 'bus-test-admin').admin();
+    await admin.connect();
+    const configOf = async () => {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic }],
+      });
+      return new Map(resources[0]?.configEntries.map((e) => [e.configName, e.configValue]));
+    };
+    try {
+      expect((await configOf()).get('message.timestamp.type')).toBe('CreateTime');
+      const weeksAgo = Date.now() - 14 * 86_400_000;
+      const producer = await bus.producer();
+      await producer.send(topic, [{ key: 'k', value: 'before', timestamp: weeksAgo }]);
+
+      await bus.ensureTopics([workTopicSpec(topic, config.kafka, 1)]);
+      const after = await configOf();
+      expect(after.get('message.timestamp.type')).toBe('LogAppendTime');
+      expect(after.get('retention.ms')).toBe('7200000'); // the topic's other overrides are kept
+      const sentAt = Date.now();
+      await producer.send(topic, [{ key: 'k', value: 'after', timestamp: weeksAgo }]);
+
+      const records = await bus.read(topic, { idleMs: 500, timeoutMs: 20_000 });
+      const at = new Map(records.map((r) => [String(r.value), r.timestamp]));
+      expect(at.get('before')).toBe(weeksAgo);
+      expect(at.get('after')).toBeGreaterThanOrEqual(sentAt - 1000);
+    } finally {
+      await admin.disconnect();
     }
   });
 });
