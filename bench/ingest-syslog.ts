@@ -10,7 +10,7 @@
  *    lines through rsyslog (imtcp → omkafka, Debian's rsyslog-kafka) into a topic of the same
  *    broker, timed until the topic holds them all; the ratio is Vigil ÷ rsyslog.
  *
- *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog] [--parse-only | --no-parse] [--compression gzip|none] [--parse-workers 1]
+ *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog] [--parse-only | --no-parse] [--compression gzip|none] [--gzip-level 1] [--parse-workers 1]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     'parse-only': { type: 'boolean', default: false },
     /** Producer compression (the config's default is gzip; on loopback none is cheaper). */
     compression: { type: 'string', default: 'gzip' },
+    /** gzip level for Vigil and rsyslog alike (the config's default is 1). */
+    'gzip-level': { type: 'string', default: '1' },
     /** Only the TCP → Kafka part (for a profile of it alone). */
     'no-parse': { type: 'boolean', default: false },
     /** The syslog input's `parseWorkers` (the config's default is 1). */
@@ -168,6 +170,7 @@ async function tcpFigures(): Promise<void> {
   const config = testConfig('bench-ingest');
   config.kafka.partitions = 6;
   config.kafka.compression = values.compression === 'none' ? 'none' : 'gzip';
+  config.kafka.gzipLevel = Number(values['gzip-level']);
   config.inputs = config.inputs
     .filter((i) => i.type === 'syslog' && i.protocol === 'tcp')
     .map((i) => ({ ...i, parseWorkers: Number(values['parse-workers']) }));
@@ -220,6 +223,11 @@ async function rsyslogRun(config: ReturnType<typeof testConfig>, payloads: Buffe
   await bus.ensureTopics([{ name: topic, partitions: config.kafka.partitions, replicationFactor: 1, configs: {} }]);
   const work = mkdtempSync(join(tmpdir(), 'vigil-bench-rsyslog-'));
   const rport = 20000 + Math.floor(Math.random() * 20000);
+  // librdkafka's compression as Vigil's (its default gzip level is zlib's 6).
+  const codecParams =
+    config.kafka.compression === 'gzip'
+      ? `"compression.codec=gzip", "compression.level=${config.kafka.gzipLevel}", `
+      : '"compression.codec=none", ';
   writeFileSync(
     join(work, 'rsyslog.conf'),
     [
@@ -228,7 +236,7 @@ async function rsyslogRun(config: ReturnType<typeof testConfig>, payloads: Buffe
       'module(load="omkafka")',
       `input(type="imtcp" address="127.0.0.1" port="${rport}" ruleset="k")`,
       // The same shape Vigil publishes would be JSON; rsyslog forwards the raw line (its cheapest case).
-      `ruleset(name="k" queue.type="LinkedList" queue.size="500000" queue.dequeueBatchSize="2048") { action(type="omkafka" broker=["${config.kafka.brokers[0]}"] topic="${topic}" template="RSYSLOG_FileFormat" confParam=["acks=all", "compression.codec=gzip", "queue.buffering.max.ms=5", "batch.num.messages=10000"]) }`,
+      `ruleset(name="k" queue.type="LinkedList" queue.size="500000" queue.dequeueBatchSize="2048") { action(type="omkafka" broker=["${config.kafka.brokers[0]}"] topic="${topic}" template="RSYSLOG_FileFormat" confParam=["acks=all", ${codecParams}"queue.buffering.max.ms=5", "batch.num.messages=10000"]) }`,
       '',
     ].join('\n'),
   );

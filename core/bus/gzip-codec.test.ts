@@ -10,7 +10,7 @@ const { lookupCodec } = load('kafkajs/src/protocol/message/compression/index.js'
 const stockGzip = load('kafkajs/src/protocol/message/compression/gzip.js') as Codec;
 
 describe('gzip codec', () => {
-  registerGzipCodec();
+  registerGzipCodec(1);
   const codec = lookupCodec(1);
 
   it('is the codec kafkajs uses for GZIP batches', async () => {
@@ -23,6 +23,20 @@ describe('gzip codec', () => {
     expect(gunzipSync(packed).equals(text)).toBe(true);
     expect((await codec.decompress(gzipSync(text))).equals(text)).toBe(true);
     expect((await codec.decompress(packed)).equals(text)).toBe(true);
+  });
+
+  it('compresses at the level it was registered with', async () => {
+    const text = Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"n":${i},"host":"web-${i % 13}","msg":"GET /x/${i * 31}"}`).join(''));
+    try {
+      for (const level of [1, 9]) {
+        registerGzipCodec(level);
+        const packed = await lookupCodec(1).compress({ buffer: text });
+        expect(packed.equals(gzipSync(text, { level })), `level ${level}`).toBe(true);
+      }
+      expect(gzipSync(text, { level: 1 }).equals(gzipSync(text, { level: 9 }))).toBe(false);
+    } finally {
+      registerGzipCodec(1);
+    }
   });
 
   it('sizes zlib chunks to the batch, within bounds', () => {

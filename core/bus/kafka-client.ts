@@ -33,7 +33,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka(cfg: KafkaConfig, role: string, opts: KafkaClientOptions = {}): Kafka {
-  registerGzipCodec();
+  registerGzipCodec(cfg.gzipLevel);
   return new Kafka({
     clientId: `${cfg.clientId}-${role}`,
     brokers: cfg.brokers,

@@ -171,6 +171,7 @@ describe('defaults', () => {
         replicationFactor: 1,
         eventsRetentionHours: 168,
         compression: 'gzip',
+        gzipLevel: 1,
       },
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'vigil' },
       elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil' },

@@ -32,6 +32,8 @@ export interface KafkaConfig {
   eventsRetentionHours: number;
   /** Producer compression: none, gzip. Default gzip. */
   compression: 'none' | 'gzip';
+  /** zlib level of gzip compression, 1–9. Default 1. */
+  gzipLevel: number;
 }
 
 export interface RedisConfig {

@@ -73,6 +73,7 @@ describe('status-change records', () => {
       replicationFactor: 1,
       eventsRetentionHours: 1,
       compression: 'none',
+      gzipLevel: 1,
     });
     expect(spec).toMatchObject({ name: 'p.vigil.incident-status', partitions: 3, configs: { 'cleanup.policy': 'compact' } });
   });

@@ -29,6 +29,7 @@ const kafkaConfig: KafkaConfig = {
   replicationFactor: 1,
   eventsRetentionHours: 1,
   compression: 'none',
+  gzipLevel: 1,
 };
 // Not under `vigil-`: a template over `vigil-*` at the same priority would overlap and be refused.
 const es: ElasticsearchConfig = { node: ES_URL, indexPrefix: `esit-${RUN}` };
