@@ -19,9 +19,9 @@
  * document version (`_seq_no`), so it does not send it again on every poll; a restarted poller
  * may send it once more, with the same record id (the builder ignores a status it already has).
  *
- * Known race: the ES sink overwrites the whole document. An update of the incident (a new
- * alert) indexed after the analyst's edit but before the poller saw it replaces the edit, which
- * is then lost; the poll interval bounds that window.
+ * An update of the incident (a new alert) indexed after the analyst's edit but before the
+ * builder applied it keeps the edit: the ES sink writes incident documents conditionally and
+ * carries a pending edit over (sinks/elasticsearch/analyst-edits.ts).
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Publisher } from '../../core/bus/index.js';

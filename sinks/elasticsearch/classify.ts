@@ -86,7 +86,8 @@ export function classifyItem(item: ItemResult): Verdict {
   if (RETRY_TYPES.has(type)) return { outcome: 'retry', kind: type, reason };
   if (REJECT_TYPES.has(type)) return { outcome: 'reject', kind: type, reason };
   if (status === 429 || status === 408 || status >= 500) return { outcome: 'retry', kind: type, reason };
-  // 409 on `index` only happens with external versioning, which we do not use: treat as transient.
+  // 409 on `index`: the document changed since it was read for a conditional write (an analyst's
+  // edit, analyst-edits.ts); the retry reads it again.
   if (status === 409) return { outcome: 'retry', kind: type, reason };
   if (status >= 400) return { outcome: 'reject', kind: type, reason };
   return { outcome: 'retry', kind: type, reason };

@@ -22,6 +22,11 @@ export interface DeliveryOptions {
   /** Sink id: metrics label, log field, dead-letter component. */
   id: string;
   bulk: BulkFn;
+  /**
+   * Called before each bulk attempt with the operations to send; returns them (same order, same
+   * length) as they are to be sent: analyst-edits.ts makes incident writes conditional there.
+   */
+  prepare?: (ops: BulkOp[]) => Promise<BulkOp[]>;
   /** Writes dead letters durably (resolves after Kafka acknowledged them). */
   deadLetter: (letters: DeadLetter[]) => Promise<void>;
   /** Full topic name → where its records go. */
@@ -118,7 +123,8 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
       stopIfStopping(ctx, pending.length);
       let result: BulkResult;
       try {
-        result = await opts.bulk(bulkOperations(pending));
+        const sent = opts.prepare ? await opts.prepare(pending) : pending;
+        result = await opts.bulk(bulkOperations(sent));
         if (!Array.isArray(result.items) || result.items.length !== pending.length) {
           throw new VigilError('SINK_RETRY', `bulk response has ${result.items?.length ?? 0} items for ${pending.length} operations`);
         }

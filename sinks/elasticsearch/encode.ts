@@ -12,6 +12,9 @@ export interface BulkOp {
   doc?: Record<string, unknown>;
   /** Where the record came from, for dead letters and logs. */
   record: InRecord;
+  /** Write only if the document is still at this version (analyst-edits.ts); 409 otherwise. */
+  ifSeqNo?: number;
+  ifPrimaryTerm?: number;
 }
 
 export type Encoded = { ok: true; op: BulkOp } | { ok: false; reason: string };
@@ -101,7 +104,8 @@ export function dedupeOps(ops: BulkOp[]): { kept: BulkOp[]; superseded: BulkOp[]
 export function bulkOperations(ops: BulkOp[]): unknown[] {
   const lines: unknown[] = [];
   for (const o of ops) {
-    lines.push({ [o.op]: { _index: o.index, _id: o.id } });
+    const conditional = o.ifSeqNo !== undefined ? { if_seq_no: o.ifSeqNo, if_primary_term: o.ifPrimaryTerm } : {};
+    lines.push({ [o.op]: { _index: o.index, _id: o.id, ...conditional } });
     if (o.op !== 'delete') lines.push(o.doc);
   }
   return lines;

@@ -8,6 +8,7 @@ import { logger, metrics, type Logger } from '../../core/telemetry/index.js';
 import { classifyRequestError } from './classify.js';
 import { displayNode, esClient, waitForElasticsearch } from './client.js';
 import { resolveSinkConfig, type ElasticsearchSinkOptions, type ResolvedSinkConfig } from './config.js';
+import { keepAnalystEdits, type CurrentDoc, type MgetFn } from './analyst-edits.js';
 import { createBatchHandler, type BulkResult } from './deliver.js';
 import { encodeTarget, type EncodeTarget } from './encode.js';
 import { ilmPolicy, indexTemplates, type FieldCapabilities } from './template.js';
@@ -155,6 +156,9 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
       backoff: cfg.retryBackoff,
       log,
       bulk: (operations) => client.bulk({ operations }) as Promise<BulkResult>,
+      ...(indices.incidents !== undefined && targets.get(opts.bus.topics.incidents)?.writeOp === 'index'
+        ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) }
+        : {}),
       deadLetter: (letters) => sendDeadLetters(publisher, opts.bus.topics.deadletter, letters),
     });
     const groupName = `sink-${cfg.id}`;
@@ -189,4 +193,12 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
     await client.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Realtime mget of the given fields; a document that cannot be read (no index yet) counts as absent. */
+function mgetCurrent(client: Client): MgetFn {
+  return async (index, ids, sourceFields) => {
+    const res = await client.mget({ index, ids, _source_includes: sourceFields, realtime: true });
+    return res.docs.map((d) => ('found' in d ? (d as CurrentDoc) : { _id: d._id, found: false }));
+  };
 }

@@ -78,7 +78,8 @@ describe('ECS mappings', () => {
 
 describe('index templates', () => {
   it('gives overlapping prefixes different priorities (ES refuses overlaps at one priority)', () => {
-    const priority = (indexPrefix: string) => indexTemplates(resolveSinkConfig(sink(), { ...es, indexPrefix }), FULL_CAPABILITIES)[0]?.body.priority;
+    const priority = (indexPrefix: string) =>
+      indexTemplates(resolveSinkConfig(sink(), { ...es, indexPrefix }), FULL_CAPABILITIES)[0]?.body.priority;
     expect(priority('vigil')).toBe(210);
     expect(priority('vigil-demo')).toBe(220);
     expect(priority('vigil-demo')).toBeGreaterThan(priority('vigil') as number);

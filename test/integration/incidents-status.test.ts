@@ -172,6 +172,24 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
       doc: { incident: { status: 'closed', status_by: 'carol', status_reason: 'false positive' } },
       refresh: true,
     });
+    // A new alert updates the incident before the poller has seen the edit: the sink keeps the edit.
+    const second = builder.add(sshAlert(11, 1, 'db-int')).document as IncidentDocument;
+    expect(second.incident).toMatchObject({ id, status: 'open', alert_count: 2 });
+    await producer.send(bus.topics.incidents, [incidentRecord(second)]);
+    const merged = await waitFor(
+      'the second alert in Elasticsearch',
+      async () => {
+        const got = await es.get<IncidentDocument>({ index, id });
+        return got._source?.incident.alert_count === 2 ? got._source : undefined;
+      },
+      60_000,
+    );
+    expect(merged).toMatchObject({
+      incident: { status: 'closed', status_by: 'carol', status_reason: 'false positive' },
+      vigil: { emitted_status: 'open' },
+    });
+    // Searchable before the poller starts (else it may see both versions, and send the change twice).
+    await es.indices.refresh({ index });
 
     const topic = await ensureIncidentStatusTopic(config.kafka);
     expect(topic).toBe(statusTopic);
@@ -192,7 +210,7 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
       const updated = builder.applyStatusChange(change) as IncidentDocument;
       expect(updated.incident).toMatchObject({
         status: 'closed',
-        version: 2,
+        version: 3,
         status_change: { by: 'carol', reason: 'false positive', source: 'elasticsearch' },
       });
       await producer.send(bus.topics.incidents, [incidentRecord(updated)]);
@@ -200,7 +218,7 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
         'the closed version in Elasticsearch',
         async () => {
           const got = await es.get<IncidentDocument>({ index, id });
-          return got._source?.incident.version === 2 ? got._source : undefined;
+          return got._source?.incident.version === 3 ? got._source : undefined;
         },
         60_000,
       );

@@ -1,0 +1,65 @@
+import type { BulkOp } from './encode.js';
+
+/**
+ * Keeps an analyst's status edit on an incident document until Vigil has taken it in.
+ *
+ * Analysts triage in Kibana by changing `incident.status` on the incident's document (and may
+ * add `status_by`, `status_reason`, `status_changed_at`); the incident builder learns of it
+ * through detections/incidents/es-status-poller.ts. Until it has, the document's
+ * `incident.status` differs from `vigil.emitted_status`, and an update of the incident written
+ * then (a new alert) would erase the edit. So, before each bulk attempt, the incident documents
+ * about to be written are read (mget is realtime): where an edit is pending, the new document
+ * keeps the analyst's fields (its own `vigil.emitted_status` still tells the poller the edit is
+ * pending). Each write of an existing document is conditional on the version read (`if_seq_no`,
+ * `if_primary_term`): an edit made in between fails it with 409, and the retry reads again.
+ * A script would do this in one request, but the minimal Elasticsearch build has no painless.
+ */
+
+/** The fields of `incident` an analyst writes. */
+export const ANALYST_FIELDS = ['status', 'status_by', 'status_reason', 'status_changed_at'] as const;
+
+/** What this module reads of a document: `mget` with `_source` limited to the fields below. */
+export interface CurrentDoc {
+  _id: string;
+  found: boolean;
+  _seq_no?: number;
+  _primary_term?: number;
+  _source?: { incident?: Record<string, unknown>; vigil?: { emitted_status?: unknown } };
+}
+
+export type MgetFn = (index: string, ids: string[], sourceFields: string[]) => Promise<CurrentDoc[]>;
+
+export const SOURCE_FIELDS = [...ANALYST_FIELDS.map((f) => `incident.${f}`), 'vigil.emitted_status'];
+
+/** Whether the document holds a status edit Vigil has not written back yet. */
+export function editPending(current: CurrentDoc): boolean {
+  const status = current._source?.incident?.status;
+  const emitted = current._source?.vigil?.emitted_status;
+  return current.found && emitted !== undefined && status !== undefined && status !== emitted;
+}
+
+/** `doc` with the analyst's fields of `current` in place of its own. */
+export function withAnalystFields(doc: Record<string, unknown>, current: CurrentDoc): Record<string, unknown> {
+  const from = current._source?.incident ?? {};
+  const incident = { ...((doc.incident as Record<string, unknown> | undefined) ?? {}) };
+  for (const f of ANALYST_FIELDS) if (from[f] !== undefined) incident[f] = from[f];
+  return { ...doc, incident };
+}
+
+/**
+ * Returns `ops` (same order, same length) with the writes to `index` conditional on the
+ * documents' current versions, and carrying pending analyst edits. Other ops pass unchanged.
+ */
+export function keepAnalystEdits(index: string, mget: MgetFn): (ops: BulkOp[]) => Promise<BulkOp[]> {
+  return async (ops) => {
+    const ids = ops.filter((o) => o.index === index && o.op === 'index').map((o) => o.id);
+    if (ids.length === 0) return ops;
+    const byId = new Map((await mget(index, ids, SOURCE_FIELDS)).map((d) => [d._id, d]));
+    return ops.map((o) => {
+      const current = o.index === index && o.op === 'index' ? byId.get(o.id) : undefined;
+      if (!current?.found || current._seq_no === undefined || current._primary_term === undefined) return o;
+      const doc = editPending(current) && o.doc ? withAnalystFields(o.doc, current) : o.doc;
+      return { ...o, doc, ifSeqNo: current._seq_no, ifPrimaryTerm: current._primary_term };
+    });
+  };
+}
