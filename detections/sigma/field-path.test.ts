@@ -13,6 +13,13 @@ describe('pathGetter', () => {
     ['a.b', { a: null }, undefined],
     ['a.0', { a: ['x', 'y'] }, 'x'],
     ['a.constructor', { a: {} }, undefined], // own properties only
+    ['a.toString', { a: {} }, undefined],
+    ['a.__proto__', { a: {} }, undefined],
+    ['__proto__', {}, undefined],
+    ['a.constructor', JSON.parse('{"a":{"constructor":9}}'), 9],
+    ['a.b"c', { a: { 'b"c': 7 } }, 7], // keys are written into the getter's code: quotes and backslashes stay keys
+    ['a.b\\c', { a: { 'b\\c': 8 } }, 8],
+    ['a.b\u2028c', { a: { 'b\u2028c': 10 } }, 10],
     ['a..b', { a: { '': { b: 4 } } }, 4],
     ['a.', { a: { '': 5 } }, 5],
     ['x', { x: 6 }, 6],
@@ -21,14 +28,14 @@ describe('pathGetter', () => {
   it.each(cases)('%s of %j → %j', (path, event, want) => {
     const get = pathGetter(path);
     expect(get(event)).toEqual(want);
-    // The same inside an event scope, where descents are remembered.
+    // The same inside an event scope.
     const prev = openEvent(event as object);
     expect(get(event)).toEqual(want);
     expect(get(event)).toEqual(want);
     closeEvent(prev);
   });
 
-  it('shares descents between paths within an event scope only', () => {
+  it('reads the event as it is at each call', () => {
     const a = pathGetter('w.d.A');
     const b = pathGetter('w.d.B');
     const event = { w: { d: { A: 1, B: 2 } } };
