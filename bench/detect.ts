@@ -4,7 +4,8 @@
  *
  *   node --import tsx bench/detect.ts [--events 100000] [--naive 3000] [--rsigma PATH]
  *
- * Prints: corpus load time and RSS (in a fresh process), events/s with the prefilter index,
+ * Prints: corpus load time and RSS (in a fresh process), events/s with the prefilter index (over
+ * events built in advance, and over batches of 500 decoded just before matching, as the stage does),
  * events/s evaluating every rule (the naive baseline, on a sample), and — when an rsigma binary
  * is found (--rsigma, $RSIGMA, or on PATH) — rsigma's time on the same rules and events.
  */
@@ -77,6 +78,22 @@ function main(): void {
   }
   const indexed = (n / best.ms) * 1000;
   console.log(`prefilter: ${fmt(indexed)} events/s (${fmt(n)} events, ${fmt(best.alerts)} alerts, best of 3)`);
+  // The stage matches a batch right after decoding it, while its objects are in the CPU cache;
+  // the pass above walks 100k events built in advance (~140 MB), where the first read of each
+  // event's objects misses the cache. Matching only is timed here too; decoding is not.
+  const texts = events.map((e) => JSON.stringify(e));
+  let warmMs = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    let ms = 0;
+    for (let i = 0; i < texts.length; i += 500) {
+      const batch = texts.slice(i, i + 500).map((t) => JSON.parse(t) as EcsEvent);
+      ms += run(ruleset, batch).ms;
+    }
+    warmMs = Math.min(warmMs, ms);
+  }
+  console.log(
+    `prefilter on freshly decoded batches of 500 (as the detect stage gets them): ${fmt((n / warmMs) * 1000)} events/s, best of 3`,
+  );
   let cands = 0;
   for (const e of events.slice(0, 20000)) cands += ruleset.candidates(e).length;
   const s = ruleset.index!.stats();
