@@ -4,8 +4,7 @@
  * a field costs one getter call per path until one is present.
  */
 import type { FieldResolver } from '../sigma/compile.js';
-import { pathGetter } from '../sigma/field-path.js';
-import { memoized } from '../sigma/event-scope.js';
+import { firstOfPaths } from '../sigma/field-path.js';
 import { containsLogsource, type LogsourceKey, type Pipeline, type PipelineSection } from './model.js';
 
 export type Getter = (event: object) => unknown;
@@ -60,36 +59,12 @@ const getterCache = new Map<string, Getter>();
 /** One shared getter per list of paths: rules (and the prefilter) reading the same paths share it (memoized per event scope). */
 export function pathsGetter(paths: readonly string[], unwrapText: boolean): Getter {
   const key = `${unwrapText ? 1 : 0}\u0000${paths.join('\u0000')}`;
-  const hit = getterCache.get(key);
-  if (hit) return hit;
-  let g: Getter;
-  const gets: Getter[] = paths.map((p) => pathGetter(p));
-  if (gets.length === 1) {
-    const [one] = gets as [Getter];
-    g = unwrapText ? (e) => textNode(one(e)) : one;
-  } else if (gets.length === 2) {
-    const [a, b] = gets as [Getter, Getter];
-    g = unwrapText
-      ? (e) => {
-          const v = a(e);
-          return textNode(v !== undefined ? v : b(e));
-        }
-      : (e) => {
-          const v = a(e);
-          return v !== undefined ? v : b(e);
-        };
-  } else {
-    g = (e) => {
-      for (let k = 0; k < gets.length; k++) {
-        const v = (gets[k] as Getter)(e);
-        if (v !== undefined) return unwrapText ? textNode(v) : v;
-      }
-      return undefined;
-    };
+  let g = getterCache.get(key);
+  if (!g) {
+    g = firstOfPaths(paths, { memo: true, ...(unwrapText ? { map: textNode } : {}) }) as Getter;
+    getterCache.set(key, g);
   }
-  const shared = memoized(g);
-  getterCache.set(key, shared);
-  return shared;
+  return g;
 }
 
 const resolverCache = new Map<string, FieldResolver>();

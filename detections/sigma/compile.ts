@@ -4,8 +4,7 @@
  * identifier) is collected with its location.
  */
 import { compileCondition, parseCondition } from './condition.js';
-import { memoized } from './event-scope.js';
-import { pathGetter } from './field-path.js';
+import { firstOfPaths } from './field-path.js';
 import { compileKeywords } from './keywords.js';
 import type { Detection, FieldItem, Selection, SigmaScalar, Where } from './model.js';
 import { MODIFIERS, ModifierError, type Placeholders, type SigmaValue, type ValuePlan } from './modifiers/index.js';
@@ -27,7 +26,7 @@ const getters = new Map<string, (event: object) => unknown>();
 export const ecsFieldResolver: FieldResolver = (field) => {
   let get = getters.get(field);
   if (!get) {
-    get = memoized(pathGetter(field));
+    get = firstOfPaths([field], { memo: true }) as (event: object) => unknown;
     getters.set(field, get);
   }
   return get;

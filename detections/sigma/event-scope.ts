@@ -5,22 +5,28 @@
  * once. Outside a scope (a matcher called on its own) nothing is remembered. The event must
  * not change while its scope is open.
  */
-let current: object | undefined;
-/** Bumped whenever the scope changes: a value remembered under another epoch is stale. */
-let epoch = 0;
+export interface EventScope {
+  /** The event of the open scope. */
+  current: object | undefined;
+  /** Bumped whenever the scope changes: a value remembered under another epoch is stale. */
+  epoch: number;
+}
+
+/** Read by `memoized` and by the compiled getters of field-path.ts (which inline its test). */
+export const scope: EventScope = { current: undefined, epoch: 0 };
 
 /** Opens the scope of `event`; returns the event whose scope was open, to pass to `closeEvent`. */
 export function openEvent(event: object): object | undefined {
-  const previous = current;
-  current = event;
-  epoch++;
+  const previous = scope.current;
+  scope.current = event;
+  scope.epoch++;
   return previous;
 }
 
 /** Closes the scope `openEvent` opened, reopening the previous one (if any) afresh. */
 export function closeEvent(previous: object | undefined): void {
-  current = previous;
-  epoch++;
+  scope.current = previous;
+  scope.epoch++;
 }
 
 /** `get`, remembering its value for the event of the open scope. */
@@ -28,10 +34,10 @@ export function memoized<V>(get: (event: object) => V): (event: object) => V {
   let at = 0;
   let value: V;
   return (event) => {
-    if (event !== current) return get(event);
-    if (at !== epoch) {
+    if (event !== scope.current) return get(event);
+    if (at !== scope.epoch) {
       value = get(event);
-      at = epoch;
+      at = scope.epoch;
     }
     return value;
   };

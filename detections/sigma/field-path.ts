@@ -9,6 +9,7 @@
  * look keys up by a variable name at call sites that see every field of every event. Keys are
  * embedded as JSON string literals, so no key can break out of them.
  */
+import { scope, type EventScope } from './event-scope.js';
 
 type Read = (event: unknown) => unknown;
 
@@ -21,18 +22,56 @@ function ownRead(o: string, key: string): string {
   return inherited(key) ? `(hasOwn(${o}, ${k}) ? ${o}[${k}] : undefined)` : `${o}[${k}]`;
 }
 
-/** A getter for a dotted path (not shared: callers cache it). */
-export function pathGetter(path: string): Read {
+/** Statements that `return done(value)` when `path` is present in `event`, and fall through when it is not. */
+function pathCode(path: string, label: string): string {
   const segments = path.split('.');
-  const lines: string[] = ['let v;', 'let o = event;'];
+  const lines: string[] = [`${label}: {`, 'o = event;'];
   for (let i = 0; i < segments.length; i++) {
-    lines.push("if (o === null || typeof o !== 'object') return undefined;");
+    lines.push(`if (o === null || typeof o !== 'object') break ${label};`);
     // The rest of the path as one literal key (the whole path at the top), then one level down.
     lines.push(`v = ${ownRead('o', segments.slice(i).join('.'))};`);
-    lines.push('if (v !== undefined) return v;');
+    lines.push('if (v !== undefined) return done(v);');
     if (i < segments.length - 1) lines.push(`o = ${ownRead('o', segments[i] as string)};`);
   }
-  lines.push('return undefined;');
-  const make = new Function('hasOwn', `return function get(event) {\n${lines.join('\n')}\n};`) as (hasOwn: typeof Object.hasOwn) => Read;
-  return make(Object.hasOwn);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+type Make = (hasOwn: typeof Object.hasOwn, done: (v: unknown) => unknown, scope: EventScope) => Read;
+
+const identity = (v: unknown): unknown => v;
+
+/** A getter for a dotted path (not shared: callers cache it). */
+export function pathGetter(path: string): Read {
+  return firstOfPaths([path]);
+}
+
+export interface FirstOfPathsOptions {
+  /** Passes the value found through this (e.g. an XML text node → its text). */
+  readonly map?: (v: unknown) => unknown;
+  /** Remember the value for the event of the open scope (event-scope.ts), as `memoized` does. */
+  readonly memo?: boolean;
+}
+
+/**
+ * A getter for the first of `paths` present in the event (not shared: callers cache it). With
+ * `memo`, the scope test is written into the getter rather than wrapped around it.
+ */
+export function firstOfPaths(paths: readonly string[], opts: FirstOfPathsOptions = {}): Read {
+  const read = `function read(event) {\nlet v;\nlet o;\n${paths.map((p, i) => pathCode(p, `p${i}`)).join('\n')}\nreturn undefined;\n}`;
+  const body = opts.memo
+    ? `let at = 0;
+let value;
+${read}
+return function get(event) {
+  if (event !== scope.current) return read(event);
+  if (at !== scope.epoch) {
+    value = read(event);
+    at = scope.epoch;
+  }
+  return value;
+};`
+    : `return ${read};`;
+  const make = new Function('hasOwn', 'done', 'scope', body) as Make;
+  return make(Object.hasOwn, opts.map ?? identity, scope);
 }
