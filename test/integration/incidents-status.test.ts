@@ -176,14 +176,17 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
     const second = builder.add(sshAlert(11, 1, 'db-int')).document as IncidentDocument;
     expect(second.incident).toMatchObject({ id, status: 'open', alert_count: 2 });
     await producer.send(bus.topics.incidents, [incidentRecord(second)]);
-    const merged = await waitFor(
-      'the second alert in Elasticsearch',
-      async () => {
-        const got = await es.get<IncidentDocument>({ index, id });
-        return got._source?.incident.alert_count === 2 ? got._source : undefined;
-      },
-      60_000,
-    );
+    /** The incident's document once `ready` holds for it. */
+    const documentWhen = (what: string, ready: (d: IncidentDocument) => boolean) =>
+      waitFor(
+        what,
+        async () => {
+          const got = await es.get<IncidentDocument>({ index, id });
+          return got._source && ready(got._source) ? got._source : undefined;
+        },
+        60_000,
+      );
+    const merged = await documentWhen('the second alert in Elasticsearch', (d) => d.incident.alert_count === 2);
     expect(merged).toMatchObject({
       incident: { status: 'closed', status_by: 'carol', status_reason: 'false positive' },
       vigil: { emitted_status: 'open' },
@@ -214,14 +217,7 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
         status_change: { by: 'carol', reason: 'false positive', source: 'elasticsearch' },
       });
       await producer.send(bus.topics.incidents, [incidentRecord(updated)]);
-      const doc = await waitFor(
-        'the closed version in Elasticsearch',
-        async () => {
-          const got = await es.get<IncidentDocument>({ index, id });
-          return got._source?.incident.version === 3 ? got._source : undefined;
-        },
-        60_000,
-      );
+      const doc = await documentWhen('the closed version in Elasticsearch', (d) => d.incident.version === 3);
       expect(doc).toMatchObject({ incident: { status: 'closed' }, vigil: { emitted_status: 'closed' } });
       await es.indices.refresh({ index });
       expect(await poller.pollOnce()).toEqual([]);
