@@ -100,8 +100,18 @@ const SYSMON = 'Microsoft-Windows-Sysmon';
 const SYSMON_CH = 'Microsoft-Windows-Sysmon/Operational';
 const baseName = (p: string): string => p.split('\\').pop() ?? p;
 
+/**
+ * One of the thousands of programs an estate runs (vendors' tools, versioned installers): a
+ * field like `process.name` has that many values, which a cache keyed by it would have to hold.
+ */
+function estateProgram(r: Rand): readonly [string, string] {
+  const n = int(r, 0, 4999);
+  return [`C:\\Program Files\\Vendor${n % 97}\\Tool${n % 13}\\tool${n}-v${n % 7}.exe`, `--job ${int(r, 1, 99)} --quiet`];
+}
+
 function processCreation(r: Rand): EcsEvent {
-  const [image, args] = r() < 0.03 ? pick(r, SUSPICIOUS) : pick(r, BENIGN);
+  const roll = r();
+  const [image, args] = roll < 0.03 ? pick(r, SUSPICIOUS) : roll < 0.33 ? estateProgram(r) : pick(r, BENIGN);
   const parent = pick(r, PARENTS);
   const user = pick(r, USERS);
   const cmd = `"${image}" ${args}`.trim();
