@@ -40,6 +40,12 @@ export interface LogsourceMatcher {
 export interface LogsourceRead {
   readonly get: Getter;
   readonly presence: boolean;
+  /**
+   * When the predicate compares the field with plain values only (no modifier, no wildcard):
+   * their keys (`sigmaKey`). A value with none of them among its `fieldKeys` cannot equal any,
+   * so for the predicate it is the same as any other such value.
+   */
+  readonly values?: readonly string[];
 }
 
 /** The fields the condition maps read, or undefined when they read more than named fields. */
@@ -53,7 +59,9 @@ function readsOf(
       // As parse-detection splits an item's key.
       const [field = '', ...modifiers] = key.split('|');
       if (field === '' || modifiers.includes('fieldref')) return undefined;
-      reads.push({ get: resolve(field), presence: modifiers.length === 1 && modifiers[0] === 'exists' });
+      const presence = modifiers.length === 1 && modifiers[0] === 'exists';
+      const values = modifiers.length === 0 ? plainKeys(map[key]) : undefined;
+      reads.push({ get: resolve(field), presence, ...(values && { values }) });
     }
   }
   return reads;
@@ -117,6 +125,19 @@ export function sigmaKey(v: unknown): string | undefined {
 /** The key an anchor uses for `field|exists: true`: the field is present (null included, as `exists` reads it). */
 export const EXISTS_KEY = '?exists';
 
+/** The keys of an item's plain values (a boolean also matches its text), or undefined when one is not plain. */
+function plainKeys(value: unknown): string[] | undefined {
+  const values = Array.isArray(value) ? value : [value];
+  const keys: string[] = [];
+  for (const v of values) {
+    const k = sigmaKey(v);
+    if (k === undefined) return undefined;
+    keys.push(k);
+    if (typeof v === 'boolean') keys.push(`s:${String(v)}`);
+  }
+  return keys.length > 0 ? keys : undefined;
+}
+
 /** An exact-value item of one condition map (a key with no modifier, every value plain; or `|exists: true`), or undefined. */
 function anchorOf(map: Readonly<Record<string, unknown>>, resolve: (field: string) => Getter): Anchor | undefined {
   let exists: Anchor | undefined;
@@ -126,20 +147,8 @@ function anchorOf(map: Readonly<Record<string, unknown>>, resolve: (field: strin
       continue;
     }
     if (key.includes('|') || key === '') continue;
-    const values = Array.isArray(value) ? value : [value];
-    if (values.length === 0) continue;
-    const keys: string[] = [];
-    for (const v of values) {
-      const k = sigmaKey(v);
-      if (k === undefined) {
-        keys.length = 0;
-        break;
-      }
-      keys.push(k);
-      // A boolean also matches its text ("true").
-      if (typeof v === 'boolean') keys.push(`s:${String(v)}`);
-    }
-    if (keys.length > 0) return { get: resolve(key), keys };
+    const keys = plainKeys(value);
+    if (keys) return { get: resolve(key), keys };
   }
   // An exact value indexes better than presence; presence still beats testing every event.
   return exists;

@@ -61,4 +61,57 @@ describe('LogsourceCache', () => {
     const cache = new LogsourceCache<string>([]);
     expect(run(cache, [{}, { a: 1 }])).toEqual([undefined, 'v0']);
   });
+
+  describe('fields compared with plain values only', () => {
+    // `process.name: sudo` (sudo's logsource) and `event.module: [windows, sysmon]`.
+    const relevantCache = (): LogsourceCache<string> =>
+      new LogsourceCache([
+        { get: ecsFieldResolver('process.name'), presence: false, values: ['s:sudo'] },
+        { get: ecsFieldResolver('event.module'), presence: false, values: ['s:windows', 's:sysmon'] },
+        { get: ecsFieldResolver('process.name'), presence: true },
+      ]);
+    const ev = (name?: unknown, module: unknown = 'windows') => ({ process: name === undefined ? {} : { name }, event: { module } });
+
+    it('key every other value alike: one entry for all the process names of an estate', () => {
+      const cache = relevantCache();
+      const names = Array.from({ length: 50 }, (_, i) => `tool-${i}.exe`);
+      expect(
+        run(
+          cache,
+          names.map((n) => ev(n)),
+        ),
+      ).toEqual([undefined, ...names.slice(1).map(() => 'v0')]);
+      expect(cache.size).toBe(1);
+    });
+
+    it('key a compared value by itself, and keep absent, null and other apart', () => {
+      const cache = relevantCache();
+      const events = [
+        ev('sudo'),
+        ev('SUDO'),
+        ev('vim'),
+        ev(),
+        ev(null),
+        ev(['sudo']),
+        ev(['vim', 'sudo']),
+        ev('sudo', 'Sysmon'),
+        ev('sudo', 'linux'),
+      ];
+      expect(run(cache, events)).toEqual(events.map(() => undefined));
+      expect(run(cache, events)).toEqual(events.map((_, i) => `v${i}`));
+      // Other values of both fields share the entries of `vim` and `linux`.
+      expect(cache.lookup(ev('emacs'))).toBe('v2');
+      expect(cache.lookup(ev(['a', 'b']))).toBe('v2');
+      expect(cache.lookup(ev('sudo', 'aws'))).toBe('v8');
+      expect(cache.lookup(ev({ nested: 'sudo' }))).toBe('v2'); // an object equals no plain value
+    });
+
+    it('key by the value itself when another read of the field is not a plain comparison', () => {
+      const cache = new LogsourceCache<string>([
+        { get: ecsFieldResolver('process.name'), presence: false, values: ['s:sudo'] },
+        { get: ecsFieldResolver('process.name'), presence: false }, // e.g. process.name|endswith
+      ]);
+      expect(run(cache, [ev('a'), ev('b'), ev('a')])).toEqual([undefined, undefined, 'v0']);
+    });
+  });
 });

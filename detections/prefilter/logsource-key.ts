@@ -10,7 +10,7 @@
  * which no predicate tells apart), or by its presence alone; an array of one scalar by that
  * scalar, and a longer array of scalars by an unambiguous text of it, each in a Map of its own.
  */
-import type { LogsourceRead } from '../pipelines/logsource.js';
+import { fieldKeys, type LogsourceRead } from '../pipelines/logsource.js';
 import type { Getter } from '../pipelines/resolver.js';
 
 /** An unambiguous text for an array of scalars, or undefined (an element is an object or a symbol). */
@@ -64,11 +64,24 @@ const mapOf = <V>(level: Level<V>, kind: Kind): Map<unknown, Level<V> | V> =>
 
 /** Marks a value that cannot be keyed (an object): the event is not cached. */
 const UNKEYED = Symbol('unkeyed');
+/** Stands for every present value that equals none of the values the predicates compare a field with. */
+const OTHER = Symbol('other');
+/** Values remembered per field as relevant or not. */
+const MAX_KNOWN = 8192;
 
 export class LogsourceCache<V> {
   private readonly gets: Getter[] = [];
   /** Per getter: only presence matters (every read of it is `|exists`). */
   private readonly presence: boolean[] = [];
+  /**
+   * Per getter, when every read of it compares with plain values or tests presence: the keys of
+   * those values. Any other value is keyed as OTHER: a field like `process.name`, compared with
+   * `sudo` by one logsource, would otherwise add an entry per process name of the estate.
+   */
+  private readonly relevant: (Set<string> | undefined)[] = [];
+  /** Per getter: scalar value → whether it is relevant (a bounded memo: keying it costs a lower-casing). */
+  private readonly known: Map<unknown, boolean>[] = [];
+  private readonly scratch: string[] = [];
   private root: Level<V> = newLevel();
   private entries = 0;
   /**
@@ -85,12 +98,18 @@ export class LogsourceCache<V> {
   ) {
     const index = new Map<Getter, number>();
     for (const r of reads) {
-      const i = index.get(r.get);
+      let i = index.get(r.get);
       if (i === undefined) {
-        index.set(r.get, this.gets.length);
+        i = this.gets.length;
+        index.set(r.get, i);
         this.gets.push(r.get);
         this.presence.push(r.presence);
+        this.relevant.push(new Set());
+        this.known.push(new Map());
       } else if (!r.presence) this.presence[i] = false;
+      const set = this.relevant[i];
+      if (r.values) for (const v of r.values) set?.add(v);
+      else if (!r.presence) this.relevant[i] = undefined;
     }
     // No field read: every event has the same key.
     if (this.gets.length === 0) {
@@ -101,6 +120,29 @@ export class LogsourceCache<V> {
 
   get size(): number {
     return this.entries;
+  }
+
+  /** Whether one of the value's keys (of an element, for an array) is among the getter's relevant keys. */
+  private isRelevant(k: number, v: unknown): boolean {
+    const scalar = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+    if (typeof scalar === 'object' || typeof scalar === 'function' || typeof scalar === 'symbol') return this.keysRelevant(k, v);
+    const known = this.known[k] as Map<unknown, boolean>;
+    let hit = known.get(scalar);
+    if (hit === undefined) {
+      hit = this.keysRelevant(k, scalar);
+      if (known.size >= MAX_KNOWN) known.clear();
+      known.set(scalar, hit);
+    }
+    return hit;
+  }
+
+  private keysRelevant(k: number, v: unknown): boolean {
+    const keys = this.relevant[k] as Set<string>;
+    const out = this.scratch;
+    out.length = 0;
+    fieldKeys(v, out);
+    for (let i = 0; i < out.length; i++) if (keys.has(out[i] as string)) return true;
+    return false;
   }
 
   /** The value cached for the event's key, or undefined (then `store` caches one for it). */
@@ -114,6 +156,7 @@ export class LogsourceCache<V> {
       let key: unknown = v;
       let kind: Kind = VALUE;
       if (this.presence[k]) key = v !== undefined;
+      else if (v !== undefined && v !== null && this.relevant[k] !== undefined && !this.isRelevant(k, v)) key = OTHER;
       else if (v !== null && typeof v === 'object') {
         const single = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : undefined;
         if (single !== undefined && (single === null || typeof single !== 'object')) {
@@ -124,7 +167,7 @@ export class LogsourceCache<V> {
           kind = ARRAY;
         }
       }
-      if (key === undefined ? kind !== VALUE : typeof key === 'symbol' || typeof key === 'function') {
+      if (key === undefined ? kind !== VALUE : (typeof key === 'symbol' && key !== OTHER) || typeof key === 'function') {
         keys[k] = UNKEYED;
         this.depth = k + 1;
         return undefined;
