@@ -143,4 +143,42 @@ describe('core/bus on real Kafka', () => {
       await admin.disconnect();
     }
   });
+
+  it('resets a fetch position that fell out of range without overwriting the group offset (no auto-commit)', async () => {
+    const topic = `${config.kafka.topicPrefix}outofrange`;
+    const groupId = `${config.kafka.groupPrefix}-outofrange`;
+    await bus.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1, configs: {} }]);
+    const producer = await bus.producer();
+    await producer.send(
+      topic,
+      Array.from({ length: 100 }, (_, i) => ({ key: 'k', value: String(i) })),
+    );
+    const kafka = createKafka(config.kafka, 'bus-test-oor');
+    const admin = kafka.admin();
+    await admin.connect();
+    const consumer = kafka.consumer({ groupId, readUncommitted: false });
+    try {
+      // The group's offset (a transactional producer's, say) is 10; retention then removed offsets below 50.
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '10' }] });
+      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '50' }] });
+      let first: string | undefined;
+      let committedThen: string | undefined;
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          if (first !== undefined) return;
+          committedThen = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions[0]?.offset;
+          first = batch.messages[0]?.offset;
+        },
+      });
+      await waitFor('the first batch after the reset', async () => first !== undefined, 30_000);
+      expect(first).toBe('50');
+      expect(committedThen).toBe('10');
+    } finally {
+      await consumer.disconnect();
+      await admin.disconnect();
+    }
+  });
 });
