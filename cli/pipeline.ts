@@ -7,6 +7,7 @@ import { startIncidentStage } from '../detections/incidents/stage.js';
 import { startIngestStage } from '../ingest/index.js';
 import { startRespondStage } from '../playbooks/index.js';
 import { startSinks } from '../sinks/index.js';
+import { startStatusPollers } from './status-pollers.js';
 
 export const STAGES = ['ingest', 'detect', 'respond', 'sink'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -32,7 +33,10 @@ export async function startPipeline(config: VigilConfig, only: readonly StageNam
   const stages: RunningStage[] = [];
   const want = (s: StageName) => only.includes(s);
   try {
-    if (want('sink')) stages.push(...(await startSinks({ config, bus })));
+    if (want('sink')) {
+      stages.push(...(await startSinks({ config, bus })));
+      stages.push(...(await startStatusPollers({ config, bus })));
+    }
     if (want('respond')) stages.push(await startRespondStage({ config, bus }));
     if (want('detect')) {
       stages.push(...(await startIncidentStage({ config, bus })));

@@ -93,5 +93,33 @@ describe('pipeline end to end (real Kafka, Redis, Elasticsearch)', () => {
     });
     expect(actions.length).toBeGreaterThan(0);
     await waitFor('actions in ES', async () => (await count('actions')) > 0, 60_000);
+
+    // An analyst closes the incident in Kibana: the sink stage's poller hands the change to the
+    // incident builder, whose next version of the incident carries it, on Kafka and in ES.
+    await es.update({
+      index: index('incidents'),
+      id: incidentId,
+      doc: { incident: { status: 'closed', status_by: 'e2e-analyst' } },
+      refresh: true,
+    });
+    const isClosed = (x: { value: Buffer }) => {
+      const d = JSON.parse(x.value.toString()) as { incident: { id: string; status: string } };
+      return d.incident.id === incidentId && d.incident.status === 'closed';
+    };
+    const after = await pipeline.bus.read(pipeline.bus.topics.incidents, { until: (r) => r.some(isClosed), timeoutMs: 60_000 });
+    const closed = after.find(isClosed);
+    expect(closed, 'a closed version of the incident on vigil.incidents').toBeDefined();
+    expect(JSON.parse((closed as { value: Buffer }).value.toString()).incident).toMatchObject({
+      status: 'closed',
+      status_change: { by: 'e2e-analyst', source: 'elasticsearch' },
+    });
+    await waitFor(
+      'the closed incident in ES',
+      async () => {
+        const doc = await es.get<{ vigil?: { emitted_status?: string } }>({ index: index('incidents'), id: incidentId });
+        return doc._source?.vigil?.emitted_status === 'closed';
+      },
+      60_000,
+    );
   });
 });
