@@ -10,7 +10,11 @@ import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
 
 const { values } = parseArgs({
-  options: { records: { type: 'string', default: '200000' }, size: { type: 'string', default: '600' }, callers: { type: 'string', default: '16' } },
+  options: {
+    records: { type: 'string', default: '200000' },
+    size: { type: 'string', default: '600' },
+    callers: { type: 'string', default: '16' },
+  },
 });
 const total = Number(values.records);
 const size = Number(values.size);
@@ -39,7 +43,9 @@ async function run(compression: 'gzip' | 'none'): Promise<void> {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  console.log(`  compression ${compression.padEnd(4)}: ${Math.round(total / seconds)} records/s (${((total * size) / seconds / 1e6).toFixed(1)} MB/s)`);
+  console.log(
+    `  compression ${compression.padEnd(4)}: ${Math.round(total / seconds)} records/s (${((total * size) / seconds / 1e6).toFixed(1)} MB/s)`,
+  );
   await bus.close();
   await cleanupTest(config);
 }

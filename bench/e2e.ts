@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + perTick);
     for (; seq < due; seq++) {
       sentAt[seq] = performance.now();
-      await client.write(`<86>Nov 21 10:00:00 bench-${seq % 64} sudo: ops : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/bin/bash -i #${seq}`);
+      await client.write(
+        `<86>Nov 21 10:00:00 bench-${seq % 64} sudo: ops : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/bin/bash -i #${seq}`,
+      );
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
@@ -80,13 +82,17 @@ async function main(): Promise<void> {
   const seconds = (lastArrival - start) / 1000;
   latencies.sort((a, b) => a - b);
   console.log(`bench/e2e: ${total} events offered at ${rate}/s over TCP (sent in ${sendSeconds.toFixed(1)} s)`);
-  console.log(`  incidents on Kafka: ${latencies.length}/${total}${outcome === 'timeout' ? ' (timed out)' : ''}, ${duplicates} redelivered duplicates`);
+  console.log(
+    `  incidents on Kafka: ${latencies.length}/${total}${outcome === 'timeout' ? ' (timed out)' : ''}, ${duplicates} redelivered duplicates`,
+  );
   console.log(`  sustained: ${(latencies.length / seconds).toFixed(0)} events/s end to end`);
   console.log(
     `  latency send → incident on Kafka: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
   );
   toIngest.sort((a, b) => a - b);
-  console.log(`  of which send → received by ingest: p50 ${percentile(toIngest, 50).toFixed(1)} ms, p99 ${percentile(toIngest, 99).toFixed(1)} ms`);
+  console.log(
+    `  of which send → received by ingest: p50 ${percentile(toIngest, 50).toFixed(1)} ms, p99 ${percentile(toIngest, 99).toFixed(1)} ms`,
+  );
   await pipeline.close();
   await cleanupTest(config);
 }
