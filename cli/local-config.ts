@@ -35,7 +35,15 @@ export function localConfig(o: LocalConfigOptions): VigilConfig {
     ...(o.elasticsearchNode ? { node: o.elasticsearchNode } : {}),
   };
   c.ops = { host: '127.0.0.1', port: 0 };
-  const syslog = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true, parseWorkers: 1 } as const;
+  const syslog = {
+    type: 'syslog',
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 65536,
+    timezone: 'UTC',
+    keepOriginal: true,
+    parseWorkers: 1,
+  } as const;
   c.inputs = [
     { ...syslog, id: 'syslog-udp', protocol: 'udp' },
     { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },

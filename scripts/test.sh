@@ -22,5 +22,6 @@ echo "vigil: type-check"
 npx tsc --noEmit
 echo "vigil: lint"
 npx eslint . --max-warnings 0
+npx prettier --check . --log-level warn
 echo "vigil: tests"
 npx vitest run "$@"

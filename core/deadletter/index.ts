@@ -34,9 +34,7 @@ function encodeRaw(raw: Buffer | string): DeadLetterDocument['raw'] {
   if (typeof raw === 'string') return { encoding: 'utf8', data: raw };
   const text = raw.toString('utf8');
   // A lossless round trip means the bytes were valid UTF-8.
-  return Buffer.from(text, 'utf8').equals(raw)
-    ? { encoding: 'utf8', data: text }
-    : { encoding: 'base64', data: raw.toString('base64') };
+  return Buffer.from(text, 'utf8').equals(raw) ? { encoding: 'utf8', data: text } : { encoding: 'base64', data: raw.toString('base64') };
 }
 
 export function deadLetterDocument(d: DeadLetter, now = new Date()): DeadLetterDocument {

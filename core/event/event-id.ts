@@ -18,8 +18,7 @@ export function deterministicId(...parts: Array<string | Buffer>): string {
     if (typeof p !== 'string') {
       buf.set(p, at); // TypedArray#set: a plain copy, without Buffer#copy's argument handling
       at += p.length;
-    }
-    else if (p.length > MAX_CACHED_CHARS) at += buf.write(p, at);
+    } else if (p.length > MAX_CACHED_CHARS) at += buf.write(p, at);
     else {
       const bytes = utf8Of(p);
       buf.set(bytes, at);

@@ -35,10 +35,26 @@ describe('withRetry', () => {
   });
   it('stops at maxAttempts and when shouldRetry refuses', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('x'); }, { policy: fast, maxAttempts: 4 })).rejects.toThrow('x');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('x');
+        },
+        { policy: fast, maxAttempts: 4 },
+      ),
+    ).rejects.toThrow('x');
     expect(calls).toBe(4);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('no'); }, { policy: fast, shouldRetry: () => false })).rejects.toThrow('no');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('no');
+        },
+        { policy: fast, shouldRetry: () => false },
+      ),
+    ).rejects.toThrow('no');
     expect(calls).toBe(1);
   });
 });

@@ -36,7 +36,15 @@ beforeAll(async () => {
   pki = makeTestPki();
   dir = mkdtempSync(join(tmpdir(), 'vigil-clients-'));
   config = testConfig('syslog-clients');
-  const base = { type: 'syslog', host: '127.0.0.1', port: 0, maxMessageBytes: 65536, timezone: 'UTC', keepOriginal: true, parseWorkers: 1 } as const;
+  const base = {
+    type: 'syslog',
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 65536,
+    timezone: 'UTC',
+    keepOriginal: true,
+    parseWorkers: 1,
+  } as const;
   const inputs: SyslogInputConfig[] = [
     { ...base, id: 'c-udp', protocol: 'udp' },
     { ...base, id: 'c-tcp', protocol: 'tcp' },

@@ -29,7 +29,8 @@ export async function spawnVigil(args: string[], logFile: string, waitPort?: num
   const child = spawn(process.execPath, [...nodeArgs, 'bin/vigil.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  if (waitPort !== undefined) await waitFor(`vigil ${args.join(' ')} listening on ${waitPort} (log: ${logFile})`, () => canConnect(waitPort), 90_000);
+  if (waitPort !== undefined)
+    await waitFor(`vigil ${args.join(' ')} listening on ${waitPort} (log: ${logFile})`, () => canConnect(waitPort), 90_000);
   return child;
 }
 
