@@ -112,18 +112,7 @@ export function convert(value: string, as: Conversion, time: TimeContext): unkno
   }
 }
 
-const splitPaths = new Map<string, string[]>();
-
-/** Sets a dotted ECS path on a nested object (paths are split once and cached: this is the hot path). */
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  let parts = splitPaths.get(path);
-  if (!parts) {
-    parts = path.split('.');
-    splitPaths.set(path, parts);
-  }
-  setParts(target, parts, value);
-}
-
+/** Sets the field at `parts` (an ECS path split once, at rule compile time) on a nested object. */
 function setParts(target: Record<string, unknown>, parts: readonly string[], value: unknown): void {
   let cur = target;
   const last = parts.length - 1;
