@@ -1,5 +1,5 @@
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-import { VigilError } from '../errors/index.js';
+import { errorMessage, VigilError } from '../errors/index.js';
 import { withRetry } from '../retry/index.js';
 import { logger } from '../telemetry/index.js';
 import type { TopicSpec } from './topics.js';
@@ -72,12 +72,22 @@ async function enforceConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
       found.configEntries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]),
     );
     for (const name of wrong) overrides.set(name, spec.configs[name] as string);
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        { type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...overrides].map(([name, value]) => ({ name, value })) },
-      ],
-    });
+    const wanted = wrong.map((n) => `${n}=${spec.configs[n] as string}`).join(',');
+    await admin
+      .alterConfigs({
+        validateOnly: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: [...overrides].map(([name, value]) => ({ name, value })) },
+        ],
+      })
+      .catch((err: unknown) => {
+        throw new VigilError(
+          'TOPIC_CONFIG',
+          `cannot set ${wanted} on topic ${spec.name}: ${errorMessage(err)}. Vigil needs ALTER_CONFIGS on its topics, or set it yourself: ` +
+            `kafka-configs.sh --alter --entity-type topics --entity-name ${spec.name} --add-config ${wanted}`,
+          { cause: err },
+        );
+      });
     log.warn(
       { topic: spec.name, configs: Object.fromEntries(wrong.map((n) => [n, { was: current.get(n), now: spec.configs[n] }])) },
       'topic config changed to what Vigil needs',

@@ -139,6 +139,12 @@ describe('core/bus on real Kafka', () => {
       const at = new Map(records.map((r) => [String(r.value), r.timestamp]));
       expect(at.get('before')).toBe(weeksAgo);
       expect(at.get('after')).toBeGreaterThanOrEqual(sentAt - 1000);
+
+      // A config the broker refuses (here a bad value; in production, a missing ALTER_CONFIGS ACL) stops with the fix spelled out.
+      const bad = { ...workTopicSpec(topic, config.kafka, 1), configs: { 'message.timestamp.type': 'EventTime' } };
+      await expect(bus.ensureTopics([bad])).rejects.toThrow(
+        /cannot set message\.timestamp\.type=EventTime on topic .*kafka-configs\.sh --alter/,
+      );
     } finally {
       await admin.disconnect();
     }
