@@ -2,16 +2,11 @@ import type { DeadLetter } from '../../core/deadletter/index.js';
 import type { InRecord, OutRecord } from '../../core/bus/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { buildAlert, type FiredRule } from './alert.js';
+import { buildAlert } from './alert.js';
 import { closeEvent, openEvent } from '../sigma/event-scope.js';
-import { isRuleSet, type PipelineMatcher, type RuleSet } from './ruleset.js';
+import { isRuleSet, type PipelineMatcher, type RuleMatcher, type RuleSet } from './ruleset.js';
 
-/** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
-export interface RuleMatcher {
-  fired: FiredRule;
-  /** The names of the selections that matched, or null. May throw: the engine then disables the rule. */
-  match(event: EcsEvent): string[] | null;
-}
+export type { RuleMatcher } from './ruleset.js';
 
 export interface DetectOutput {
   alerts: OutRecord[];

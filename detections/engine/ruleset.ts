@@ -13,7 +13,13 @@ import { RuleIndex } from '../prefilter/rule-index.js';
 import { attackFromTags } from '../sigma/tags.js';
 import type { Rule } from '../sigma/model.js';
 import type { FiredRule } from './alert.js';
-import type { RuleMatcher } from './detect.js';
+
+/** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
+export interface RuleMatcher {
+  fired: FiredRule;
+  /** The names of the selections that matched, or null. May throw: the engine then disables the rule. */
+  match(event: EcsEvent): string[] | null;
+}
 
 /** What the engine reports when a rule fires. */
 export function firedRule(rule: Rule): FiredRule {
