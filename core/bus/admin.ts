@@ -56,10 +56,18 @@ export async function provisionTopics(kafka: Kafka, specs: TopicSpec[], brokers:
  */
 async function enforceConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })),
-  });
+  const { resources } = await admin
+    .describeConfigs({ includeSynonyms: false, resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })) })
+    .catch((err: unknown) => {
+      const names = specs.map((s) => s.name).join(', ');
+      throw new VigilError(
+        'TOPIC_CONFIG',
+        `cannot read the configs of topics ${names}: ${errorMessage(err)} (Vigil needs DESCRIBE_CONFIGS on its topics)`,
+        {
+          cause: err,
+        },
+      );
+    });
   for (const spec of specs) {
     const found = resources.find((r) => r.resourceName === spec.name);
     if (!found || found.errorCode !== 0) {
