@@ -101,6 +101,8 @@ describe('pipeline end to end (real Kafka, Redis, Elasticsearch)', () => {
       id: incidentId,
       doc: { incident: { status: 'closed', status_by: 'e2e-analyst' } },
       refresh: true,
+      // The sink may write a new version of the incident at the same moment: then re-read and re-apply the edit.
+      retry_on_conflict: 5,
     });
     const isClosed = (x: { value: Buffer }) => {
       const d = JSON.parse(x.value.toString()) as { incident: { id: string; status: string } };

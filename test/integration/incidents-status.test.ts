@@ -171,6 +171,8 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
       id,
       doc: { incident: { status: 'closed', status_by: 'carol', status_reason: 'false positive' } },
       refresh: true,
+      // The sink may write a new version of the incident at the same moment: then re-read and re-apply the edit.
+      retry_on_conflict: 5,
     });
     // A new alert updates the incident before the poller has seen the edit: the sink keeps the edit.
     const second = builder.add(sshAlert(11, 1, 'db-int')).document as IncidentDocument;
