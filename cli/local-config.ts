@@ -14,6 +14,17 @@ export interface LocalConfigOptions {
   elasticsearchNode?: string;
 }
 
+/** A syslog input on loopback, on a port the OS picks (`id` and `protocol` to be added). */
+export const LOCAL_SYSLOG = {
+  type: 'syslog',
+  host: '127.0.0.1',
+  port: 0,
+  maxMessageBytes: 65536,
+  timezone: 'UTC',
+  keepOriginal: true,
+  parseWorkers: 1,
+} as const;
+
 /**
  * A complete config on local services for the demo, tests and benchmarks: every stage on,
  * syslog over UDP and TCP on ephemeral ports (see `pipeline.ports`), the bundled rules and
@@ -35,18 +46,9 @@ export function localConfig(o: LocalConfigOptions): VigilConfig {
     ...(o.elasticsearchNode ? { node: o.elasticsearchNode } : {}),
   };
   c.ops = { host: '127.0.0.1', port: 0 };
-  const syslog = {
-    type: 'syslog',
-    host: '127.0.0.1',
-    port: 0,
-    maxMessageBytes: 65536,
-    timezone: 'UTC',
-    keepOriginal: true,
-    parseWorkers: 1,
-  } as const;
   c.inputs = [
-    { ...syslog, id: 'syslog-udp', protocol: 'udp' },
-    { ...syslog, id: 'syslog-tcp', protocol: 'tcp' },
+    { ...LOCAL_SYSLOG, id: 'syslog-udp', protocol: 'udp' },
+    { ...LOCAL_SYSLOG, id: 'syslog-tcp', protocol: 'tcp' },
   ];
   c.detections = { ...c.detections, rules: ['rules/sigma', 'rules/correlation'] };
   c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: o.secrets ?? {} };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyslogInputConfig } from '../../core/config/types.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { LOCAL_SYSLOG } from '../../cli/local-config.js';
 import { makeTestPki, type TestPki } from '../../ingest/testing/certs.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
@@ -36,15 +37,7 @@ beforeAll(async () => {
   pki = makeTestPki();
   dir = mkdtempSync(join(tmpdir(), 'vigil-clients-'));
   config = testConfig('syslog-clients');
-  const base = {
-    type: 'syslog',
-    host: '127.0.0.1',
-    port: 0,
-    maxMessageBytes: 65536,
-    timezone: 'UTC',
-    keepOriginal: true,
-    parseWorkers: 1,
-  } as const;
+  const base = LOCAL_SYSLOG;
   const inputs: SyslogInputConfig[] = [
     { ...base, id: 'c-udp', protocol: 'udp' },
     { ...base, id: 'c-tcp', protocol: 'tcp' },
