@@ -9,6 +9,7 @@ import { parseArgs } from '../args.js';
 import { localConfig } from '../local-config.js';
 import { expectedAlerts, expectFromSample } from '../demo/expect.js';
 import { startReceiver } from '../demo/receiver.js';
+import { acknowledgeInKibana } from '../demo/triage.js';
 import { printSummary, waitUntil } from '../demo/report.js';
 import { startPipeline } from '../pipeline.js';
 import { down, up, type ServiceName } from '../services/index.js';
@@ -95,6 +96,14 @@ export async function run(argv: string[]): Promise<number> {
       }
       say(`sent ${udp.length} lines over UDP and ${tcp.length} over TCP; waiting for Elasticsearch and the webhook…`);
       ok = await waitUntil({ es, config, expected, receiver, timeoutMs });
+      if (ok) {
+        say('an analyst acknowledges the incident in Kibana (an update of incident.status in Elasticsearch)…');
+        const acked = await acknowledgeInKibana(es, `${config.elasticsearch.indexPrefix}-incidents`, 60_000);
+        ok = acked.length === expected.incidents;
+        say(
+          `${acked.length} of ${expected.incidents} acknowledgements taken in by the incident builder (status on vigil.incidents and in the index)`,
+        );
+      }
       await printSummary({ es, bus: pipeline.bus, config, expected, receiver });
     } finally {
       await pipeline.close();
@@ -114,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(
     ok
-      ? '\n\x1b[32mdemo passed\x1b[0m: the incidents reached Elasticsearch and the playbook called the webhook'
+      ? "\n\x1b[32mdemo passed\x1b[0m: the incidents reached Elasticsearch, the playbook called the webhook, and the analyst's acknowledgement flowed back"
       : '\n\x1b[31mdemo failed\x1b[0m',
   );
   return ok ? 0 : 1;
