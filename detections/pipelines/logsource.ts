@@ -5,6 +5,7 @@
  * logsources up, instead of testing every logsource's predicate.
  */
 import { compileDetection } from '../sigma/detection.js';
+import { DECIMAL } from '../sigma/values.js';
 import { containsLogsource, logsourceId, specificity, type LogsourceEntry, type LogsourceKey, type Pipeline } from './model.js';
 import { resolverFor, resolverKey, type Getter } from './resolver.js';
 
@@ -79,9 +80,6 @@ export function entriesFor(entries: readonly LogsourceEntry[], logsource: Logsou
     )
     .sort((a, b) => specificity(b.logsource) - specificity(a.logsource));
 }
-
-// Sigma's numeric equality reads a string holding a decimal number as that number (values.ts `numberOf`).
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /**
  * The lookup keys of one scalar of an event, such that a plain Sigma equality value (string,

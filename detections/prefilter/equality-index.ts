@@ -4,10 +4,8 @@
  * without building a key string per value: strings by their lower-cased text, numbers by value,
  * booleans by themselves.
  */
+import { DECIMAL } from '../sigma/values.js';
 import type { IdSink } from './id-list.js';
-
-// As `valueKeys` reads a string holding a decimal number.
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 export class EqualityIndex {
   /** By the text after `s:`. */

@@ -17,7 +17,8 @@ type ElementTest = (x: unknown, lower: string | undefined, event: object) => boo
 /** Reads another field of the event (for `fieldref`). */
 export type FieldReader = (field: string) => (event: object) => unknown;
 
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+/** A string Sigma's numeric comparisons read as a number (`numberOf`); the prefilter keys such strings alike. */
+export const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /** A number, or a string holding a decimal number; NaN otherwise. */
 export function numberOf(x: unknown): number {
