@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { closeEvent, memoized, openEvent } from './event-scope.js';
+import { closeEvent, openEvent } from './event-scope.js';
+import { firstOfPaths } from './field-path.js';
 
 describe('event scope', () => {
   it('remembers a read for the event of the open scope only', () => {
     let reads = 0;
-    const get = memoized((e: object) => {
-      reads++;
-      return (e as { x?: number }).x;
+    // `map` runs on every read of a present value, never on a remembered one.
+    const get = firstOfPaths(['x'], {
+      memo: true,
+      map: (v) => {
+        reads++;
+        return v;
+      },
     });
     const a = { x: 1 };
     const b = { x: 2 };
@@ -24,7 +29,7 @@ describe('event scope', () => {
   });
 
   it('reads afresh when a scope is reopened for the same or a nested event', () => {
-    const get = memoized((e: object) => (e as { x: number }).x);
+    const get = firstOfPaths(['x'], { memo: true });
     const a = { x: 1 };
     const outer = openEvent(a);
     expect(get(a)).toBe(1);

@@ -12,7 +12,7 @@ export interface EventScope {
   epoch: number;
 }
 
-/** Read by `memoized` and by the compiled getters of field-path.ts (which inline its test). */
+/** Read by the compiled getters of field-path.ts, which remember a value for the event of the open scope. */
 export const scope: EventScope = { current: undefined, epoch: 0 };
 
 /** Opens the scope of `event`; returns the event whose scope was open, to pass to `closeEvent`. */
@@ -27,18 +27,4 @@ export function openEvent(event: object): object | undefined {
 export function closeEvent(previous: object | undefined): void {
   scope.current = previous;
   scope.epoch++;
-}
-
-/** `get`, remembering its value for the event of the open scope. */
-export function memoized<V>(get: (event: object) => V): (event: object) => V {
-  let at = 0;
-  let value: V;
-  return (event) => {
-    if (event !== scope.current) return get(event);
-    if (at !== scope.epoch) {
-      value = get(event);
-      at = scope.epoch;
-    }
-    return value;
-  };
 }

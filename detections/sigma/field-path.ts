@@ -49,7 +49,7 @@ export function pathGetter(path: string): Read {
 export interface FirstOfPathsOptions {
   /** Passes the value found through this (e.g. an XML text node → its text). */
   readonly map?: (v: unknown) => unknown;
-  /** Remember the value for the event of the open scope (event-scope.ts), as `memoized` does. */
+  /** Remember the value for the event of the open scope (event-scope.ts): read again only for another event or scope. */
   readonly memo?: boolean;
 }
 
