@@ -129,7 +129,7 @@ describe('analyst edits on incident documents', () => {
     store.put('inc-1', builderDoc('open', 2));
     const op = (id: string, index = INDEX): BulkOp => ({ op: 'index', index, id, doc: { a: 1 }, record: record(builderDoc('open', 1)) });
     const out = await keepAnalystEdits(INDEX, store.mget)([op('inc-1'), op('inc-2'), op('inc-1', 'p-alerts')]);
-    expect(out.map((o) => o.ifSeqNo)).toEqual([1, undefined, undefined]);
+    expect(out.map((o) => o.ifVersion?.seqNo)).toEqual([1, undefined, undefined]);
     expect(bulkOperations(out.slice(0, 1))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-1', if_seq_no: 1, if_primary_term: 1 } });
     expect(bulkOperations(out.slice(1, 2))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-2' } });
   });

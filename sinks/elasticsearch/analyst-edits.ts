@@ -51,15 +51,16 @@ export function withAnalystFields(doc: Record<string, unknown>, current: Current
  * documents' current versions, and carrying pending analyst edits. Other ops pass unchanged.
  */
 export function keepAnalystEdits(index: string, mget: MgetFn): (ops: BulkOp[]) => Promise<BulkOp[]> {
+  const guarded = (o: BulkOp): boolean => o.index === index && o.op === 'index';
   return async (ops) => {
-    const ids = ops.filter((o) => o.index === index && o.op === 'index').map((o) => o.id);
+    const ids = ops.filter(guarded).map((o) => o.id);
     if (ids.length === 0) return ops;
     const byId = new Map((await mget(index, ids, SOURCE_FIELDS)).map((d) => [d._id, d]));
     return ops.map((o) => {
-      const current = o.index === index && o.op === 'index' ? byId.get(o.id) : undefined;
+      const current = guarded(o) ? byId.get(o.id) : undefined;
       if (!current?.found || current._seq_no === undefined || current._primary_term === undefined) return o;
       const doc = editPending(current) && o.doc ? withAnalystFields(o.doc, current) : o.doc;
-      return { ...o, doc, ifSeqNo: current._seq_no, ifPrimaryTerm: current._primary_term };
+      return { ...o, doc, ifVersion: { seqNo: current._seq_no, primaryTerm: current._primary_term } };
     });
   };
 }

@@ -13,8 +13,7 @@ export interface BulkOp {
   /** Where the record came from, for dead letters and logs. */
   record: InRecord;
   /** Write only if the document is still at this version (analyst-edits.ts); 409 otherwise. */
-  ifSeqNo?: number;
-  ifPrimaryTerm?: number;
+  ifVersion?: { seqNo: number; primaryTerm: number };
 }
 
 export type Encoded = { ok: true; op: BulkOp } | { ok: false; reason: string };
@@ -104,7 +103,7 @@ export function dedupeOps(ops: BulkOp[]): { kept: BulkOp[]; superseded: BulkOp[]
 export function bulkOperations(ops: BulkOp[]): unknown[] {
   const lines: unknown[] = [];
   for (const o of ops) {
-    const conditional = o.ifSeqNo !== undefined ? { if_seq_no: o.ifSeqNo, if_primary_term: o.ifPrimaryTerm } : {};
+    const conditional = o.ifVersion ? { if_seq_no: o.ifVersion.seqNo, if_primary_term: o.ifVersion.primaryTerm } : {};
     lines.push({ [o.op]: { _index: o.index, _id: o.id, ...conditional } });
     if (o.op !== 'delete') lines.push(o.doc);
   }

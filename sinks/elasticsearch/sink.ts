@@ -156,9 +156,8 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
       backoff: cfg.retryBackoff,
       log,
       bulk: (operations) => client.bulk({ operations }) as Promise<BulkResult>,
-      ...(indices.incidents !== undefined && targets.get(opts.bus.topics.incidents)?.writeOp === 'index'
-        ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) }
-        : {}),
+      // Incidents never go to a data stream: their documents are written with `index`, which the guard makes conditional.
+      ...(indices.incidents !== undefined ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) } : {}),
       deadLetter: (letters) => sendDeadLetters(publisher, opts.bus.topics.deadletter, letters),
     });
     const groupName = `sink-${cfg.id}`;
