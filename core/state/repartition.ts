@@ -45,9 +45,10 @@ export interface Repartitioner extends RunningStage {
 
 /**
  * Re-keys a topic through `<prefix>vigil.<name>-repartition`, as Kafka Streams does before a
- * grouping: records keep their value and headers and get the key `keyOf` gives (their
- * timestamp becomes the broker's append time, see `workTopicSpec`), so the default partitioner sends one key to one partition and one processor
- * instance. Writes and input offsets are committed in one transaction per batch (exactly once).
+ * grouping: records keep their value and headers and get the key `keyOf` gives (their timestamp
+ * becomes the broker's append time, see `workTopicSpec`), so the default partitioner sends one
+ * key to one partition and one processor instance. Writes and input offsets are committed in one
+ * transaction per batch (exactly once).
  */
 export async function repartition(opts: RepartitionOptions): Promise<Repartitioner> {
   const { bus, name } = opts;
