@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compressChunk, decompressChunk, registerGzipCodec } from './gzip-codec.js';
+import { decompressChunk, GzipPool, registerGzipCodec } from './gzip-codec.js';
 
 type Codec = { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> };
 const load = createRequire(import.meta.url);
@@ -39,11 +39,41 @@ describe('gzip codec', () => {
     }
   });
 
-  it('sizes zlib chunks to the batch, within bounds', () => {
-    expect(compressChunk(150_000)).toBe(151_024);
-    expect(compressChunk(10)).toBe(16 * 1024);
+  it('sizes decompression chunks to the batch, within bounds', () => {
     expect(decompressChunk(100)).toBe(64 * 1024);
     expect(decompressChunk(100_000)).toBe(800_000);
     expect(decompressChunk(10_000_000)).toBe(4 * 1024 * 1024);
+  });
+});
+
+describe('GzipPool', () => {
+  const texts = Array.from({ length: 24 }, (_, k) =>
+    Buffer.from(Array.from({ length: 500 + k * 97 }, (_, i) => `{"k":${k},"i":${i},"host":"web-${(i * k) % 11}"}`).join('')),
+  );
+
+  it('makes one independent member per call, also when calls overlap and streams are reused', async () => {
+    const pool = new GzipPool(1);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const packed = await Promise.all(texts.map((t) => pool.compress(t)));
+        // A reset zlib stream may pick other matches than a fresh one (its window keeps old bytes),
+        // so the members are checked by what they inflate to: exactly their own text.
+        packed.forEach((p, k) => expect(gunzipSync(p).equals(texts[k] as Buffer), `round ${round}, text ${k}`).toBe(true));
+      }
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('returns the whole member when it spans several zlib output chunks', async () => {
+    const pool = new GzipPool(1);
+    try {
+      const noise = randomBytes(1_500_000); // incompressible: ~6 output chunks
+      const packed = await pool.compress(noise);
+      expect(gunzipSync(packed).equals(noise)).toBe(true);
+      expect((await pool.compress(Buffer.alloc(0))).equals(gzipSync(Buffer.alloc(0), { level: 1 }))).toBe(true);
+    } finally {
+      pool.close();
+    }
   });
 });

@@ -63,3 +63,27 @@ describe('keyPartitioner', () => {
     for (let i = 3; i < seen.length; i++) expect(seen[i]).toBe(seen[i - 3]);
   });
 });
+
+describe('groupMessagesPerPartition (patched to append in place)', () => {
+  const group = createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
+    topic: string;
+    partitionMetadata: PartitionMetadata[];
+    messages: Array<{ key: string; value: string }>;
+    partitioner: ReturnType<typeof keyPartitioner>;
+  }) => Record<number, Array<{ key: string; value: string }>>;
+
+  it('puts every message under the partition its key picks, once, in the order sent', () => {
+    const meta = partitions(6);
+    const choose = keyPartitioner();
+    const messages = Array.from({ length: 5000 }, (_, i) => ({ key: `host-${i % 37}`, value: String(i) }));
+    const grouped = group({ topic: 't', partitionMetadata: meta, messages, partitioner: choose });
+    const flat = Object.entries(grouped).flatMap(([p, ms]) => ms.map((m) => ({ p: Number(p), i: Number(m.value) })));
+    expect(flat.map((x) => x.i).sort((a, b) => a - b)).toEqual(messages.map((_, i) => i));
+    for (const [p, ms] of Object.entries(grouped)) {
+      for (const m of ms) expect(choose({ topic: 't', partitionMetadata: meta, message: m })).toBe(Number(p));
+      const order = ms.map((m) => Number(m.value));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    expect(group({ topic: 't', partitionMetadata: [], messages, partitioner: choose })).toEqual({});
+  });
+});
