@@ -116,6 +116,46 @@ describe('SyslogFramer', () => {
   });
 });
 
+describe('SyslogFramer: frames whole in a chunk (its fast path) and frames cut over chunks', () => {
+  it('gives the same frames and errors for a stream fed whole, in random pieces and byte by byte', () => {
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >>> 8) % n;
+    const pieces: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const msg = `<13>m${i} ${'x'.repeat(rnd(70))}`;
+      const kind = rnd(12);
+      if (kind < 4) pieces.push(`${Buffer.byteLength(msg)} ${msg}`);
+      else if (kind < 6)
+        pieces.push(`${Buffer.byteLength(msg) + 2} ${msg}\r\n`); // trailers inside the count
+      else if (kind < 9) pieces.push(`${msg}${['\n', '\r\n', '\u0000\n'][rnd(3)]}`);
+      else if (kind === 9)
+        pieces.push(`0${Buffer.byteLength(msg)} ${msg}\n`); // bad count
+      else if (kind === 10)
+        pieces.push(`${Buffer.byteLength(msg)}x${msg}\n`); // count without SP
+      else pieces.push(`\n\r\u0000${msg}\n`); // stray trailers between frames
+    }
+    const wire = Buffer.from(pieces.join(''), 'latin1');
+    const feed = (sizes: () => number): string[] => {
+      const f = new SyslogFramer({ maxMessageBytes: 60, errorSampleBytes: 8, peer: '192.0.2.1' });
+      const out: Frame[] = [];
+      for (let i = 0; i < wire.length;) {
+        const n = sizes();
+        out.push(...f.push(wire.subarray(i, i + n)));
+        i += n;
+      }
+      out.push(...f.end());
+      expect(new Set(out.map((o) => o.peer))).toEqual(new Set(['192.0.2.1']));
+      return show(out);
+    };
+    const whole = feed(() => wire.length);
+    expect(whole.length).toBeGreaterThan(350);
+    expect(whole.some((w) => w.startsWith('!FRAME_TOO_LARGE'))).toBe(true);
+    expect(whole.some((w) => w.startsWith('!FRAME_INVALID'))).toBe(true);
+    expect(feed(() => 1)).toEqual(whole);
+    expect(feed(() => 1 + rnd(300))).toEqual(whole);
+  });
+});
+
 describe('stripTrailers', () => {
   it.each([
     ['abc\n', 'abc'],

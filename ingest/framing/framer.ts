@@ -1,13 +1,18 @@
 import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 
-/** One syslog message cut out of a byte stream, or the bytes of a frame that could not be cut cleanly. */
-export type Frame = { raw: Buffer; error?: undefined } | { raw: Buffer; error: VigilError };
+/**
+ * One syslog message cut out of a byte stream, or the bytes of a frame that could not be cut
+ * cleanly; with the peer it came from, so that frames go to the ingest pipeline as they are.
+ */
+export type Frame = { raw: Buffer; peer: string; error?: undefined } | { raw: Buffer; peer: string; error: VigilError };
 
 export interface FramerOptions {
   /** Largest message accepted, in bytes (octet count, or bytes before the LF). Larger frames become error frames. */
   maxMessageBytes: number;
   /** How many leading bytes of an oversized frame an error frame keeps. Default 1024 (capped at maxMessageBytes). */
   errorSampleBytes?: number;
+  /** The sender's address, carried by every frame. Default ''. */
+  peer?: string;
 }
 
 const LF = 0x0a;
@@ -52,8 +57,10 @@ export class SyslogFramer {
   private state: State = { t: 'start' };
   private readonly max: number;
   private readonly sampleBytes: number;
+  private readonly peer: string;
 
   constructor(options: FramerOptions) {
+    this.peer = options.peer ?? '';
     this.max = options.maxMessageBytes;
     this.sampleBytes = Math.max(1, Math.min(options.errorSampleBytes ?? 1024, options.maxMessageBytes));
   }
@@ -62,8 +69,51 @@ export class SyslogFramer {
   push(chunk: Buffer): Frame[] {
     const out: Frame[] = [];
     let i = 0;
-    while (i < chunk.length) i = this.step(chunk, i, out);
+    while (i < chunk.length) {
+      const next = this.state.t === 'start' ? this.whole(chunk, i, out) : i;
+      i = next > i ? next : this.step(chunk, i, out);
+    }
     return out;
+  }
+
+  /**
+   * The common case at a frame's start: a frame that lies whole in `chunk`, within the size
+   * limit, with a well-formed count. It is cut out with one copy and no state; anything else
+   * (a frame split over chunks, a bad count, an oversized frame, a stray trailer) returns `i`
+   * for `step` to handle, with the same result.
+   */
+  private whole(chunk: Buffer, i: number, out: Frame[]): number {
+    const b = chunk[i] as number;
+    if (b === LF || b === CR || b === NUL || b === DIGIT_0) return i;
+    if (b > DIGIT_0 && b <= DIGIT_9) {
+      let value = 0;
+      let j = i;
+      for (; j < chunk.length && j - i < MAX_COUNT_DIGITS; j++) {
+        const d = chunk[j] as number;
+        if (d < DIGIT_0 || d > DIGIT_9) break;
+        value = value * 10 + (d - DIGIT_0);
+      }
+      if (chunk[j] !== SP || value > this.max || j + 1 + value > chunk.length) return i;
+      this.cut(chunk, j + 1, j + 1 + value, out);
+      return j + 1 + value;
+    }
+    const lf = chunk.indexOf(LF, i);
+    if (lf < 0 || lf - i > this.max) return i;
+    this.cut(chunk, i, lf, out);
+    return lf + 1;
+  }
+
+  /** A frame of `chunk[start, end)` without its trailers, copied (the caller may reuse the chunk); none if empty. */
+  private cut(chunk: Buffer, start: number, end: number, out: Frame[]): void {
+    while (end > start) {
+      const t = chunk[end - 1];
+      if (t !== LF && t !== CR && t !== NUL) break;
+      end--;
+    }
+    if (end === start) return;
+    const raw = Buffer.allocUnsafe(end - start);
+    chunk.copy(raw, 0, start, end);
+    out.push({ raw, peer: this.peer });
   }
 
   /** The connection ended: returns what was left (a last line without LF, or an error for a cut frame). */
@@ -73,11 +123,11 @@ export class SyslogFramer {
     this.state = { t: 'start' };
     switch (s.t) {
       case 'count':
-        out.push(errorFrame('FRAME_INVALID', 'connection closed inside an octet count', Buffer.from(s.header)));
+        out.push(this.errorFrame('FRAME_INVALID', 'connection closed inside an octet count', Buffer.from(s.header)));
         break;
       case 'octets': {
         const got = Buffer.concat(s.chunks);
-        out.push(errorFrame('FRAME_TRUNCATED', `connection closed ${s.remaining} bytes short of the declared ${s.declared}`, got));
+        out.push(this.errorFrame('FRAME_TRUNCATED', `connection closed ${s.remaining} bytes short of the declared ${s.declared}`, got));
         break;
       }
       case 'line':
@@ -145,7 +195,7 @@ export class SyslogFramer {
         if (s.remaining === 0) {
           // rsyslog's RSYSLOG_SyslogProtocol23Format puts its LF inside the count: strip it.
           const raw = stripTrailers(Buffer.concat(s.chunks));
-          if (raw.length > 0) out.push({ raw });
+          if (raw.length > 0) out.push({ raw, peer: this.peer });
           this.state = { t: 'start' };
         }
         return i + take;
@@ -158,8 +208,8 @@ export class SyslogFramer {
           const head = Buffer.concat([...s.chunks, piece]).subarray(0, this.sampleBytes);
           out.push(
             s.invalid
-              ? errorFrame('FRAME_INVALID', `${s.invalid}; line longer than ${this.max} bytes`, Buffer.from(head))
-              : errorFrame('FRAME_TOO_LARGE', `line longer than maxMessageBytes (${this.max})`, Buffer.from(head)),
+              ? this.errorFrame('FRAME_INVALID', `${s.invalid}; line longer than ${this.max} bytes`, Buffer.from(head))
+              : this.errorFrame('FRAME_TOO_LARGE', `line longer than maxMessageBytes (${this.max})`, Buffer.from(head)),
           );
           this.state = lf < 0 ? { t: 'skip-line' } : { t: 'start' };
           return lf < 0 ? chunk.length : lf + 1;
@@ -205,15 +255,15 @@ export class SyslogFramer {
   private emitLine(s: { chunks: Buffer[]; invalid?: string }, out: Frame[]): void {
     // Copy: the chunks are views on socket buffers that the caller may reuse.
     const raw = stripTrailers(Buffer.concat(s.chunks));
-    if (s.invalid) out.push(errorFrame('FRAME_INVALID', s.invalid, raw));
-    else if (raw.length > 0) out.push({ raw });
+    if (s.invalid) out.push(this.errorFrame('FRAME_INVALID', s.invalid, raw));
+    else if (raw.length > 0) out.push({ raw, peer: this.peer });
   }
 
   private tooLarge(s: { declared: number; sample: Buffer[] }): Frame {
-    return errorFrame('FRAME_TOO_LARGE', `octet count ${s.declared} exceeds maxMessageBytes (${this.max})`, Buffer.concat(s.sample));
+    return this.errorFrame('FRAME_TOO_LARGE', `octet count ${s.declared} exceeds maxMessageBytes (${this.max})`, Buffer.concat(s.sample));
   }
-}
 
-function errorFrame(code: ErrorCode, reason: string, raw: Buffer): Frame {
-  return { raw, error: new VigilError(code, reason) };
+  private errorFrame(code: ErrorCode, reason: string, raw: Buffer): Frame {
+    return { raw, peer: this.peer, error: new VigilError(code, reason) };
+  }
 }

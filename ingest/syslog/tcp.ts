@@ -94,7 +94,7 @@ export async function startTcp(
 
   function accept(socket: Socket): Connection {
     const peer = normalizePeer(socket.remoteAddress);
-    const framer = new SyslogFramer({ maxMessageBytes: cfg.maxMessageBytes, errorSampleBytes: opts.errorSampleBytes });
+    const framer = new SyslogFramer({ maxMessageBytes: cfg.maxMessageBytes, errorSampleBytes: opts.errorSampleBytes, peer });
     let chain: Promise<void> = Promise.resolve();
     let flushed = false;
     let stopping = false;
@@ -150,7 +150,7 @@ export async function startTcp(
     /** Starts the next batch when none is in flight; pauses reading while the backlog is full. */
     function pump(): void {
       if (conn.inFlight === 0 && pending.length > 0) {
-        const batch = pending.map((f) => ({ ...f, peer }));
+        const batch = pending;
         pending = [];
         pendingBytes = 0;
         conn.inFlight++;
