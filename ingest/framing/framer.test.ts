@@ -91,12 +91,17 @@ describe('SyslogFramer', () => {
     expect(JSON.stringify((f as unknown as { state: unknown }).state)).toBe('{"t":"start"}');
   });
 
-  it('frames do not alias the caller\u2019s chunk buffers', () => {
+  it('cuts a frame whole in its chunk as a view on it, and copies one cut over chunks', () => {
     const f = new SyslogFramer({ maxMessageBytes: 64 });
-    const chunk = Buffer.from('<13>abc\n');
-    const [frame] = f.push(chunk);
-    chunk.fill(0);
-    expect(frame?.raw.toString()).toBe('<13>abc');
+    const chunk = Buffer.from('<13>abc\n5 <13>d10 <13>ef');
+    const [whole, counted] = f.push(chunk);
+    const tail = Buffer.from('ghij');
+    const [split] = f.push(tail);
+    chunk.fill(0x7e);
+    tail.fill(0x7e);
+    expect(whole?.raw.toString()).toBe('~~~~~~~');
+    expect(counted?.raw.toString()).toBe('~~~~~');
+    expect(split?.raw.toString()).toBe('<13>efghij');
   });
 
   it('handles a large stream of random chunk boundaries', () => {

@@ -65,7 +65,11 @@ export class SyslogFramer {
     this.sampleBytes = Math.max(1, Math.min(options.errorSampleBytes ?? 1024, options.maxMessageBytes));
   }
 
-  /** Feeds one chunk; returns the frames it completed, in order. */
+  /**
+   * Feeds one chunk; returns the frames it completed, in order. A frame that lies whole in the
+   * chunk is a view on it (no copy: Node's sockets read into a new buffer each time), so the
+   * caller must not write into a chunk it handed over; a frame cut over chunks is a copy.
+   */
   push(chunk: Buffer): Frame[] {
     const out: Frame[] = [];
     let i = 0;
@@ -78,7 +82,7 @@ export class SyslogFramer {
 
   /**
    * The common case at a frame's start: a frame that lies whole in `chunk`, within the size
-   * limit, with a well-formed count. It is cut out with one copy and no state; anything else
+   * limit, with a well-formed count. It is cut out as a view, with no state; anything else
    * (a frame split over chunks, a bad count, an oversized frame, a stray trailer) returns `i`
    * for `step` to handle, with the same result.
    */
@@ -103,17 +107,14 @@ export class SyslogFramer {
     return lf + 1;
   }
 
-  /** A frame of `chunk[start, end)` without its trailers, copied (the caller may reuse the chunk); none if empty. */
+  /** A frame of `chunk[start, end)` without its trailers, as a view on the chunk; none if empty. */
   private cut(chunk: Buffer, start: number, end: number, out: Frame[]): void {
     while (end > start) {
       const t = chunk[end - 1];
       if (t !== LF && t !== CR && t !== NUL) break;
       end--;
     }
-    if (end === start) return;
-    const raw = Buffer.allocUnsafe(end - start);
-    chunk.copy(raw, 0, start, end);
-    out.push({ raw, peer: this.peer });
+    if (end > start) out.push({ raw: chunk.subarray(start, end), peer: this.peer });
   }
 
   /** The connection ended: returns what was left (a last line without LF, or an error for a cut frame). */
@@ -253,7 +254,6 @@ export class SyslogFramer {
   }
 
   private emitLine(s: { chunks: Buffer[]; invalid?: string }, out: Frame[]): void {
-    // Copy: the chunks are views on socket buffers that the caller may reuse.
     const raw = stripTrailers(Buffer.concat(s.chunks));
     if (s.invalid) out.push(this.errorFrame('FRAME_INVALID', s.invalid, raw));
     else if (raw.length > 0) out.push({ raw, peer: this.peer });
