@@ -34,4 +34,13 @@ describe('ValueWriter', () => {
     for (const t of texts) w.push(t);
     expect(unpackValues(w.finish()).map((b) => b.toString('utf8'))).toEqual(texts);
   });
+
+  it('grows only when a value’s UTF-8 bytes do not fit, not on the 3-bytes-a-unit bound', () => {
+    const w = new ValueWriter(1024);
+    w.push('a'.repeat(1000)); // bound 3,000 > 1,024, but the 1,000 bytes fit
+    w.push('é'.repeat(12)); // 24 bytes: exactly full
+    const done = w.finish();
+    expect(done.values.byteLength).toBe(1024);
+    expect(unpackValues(done).map((b) => b.toString('utf8'))).toEqual(['a'.repeat(1000), 'é'.repeat(12)]);
+  });
 });

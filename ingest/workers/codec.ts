@@ -58,19 +58,32 @@ export class ValueWriter {
   private readonly ends: number[] = [];
 
   constructor(expectedBytes: number) {
-    this.buf = Buffer.from(new ArrayBuffer(Math.max(1024, expectedBytes)));
+    this.buf = ValueWriter.alloc(Math.max(1024, expectedBytes));
+  }
+
+  /** Uninitialized memory with an ArrayBuffer of its own (transferable; `new ArrayBuffer` would zero-fill it). */
+  private static alloc(bytes: number): Buffer {
+    return Buffer.allocUnsafeSlow(bytes);
   }
 
   push(text: string): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8: room for that means no truncated write.
-    const worst = text.length * 3;
-    if (this.offset + worst > this.buf.length) {
-      const grown = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.offset + worst)));
-      this.buf.copy(grown, 0, 0, this.offset);
-      this.buf = grown;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8; only when that bound does not fit is
+    // the exact length worth counting (a write into too little room would be cut short).
+    if (this.offset + text.length * 3 > this.buf.length) {
+      const need = this.offset + Buffer.byteLength(text, 'utf8');
+      if (need > this.buf.length) {
+        const grown = ValueWriter.alloc(Math.max(this.buf.length * 2, need));
+        this.buf.copy(grown, 0, 0, this.offset);
+        this.buf = grown;
+      }
     }
     this.offset += this.buf.write(text, this.offset, 'utf8');
     this.ends.push(this.offset);
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.offset;
   }
 
   finish(): { values: ArrayBuffer; valueEnds: Int32Array } {

@@ -12,11 +12,15 @@ const port = parentPort;
 if (!port) throw new Error('frame-worker.ts runs as a worker thread');
 const { input } = workerData as FrameWorkerData;
 
+/** Bytes of serialized events per byte of frames, as last seen. */
+let growth = 4;
+
 function run(req: BatchRequest): PackedResults {
   const frames = unpackFrames(req.frames);
   const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt) };
-  // Serialized events are about four times the size of their lines (event.original included).
-  const writer = new ValueWriter(req.frames.bytes.byteLength * 4 + 4096);
+  // Room for the batch's events at the ratio of the last batch (events are some four times the
+  // size of their lines, event.original included), so that the buffer rarely grows by a copy.
+  const writer = new ValueWriter(Math.ceil(req.frames.bytes.byteLength * growth * 1.2) + 4096);
   const keys: string[] = [];
   const failures: PackedResults['failures'] = [];
   frames.forEach((f, index) => {
@@ -28,6 +32,7 @@ function run(req: BatchRequest): PackedResults {
       failures.push({ index, code: r.letter.code, reason: r.letter.reason });
     }
   });
+  if (req.frames.bytes.byteLength > 0 && writer.size > 0) growth = writer.size / req.frames.bytes.byteLength;
   return { ...writer.finish(), keys, failures };
 }
 
