@@ -12,6 +12,9 @@
  *    its parse of each as JSON (`jsonmesg`); the ratios are Vigil ÷ rsyslog.
  *
  *   node --import tsx bench/ingest-syslog.ts [--seconds 2] [--events 300000] [--connections 4] [--no-rsyslog] [--parse-only | --no-parse] [--compression gzip|none] [--gzip-level 1] [--parse-workers 1]
+ *
+ * The pipeline runs in this process, so Node flags given here are the pipeline's: add
+ * `--single-threaded-gc --max-semi-space-size=64` after `node` for the small-host tuning the README describes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
