@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { closeEvent, openEvent } from './event-scope.js';
-import { pathGetter } from './field-path.js';
+import { firstOfPaths, interpretedFirstOf, pathGetter } from './field-path.js';
 
 describe('pathGetter', () => {
   const cases: [string, unknown, unknown][] = [
@@ -33,6 +35,36 @@ describe('pathGetter', () => {
     expect(get(event)).toEqual(want);
     expect(get(event)).toEqual(want);
     closeEvent(prev);
+    // And without code generation, memoized or not.
+    expect(interpretedFirstOf([path])(event)).toEqual(want);
+    const memo = interpretedFirstOf([path], { memo: true });
+    const again = openEvent(event as object);
+    expect([memo(event), memo(event)]).toEqual([want, want]);
+    closeEvent(again);
+  });
+
+  it('interprets several paths, the first present one winning, through map, as the compiled getter does', () => {
+    const paths = ['a.x', 'a.b.c', 'd'];
+    const map = (v: unknown) => `<${String(v)}>`;
+    const events = [{ a: { x: 0 } }, { a: { b: { c: 'c' } }, d: 'd' }, { 'a.b.c': 1 }, { d: null }, { a: { b: 'flat' } }, {}];
+    const compiled = firstOfPaths(paths, { map });
+    const interpreted = interpretedFirstOf(paths, { map });
+    expect(events.map(interpreted)).toEqual(['<0>', '<c>', '<1>', '<null>', undefined, undefined]);
+    expect(events.map(interpreted)).toEqual(events.map(compiled));
+  });
+
+  it('works in a Node that disallows code generation from strings', () => {
+    const module = fileURLToPath(new URL('./field-path.ts', import.meta.url));
+    const script = `import { pathGetter } from ${JSON.stringify(module)};
+      console.log(JSON.stringify([pathGetter('a.b')({ a: { b: 7 } }), pathGetter('a.constructor')({ a: {} })]));`;
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(out)).toEqual([7, null]);
   });
 
   it('reads the event as it is at each call', () => {

@@ -7,7 +7,9 @@
  * as property names: V8 then gives every read its own inline cache, which events of one shape
  * keep monomorphic (a read is a map check and a load). One closure shared by all paths would
  * look keys up by a variable name at call sites that see every field of every event. Keys are
- * embedded as JSON string literals, so no key can break out of them.
+ * embedded as JSON string literals, so no key can break out of them. Where code generation from
+ * strings is disallowed (`node --disallow-code-generation-from-strings`), the same reads are
+ * interpreted from a table of keys instead (slower, same results).
  */
 import { scope, type EventScope } from './event-scope.js';
 
@@ -72,6 +74,54 @@ return function get(event) {
   return value;
 };`
     : `return ${read};`;
-  const make = new Function('hasOwn', 'done', 'scope', body) as Make;
+  let make: Make;
+  try {
+    make = new Function('hasOwn', 'done', 'scope', body) as Make;
+  } catch (err) {
+    if (!(err instanceof EvalError)) throw err;
+    return interpretedFirstOf(paths, opts);
+  }
   return make(Object.hasOwn, opts.map ?? identity, scope);
+}
+
+/** What a compiled getter reads at each level of a path: the rest of the path as one key, then the next segment. */
+interface Level {
+  readonly rest: string;
+  readonly next: string | undefined;
+}
+
+/** `o[key]` as a compiled getter reads it (see `ownRead`). */
+const load = (o: object, key: string): unknown =>
+  inherited(key) && !Object.hasOwn(o, key) ? undefined : (o as Record<string, unknown>)[key];
+
+/** `firstOfPaths` without code generation: the same reads, in the same order, from a table. */
+export function interpretedFirstOf(paths: readonly string[], opts: FirstOfPathsOptions = {}): Read {
+  const done = opts.map ?? identity;
+  const table: Level[][] = paths.map((path) => {
+    const segments = path.split('.');
+    return segments.map((_, i) => ({ rest: segments.slice(i).join('.'), next: i < segments.length - 1 ? segments[i] : undefined }));
+  });
+  const read = (event: unknown): unknown => {
+    for (const levels of table) {
+      let o = event;
+      for (const { rest, next } of levels) {
+        if (o === null || typeof o !== 'object') break;
+        const v = load(o, rest);
+        if (v !== undefined) return done(v);
+        if (next !== undefined) o = load(o, next);
+      }
+    }
+    return undefined;
+  };
+  if (!opts.memo) return read;
+  let at = 0;
+  let value: unknown;
+  return (event) => {
+    if (event !== scope.current) return read(event);
+    if (at !== scope.epoch) {
+      value = read(event);
+      at = scope.epoch;
+    }
+    return value;
+  };
 }
