@@ -7,7 +7,8 @@
  * An analyst changes `incident.status` (to `open`, `acknowledged` or `closed`), and may add
  * `incident.status_by` (who), `incident.status_reason` (why) and `incident.status_changed_at`
  * (when; default: when the poller saw it). Vigil itself never writes those three fields, so they
- * can only be the analyst's. A document whose two status fields differ is an analyst's change.
+ * can only be the analyst's. A document whose two status fields differ is an analyst's change
+ * (`editPending`, core/event/analyst-edit.ts; the ES sink keeps such edits by the same rule).
  *
  * Comparing two fields needs a script, and the minimal Elasticsearch build has no painless; so
  * the query spells "differs" out as one clause per status: `incident.status: s AND NOT
@@ -26,6 +27,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Publisher } from '../../core/bus/index.js';
 import { errorMessage, isVigilError } from '../../core/errors/index.js';
+import { EDIT_SOURCE_FIELDS, EMITTED_STATUS_FIELD, editPending, type EditableSource } from '../../core/event/index.js';
 import { logger, metrics, type Logger } from '../../core/telemetry/index.js';
 import { INCIDENT_STATUSES, isIncidentStatus } from './incident.js';
 import { statusChange, type StatusChange } from './status.js';
@@ -53,9 +55,9 @@ export interface EsStatusPollerOptions {
 export function analystChangesQuery(): Record<string, unknown> {
   return {
     bool: {
-      filter: [{ exists: { field: 'vigil.emitted_status' } }],
+      filter: [{ exists: { field: EMITTED_STATUS_FIELD } }],
       should: INCIDENT_STATUSES.map((s) => ({
-        bool: { filter: [{ term: { 'incident.status': s } }], must_not: [{ term: { 'vigil.emitted_status': s } }] },
+        bool: { filter: [{ term: { 'incident.status': s } }], must_not: [{ term: { [EMITTED_STATUS_FIELD]: s } }] },
       })),
       minimum_should_match: 1,
     },
@@ -75,11 +77,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 
 /** The status change a hit stands for, or null when it is not one (status equal, unknown, no id). Pure. */
 export function statusChangeFromHit(hit: StatusHit, now: Date): StatusChange | null {
-  const src = (hit._source ?? {}) as { incident?: Record<string, unknown>; vigil?: Record<string, unknown> };
+  const src = (hit._source ?? {}) as EditableSource;
   const inc = src.incident ?? {};
   const id = str(inc.id) ?? str(hit._id);
   const status = inc.status;
-  if (!id || !isIncidentStatus(status) || status === src.vigil?.emitted_status) return null;
+  if (!id || !isIncidentStatus(status) || !editPending(src)) return null;
   const given = str(inc.status_changed_at);
   const at = given && Number.isFinite(Date.parse(given)) ? given : now;
   const reason = str(inc.status_reason);
@@ -126,14 +128,7 @@ export class EsStatusPoller {
         seq_no_primary_term: true,
         query: analystChangesQuery(),
         sort: [{ 'incident.id': { order: 'asc' } }],
-        _source: [
-          'incident.id',
-          'incident.status',
-          'incident.status_by',
-          'incident.status_reason',
-          'incident.status_changed_at',
-          'vigil.emitted_status',
-        ],
+        _source: ['incident.id', ...EDIT_SOURCE_FIELDS],
         ...(after ? { search_after: after as never } : {}),
       });
       const hits = res.hits.hits as StatusHit[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchContext, InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
-import { editPending, keepAnalystEdits, withAnalystFields, type CurrentDoc, type MgetFn } from './analyst-edits.js';
+import { keepAnalystEdits, withAnalystFields, type CurrentDoc, type MgetFn } from './analyst-edits.js';
 import { resolveSinkConfig } from './config.js';
 import { createBatchHandler, type BulkFn, type BulkResult } from './deliver.js';
 import { bulkOperations, encodeTarget, type BulkOp } from './encode.js';
@@ -98,18 +98,6 @@ function sink(store: VersionedStore, guarded = true) {
 }
 
 describe('analyst edits on incident documents', () => {
-  it('tells a pending edit by the status and its emitted copy differing', () => {
-    const doc = (status: string, emitted?: string): CurrentDoc => ({
-      _id: 'x',
-      found: true,
-      _source: { incident: { status }, ...(emitted ? { vigil: { emitted_status: emitted } } : {}) },
-    });
-    expect(editPending(doc('closed', 'open'))).toBe(true);
-    expect(editPending(doc('open', 'open'))).toBe(false);
-    expect(editPending(doc('closed'))).toBe(false); // written before emitted_status existed
-    expect(editPending({ _id: 'x', found: false })).toBe(false);
-  });
-
   it("puts the analyst's fields into the new document and keeps the rest of it", () => {
     const current: CurrentDoc = {
       _id: 'inc-1',

@@ -1,3 +1,4 @@
+import { ANALYST_FIELDS, EDIT_SOURCE_FIELDS, editPending, type EditableSource } from '../../core/event/index.js';
 import type { BulkOp } from './encode.js';
 
 /**
@@ -5,9 +6,9 @@ import type { BulkOp } from './encode.js';
  *
  * Analysts triage in Kibana by changing `incident.status` on the incident's document (and may
  * add `status_by`, `status_reason`, `status_changed_at`); the incident builder learns of it
- * through detections/incidents/es-status-poller.ts. Until it has, the document's
- * `incident.status` differs from `vigil.emitted_status`, and an update of the incident written
- * then (a new alert) would erase the edit. So, before each bulk attempt, the incident documents
+ * through detections/incidents/es-status-poller.ts. Until it has, the edit is pending
+ * (core/event/analyst-edit.ts), and an update of the incident written then (a new alert) would
+ * erase it. So, before each bulk attempt, the incident documents
  * about to be written are read (mget is realtime): where an edit is pending, the new document
  * keeps the analyst's fields (its own `vigil.emitted_status` still tells the poller the edit is
  * pending). Each write of an existing document is conditional on the version read (`if_seq_no`,
@@ -15,28 +16,16 @@ import type { BulkOp } from './encode.js';
  * A script would do this in one request, but the minimal Elasticsearch build has no painless.
  */
 
-/** The fields of `incident` an analyst writes. */
-export const ANALYST_FIELDS = ['status', 'status_by', 'status_reason', 'status_changed_at'] as const;
-
 /** What this module reads of a document: `mget` with `_source` limited to the fields below. */
 export interface CurrentDoc {
   _id: string;
   found: boolean;
   _seq_no?: number;
   _primary_term?: number;
-  _source?: { incident?: Record<string, unknown>; vigil?: { emitted_status?: unknown } };
+  _source?: EditableSource;
 }
 
 export type MgetFn = (index: string, ids: string[], sourceFields: string[]) => Promise<CurrentDoc[]>;
-
-export const SOURCE_FIELDS = [...ANALYST_FIELDS.map((f) => `incident.${f}`), 'vigil.emitted_status'];
-
-/** Whether the document holds a status edit Vigil has not written back yet. */
-export function editPending(current: CurrentDoc): boolean {
-  const status = current._source?.incident?.status;
-  const emitted = current._source?.vigil?.emitted_status;
-  return current.found && emitted !== undefined && status !== undefined && status !== emitted;
-}
 
 /** `doc` with the analyst's fields of `current` in place of its own. */
 export function withAnalystFields(doc: Record<string, unknown>, current: CurrentDoc): Record<string, unknown> {
@@ -55,11 +44,11 @@ export function keepAnalystEdits(index: string, mget: MgetFn): (ops: BulkOp[]) =
   return async (ops) => {
     const ids = ops.filter(guarded).map((o) => o.id);
     if (ids.length === 0) return ops;
-    const byId = new Map((await mget(index, ids, SOURCE_FIELDS)).map((d) => [d._id, d]));
+    const byId = new Map((await mget(index, ids, [...EDIT_SOURCE_FIELDS])).map((d) => [d._id, d]));
     return ops.map((o) => {
       const current = guarded(o) ? byId.get(o.id) : undefined;
       if (!current?.found || current._seq_no === undefined || current._primary_term === undefined) return o;
-      const doc = editPending(current) && o.doc ? withAnalystFields(o.doc, current) : o.doc;
+      const doc = editPending(current._source) && o.doc ? withAnalystFields(o.doc, current) : o.doc;
       return { ...o, doc, ifVersion: { seqNo: current._seq_no, primaryTerm: current._primary_term } };
     });
   };
