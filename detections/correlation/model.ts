@@ -5,7 +5,23 @@
  * file and line.
  */
 import type { RuleLevel, RuleStatus, Where } from '../sigma/model.js';
-import type { CorrelationType } from './types/index.js';
+
+/**
+ * The YAML `correlation.type`s: Sigma's eight, then Vigil's extensions. Each has a handler in
+ * types/index.ts, whose registry is checked against this list.
+ */
+export type CorrelationType =
+  | 'event_count'
+  | 'value_count'
+  | 'temporal'
+  | 'temporal_ordered'
+  | 'value_sum'
+  | 'value_avg'
+  | 'value_percentile'
+  | 'value_median'
+  | 'new_term'
+  | 'flatline'
+  | 'spike';
 
 export type ConditionOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
 export const CONDITION_OPS: readonly ConditionOp[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];

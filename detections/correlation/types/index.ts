@@ -1,8 +1,10 @@
 /**
  * The correlation types, keyed by the YAML `correlation.type`. The first eight are Sigma's
- * (specification 2.x and pySigma); the last four are Vigil's extensions after ElastAlert's and
- * Elastic's rule types. Adding a type: one file, one line here, its tests.
+ * (specification 2.x and pySigma); the last three are Vigil's extensions after ElastAlert's and
+ * Elastic's rule types. Adding a type: one file, its name in model.ts's `CorrelationType`, one line
+ * here, its tests.
  */
+import type { CorrelationType } from '../model.js';
 import type { KeyState, TypeHandler } from './contract.js';
 import { eventCount, valueCount } from './counts.js';
 import { flatline } from './flatline.js';
@@ -23,9 +25,9 @@ export const CORRELATION_TYPES = {
   new_term: newTerm,
   flatline,
   spike,
-} as const satisfies Record<string, Pick<TypeHandler, 'value' | 'check' | 'eager'>>;
+} as const satisfies Record<CorrelationType, Pick<TypeHandler, 'value' | 'check' | 'eager'>>;
 
-export type CorrelationType = keyof typeof CORRELATION_TYPES;
+export type { CorrelationType };
 
 export function isCorrelationType(s: string): s is CorrelationType {
   return Object.prototype.hasOwnProperty.call(CORRELATION_TYPES, s);
