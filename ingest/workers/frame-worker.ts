@@ -12,8 +12,9 @@ const port = parentPort;
 if (!port) throw new Error('frame-worker.ts runs as a worker thread');
 const { input } = workerData as FrameWorkerData;
 
-/** Bytes of serialized events per byte of frames, as last seen. */
+/** Bytes of serialized events per byte of frames, as last seen (within 1 and MAX_GROWTH). */
 let growth = 4;
+const MAX_GROWTH = 8;
 
 function run(req: BatchRequest): PackedResults {
   const frames = unpackFrames(req.frames);
@@ -32,7 +33,10 @@ function run(req: BatchRequest): PackedResults {
       failures.push({ index, code: r.letter.code, reason: r.letter.reason });
     }
   });
-  if (req.frames.bytes.byteLength > 0 && writer.size > 0) growth = writer.size / req.frames.bytes.byteLength;
+  // Bounded: a batch of tiny lines (a fixed ~700 bytes of ECS each) must not make the next batch,
+  // of long lines, reserve dozens of times its size.
+  if (req.frames.bytes.byteLength > 0 && writer.size > 0)
+    growth = Math.min(MAX_GROWTH, Math.max(1, writer.size / req.frames.bytes.byteLength));
   return { ...writer.finish(), keys, failures };
 }
 
