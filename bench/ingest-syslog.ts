@@ -18,7 +18,7 @@
  * `--single-threaded-gc --max-semi-space-size=64` after `node` for the small-host tuning the README describes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,11 +280,13 @@ async function rsyslogOnce(
       'module(load="omkafka")',
       define,
       `input(type="imtcp" address="127.0.0.1" port="${rport}" ruleset="k")`,
-      `ruleset(name="k" queue.type="LinkedList" queue.size="500000" queue.dequeueBatchSize="2048") { action(type="omkafka" broker=["${config.kafka.brokers[0]}"] topic="${topic}" template="${template}" confParam=["acks=all", ${codecParams}"queue.buffering.max.ms=5", "batch.num.messages=10000"]) }`,
+      `ruleset(name="k" queue.type="LinkedList" queue.size="500000" queue.dequeueBatchSize="2048") { action(type="omkafka" broker=["${config.kafka.brokers[0]}"] topic="${topic}" template="${template}" errorFile="${join(work, 'omkafka-errors.json')}" confParam=["acks=all", ${codecParams}"queue.buffering.max.ms=5", "batch.num.messages=10000"]) }`,
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(RSYSLOGD, ['-n', '-f', join(work, 'rsyslog.conf'), '-i', join(work, 'pid')], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(RSYSLOGD, ['-n', '-f', join(work, 'rsyslog.conf'), '-i', join(work, 'pid')], {
+    stdio: ['ignore', 'ignore', openSync(join(work, 'rsyslogd.err'), 'w')],
+  });
   try {
     const total = payloads.reduce((s, p) => s + countFrames(p), 0);
     await waitUntil(
@@ -303,10 +305,16 @@ async function rsyslogOnce(
     const count = async () => (await bus.topicOffsets(topic)).reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
     // rsyslog moves 600k lines in a few seconds: two minutes without them all is a loss, not slowness.
     const ok = await waitUntil(async () => (await count()) >= total, 120_000);
-    if (!ok)
+    if (!ok) {
       console.log(
         `    rsyslog: ${(await count()).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} lines in the topic after 120 s`,
       );
+      // What rsyslogd said, and the records omkafka gave up on with librdkafka's reason.
+      for (const f of ['rsyslogd.err', 'omkafka-errors.json']) {
+        const text = existsSync(join(work, f)) ? readFileSync(join(work, f), 'utf8').trim() : '';
+        if (text) console.log(`    ${f}: ${text.split('\n').slice(-5).join('\n      ')}`);
+      }
+    }
     return ok ? total / ((performance.now() - t0) / 1000) : null;
   } finally {
     child.kill('SIGTERM');
