@@ -109,12 +109,8 @@ export class SyslogFramer {
 
   /** A frame of `chunk[start, end)` without its trailers, as a view on the chunk; none if empty. */
   private cut(chunk: Buffer, start: number, end: number, out: Frame[]): void {
-    while (end > start) {
-      const t = chunk[end - 1];
-      if (t !== LF && t !== CR && t !== NUL) break;
-      end--;
-    }
-    if (end > start) out.push({ raw: chunk.subarray(start, end), peer: this.peer });
+    const raw = stripTrailers(chunk.subarray(start, end));
+    if (raw.length > 0) out.push({ raw, peer: this.peer });
   }
 
   /** The connection ended: returns what was left (a last line without LF, or an error for a cut frame). */
