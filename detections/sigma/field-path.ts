@@ -84,31 +84,38 @@ return function get(event) {
   return make(Object.hasOwn, opts.map ?? identity, scope);
 }
 
-/** What a compiled getter reads at each level of a path: the rest of the path as one key, then the next segment. */
-interface Level {
-  readonly rest: string;
-  readonly next: string | undefined;
+/** `o[key]` as a compiled getter reads it (see `ownRead`), decided once per key. */
+type Load = (o: object) => unknown;
+function loader(key: string): Load {
+  return inherited(key)
+    ? (o) => (Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined)
+    : (o) => (o as Record<string, unknown>)[key];
 }
 
-/** `o[key]` as a compiled getter reads it (see `ownRead`). */
-const load = (o: object, key: string): unknown =>
-  inherited(key) && !Object.hasOwn(o, key) ? undefined : (o as Record<string, unknown>)[key];
+/** What a compiled getter reads at each level of a path: the rest of the path as one key, then the next segment. */
+interface Level {
+  readonly rest: Load;
+  readonly next: Load | undefined;
+}
 
 /** `firstOfPaths` without code generation: the same reads, in the same order, from a table. */
 export function interpretedFirstOf(paths: readonly string[], opts: FirstOfPathsOptions = {}): Read {
   const done = opts.map ?? identity;
   const table: Level[][] = paths.map((path) => {
     const segments = path.split('.');
-    return segments.map((_, i) => ({ rest: segments.slice(i).join('.'), next: i < segments.length - 1 ? segments[i] : undefined }));
+    return segments.map((segment, i) => ({
+      rest: loader(segments.slice(i).join('.')),
+      next: i < segments.length - 1 ? loader(segment) : undefined,
+    }));
   });
   const read = (event: unknown): unknown => {
     for (const levels of table) {
       let o = event;
       for (const { rest, next } of levels) {
         if (o === null || typeof o !== 'object') break;
-        const v = load(o, rest);
+        const v = rest(o);
         if (v !== undefined) return done(v);
-        if (next !== undefined) o = load(o, next);
+        if (next !== undefined) o = next(o);
       }
     }
     return undefined;
