@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { endQuietlyWhenReaderCloses, exitAfterFlush } = await import('../cli/exit.ts');
+endQuietlyWhenReaderCloses();
 const { main } = await import('../cli/main.ts');
-const code = await main(process.argv.slice(2));
-// Every command closes what it opened; exiting here also ends idle sockets of client libraries.
-process.exit(code);
+await exitAfterFlush(await main(process.argv.slice(2)));

@@ -1,9 +1,13 @@
+import { stdoutRoom } from './exit.js';
+
 /** Where a command that reads a lot writes: results, problems, a progress bar, and its clock (tests pass their own). */
 export interface ToolIo {
   out: (line: string) => void;
   err: (line: string) => void;
   /** Progress goes here when set (a terminal). */
   progress?: (text: string) => void;
+  /** A promise while the output has no room (a slow reader): long loops await it rather than buffer. */
+  room?: () => Promise<void> | undefined;
   now: () => Date;
 }
 
@@ -11,6 +15,7 @@ export const terminalIo: ToolIo = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
   progress: process.stderr.isTTY ? (t) => process.stderr.write(t) : undefined,
+  room: stdoutRoom,
   now: () => new Date(),
 };
 

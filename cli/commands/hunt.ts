@@ -227,6 +227,8 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
           if (r.ok) for (const e of r.events) hunt(e as Record<string, unknown>, file, line);
           else unreadable(file, line, r.error.message);
         } else hunt(event, file, line);
+        const full = io.room?.();
+        if (full) await full;
       }
     } else {
       const lines = text.split('\n');
@@ -243,6 +245,8 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
           if (e.event?.kind === 'pipeline_error') unreadable(file, i + 1, 'unreadable record');
           else hunt(e as Record<string, unknown>, file, i + 1);
         }
+        const full = io.room?.();
+        if (full) await full;
         if (io.progress && (i & 1023) === 0 && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
           io.progress(progressBar(doneBytes + (text.length * i) / lines.length, totalBytes, huntDetail(tally.alerts, file)));

@@ -7,12 +7,15 @@ import { isValidTimeZone } from '../../ingest/parsers/index.js';
 import { detectParseType, PARSE_TYPES, type ParseType, type ParseTypeContext } from '../../ingest/parsers/registry.js';
 import { OUTPUT_SCHEMAS, toSchema, type OutputSchema } from '../../ingest/normalize/index.js';
 import { parseArgs } from '../args.js';
+import { stdoutRoom } from '../exit.js';
 
 /** Where input comes from and output goes; tests pass their own. */
 export interface ParseIo {
   stdin: Readable;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** A promise while the output has no room (a slow reader): reading waits for it rather than buffer. */
+  room?: () => Promise<void> | undefined;
   now: () => Date;
 }
 
@@ -20,6 +23,7 @@ const defaultIo: ParseIo = {
   stdin: process.stdin,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  room: stdoutRoom,
   now: () => new Date(),
 };
 
@@ -85,7 +89,7 @@ export async function run(argv: string[], io: ParseIo = defaultIo): Promise<numb
       }
     };
     try {
-      await readRecords(input, type, handle);
+      await readRecords(input, type, handle, io.room);
     } catch (err) {
       failed++;
       io.err(`${name}: ${err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err)} [CONFIG_READ]`);
@@ -104,7 +108,12 @@ function open(path: string): Readable {
  * document-framed ones. With `auto`, an input whose first line is the start of a JSON document
  * but not a whole JSON value (a pretty-printed CloudTrail file) is read as one document.
  */
-async function readRecords(input: Readable, type: string, handle: (raw: string, line: number) => void): Promise<void> {
+async function readRecords(
+  input: Readable,
+  type: string,
+  handle: (raw: string, line: number) => void,
+  room: () => Promise<void> | undefined = () => undefined,
+): Promise<void> {
   const framing = type === 'auto' ? undefined : (PARSE_TYPES[type] as ParseType).framing;
   if (framing === 'document') {
     handle(await readAll(input), 1);
@@ -125,6 +134,8 @@ async function readRecords(input: Readable, type: string, handle: (raw: string, 
     }
     if (line.trim() === '') continue;
     handle(line.endsWith('\r') ? line.slice(0, -1) : line, n);
+    const full = room();
+    if (full) await full;
   }
   if (doc) handle(doc.join('\n'), 1);
 }
