@@ -2,6 +2,7 @@ import type { EcsEvent } from '../../core/event/index.js';
 import type { TimeContext } from '../parsers/datetime.js';
 import type { CefRecord } from '../parsers/cef.js';
 import { applyRules, withZone, type FieldRule } from './fields.js';
+import { setOwn } from '../parsers/types.js';
 
 /**
  * CEF short key → full name (ArcSight "Common Event Format" rev. 25 key tables, as Elastic's
@@ -135,7 +136,7 @@ export function cefToEcs(cef: CefRecord, time: TimeContext): Partial<EcsEvent> {
 export function cefInto(target: Record<string, unknown>, cef: CefRecord, time: TimeContext): Record<string, unknown> {
   const full: Record<string, string> = {};
   const ext = cef.extensions;
-  for (const k in ext) full[FULL_NAME.get(k) ?? k] = ext[k] as string;
+  for (const k in ext) setOwn(full, FULL_NAME.get(k) ?? k, ext[k] as string);
 
   if (cef.deviceVendor || cef.deviceProduct || cef.deviceVersion) {
     const observer = child(target, 'observer');

@@ -2,6 +2,7 @@ import type { EcsEvent } from '../../core/event/index.js';
 import { setField } from '../../core/event/index.js';
 import { parseTimestamp, type TimeContext } from '../parsers/datetime.js';
 import { isoString } from '../parsers/iso.js';
+import { setOwn } from '../parsers/types.js';
 
 /**
  * A JSON object taken as ECS: dotted keys (`source.ip`) are expanded, `@timestamp` (or `timestamp`,
@@ -17,7 +18,7 @@ export function jsonToEcs(json: Record<string, unknown>, time: TimeContext): Par
     const head = k.includes('.') ? k.slice(0, k.indexOf('.')) : k;
     if (head === 'vigil' || head === '@timestamp') continue;
     if (k.includes('.')) setField(out, k, v);
-    else out[k] = v;
+    else setOwn(out, k, v); // a `__proto__` key (JSON.parse makes it own) stays data, never the prototype
   }
   const ts = json['@timestamp'] ?? json.timestamp ?? json.time;
   let t: number | undefined;

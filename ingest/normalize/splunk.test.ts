@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeSplunk, parseEpochSeconds, parseMeta } from './splunk.js';
-import { messageTime, S2sAssembler } from '../splunk-s2s/records.js';
+import { elapsedMs } from '../../test/support/timing.js';
+import { MAX_META_CHARS, normalizeSplunk, parseEpochSeconds, parseMeta } from './splunk.js';
+import { messageMeta, messageTime, S2sAssembler } from '../splunk-s2s/records.js';
 import { decodeMessageBody, encodeMessage } from '../splunk-s2s/protocol.js';
 
 const ctx = { inputId: 'in', peer: '10.0.0.5', receivedAt: new Date('2026-01-01T00:00:00Z'), keepOriginal: false };
@@ -73,10 +74,54 @@ describe('parseEpochSeconds and parseMeta', () => {
       empty: '',
     });
   });
+
+  it('reads keys as whole tokens, values to the next whitespace unless quoted, and skips what is not a pair', () => {
+    // A quoted value runs to its closing quote; an unclosed one, or one with `\` before a line
+    // break, is read unquoted instead.
+    expect(parseMeta('no-pair a:b::c::d x::"a b"z::1 y::"un\\\nclosed q::"open ::lone k\u00a0::v')).toEqual({
+      'a:b': 'c::d',
+      x: 'a b',
+      z: '1',
+      y: '"un\\',
+      q: '"open',
+    });
+  });
+
+  it('keeps keys named __proto__ or constructor as data, never as a prototype', () => {
+    const m = parseMeta('__proto__::a __proto__::b constructor::c');
+    expect(Object.getOwnPropertyDescriptor(m, '__proto__')?.value).toEqual(['a', 'b']);
+    expect(Object.getOwnPropertyDescriptor(m, 'constructor')?.value).toBe('c');
+    expect(({} as Record<string, unknown>).a).toBeUndefined();
+  });
+
+  // One S2S or HEC message carries the `_meta` string: its length is the sender's to choose.
+  it.each([
+    ['a long token with no `::`', ':a'.repeat(32_000)],
+    ['one key repeated with quoted values', 'k::"x '.repeat(10_000)],
+    ['an unclosed quote before many pairs', `a::"${'b::x '.repeat(12_000)}`],
+    ['quoted values closing inside one long token', 'k::"a"'.repeat(10_000)],
+    ['a long run of colons', ':'.repeat(64_000)],
+  ])('reads %s (~60 KB) within 200 ms', (_name, meta) => {
+    expect(meta.length).toBeGreaterThan(59_000);
+    expect(elapsedMs(() => parseMeta(meta))).toBeLessThan(200);
+  });
+
+  it('reads only the first MAX_META_CHARS characters', () => {
+    const pad = 'x'.repeat(MAX_META_CHARS - 'a::1 '.length);
+    expect(parseMeta(`a::1 ${pad} b::2`)).toEqual({ a: '1' });
+    expect(parseMeta(`a::1 ${pad.slice(10)} b::2`)).toEqual({ a: '1', b: '2' });
+  });
 });
 
 describe('S2S records', () => {
   const msg = (pairs: Array<[string, string]>) => decodeMessageBody(encodeMessage(pairs).subarray(4));
+
+  it('keeps a `_meta` key named __proto__ as an indexed field, not as the prototype of the fields', () => {
+    const meta = messageMeta(msg([['_meta', '__proto__::x __proto__::y env::prod']]));
+    expect(Object.getPrototypeOf(meta.fields)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(meta.fields, '__proto__')?.value).toEqual(['x', 'y']);
+    expect(meta.fields?.env).toBe('prod');
+  });
 
   it('adds _subsecond to _time', () => {
     expect(

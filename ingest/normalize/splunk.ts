@@ -1,5 +1,7 @@
 import type { OutRecord } from '../../core/bus/types.js';
 import { deterministicId, type EcsEvent, type VigilEnvelope } from '../../core/event/index.js';
+import { setOwn } from '../parsers/types.js';
+import { closingQuote, isJsWhitespace } from './vendors/util.js';
 
 /**
  * Splunk data (HEC envelopes, HEC raw lines, S2S messages) → ECS. One mapping for both inputs:
@@ -79,7 +81,7 @@ function toLabels(fields: NonNullable<SplunkMeta['fields']>): Record<string, str
   let any = false;
   for (const [k, v] of Object.entries(fields)) {
     if (typeof v === 'string' || typeof v === 'number') {
-      out[k.replace(/\./g, '_')] = String(v);
+      setOwn(out, k.replace(/\./g, '_'), String(v));
       any = true;
     }
   }
@@ -143,17 +145,52 @@ export function eventRecord(event: EcsEvent, peer: string, receivedAt: Date): Ou
 }
 
 /**
- * Splunk's `_meta` string: `k::v` pairs separated by whitespace, a value double-quoted when it
- * holds spaces (`env::prod team::"blue team"`). Repeated keys become arrays.
+ * Longer than any `_meta` a forwarder writes (a few indexed fields): the rest of a longer one is
+ * not read, so that one message cannot make a record carry thousands of labels.
  */
-export function parseMeta(s: string): Record<string, string | string[]> {
+export const MAX_META_CHARS = 65_536;
+
+/**
+ * Splunk's `_meta` string: `k::v` pairs separated by whitespace, a value double-quoted when it
+ * holds spaces (`env::prod team::"blue team"`). Repeated keys become arrays. Only the first
+ * `MAX_META_CHARS` characters are read.
+ *
+ * What `/(\S+?)::(?:"((?:[^"\\]|\\.)*)"|(\S*))/g` finds, as one forward scan: that regex would
+ * retry its lazy key at every offset of a long token without `::`, quadratic in the token (hours
+ * for a 4 MiB S2S message). A key is a whole token up to its first `::` (when a token has none,
+ * no offset inside it does either), so each character is looked at a bounded number of times. A quoted value that does not close is read unquoted, and no later quoted value can
+ * start inside the text its scan went over, so that scan is not repeated either.
+ */
+export function parseMeta(meta: string): Record<string, string | string[]> {
+  const s = meta.length > MAX_META_CHARS ? meta.slice(0, MAX_META_CHARS) : meta;
   const out: Record<string, string | string[]> = {};
-  const re = /(\S+?)::(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    const key = m[1] as string;
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] as string);
-    const cur = out[key];
-    out[key] = cur === undefined ? value : Array.isArray(cur) ? [...cur, value] : [cur, value];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && isJsWhitespace(s.charCodeAt(i))) i++;
+    if (i >= s.length) break;
+    const start = i;
+    // Up to the first `::` past the token's first character (the key is at least one character).
+    while (i < s.length && !isJsWhitespace(s.charCodeAt(i)) && !(i > start && s.charCodeAt(i) === 0x3a && s.charCodeAt(i + 1) === 0x3a))
+      i++;
+    if (i >= s.length || isJsWhitespace(s.charCodeAt(i))) continue; // a token without a pair
+    const sep = i;
+    const key = s.slice(start, sep);
+    let v = sep + 2;
+    let value: string;
+    const close = s.charCodeAt(v) === 0x22 ? closingQuote(s, v + 1) : -1;
+    if (close >= 0) {
+      value = s.slice(v + 1, close).replace(/\\(.)/g, '$1');
+      v = close + 1;
+    } else {
+      while (v < s.length && !isJsWhitespace(s.charCodeAt(v))) v++;
+      value = s.slice(sep + 2, v);
+    }
+    // The next pair starts right after this value, which a quoted one may end inside a token.
+    i = v;
+    const cur = Object.hasOwn(out, key) ? out[key] : undefined;
+    // The array is ours (made below): appending in place keeps many repeats of a key linear.
+    if (Array.isArray(cur)) cur.push(value);
+    else setOwn(out, key, cur === undefined ? value : [cur, value]);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from './checkpoint.js';
+import { elapsedMs } from '../../test/support/timing.js';
 import { msUntilReset, nextLink, OktaClient } from './client.js';
 
 describe('okta client', () => {
@@ -9,6 +10,13 @@ describe('okta client', () => {
     ).toBe('https://o.okta.com/api/v1/logs?after=abc&limit=2');
     expect(nextLink('<https://o.okta.com/api/v1/logs>; rel="self"')).toBeUndefined();
     expect(nextLink(null)).toBeUndefined();
+  });
+
+  it('reads a Link header of 60 KB of unclosed `<` within 200 ms', () => {
+    const header = `<https://o.okta.com/self>; rel="self", ${'<'.repeat(60_000)}`;
+    let next: string | undefined = 'unset';
+    expect(elapsedMs(() => (next = nextLink(header)))).toBeLessThan(200);
+    expect(next).toBeUndefined();
   });
 
   it('waits until X-Rate-Limit-Reset on 429, then retries the same URL', async () => {

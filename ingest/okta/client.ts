@@ -22,7 +22,8 @@ export interface LogPage {
  */
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined;
-  for (const m of header.matchAll(/<([^>]+)>\s*;\s*rel="?([^";,]+)"?/g)) {
+  // `[^<>]`, not `[^>]`: from every `<` of a header with no `>`, the latter ran to its end.
+  for (const m of header.matchAll(/<([^<>]+)>\s*;\s*rel="?([^";,]+)"?/g)) {
     if (m[2] === 'next') return m[1];
   }
   return undefined;

@@ -53,3 +53,13 @@ describe('parseCef', () => {
     expect(findCef('no cef here')).toBe(-1);
   });
 });
+
+describe('extension keys that name prototypes', () => {
+  it('keeps an extension named __proto__ as an extension, never as the prototype', () => {
+    const r = parseCef('CEF:0|V|P|1|100|n|5|__proto__=x src=10.0.0.1');
+    const ext = r.ok ? r.record.extensions : undefined;
+    expect(Object.getPrototypeOf(ext)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(ext, '__proto__')?.value).toBe('x');
+    expect(ext?.src).toBe('10.0.0.1');
+  });
+});

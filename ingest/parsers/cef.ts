@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/errors/index.js';
+import { setOwn } from './types.js';
 
 /**
  * One ArcSight Common Event Format record (CEF rev. 25):
@@ -181,9 +182,8 @@ function setValue(values: Record<string, string>, key: string, text: string, fro
     if (c !== 0x20 && c !== 0x09) break;
     end--;
   }
-  // A key named like an Object.prototype member must not reach the prototype.
-  if (key === '__proto__') return;
-  values[key] = escapes ? unescapeValue(text.slice(from, end)) : text.slice(from, end);
+  // A key named `__proto__` is an extension like any other, never the prototype.
+  setOwn(values, key, escapes ? unescapeValue(text.slice(from, end)) : text.slice(from, end));
 }
 
 function unescapeValue(v: string): string {

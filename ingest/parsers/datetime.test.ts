@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { elapsedMs } from '../../test/support/timing.js';
 import { parseEpoch, parseJavaDate, parseTimestamp, zoneTokenOffset } from './datetime.js';
 
 const ctx = { tz: 'UTC', now: new Date('2026-11-22T02:05:00Z') };
@@ -64,5 +65,27 @@ describe('found by fuzzing', () => {
   it('refuses a devTimeFormat too long to be a date pattern instead of throwing', () => {
     const t = { tz: 'UTC', now: new Date('2026-11-22T02:05:00Z') };
     expect(parseJavaDate('2026-11-20T09:14:06', `yyyy-MM-dd'${'Q'.repeat(100_000)}'HH`, t)).toBeUndefined();
+  });
+});
+
+describe('parseJavaDate runs in linear time whatever the record sends', () => {
+  // A devTimeFormat and a devTime both come from the record. Adjacent numeric fields of 1–2
+  // digits (`dH` = `( ?\d{1,2})(\d{1,2})`) can split a run of digits in Fibonacci-many ways,
+  // every one of them tried by a backtracking matcher before a trailing letter refuses them all.
+  it.each<[string, string, string]>([
+    ['adjacent 1–2 digit fields', 'dH'.repeat(15), `${'1'.repeat(60)}x`],
+    ['adjacent name fields', 'Ez'.repeat(12), `${'a'.repeat(96)}1`],
+  ])('refuses %s that do not fit within 200 ms', (_name, pattern, value) => {
+    let t: number | undefined = 0;
+    const ms = elapsedMs(() => (t = parseJavaDate(value, pattern, ctx)));
+    expect(t).toBeUndefined();
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('refuses a devTime of tens of KB at once', () => {
+    let t: number | undefined = 0;
+    const ms = elapsedMs(() => (t = parseJavaDate(`${'1'.repeat(50_000)}x`, 'dHdHdHdH', ctx)));
+    expect(t).toBeUndefined();
+    expect(ms).toBeLessThan(200);
   });
 });

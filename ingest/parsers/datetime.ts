@@ -4,6 +4,7 @@
  * returns epoch milliseconds or undefined. Wall times without a zone are read in `tz` (the input's
  * `timezone`); a date without a year gets one that is never more than a day in the future.
  */
+import { RE2JS } from 're2js';
 import { MONTHS, inferYearEpoch, isValidDate, isValidTime, parseOffset, utcMs, wallTimeToEpoch } from './time.js';
 import { parseRfc3339Lenient } from './rfc3339.js';
 
@@ -148,13 +149,23 @@ export function parseTimestamp(raw: string, ctx: TimeContext): number | undefine
 
 type Slot = 'y' | 'mo' | 'mon' | 'd' | 'h24' | 'h12' | 'mi' | 's' | 'frac' | 'ampm' | 'zone' | 'skip';
 interface CompiledPattern {
-  re: RegExp;
+  /**
+   * RE2, not a JS RegExp: pattern and value both come from the record, and adjacent fields
+   * (`dH` is `( ?\d{1,2})(\d{1,2})`) split a run of digits in Fibonacci-many ways, each of
+   * which a backtracking engine tries before refusing; RE2 matches in time linear in the value.
+   */
+  re: RE2JS;
   slots: Slot[];
 }
 
 const compiled = new Map<string, CompiledPattern | null>();
 /** Longer than any real date pattern (`EEEE, MMMM dd, yyyy 'at' hh:mm:ss.SSSSSS a zzzz` is 47). */
 const MAX_JAVA_PATTERN = 100;
+/**
+ * Longer than any date such a pattern prints (a day and month name, nanoseconds and a zone id
+ * like `America/Argentina/ComodRivadavia` stay under 100): a longer devTime is not a date.
+ */
+const MAX_JAVA_DATE = 256;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -258,18 +269,28 @@ export function compileJavaPattern(pattern: string): CompiledPattern | null {
         ok = false;
     }
   }
-  const out = ok ? { re: new RegExp(`${re}$`), slots } : null;
+  const out = ok ? compileRe2(`${re}$`, slots) : null;
   if (compiled.size > 1000) compiled.clear();
   compiled.set(pattern, out);
   return out;
 }
 
+/** Null when RE2 refuses the source (a literal it cannot read, such as a lone surrogate). */
+function compileRe2(source: string, slots: Slot[]): CompiledPattern | null {
+  try {
+    return { re: RE2JS.compile(source), slots };
+  } catch {
+    return null;
+  }
+}
+
 /** Reads `value` with a Java date pattern (see `compileJavaPattern`); undefined when it does not fit. */
 export function parseJavaDate(value: string, pattern: string, ctx: TimeContext): number | undefined {
+  if (value.length > MAX_JAVA_DATE) return undefined;
   const p = compileJavaPattern(pattern);
   if (!p) return undefined;
-  const m = p.re.exec(value.trim());
-  if (!m) return undefined;
+  const m = p.re.matcher(value.trim());
+  if (!m.matches()) return undefined;
   let y: number | undefined;
   let mo = 1;
   let d = 1;
@@ -281,7 +302,7 @@ export function parseJavaDate(value: string, pattern: string, ctx: TimeContext):
   let off: number | undefined;
   let zoneName: string | undefined;
   for (let k = 0; k < p.slots.length; k++) {
-    const v = (m[k + 1] as string).trim();
+    const v = (m.group(k + 1) ?? '').trim();
     switch (p.slots[k]) {
       case 'y':
         y = v.length === 2 ? 2000 + Number(v) : Number(v);

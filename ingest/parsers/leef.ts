@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/errors/index.js';
+import { setOwn } from './types.js';
 
 /**
  * One IBM QRadar Log Event Extended Format record.
@@ -155,7 +156,7 @@ function parseAttributes(text: string, start: number, delimiter: string): Record
     const key = part.slice(0, eq).trim();
     if (key === '' || key.includes('\u0000')) continue;
     const value = part.slice(eq + 1);
-    out[key] = value.includes('\u0000') ? value.split('\u0000').join('=') : value;
+    setOwn(out, key, value.includes('\u0000') ? value.split('\u0000').join('=') : value);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { parseEpochSeconds, parseMeta, type SplunkMeta, type SplunkRecord } from '../normalize/splunk.js';
+import { setOwn } from '../parsers/types.js';
 import { pairText, pairValue, type S2sMessage } from './protocol.js';
 
 /**
@@ -31,11 +32,12 @@ export function messageMeta(msg: S2sMessage): SplunkMeta {
   if (sourcetype) meta.sourcetype = sourcetype;
   const fields: NonNullable<SplunkMeta['fields']> = {};
   const metaText = pairText(msg, '_meta');
-  if (metaText) Object.assign(fields, parseMeta(metaText));
+  // Copied key by key: Object.assign would take a `_meta` key named `__proto__` as a prototype.
+  if (metaText) for (const [k, v] of Object.entries(parseMeta(metaText))) setOwn(fields, k, v);
   for (const p of msg.pairs) {
     const k = p.key.toLowerCase();
     if (RESERVED.has(k) || k.startsWith('_') || k.startsWith('metadata:')) continue;
-    fields[p.key] = p.value.toString('utf8');
+    setOwn(fields, p.key, p.value.toString('utf8'));
   }
   if (Object.keys(fields).length > 0) meta.fields = fields;
   return meta;

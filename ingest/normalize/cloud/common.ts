@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { deterministicId, type EcsEvent } from '../../../core/event/index.js';
+import { setOwn } from '../../parsers/types.js';
 
 /** A JSON object as parsed; vendor records are read through the helpers below, never trusted. */
 export type Json = Record<string, unknown>;
@@ -80,7 +81,7 @@ export function prune<T>(v: T): T {
   for (const [k, val] of Object.entries(v)) {
     const p = prune(val);
     if (p === undefined || p === '' || (Array.isArray(p) && p.length === 0) || (isObject(p) && Object.keys(p).length === 0)) continue;
-    out[k] = p;
+    setOwn<unknown>(out, k, p);
   }
   return out as T;
 }
@@ -90,8 +91,10 @@ export function merge(base: Json, patch: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    const cur = out[k];
-    out[k] = isObject(cur) && isObject(v) ? merge(cur, v) : v;
+    // Own properties only: records carry keys such as `__proto__`, which read plainly is
+    // Object.prototype and written plainly replaces the prototype.
+    const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn<unknown>(out, k, isObject(cur) && isObject(v) ? merge(cur, v) : v);
   }
   return out;
 }

@@ -183,3 +183,14 @@ describe('found by review after fuzzing (spread of a huge array)', () => {
     expect(normalizeJsonText(text, ctx)).toHaveLength(200_001);
   });
 });
+
+describe('keys that name prototypes', () => {
+  it('keeps a nested __proto__ key of a JSON record as data, never as the prototype of its object', () => {
+    const [r] = normalizeJsonText('{"msg": "m", "a": {"__proto__": {"polluted": 1}, "b": 2}}', ctx, 'auto');
+    const a = (r?.ok ? (r.event.json as Record<string, unknown>).a : undefined) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(a.polluted).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(a, '__proto__')?.value).toEqual({ polluted: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

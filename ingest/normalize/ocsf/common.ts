@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../../../core/event/index.js';
+import { setOwn } from '../../parsers/types.js';
 
 /** The OCSF schema version the mappers follow. */
 export const OCSF_VERSION = '1.3.0';
@@ -15,8 +16,8 @@ export function clean<T extends Obj>(o: T): T {
     if (v === undefined) continue;
     if (obj(v)) {
       const c = clean(v as Obj);
-      if (Object.keys(c).length > 0) out[k] = c;
-    } else out[k] = v;
+      if (Object.keys(c).length > 0) setOwn<unknown>(out, k, c);
+    } else setOwn<unknown>(out, k, v);
   }
   return out as T;
 }

@@ -15,9 +15,39 @@ type Side = { iface: string; ip: string; port?: string; mappedIp?: string; mappe
 // `outside:203.0.113.5/443 (203.0.113.5/443)` with optional `(idfw-user)` groups after it.
 const SIDE = String.raw`([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+)(?: \(([0-9A-Fa-f:.]+)\/(\d+)\))?(?: \(([^)]*)\))?`;
 const BUILT = new RegExp(String.raw`^Built (inbound|outbound) (TCP|UDP|SCTP) connection (\d+) for ${SIDE} to ${SIDE}`);
+// Up to the byte count; `teardownTail` reads the reason and user after it.
 const TEARDOWN = new RegExp(
-  String.raw`^Teardown (TCP|UDP|SCTP) connection (\d+) for ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) to ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) duration (\d+):(\d{2}):(\d{2}) bytes (\d+)(?: (.*?))?(?: \(([^)]*)\))?$`,
+  String.raw`^Teardown (TCP|UDP|SCTP) connection (\d+) for ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) to ([\w.-]+):([0-9A-Fa-f:.]+)\/(\d+) duration (\d+):(\d{2}):(\d{2}) bytes (\d+)`,
 );
+
+const isLineEnd = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+
+/**
+ * The text after a teardown's byte count: ` reason` and/or ` (user)`, or nothing; undefined when
+ * it is neither. The same reading as `(?: (.*?))?(?: \(([^)]*)\))?$` after the count (the reason
+ * is the shortest that leaves a `(user)` or nothing, and holds no line break), without that
+ * regex's rescanning of `[^)]*` from every ` (` of the reason (quadratic in a long one).
+ */
+export function teardownTail(tail: string): { reason?: string; user?: string } | undefined {
+  if (tail === '') return {};
+  if (tail.charCodeAt(0) !== 0x20) return undefined;
+  const body = tail.slice(1);
+  let lineEnd = 0;
+  while (lineEnd < body.length && !isLineEnd(body.charCodeAt(lineEnd))) lineEnd++;
+  // ` (user)` at k: the body ends with `)` and holds no other `)` after k + 2.
+  if (body.endsWith(')')) {
+    const lastInner = body.lastIndexOf(')', body.length - 2);
+    for (let k = Math.max(0, lastInner - 1); k <= lineEnd && k + 2 < body.length; k++) {
+      if (body.charCodeAt(k) === 0x20 && body.charCodeAt(k + 1) === 0x28) return { reason: body.slice(0, k), user: body.slice(k + 2, -1) };
+    }
+  }
+  if (lineEnd === body.length) return { reason: body };
+  // A line break in the reason: only `(user)` alone is left.
+  if (body.charCodeAt(0) === 0x28 && body.endsWith(')') && body.indexOf(')') === body.length - 1 && body.length >= 2) {
+    return { user: body.slice(1, -1) };
+  }
+  return undefined;
+}
 const DENY_106023 =
   /^Deny (\w+) src ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))? dst ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))?(?: \(type (\d+), code (\d+)\))? by access-group "([^"]+)"/;
 const ACL_106100 =
@@ -87,9 +117,10 @@ function byId(id: string, message: string): VendorFields | undefined {
     case '302014':
     case '302016': {
       const m = TEARDOWN.exec(message);
-      if (!m) return undefined;
+      const tail = m ? teardownTail(message.slice(m[0].length)) : undefined;
+      if (!m || !tail) return undefined;
       const seconds = Number(m[9]) * 3600 + Number(m[10]) * 60 + Number(m[11]);
-      const reason = m[13];
+      const { reason, user } = tail;
       return compact({
         event: {
           category: ['network'],
@@ -104,7 +135,7 @@ function byId(id: string, message: string): VendorFields | undefined {
         destination: endpoint(m[7], m[8]),
         observer: { ingress: { interface: { name: m[3] } }, egress: { interface: { name: m[6] } } },
         labels: { connection_id: m[2] as string },
-        ...(m[14] ? { user: { name: m[14] } } : {}),
+        ...(user ? { user: { name: user } } : {}),
       }) as VendorFields;
     }
     case '106023': {

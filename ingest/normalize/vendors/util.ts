@@ -59,9 +59,9 @@ export function compact<T extends Record<string, unknown>>(obj: T): T {
     if (v === undefined || v === '') continue;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const inner = compact(v as Record<string, unknown>);
-      if (hasKeys(inner)) out[k] = inner;
+      if (hasKeys(inner)) setOwn(out, k, inner);
     } else {
-      out[k] = v;
+      setOwn(out, k, v);
     }
   }
   return out as T;
@@ -118,12 +118,12 @@ export function parseKv(message: string): Record<string, string> {
     const quoted = message.charCodeAt(eq + 1) === 0x22 ? closingQuote(message, eq + 2) : -1;
     if (quoted >= 0) {
       const v = message.slice(eq + 2, quoted);
-      out[key] = v.includes('\\') ? v.replace(/\\(.)/g, '$1') : v;
+      setOwn(out, key, v.includes('\\') ? v.replace(/\\(.)/g, '$1') : v);
       from = quoted + 1;
     } else {
       let end = eq + 1;
       while (end < message.length && !isJsWhitespace(message.charCodeAt(end))) end++;
-      out[key] = message.slice(eq + 1, end);
+      setOwn(out, key, message.slice(eq + 1, end));
       from = end;
     }
   }
@@ -141,7 +141,7 @@ function isKvKeyStart(c: number): boolean {
 }
 
 /** The index of the `"` closing a quoted value from `start` (`\` escapes any character but a line terminator), or -1. */
-function closingQuote(s: string, start: number): number {
+export function closingQuote(s: string, start: number): number {
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) return i;
@@ -155,7 +155,7 @@ function closingQuote(s: string, start: number): number {
 }
 
 /** What `\s` matches in a JavaScript regex. */
-function isJsWhitespace(c: number): boolean {
+export function isJsWhitespace(c: number): boolean {
   return (
     c === 0x20 ||
     (c >= 0x09 && c <= 0x0d) ||
@@ -172,6 +172,12 @@ function isJsWhitespace(c: number): boolean {
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Merges read and write own properties only: patches hold keys from input, and `target.__proto__`
+ * read plainly is Object.prototype, which a merge would then write into.
+ */
+const ownValue = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
 
 /**
  * `{ ...src }` for plain data objects. Spread here meets objects of every shape, and a
@@ -191,10 +197,11 @@ function shallowCopy(src: Record<string, unknown>): Record<string, unknown> {
 export function deepMerge<T extends Record<string, unknown>>(a: T, b: Record<string, unknown>): T {
   const out = shallowCopy(a);
   for (const k in b) {
+    if (!Object.hasOwn(b, k)) continue;
     const v = b[k];
     if (v === undefined) continue;
-    const cur = out[k];
-    out[k] = isPlain(cur) && isPlain(v) ? deepMerge(cur, v) : v;
+    const cur = ownValue(out, k);
+    setOwn(out, k, isPlain(cur) && isPlain(v) ? deepMerge(cur, v) : v);
   }
   return out as T;
 }
@@ -206,11 +213,11 @@ export function deepMerge<T extends Record<string, unknown>>(a: T, b: Record<str
  */
 export function mergeInto(target: Record<string, unknown>, patch: Record<string, unknown>, skip?: string): void {
   for (const k in patch) {
-    if (k === skip) continue;
+    if (k === skip || !Object.hasOwn(patch, k)) continue;
     const v = patch[k];
     if (v === undefined) continue;
-    const cur = target[k];
+    const cur = ownValue(target, k);
     if (isPlain(cur) && isPlain(v)) mergeInto(cur, v);
-    else target[k] = v;
+    else setOwn(target, k, v);
   }
 }

@@ -1,3 +1,4 @@
+import { setOwn } from '../../parsers/types.js';
 import { int, isObject, obj, str, type Json } from '../cloud/common.js';
 
 /** One Windows event, read from either JSON layout, before ECS mapping. */
@@ -50,11 +51,11 @@ function flatten(values: unknown): Record<string, string> {
     if (k === '#attributes' || k === 'xmlns') continue;
     if (isObject(v) && !('#text' in v) && !('Value' in v)) {
       // UserData nests one element (e.g. `LogFileCleared`) around its fields.
-      Object.assign(out, flatten(v));
+      for (const [ik, iv] of Object.entries(flatten(v))) setOwn(out, ik, iv);
       continue;
     }
     const s = Array.isArray(v) ? v.map((x) => text(x) ?? '').join(', ') : text(v);
-    if (s !== undefined) out[k] = s;
+    if (s !== undefined) setOwn(out, k, s);
   }
   return out;
 }
