@@ -41,14 +41,12 @@ function measureLoad(): { ms: number; rssMB: number; rules: number; rejected: nu
 function run(rules: Rules, events: readonly EcsEvent[]): { ms: number; alerts: number } {
   let alerts = 0;
   const disabled = new Set<string>();
-  const failed = new Set<string>();
   const t0 = performance.now();
   for (let i = 0; i < events.length; i++)
     matchEvent(
       rules,
       events[i] as EcsEvent,
       disabled,
-      failed,
       () => alerts++,
       () => undefined,
     );

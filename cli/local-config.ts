@@ -1,3 +1,4 @@
+import { CONNECTION_LIMIT_DEFAULTS } from '../ingest/net/index.js';
 import { defaultConfig, type VigilConfig } from '../core/config/index.js';
 
 export interface LocalConfigOptions {
@@ -14,7 +15,10 @@ export interface LocalConfigOptions {
   elasticsearchNode?: string;
 }
 
-/** A syslog input on loopback, on a port the OS picks (`id` and `protocol` to be added). */
+/**
+ * A syslog input on loopback, on a port the OS picks (`id` and `protocol` to be added). Plain
+ * syslog authenticates nobody, so it says `auth: none`: acceptable on loopback only.
+ */
 export const LOCAL_SYSLOG = {
   type: 'syslog',
   host: '127.0.0.1',
@@ -23,6 +27,8 @@ export const LOCAL_SYSLOG = {
   timezone: 'UTC',
   keepOriginal: true,
   parseWorkers: 1,
+  auth: 'none',
+  ...CONNECTION_LIMIT_DEFAULTS,
 } as const;
 
 /**

@@ -2,14 +2,14 @@ import type { OutRecord } from '../core/bus/types.js';
 import type { SyslogInputConfig } from '../core/config/types.js';
 import type { DeadLetter } from '../core/deadletter/index.js';
 import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
-import { normalizeRecord, toSchema } from './normalize/index.js';
+import { normalizeRecord } from './normalize/index.js';
 import { parseRecord } from './parsers/index.js';
 
 /** A frame from a network input: the bytes of one message, or of one that failed framing. */
 export type IngestFrame = { raw: Buffer; peer: string; error?: undefined } | { error: VigilError; raw: Buffer; peer: string };
 
 export interface FrameContext {
-  input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal' | 'outputSchema'>;
+  input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal'>;
   receivedAt: Date;
 }
 
@@ -54,7 +54,8 @@ export function ingestFrame(f: IngestFrame, ctx: FrameContext): FrameResult {
       record: {
         // What is correlated together (one host's lines) lands on one partition, in order.
         key: event.host?.name ?? f.peer,
-        value: JSON.stringify(toSchema(input.outputSchema ?? 'ecs', event)),
+        // Always ECS: rules and the Elasticsearch template read vigil.events as ECS.
+        value: JSON.stringify(event),
         // Receive time, not event time: retention must not drop a late or mis-dated line at once.
         timestamp: receivedAt.getTime(),
       },

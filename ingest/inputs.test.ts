@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EcsEvent } from '../core/event/index.js';
 import { INPUTS, startInput } from './index.js';
 import { withSyslogDefaults } from './syslog/index.js';
+import { withS2sDefaults } from './splunk-s2s/index.js';
 import { INPUT_TYPES } from '../core/config/index.js';
 import { MemoryPublisher } from './testing/memory-publisher.js';
 
@@ -14,7 +15,7 @@ describe('input registry', () => {
 
   it('starts a syslog input wired to its pipeline', async () => {
     const publisher = new MemoryPublisher();
-    const input = await startInput(withSyslogDefaults({ id: 'registry-udp', protocol: 'udp', port: 0 }), {
+    const input = await startInput(withSyslogDefaults({ id: 'registry-udp', protocol: 'udp', port: 0, auth: 'none' }), {
       publisher,
       eventsTopic: 'e',
       deadletterTopic: 'd',
@@ -30,5 +31,14 @@ describe('input registry', () => {
     } finally {
       await input.close();
     }
+  });
+
+  it.each([
+    ['syslog over udp', withSyslogDefaults({ id: 'open-udp', protocol: 'udp', port: 0 })],
+    ['syslog over tcp', withSyslogDefaults({ id: 'open-tcp', protocol: 'tcp', port: 0 })],
+    ['splunk-s2s in clear text', withS2sDefaults({ id: 'open-s2s', port: 0 })],
+  ])('refuses to start %s that authenticates nobody and does not say auth: none', async (_what, cfg) => {
+    const deps = { publisher: new MemoryPublisher(), eventsTopic: 'e', deadletterTopic: 'd' };
+    await expect(startInput(cfg, deps)).rejects.toMatchObject({ code: 'CONFIG_INSECURE', location: { path: `inputs.${cfg.id}.auth` } });
   });
 });

@@ -23,6 +23,9 @@ function setup(overrides: Partial<SyslogInputConfig> = {}, workers = 0) {
     maxMessageBytes: 65536,
     timezone: 'UTC',
     keepOriginal: true,
+    maxConnections: 1024,
+    maxConnectionsPerPeer: 64,
+    idleTimeoutSeconds: 300,
     ...overrides,
   };
   const publisher = new MemoryPublisher();
@@ -188,13 +191,24 @@ describe('createIngestPipeline', () => {
     expect(e?.error).toEqual({ message: 'CEF header has 2 of 7 fields', code: 'PARSE_CEF' });
   });
 
-  it('publishes OCSF when the input says outputSchema: ocsf', async () => {
-    const { publisher, pipeline } = setup({ outputSchema: 'ocsf' });
-    await pipeline.handle([frame('<38>Nov 20 09:14:03 web-01 sshd[2231]: Failed password for root from 203.0.113.45 port 52144 ssh2')]);
-    const [e] = publisher.values<Record<string, unknown>>('test.vigil.events');
-    expect(e).toMatchObject({ class_uid: 3002, category_uid: 3, activity_id: 1, type_uid: 300201, status_id: 2, user: { name: 'root' } });
-    expect(publisher.records('test.vigil.events')[0]?.key).toBe('web-01');
-  });
+  it.each([
+    ['on the main thread', 0],
+    ['on a frame worker', 1],
+  ])(
+    'publishes ECS on the events topic even for an input configured with outputSchema: ocsf (rules read ECS only), %s',
+    async (_where, workers) => {
+      const { publisher, pipeline } = setup({ outputSchema: 'ocsf' }, workers);
+      const line = '<38>Nov 20 09:14:03 web-01 sshd[2231]: Failed password for root from 203.0.113.45 port 52144 ssh2';
+      // 40 frames: a batch large enough to go to the worker when there is one.
+      await pipeline.handle(Array.from({ length: 40 }, () => frame(line)));
+      await pipeline.close();
+      const [e] = publisher.values<Record<string, unknown>>('test.vigil.events');
+      expect(publisher.values('test.vigil.events')).toHaveLength(40);
+      expect(e).toMatchObject({ event: { outcome: 'failure' }, user: { name: 'root' }, source: { ip: '203.0.113.45' } });
+      expect(e).not.toHaveProperty('class_uid');
+      expect(publisher.records('test.vigil.events')[0]?.key).toBe('web-01');
+    },
+  );
 
   it('refuses an unknown time zone when created', () => {
     expect(() => setup({ timezone: 'Mars/Olympus' })).toThrow(VigilError);

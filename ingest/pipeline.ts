@@ -22,7 +22,7 @@ export interface IngestPipeline {
 
 export interface IngestPipelineOptions {
   /** The input's identity and event options (any input type carrying these can use the pipeline). */
-  input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal' | 'outputSchema'>;
+  input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal'>;
   publisher: Publisher;
   /** Full (prefixed) topic name for ECS events. */
   eventsTopic: string;
@@ -38,10 +38,9 @@ export interface IngestPipelineOptions {
 const WORKER_MIN_BATCH = 32;
 
 /**
- * The ingest stage's core for one input: frames → events on `eventsTopic` (ECS, or OCSF mapped
- * from ECS when the input says `outputSchema: ocsf`), failures dead-lettered. A frame is a syslog
- * message (RFC 5424 or 3164, with CEF, LEEF or a known vendor's text inside) or a bare CEF/LEEF
- * record.
+ * The ingest stage's core for one input: frames → ECS events on `eventsTopic`, failures
+ * dead-lettered. A frame is a syslog message (RFC 5424 or 3164, with CEF, LEEF or a known
+ * vendor's text inside) or a bare CEF/LEEF record.
  */
 export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
   const { input, publisher, eventsTopic, deadletterTopic } = opts;

@@ -12,8 +12,8 @@ describe('startIngestStage', () => {
     const stage = await startIngestStage({
       config: {
         inputs: [
-          withSyslogDefaults({ id: 'stage-udp', protocol: 'udp', port: 0 }),
-          withSyslogDefaults({ id: 'stage-tcp', protocol: 'tcp', port: 0 }),
+          withSyslogDefaults({ id: 'stage-udp', protocol: 'udp', port: 0, auth: 'none' }),
+          withSyslogDefaults({ id: 'stage-tcp', protocol: 'tcp', port: 0, auth: 'none' }),
         ],
       },
       bus,
@@ -36,9 +36,9 @@ describe('startIngestStage', () => {
   it('closes what it started when an input fails to start', async () => {
     const publisher = new MemoryPublisher();
     const bus = { producer: async () => publisher, topics: topicsFor('') } as unknown as Bus;
-    const first = withSyslogDefaults({ id: 'ok', protocol: 'tcp', port: 0 });
+    const first = withSyslogDefaults({ id: 'ok', protocol: 'tcp', port: 0, auth: 'none' });
     await expect(
-      startIngestStage({ config: { inputs: [first, withSyslogDefaults({ id: 'bad', protocol: 'tcp', port: -1 })] }, bus }),
+      startIngestStage({ config: { inputs: [first, withSyslogDefaults({ id: 'bad', protocol: 'tcp', port: -1, auth: 'none' })] }, bus }),
     ).rejects.toThrow(/port must be/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutRecord, Publisher } from '../core/bus/types.js';
-import { Auditor, auditDocument, auditId, type AuditEntry } from './audit.js';
+import { Auditor, auditDocument, auditId, type AuditDocument, type AuditEntry } from './audit.js';
 import { redactor } from './template.js';
 
 const base = { runId: 'run-1', playbookId: 'pb', incidentId: 'inc-1' };
@@ -88,5 +88,22 @@ describe('Auditor', () => {
     const text = sent[0]?.records.map((r) => String(r.value)).join('\n') ?? '';
     expect(text).not.toContain('hunter2');
     expect(JSON.parse(String(sent[0]?.records[0]?.value)).vigil.playbook.result).toEqual({ status: 200, body: 'echo [REDACTED]' });
+  });
+  it('redacts fields named like a credential whatever their value', async () => {
+    const sent: OutRecord[] = [];
+    const audit = new Auditor({ send: async (_t, records) => void sent.push(...records) }, 'vigil.actions', redactor({}));
+    await audit.record({
+      ...base,
+      action: 'playbook.step.succeeded',
+      step: 's',
+      args: { url: 'https://api.example.test/', headers: { authorization: 'Basic literal', accept: 'application/json' } },
+      result: { status: 200, body: { access_token: 'srv-1', user: 'u' } },
+    });
+    const doc = JSON.parse(String(sent[0]?.value)) as AuditDocument;
+    expect(doc.vigil.playbook.args).toEqual({
+      url: 'https://api.example.test/',
+      headers: { authorization: '[REDACTED]', accept: 'application/json' },
+    });
+    expect(doc.vigil.playbook.result).toEqual({ status: 200, body: { access_token: '[REDACTED]', user: 'u' } });
   });
 });

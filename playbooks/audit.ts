@@ -1,5 +1,6 @@
 import type { OutRecord, Publisher } from '../core/bus/types.js';
 import { deterministicId } from '../core/event/index.js';
+import { redactSensitiveKeys } from '../core/telemetry/index.js';
 
 /**
  * The audit trail of playbook runs on `vigil.actions`: one ECS document per run start, step
@@ -141,7 +142,11 @@ function describe(e: AuditEntry, outcome: Outcome): string {
   }
 }
 
-/** Writes audit records; `redact` scrubs secret values out of every document first. */
+/**
+ * Writes audit records. Every document is scrubbed first: `redact` removes secret values (a
+ * result may echo one), and fields named like a credential (`authorization`, `token`, …, see
+ * `isSensitiveKey`) are redacted whatever their value, such as a token a service returned.
+ */
 export class Auditor {
   constructor(
     private readonly publisher: Publisher,
@@ -154,7 +159,7 @@ export class Auditor {
     if (entries.length === 0) return;
     const records: OutRecord[] = entries.map((e) => ({
       key: e.runId,
-      value: JSON.stringify(this.redact(auditDocument(e))),
+      value: JSON.stringify(this.redact(redactSensitiveKeys(auditDocument(e)))),
       headers: { 'vigil-playbook': e.playbookId, 'vigil-action': e.action },
     }));
     await this.publisher.send(this.topic, records);

@@ -78,11 +78,13 @@ export function stepProcessor(engine: Engine): StepProcessor {
         { playbook: pb.id, run: state.runId, step: step.ref, attempt, err: engine.redact(e.describe()) },
         'step failed, will retry',
       );
-      const error = { code: e.code, message: e.message };
+      const error = { code: e.code, message: engine.redact(e.message) };
       await engine.audit.record(
         entry(run, { action: 'playbook.step.failed', attempt, maxAttempts: step.retry.attempts, willRetry: true, error }),
       );
-      throw e;
+      // BullMQ keeps the message and stack of a failed attempt in Redis: a scrubbed copy, since
+      // the action's error may quote what it was sent (a response body echoing a key).
+      throw new VigilError(e.code, error.message, { retriable: true });
     } finally {
       endTimer();
     }
@@ -103,9 +105,13 @@ function failed(run: StepRun, e: VigilError): StepRecord {
   return { status: 'failed', error: { code: e.code, message: run.engine.redact(e.message) }, attempt: run.attempt };
 }
 
-/** Records the outcome in Redis (the first one written stands), then finishes with it. */
+/**
+ * Records the outcome in Redis (the first one written stands), then finishes with it. Secret
+ * values are scrubbed out of it first, since a result may echo what the action was sent: a later
+ * step reading `$.steps.<ref>` sees `[REDACTED]` where a secret was.
+ */
 async function settle(run: StepRun, record: StepRecord): Promise<void> {
-  return finish(run, await run.engine.runs.settle(run.state.runId, run.step.ref, record));
+  return finish(run, await run.engine.runs.settle(run.state.runId, run.step.ref, run.engine.redact(record)));
 }
 
 /** Audits a settled step and advances the run; a failed step then fails its job for good. */

@@ -1,5 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import { VigilError } from '../core/errors/index.js';
+import { REDACTED } from '../core/telemetry/redact.js';
 
 /**
  * Playbook templates: `${{ <expr> }}` inside strings of a step's `args`, where `<expr>` is
@@ -55,8 +56,8 @@ export interface CompiledTemplate {
   problems: TemplateProblem[];
 }
 
-/** Replaces a secret's value wherever Vigil writes something down (audit, logs). */
-export const REDACTED = '[REDACTED]';
+/** Replaces a secret's value wherever Vigil writes something down (audit, logs, run state). */
+export { REDACTED };
 
 const EXPR = /\$\{\{(.*?)\}\}/gs;
 const FALLBACK = /^(.*?)\?\?(.*)$/s;

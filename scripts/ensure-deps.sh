@@ -15,3 +15,5 @@ else
 fi
 # The real syslog clients the integration tests drive (rsyslog with gtls and omkafka, syslog-ng, logger, kcat).
 bash scripts/ensure-syslog-clients.sh
+# The TLS reverse proxy (nginx) the Elasticsearch TLS tests put in front of the local cluster.
+bash scripts/ensure-tls-proxy.sh

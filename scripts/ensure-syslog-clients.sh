@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real syslog clients the integration tests drive (test/integration/syslog-clients.test.ts,
-# bench/ingest-syslog.ts): rsyslog with its TLS (gtls) and Kafka (omkafka) modules from Debian,
-# and syslog-ng. Debian's syslog-ng-core and rsyslog conflict (both provide system-log-daemon),
-# so syslog-ng-core is unpacked with dpkg-deb into .vigil/cache/syslog-ng instead of installed;
-# its shared-library dependencies are ordinary packages. Nothing is started: the tests run each
-# client in the foreground with a config of their own. Idempotent; a no-op when all is present.
+# test/integration/relp.test.ts, bench/ingest-syslog.ts): rsyslog with its TLS (gtls), Kafka
+# (omkafka) and RELP (omrelp) modules from Debian, and syslog-ng. Debian's syslog-ng-core and
+# rsyslog conflict (both provide system-log-daemon), so syslog-ng-core is unpacked with dpkg-deb
+# into .vigil/cache/syslog-ng instead of installed; its shared-library dependencies are ordinary
+# packages. Nothing is started: the tests run each client in the foreground with a config of
+# their own. Idempotent; a no-op when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RSYSLOG_MODULES=/usr/lib/x86_64-linux-gnu/rsyslog
@@ -15,6 +16,7 @@ command -v logger >/dev/null || need_apt+=(bsdutils)
 command -v rsyslogd >/dev/null || need_apt+=(rsyslog)
 [ -e "$RSYSLOG_MODULES/lmnsd_gtls.so" ] || need_apt+=(rsyslog-gnutls)
 [ -e "$RSYSLOG_MODULES/omkafka.so" ] || need_apt+=(rsyslog-kafka)
+[ -e "$RSYSLOG_MODULES/omrelp.so" ] || need_apt+=(rsyslog-relp)
 command -v kcat >/dev/null || need_apt+=(kcat)
 for lib in libivykis0 libnet1 libwrap0 libpcre3; do
   dpkg -s "$lib" >/dev/null 2>&1 || need_apt+=("$lib")

@@ -3,6 +3,7 @@ import { VigilError } from '../../core/errors/index.js';
 import { logger, startOpsServer } from '../../core/telemetry/index.js';
 import { parseArgs } from '../args.js';
 import { STAGES, startPipeline, type StageName } from '../pipeline.js';
+import { pipelineReadiness } from '../readiness.js';
 
 const log = logger('cli');
 
@@ -17,11 +18,16 @@ export async function run(argv: string[]): Promise<number> {
     if (bad.length) throw new VigilError('CLI_USAGE', `unknown stage ${bad.join(', ')}; stages are ${STAGES.join(', ')}`);
     only = asked as StageName[];
   }
-  let ready = false;
-  const ops = await startOpsServer(config.ops.host, config.ops.port, () => ({ ok: ready, stages: only }));
-  log.info({ port: ops.port }, 'ops server: /metrics and /health');
-  const pipeline = await startPipeline(config, only);
-  ready = true;
+  const readiness = pipelineReadiness(config, only);
+  const ops = await startOpsServer(config.ops.host, config.ops.port, { ready: () => readiness.report() });
+  log.info({ port: ops.port }, 'ops server: /metrics, /health/live and /health/ready');
+  const pipeline = await startPipeline(config, only).catch(async (err: unknown) => {
+    // The probes' own Redis and Elasticsearch clients would keep the process alive.
+    await readiness.close();
+    await ops.close();
+    throw err;
+  });
+  readiness.started(pipeline.bus);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -33,12 +39,13 @@ export async function run(argv: string[]): Promise<number> {
       }
       stopping = true;
       log.info({ signal }, 'shutting down: draining in-flight work');
-      ready = false;
+      readiness.stopping();
       pipeline.close().then(resolve, resolve);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+  await readiness.close();
   await ops.close();
   return 0;
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { run } from './validate.js';
 
-function capture() {
+function capture(env: Record<string, string> = {}) {
   const lines: string[] = [];
-  return { lines, io: { out: (s: string) => lines.push(s), env: {} as NodeJS.ProcessEnv } };
+  return { lines, io: { out: (s: string) => lines.push(s), env: env as NodeJS.ProcessEnv } };
 }
 
 describe('vigil validate', () => {
-  it('accepts the shipped example and exits 0', async () => {
-    const { lines, io } = capture();
+  it('accepts the shipped example, given its shared secrets, and exits 0', async () => {
+    const { lines, io } = capture({
+      VIGIL_HEC_TOKEN: '4c7f0e1a-93b2-4d5e-8a61-2b0c9f7d3e58',
+      VIGIL_FIREHOSE_ACCESS_KEY: 'a0d9c2e47b13f86e5a2c9d0b',
+    });
     expect(await run(['vigil.example.yaml'], io)).toBe(0);
     expect(lines).toEqual(['vigil.example.yaml: ok']);
   });

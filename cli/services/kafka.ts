@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka } from '../../core/bus/kafka-client.js';
+import { defaultConfig } from '../../core/config/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { exec } from './exec.js';
 import { ensureKafka, javaHome } from './install.js';
@@ -59,13 +60,13 @@ export function newClusterId(): string {
 
 /** One describeCluster with no retries and kafkajs's own logging silenced (it is a poll). */
 export async function kafkaAnswers(port: number): Promise<boolean> {
-  const kafka = new Kafka({
-    clientId: 'vigil-up-probe',
-    brokers: [`127.0.0.1:${port}`],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 2000,
-    retry: { retries: 0 },
+  // The broker `vigil up` runs is clear text on loopback; the one client factory still makes the client.
+  const kafka = createKafka({ ...defaultConfig().kafka, brokers: [`127.0.0.1:${port}`], clientId: 'vigil-up' }, 'probe', {
+    silent: true,
+    connectionTimeoutMs: 1000,
+    requestTimeoutMs: 2000,
+    retries: 0,
+    checkTransport: false,
   });
   const admin = kafka.admin();
   try {

@@ -111,9 +111,11 @@ export async function connectWithRetry(connect: () => Promise<void>, what: strin
   const started = Date.now();
   await withRetry(connect, {
     policy: { initialMs: 500, maxMs: 5000, factor: 2, jitter: 0.2 },
-    shouldRetry: () => Date.now() - started < maxWaitMs,
+    // Refused credentials, a missing ACL or a TLS mismatch will not fix themselves: stop and say so.
+    shouldRetry: (err) => !(err instanceof VigilError && !err.retriable) && Date.now() - started < maxWaitMs,
     onRetry: (err, attempt, delay) => log.warn({ attempt, delayMs: delay, err: String(err) }, `${what} is unreachable; retrying`),
   }).catch((err: unknown) => {
+    if (err instanceof VigilError && !err.retriable) throw err;
     throw new VigilError('SERVICE_UNAVAILABLE', `${what} is unreachable after ${Math.round((Date.now() - started) / 1000)} s`, {
       cause: err,
     });

@@ -2,6 +2,8 @@ import type { Kafka } from 'kafkajs';
 import type { KafkaConfig } from '../config/types.js';
 import { provisionTopics } from './admin.js';
 import { startConsumer, type ConsumeOptions, type ConsumerLoop } from './consumer.js';
+import type { ConsumerHealth } from './consumer-state.js';
+import { LagMonitor } from './lag.js';
 import { createKafka } from './kafka-client.js';
 import { createProducer, type BusProducer } from './producer.js';
 import { readRange, type ReadRangeOptions } from './range.js';
@@ -76,6 +78,28 @@ export class Bus {
         await loop.stop();
       },
     };
+  }
+
+  /** The consumer loops running now, for /health/ready and the lag gauge. */
+  consumerHealth(): ConsumerHealth[] {
+    return [...this.consumers];
+  }
+
+  /** Measures the lag of this bus's consumer groups every `intervalMs` (see LagMonitor); call `start()`. */
+  lagMonitor(intervalMs: number): LagMonitor {
+    return new LagMonitor(this.kafka, () => this.consumerHealth(), intervalMs);
+  }
+
+  /** Asks the cluster for its brokers, once, without retries: the readiness probe of Kafka. */
+  async describeCluster(): Promise<{ brokers: number; controller: number | null }> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await admin.connect();
+      const c = await admin.describeCluster();
+      return { brokers: c.brokers.length, controller: c.controller };
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Reads partitions of a topic from the beginning to their current end (read committed): state restore. */

@@ -4,6 +4,9 @@ import { errorMessage } from '../errors/index.js';
 import { backoffDelay, sleep } from '../retry/index.js';
 import { logger, metrics } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
+import { trackConsumerState, type ConsumerHealth } from './consumer-state.js';
+import { toBusError } from './kafka-errors.js';
+import { saslIdentity } from './kafka-security.js';
 import type { BatchHandler, InRecord } from './types.js';
 
 export interface ConsumeOptions {
@@ -19,7 +22,7 @@ export interface ConsumeOptions {
   maxBytesPerPartition?: number;
 }
 
-export interface ConsumerLoop {
+export interface ConsumerLoop extends ConsumerHealth {
   /** Stops fetching (backpressure); batches in progress finish. */
   pause(): void;
   resume(): void;
@@ -71,10 +74,19 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
     }
     log.info({ assignment: [...assigned] }, 'joined group');
   });
-  consumer.on(consumer.events.CRASH, (e) => log.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
+  const context = { brokers: cfg.brokers, identity: saslIdentity(cfg.sasl), topic: opts.topics.join(', ') };
+  consumer.on(consumer.events.CRASH, (e) =>
+    log.error({ err: errorMessage(toBusError(e.payload.error, context)), restart: e.payload.restart }, 'consumer crashed'),
+  );
+
+  // Read by /health/ready: kafkajs's run() resolves even when the first join crashed the consumer.
+  const state = trackConsumerState(consumer, () => stopping);
 
   await connectWithRetry(() => consumer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
-  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true }).catch(async (err: unknown) => {
+    await consumer.disconnect().catch(() => undefined);
+    throw toBusError(err, context);
+  });
 
   await consumer.run({
     autoCommit: false,
@@ -114,6 +126,9 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
   });
 
   return {
+    groupId: opts.groupId,
+    topics: opts.topics,
+    state,
     pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
     resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
     assignment: () => [...assigned],

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors/index.js';
 import { backoffDelay, sleep } from '../retry/index.js';
 import { logger, metrics } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
+import { trackConsumerState, type ConsumerHealth } from './consumer-state.js';
 import { toRecord } from './consumer.js';
 import { commitTransaction, createPartitionProducer, fence, type TopicPartition, type TxRecord } from './tx-producer.js';
 import type { BatchContext, InRecord } from './types.js';
@@ -63,7 +64,7 @@ export interface TransactionalConsumeOptions {
   maxRecordsPerTransaction?: number;
 }
 
-export interface TransactionalLoop {
+export interface TransactionalLoop extends ConsumerHealth {
   pause(): void;
   resume(): void;
   /** Lets the batch in progress commit, leaves the group, stops every partition, closes producers. */
@@ -285,6 +286,9 @@ export async function startTransactionalConsumer(
   });
   consumer.on(consumer.events.CRASH, (e) => log.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
 
+  // Read by /health/ready: kafkajs's run() resolves even when the first join crashed the consumer.
+  const state = trackConsumerState(consumer, () => stopping);
+
   await connectWithRetry(() => admin.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   await connectWithRetry(() => consumer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
@@ -390,6 +394,9 @@ export async function startTransactionalConsumer(
   });
 
   return {
+    groupId: opts.groupId,
+    topics: opts.topics,
+    state,
     pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
     resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
     assignment: () => [...assigned],

@@ -10,6 +10,7 @@ import { VigilError, type Location } from '../errors/index.js';
 import { DISCRIMINATOR, type Fields, type ObjectSchema, type Schema, type UnionSchema } from './dsl.js';
 import { substitute, type Env } from './env.js';
 import { FORMATS } from './formats.js';
+import { RULES, type RuleName } from './rules.js';
 
 export const INVALID: unique symbol = Symbol('invalid');
 
@@ -73,7 +74,7 @@ export class Checker {
     switch (schema.kind) {
       case 'object':
         return isMap(node)
-          ? this.object(schema.fields, node, path)
+          ? this.ruled(schema.rule, this.object(schema.fields, node, path), node, path)
           : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
       case 'union':
         return isMap(node) ? this.union(schema, node, path) : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
@@ -162,7 +163,18 @@ export class Checker {
     const type = this.check(typeField, pair.value, typePath);
     if (type === INVALID) return INVALID;
     const variant: ObjectSchema = schema.variants[type as string];
-    return this.object({ [DISCRIMINATOR]: typeField, ...variant.fields }, node, path);
+    return this.ruled(variant.rule, this.object({ [DISCRIMINATOR]: typeField, ...variant.fields }, node, path), node, path);
+  }
+
+  /** Runs an object's rule on its checked value; each problem is reported at its field, or at the object when that field is absent. */
+  private ruled(rule: RuleName | undefined, value: unknown, node: YAMLMap, path: string): unknown {
+    if (rule === undefined || value === INVALID) return value;
+    const problems = RULES[rule](value);
+    for (const p of problems) {
+      const segments = p.field.split('.');
+      this.report(p.code, p.message, fieldNode(node, segments), segments.reduce(joinKey, path));
+    }
+    return problems.length > 0 ? INVALID : value;
   }
 
   private leaf(schema: Schema, node: unknown, at: unknown, path: string, optional = false): unknown {
@@ -253,6 +265,20 @@ export class Checker {
 
 function isNullish(node: unknown): boolean {
   return node == null || (isScalar(node) && node.value === null);
+}
+
+/** The key node of the deepest field of `segments` written in `node`; `node` itself when the first is absent. */
+function fieldNode(node: YAMLMap, segments: string[]): unknown {
+  let at: unknown = node;
+  let map: unknown = node;
+  for (const segment of segments) {
+    if (!isMap(map)) break;
+    const pair = map.items.find((p) => keyName(p.key) === segment);
+    if (!pair) break;
+    at = pair.key;
+    map = pair.value;
+  }
+  return at;
 }
 
 function keyName(key: unknown): string | undefined {

@@ -9,6 +9,7 @@
  * keys are the allowed `type` values: adding a variant is one line there.
  */
 import type { FormatName } from './formats.js';
+import type { RuleName } from './rules.js';
 
 interface Meta {
   /** What the field means, with units and limits; the first sentence is its summary. */
@@ -72,6 +73,8 @@ export type Fields = Readonly<Record<string, Schema>>;
 export interface ObjectSchema<F extends Fields = Fields> extends Meta {
   readonly kind: 'object';
   readonly fields: F;
+  /** A named check from `rules.ts` over the whole object, once its fields passed. */
+  readonly rule?: RuleName;
 }
 
 /** Objects told apart by their `type` field; `variants` is the registry, keyed by `type`. */

@@ -59,6 +59,7 @@ describe('substitution while loading', () => {
     '    protocol: udp',
     '    port: ${PORT}',
     '    keepOriginal: ${KEEP:-false}',
+    '    auth: none',
     'playbooks:',
     '  secrets:',
     '    LITERAL: "$${NOT_A_VAR}"',
@@ -71,7 +72,12 @@ describe('substitution while loading', () => {
     const config = parseConfig(text, 'x.yaml', env);
     expect(config.kafka.brokers).toEqual(['kafka-1:9093', 'kafka-2:9092']);
     expect(config.kafka.partitions).toBe(12);
-    expect(config.elasticsearch).toEqual({ node: 'http://127.0.0.1:9200', password: 'p@ss: w0rd', indexPrefix: 'vigil' });
+    expect(config.elasticsearch).toEqual({
+      node: 'http://127.0.0.1:9200',
+      password: 'p@ss: w0rd',
+      indexPrefix: 'vigil',
+      tls: { rejectUnauthorized: true },
+    });
     expect(config.inputs[0]).toMatchObject({ type: 'syslog', port: 9093, keepOriginal: false });
     expect(config.playbooks.secrets).toEqual({ LITERAL: '${NOT_A_VAR}', TOKEN: 't0k' });
   });
@@ -87,7 +93,7 @@ describe('substitution while loading', () => {
     const problems = (err as ConfigError).problems.map((p) => [p.code, p.location?.line, p.location?.column, p.location?.path]);
     expect(problems).toEqual([
       ['CONFIG_ENV', 6, 13, 'elasticsearch.password'],
-      ['CONFIG_ENV', 16, 12, 'playbooks.secrets.TOKEN'],
+      ['CONFIG_ENV', 17, 12, 'playbooks.secrets.TOKEN'],
     ]);
   });
 

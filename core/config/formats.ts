@@ -1,7 +1,7 @@
 /**
  * Named string formats the schema refers to by name. Each returns `undefined` when the value
- * is fine, else what is wrong (a message fragment, never echoing secrets: no format here is
- * used on a sensitive field).
+ * is fine, else what is wrong (a message fragment that never echoes the value: `shared-secret`
+ * is used on sensitive fields).
  */
 export interface Format {
   /** Shown in docs: what the value looks like. */
@@ -23,6 +23,24 @@ function url(protocols: readonly string[]): Format['check'] {
 
 function pattern(re: RegExp, what: string): Format['check'] {
   return (value) => (re.test(value) ? undefined : `must be ${what}`);
+}
+
+/** Shortest shared secret accepted: 16 characters, about 96 bits when they are random base64. */
+export const MIN_SECRET_LENGTH = 16;
+
+// Compared on the lowercased letters and digits only, so `Change_Me`, `CHANGE-ME-123` match too.
+const PLACEHOLDER_PARTS = ['changeme', 'replaceme', 'placeholder', 'yoursecret', 'yourtoken', 'yourkey', 'xxxx', 'todo', 'fixme'];
+const PLACEHOLDER_WORDS = new Set(['secret', 'password', 'passwd', 'token', 'accesskey', 'apikey', 'key', 'test', 'example', 'default']);
+
+function sharedSecret(value: string): string | undefined {
+  if (value.trim() === '') return 'must not be empty';
+  const plain = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  // Two distinct characters or fewer: `0000…`, `abab…`.
+  const placeholder = PLACEHOLDER_WORDS.has(plain) || PLACEHOLDER_PARTS.some((p) => plain.includes(p)) || new Set(plain).size <= 2;
+  const generate = 'generate a random one (e.g. `openssl rand -hex 24`)';
+  if (placeholder) return `looks like a placeholder: ${generate}`;
+  if (value.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters: ${generate}`;
+  return undefined;
 }
 
 export const FORMATS = {
@@ -53,6 +71,20 @@ export const FORMATS = {
   'index-prefix': {
     describe: 'lowercase letters, digits, `.`, `_`, `-`; starts with a letter or digit',
     check: pattern(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, `.`, `_` or `-`, starting with a letter or digit'),
+  },
+  // What `openssl x509 -fingerprint -sha256` and Elasticsearch print: 32 bytes, hex, colons optional.
+  'sha256-fingerprint': {
+    describe: 'SHA-256 fingerprint: 64 hex digits, colons allowed (`AB:CD:…`)',
+    check: (value) =>
+      /^[0-9A-Fa-f]{64}$/.test(value.replace(/:/g, '')) && /^([0-9A-Fa-f]{2}(:|$))+$|^[0-9A-Fa-f]{64}$/.test(value)
+        ? undefined
+        : 'must be a SHA-256 fingerprint: 64 hex digits, colons allowed between bytes',
+  },
+  // A secret that senders must present to us (HEC token, Firehose access key). Placeholders
+  // copied from an example and short values are guessable, so they are refused.
+  'shared-secret': {
+    describe: 'at least 16 characters, not a placeholder such as `change-me`',
+    check: sharedSecret,
   },
   timezone: {
     describe: 'IANA time zone such as `UTC` or `Europe/Paris`',

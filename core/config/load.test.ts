@@ -34,10 +34,24 @@ const NEGATIVE: Array<{ code: ErrorCode; line?: number; column?: number; path?: 
   { code: 'CONFIG_ENV', line: 4, column: 13, path: 'elasticsearch.password', message: /VIGIL_TEST_UNSET_PASSWORD is not set/ },
   {
     code: 'CONFIG_DUPLICATE_ID',
-    line: 8,
+    line: 9,
     column: 9,
     path: 'sinks[0].id',
     message: /id "main" is already used by inputs\[0\]\.id \(line 3\)/,
+  },
+  {
+    code: 'CONFIG_INSECURE',
+    line: 3,
+    column: 5,
+    path: 'inputs[0].auth',
+    message: /syslog over tcp has no authentication.*auth: none/,
+  },
+  {
+    code: 'CONFIG_CONFLICT',
+    line: 6,
+    column: 5,
+    path: 'elasticsearch.tls.rejectUnauthorized',
+    message: /rejectUnauthorized: false turns off the certificate check/,
   },
   // A directory where a file is expected: reading fails, and there is no position to give.
   { code: 'CONFIG_READ', message: /cannot read configuration: EISDIR/ },
@@ -172,10 +186,13 @@ describe('defaults', () => {
         eventsRetentionHours: 168,
         compression: 'gzip',
         gzipLevel: 1,
+        maxRecordBytes: 1_000_000,
+        tls: { enabled: false, rejectUnauthorized: true },
+        sasl: { oauth: { refreshBeforeExpirySeconds: 60 } },
       },
-      redis: { url: 'redis://127.0.0.1:6379', prefix: 'vigil' },
-      elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil' },
-      ops: { host: '127.0.0.1', port: 9464 },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'vigil', tls: { enabled: false } },
+      elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil', tls: { rejectUnauthorized: true } },
+      ops: { host: '127.0.0.1', port: 9464, health: { maxConsumerLag: 100000, lagIntervalMs: 15000, checkTimeoutMs: 2000 } },
       inputs: [],
       detections: {
         rules: ['rules/sigma'],
@@ -205,6 +222,10 @@ describe('defaults', () => {
         timezone: 'UTC',
         keepOriginal: true,
         parseWorkers: 1,
+        auth: 'none',
+        maxConnections: 1024,
+        maxConnectionsPerPeer: 64,
+        idleTimeoutSeconds: 300,
       },
     ]);
     expect(config.sinks).toEqual([
@@ -222,7 +243,12 @@ describe('defaults', () => {
 
   it('omits optional fields that are not given', () => {
     const config = parseConfig('elasticsearch:\n  username: elastic\n', 'x.yaml', {});
-    expect(config.elasticsearch).toEqual({ node: 'http://127.0.0.1:9200', username: 'elastic', indexPrefix: 'vigil' });
+    expect(config.elasticsearch).toEqual({
+      node: 'http://127.0.0.1:9200',
+      username: 'elastic',
+      indexPrefix: 'vigil',
+      tls: { rejectUnauthorized: true },
+    });
     expect('password' in config.elasticsearch).toBe(false);
   });
 

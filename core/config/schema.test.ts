@@ -6,6 +6,8 @@ import { describeSchema, loadConfig, parseConfig, defaultConfig, type FieldDoc }
 import { INPUT_TYPES, SINK_TYPES } from './schema.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../vigil.example.yaml', import.meta.url));
+/** The secrets the example takes from the environment and has no usable default for. */
+const EXAMPLE_SECRETS = { VIGIL_HEC_TOKEN: '4c7f0e1a-93b2-4d5e-8a61-2b0c9f7d3e58', VIGIL_FIREHOSE_ACCESS_KEY: 'a0d9c2e47b13f86e5a2c9d0b' };
 
 describe('describeSchema', () => {
   const docs = describeSchema();
@@ -56,8 +58,8 @@ describe('defaults', () => {
 describe('vigil.example.yaml', () => {
   const text = readFileSync(EXAMPLE, 'utf8');
 
-  it('loads with zero problems, without any environment', () => {
-    const config = loadConfig(EXAMPLE, {});
+  it('loads with zero problems, given only the shared secrets it has no default for', () => {
+    const config = loadConfig(EXAMPLE, EXAMPLE_SECRETS);
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.elasticsearch.node).toBe('http://127.0.0.1:9200');
@@ -75,11 +77,20 @@ describe('vigil.example.yaml', () => {
   });
 
   it('takes secrets from the environment', () => {
-    const config = loadConfig(EXAMPLE, { VIGIL_ES_PASSWORD: 'pw', VIGIL_ES_USERNAME: 'elastic', FIREWALL_API_KEY: 'fw' });
+    const config = loadConfig(EXAMPLE, {
+      ...EXAMPLE_SECRETS,
+      VIGIL_ES_PASSWORD: 'pw',
+      VIGIL_ES_USERNAME: 'elastic',
+      FIREWALL_API_KEY: 'fw',
+    });
     expect(config.elasticsearch).toMatchObject({ username: 'elastic', password: 'pw' });
     expect(config.elasticsearch.apiKey).toBeUndefined();
     expect(config.playbooks.secrets.FW_KEY).toBe('fw');
     expect(text).toMatch(/\$\{[A-Z_]+:-[^}]*\}/);
+  });
+
+  it('ships no usable shared secret: without them in the environment, it does not load', () => {
+    expect(() => loadConfig(EXAMPLE, {})).toThrow(/VIGIL_HEC_TOKEN is not set/);
   });
 
   // Every field is written out, and the comment just above its first occurrence carries the

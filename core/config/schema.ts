@@ -29,11 +29,55 @@ const componentId = (what: string) =>
     uniqueIn: 'components',
   });
 
+// A network input without authentication must say so (`rules.ts`, `input-auth.ts`).
+const authNone = (what: string) =>
+  oneOf({
+    description: `\`none\` runs this input without authentication, on purpose: anyone who can reach the port can send events. Unset, the input refuses to start unless ${what}.`,
+    values: ['none'],
+    optional: true,
+  });
+
 // A port of 0 lets the OS pick a free one, which tests rely on.
 const port = (description: string, extra: { default?: number } = {}) => number({ description, int: true, min: 0, max: 65535, ...extra });
 
+// Connection limits of a network listener, so that silent or piled-up connections cannot lock senders out.
+const connectionLimits = (defaults: { perPeer: number; idleSeconds: number }, note = '') => ({
+  maxConnections: number({
+    description: `Connections at once${note}; a new one past it is closed at once (and counted).`,
+    int: true,
+    min: 1,
+    max: 1_000_000,
+    default: 1024,
+  }),
+  maxConnectionsPerPeer: number({
+    description:
+      'Connections at once from one address; a new one past it is closed at once. Behind a proxy or load balancer every connection is the proxy’s.',
+    int: true,
+    min: 1,
+    max: 1_000_000,
+    default: defaults.perPeer,
+  }),
+  idleTimeoutSeconds: number({
+    description: 'Close a connection silent this long, in seconds (senders reconnect on their next message); 0 never does.',
+    int: true,
+    min: 0,
+    max: 86400,
+    default: defaults.idleSeconds,
+  }),
+});
+
+const maxInFlightBytes = (defaultBytes: number, busy: string) =>
+  number({
+    description: `Bytes of request bodies being read or waiting for Kafka, all requests together; past it, new requests get ${busy} with Retry-After instead of growing memory. At least \`maxBodyBytes\`.`,
+    int: true,
+    min: 1024,
+    max: 16 * 1024 * 1024 * 1024,
+    default: defaultBytes,
+  });
+
 const kafka = object({
   description: 'Kafka, the backbone every stage reads from and writes to.',
+  rule: 'kafka-connection',
   fields: {
     brokers: array({
       description: 'Bootstrap brokers, `host:port`.',
@@ -76,19 +120,117 @@ const kafka = object({
       max: 9,
       default: 1,
     }),
+    maxRecordBytes: number({
+      description:
+        "Largest record the producer sends, in bytes (key, value and headers, before compression); a larger one goes to the dead letter. Keep it under the brokers' message.max.bytes (1048588 by default).",
+      int: true,
+      min: 65536,
+      // Under the brokers' socket.request.max.bytes (100 MiB by default): a request past it is dropped, not refused.
+      max: 64 * 1024 * 1024,
+      default: 1_000_000,
+    }),
+    tls: object({
+      description: 'TLS to the brokers, for listeners `SSL` or `SASL_SSL`.',
+      optional: true,
+      fields: {
+        enabled: boolean({ description: 'Connect with TLS.', default: false }),
+        caFile: string({
+          description: "CA bundle (PEM) the broker certificates must chain to, instead of Node's public CAs.",
+          minLength: 1,
+          optional: true,
+        }),
+        certFile: string({
+          description: 'Client certificate (PEM), for brokers that ask for one (`ssl.client.auth=required`).',
+          minLength: 1,
+          optional: true,
+        }),
+        keyFile: string({ description: 'Private key (PEM) of `certFile`.', minLength: 1, optional: true }),
+        keyPassword: string({ description: 'Passphrase of an encrypted `keyFile`.', optional: true, sensitive: true }),
+        rejectUnauthorized: boolean({
+          description: 'Refuse brokers whose certificate does not chain to a trusted CA or does not name the broker host.',
+          default: true,
+        }),
+        servername: string({
+          description: 'Name the broker certificates must carry (also sent as SNI), when it is not the broker host.',
+          minLength: 1,
+          optional: true,
+        }),
+      },
+    }),
+    sasl: object({
+      description: 'SASL authentication, for listeners `SASL_SSL` (or `SASL_PLAINTEXT`, which sends credentials in clear).',
+      optional: true,
+      fields: {
+        mechanism: oneOf({
+          description: 'SASL mechanism; `plain` and `scram-*` take `username`/`password`, `oauthbearer` takes `oauth`. Unset, no SASL.',
+          values: ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'],
+          optional: true,
+        }),
+        username: string({ description: 'User name, for `plain` and `scram-*`.', minLength: 1, optional: true }),
+        password: string({ description: 'Password, for `plain` and `scram-*`.', optional: true, sensitive: true }),
+        oauth: object({
+          description: 'For `oauthbearer`: an OAuth 2.0 client_credentials grant (RFC 6749 §4.4) whose access token is sent to Kafka.',
+          optional: true,
+          fields: {
+            tokenEndpoint: string({ description: 'Token endpoint URL.', format: 'http-url', optional: true }),
+            clientId: string({ description: 'OAuth client id.', minLength: 1, optional: true }),
+            clientSecret: string({ description: 'OAuth client secret.', minLength: 1, sensitive: true, optional: true }),
+            scope: string({ description: 'Space-separated scopes to request.', minLength: 1, optional: true }),
+            refreshBeforeExpirySeconds: number({
+              description: 'Fetch a new token this many seconds before the current one expires, in seconds.',
+              int: true,
+              min: 0,
+              max: 3600,
+              default: 60,
+            }),
+          },
+        }),
+      },
+    }),
   },
 });
 
 const redis = object({
   description: 'Redis, which holds playbook runs (BullMQ queues).',
+  rule: 'redis-connection',
   fields: {
     url: string({ description: 'Redis URL, `redis://host:port/db`.', format: 'redis-url', default: 'redis://127.0.0.1:6379' }),
     prefix: string({ description: 'Key prefix for BullMQ queues.', minLength: 1, default: 'vigil' }),
+    username: string({ description: 'ACL user name (Redis 6+), instead of one in the URL.', optional: true, sensitive: true }),
+    password: string({
+      description: 'Password of the ACL user (or of `requirepass`), instead of one in the URL.',
+      optional: true,
+      sensitive: true,
+    }),
+    tls: object({
+      description: 'TLS to Redis. A `rediss://` URL turns it on too.',
+      optional: true,
+      fields: {
+        enabled: boolean({ description: 'Connect with TLS.', default: false }),
+        caFile: string({
+          description: 'CA bundle (PEM) the server certificate must chain to, instead of the system CAs.',
+          minLength: 1,
+          optional: true,
+        }),
+        certFile: string({
+          description: 'Client certificate (PEM), when Redis asks for one (`tls-auth-clients`).',
+          minLength: 1,
+          optional: true,
+        }),
+        keyFile: string({ description: 'Private key (PEM) of `certFile`.', minLength: 1, optional: true }),
+        servername: string({
+          description: 'Name the server certificate must carry, when it is not the URL host.',
+          minLength: 1,
+          optional: true,
+        }),
+      },
+    }),
   },
 });
 
 const elasticsearch = object({
   description: 'The Elasticsearch cluster used by elasticsearch sinks and for index setup.',
+  rule: 'elasticsearch-connection',
   fields: {
     node: string({ description: 'URL of an Elasticsearch node.', format: 'http-url', default: 'http://127.0.0.1:9200' }),
     username: string({
@@ -103,6 +245,27 @@ const elasticsearch = object({
       format: 'index-prefix',
       default: 'vigil',
     }),
+    tls: object({
+      description: 'How to trust the certificate of an `https://` node; set at most one of `caFile` and `caFingerprint`.',
+      optional: true,
+      fields: {
+        caFile: string({
+          description: 'CA bundle (PEM) the node certificate must chain to, instead of the system CAs.',
+          minLength: 1,
+          optional: true,
+        }),
+        caFingerprint: string({
+          description:
+            'SHA-256 fingerprint of the CA certificate (or of the node certificate itself) that the node presents, as Elasticsearch prints it at first start; hex, colons allowed.',
+          format: 'sha256-fingerprint',
+          optional: true,
+        }),
+        rejectUnauthorized: boolean({
+          description: 'Refuse a node whose certificate cannot be verified. Off, anyone on the path can read the data and the credentials.',
+          default: true,
+        }),
+      },
+    }),
   },
 });
 
@@ -111,6 +274,30 @@ const ops = object({
   fields: {
     host: string({ description: 'Address the ops server listens on.', minLength: 1, default: '127.0.0.1' }),
     port: port('Port of the ops server; 0 picks a free port.', { default: 9464 }),
+    health: object({
+      description: 'What `/health/ready` checks beyond "every dependency answers and every consumer runs".',
+      optional: true,
+      fields: {
+        maxConsumerLag: number({
+          description: 'Not ready while a consumer group lags more than this many records on one partition; 0 turns the lag check off.',
+          int: true,
+          min: 0,
+          default: 100000,
+        }),
+        lagIntervalMs: number({
+          description: 'How often consumer lag is measured (the `vigil_consumer_lag` gauge), in milliseconds.',
+          int: true,
+          min: 1000,
+          default: 15000,
+        }),
+        checkTimeoutMs: number({
+          description: 'A dependency that has not answered a readiness probe by then counts as unreachable, in milliseconds.',
+          int: true,
+          min: 100,
+          default: 2000,
+        }),
+      },
+    }),
   },
 });
 
@@ -162,7 +349,7 @@ const syslogInput = object({
     keepOriginal: boolean({ description: 'Keep the raw message in `event.original`.', default: true }),
     outputSchema: oneOf({
       description:
-        'Schema of the events this input publishes: `ecs` (Elastic Common Schema) or `ocsf` (OCSF 1.3, mapped from ECS); `ecs` when unset.',
+        'Schema of the events this input publishes on `vigil.events`: always `ecs` (Elastic Common Schema), which detection rules and the Elasticsearch template read; `ocsf` is refused. `vigil parse --schema ocsf` shows the OCSF mapping of a log line.',
       values: ['ecs', 'ocsf'],
       optional: true,
     }),
@@ -174,8 +361,11 @@ const syslogInput = object({
       max: 16,
       default: 1,
     }),
+    ...connectionLimits({ perPeer: 64, idleSeconds: 300 }, ' (TCP and TLS)'),
     tls: syslogTls,
+    auth: authNone('it is TLS with `tls.caFile` and `tls.requestCert` (mutual TLS)'),
   },
+  rule: 'syslog-input',
 });
 
 const splunkTls = object({
@@ -202,7 +392,12 @@ const splunkHecInput = object({
       items: object({
         description: 'One token and what it may do.',
         fields: {
-          token: string({ description: 'The token value.', minLength: 1, sensitive: true }),
+          token: string({
+            description: 'The token value: at least 16 characters, not a placeholder.',
+            minLength: 1,
+            format: 'shared-secret',
+            sensitive: true,
+          }),
           name: string({ description: 'Shown in logs instead of the token.', minLength: 1, optional: true }),
           index: string({ description: 'Index given to events that name none.', minLength: 1, optional: true }),
           indexes: array({
@@ -258,6 +453,8 @@ const splunkHecInput = object({
       max: 100_000_000,
       default: 100_000,
     }),
+    maxInFlightBytes: maxInFlightBytes(256 * 1024 * 1024, 'code 9 (Server is busy, 503)'),
+    ...connectionLimits({ perPeer: 64, idleSeconds: 300 }),
     tls: splunkTls,
   },
 });
@@ -275,16 +472,51 @@ const splunkS2sInput = object({
       max: 256 * 1024 * 1024,
       default: 4 * 1024 * 1024,
     }),
-    idleTimeoutSeconds: number({
-      description: 'Close a connection silent this long, in seconds; 0 never does.',
+    keepOriginal: boolean({ description: "Keep each event's `_raw` in `event.original`.", default: true }),
+    ...connectionLimits({ perPeer: 64, idleSeconds: 600 }),
+    tls: splunkTls,
+    auth: authNone('TLS requires client certificates (`tls.enabled`, `tls.caFile`, `tls.requireClientCert`)'),
+  },
+  rule: 'input-auth',
+});
+
+// Fields of a RELP input; same TLS block as a syslog listener, but TLS is on whenever it is set.
+const relpTls = { ...syslogTls, description: 'Listen with TLS (omrelp `tls="on"`) using these PEM files; without it, in clear text.' };
+
+const relpInput = object({
+  description:
+    'Receives syslog over RELP (rsyslog’s omrelp, librelp): each message is acknowledged only once Kafka holds it or its dead letter, so the sender resends whatever a crash or restart cut off.',
+  fields: {
+    id: componentId('input'),
+    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
+    port: port('Port to listen on (2514 by convention); 0 picks a free port.'),
+    maxMessageBytes: number({
+      description:
+        'Largest message taken whole, in bytes (imrelp’s maxDataSize); a larger one is dead-lettered with its first bytes and acknowledged, since resending it would fail again.',
+      int: true,
+      min: 480,
+      max: 16 * 1024 * 1024,
+      default: 65536,
+    }),
+    timezone: string({
+      description: 'IANA time zone for timestamps that carry none (RFC 3164 headers, device times in CEF, LEEF and vendor logs).',
+      format: 'timezone',
+      default: 'UTC',
+    }),
+    keepOriginal: boolean({ description: 'Keep the raw message in `event.original`.', default: true }),
+    parseWorkers: number({
+      description:
+        'Worker threads that parse, normalize and serialize this input’s messages when they come in batches (32 or more); 0 does everything on the main thread.',
       int: true,
       min: 0,
-      max: 86400,
-      default: 600,
+      max: 16,
+      default: 1,
     }),
-    keepOriginal: boolean({ description: "Keep each event's `_raw` in `event.original`.", default: true }),
-    tls: splunkTls,
+    ...connectionLimits({ perPeer: 64, idleSeconds: 600 }),
+    tls: relpTls,
+    auth: authNone('it has `tls` with `tls.caFile` and `tls.requestCert` (mutual TLS)'),
   },
+  rule: 'input-auth',
 });
 
 const firehoseInput = object({
@@ -294,8 +526,10 @@ const firehoseInput = object({
     host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
     port: port('Port to listen on; 0 picks a free port. Firehose needs HTTPS: put a TLS proxy or load balancer in front.'),
     accessKey: string({
-      description: 'The access key set on the delivery stream, checked against `X-Amz-Firehose-Access-Key`.',
+      description:
+        'The access key set on the delivery stream, checked against `X-Amz-Firehose-Access-Key`: at least 16 characters, not a placeholder.',
       minLength: 1,
+      format: 'shared-secret',
       sensitive: true,
     }),
     maxBodyBytes: number({
@@ -305,6 +539,7 @@ const firehoseInput = object({
       max: 1024 * 1024 * 1024,
       default: 96 * 1024 * 1024,
     }),
+    maxInFlightBytes: maxInFlightBytes(512 * 1024 * 1024, '503'),
     maxRecordBytes: number({
       description: 'Largest decoded record, in bytes; larger ones are dead-lettered (Firehose records are at most 1000 KiB).',
       int: true,
@@ -320,6 +555,7 @@ const firehoseInput = object({
       default: 10_000,
     }),
     keepOriginal: boolean({ description: "Keep each record's text in `event.original`.", default: true }),
+    ...connectionLimits({ perPeer: 1024, idleSeconds: 300 }),
   },
 });
 
@@ -386,10 +622,33 @@ const pubSubInput = object({
     host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
     port: port('Port to listen on; 0 picks a free port. Pub/Sub pushes to HTTPS: put a TLS proxy in front.'),
     token: string({
-      description: 'Shared secret the push endpoint URL carries as `?token=`; requests without it get 401.',
+      description:
+        'Shared secret the push endpoint URL carries as `?token=`; requests without it get 401. Checked on top of `oidc`, it does not replace it (URLs end up in logs).',
+      format: 'shared-secret',
       optional: true,
       sensitive: true,
     }),
+    oidc: object({
+      description:
+        'Verify the OIDC token (`Authorization: Bearer`, RS256, signed by Google) that an authenticated push subscription sends; other requests get 401, or 403 for another service account.',
+      optional: true,
+      fields: {
+        audience: string({
+          description: "The subscription's push auth audience (`--push-auth-token-audience`; by default the push endpoint URL).",
+          minLength: 1,
+        }),
+        serviceAccountEmail: string({
+          description: "The subscription's push auth service account (`--push-auth-service-account`); tokens for any other are refused.",
+          minLength: 3,
+        }),
+        jwksUrl: string({
+          description: "Where Google's token signing keys are published (JWKS), cached as long as its `Cache-Control: max-age` says.",
+          format: 'http-url',
+          default: 'https://www.googleapis.com/oauth2/v3/certs',
+        }),
+      },
+    }),
+    auth: authNone('`oidc` is set'),
     maxBodyBytes: number({
       description: 'Largest request body, in bytes; larger gets 413.',
       int: true,
@@ -397,8 +656,11 @@ const pubSubInput = object({
       max: 256 * 1024 * 1024,
       default: 16 * 1024 * 1024,
     }),
+    maxInFlightBytes: maxInFlightBytes(256 * 1024 * 1024, '503'),
     keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
+    ...connectionLimits({ perPeer: 1024, idleSeconds: 300 }),
   },
+  rule: 'input-auth',
 });
 
 const eventHubsInput = object({
@@ -497,6 +759,7 @@ export const INPUT_TYPES = {
   syslog: syslogInput,
   'splunk-hec': splunkHecInput,
   'splunk-s2s': splunkS2sInput,
+  relp: relpInput,
   'aws-firehose': firehoseInput,
   'aws-cloudtrail': cloudTrailInput,
   'gcp-pubsub': pubSubInput,

@@ -34,6 +34,57 @@ export interface KafkaConfig {
   compression: 'none' | 'gzip';
   /** zlib level of gzip compression, 1–9. Default 1. */
   gzipLevel: number;
+  /**
+   * Largest record the producer sends, in bytes (key, value and headers, before compression);
+   * a larger one is dead-lettered. Keep it under the brokers' `message.max.bytes`. Default 1000000.
+   */
+  maxRecordBytes: number;
+  /** TLS to the brokers (listeners `SSL` or `SASL_SSL`). Off by default. */
+  tls?: KafkaTlsConfig;
+  /** SASL authentication (listeners `SASL_SSL` or `SASL_PLAINTEXT`). None by default. */
+  sasl?: KafkaSaslConfig;
+}
+
+export interface KafkaTlsConfig {
+  /** Connect with TLS. Default false. */
+  enabled: boolean;
+  /** CA bundle (PEM) the broker certificates must chain to. Default: Node's public CAs. */
+  caFile?: string;
+  /** Client certificate (PEM), for brokers with `ssl.client.auth=required`. */
+  certFile?: string;
+  /** Private key (PEM) of `certFile`. */
+  keyFile?: string;
+  /** Passphrase of an encrypted `keyFile`. */
+  keyPassword?: string;
+  /** Refuse brokers whose certificate does not verify. Default true. */
+  rejectUnauthorized: boolean;
+  /** Name the broker certificates must carry (and SNI), when it is not the broker host. */
+  servername?: string;
+}
+
+export interface KafkaSaslConfig {
+  /** plain, scram-sha-256, scram-sha-512 or oauthbearer; unset, no SASL. */
+  mechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer';
+  /** User name, for plain and scram-*. */
+  username?: string;
+  /** Password, for plain and scram-*. */
+  password?: string;
+  /** Token endpoint and client credentials, for oauthbearer. */
+  oauth?: KafkaOAuthConfig;
+}
+
+/** An OAuth 2.0 client_credentials grant (RFC 6749 §4.4) whose access token is presented to Kafka. */
+export interface KafkaOAuthConfig {
+  /** Token endpoint URL; required by oauthbearer. */
+  tokenEndpoint?: string;
+  /** OAuth client id; required by oauthbearer. */
+  clientId?: string;
+  /** OAuth client secret; required by oauthbearer. */
+  clientSecret?: string;
+  /** Space-separated scopes requested. */
+  scope?: string;
+  /** Fetch a new token this many seconds before the current one expires. Default 60. */
+  refreshBeforeExpirySeconds: number;
 }
 
 export interface RedisConfig {
@@ -41,6 +92,25 @@ export interface RedisConfig {
   url: string;
   /** Key prefix for BullMQ queues. Default `vigil`. */
   prefix: string;
+  /** ACL user (Redis 6+); wins over a user in the URL. */
+  username?: string;
+  /** Password of the ACL user (or `requirepass`); wins over one in the URL. */
+  password?: string;
+  /** TLS to Redis; a `rediss://` URL turns it on too. */
+  tls?: RedisTlsConfig;
+}
+
+export interface RedisTlsConfig {
+  /** Connect with TLS. Default false (unless the URL is `rediss://`). */
+  enabled: boolean;
+  /** CA bundle (PEM) the server certificate must chain to. Default: the system CAs. */
+  caFile?: string;
+  /** Client certificate (PEM), for `tls-auth-clients`. */
+  certFile?: string;
+  /** Private key (PEM) of `certFile`. */
+  keyFile?: string;
+  /** Name the server certificate must carry. Default: the URL host. */
+  servername?: string;
 }
 
 export interface ElasticsearchConfig {
@@ -54,6 +124,17 @@ export interface ElasticsearchConfig {
   apiKey?: string;
   /** Index names are `<indexPrefix>-<events|alerts|incidents|actions>`. Default `vigil`. */
   indexPrefix: string;
+  /** How to trust the certificate of an `https://` node. */
+  tls?: ElasticsearchTlsConfig;
+}
+
+export interface ElasticsearchTlsConfig {
+  /** CA bundle (PEM) the node certificate must chain to. Default: the system CAs. */
+  caFile?: string;
+  /** SHA-256 fingerprint (hex, colons allowed) of the CA or node certificate the node presents. */
+  caFingerprint?: string;
+  /** Refuse a node whose certificate cannot be verified. Default true. */
+  rejectUnauthorized: boolean;
 }
 
 export interface OpsConfig {
@@ -61,9 +142,30 @@ export interface OpsConfig {
   host: string;
   /** Default 9464; 0 picks a free port. */
   port: number;
+  /** Readiness thresholds; defaults apply when absent. */
+  health?: OpsHealthConfig;
 }
 
-export interface SyslogInputConfig {
+export interface OpsHealthConfig {
+  /** Not ready while a group lags more than this on one partition; 0 = no lag check. Default 100000. */
+  maxConsumerLag: number;
+  /** How often lag is measured, in ms. Default 15000. */
+  lagIntervalMs: number;
+  /** A dependency probe slower than this fails, in ms. Default 2000. */
+  checkTimeoutMs: number;
+}
+
+/** Connection limits of a network listener (syslog TCP/TLS, HEC, S2S, Firehose, Pub/Sub). */
+export interface ConnectionLimitsConfig {
+  /** Connections at once; a new one past it is closed at once. Default 1024. */
+  maxConnections: number;
+  /** Connections at once from one address; a new one past it is closed at once. Default 64 (1024 for Firehose and Pub/Sub). */
+  maxConnectionsPerPeer: number;
+  /** Close a connection silent this long, in seconds; 0 never. Default 300 (600 for S2S and RELP). */
+  idleTimeoutSeconds: number;
+}
+
+export interface SyslogInputConfig extends ConnectionLimitsConfig {
   /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'syslog';
@@ -79,12 +181,14 @@ export interface SyslogInputConfig {
   timezone: string;
   /** Keep the raw line in `event.original`. Default true. */
   keepOriginal: boolean;
-  /** Schema of the events published: `ecs` or `ocsf`; `ecs` when unset. */
+  /** Schema of the events published on `vigil.events`: always ECS. `ocsf` is refused by the config check. */
   outputSchema?: 'ecs' | 'ocsf';
   /** Worker threads that parse, normalize and serialize large batches; 0 keeps it on the main thread. Default 1. */
   parseWorkers: number;
   /** Certificates for `protocol: tls`. */
   tls?: SyslogTlsConfig;
+  /** `none`: run without authentication, on purpose. Unset, the input refuses to start unless it is TLS with verified client certificates. */
+  auth?: 'none';
 }
 
 /** TLS of a syslog listener (RFC 5425): PEM files read at start. */
@@ -137,7 +241,7 @@ export interface SplunkHecTokenConfig {
   disabled: boolean;
 }
 
-export interface SplunkHecInputConfig {
+export interface SplunkHecInputConfig extends ConnectionLimitsConfig {
   /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'splunk-hec';
@@ -161,11 +265,13 @@ export interface SplunkHecInputConfig {
   ackIdleTimeoutSeconds: number;
   /** Events accepted but not yet acknowledged by Kafka; past it requests get code 9 and health 503. Default 100000. */
   maxPendingEvents: number;
+  /** Bytes of request bodies being read or waiting for Kafka; past it requests get code 9 (503). Default 256 MiB. */
+  maxInFlightBytes: number;
   /** HTTPS instead of HTTP. */
   tls?: SplunkTlsConfig;
 }
 
-export interface SplunkS2sInputConfig {
+export interface SplunkS2sInputConfig extends ConnectionLimitsConfig {
   /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'splunk-s2s';
@@ -175,15 +281,38 @@ export interface SplunkS2sInputConfig {
   port: number;
   /** Largest S2S message, in bytes; a larger one is dead-lettered and its connection closed. Default 4 MiB. */
   maxMessageBytes: number;
-  /** Close a connection silent this long, in seconds; 0 never. Default 600. */
-  idleTimeoutSeconds: number;
   /** Keep each event's `_raw` in `event.original`. Default true. */
   keepOriginal: boolean;
   /** TLS (a forwarder's `useSSL = true`). */
   tls?: SplunkTlsConfig;
+  /** `none`: run without authentication, on purpose. Unset, the input refuses to start unless TLS requires client certificates. */
+  auth?: 'none';
 }
 
-export interface AwsFirehoseInputConfig {
+/** RELP (rsyslog's omrelp): each message is acknowledged once Kafka has it or its dead letter. */
+export interface RelpInputConfig extends ConnectionLimitsConfig {
+  /** Unique across inputs and sinks; labels metrics and logs. Required. */
+  id: string;
+  type: 'relp';
+  /** Default `127.0.0.1`. */
+  host: string;
+  /** Required (2514 by convention); 0 picks a free port. */
+  port: number;
+  /** Larger messages are dead-lettered with their first bytes, and acknowledged. Default 65536. */
+  maxMessageBytes: number;
+  /** IANA zone for timestamps that carry none (RFC 3164, device times). Default `UTC`. */
+  timezone: string;
+  /** Keep the raw message in `event.original`. Default true. */
+  keepOriginal: boolean;
+  /** Worker threads that parse, normalize and serialize large batches; 0 keeps it on the main thread. Default 1. */
+  parseWorkers: number;
+  /** Listen with TLS (omrelp's `tls="on"`) using these PEM files. */
+  tls?: SyslogTlsConfig;
+  /** `none`: run without authentication, on purpose. Unset, the input refuses to start unless it is TLS with verified client certificates. */
+  auth?: 'none';
+}
+
+export interface AwsFirehoseInputConfig extends ConnectionLimitsConfig {
   /** Unique across inputs and sinks; labels metrics and logs. Required. */
   id: string;
   type: 'aws-firehose';
@@ -195,6 +324,8 @@ export interface AwsFirehoseInputConfig {
   accessKey: string;
   /** Largest request body, in bytes; larger gets 413. Default 96 MiB. */
   maxBodyBytes: number;
+  /** Bytes of request bodies being read or waiting for Kafka; past it requests get 503. Default 512 MiB. */
+  maxInFlightBytes: number;
   /** Largest decoded record, in bytes; larger ones are dead-lettered. Default 1 MiB. */
   maxRecordBytes: number;
   /** Request ids remembered for retry dedup. Default 10000. */
@@ -233,18 +364,34 @@ export interface AwsCloudTrailInputConfig {
   keepOriginal: boolean;
 }
 
-export interface GcpPubSubInputConfig {
+export interface GcpPubSubInputConfig extends ConnectionLimitsConfig {
   id: string;
   type: 'gcp-pubsub';
   /** Default `127.0.0.1`. */
   host: string;
   port: number;
-  /** Shared secret the push subscription's URL carries as `?token=`; unset accepts any request. */
+  /** Shared secret the push subscription's URL carries as `?token=`, checked on top of `oidc`. */
   token?: string;
+  /** Verify the OIDC token Pub/Sub signs for an authenticated push subscription. */
+  oidc?: PubSubOidcConfig;
+  /** `none`: run without authentication, on purpose. Unset, the input refuses to start without `oidc`. */
+  auth?: 'none';
   /** Largest request body, in bytes. Default 16 MiB. */
   maxBodyBytes: number;
+  /** Bytes of request bodies being read or waiting for Kafka; past it requests get 503. Default 256 MiB. */
+  maxInFlightBytes: number;
   /** Default true. */
   keepOriginal: boolean;
+}
+
+/** The identity an authenticated Pub/Sub push subscription signs its requests with. */
+export interface PubSubOidcConfig {
+  /** The subscription's `--push-auth-token-audience` (by default, the push endpoint URL). Required. */
+  audience: string;
+  /** The subscription's `--push-auth-service-account`. Required. */
+  serviceAccountEmail: string;
+  /** Where Google's signing keys are published (JWKS). Default `https://www.googleapis.com/oauth2/v3/certs`. */
+  jwksUrl: string;
 }
 
 export interface AzureEventHubsInputConfig {
@@ -312,6 +459,7 @@ export type InputConfig =
   | SyslogInputConfig
   | SplunkHecInputConfig
   | SplunkS2sInputConfig
+  | RelpInputConfig
   | AwsFirehoseInputConfig
   | AwsCloudTrailInputConfig
   | GcpPubSubInputConfig

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors/index.js';
 import { metrics } from '../telemetry/index.js';
+import { RecordTooLargeError } from '../bus/record-size.js';
 import type { OutRecord, Publisher } from '../bus/types.js';
 
 export type Stage = 'ingest' | 'detect' | 'respond' | 'sink';
@@ -50,10 +51,48 @@ export function deadLetterDocument(d: DeadLetter, now = new Date()): DeadLetterD
   };
 }
 
-export function deadLetterRecord(d: DeadLetter): OutRecord {
+/**
+ * Largest dead-letter value, in bytes: a dead letter must itself fit in Kafka (1 MiB per record by
+ * default), whatever the size of the input it keeps. Past it the raw bytes are cut.
+ */
+export const DEADLETTER_MAX_BYTES = 512 * 1024;
+/** The bound for a second try when even a cut dead letter is refused (the topic takes less than Kafka's default). */
+const LAST_RESORT_MAX_BYTES = 16 * 1024;
+/** A reason is a sentence; one that quotes a whole input is cut to this many characters. */
+const MAX_REASON_CHARS = 4096;
+
+/** The first `n` bytes of `raw`, not splitting a UTF-8 character (so valid UTF-8 stays valid). */
+function head(raw: Buffer, n: number): Buffer {
+  let end = Math.max(0, Math.min(n, raw.length));
+  while (end > 0 && end < raw.length && ((raw[end] as number) & 0xc0) === 0x80) end--;
+  return raw.subarray(0, end);
+}
+
+/** The dead letter as JSON, its raw bytes cut (and the reason saying so) when it would exceed `maxBytes`. */
+function serialize(d: DeadLetter, maxBytes: number): string {
+  const letter = d.reason.length > MAX_REASON_CHARS ? { ...d, reason: `${d.reason.slice(0, MAX_REASON_CHARS)}…` } : d;
+  let value = JSON.stringify(deadLetterDocument(letter));
+  let size = Buffer.byteLength(value);
+  if (size <= maxBytes) return value;
+  const raw = typeof d.raw === 'string' ? Buffer.from(d.raw, 'utf8') : d.raw;
+  let keep = raw.length;
+  // Escaping (JSON, or base64 for binary) makes a raw byte cost 1 to 6 bytes: shrink in proportion
+  // until it fits; a few rounds converge, and an empty raw always fits.
+  for (let round = 0; size > maxBytes && keep > 0; round++) {
+    keep = round < 6 ? Math.floor(keep * (maxBytes / size) * 0.9) : 0;
+    const cut = head(raw, keep);
+    value = JSON.stringify(
+      deadLetterDocument({ ...letter, raw: cut, reason: `${letter.reason}; raw truncated to ${cut.length} of ${raw.length} bytes` }),
+    );
+    size = Buffer.byteLength(value);
+  }
+  return value;
+}
+
+export function deadLetterRecord(d: DeadLetter, maxBytes = DEADLETTER_MAX_BYTES): OutRecord {
   return {
     key: d.component,
-    value: JSON.stringify(deadLetterDocument(d)),
+    value: serialize(d, maxBytes),
     headers: { 'vigil-stage': d.stage, 'vigil-code': d.code },
   };
 }
@@ -61,6 +100,19 @@ export function deadLetterRecord(d: DeadLetter): OutRecord {
 /** Writes dead letters to the (already prefixed) dead-letter topic and counts them. */
 export async function sendDeadLetters(publisher: Publisher, topic: string, letters: DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;
-  await publisher.send(topic, letters.map(deadLetterRecord));
+  const records = letters.map((d) => deadLetterRecord(d));
+  try {
+    await publisher.send(topic, records);
+  } catch (err) {
+    // The dead-letter topic takes less than DEADLETTER_MAX_BYTES: the refused letters go again
+    // with a sample of their raw bytes, so that the reason is kept.
+    if (!(err instanceof RecordTooLargeError)) throw err;
+    const refused = new Set(err.refused.map((r) => r.record));
+    const again = letters.filter((_, i) => refused.has(records[i] as OutRecord));
+    await publisher.send(
+      topic,
+      again.map((d) => deadLetterRecord(d, LAST_RESORT_MAX_BYTES)),
+    );
+  }
   for (const d of letters) metrics.deadLettered.inc({ stage: d.stage, code: d.code });
 }

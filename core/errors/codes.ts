@@ -14,12 +14,21 @@ export const ERROR_CODES = {
   CONFIG_ENV: { retriable: false, summary: 'a ${VAR} reference names an unset environment variable' },
   CONFIG_DUPLICATE_ID: { retriable: false, summary: 'two components share one id' },
   CONFIG_READ: { retriable: false, summary: 'the configuration file cannot be read' },
+  CONFIG_INSECURE: {
+    retriable: false,
+    summary: 'a network input has no authentication configured and does not say `auth: none`',
+  },
+  CONFIG_CONFLICT: { retriable: false, summary: 'two options contradict each other or one only applies with another' },
   // ingest
   PARSE_SYSLOG: { retriable: false, summary: 'a syslog message could not be parsed' },
   PARSE_CEF: { retriable: false, summary: 'a CEF record could not be parsed' },
   PARSE_LEEF: { retriable: false, summary: 'a LEEF record could not be parsed' },
   PARSE_JSON: { retriable: false, summary: 'a JSON record is not a JSON object' },
   FRAME_TOO_LARGE: { retriable: false, summary: 'a frame exceeds the maximum message size' },
+  RECORD_TOO_LARGE: {
+    retriable: false,
+    summary: 'a record is larger than Kafka takes (kafka.maxRecordBytes, or the broker refused it as too large)',
+  },
   FRAME_INVALID: { retriable: false, summary: 'a frame header is malformed' },
   FRAME_TRUNCATED: { retriable: false, summary: 'a connection closed inside an octet-counted frame' },
   NORMALIZE_FAILED: { retriable: false, summary: 'a parsed record could not be mapped to ECS' },
@@ -34,6 +43,10 @@ export const ERROR_CODES = {
   INPUT_STATE: { retriable: true, summary: 'an input checkpoint or state file could not be read or written' },
   HEC_REJECTED: { retriable: false, summary: 'an HEC request was refused with a Splunk error code (format, index, fields)' },
   S2S_PROTOCOL: { retriable: false, summary: 'an S2S stream broke the cooked-mode framing (signature, message, size)' },
+  RELP_PROTOCOL: {
+    retriable: false,
+    summary: 'a RELP session broke the protocol (frame syntax, transaction number, command order, offers)',
+  },
   // rules and playbooks
   RULE_INVALID: { retriable: false, summary: 'a detection rule is invalid' },
   RULE_UNSUPPORTED: { retriable: false, summary: 'a detection rule uses a Sigma feature Vigil does not support yet' },
@@ -57,6 +70,23 @@ export const ERROR_CODES = {
   SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },
   SINK_CONFIG: { retriable: false, summary: 'a sink option is invalid or conflicts with another' },
   SERVICE_UNAVAILABLE: { retriable: true, summary: 'a service (Kafka, Redis, Elasticsearch) cannot be reached' },
+  BUS_AUTHENTICATION: {
+    retriable: false,
+    summary: "Kafka refused Vigil's SASL credentials (user name, password, token) or the mechanism",
+  },
+  BUS_AUTHORIZATION: {
+    retriable: false,
+    summary: 'Kafka refused an operation for lack of an ACL (topic, consumer group, transactional id, cluster)',
+  },
+  BUS_TLS: {
+    retriable: false,
+    summary:
+      'a TLS connection to Kafka failed (certificate not trusted or not for this host, client certificate refused, TLS on one side only)',
+  },
+  BUS_OAUTH_TOKEN: {
+    retriable: true,
+    summary: 'the OAuth token endpoint for Kafka SASL/OAUTHBEARER failed or refused the client credentials',
+  },
   TOPIC_CONFIG: { retriable: false, summary: "a Kafka topic's configs cannot be read or set" },
   SERVICE_TIMEOUT: { retriable: false, summary: 'a service did not become ready in time' },
   SERVICE_PORT_BUSY: { retriable: false, summary: 'a port is held by a process Vigil did not start' },

@@ -1,3 +1,5 @@
-export { logger, type Logger } from './log.js';
+export { logger, loggerFactory, type Logger, type LoggerFactory } from './log.js';
+export { REDACTED, isSensitiveKey, redactSensitiveKeys } from './redact.js';
 export { metrics, registry, type ComponentKind } from './metrics.js';
-export { startOpsServer, type OpsServer } from './ops-server.js';
+export { startOpsServer, type OpsProbes, type OpsServer } from './ops-server.js';
+export { EventLoopWatch, HealthChecks, type Check, type CheckResult, type HealthReport } from './health.js';

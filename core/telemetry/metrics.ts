@@ -33,6 +33,24 @@ export const metrics = {
     labelNames: ['kind', 'id', 'code'] as const,
     registers: [registry],
   }),
+  connectionsClosed: new Counter({
+    name: 'vigil_input_connections_closed_total',
+    help: 'Connections a network input closed to protect itself, by reason (max_connections, max_connections_per_peer, idle_timeout, handshake_timeout)',
+    labelNames: ['kind', 'id', 'reason'] as const,
+    registers: [registry],
+  }),
+  requestsRefused: new Counter({
+    name: 'vigil_input_requests_refused_total',
+    help: 'HTTP requests a network input refused with 503 to protect itself, by reason (byte_budget)',
+    labelNames: ['kind', 'id', 'reason'] as const,
+    registers: [registry],
+  }),
+  ruleErrors: new Counter({
+    name: 'vigil_rule_errors_total',
+    help: 'Events a detection rule threw on while matching (the rule was skipped for them, they were dead-lettered), by rule id',
+    labelNames: ['rule'] as const,
+    registers: [registry],
+  }),
   deadLettered: new Counter({
     name: 'vigil_deadletter_records_total',
     help: 'Records written to the dead-letter topic, by stage and error code',
@@ -50,6 +68,12 @@ export const metrics = {
     name: 'vigil_component_up',
     help: '1 while a component is running',
     labelNames: ['kind', 'id'] as const,
+    registers: [registry],
+  }),
+  consumerLag: new Gauge({
+    name: 'vigil_consumer_lag',
+    help: "Records a consumer group has not committed yet on a partition (the partition's end offset minus the group's committed offset), measured every ops.health.lagIntervalMs",
+    labelNames: ['group', 'topic', 'partition'] as const,
     registers: [registry],
   }),
 };

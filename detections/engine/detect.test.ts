@@ -76,19 +76,27 @@ describe('detectBatch', () => {
     expect(String(out.deadLetters[0]!.raw)).toBe(raw);
   });
 
-  it('disables a rule that throws, dead-letters the event with the reason, and keeps the others running', () => {
-    const broken: RuleMatcher = {
-      fired: { ...matchers[0]!.fired, id: 'broken-rule' },
-      match: () => {
-        throw new Error('boom');
+  it('skips a rule that throws for that event only: it keeps matching the next events, and the event is dead-lettered', () => {
+    // Throws on one crafted event (a field of an unexpected type), matches every other.
+    const fragile: RuleMatcher = {
+      fired: { ...matchers[0]!.fired, id: 'fragile-rule' },
+      match: (event) => {
+        if (typeof event.message !== 'string') throw new TypeError('message.toLowerCase is not a function');
+        return ['selection'];
       },
     };
-    const out = detectBatch([broken, ...matchers], [record(sudoShell), record(sudoShell, 1)], new Set());
-    expect([...out.failedRules]).toEqual(['broken-rule']);
+    const crafted = { ...sudoShell, message: { nested: true } };
+    const out = detectBatch([fragile, ...matchers], [record(sudoShell), record(crafted, 1), record(sudoShell, 2)], new Set());
+    const fragileAlerts = out.alerts.filter((a) => a.headers?.['vigil-rule'] === 'fragile-rule');
+    expect(fragileAlerts).toHaveLength(2);
+    expect(out.ruleErrors).toEqual(new Map([['fragile-rule', { count: 1, last: 'message.toLowerCase is not a function' }]]));
     expect(out.deadLetters).toHaveLength(1);
-    expect(out.deadLetters[0]).toMatchObject({ code: 'RULE_MATCH', component: 'broken-rule' });
-    expect(out.deadLetters[0]!.reason).toMatch(/boom/);
-    expect(out.alerts).toHaveLength(2);
+    expect(out.deadLetters[0]).toMatchObject({ stage: 'detect', code: 'RULE_MATCH', component: 'fragile-rule', origin: { offset: '1' } });
+    expect(out.deadLetters[0]!.reason).toMatch(/skipped for this event.*toLowerCase/);
+    expect(JSON.parse(String(out.deadLetters[0]!.raw))).toEqual(crafted);
+    // The other rules still saw the crafted event (the sudo rule fires on all three).
+    const sudoRule = matchers.find((m) => m.fired.title === 'Interactive Root Shell Through Sudo')!.fired.id;
+    expect(out.alerts.filter((a) => a.headers?.['vigil-rule'] === sudoRule)).toHaveLength(3);
   });
 
   it('skips rules already disabled', () => {

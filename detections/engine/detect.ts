@@ -8,11 +8,17 @@ import { isRuleSet, type PipelineMatcher, type RuleMatcher, type RuleSet } from 
 
 export type { RuleMatcher } from './ruleset.js';
 
+/** How often one rule threw in a batch, and the last error's message. */
+export interface RuleErrorCount {
+  count: number;
+  last: string;
+}
+
 export interface DetectOutput {
   alerts: OutRecord[];
   deadLetters: DeadLetter[];
-  /** Rules that threw and must be disabled. */
-  failedRules: Set<string>;
+  /** The rules that threw on some events of the batch, by rule id (they keep running). */
+  ruleErrors: Map<string, RuleErrorCount>;
   events: number;
 }
 
@@ -33,15 +39,15 @@ export type Rules = readonly RuleMatcher[] | RuleSet;
 
 /**
  * Runs the rules on one event: calls `onMatch` for each rule that fires, in rule order, and
- * `onError` for each rule that throws (the caller disables it; it is added to `failed` here so
- * the rest of the batch skips it). Rules in `disabled` or `failed` are skipped. The event must
- * not change until it returns (field reads are shared by the index and every rule).
+ * `onError` for each rule that throws. A rule that throws is skipped for this event only: one
+ * odd event (a field of an unexpected type) must not switch a detection off for every event
+ * after it. Rules in `disabled` are skipped. The event must not change until it returns (field
+ * reads are shared by the index and every rule).
  */
 export function matchEvent(
   rules: Rules,
   event: EcsEvent,
   disabled: ReadonlySet<string>,
-  failed: Set<string>,
   onMatch: (rule: RuleMatcher, selections: string[]) => void,
   onError: (rule: RuleMatcher, err: unknown) => void,
 ): void {
@@ -55,12 +61,11 @@ export function matchEvent(
     for (let k = 0; k < count; k++) {
       const rule = list[k] as RuleMatcher;
       const id = rule.fired.id;
-      if (disabled.has(id) || failed.has(id)) continue;
+      if (disabled.has(id)) continue;
       let selections: string[] | null;
       try {
         selections = indexed ? (rule as PipelineMatcher).matchSelected(event) : rule.match(event);
       } catch (err) {
-        failed.add(id);
         onError(rule, err);
         continue;
       }
@@ -73,10 +78,12 @@ export function matchEvent(
 
 /**
  * Matches one batch of `vigil.events` records against the rules. Pure: no I/O, so the same
- * code runs on the bus, in `vigil hunt`, and in unit tests.
+ * code runs on the bus, in `vigil hunt`, and in unit tests. A rule that throws on an event is
+ * skipped for that event, counted in `ruleErrors`, and the event is dead-lettered (RULE_MATCH,
+ * the rule id as component) with its raw bytes, so that the rule can be fixed and tested on it.
  */
 export function detectBatch(rules: Rules, records: readonly InRecord[], disabled: ReadonlySet<string>, now = new Date()): DetectOutput {
-  const out: DetectOutput = { alerts: [], deadLetters: [], failedRules: new Set(), events: 0 };
+  const out: DetectOutput = { alerts: [], deadLetters: [], ruleErrors: new Map(), events: 0 };
   const origin = (r: InRecord) => ({ topic: r.topic, partition: r.partition, offset: r.offset });
   for (const rec of records) {
     const event = decode(rec);
@@ -96,7 +103,6 @@ export function detectBatch(rules: Rules, records: readonly InRecord[], disabled
       rules,
       event,
       disabled,
-      out.failedRules,
       (rule, selections) => {
         const alert = buildAlert(rule.fired, event, selections, now);
         const alertId = alert.vigil?.id as string;
@@ -104,11 +110,17 @@ export function detectBatch(rules: Rules, records: readonly InRecord[], disabled
       },
       (rule, err) => {
         const id = rule.fired.id;
+        const message = errorMessage(err);
+        const seen = out.ruleErrors.get(id);
+        if (seen) {
+          seen.count++;
+          seen.last = message;
+        } else out.ruleErrors.set(id, { count: 1, last: message });
         out.deadLetters.push({
           stage: 'detect',
           component: id,
           code: 'RULE_MATCH',
-          reason: `rule ${id} threw while matching and was disabled: ${errorMessage(err)}`,
+          reason: `rule ${id} threw while matching and was skipped for this event: ${message}`,
           raw: rec.value,
           origin: origin(rec),
         });

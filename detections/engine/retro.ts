@@ -76,7 +76,6 @@ export class RetroHunt<O extends Origin = Origin> {
       ruleset,
       event,
       this.disabled,
-      new Set(),
       (rule, selections) => {
         if (!correlations.silenced.has(rule.fired.id)) onAlert(buildAlert(rule.fired, event, selections, this.now), rule);
       },

@@ -17,7 +17,7 @@ import type { FiredRule } from './alert.js';
 /** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
 export interface RuleMatcher {
   fired: FiredRule;
-  /** The names of the selections that matched, or null. May throw: the engine then disables the rule. */
+  /** The names of the selections that matched, or null. May throw: the engine then skips the rule for that event. */
   match(event: EcsEvent): string[] | null;
 }
 

@@ -10,6 +10,7 @@ import { correlationInputTopic, correlationRouter, startCorrelateStage } from '.
 import { EventClock, startTicker } from './event-clock.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
 import { LiveRules } from './reload.js';
+import { RuleErrorReporter } from './rule-errors.js';
 import { ensureIncidentInputTopic, forIncidents } from '../incidents/input-topic.js';
 
 const log = logger('detect');
@@ -39,14 +40,14 @@ export function toMatcher(c: CompiledRule): RuleMatcher {
  * change (reload.ts); correlations are loaded once.
  */
 export async function startDetectStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
-  const disabled = new Set<string>();
+  // Rules are never switched off while running: one that throws is skipped for that event only.
+  const disabled: ReadonlySet<string> = new Set<string>();
+  const ruleErrors = new RuleErrorReporter(log);
   const live = new LiveRules(config.detections.rules, {
     onLoad: ({ rules, errors, kept, ms }) => {
       for (const e of errors) log.error({ code: e.code }, e.describe());
       if (kept.length > 0) log.warn({ kept }, 'rule files that no longer load keep their last good rules');
       log.info({ loaded: rules, rejected: errors.length, ms }, 'rules loaded');
-      // A new rule set re-arms the rules that were disabled for throwing; one that still throws is disabled again.
-      disabled.clear();
     },
   });
   live.watch();
@@ -74,7 +75,12 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
       // One rule set for the whole batch, even if a reload swaps it meanwhile.
       const out = detectBatch(live.current, records, disabled);
       const extra = correlationOnly.length > 0 ? detectBatch(correlationOnly, records, disabled) : undefined;
-      if (extra) for (const id of extra.failedRules) out.failedRules.add(id);
+      if (extra) {
+        // Rule ids are distinct: correlationOnly holds no rule of the live set.
+        for (const [id, e] of extra.ruleErrors) out.ruleErrors.set(id, e);
+        // Undecodable records are dead-lettered by the first batch already.
+        out.deadLetters.push(...extra.deadLetters.filter((d) => d.code === 'RULE_MATCH'));
+      }
       const alerts = extra ? [...out.alerts, ...extra.alerts] : out.alerts;
       const routed = route ? route(alerts) : { alerts, inputs: [] };
       clock?.read(routed.inputs);
@@ -86,11 +92,7 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
         sendDeadLetters(producer, topics.deadletter, out.deadLetters),
       ]);
       metrics.sent.inc({ kind: 'detect', id: 'engine' }, routed.alerts.length);
-      for (const id of out.failedRules) {
-        disabled.add(id);
-        metrics.errors.inc({ kind: 'detect', id, code: 'RULE_MATCH' });
-        log.error({ rule: id }, 'rule threw while matching and is disabled');
-      }
+      ruleErrors.report(out.ruleErrors);
     },
   });
   const ticker = clock

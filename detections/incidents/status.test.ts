@@ -74,6 +74,7 @@ describe('status-change records', () => {
       eventsRetentionHours: 1,
       compression: 'none',
       gzipLevel: 1,
+      maxRecordBytes: 1_000_000,
     });
     expect(spec).toMatchObject({ name: 'p.vigil.incident-status', partitions: 3, configs: { 'cleanup.policy': 'compact' } });
   });

@@ -20,7 +20,6 @@ function fired(rules: Rules, event: EcsEvent): string {
     rules,
     event,
     new Set(),
-    new Set(),
     (r, sel) => ids.push(`${r.fired.id}:${sel.join('+')}`),
     (r, err) => ids.push(`${r.fired.id}:threw ${String(err)}`),
   );

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import type { BudgetLease } from '../net/index.js';
 
 export class BodyTooLarge extends Error {}
 
 /**
  * Reads a request body of at most `limit` bytes (after gzip when `Content-Encoding: gzip`),
- * rejecting with BodyTooLarge as soon as it is exceeded — early from Content-Length.
+ * rejecting with BodyTooLarge as soon as it is exceeded — early from Content-Length. `lease`
+ * counts the bytes read against the input's in-flight byte budget.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, lease?: BudgetLease): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -26,6 +28,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         return;
       }
       chunks.push(c);
+      lease?.reading(size);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);

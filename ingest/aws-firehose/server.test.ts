@@ -65,6 +65,23 @@ describe('firehose endpoint', () => {
     expect(publisher.calls).toBe(0);
   });
 
+  it.each([
+    ['a prefix of the key', 'k3'],
+    ['the key and more', 'k3yk3y'],
+    ['an empty key', ''],
+    ['no key', undefined],
+  ])('refuses %s with 401', async (_what, key) => {
+    const { publisher, url } = await start();
+    const headers: Record<string, string> = { 'x-amz-firehose-request-id': 'r9' };
+    const r = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers, ...(key === undefined ? {} : { 'x-amz-firehose-access-key': key }) },
+      body: JSON.stringify({ requestId: 'r9', records: [] }),
+    });
+    expect(r.status).toBe(401);
+    expect(publisher.calls).toBe(0);
+  });
+
   it('answers 413 to a body above maxBodyBytes', async () => {
     const { url, publisher } = await start({ maxBodyBytes: 2048 });
     const r = await post(url, { requestId: 'big', records: [{ data: b64('x'.repeat(4000)) }] }, { 'x-amz-firehose-request-id': 'big' });
@@ -148,5 +165,28 @@ describe('firehose endpoint', () => {
     expect(events[0]?.['@timestamp']).toBe('2023-11-14T22:13:20.000Z');
     const letters = publisher.values<{ code: string; raw: { encoding: string } }>(DLQ);
     expect(letters.map((l) => l.code)).toEqual(['DECODE_PAYLOAD', 'DECODE_PAYLOAD']);
+  });
+});
+
+describe('firehose limits', () => {
+  it('answers 503 with Retry-After once request bodies in flight reach maxInFlightBytes, and takes requests again after', async () => {
+    const { publisher, url } = await start({ maxBodyBytes: 4096, maxInFlightBytes: 8192 });
+    const release = publisher.hold();
+    const body = (id: string) => ({ requestId: id, timestamp: 1, records: [{ data: b64(`${id} ${'x'.repeat(2400)}`) }] });
+    const first = post(url, body('a'), { 'x-amz-firehose-request-id': 'a' });
+    const second = post(url, body('b'), { 'x-amz-firehose-request-id': 'b' });
+    await publisher.waitFor(() => publisher.pending > 0);
+    await new Promise((r) => setTimeout(r, 100));
+
+    const busy = await post(url, body('c'), { 'x-amz-firehose-request-id': 'c' });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busy.json()).toMatchObject({ requestId: 'c', errorMessage: 'server busy; retry' });
+
+    release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect((await post(url, body('c'), { 'x-amz-firehose-request-id': 'c' })).status).toBe(200);
+    expect(publisher.values(EVENTS)).toHaveLength(3);
   });
 });

@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AwsFirehoseInputConfig } from '../../core/config/types.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
-import { Batch, bytesResults, decodeBase64, emit, isObject, type EmitTarget, type RecordResult } from '../normalize/cloud/index.js';
+import { emit, isObject, type EmitTarget } from '../normalize/cloud/index.js';
+import { firehoseBatch } from './envelope.js';
+import { admitRequest, assertConnectionLimits, BUSY_HEADERS, ByteBudget, connectionLimitsOf, guardHttp } from '../net/index.js';
+import { FIREHOSE_DEFAULTS, FIREHOSE_LIMIT_DEFAULTS } from './config.js';
 import { RequestDedup } from './dedup.js';
 import { BodyTooLarge, peerOf, readBody, sendJson } from './http.js';
 
@@ -15,13 +18,11 @@ export interface FirehoseInput {
   dedupSize(): number;
 }
 
-const DEADLETTER_SAMPLE = 64 * 1024;
+const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
+/** Compares SHA-256 digests, which have one length, so neither the key's content nor its length leaks through timing. */
 function keyMatches(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== undefined && timingSafeEqual(sha256(given), sha256(expected));
 }
 
 /**
@@ -37,50 +38,13 @@ export async function startFirehoseInput(cfg: AwsFirehoseInputConfig, target: Em
   const log = logger(cfg.id, { kind: 'input', type: 'aws-firehose' });
   const labels = { kind: 'input', id: cfg.id } as const;
   const dedup = new RequestDedup(cfg.dedupRequests);
+  assertConnectionLimits(cfg, `inputs.${cfg.id}`, FIREHOSE_LIMIT_DEFAULTS);
+  const budget = new ByteBudget(cfg.maxInFlightBytes ?? FIREHOSE_DEFAULTS.maxInFlightBytes);
   const running = new Set<Promise<void>>();
   let closing = false;
 
   const answer = (res: ServerResponse, status: number, requestId: string, errorMessage?: string): void =>
     sendJson(res, status, { requestId, timestamp: Date.now(), ...(errorMessage ? { errorMessage } : {}) });
-
-  /** The records of one request → a batch: every record an event, or a dead letter with its data. */
-  function batchOf(body: Buffer, peer: string, commonAttributes: Record<string, string>): Batch {
-    const batch = new Batch(cfg.id, peer);
-    const ctx = { inputId: cfg.id, receivedAt: new Date(), keepOriginal: cfg.keepOriginal, peer };
-    let doc: unknown;
-    try {
-      doc = JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      batch.fail('DECODE_PAYLOAD', `request body is not JSON: ${errorMessage(err)}`, body.subarray(0, DEADLETTER_SAMPLE));
-      return batch;
-    }
-    if (!isObject(doc) || !Array.isArray(doc.records)) {
-      batch.fail('DECODE_PAYLOAD', 'request body has no records array', body.subarray(0, DEADLETTER_SAMPLE));
-      return batch;
-    }
-    for (const rec of doc.records) {
-      const data = isObject(rec) && typeof rec.data === 'string' ? rec.data : undefined;
-      const bytes = data === undefined ? undefined : decodeBase64(data);
-      if (bytes === undefined) {
-        batch.fail('DECODE_PAYLOAD', 'record data is not base64', JSON.stringify(rec).slice(0, DEADLETTER_SAMPLE));
-        continue;
-      }
-      if (bytes.length > cfg.maxRecordBytes) {
-        batch.fail(
-          'FRAME_TOO_LARGE',
-          `record of ${bytes.length} bytes exceeds maxRecordBytes (${cfg.maxRecordBytes})`,
-          bytes.subarray(0, DEADLETTER_SAMPLE),
-        );
-        continue;
-      }
-      const results: RecordResult[] = bytesResults(bytes, ctx, 'aws.firehose');
-      if (Object.keys(commonAttributes).length > 0) {
-        for (const r of results) if (r.ok) r.event.labels = { ...commonAttributes, ...r.event.labels };
-      }
-      batch.add(results);
-    }
-    return batch;
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headerId = req.headers['x-amz-firehose-request-id'];
@@ -97,9 +61,15 @@ export async function startFirehoseInput(cfg: AwsFirehoseInputConfig, target: Em
       answer(res, 401, requestId, 'Invalid or missing access key (X-Amz-Firehose-Access-Key)');
       return;
     }
+    // Bodies being read or waiting for Kafka stay within maxInFlightBytes; Firehose retries a 503.
+    const lease = admitRequest(budget, req, res, { labels, log });
+    if (!lease) {
+      sendJson(res, 503, { requestId, timestamp: Date.now(), errorMessage: 'server busy; retry' }, BUSY_HEADERS);
+      return;
+    }
     let body: Buffer;
     try {
-      body = await readBody(req, cfg.maxBodyBytes);
+      body = await readBody(req, cfg.maxBodyBytes, lease);
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         metrics.errors.inc({ ...labels, code: 'FRAME_TOO_LARGE' });
@@ -123,7 +93,18 @@ export async function startFirehoseInput(cfg: AwsFirehoseInputConfig, target: Em
     }
     const peer = peerOf(req);
     const commonAttributes = parseCommonAttributes(req.headers['x-amz-firehose-common-attributes']);
-    const work = () => emit(target, batchOf(body, peer, commonAttributes));
+    const work = () =>
+      emit(
+        target,
+        firehoseBatch(body, {
+          inputId: cfg.id,
+          peer,
+          receivedAt: new Date(),
+          keepOriginal: cfg.keepOriginal,
+          maxRecordBytes: cfg.maxRecordBytes,
+          commonAttributes,
+        }),
+      );
     try {
       const outcome = requestId === '' ? (await work(), 'done') : await dedup.run(requestId, work);
       if (outcome === 'duplicate') metrics.dropped.inc({ ...labels, reason: 'duplicate_request' });
@@ -147,7 +128,8 @@ export async function startFirehoseInput(cfg: AwsFirehoseInputConfig, target: Em
     running.add(p);
     void p.finally(() => running.delete(p));
   });
-  server.requestTimeout = 120_000;
+  // A 96 MiB body on a slow link needs more than a minute.
+  guardHttp(server, connectionLimitsOf(cfg, undefined, FIREHOSE_LIMIT_DEFAULTS), { requestTimeoutMs: 120_000 }, { labels, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => {

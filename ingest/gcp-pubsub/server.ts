@@ -1,11 +1,24 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { assertInputAuthenticated } from '../../core/config/index.js';
 import type { GcpPubSubInputConfig } from '../../core/config/types.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { Batch, bytesResults, emit, type EmitTarget } from '../normalize/cloud/index.js';
 import { BodyTooLarge, RequestDedup, peerOf, readBody, sendJson } from '../aws-firehose/index.js';
+import {
+  admitRequest,
+  assertConnectionLimits,
+  BUSY_HEADERS,
+  ByteBudget,
+  CONNECTION_LIMIT_DEFAULTS,
+  connectionLimitsOf,
+  guardHttp,
+} from '../net/index.js';
+import { PUBSUB_DEFAULTS } from './config.js';
 import { unwrapPush } from './envelope.js';
+import { JwksCache, JwksUnavailable } from './jwks.js';
+import { verifyPushToken, type PushAuth } from './oidc.js';
 
 export interface PubSubInput {
   port: number;
@@ -16,43 +29,82 @@ export interface PubSubInput {
 /** Message ids remembered: Pub/Sub is at-least-once and may redeliver a message it saw acknowledged. */
 const DEDUP_MESSAGES = 10_000;
 
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** Compares digests, so that neither the content nor the length of the token leaks through timing. */
 function tokenMatches(req: IncomingMessage, expected: string): boolean {
   const given = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== null && timingSafeEqual(sha256(given), sha256(expected));
 }
 
 /**
  * The endpoint of a Pub/Sub push subscription. Pub/Sub counts 102, 200, 201, 202 and 204 as an
  * acknowledgement and redelivers on anything else, so 204 is sent only after Kafka acknowledged
  * the message's events (and dead letters); a Kafka failure answers 503 and Pub/Sub retries.
- * With `token` set, the push URL must carry `?token=<token>` (Google's documented way to
- * authenticate push endpoints without OIDC).
+ * With `oidc` set, each request must carry the OIDC token of the authenticated push
+ * subscription (`oidc.ts`); with `token` set, the push URL must also carry `?token=<token>`.
+ * Without `oidc`, the input starts only when the config says `auth: none`.
  */
 export async function startPubSubInput(cfg: GcpPubSubInputConfig, target: EmitTarget): Promise<PubSubInput> {
+  assertInputAuthenticated(cfg);
   const log = logger(cfg.id, { kind: 'input', type: 'gcp-pubsub' });
   const labels = { kind: 'input', id: cfg.id } as const;
   const dedup = new RequestDedup(DEDUP_MESSAGES);
+  const limitDefaults = { ...CONNECTION_LIMIT_DEFAULTS, maxConnectionsPerPeer: PUBSUB_DEFAULTS.maxConnectionsPerPeer };
+  assertConnectionLimits(cfg, `inputs.${cfg.id}`, limitDefaults);
+  const budget = new ByteBudget(cfg.maxInFlightBytes ?? PUBSUB_DEFAULTS.maxInFlightBytes);
   const running = new Set<Promise<void>>();
+  const jwks = cfg.oidc ? new JwksCache({ url: cfg.oidc.jwksUrl }) : undefined;
   let closing = false;
+
+  /** The OIDC verdict on a request, or undefined without `oidc`; rejects with JwksUnavailable. */
+  async function authenticate(req: IncomingMessage): Promise<PushAuth | undefined> {
+    if (!cfg.oidc || !jwks) return undefined;
+    const header = req.headers.authorization;
+    return verifyPushToken(typeof header === 'string' ? header : undefined, cfg.oidc, jwks);
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 403, reason: string): void {
+    metrics.errors.inc({ ...labels, code: 'INPUT_AUTH' });
+    log.warn({ peer: peerOf(req), reason }, 'push request refused');
+    req.resume();
+    sendJson(res, status, { error: status === 403 ? 'forbidden' : 'missing or invalid credentials' });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') {
       sendJson(res, 405, { error: 'only POST is accepted' });
       return;
     }
-    if (cfg.token !== undefined && !tokenMatches(req, cfg.token)) {
-      metrics.errors.inc({ ...labels, code: 'INPUT_AUTH' });
-      log.warn({ peer: peerOf(req) }, 'push request without the right token');
+    let auth: PushAuth | undefined;
+    try {
+      auth = await authenticate(req);
+    } catch (err) {
+      if (!(err instanceof JwksUnavailable)) throw err;
+      // Our failure, not the sender's: Pub/Sub redelivers on 503.
+      metrics.errors.inc({ ...labels, code: 'SERVICE_UNAVAILABLE' });
+      log.error({ err: err.message }, 'cannot fetch the token signing keys; Pub/Sub will redeliver');
       req.resume();
-      sendJson(res, 401, { error: 'missing or wrong token' });
+      sendJson(res, 503, { error: 'cannot verify tokens now; retry' });
+      return;
+    }
+    if (auth && !auth.ok) {
+      refuse(req, res, auth.status, auth.reason);
+      return;
+    }
+    if (cfg.token !== undefined && !tokenMatches(req, cfg.token)) {
+      refuse(req, res, 401, 'missing or wrong ?token=');
+      return;
+    }
+    // Bodies being read or waiting for Kafka stay within maxInFlightBytes; Pub/Sub redelivers after a 503.
+    const lease = admitRequest(budget, req, res, { labels, log });
+    if (!lease) {
+      sendJson(res, 503, { error: 'server busy; retry' }, BUSY_HEADERS);
       return;
     }
     let body: Buffer;
     try {
-      body = await readBody(req, cfg.maxBodyBytes);
+      body = await readBody(req, cfg.maxBodyBytes, lease);
     } catch (err) {
       const tooLarge = err instanceof BodyTooLarge;
       metrics.errors.inc({ ...labels, code: tooLarge ? 'FRAME_TOO_LARGE' : 'DECODE_PAYLOAD' });
@@ -101,6 +153,7 @@ export async function startPubSubInput(cfg: GcpPubSubInputConfig, target: EmitTa
     running.add(p);
     void p.finally(() => running.delete(p));
   });
+  guardHttp(server, connectionLimitsOf(cfg, undefined, limitDefaults), { requestTimeoutMs: 60_000 }, { labels, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => {

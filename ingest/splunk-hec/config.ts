@@ -1,5 +1,5 @@
 import type { SplunkHecInputConfig, SplunkHecTokenConfig } from '../../core/config/types.js';
-import { VigilError } from '../../core/errors/index.js';
+import { CONNECTION_LIMIT_DEFAULTS } from '../net/index.js';
 
 /** Defaults the config loader applies to a `type: splunk-hec` input (the schema holds the descriptions). */
 export const HEC_INPUT_DEFAULTS = {
@@ -11,6 +11,8 @@ export const HEC_INPUT_DEFAULTS = {
   ackMaxChannels: 1000,
   ackIdleTimeoutSeconds: 600,
   maxPendingEvents: 100_000,
+  maxInFlightBytes: 256 * 1024 * 1024,
+  ...CONNECTION_LIMIT_DEFAULTS,
 } as const satisfies Partial<SplunkHecInputConfig>;
 
 type TokenInput = Pick<SplunkHecTokenConfig, 'token'> & Partial<SplunkHecTokenConfig>;
@@ -30,20 +32,6 @@ export function withHecDefaults(
 /** A token as the server uses it: its config and a printable name (never the secret). */
 export interface ResolvedToken extends SplunkHecTokenConfig {
   label: string;
-}
-
-/** Token value → token. Rejects with a located VigilError when two entries share a value. */
-export function tokenTable(cfg: SplunkHecInputConfig): Map<string, ResolvedToken> {
-  const table = new Map<string, ResolvedToken>();
-  cfg.tokens.forEach((t, i) => {
-    if (table.has(t.token)) {
-      throw new VigilError('CONFIG_DUPLICATE_ID', 'two tokens have the same value', {
-        location: { path: `inputs.${cfg.id}.tokens[${i}].token` },
-      });
-    }
-    table.set(t.token, { ...t, label: t.name ?? `tokens[${i}]` });
-  });
-  return table;
 }
 
 /** Splunk requires channels to be GUIDs (code 11 otherwise). */

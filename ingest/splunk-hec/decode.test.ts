@@ -40,3 +40,33 @@ describe('decodeRaw', () => {
     expect(decodeRaw(Buffer.concat([Buffer.from('a\r\n\n  \nb'), Buffer.from([0xff]), Buffer.from('\n')]))).toEqual(['a', 'b\ufffd']);
   });
 });
+
+describe('nesting depth', () => {
+  const nested = (depth: number, open = '[', close = ']') => `{"event":${open.repeat(depth - 1)}${close.repeat(depth - 1)}}`;
+
+  it('takes an event nested exactly to the bound, objects and arrays counted alike', () => {
+    expect(decodeEvents(Buffer.from(nested(5)), 5)).toHaveLength(1);
+    expect(decodeEvents(Buffer.from(`{"event":${'{"a":'.repeat(4)}1${'}'.repeat(4)}}`), 5)).toHaveLength(1);
+  });
+
+  it.each([
+    ['arrays', nested(100_000)],
+    ['objects', `{"event":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`],
+    ['a second event', `{"event":"fine"}${nested(101)}`],
+  ])('refuses deeper %s with code 6 and the event number, before parsing', (_, body) => {
+    const n = body.startsWith('{"event":"fine"}') ? 1 : 0;
+    let err: unknown;
+    try {
+      decodeEvents(Buffer.from(body));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(HecError);
+    expect((err as HecError).reply().body).toEqual({ text: 'Invalid data format', code: 6, 'invalid-event-number': n });
+    expect((err as HecError).message).toMatch(/deeper than 100 levels/);
+  });
+
+  it('does not count brackets inside strings', () => {
+    expect(decodeEvents(Buffer.from(`{"event":"${'['.repeat(500)}${'{'.repeat(500)}"}`))).toHaveLength(1);
+  });
+});

@@ -26,6 +26,8 @@ export function gunzipBounded(body: Buffer, maxBytes: number): Promise<Buffer> {
 
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_ARRAY = 0x5d; // ]
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -34,10 +36,19 @@ function isSpace(c: number): boolean {
 }
 
 /**
+ * Deepest nesting of objects and arrays an event may have. JSON.parse copes with any depth, but
+ * what follows it recurses (JSON.stringify, normalizing, flattening) and overflows the stack at a
+ * few thousand levels: the event would fail on every retry. Real events nest a few levels deep
+ * (Elasticsearch maps 20 object levels by default), so 100 refuses nothing legitimate.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+/**
  * Splits concatenated JSON objects by brace depth outside strings, then parses each. The scan is
  * only a splitter: JSON.parse still judges every object, so a brace inside a string cannot fool it.
+ * It also refuses an object nested deeper than `maxDepth` (objects and arrays), before any parse.
  */
-export function splitObjects(text: string): string[] {
+export function splitObjects(text: string, maxDepth = MAX_NESTING_DEPTH): string[] {
   const out: string[] = [];
   const n = text.length;
   let i = 0;
@@ -47,6 +58,8 @@ export function splitObjects(text: string): string[] {
     if (text.charCodeAt(i) !== OPEN) throw new HecError('INVALID_DATA_FORMAT', `event ${out.length} is not a JSON object`, out.length);
     const start = i;
     let depth = 0;
+    // Objects and arrays; `depth` counts objects only, to find where this one ends.
+    let nesting = 0;
     let inString = false;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -54,8 +67,20 @@ export function splitObjects(text: string): string[] {
         if (c === BACKSLASH) i++;
         else if (c === QUOTE) inString = false;
       } else if (c === QUOTE) inString = true;
-      else if (c === OPEN) depth++;
-      else if (c === CLOSE && --depth === 0) break;
+      else if (c === OPEN || c === OPEN_ARRAY) {
+        if (c === OPEN) depth++;
+        if (++nesting > maxDepth) {
+          throw new HecError(
+            'INVALID_DATA_FORMAT',
+            `event ${out.length} nests objects and arrays deeper than ${maxDepth} levels`,
+            out.length,
+          );
+        }
+      } else if (c === CLOSE_ARRAY) nesting--;
+      else if (c === CLOSE) {
+        nesting--;
+        if (--depth === 0) break;
+      }
     }
     if (i >= n) throw new HecError('INVALID_DATA_FORMAT', `event ${out.length} is cut off`, out.length);
     i++;
@@ -103,9 +128,9 @@ function checkFields(fields: unknown, n: number): NonNullable<SplunkMeta['fields
 }
 
 /** An `/event` body → envelopes; throws HecError (code and event number) on the first bad one. */
-export function decodeEvents(body: Buffer): HecEnvelope[] {
+export function decodeEvents(body: Buffer, maxDepth = MAX_NESTING_DEPTH): HecEnvelope[] {
   const text = body.toString('utf8');
-  const parts = splitObjects(text);
+  const parts = splitObjects(text, maxDepth);
   if (parts.length === 0) throw new HecError('NO_DATA', 'the body holds no event');
   return parts.map((part, n) => {
     let obj: unknown;

@@ -6,7 +6,8 @@ import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { eventRecord, normalizeSplunk, parseEpochSeconds, type SplunkMeta, type SplunkRecord } from '../normalize/splunk.js';
 import { encodeSignature, S2sAssembler, S2sDecoder, SIGNATURE_BYTES, pairText } from '../splunk-s2s/index.js';
 import { AckRegistry } from './acks.js';
-import { CHANNEL_RE, tokenTable, type ResolvedToken } from './config.js';
+import { CHANNEL_RE, type ResolvedToken } from './config.js';
+import { tokenTable } from './tokens.js';
 import { decodeEvents, decodeRaw } from './decode.js';
 import { HecError, NOT_FOUND, reply, type HecCodeName, type HecReply } from './errors.js';
 
@@ -112,7 +113,7 @@ export function createHecHandlers(cfg: SplunkHecInputConfig, deps: HecDeps, log:
       }
       if (!value) return refuse('INVALID_AUTHORIZATION', req.peer, 'malformed Authorization header');
     }
-    const token = tokens.get(value);
+    const token = tokens.find(value);
     if (!token) return refuse('INVALID_TOKEN', req.peer, 'unknown token');
     if (token.disabled) return refuse('TOKEN_DISABLED', req.peer, `disabled token ${token.label}`);
 
@@ -137,15 +138,37 @@ export function createHecHandlers(cfg: SplunkHecInputConfig, deps: HecDeps, log:
     return out;
   }
 
-  /** Normalizes and publishes; resolves once Kafka acknowledged every event. */
+  /**
+   * Normalizes and publishes; resolves once Kafka acknowledged every event and every dead letter.
+   * An event that cannot be normalized is dead-lettered, not failed with the batch: failing it
+   * would answer 503 (or leave its ackId false) and the sender would resend it forever.
+   */
   async function publish(records: SplunkRecord[], peer: string, channel: string | undefined): Promise<void> {
     const stop = metrics.latency.startTimer(labels);
     const receivedAt = now();
-    const out: OutRecord[] = new Array(records.length);
+    const out: OutRecord[] = [];
+    const letters: DeadLetter[] = [];
     const ctx = { inputId: cfg.id, peer, receivedAt, keepOriginal: cfg.keepOriginal, ...(channel !== undefined ? { channel } : {}) };
-    for (let i = 0; i < records.length; i++) out[i] = eventRecord(normalizeSplunk(records[i] as SplunkRecord, ctx), peer, receivedAt);
+    for (const r of records) {
+      try {
+        out.push(eventRecord(normalizeSplunk(r, ctx), peer, receivedAt));
+      } catch (err) {
+        metrics.errors.inc({ ...labels, code: 'NORMALIZE_FAILED' });
+        letters.push({
+          stage: 'ingest',
+          component: cfg.id,
+          code: 'NORMALIZE_FAILED',
+          reason: `event could not be normalized: ${errorMessage(err)}`,
+          raw: r.identity,
+          peer,
+        });
+      }
+    }
     try {
-      await deps.publisher.send(deps.eventsTopic, out);
+      await Promise.all([
+        out.length > 0 ? deps.publisher.send(deps.eventsTopic, out) : Promise.resolve(),
+        sendDeadLetters(deps.publisher, deps.deadletterTopic, letters),
+      ]);
     } finally {
       stop();
     }

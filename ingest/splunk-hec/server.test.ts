@@ -424,3 +424,54 @@ describe('HTTPS', () => {
     }
   });
 });
+
+describe('HEC limits', () => {
+  const event = (i: number) => JSON.stringify({ event: `e${i} ${'x'.repeat(3000)}` });
+
+  it('answers 503 code 9 with Retry-After once request bodies in flight reach maxInFlightBytes, and takes requests again after', async () => {
+    const t = await start({ maxBodyBytes: 4096, maxInFlightBytes: 8192 });
+    const release = t.publisher.hold();
+    const first = t.post('/services/collector/event', event(1));
+    const second = t.post('/services/collector/event', event(2));
+    await t.publisher.waitFor(() => t.publisher.pending > 0);
+    await new Promise((r) => setTimeout(r, 100));
+
+    const busy = await fetch(t.url('/services/collector/event'), {
+      method: 'POST',
+      body: event(3),
+      headers: { Authorization: 'Splunk tok-plain' },
+    });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busy.json()).toEqual({ text: 'Server is busy', code: 9 });
+    expect(await counterValue(metrics.requestsRefused, { ...t.labels, reason: 'byte_budget' })).toBe(1);
+
+    release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(await t.post('/services/collector/event', event(4))).toEqual({ status: 200, body: { text: 'Success', code: 0 } });
+    expect(t.events()).toHaveLength(3);
+  });
+
+  it('closes connections past maxConnectionsPerPeer at once', async () => {
+    const t = await start({ maxConnections: 100, maxConnectionsPerPeer: 2 });
+    const { connect } = await import('node:net');
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () =>
+          new Promise<string>((resolve) => {
+            const s = connect({ host: '127.0.0.1', port: t.server.port });
+            s.on('error', () => undefined);
+            s.on('close', () => resolve('closed'));
+            setTimeout(() => {
+              s.destroy();
+              resolve('open');
+            }, 500);
+          }),
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['closed', 'closed', 'closed', 'open', 'open']);
+    expect(await counterValue(metrics.connectionsClosed, { ...t.labels, reason: 'max_connections_per_peer' })).toBe(3);
+  });
+});

@@ -5,6 +5,16 @@ import type { SplunkHecInputConfig } from '../../core/config/types.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { tlsServerOptions } from '../splunk-s2s/index.js';
+import {
+  admitRequest,
+  assertConnectionLimits,
+  BUSY_HEADERS,
+  ByteBudget,
+  connectionLimitsOf,
+  guardHttp,
+  type BudgetLease,
+} from '../net/index.js';
+import { HEC_INPUT_DEFAULTS } from './config.js';
 import { gunzipBounded } from './decode.js';
 import { reply, NOT_FOUND, type HecReply } from './errors.js';
 import { createHecHandlers, routeOf, type HecDeps, type HecRequest } from './handlers.js';
@@ -37,8 +47,11 @@ function normalizePeer(address: string | undefined): string {
 
 class TooLarge extends Error {}
 
-/** Reads the body, refusing past `max` bytes without buffering the rest. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/** A client that has not finished its TLS handshake by then is disconnected, in ms. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** Reads the body, refusing past `max` bytes without buffering the rest; `lease` counts what was read. */
+function readBody(req: IncomingMessage, max: number, lease: BudgetLease): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,6 +64,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
         return;
       }
       chunks.push(c);
+      lease.reading(size);
     });
     req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     req.once('error', reject);
@@ -67,19 +81,22 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
   const log = logger(cfg.id, { kind: 'input', protocol: 'splunk-hec' });
   const handlers = createHecHandlers(cfg, deps, log);
   const tls = tlsServerOptions(cfg.tls, `inputs.${cfg.id}`);
+  assertConnectionLimits(cfg, `inputs.${cfg.id}`);
+  const budget = new ByteBudget(cfg.maxInFlightBytes ?? HEC_INPUT_DEFAULTS.maxInFlightBytes);
   const sockets = new Map<Socket, { peer: string; inFlight: number }>();
   const tooLarge = (n: number): HecReply => ({
     status: 413,
     body: { text: `Content-Length of ${n} too large (maximum is ${cfg.maxBodyBytes})`, code: 6 },
   });
 
-  function send(res: ServerResponse, r: HecReply, close = false): void {
+  function send(res: ServerResponse, r: HecReply, close = false, headers: Readonly<Record<string, string>> = {}): void {
     const body = JSON.stringify(r.body);
     res.writeHead(r.status, {
       'Content-Type': 'application/json; charset=UTF-8',
       'Content-Length': Buffer.byteLength(body),
       'X-Content-Type-Options': 'nosniff',
       ...(close ? { Connection: 'close' } : {}),
+      ...headers,
     });
     res.end(body);
   }
@@ -98,10 +115,13 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
     if (route !== 'ack' && handlers.busy()) return send(res, reply('SERVER_BUSY'));
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > cfg.maxBodyBytes) return send(res, tooLarge(declared), true);
+    // Bodies being read or waiting for Kafka stay within maxInFlightBytes: past it, Splunk's "server busy".
+    const lease = admitRequest(budget, req, res, { labels, log });
+    if (!lease) return send(res, reply('SERVER_BUSY'), true, BUSY_HEADERS);
 
     let body: Buffer;
     try {
-      body = await readBody(req, cfg.maxBodyBytes);
+      body = await readBody(req, cfg.maxBodyBytes, lease);
     } catch (err) {
       if (err instanceof TooLarge) return send(res, tooLarge(cfg.maxBodyBytes + 1), true);
       throw err;
@@ -110,6 +130,7 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
     if (encoding === 'gzip') {
       try {
         body = await gunzipBounded(body, cfg.maxBodyBytes);
+        lease.add(body.length);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ERR_BUFFER_TOO_LARGE') return send(res, tooLarge(cfg.maxBodyBytes + 1));
@@ -136,12 +157,18 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
       });
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
-  server.requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const guard = guardHttp(
+    server,
+    connectionLimitsOf(cfg, tls ? HANDSHAKE_TIMEOUT_MS : undefined),
+    { requestTimeoutMs: options.requestTimeoutMs ?? 60_000 },
+    { labels, log },
+  );
   server.on('connection', (socket: Socket) => {
     sockets.set(socket, { peer: normalizePeer(socket.remoteAddress), inFlight: 0 });
     socket.once('close', () => sockets.delete(socket));
   });
   server.on('tlsClientError', (err: Error, socket: Socket) => {
+    if (guard.refused(socket)) return;
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
     log.warn({ err: err.message, peer: normalizePeer(socket.remoteAddress) }, 'TLS handshake failed');
   });

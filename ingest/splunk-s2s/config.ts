@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { SplunkS2sInputConfig, SplunkTlsConfig } from '../../core/config/types.js';
 import { VigilError, errorMessage } from '../../core/errors/index.js';
+import { CONNECTION_LIMIT_DEFAULTS } from '../net/index.js';
 
 /** Defaults the config loader applies to a `type: splunk-s2s` input (the schema holds the descriptions). */
 export const S2S_INPUT_DEFAULTS = {
   host: '127.0.0.1',
   maxMessageBytes: 4 * 1024 * 1024,
-  idleTimeoutSeconds: 600,
   keepOriginal: true,
+  ...CONNECTION_LIMIT_DEFAULTS,
+  // Forwarders keep their connection through quiet spells: S2S waits longer than the other inputs.
+  idleTimeoutSeconds: 600,
 } as const satisfies Partial<SplunkS2sInputConfig>;
 
 export function withS2sDefaults(cfg: Pick<SplunkS2sInputConfig, 'id' | 'port'> & Partial<SplunkS2sInputConfig>): SplunkS2sInputConfig {

@@ -6,7 +6,8 @@ import { sendDeadLetters, type DeadLetter } from '../../core/deadletter/index.js
 import { errorMessage, type ErrorCode } from '../../core/errors/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { eventRecord, normalizeSplunk, type SplunkRecord } from '../normalize/splunk.js';
-import { tlsServerOptions } from './config.js';
+import { assertConnectionLimits, CONNECTION_LIMIT_DEFAULTS, connectionLimitsOf, guardConnections } from '../net/index.js';
+import { S2S_INPUT_DEFAULTS, tlsServerOptions } from './config.js';
 import { CONTROL_REPLY, encodeControlMessage, parseCapabilities, pairText, S2sDecoder, type Signature } from './protocol.js';
 import { S2sAssembler } from './records.js';
 
@@ -21,8 +22,6 @@ export interface S2sInputDeps {
 
 /** Tuning that is not part of `vigil.yaml`. */
 export interface S2sServerOptions {
-  /** Connections at once; more are refused. Default 1024. */
-  maxConnections?: number;
   /** Leading bytes of a bad message kept in its dead letter. Default 1024. */
   errorSampleBytes?: number;
 }
@@ -44,6 +43,10 @@ export interface SplunkS2sInput {
   close(): Promise<void>;
 }
 
+/** A forwarder that has not finished its TLS handshake by then is disconnected, in ms. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const S2S_LIMIT_DEFAULTS = { ...CONNECTION_LIMIT_DEFAULTS, idleTimeoutSeconds: S2S_INPUT_DEFAULTS.idleTimeoutSeconds };
+
 function normalizePeer(address: string | undefined): string {
   if (!address) return 'unknown';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
@@ -62,7 +65,6 @@ export async function startS2sInput(
   options: S2sServerOptions = {},
 ): Promise<SplunkS2sInput> {
   const now = deps.now ?? (() => new Date());
-  const maxConnections = options.maxConnections ?? 1024;
   const sampleBytes = options.errorSampleBytes ?? 1024;
   const labels = { kind: 'input', id: cfg.id } as const;
   const log = logger(cfg.id, { kind: 'input', protocol: 'splunk-s2s' });
@@ -80,7 +82,7 @@ export async function startS2sInput(
   }
 
   const onSocket = (socket: Socket) => {
-    if (closing) {
+    if (closing || guard.refused(socket)) {
       socket.destroy();
       return;
     }
@@ -89,12 +91,17 @@ export async function startS2sInput(
     void conn.done.then(() => conns.delete(conn));
   };
   const server: Server = tls ? createTlsServer(tls, onSocket) : createNetServer(onSocket);
-  server.maxConnections = maxConnections;
+  assertConnectionLimits(cfg, `inputs.${cfg.id}`, S2S_LIMIT_DEFAULTS);
+  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? HANDSHAKE_TIMEOUT_MS : undefined, S2S_LIMIT_DEFAULTS), {
+    labels,
+    log,
+  });
   server.on('error', (err) => {
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
     log.error({ err: err.message }, 's2s server error');
   });
   server.on('tlsClientError', (err: Error, socket: Socket) => {
+    if (guard.refused(socket)) return;
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
     log.warn({ err: err.message, peer: normalizePeer(socket.remoteAddress) }, 'TLS handshake failed');
   });
@@ -249,12 +256,8 @@ export async function startS2sInput(
       metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
       log.warn({ err: err.message, peer }, 'S2S connection error');
     });
-    if (cfg.idleTimeoutSeconds > 0) {
-      socket.setTimeout(cfg.idleTimeoutSeconds * 1000, () => {
-        log.info({ peer, idleSeconds: cfg.idleTimeoutSeconds }, 'closing idle S2S connection');
-        socket.destroy();
-      });
-    }
+    // A forwarder blocked by our backpressure is not idle.
+    guard.watchIdle(socket, () => conn.inFlight > 0);
     return conn;
   }
 
@@ -285,6 +288,7 @@ export async function startS2sInput(
       closed ??= (async () => {
         closing = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        guard.close();
         await Promise.all([...conns].map((c) => c.shutdown()));
         await stopped;
         metrics.up.set(labels, 0);

@@ -3,6 +3,7 @@ import type { SyslogInputConfig } from '../../core/config/types.js';
 import { SYSLOG_INPUT_DEFAULTS, SYSLOG_INPUT_FIELDS, validateSyslogInput, withSyslogDefaults } from './config.js';
 
 const base = withSyslogDefaults({ id: 'syslog-a', protocol: 'udp', port: 514 });
+const tlsFiles = { certFile: 'c.pem', keyFile: 'k.pem', requestCert: false, rejectUnauthorized: true, handshakeTimeoutMs: 10_000 };
 
 describe('syslog input config', () => {
   it('applies the documented defaults', () => {
@@ -16,13 +17,16 @@ describe('syslog input config', () => {
       timezone: 'UTC',
       keepOriginal: true,
       parseWorkers: 1,
+      maxConnections: 1024,
+      maxConnectionsPerPeer: 64,
+      idleTimeoutSeconds: 300,
     });
     expect(validateSyslogInput(base)).toEqual([]);
     expect(SYSLOG_INPUT_DEFAULTS.maxMessageBytes).toBe(65536);
   });
 
   it('describes every field', () => {
-    expect(Object.keys(SYSLOG_INPUT_FIELDS).sort()).toEqual([...Object.keys(base), 'outputSchema', 'tls'].sort());
+    expect(Object.keys(SYSLOG_INPUT_FIELDS).sort()).toEqual([...Object.keys(base), 'outputSchema', 'tls', 'auth'].sort());
   });
 
   it.each<[string, Partial<SyslogInputConfig>, string, string]>([
@@ -34,6 +38,14 @@ describe('syslog input config', () => {
     ['parseWorkers negative', { parseWorkers: -1 }, 'CONFIG_RANGE', 'inputs[0].parseWorkers'],
     ['maxMessageBytes above 64 KiB on UDP', { maxMessageBytes: 100_000 }, 'CONFIG_RANGE', 'inputs[0].maxMessageBytes'],
     ['timezone', { timezone: 'Mars/Olympus' }, 'CONFIG_ENUM', 'inputs[0].timezone'],
+    [
+      'a per-peer cap above the global one',
+      { protocol: 'tcp', maxConnections: 10, maxConnectionsPerPeer: 11 },
+      'CONFIG_RANGE',
+      'inputs[0].maxConnectionsPerPeer',
+    ],
+    ['maxConnections of 0', { protocol: 'tls', tls: tlsFiles, maxConnections: 0 }, 'CONFIG_RANGE', 'inputs[0].maxConnections'],
+    ['a negative idle timeout', { protocol: 'tcp', idleTimeoutSeconds: -1 }, 'CONFIG_RANGE', 'inputs[0].idleTimeoutSeconds'],
   ])('reports %s', (_name, over, code, path) => {
     const errors = validateSyslogInput({ ...base, ...over }, 'inputs[0]');
     expect(errors.map((e) => [e.code, e.location?.path])).toEqual([[code, path]]);

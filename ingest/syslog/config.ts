@@ -1,5 +1,6 @@
 import type { SyslogInputConfig } from '../../core/config/types.js';
 import { VigilError } from '../../core/errors/index.js';
+import { CONNECTION_LIMIT_DEFAULTS, connectionLimitProblems } from '../net/index.js';
 import { isValidTimeZone } from '../parsers/index.js';
 
 /** Defaults the config loader applies to a `type: syslog` input. */
@@ -9,6 +10,7 @@ export const SYSLOG_INPUT_DEFAULTS = {
   timezone: 'UTC',
   keepOriginal: true,
   parseWorkers: 1,
+  ...CONNECTION_LIMIT_DEFAULTS,
 } as const satisfies Partial<SyslogInputConfig>;
 
 /** One description per field, for docs and `vigil validate`. */
@@ -22,10 +24,15 @@ export const SYSLOG_INPUT_FIELDS: Record<keyof Required<SyslogInputConfig>, stri
   maxMessageBytes: 'Largest message accepted, in bytes; larger ones are dead-lettered with their first bytes. Default 65536.',
   timezone: 'IANA time zone of timestamps that carry none (RFC 3164, CEF/LEEF/vendor device times). Default UTC.',
   keepOriginal: 'Keep the raw message in event.original. Default true.',
-  outputSchema: 'Schema of the published events: ecs (default) or ocsf (mapped from ECS).',
+  outputSchema: 'Schema of the published events: always ecs (vigil.events is ECS; ocsf is refused, `vigil parse --schema ocsf` shows it).',
   parseWorkers:
     'Worker threads that parse, normalize and serialize batches of 32 messages or more; 0 keeps it on the main thread. Default 1.',
+  maxConnections: 'TCP and TLS: connections at once; a new one past it is closed at once and counted. Default 1024.',
+  maxConnectionsPerPeer: 'TCP and TLS: connections at once from one address; a new one past it is closed at once and counted. Default 64.',
+  idleTimeoutSeconds:
+    'TCP and TLS: a connection silent this long is closed (the sender reconnects on its next message); 0 never. Default 300.',
   tls: 'For protocol tls: certFile, keyFile (PEM), caFile, requestCert (default false), rejectUnauthorized (default true), handshakeTimeoutMs (default 10000).',
+  auth: '`none` accepts unauthenticated senders on purpose; unset, the input starts only as mutual TLS (tls.caFile, tls.requestCert).',
 };
 
 /** RFC 5426 §3.2: receivers must take 480 bytes; no UDP payload reaches 64 KiB. */
@@ -80,6 +87,7 @@ export function validateSyslogInput(cfg: SyslogInputConfig, path = 'input'): Vig
       new VigilError('CONFIG_RANGE', `parseWorkers must be an integer 0–16, not ${String(cfg.parseWorkers)}`, at('parseWorkers')),
     );
   }
+  if (cfg.protocol !== 'udp') errors.push(...connectionLimitProblems(cfg, path));
   if (typeof cfg.timezone !== 'string' || !isValidTimeZone(cfg.timezone)) {
     errors.push(new VigilError('CONFIG_ENUM', `timezone "${String(cfg.timezone)}" is not an IANA time zone`, at('timezone')));
   }

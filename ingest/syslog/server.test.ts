@@ -6,6 +6,7 @@ import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { metrics } from '../../core/telemetry/index.js';
+import { CONNECTION_LIMIT_DEFAULTS } from '../net/index.js';
 import { createIngestPipeline } from '../pipeline.js';
 import { MemoryPublisher } from '../testing/memory-publisher.js';
 import { counterValue } from '../testing/metrics.js';
@@ -33,6 +34,7 @@ async function start(protocol: 'udp' | 'tcp', over: Partial<SyslogInputConfig> =
     maxMessageBytes: 65536,
     timezone: 'UTC',
     keepOriginal: true,
+    ...CONNECTION_LIMIT_DEFAULTS,
     ...over,
   };
   const publisher = new MemoryPublisher();
@@ -319,6 +321,7 @@ describe('syslog over TCP', () => {
       maxMessageBytes: 10,
       timezone: 'UTC',
       keepOriginal: true,
+      ...CONNECTION_LIMIT_DEFAULTS,
     };
     const pipeline = createIngestPipeline({ input: cfg, publisher, eventsTopic: EVENTS, deadletterTopic: DLQ });
     await expect(startSyslogInput(cfg, pipeline)).rejects.toThrow(/port must be.*maxMessageBytes must be/);

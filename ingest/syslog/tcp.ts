@@ -4,6 +4,7 @@ import type { SyslogInputConfig } from '../../core/config/types.js';
 import { errorMessage, isVigilError } from '../../core/errors/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { SyslogFramer, type Frame } from '../framing/index.js';
+import { connectionLimitsOf, guardConnections } from '../net/index.js';
 import type { IngestPipeline } from '../pipeline.js';
 import { normalizePeer, type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
 
@@ -38,19 +39,8 @@ export async function startTcp(
   const connections = new Set<Connection>();
   let closing = false;
 
-  // Raw connections still in the TLS handshake, by `address:port`: Node's own handshakeTimeout
-  // only runs once a ClientHello arrived, so a peer that connects and says nothing would hold a
-  // socket (and block close()) forever.
-  const handshaking = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
-  const peerKey = (s: Socket) => `${s.remoteAddress}|${s.remotePort}`;
-
   const onSocket = (socket: Socket): void => {
-    const pending = handshaking.get(peerKey(socket));
-    if (pending) {
-      clearTimeout(pending.timer);
-      handshaking.delete(peerKey(socket));
-    }
-    if (closing) {
+    if (closing || guard.refused(socket)) {
       socket.destroy();
       return;
     }
@@ -59,34 +49,17 @@ export async function startTcp(
     void conn.done.then(() => connections.delete(conn));
   };
   const server: Server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);
+  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined), { labels, log });
   if (tls) {
-    const timeoutMs = tls.handshakeTimeout ?? 10_000;
-    server.on('connection', (raw: Socket) => {
-      const key = peerKey(raw);
-      const timer = setTimeout(() => {
-        handshaking.delete(key);
-        // Counted by the tlsClientError that destroying the socket raises.
-        log.warn({ peer: normalizePeer(raw.remoteAddress), timeoutMs }, 'tls handshake timed out');
-        raw.destroy();
-      }, timeoutMs);
-      timer.unref();
-      handshaking.set(key, { socket: raw, timer });
-      raw.once('close', () => {
-        const p = handshaking.get(key);
-        if (p?.socket === raw) {
-          clearTimeout(p.timer);
-          handshaking.delete(key);
-        }
-      });
-    });
-    // A failed handshake (bad or missing client certificate, protocol mismatch, timeout) never
-    // reaches `accept`: count it and log who it was, then Node closes the socket.
+    // A failed handshake (bad or missing client certificate, protocol mismatch) never reaches
+    // `accept`: count it and log who it was, then Node closes the socket. Connections the guard
+    // closed (over a cap, handshake timed out) are counted there, not as TLS errors.
     server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+      if (guard.refused(socket)) return;
       metrics.errors.inc({ ...labels, code: 'INPUT_TLS' });
       log.warn({ err: err.message, reason: err.code, peer: normalizePeer(socket.remoteAddress) }, 'tls handshake failed');
     });
   }
-  server.maxConnections = opts.tcpMaxConnections;
   server.on('error', (err) => {
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
     log.error({ err: err.message }, 'tcp server error');
@@ -138,6 +111,8 @@ export async function startTcp(
     };
 
     const backlogged = (): boolean => conn.inFlight > 0 && pendingBytes >= opts.tcpReadAheadBytes;
+    // A sender blocked by our backpressure is not idle.
+    guard.watchIdle(socket, () => conn.inFlight > 0);
 
     function submit(frames: Frame[]): void {
       for (const f of frames) {
@@ -224,11 +199,7 @@ export async function startTcp(
     async close() {
       closing = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const { socket, timer } of handshaking.values()) {
-        clearTimeout(timer);
-        socket.destroy();
-      }
-      handshaking.clear();
+      guard.close();
       await Promise.all([...connections].map((c) => c.shutdown()));
       await stopped;
     },

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { SyslogInputConfig } from '../../core/config/types.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { metrics } from '../../core/telemetry/index.js';
+import { CONNECTION_LIMIT_DEFAULTS } from '../net/index.js';
 import { createIngestPipeline } from '../pipeline.js';
 import { makeTestPki, type TestPki } from '../testing/certs.js';
 import { MemoryPublisher } from '../testing/memory-publisher.js';
@@ -34,6 +35,7 @@ async function start(tls: Partial<NonNullable<SyslogInputConfig['tls']>> = {}, o
     maxMessageBytes: 65536,
     timezone: 'UTC',
     keepOriginal: true,
+    ...CONNECTION_LIMIT_DEFAULTS,
     tls: {
       certFile: pki.serverCert,
       keyFile: pki.serverKey,
@@ -121,6 +123,7 @@ describe('syslog over TLS (RFC 5425)', () => {
 
   it('counts and drops a connection that never finishes the handshake', async () => {
     const { server, labels } = await start({ handshakeTimeoutMs: 300 });
+    const reason = { ...labels, reason: 'handshake_timeout' };
     const closed = await new Promise<number>((resolve) => {
       const t0 = Date.now();
       const s = tcpConnect({ host: '127.0.0.1', port: server.port });
@@ -128,7 +131,35 @@ describe('syslog over TLS (RFC 5425)', () => {
       s.on('close', () => resolve(Date.now() - t0));
     });
     expect(closed).toBeGreaterThanOrEqual(250);
-    await vi.waitFor(async () => expect(await counterValue(metrics.errors, { ...labels, code: 'INPUT_TLS' })).toBe(1));
+    await vi.waitFor(async () => expect(await counterValue(metrics.connectionsClosed, reason)).toBe(1));
+    expect(await counterValue(metrics.errors, { ...labels, code: 'INPUT_TLS' })).toBe(0);
+  });
+
+  it('closes a connection that is silent after its handshake once idleTimeoutSeconds passed', async () => {
+    const { server, publisher, events, labels } = await start({}, { idleTimeoutSeconds: 1 });
+    const quiet = await tlsClient(server.port);
+    const t0 = Date.now();
+    await send(quiet, '<13>Nov 20 09:14:03 h app: then silence\n');
+    const lived = await new Promise<number>((resolve) => quiet.once('close', () => resolve(Date.now() - t0)));
+    expect(lived).toBeGreaterThanOrEqual(900);
+    expect(await counterValue(metrics.connectionsClosed, { ...labels, reason: 'idle_timeout' })).toBe(1);
+    await publisher.waitFor(() => events().length === 1);
+  });
+
+  it('closes TLS connections past the per-peer cap at once, without counting them as TLS errors', async () => {
+    const { server, labels } = await start({}, { maxConnectionsPerPeer: 2, maxConnections: 10 });
+    const kept = [await tlsClient(server.port), await tlsClient(server.port)];
+    const outcome = await new Promise<string>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port: server.port, ca: pki.read(pki.caFile), servername: 'localhost' });
+      s.on('error', (e) => resolve(`error: ${e.message}`));
+      s.on('close', () => resolve('closed'));
+    });
+    expect(outcome).toMatch(/error|closed/);
+    await vi.waitFor(async () =>
+      expect(await counterValue(metrics.connectionsClosed, { ...labels, reason: 'max_connections_per_peer' })).toBe(1),
+    );
+    expect(await counterValue(metrics.errors, { ...labels, code: 'INPUT_TLS' })).toBe(0);
+    for (const k of kept) k.destroy();
   });
 
   it('refuses to start without certificates, or with an unreadable one', async () => {
@@ -143,6 +174,7 @@ describe('syslog over TLS (RFC 5425)', () => {
       maxMessageBytes: 65536,
       timezone: 'UTC',
       keepOriginal: true,
+      ...CONNECTION_LIMIT_DEFAULTS,
     };
     const pipeline = createIngestPipeline({ input: cfg, publisher, eventsTopic: EVENTS, deadletterTopic: 'd' });
     await expect(startSyslogInput(cfg, pipeline)).rejects.toMatchObject({ code: 'CONFIG_REQUIRED' });

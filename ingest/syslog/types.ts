@@ -8,8 +8,6 @@ export interface SyslogServerOptions {
   udpMaxInFlight?: number;
   /** UDP: SO_RCVBUF asked for, in bytes (Linux caps it at net.core.rmem_max). Default 8 MiB. */
   udpReceiveBufferBytes?: number;
-  /** TCP: connections at once; more are refused. Default 1024. */
-  tcpMaxConnections?: number;
   /**
    * TCP/TLS: bytes of frames one connection may read ahead while its previous batch waits for
    * Kafka; past that, reading pauses (backpressure). 0 pauses as soon as a batch is in flight.
@@ -27,7 +25,6 @@ export const SERVER_DEFAULTS: ResolvedServerOptions = {
   udpBatchWaitMs: 20,
   udpMaxInFlight: 4,
   udpReceiveBufferBytes: 8 * 1024 * 1024,
-  tcpMaxConnections: 1024,
   tcpReadAheadBytes: 4 * 1024 * 1024,
   errorSampleBytes: 1024,
 };

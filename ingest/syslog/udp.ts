@@ -4,6 +4,7 @@ import type { SyslogInputConfig } from '../../core/config/types.js';
 import { VigilError, errorMessage, isVigilError } from '../../core/errors/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { stripTrailers } from '../framing/index.js';
+import { watchUdpSocket } from '../net/udp-kernel-stats.js';
 import type { IngestFrame, IngestPipeline } from '../pipeline.js';
 import { normalizePeer, type ResolvedServerOptions, type RunningListener } from './types.js';
 
@@ -11,7 +12,8 @@ import { normalizePeer, type ResolvedServerOptions, type RunningListener } from 
  * RFC 5426: one message per datagram. Datagrams are batched briefly (count or time, whichever
  * first); when the pipeline already has `udpMaxInFlight` batches out and one more is full, new
  * datagrams are dropped and counted: UDP has no way to slow a sender down, and buffering without
- * bound would only move the loss to an out-of-memory crash.
+ * bound would only move the loss to an out-of-memory crash. Datagrams the kernel drops before
+ * they are read (a full SO_RCVBUF) are exported from procfs: `vigil_udp_socket_drops{input}`.
  */
 export async function startUdp(
   cfg: SyslogInputConfig,
@@ -91,12 +93,15 @@ export async function startUdp(
   } catch (err) {
     log.warn({ err: errorMessage(err) }, 'could not raise the UDP receive buffer');
   }
+  // What the kernel dropped before Node read it (a full receive buffer) is counted there only.
+  const unwatch = watchUdpSocket(cfg.id, socket);
 
   return {
     port: socket.address().port,
     connections: () => [],
     async close() {
       closing = true;
+      unwatch();
       await new Promise<void>((resolve) => socket.close(() => resolve()));
       flush();
       // A batch waiting on the in-flight limit is flushed from the `finally` above.

@@ -1,25 +1,31 @@
-import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import type { ElasticsearchConfig } from '../../core/config/types.js';
+import { Client, type ClientOptions, type UndiciAgentOptions } from '@elastic/elasticsearch';
 import { VigilError } from '../../core/errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy } from '../../core/retry/index.js';
 import type { Logger } from '../../core/telemetry/index.js';
 import { classifyRequestError } from './classify.js';
+import { resolveConnection, type ConnectionOptions } from './config.js';
+import { pinnedCaConnector } from './pinned-ca.js';
 
 /**
- * A client for the configured cluster. An API key wins over username/password. The 8.x client
- * refuses servers that do not send `X-Elastic-Product: Elasticsearch` (every ES since 7.14).
- * `overrides` lets the sink turn off the client's own retries, since it retries per item itself.
+ * The one way Vigil makes a client for the configured cluster: authentication (an API key wins
+ * over username/password) and certificate trust (`tls.caFile`, a pinned `tls.caFingerprint`, or
+ * the system CAs) come from `elasticsearch` in vigil.yaml. The 8.x client refuses servers that do
+ * not send `X-Elastic-Product: Elasticsearch` (every ES since 7.14). `overrides` lets the sink
+ * turn off the client's own retries, since it retries per item itself.
  */
-export function esClient(
-  es: Pick<ElasticsearchConfig, 'node' | 'apiKey' | 'username' | 'password'>,
-  overrides: Partial<ClientOptions> = {},
-): Client {
-  const auth = es.apiKey
-    ? { apiKey: es.apiKey }
-    : es.username !== undefined
-      ? { username: es.username, password: es.password ?? '' }
-      : undefined;
-  return new Client({ node: es.node, ...(auth ? { auth } : {}), ...overrides });
+export function esClient(es: ConnectionOptions, overrides: Partial<ClientOptions> = {}): Client {
+  const { node, auth, trust } = resolveConnection(es);
+  const tlsOptions: Partial<ClientOptions> =
+    trust.kind === 'ca'
+      ? { tls: { ca: trust.ca, rejectUnauthorized: true } }
+      : trust.kind === 'fingerprint'
+        ? // The transport spreads `agent` into undici's Pool options, whose `connect` may be a
+          // connector function; the typings list only the numeric options. es-tls.test.ts covers it.
+          { agent: { connect: pinnedCaConnector(trust.fingerprint) } as UndiciAgentOptions }
+        : trust.kind === 'system'
+          ? { tls: { rejectUnauthorized: trust.rejectUnauthorized } }
+          : {};
+  return new Client({ node, ...(auth ? { auth } : {}), ...tlsOptions, ...overrides });
 }
 
 /** Redacts credentials embedded in a node URL before it is logged. */

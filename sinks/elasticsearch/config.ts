@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { elasticsearchConnectionProblems } from '../../core/config/connection-rules.js';
 import type { ElasticsearchConfig, ElasticsearchSinkConfig } from '../../core/config/types.js';
-import { VigilError } from '../../core/errors/index.js';
+import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 import type { BackoffPolicy } from '../../core/retry/index.js';
 
 /** The Vigil topics this sink can index, by logical name. */
@@ -130,4 +132,60 @@ export function indexName(prefix: string, topic: IndexedTopic): string {
 /** Incidents are overwritten with their latest state, so they never go to a data stream. */
 export function usesDataStream(cfg: Pick<ResolvedSinkConfig, 'dataStream'>, topic: IndexedTopic): boolean {
   return cfg.dataStream && topic !== 'incidents';
+}
+
+/** How to reach and authenticate to the cluster: what `esClient` builds a client from. */
+export interface ResolvedConnection {
+  node: string;
+  auth: { apiKey: string } | { username: string; password: string } | undefined;
+  /** How the node certificate is trusted; `system` uses Node's CA store. */
+  trust:
+    | { kind: 'system'; rejectUnauthorized: boolean }
+    | { kind: 'ca'; ca: Buffer }
+    | { kind: 'fingerprint'; fingerprint: string }
+    | { kind: 'none' };
+}
+
+export type ConnectionOptions = Pick<ElasticsearchConfig, 'node' | 'apiKey' | 'username' | 'password' | 'tls'>;
+
+/**
+ * Checks the cluster connection options together (the same rules as at load time, for configs
+ * built in code) and reads the CA file; every problem is reported at once. An API key wins over
+ * username/password (both may come from the environment).
+ */
+export function resolveConnection(es: ConnectionOptions): ResolvedConnection {
+  const problems: Array<{ code: ErrorCode; message: string }> = elasticsearchConnectionProblems(es).map((p) => ({
+    code: p.code,
+    message: `elasticsearch.${p.field}: ${p.message}`,
+  }));
+  const tls = es.tls;
+  const https = es.node.startsWith('https:');
+  let ca: Buffer | undefined;
+  if (tls?.caFile !== undefined) {
+    try {
+      ca = readFileSync(tls.caFile);
+    } catch (err) {
+      problems.push({
+        code: 'CONFIG_READ',
+        message: `elasticsearch.tls.caFile: cannot read ${tls.caFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    const [first] = problems as [{ code: ErrorCode; message: string }];
+    throw new VigilError(first.code, problems.map((p) => p.message).join('; '), { location: { path: 'elasticsearch' } });
+  }
+  const auth = es.apiKey
+    ? { apiKey: es.apiKey }
+    : es.username !== undefined
+      ? { username: es.username, password: es.password ?? '' }
+      : undefined;
+  const trust: ResolvedConnection['trust'] = !https
+    ? { kind: 'none' }
+    : ca
+      ? { kind: 'ca', ca }
+      : tls?.caFingerprint
+        ? { kind: 'fingerprint', fingerprint: tls.caFingerprint }
+        : { kind: 'system', rejectUnauthorized: tls?.rejectUnauthorized !== false };
+  return { node: es.node, auth, trust };
 }

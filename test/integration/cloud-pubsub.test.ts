@@ -6,6 +6,7 @@ import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
 import { withPubSubDefaults } from '../../ingest/gcp-pubsub/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
+import { pushClaims, signJwt, signingKey, startJwksServer, type JwksServer } from '../support/oidc.js';
 
 const entry = readFileSync(new URL('../fixtures/cloud/gcp-audit/compute-insert.json', import.meta.url), 'utf8');
 const denied = readFileSync(new URL('../fixtures/cloud/gcp-audit/storage-get-denied.json', import.meta.url), 'utf8');
@@ -22,29 +23,46 @@ const push = (messageId: string, data: string) => ({
   subscription: 'projects/my-project/subscriptions/vigil-push',
 });
 
+const AUDIENCE = 'https://vigil.test/push';
+const EMAIL = 'push@vigil-test.iam.gserviceaccount.com';
+const key = signingKey('test-key');
+
 let config: VigilConfig;
 let pipeline: Pipeline;
+let jwks: JwksServer;
 let base: string;
 
 beforeAll(async () => {
+  jwks = await startJwksServer([key.jwk]);
   config = testConfig('cloud-pubsub');
   config.sinks = [];
-  config.inputs = [withPubSubDefaults({ id: 'pubsub', port: 0, token: 's3cret' })];
+  config.inputs = [
+    withPubSubDefaults({ id: 'pubsub', port: 0, oidc: { audience: AUDIENCE, serviceAccountEmail: EMAIL, jwksUrl: jwks.url } }),
+  ];
   pipeline = await startPipeline(config, ['ingest']);
   base = `http://127.0.0.1:${pipeline.ports.pubsub}/push`;
 });
 
 afterAll(async () => {
   await pipeline?.close();
+  await jwks?.close();
   if (config) await cleanupTest(config);
 });
 
-const send = (body: unknown, token = 's3cret') =>
-  fetch(`${base}?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Posts as an authenticated push subscription would, with a token for `audience`. */
+const send = (body: unknown, audience = AUDIENCE) =>
+  fetch(base, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${signJwt(key, { alg: 'RS256', kid: 'test-key', typ: 'JWT' }, pushClaims(audience, EMAIL))}`,
+    },
+    body: JSON.stringify(body),
+  });
 
 describe('gcp-pubsub input on real Kafka', () => {
-  it('acknowledges with 2xx after Kafka, dedups a redelivery, refuses a wrong token, dead-letters a bad envelope', async () => {
-    expect((await send(push('1001', Buffer.from(entry).toString('base64')), 'wrong')).status).toBe(401);
+  it('acknowledges with 2xx after Kafka, dedups a redelivery, refuses a token for another audience, dead-letters a bad envelope', async () => {
+    expect((await send(push('1001', Buffer.from(entry).toString('base64')), 'https://elsewhere.test/push')).status).toBe(401);
     const ok = await send(push('1001', Buffer.from(entry).toString('base64')));
     expect(ok.status).toBe(204);
     expect((await send(push('1001', Buffer.from(entry).toString('base64')))).status).toBe(204); // redelivery

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus, type ConsumerLoop, type InRecord, type OutRecord } from '../../core/bus/index.js';
+import { createKafka } from '../../core/bus/kafka-client.js';
 import type { ElasticsearchConfig, KafkaConfig } from '../../core/config/types.js';
 import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { isVigilError } from '../../core/errors/index.js';
@@ -30,6 +31,7 @@ const kafkaConfig: KafkaConfig = {
   eventsRetentionHours: 1,
   compression: 'none',
   gzipLevel: 1,
+  maxRecordBytes: 1_000_000,
 };
 // Not under `vigil-`: a template over `vigil-*` at the same priority would overlap and be refused.
 const es: ElasticsearchConfig = { node: ES_URL, indexPrefix: `esit-${RUN}` };
@@ -144,7 +146,7 @@ beforeAll(async () => {
 
   bus = new Bus(kafkaConfig, 'esit');
   await bus.provision();
-  kafkaAdmin = new Kafka({ clientId: `esit-admin-${RUN}`, brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
+  kafkaAdmin = createKafka(kafkaConfig, `esit-admin-${RUN}`, { silent: true }).admin();
   await kafkaAdmin.connect();
 
   dlqLoop = await bus.consume('dlq-reader', {

@@ -142,6 +142,37 @@ async function harness(opts: {
   return { responder, audit, keys, prefix, hook };
 }
 
+/** Every key under `prefix` with its content (strings, hashes, lists, sets, sorted sets, streams), as one text. */
+async function dumpRedis(prefix: string): Promise<string> {
+  const redis = new Redis(SERVICES.redis, { maxRetriesPerRequest: 3 });
+  try {
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...(batch as string[]));
+    const out: unknown[] = [];
+    for (const key of keys) {
+      const type = await redis.type(key);
+      const value =
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'list'
+              ? await redis.lrange(key, 0, -1)
+              : type === 'set'
+                ? await redis.smembers(key)
+                : type === 'zset'
+                  ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : `(unread type ${type})`;
+      out.push([key, value]);
+    }
+    return JSON.stringify(out);
+  } finally {
+    await redis.quit();
+  }
+}
+
 const ofRun = (audit: AuditDocument[], runId: string) => audit.filter((d) => d.vigil.playbook.run_id === runId);
 /**
  * The audit records of one kind, one per `vigil.id`. Delivery is at least once: two workers
@@ -216,6 +247,61 @@ describe('playbooks on real Redis', () => {
     const started = find(h.audit, 'playbook.step.started');
     expect(started.map((d) => (d.vigil.playbook.args as { url: string }).url)).toEqual(['[REDACTED]', '[REDACTED]/tickets/inc-notify-1']);
     expect((started[0]?.vigil.playbook.args as { body: unknown }).body).toMatchObject({ host: 'web-01', source_ip: '203.0.113.45' });
+  });
+
+  it('keeps secret values out of Redis and the audit trail when a service echoes them back', async () => {
+    const apiKey = `sk-live-${randomBytes(8).toString('hex')}`;
+    const h = await harness({
+      playbooks: {
+        'echo.yml': [
+          'id: echo',
+          'secrets: [HOOK, API_KEY]',
+          HIGH,
+          'steps:',
+          '  - ref: call',
+          '    action: http.request',
+          '    args:',
+          '      url: "${{ secrets.HOOK }}/echo"',
+          '      headers: { authorization: "Bearer ${{ secrets.API_KEY }}" }',
+          '      body: { key: "${{ secrets.API_KEY }}", id: "${{ $.incident.id }}" }',
+          '    retry: { attempts: 2, backoff: fixed, delay: 50ms }',
+          '  - ref: next',
+          '    needs: [call]',
+          '    action: http.request',
+          '    args: { url: "${{ secrets.HOOK }}/next", body: { echoed: "${{ $.steps.call.body.got }}" } }',
+        ].join('\n'),
+      },
+      secrets: (hook) => ({ HOOK: hook.url, API_KEY: apiKey }),
+      // The first answer is an error that quotes the key (it lands in an error message and in
+      // BullMQ's record of the failed attempt); the second echoes it in a JSON body, next to a
+      // credential of the service's own that no secret declares.
+      reply: (call, nth) =>
+        nth === 1
+          ? { status: 500, body: { error: `bad key ${apiKey}` } }
+          : { status: 200, body: { got: (call.body as { key?: string } | undefined)?.key, session: { token: 'srv-tok-123' } } },
+    });
+    const runId = runIdOf('echo', 'inc-echo');
+    await h.responder.dispatch(incident('inc-echo'));
+    expect((await runEnded(h, runId)).event.outcome).toBe('success');
+    expect(h.hook.calls.map((c) => c.path)).toEqual(['/echo', '/echo', '/next']);
+    expect(h.hook.calls[0]?.body).toEqual({ key: apiKey, id: 'inc-echo' });
+    // A later step sees the echoed value redacted: it was never stored.
+    expect(h.hook.calls[2]?.body).toEqual({ echoed: '[REDACTED]' });
+
+    const stored = await dumpRedis(h.prefix);
+    expect(stored).toContain(runId);
+    expect(stored).toContain('bad key [REDACTED]');
+    expect(stored).not.toContain(apiKey);
+
+    const trail = JSON.stringify(h.audit);
+    expect(trail).not.toContain(apiKey);
+    expect(find(h.audit, 'playbook.step.succeeded', 'call')[0]?.vigil.playbook.result).toEqual({
+      status: 200,
+      body: { got: '[REDACTED]', session: { token: '[REDACTED]' } },
+    });
+    expect((find(h.audit, 'playbook.step.started', 'call')[0]?.vigil.playbook.args as { headers: unknown }).headers).toEqual({
+      authorization: '[REDACTED]',
+    });
   });
 
   it('retries a 500 with backoff and records each attempt', async () => {

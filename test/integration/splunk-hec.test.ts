@@ -177,4 +177,32 @@ describe('splunk-hec input (real Kafka, splunk-logging client)', () => {
     expect(letter).toMatchObject({ stage: 'ingest', component: 'hec', code: 'HEC_REJECTED', raw: { encoding: 'utf8' } });
     expect(letter.reason).toMatch(/code 12, event 1/);
   });
+
+  it('a deeply nested event gets a definite 400 (code 6), with or without ack, and its dead letter says why', async () => {
+    const depth = 100_000;
+    const nested = (tag: string) =>
+      `{"event":"fine ${tag} ${stamp}"}{"event":{"note":"${tag} ${stamp}","deep":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const post = (token: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${port}/services/collector/event`, {
+        method: 'POST',
+        headers: { Authorization: `Splunk ${token}`, ...headers },
+        body,
+      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+
+    const plain = await post(PLAIN, nested('nested-plain'));
+    expect(plain).toEqual({ status: 400, body: { text: 'Invalid data format', code: 6, 'invalid-event-number': 1 } });
+    // On an ack token the refusal comes at once, not as an ackId that never turns true.
+    const acked = await post(ACKED, nested('nested-acked'), { 'X-Splunk-Request-Channel': randomUUID() });
+    expect(acked).toEqual({ status: 400, body: { text: 'Invalid data format', code: 6, 'invalid-event-number': 1 } });
+
+    const dead = await pipeline.bus.read(pipeline.bus.topics.deadletter, {
+      until: (rs) => ['nested-plain', 'nested-acked'].every((t) => rs.some((r) => r.value.toString('utf8').includes(`${t} ${stamp}`))),
+      timeoutMs: 30_000,
+    });
+    const letter = JSON.parse(
+      (dead.find((r) => r.value.toString('utf8').includes(`nested-plain ${stamp}`)) as InRecord).value.toString('utf8'),
+    );
+    expect(letter).toMatchObject({ stage: 'ingest', component: 'hec', code: 'HEC_REJECTED' });
+    expect(letter.reason).toMatch(/code 6, event 1\): .*nest/);
+  });
 });

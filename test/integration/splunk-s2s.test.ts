@@ -17,7 +17,7 @@ describe('splunk-s2s input (real Kafka, S2S v3 sender)', () => {
 
   beforeAll(async () => {
     config = testConfig('splunk-s2s');
-    config.inputs = [withS2sDefaults({ id: 's2s', port: 0 })];
+    config.inputs = [withS2sDefaults({ id: 's2s', port: 0, auth: 'none' })];
     pipeline = await startPipeline(config, ['ingest']);
   });
 

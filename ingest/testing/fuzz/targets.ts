@@ -56,7 +56,7 @@ function viaBatch(type: Parameters<typeof normalizeJsonText>[2]): FuzzTarget['ru
 }
 
 const pipelineContext: FrameContext = {
-  input: { id: INPUT_ID, timezone: 'Europe/Berlin', keepOriginal: true, outputSchema: 'ecs' },
+  input: { id: INPUT_ID, timezone: 'Europe/Berlin', keepOriginal: true },
   receivedAt: NOW,
 };
 

@@ -1,0 +1,14 @@
+export { guardConnections, type ConnectionGuard, type ConnectionLimits, type CloseReason } from './limits.js';
+export {
+  guardHttp,
+  admitRequest,
+  BUSY_HEADERS,
+  BUSY_RETRY_AFTER_SECONDS,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  type HttpTimeouts,
+} from './http.js';
+export { ByteBudget, BudgetLease } from './budget.js';
+export { CONNECTION_LIMIT_DEFAULTS, connectionLimitsOf, connectionLimitProblems, assertConnectionLimits } from './config.js';
+export { peerOf } from './peer.js';
+export { listenerTlsOptions } from './tls.js';
