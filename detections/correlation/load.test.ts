@@ -166,6 +166,19 @@ describe('loading', () => {
     expect(set.rules.map((r) => r.rule.name)).toEqual(expect.arrayContaining(['failed_login', 'successful_login', 'internal_error']));
   });
 
+  it('refuses a text with no document in it, as the rule loader does', () => {
+    for (const text of ['', '# a comment, and nothing else\n', '%\n'])
+      expect(loadCorrelationText(text, 'empty.yml').errors.map((e) => e.describe())).toEqual([
+        'empty.yml:1:1: the file holds no rule [RULE_INVALID]',
+      ]);
+  });
+
+  it('lists the first YAML errors of a broken file and sums up the rest', () => {
+    const set = loadCorrelationText(`title: x\nlogsource:\n ${'"'.repeat(400)}\n`, 'quotes.yml');
+    expect(set.errors).toHaveLength(11);
+    expect(set.errors.at(-1)?.message).toMatch(/^invalid YAML: \d+ more errors after this one$/);
+  });
+
   it('names a duplicate correlation id', () => {
     const one =
       'title: A\nid: dup\ncorrelation: { type: event_count, rules: [failed_login], group-by: [x], timespan: 5m, condition: { gte: 2 } }\n';

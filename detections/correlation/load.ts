@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { VigilError } from '../../core/errors/index.js';
 import { findRuleFiles, loadRuleText, loadRules, readError, type CompiledRule, type LoadOptions } from '../sigma/load.js';
-import type { Problem } from '../sigma/problems.js';
-import { toVigilError } from '../sigma/problems.js';
+import { toVigilError, yamlProblems, type Problem } from '../sigma/problems.js';
 import { fromYamlNode } from '../sigma/source.js';
 import { compileCorrelations, type CompiledCorrelation } from './compile.js';
 import type { CorrelationRule } from './model.js';
@@ -87,11 +86,7 @@ function parseFile(text: string, file: string, options: LoadOptions, given: Read
   for (const doc of splitDocuments(text)) {
     const lineCounter = new LineCounter();
     const parsed = parseDocument(doc.text, { lineCounter, prettyErrors: false });
-    const problems: Problem[] = [];
-    for (const err of parsed.errors) {
-      const { line, col } = lineCounter.linePos(err.pos[0]);
-      problems.push({ message: `invalid YAML: ${err.message}`, at: { path: '', line, column: col } });
-    }
+    const problems: Problem[] = yamlProblems(parsed.errors, lineCounter);
     if (problems.length > 0) {
       out.errors.push(...problems.map((p) => toVigilError(p, file)));
       continue;
@@ -159,6 +154,9 @@ function compileFiles(
   const models: CorrelationRule[] = [];
   for (const { file, text } of texts) {
     const parsed = parseFile(text, file, options, given);
+    // As the rule loader says of it: a file of comments alone is a mistake, not an empty rule set.
+    if (parsed.correlations.length === 0 && parsed.rules.length === 0 && parsed.errors.length === 0)
+      errors.push(new VigilError('RULE_INVALID', 'the file holds no rule', { location: { file, line: 1, column: 1 } }));
     models.push(...parsed.correlations);
     errors.push(...parsed.errors);
     for (const r of parsed.rules) {

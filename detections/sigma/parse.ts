@@ -9,7 +9,7 @@ import { parseFilterMap } from './filter.js';
 import { deepFreeze, type Rule, type RuleLevel, type RuleStatus, type SigmaFilter, type Where } from './model.js';
 import { parseDetection } from './parse-detection.js';
 import { metaReader, parseLogSource } from './parse-meta.js';
-import type { Problem } from './problems.js';
+import { yamlProblems, type Problem } from './problems.js';
 import { fromPlain, fromYamlNode, NeedsSource, report, whereOf, type ParseContext, type SNode } from './source.js';
 
 export interface ParsedRule {
@@ -103,12 +103,7 @@ function parseLocatedRoot(text: string, file: string): Omit<ParsedFile, 'located
     problems.push({ message: 'the file holds no rule', at: { path: '', line: 1, column: 1 } });
     return { problems };
   }
-  for (const doc of list) {
-    for (const err of doc.errors) {
-      const { line, col } = lineCounter.linePos(err.pos[0]);
-      problems.push({ message: `invalid YAML: ${err.message}`, at: { path: '', line, column: col } });
-    }
-  }
+  for (const doc of list) problems.push(...yamlProblems(doc.errors, lineCounter));
   if (problems.length > 0) return { problems };
   if (list.length > 1) {
     const second = fromYamlNode(list[1]?.contents, list[1], lineCounter, problems);

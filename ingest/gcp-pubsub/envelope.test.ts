@@ -25,6 +25,13 @@ describe('Pub/Sub push envelope', () => {
     expect(unwrapPush(Buffer.from('{"message":{"data":"!!"}}'), {})).toEqual({ error: 'message.data is not base64' });
   });
 
+  it('refuses a message with no data, or empty data, instead of acknowledging nothing', () => {
+    expect(unwrapPush(Buffer.from('{"message":{"attributes":{"a":"1"}}}'), {})).toEqual({ error: 'message.data is missing' });
+    expect(unwrapPush(Buffer.from('{"message":{"data":"","attributes":{"a":"1"}}}'), {})).toEqual({
+      error: 'message.data is empty (a message of attributes only)',
+    });
+  });
+
   it('takes an unwrapped (--push-no-wrapper) body with metadata headers', () => {
     expect(unwrapPush(Buffer.from('raw'), { 'x-goog-pubsub-message-id': '9', 'x-goog-pubsub-subscription-name': 's' })).toEqual({
       data: Buffer.from('raw'),

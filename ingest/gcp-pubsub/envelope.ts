@@ -25,9 +25,11 @@ export function unwrapPush(body: Buffer, headers: Record<string, string | string
   }
   if (isObject(doc) && isObject(doc.message)) {
     const m = doc.message;
-    const raw = typeof m.data === 'string' ? m.data : '';
-    const data = decodeBase64(raw);
+    if (typeof m.data !== 'string') return { error: 'message.data is missing' };
+    const data = decodeBase64(m.data);
     if (data === undefined) return { error: 'message.data is not base64' };
+    // Pub/Sub allows a message of attributes alone; there is no record in it to normalize, and it must not vanish.
+    if (data.length === 0) return { error: 'message.data is empty (a message of attributes only)' };
     const attributes = isObject(m.attributes) ? Object.fromEntries(Object.entries(m.attributes).map(([k, v]) => [k, String(v)])) : {};
     const id = m.messageId ?? m.message_id;
     const time = m.publishTime ?? m.publish_time;

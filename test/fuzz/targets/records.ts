@@ -1,42 +1,17 @@
-import type { DeadLetter } from '../../../core/deadletter/index.js';
 import type { VigilError } from '../../../core/errors/index.js';
 import type { EcsEvent } from '../../../core/event/index.js';
-import { ingestFrame, type FrameContext } from '../../frame.js';
-import { Batch, normalizeJsonText, type RecordContext } from '../../normalize/cloud/index.js';
-import { normalizeRecord, normalizeSyslog, type NormalizeContext } from '../../normalize/index.js';
-import { parseRecord, parseRfc3164, parseRfc5424, parseSyslog, type RecordFormat } from '../../parsers/index.js';
-
-/** What one input became: events, dead letters, or (for a bug) both empty. */
-export interface Outcome {
-  events: EcsEvent[];
-  letters: DeadLetter[];
-}
-
-/** One parser entry point under fuzz. `run` never throws unless the code under test has a bug. */
-export interface FuzzTarget {
-  name: string;
-  /** Which fixture samples to mutate. */
-  samples: 'lines' | 'json';
-  /** Samples of this parser's own format, mutated about half the time (the rest come from all samples). */
-  focus?: (sample: string) => boolean;
-  run(raw: Buffer): Outcome;
-}
-
-const NOW = new Date('2026-11-22T02:05:00.000Z');
-const INPUT_ID = 'fuzz';
-const PEER = '192.0.2.1';
+import { ingestFrame, type FrameContext } from '../../../ingest/frame.js';
+import { Batch, normalizeJsonText, type RecordContext } from '../../../ingest/normalize/cloud/index.js';
+import { normalizeRecord, normalizeSyslog, type NormalizeContext } from '../../../ingest/normalize/index.js';
+import { dead, deadLetter, INPUT_ID, NOW, one, PEER, type FuzzTarget } from '../target.js';
+import { parseRecord, parseRfc3164, parseRfc5424, parseSyslog, type RecordFormat } from '../../../ingest/parsers/index.js';
 
 function normalizeContext(raw: Buffer, timezone: string): NormalizeContext {
   return { inputId: INPUT_ID, peer: PEER, raw, receivedAt: NOW, keepOriginal: true, timezone };
 }
 
 /** A parser's typed failure as the dead letter an input writes for it. */
-function letterOf(raw: Buffer, error: VigilError): DeadLetter {
-  return { stage: 'ingest', component: INPUT_ID, code: error.code, reason: error.message, raw, peer: PEER };
-}
-
-const one = (event: EcsEvent): Outcome => ({ events: [event], letters: [] });
-const dead = (letter: DeadLetter): Outcome => ({ events: [], letters: [letter] });
+const letterOf = (raw: Buffer, error: VigilError) => deadLetter(raw, error.code, error.message);
 
 /** `parseRecord` with one format, then the normalizer: what `vigil parse --type <format>` and the file inputs run. */
 function viaRecord(format: RecordFormat, allowMissingPri: boolean): FuzzTarget['run'] {
@@ -60,7 +35,8 @@ const pipelineContext: FrameContext = {
   receivedAt: NOW,
 };
 
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+/** The parsers and normalizers: syslog, CEF, LEEF, JSON lines, cloud and Windows records, and the syslog inputs' whole path. */
+export const RECORD_TARGETS: readonly FuzzTarget[] = [
   {
     name: 'rfc5424',
     samples: 'lines',
