@@ -9,8 +9,8 @@
  * number travels in the message and identifies its incident.
  */
 import { parseArgs } from 'node:util';
-import { startPipeline } from '../cli/pipeline.js';
-import { openTcp } from '../ingest/syslog/sender.js';
+import { startStages } from '../cli/stages.js';
+import { openTcp } from '../ingest/inputs/syslog/sender.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   process.env.VIGIL_LOG_LEVEL ??= 'warn';
   const config = testConfig('bench-e2e');
   config.inputs = config.inputs.filter((i) => i.type === 'syslog' && i.protocol === 'tcp');
-  const pipeline = await startPipeline(config, ['ingest', 'detect']);
+  const pipeline = await startStages(config, ['ingest', 'detect']);
   const sentAt = new Float64Array(total);
   const latencies: number[] = [];
   const toIngest: number[] = [];

@@ -5,7 +5,7 @@
  *    RFC 3164, CEF, LEEF, each vendor parser, and a mix; with and without JSON.stringify (the
  *    pipeline serializes every event for Kafka).
  * 2. Syslog over TCP → ECS → real Kafka (acks=all): RFC 5424 lines of ~250 bytes over a few
- *    octet-counted connections into `startPipeline(config, ['ingest'])`, after an untimed warm-up
+ *    octet-counted connections into `startStages(config, ['ingest'])`, after an untimed warm-up
  *    (`--warmup` lines), timed until the input's `sent` counter (incremented only after Kafka
  *    acknowledged) reaches the total. Then the same
  *    lines through rsyslog (imtcp → omkafka, Debian's rsyslog-kafka) into a topic of the same
@@ -24,11 +24,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startPipeline } from '../cli/pipeline.js';
+import { startStages } from '../cli/stages.js';
 import { metrics } from '../core/telemetry/index.js';
 import { normalizeRecord } from '../ingest/normalize/index.js';
 import { parseRecord } from '../ingest/parsers/index.js';
-import { counterValue } from '../ingest/testing/metrics.js';
+import { counterValue } from '../test/support/metrics.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
 
@@ -182,7 +182,7 @@ async function tcpFigures(): Promise<void> {
   config.inputs = config.inputs
     .filter((i) => i.type === 'syslog' && i.protocol === 'tcp')
     .map((i) => ({ ...i, parseWorkers: Number(values['parse-workers']) }));
-  const pipeline = await startPipeline(config, ['ingest']);
+  const pipeline = await startStages(config, ['ingest']);
   const inputId = config.inputs[0]!.id;
   const port = pipeline.ports[inputId]!;
   let vigilRate = NaN;

@@ -15,8 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startPipeline } from '../cli/pipeline.js';
-import { withHecDefaults } from '../ingest/splunk-hec/index.js';
+import { startStages } from '../cli/stages.js';
+import { withHecDefaults } from '../ingest/inputs/splunk-hec/index.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
 
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   config.inputs = [
     withHecDefaults({ id: 'hec', port: 0, tokens: [{ token, ack }], ackMaxPerChannel: 100_000, maxPendingEvents: 1_000_000 }),
   ];
-  const pipeline = await startPipeline(config, ['ingest']);
+  const pipeline = await startStages(config, ['ingest']);
   try {
     const load: Load = {
       url: `http://127.0.0.1:${pipeline.ports.hec as number}`,

@@ -1,5 +1,5 @@
 import { CONNECTION_LIMIT_DEFAULTS } from '../ingest/net/index.js';
-import { defaultConfig, type VigilConfig } from '../core/config/index.js';
+import { defaultConfig, type VigilConfig } from './config/schema.js';
 
 export interface LocalConfigOptions {
   /** Kafka topics are `<topicPrefix>vigil.*`. */

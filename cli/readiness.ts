@@ -1,9 +1,9 @@
 import type { Bus } from '../core/bus/index.js';
-import type { VigilConfig } from '../core/config/index.js';
+import type { VigilConfig } from './config/schema.js';
 import { HealthChecks, type CheckResult, type HealthReport } from '../core/telemetry/index.js';
 import { createRedisClient, redisConnection } from '../playbooks/queue/index.js';
 import { esClient } from '../sinks/elasticsearch/index.js';
-import type { StageName } from './pipeline.js';
+import type { StageName } from './stages.js';
 
 export const HEALTH_DEFAULTS = { maxConsumerLag: 100_000, lagIntervalMs: 15_000, checkTimeoutMs: 2000 };
 

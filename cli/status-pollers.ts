@@ -1,5 +1,5 @@
 import type { Bus } from '../core/bus/index.js';
-import type { VigilConfig } from '../core/config/index.js';
+import type { VigilConfig } from './config/schema.js';
 import type { RunningStage } from '../core/stage.js';
 import { ensureIncidentStatusTopic, startEsStatusPoller } from '../detections/incidents/index.js';
 import { esClient, indexName, resolveSinkConfig } from '../sinks/elasticsearch/index.js';

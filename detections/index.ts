@@ -14,7 +14,7 @@ export {
 export { parseRule, type ParsedRule } from './sigma/parse.js';
 export { ecsFieldResolver, type CompileOptions, type FieldResolver } from './sigma/compile.js';
 export { filterApplies } from './sigma/filter.js';
-export { attackFromTags, ATTACK_TACTICS, type AttackIds, type AttackTactic } from './sigma/tags.js';
+export { attackFromTags, ATTACK_TACTICS, type AttackIds, type AttackTactic } from './model/index.js';
 export { MODIFIERS, type ModifierName, type Placeholders } from './sigma/modifiers/index.js';
 export type {
   Detection,
@@ -30,11 +30,11 @@ export type {
   Where,
 } from './sigma/model.js';
 
-// The detection stage (engine/, owned with the engine work) is started by the CLI through this public face.
+// The detection stage, which the CLI starts.
 export { startDetectStage, toMatcher } from './engine/stage.js';
 export { detectBatch, type RuleMatcher } from './engine/detect.js';
 
-// Field-mapping pipelines, logsource mappings, the prefilter index and rule reload (issue 4).
+// Field-mapping pipelines, logsource mappings, the prefilter index and rule reload.
 export {
   DEFAULT_PIPELINE,
   PipelineError,
@@ -51,6 +51,7 @@ export {
 } from './pipelines/index.js';
 export { AhoCorasick, RuleIndex, ruleClause, type Clause, type IndexEntry } from './prefilter/index.js';
 export { matchEvent, type Rules } from './engine/detect.js';
-export { firedRule, isRuleSet, loadRuleSetFrom, pipelineMatcher, ruleSetOf, type PipelineMatcher, type RuleSet } from './engine/ruleset.js';
+export { isRuleSet, loadRuleSetFrom, pipelineMatcher, ruleSetOf, type PipelineMatcher, type RuleSet } from './engine/ruleset.js';
 export { LiveRules, mergeReload, type LiveRulesOptions, type ReloadReport } from './engine/reload.js';
-export { buildAlert, LEVEL_SCORE, type FiredRule } from './engine/alert.js';
+// The alert model every detector shares.
+export { buildAlert, firedRule, LEVEL_SCORE, RULE_LEVELS, RULE_STATUSES, type FiredRule, type RuleMeta } from './model/index.js';

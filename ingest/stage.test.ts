@@ -2,8 +2,8 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { topicsFor, type Bus } from '../core/bus/index.js';
 import { startIngestStage } from './stage.js';
-import { withSyslogDefaults } from './syslog/index.js';
-import { MemoryPublisher } from './testing/memory-publisher.js';
+import { withSyslogDefaults } from './inputs/syslog/index.js';
+import { MemoryPublisher } from '../test/support/memory-publisher.js';
 
 describe('startIngestStage', () => {
   it('starts every input, reports ports by input id, and publishes to the bus topics', async () => {

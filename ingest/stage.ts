@@ -1,14 +1,20 @@
 import type { Bus } from '../core/bus/index.js';
-import type { VigilConfig } from '../core/config/index.js';
+import type { ComponentConfig, VigilConfig } from '../core/config/index.js';
 import type { RunningStage } from '../core/stage.js';
-import { startInput, type RunningInput } from './inputs.js';
+import { startInput, type InputConfig, type RunningInput } from './inputs/registry.js';
 
 /**
  * The ingest stage: every configured input, publishing to `vigil.events` and `vigil.deadletter`
  * through the bus's acks=all producer. `ports` maps each input id to its bound port. Closing
  * stops accepting and waits for every batch in flight (acknowledged by Kafka) before resolving.
  */
-export async function startIngestStage({ config, bus }: { config: Pick<VigilConfig, 'inputs'>; bus: Bus }): Promise<RunningStage> {
+export async function startIngestStage({
+  config,
+  bus,
+}: {
+  config: Pick<VigilConfig<InputConfig, ComponentConfig>, 'inputs'>;
+  bus: Bus;
+}): Promise<RunningStage> {
   const producer = await bus.producer();
   const deps = { publisher: producer, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter };
   const running: Array<{ id: string; input: RunningInput }> = [];

@@ -1,7 +1,9 @@
 import type { Bus } from '../core/bus/index.js';
-import type { ElasticsearchConfig, SinkConfig, VigilConfig } from '../core/config/types.js';
+import type { Infer } from '../core/config/dsl.js';
+import type { ComponentConfig, ElasticsearchConfig, VigilConfig } from '../core/config/types.js';
 import { VigilError } from '../core/errors/index.js';
 import type { RunningStage } from '../core/stage.js';
+import { schema as elasticsearchSchema } from './elasticsearch/config.js';
 import { startElasticsearchSink } from './elasticsearch/index.js';
 
 /** What every sink gets besides its own config. */
@@ -16,6 +18,14 @@ export interface SinkContext {
 export interface RunningSink {
   close(): Promise<void>;
 }
+
+/** The schema of every sink type's config (beside its code), keyed by its YAML `type`. One line per sink. */
+export const SINK_SCHEMAS = {
+  elasticsearch: elasticsearchSchema,
+} as const;
+
+/** One sink of `vigil.yaml`, as loaded: the union of every sink type's config. */
+export type SinkConfig = Infer<{ kind: 'union'; variants: typeof SINK_SCHEMAS }>;
 
 type SinkStarter<C> = (sink: C, ctx: SinkContext) => Promise<RunningSink>;
 type SinkRegistry = { [T in SinkConfig['type']]: SinkStarter<Extract<SinkConfig, { type: T }>> };
@@ -45,7 +55,7 @@ export function startSink(sink: SinkConfig, ctx: SinkContext): Promise<RunningSi
  * stops those already started, so a half-started stage is never left behind.
  */
 export async function startSinks(opts: {
-  config: Pick<VigilConfig, 'sinks' | 'elasticsearch'>;
+  config: Pick<VigilConfig<ComponentConfig, SinkConfig>, 'sinks' | 'elasticsearch'>;
   bus: Bus;
   signal?: AbortSignal;
 }): Promise<RunningStage[]> {

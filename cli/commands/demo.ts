@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Bus } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../config/schema.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { parseSyslog } from '../../ingest/index.js';
-import { sendTcp, sendUdp } from '../../ingest/syslog/sender.js';
+import { sendTcp, sendUdp } from '../../ingest/inputs/syslog/sender.js';
 import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
 import { localConfig } from '../local-config.js';
@@ -11,7 +11,7 @@ import { expectedAlerts, expectFromSample } from '../demo/expect.js';
 import { startReceiver } from '../demo/receiver.js';
 import { acknowledgeInKibana } from '../demo/triage.js';
 import { printSummary, waitUntil } from '../demo/report.js';
-import { startPipeline } from '../pipeline.js';
+import { startStages } from '../stages.js';
 import { down, up, type ServiceName } from '../services/index.js';
 
 const SAMPLE = 'rules/samples/linux-attack.log';
@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     );
 
     say('starting the pipeline: ingest → detect → respond → sink');
-    const pipeline = await startPipeline(config);
+    const pipeline = await startStages(config);
     try {
       // The brute force arrives over UDP, the rest over TCP with octet-counting framing. The
       // sample is one story in event time and correlation windows follow each partition's event

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { LEVEL_SCORE } from '../../detections/engine/alert.js';
+import { LEVEL_SCORE } from '../../detections/model/index.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { Bus } from '../../core/bus/index.js';
-import { loadConfig, type VigilConfig } from '../../core/config/index.js';
+import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import {
   ensureIncidentStatusTopic,

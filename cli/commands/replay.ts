@@ -14,7 +14,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import { Bus } from '../../core/bus/index.js';
-import { loadConfig, type VigilConfig } from '../../core/config/index.js';
+import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { errorMessage, VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { logger } from '../../core/telemetry/index.js';

@@ -1,8 +1,8 @@
-import { loadConfig } from '../../core/config/index.js';
+import { loadConfig } from '../config/schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import { logger, startOpsServer } from '../../core/telemetry/index.js';
 import { parseArgs } from '../args.js';
-import { STAGES, startPipeline, type StageName } from '../pipeline.js';
+import { STAGES, startStages, type StageName } from '../stages.js';
 import { pipelineReadiness } from '../readiness.js';
 
 const log = logger('cli');
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const readiness = pipelineReadiness(config, only);
   const ops = await startOpsServer(config.ops.host, config.ops.port, { ready: () => readiness.report() });
   log.info({ port: ops.port }, 'ops server: /metrics, /health/live and /health/ready');
-  const pipeline = await startPipeline(config, only).catch(async (err: unknown) => {
+  const pipeline = await startStages(config, only).catch(async (err: unknown) => {
     // The probes' own Redis and Elasticsearch clients would keep the process alive.
     await readiness.close();
     await ops.close();

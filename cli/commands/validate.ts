@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../core/config/index.js';
+import { ConfigError, loadConfig } from '../config/schema.js';
 import { parseArgs } from '../args.js';
 
 /** Where output goes; tests pass their own. */

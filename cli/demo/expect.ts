@@ -1,7 +1,6 @@
 import type { EcsEvent } from '../../core/event/index.js';
-import { toMatcher } from '../../detections/index.js';
+import { buildAlert, toMatcher } from '../../detections/index.js';
 import { loadCorrelations, runCorrelationsOffline } from '../../detections/correlation/index.js';
-import { buildAlert } from '../../detections/engine/alert.js';
 import { IncidentBuilder, incidentOptionsFromConfig } from '../../detections/incidents/index.js';
 import type { IncidentsConfig } from '../../core/config/index.js';
 import { normalizeSyslog, parseSyslog } from '../../ingest/index.js';

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Bus } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../config/schema.js';
 import { expectedAlerts, type Expectation } from './expect.js';
 import type { Receiver } from './receiver.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../../core/bus/kafka-client.js';
-import { defaultConfig } from '../../core/config/index.js';
+import { defaultConfig } from '../config/schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import { exec } from './exec.js';
 import { ensureKafka, javaHome } from './install.js';

@@ -10,7 +10,7 @@ import { VigilError, type Location } from '../errors/index.js';
 import { DISCRIMINATOR, type Fields, type ObjectSchema, type Schema, type UnionSchema } from './dsl.js';
 import { substitute, type Env } from './env.js';
 import { FORMATS } from './formats.js';
-import { RULES, type RuleName } from './rules.js';
+import { RULES } from './rules.js';
 
 export const INVALID: unique symbol = Symbol('invalid');
 
@@ -74,7 +74,7 @@ export class Checker {
     switch (schema.kind) {
       case 'object':
         return isMap(node)
-          ? this.ruled(schema.rule, this.object(schema.fields, node, path), node, path)
+          ? this.ruled(schema, this.object(schema.fields, node, path), node, path)
           : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
       case 'union':
         return isMap(node) ? this.union(schema, node, path) : this.wrongType('a mapping', node, at, path, undefined, schema.sensitive);
@@ -163,13 +163,13 @@ export class Checker {
     const type = this.check(typeField, pair.value, typePath);
     if (type === INVALID) return INVALID;
     const variant: ObjectSchema = schema.variants[type as string];
-    return this.ruled(variant.rule, this.object({ [DISCRIMINATOR]: typeField, ...variant.fields }, node, path), node, path);
+    return this.ruled(variant, this.object({ [DISCRIMINATOR]: typeField, ...variant.fields }, node, path), node, path);
   }
 
-  /** Runs an object's rule on its checked value; each problem is reported at its field, or at the object when that field is absent. */
-  private ruled(rule: RuleName | undefined, value: unknown, node: YAMLMap, path: string): unknown {
-    if (rule === undefined || value === INVALID) return value;
-    const problems = RULES[rule](value);
+  /** Runs an object's rule and check on its checked value; each problem is reported at its field, or at the object when that field is absent. */
+  private ruled(schema: ObjectSchema, value: unknown, node: YAMLMap, path: string): unknown {
+    if (value === INVALID || (schema.rule === undefined && schema.check === undefined)) return value;
+    const problems = [...(schema.rule ? RULES[schema.rule](value) : []), ...(schema.check?.(value) ?? [])];
     for (const p of problems) {
       const segments = p.field.split('.');
       this.report(p.code, p.message, fieldNode(node, segments), segments.reduce(joinKey, path));

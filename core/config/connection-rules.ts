@@ -4,7 +4,7 @@
  * at load time (a located config problem, see `rules.ts`) and again where the clients are made,
  * for configs built in code.
  */
-import type { FieldProblem } from './input-auth.js';
+import type { FieldProblem } from './dsl.js';
 import type { ElasticsearchConfig, RedisConfig } from './types.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

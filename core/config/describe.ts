@@ -2,7 +2,6 @@
 import { DISCRIMINATOR, type Schema } from './dsl.js';
 import { FORMATS } from './formats.js';
 import { defaultOf } from './check.js';
-import { vigilSchema } from './schema.js';
 
 export interface FieldDoc {
   /** `kafka.brokers`, `inputs[].port`; `[]` stands for any list item. */
@@ -21,7 +20,7 @@ export interface FieldDoc {
   description: string;
 }
 
-export function describeSchema(schema: Schema = vigilSchema): FieldDoc[] {
+export function describeSchema(schema: Schema): FieldDoc[] {
   const out: FieldDoc[] = [];
   walk(schema, '', undefined, out);
   return out;

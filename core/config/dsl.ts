@@ -1,6 +1,6 @@
 /**
- * A tiny schema language for Vigil's YAML configuration. A schema is plain data (no classes,
- * no closures except the named string formats in `formats.ts`), so one description drives the
+ * A tiny schema language for Vigil's YAML configuration. A schema is plain data (no classes; the
+ * only closures are the named string formats in `formats.ts` and an object's `check`), so one description drives the
  * loader (`check.ts`), `vigil validate`, the generated docs (`describeSchema`) and, through
  * `Infer`, a compile-time check that the schema and `types.ts` agree.
  *
@@ -8,6 +8,7 @@
  * unknown fields. A union picks its variant by the `type` field, from a registry object whose
  * keys are the allowed `type` values: adding a variant is one line there.
  */
+import type { ErrorCode } from '../errors/index.js';
 import type { FormatName } from './formats.js';
 import type { RuleName } from './rules.js';
 
@@ -75,7 +76,23 @@ export interface ObjectSchema<F extends Fields = Fields> extends Meta {
   readonly fields: F;
   /** A named check from `rules.ts` over the whole object, once its fields passed. */
   readonly rule?: RuleName;
+  /**
+   * A check over the whole object, once its fields passed, for what one field's schema cannot
+   * say; it sits beside the schema of the component that owns it (an input's auth, say).
+   */
+  readonly check?: ObjectCheck;
 }
+
+/** A problem with one object of the config, located at one of its fields. */
+export interface FieldProblem {
+  code: ErrorCode;
+  message: string;
+  /** The field at fault, dotted, relative to the object; the object itself when it is absent. */
+  field: string;
+}
+
+/** Problems of one checked object; none when it is fine. */
+export type ObjectCheck = (value: unknown) => FieldProblem[];
 
 /** Objects told apart by their `type` field; `variants` is the registry, keyed by `type`. */
 export interface UnionSchema<V extends Readonly<Record<string, ObjectSchema>> = Readonly<Record<string, ObjectSchema>>> extends Meta {

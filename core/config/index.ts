@@ -1,5 +1,7 @@
 export type * from './types.js';
-export { loadConfig, parseConfig, defaultConfig, describeSchema, ConfigError, type FieldDoc } from './load.js';
-export { vigilSchema, INPUT_TYPES, SINK_TYPES, VIGIL_TOPICS } from './schema.js';
+export { configLoader, ConfigError, type ConfigLoader } from './load.js';
+export { describeSchema, type FieldDoc } from './describe.js';
+export { vigilSchemaWith, VIGIL_TOPICS, type ComponentSchemas } from './schema.js';
+export { componentId, port } from './fields.js';
 export type { Env } from './env.js';
-export { assertInputAuthenticated, inputAuthProblems } from './input-auth.js';
+export type { FieldProblem, Infer, ObjectCheck, ObjectSchema } from './dsl.js';

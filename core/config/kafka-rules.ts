@@ -4,7 +4,7 @@
  * located config problem, see `rules.ts`) and again where the Kafka clients are made
  * (`core/bus/kafka-client.ts`), for configs built in code.
  */
-import type { FieldProblem } from './input-auth.js';
+import type { FieldProblem } from './dsl.js';
 import type { KafkaConfig } from './types.js';
 
 export function kafkaConnectionProblems(kafka: Pick<KafkaConfig, 'tls' | 'sasl'>): FieldProblem[] {

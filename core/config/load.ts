@@ -1,6 +1,7 @@
 /**
  * Loads `vigil.yaml`: parse (with positions), substitute `${VAR}` in string scalars, check
- * against `vigilSchema`, apply defaults. Every problem is collected, each with
+ * against the root schema, apply defaults. The root schema names every input and sink, so it is
+ * assembled outside core (`cli/config/schema.ts`) and handed to `configLoader`. Every problem is collected, each with
  * `file:line:column` and its field path, and thrown together as one `ConfigError`.
  *
  * Notes on behaviour:
@@ -17,10 +18,8 @@ import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { VigilError } from '../errors/index.js';
 import { Checker, INVALID, defaultOf } from './check.js';
 import type { Env } from './env.js';
-import { vigilSchema } from './schema.js';
-import type { VigilConfig } from './types.js';
-
-export { describeSchema, type FieldDoc } from './describe.js';
+import { describeSchema, type FieldDoc } from './describe.js';
+import type { Infer, ObjectSchema } from './dsl.js';
 
 /**
  * Every problem found in one configuration file. Its own code, message and location are those
@@ -42,8 +41,30 @@ export class ConfigError extends VigilError {
   }
 }
 
-/** Reads and loads a configuration file. Throws `ConfigError` listing every problem. */
-export function loadConfig(file: string, env: Env = process.env): VigilConfig {
+/** Loading, defaults and docs of one root schema; the value loaded is `Infer` of it. */
+export interface ConfigLoader<T> {
+  /** Reads and loads a configuration file. Throws `ConfigError` listing every problem. */
+  loadConfig(file: string, env?: Env): T;
+  /** Loads configuration from text; `file` is only used in locations. */
+  parseConfig(text: string, file: string, env?: Env): T;
+  /** The configuration used when no file is given: every default. */
+  defaultConfig(): T;
+  /** One row per field, for docs and `vigil validate`. */
+  describeSchema(): FieldDoc[];
+}
+
+export function configLoader<S extends ObjectSchema>(schema: S): ConfigLoader<Infer<S>> {
+  type T = Infer<S>;
+  const parseConfig = (text: string, file: string, env: Env = process.env): T => parseWith(schema, text, file, env) as T;
+  return {
+    loadConfig: (file, env = process.env) => parseConfig(readConfigText(file), file, env),
+    parseConfig,
+    defaultConfig: () => defaultOf(schema) as T,
+    describeSchema: () => describeSchema(schema),
+  };
+}
+
+function readConfigText(file: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -53,27 +74,24 @@ export function loadConfig(file: string, env: Env = process.env): VigilConfig {
       new VigilError('CONFIG_READ', `cannot read configuration: ${reason}`, { cause: err, location: { file } }),
     ]);
   }
-  let text: string;
   try {
     // Refuse rather than silently turn bad bytes into U+FFFD inside, say, a password.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
     throw new ConfigError(file, [
       new VigilError('CONFIG_READ', 'cannot read configuration: not UTF-8 text', { cause: err, location: { file } }),
     ]);
   }
-  return parseConfig(text, file, env);
 }
 
-/** Loads configuration from text; `file` is only used in locations. */
-export function parseConfig(text: string, file: string, env: Env = process.env): VigilConfig {
+function parseWith(schema: ObjectSchema, text: string, file: string, env: Env): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(file, sortByPosition(doc.errors.map((e) => yamlProblem(e, file, lineCounter))));
   }
   const checker = new Checker({ file, lineCounter, env, doc });
-  const value = checker.root(vigilSchema, doc.contents);
+  const value = checker.root(schema, doc.contents);
   if (checker.problems.length || value === INVALID) {
     // INVALID always comes with a problem; the guard only keeps a bug from passing silently.
     const problems = checker.problems.length
@@ -81,12 +99,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
       : [new VigilError('CONFIG_TYPE', 'invalid configuration', { location: { file } })];
     throw new ConfigError(file, sortByPosition(problems));
   }
-  return value as VigilConfig;
-}
-
-/** The configuration used when no file is given: every default. */
-export function defaultConfig(): VigilConfig {
-  return defaultOf(vigilSchema) as VigilConfig;
+  return value;
 }
 
 function yamlProblem(err: YAMLError, file: string, lineCounter: LineCounter): VigilError {

@@ -1,79 +1,16 @@
 /**
- * The schema of `vigil.yaml`, as data. `types.ts` is the TypeScript view of the same thing;
- * the assertions at the bottom fail to compile when the two drift apart.
- *
- * To add an input or sink type: write its object schema, add one line to `INPUT_TYPES` or
- * `SINK_TYPES`, add its interface to the union in `types.ts`, and document it in
- * `vigil.example.yaml` (a test checks every field appears there).
+ * The core sections of `vigil.yaml` (kafka, redis, elasticsearch, ops, detections, playbooks),
+ * as data, and `vigilSchemaWith`, which puts them together with the input and sink registries.
+ * Inputs and sinks declare their schemas beside their code; the registries are assembled outside
+ * core, which imports nothing of ours (see `cli/config/schema.ts`). `types.ts` is the TypeScript
+ * view of the sections here; the assertions at the bottom fail to compile when the two drift apart.
  */
-import { array, boolean, map, number, object, oneOf, string, union, type Infer, type Same } from './dsl.js';
-import type {
-  DetectionsConfig,
-  ElasticsearchConfig,
-  InputConfig,
-  KafkaConfig,
-  OpsConfig,
-  PlaybooksConfig,
-  RedisConfig,
-  SinkConfig,
-  VigilConfig,
-} from './types.js';
+import { array, boolean, map, number, object, oneOf, string, union, type Infer, type ObjectSchema, type Same } from './dsl.js';
+import { port } from './fields.js';
+import type { DetectionsConfig, ElasticsearchConfig, KafkaConfig, OpsConfig, PlaybooksConfig, RedisConfig } from './types.js';
 
 /** The Vigil topics a sink can read: `vigil.<name>`. */
 export const VIGIL_TOPICS = ['events', 'alerts', 'incidents', 'actions'] as const;
-
-const componentId = (what: string) =>
-  string({
-    description: `Unique id of this ${what}, shared by all inputs and sinks. Labels its metrics and logs and names its consumer group.`,
-    format: 'id',
-    uniqueIn: 'components',
-  });
-
-// A network input without authentication must say so (`rules.ts`, `input-auth.ts`).
-const authNone = (what: string) =>
-  oneOf({
-    description: `\`none\` runs this input without authentication, on purpose: anyone who can reach the port can send events. Unset, the input refuses to start unless ${what}.`,
-    values: ['none'],
-    optional: true,
-  });
-
-// A port of 0 lets the OS pick a free one, which tests rely on.
-const port = (description: string, extra: { default?: number } = {}) => number({ description, int: true, min: 0, max: 65535, ...extra });
-
-// Connection limits of a network listener, so that silent or piled-up connections cannot lock senders out.
-const connectionLimits = (defaults: { perPeer: number; idleSeconds: number }, note = '') => ({
-  maxConnections: number({
-    description: `Connections at once${note}; a new one past it is closed at once (and counted).`,
-    int: true,
-    min: 1,
-    max: 1_000_000,
-    default: 1024,
-  }),
-  maxConnectionsPerPeer: number({
-    description:
-      'Connections at once from one address; a new one past it is closed at once. Behind a proxy or load balancer every connection is the proxy’s.',
-    int: true,
-    min: 1,
-    max: 1_000_000,
-    default: defaults.perPeer,
-  }),
-  idleTimeoutSeconds: number({
-    description: 'Close a connection silent this long, in seconds (senders reconnect on their next message); 0 never does.',
-    int: true,
-    min: 0,
-    max: 86400,
-    default: defaults.idleSeconds,
-  }),
-});
-
-const maxInFlightBytes = (defaultBytes: number, busy: string) =>
-  number({
-    description: `Bytes of request bodies being read or waiting for Kafka, all requests together; past it, new requests get ${busy} with Retry-After instead of growing memory. At least \`maxBodyBytes\`.`,
-    int: true,
-    min: 1024,
-    max: 16 * 1024 * 1024 * 1024,
-    default: defaultBytes,
-  });
 
 const kafka = object({
   description: 'Kafka, the backbone every stage reads from and writes to.',
@@ -301,499 +238,6 @@ const ops = object({
   },
 });
 
-const syslogTls = object({
-  description: 'TLS for `protocol: tls` (RFC 5425): PEM files read at start.',
-  optional: true,
-  fields: {
-    certFile: string({ description: 'Server certificate file (PEM; a chain is allowed).', minLength: 1 }),
-    keyFile: string({ description: 'Private key file of the certificate (PEM).', minLength: 1 }),
-    caFile: string({ description: 'CA bundle file (PEM) that client certificates must chain to.', minLength: 1, optional: true }),
-    requestCert: boolean({ description: 'Ask clients for a certificate (mutual TLS).', default: false }),
-    rejectUnauthorized: boolean({
-      description: 'With `requestCert`, refuse clients whose certificate is missing or does not chain to `caFile`.',
-      default: true,
-    }),
-    handshakeTimeoutMs: number({
-      description: 'A client that has not completed the TLS handshake by then is disconnected, in milliseconds.',
-      int: true,
-      min: 100,
-      max: 600_000,
-      default: 10_000,
-    }),
-  },
-});
-
-const syslogInput = object({
-  description: 'Receives syslog (RFC 3164 or RFC 5424, with CEF or LEEF inside) over UDP, TCP or TLS.',
-  fields: {
-    id: componentId('input'),
-    protocol: oneOf({
-      description:
-        'Transport: `udp` (one message per datagram), `tcp` (octet-counted or newline-framed, RFC 6587) or `tls` (the same framings over TLS, RFC 5425; needs `tls`).',
-      values: ['udp', 'tcp', 'tls'],
-    }),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on; 0 picks a free port.'),
-    maxMessageBytes: number({
-      description: 'Largest accepted message, in bytes; larger ones are dead-lettered.',
-      int: true,
-      min: 480, // RFC 5424 §6.1: receivers must accept at least 480 octets
-      max: 16 * 1024 * 1024,
-      default: 65536,
-    }),
-    timezone: string({
-      description: 'IANA time zone for timestamps that carry none (RFC 3164 headers, device times in CEF, LEEF and vendor logs).',
-      format: 'timezone',
-      default: 'UTC',
-    }),
-    keepOriginal: boolean({ description: 'Keep the raw message in `event.original`.', default: true }),
-    outputSchema: oneOf({
-      description:
-        'Schema of the events this input publishes on `vigil.events`: always `ecs` (Elastic Common Schema), which detection rules and the Elasticsearch template read; `ocsf` is refused. `vigil parse --schema ocsf` shows the OCSF mapping of a log line.',
-      values: ['ecs', 'ocsf'],
-      optional: true,
-    }),
-    parseWorkers: number({
-      description:
-        'Worker threads that parse, normalize and serialize this input’s messages when they come in batches (32 or more), so a busy input uses more than one core; 0 does everything on the main thread.',
-      int: true,
-      min: 0,
-      max: 16,
-      default: 1,
-    }),
-    ...connectionLimits({ perPeer: 64, idleSeconds: 300 }, ' (TCP and TLS)'),
-    tls: syslogTls,
-    auth: authNone('it is TLS with `tls.caFile` and `tls.requestCert` (mutual TLS)'),
-  },
-  rule: 'syslog-input',
-});
-
-const splunkTls = object({
-  description: 'TLS: listen with these PEM files instead of in clear text.',
-  optional: true,
-  fields: {
-    enabled: boolean({ description: 'Listen with TLS; `certFile` and `keyFile` are then required.', default: false }),
-    certFile: string({ description: 'Server certificate file (PEM; a chain is allowed).', optional: true }),
-    keyFile: string({ description: 'Private key file of the certificate (PEM).', optional: true }),
-    caFile: string({ description: 'CA bundle file (PEM) that client certificates must chain to.', optional: true }),
-    requireClientCert: boolean({ description: 'Refuse clients without a certificate signed by `caFile`.', default: false }),
-  },
-});
-
-const splunkHecInput = object({
-  description: 'Receives Splunk HTTP Event Collector requests (`/services/collector/*`), as a Splunk indexer does.',
-  fields: {
-    id: componentId('input'),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on (8088 by convention); 0 picks a free port.'),
-    tokens: array({
-      description: 'The HEC tokens clients may send as `Authorization: Splunk <token>`.',
-      minItems: 1,
-      items: object({
-        description: 'One token and what it may do.',
-        fields: {
-          token: string({
-            description: 'The token value: at least 16 characters, not a placeholder.',
-            minLength: 1,
-            format: 'shared-secret',
-            sensitive: true,
-          }),
-          name: string({ description: 'Shown in logs instead of the token.', minLength: 1, optional: true }),
-          index: string({ description: 'Index given to events that name none.', minLength: 1, optional: true }),
-          indexes: array({
-            description: 'Indexes events may name; any other is refused with code 7. Unset: any.',
-            items: string({ description: 'An index name.', minLength: 1 }),
-            optional: true,
-          }),
-          sourcetype: string({ description: 'Sourcetype given to events that name none.', minLength: 1, optional: true }),
-          source: string({ description: 'Source given to events that name none.', minLength: 1, optional: true }),
-          ack: boolean({
-            description:
-              'Indexer acknowledgement: requests need a channel, get an ackId at once, and the ackId turns true once Kafka has the events.',
-            default: false,
-          }),
-          disabled: boolean({ description: 'Refuse the token (code 1, Token disabled).', default: false }),
-        },
-      }),
-    }),
-    maxBodyBytes: number({
-      description: 'Largest request body, in bytes, before and after gzip; larger is refused with 413.',
-      int: true,
-      min: 1024,
-      max: 1024 * 1024 * 1024,
-      default: 16 * 1024 * 1024,
-    }),
-    allowQueryStringToken: boolean({ description: 'Accept the token as `?token=` (refused with code 16 when off).', default: false }),
-    keepOriginal: boolean({ description: "Keep each event's text or JSON in `event.original`.", default: true }),
-    ackMaxPerChannel: number({
-      description: 'ackIds one channel may hold until queried; past it, requests get code 9 (Server is busy).',
-      int: true,
-      min: 1,
-      max: 10_000_000,
-      default: 10_000,
-    }),
-    ackMaxChannels: number({
-      description: 'Acknowledgement channels at once; past it, requests on a new channel get code 9.',
-      int: true,
-      min: 1,
-      max: 1_000_000,
-      default: 1000,
-    }),
-    ackIdleTimeoutSeconds: number({
-      description: 'A channel unused this long, in seconds, is forgotten with its ackIds.',
-      int: true,
-      min: 1,
-      max: 86400,
-      default: 600,
-    }),
-    maxPendingEvents: number({
-      description: 'Events accepted but not yet acknowledged by Kafka; past it, requests get code 9 and health answers 503.',
-      int: true,
-      min: 1,
-      max: 100_000_000,
-      default: 100_000,
-    }),
-    maxInFlightBytes: maxInFlightBytes(256 * 1024 * 1024, 'code 9 (Server is busy, 503)'),
-    ...connectionLimits({ perPeer: 64, idleSeconds: 300 }),
-    tls: splunkTls,
-  },
-});
-
-const splunkS2sInput = object({
-  description: 'Receives Splunk universal/heavy forwarder traffic over S2S (cooked mode v3), as a Splunk indexer does.',
-  fields: {
-    id: componentId('input'),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on (9997 by convention); 0 picks a free port.'),
-    maxMessageBytes: number({
-      description: 'Largest S2S message, in bytes; a larger one is dead-lettered and its connection closed.',
-      int: true,
-      min: 4096,
-      max: 256 * 1024 * 1024,
-      default: 4 * 1024 * 1024,
-    }),
-    keepOriginal: boolean({ description: "Keep each event's `_raw` in `event.original`.", default: true }),
-    ...connectionLimits({ perPeer: 64, idleSeconds: 600 }),
-    tls: splunkTls,
-    auth: authNone('TLS requires client certificates (`tls.enabled`, `tls.caFile`, `tls.requireClientCert`)'),
-  },
-  rule: 'input-auth',
-});
-
-// Fields of a RELP input; same TLS block as a syslog listener, but TLS is on whenever it is set.
-const relpTls = { ...syslogTls, description: 'Listen with TLS (omrelp `tls="on"`) using these PEM files; without it, in clear text.' };
-
-const relpInput = object({
-  description:
-    'Receives syslog over RELP (rsyslog’s omrelp, librelp): each message is acknowledged only once Kafka holds it or its dead letter, so the sender resends whatever a crash or restart cut off.',
-  fields: {
-    id: componentId('input'),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on (2514 by convention); 0 picks a free port.'),
-    maxMessageBytes: number({
-      description:
-        'Largest message taken whole, in bytes (imrelp’s maxDataSize); a larger one is dead-lettered with its first bytes and acknowledged, since resending it would fail again.',
-      int: true,
-      min: 480,
-      max: 16 * 1024 * 1024,
-      default: 65536,
-    }),
-    timezone: string({
-      description: 'IANA time zone for timestamps that carry none (RFC 3164 headers, device times in CEF, LEEF and vendor logs).',
-      format: 'timezone',
-      default: 'UTC',
-    }),
-    keepOriginal: boolean({ description: 'Keep the raw message in `event.original`.', default: true }),
-    parseWorkers: number({
-      description:
-        'Worker threads that parse, normalize and serialize this input’s messages when they come in batches (32 or more); 0 does everything on the main thread.',
-      int: true,
-      min: 0,
-      max: 16,
-      default: 1,
-    }),
-    ...connectionLimits({ perPeer: 64, idleSeconds: 600 }),
-    tls: relpTls,
-    auth: authNone('it has `tls` with `tls.caFile` and `tls.requestCert` (mutual TLS)'),
-  },
-  rule: 'input-auth',
-});
-
-const firehoseInput = object({
-  description: 'Receives Amazon Data Firehose deliveries (HTTP endpoint destination), CloudWatch Logs subscriptions included.',
-  fields: {
-    id: componentId('input'),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on; 0 picks a free port. Firehose needs HTTPS: put a TLS proxy or load balancer in front.'),
-    accessKey: string({
-      description:
-        'The access key set on the delivery stream, checked against `X-Amz-Firehose-Access-Key`: at least 16 characters, not a placeholder.',
-      minLength: 1,
-      format: 'shared-secret',
-      sensitive: true,
-    }),
-    maxBodyBytes: number({
-      description: 'Largest request body, in bytes; larger gets 413 (Firehose buffers up to 64 MiB, which base64 grows by a third).',
-      int: true,
-      min: 1024,
-      max: 1024 * 1024 * 1024,
-      default: 96 * 1024 * 1024,
-    }),
-    maxInFlightBytes: maxInFlightBytes(512 * 1024 * 1024, '503'),
-    maxRecordBytes: number({
-      description: 'Largest decoded record, in bytes; larger ones are dead-lettered (Firehose records are at most 1000 KiB).',
-      int: true,
-      min: 1024,
-      max: 64 * 1024 * 1024,
-      default: 1024 * 1024,
-    }),
-    dedupRequests: number({
-      description: 'Request ids remembered, so that a retried request already written is answered without writing it again.',
-      int: true,
-      min: 0,
-      max: 10_000_000,
-      default: 10_000,
-    }),
-    keepOriginal: boolean({ description: "Keep each record's text in `event.original`.", default: true }),
-    ...connectionLimits({ perPeer: 1024, idleSeconds: 300 }),
-  },
-});
-
-const cloudTrailInput = object({
-  description: 'Reads CloudTrail log files from S3 as SQS notifications announce them, or from a directory of `.json.gz` files.',
-  fields: {
-    id: componentId('input'),
-    queueUrl: string({
-      description: 'URL of the SQS queue receiving the bucket notifications. Set this or `directory`.',
-      format: 'http-url',
-      optional: true,
-    }),
-    directory: string({
-      description: 'A folder of CloudTrail `.json.gz` files, read recursively, instead of S3. Set this or `queueUrl`.',
-      minLength: 1,
-      optional: true,
-    }),
-    region: string({ description: 'AWS region of the queue and bucket.', minLength: 1, default: 'us-east-1' }),
-    endpoint: string({
-      description: 'Endpoint for S3 and SQS instead of AWS (an S3-compatible store, a local test server).',
-      format: 'http-url',
-      optional: true,
-    }),
-    forcePathStyle: boolean({
-      description: 'Address S3 objects as `endpoint/bucket/key` instead of `bucket.endpoint/key`.',
-      default: false,
-    }),
-    accessKeyId: string({
-      description: 'Static AWS access key id; unset uses the SDK default credential chain.',
-      optional: true,
-      sensitive: true,
-    }),
-    secretAccessKey: string({ description: 'Secret of `accessKeyId`.', optional: true, sensitive: true }),
-    waitTimeSeconds: number({ description: 'SQS long-poll wait, in seconds.', int: true, min: 0, max: 20, default: 20 }),
-    maxMessages: number({ description: 'SQS messages per receive.', int: true, min: 1, max: 10, default: 10 }),
-    visibilityTimeoutSeconds: number({
-      description:
-        'Visibility timeout asked for on receive, in seconds; it must outlast reading the largest file. Unset keeps the queue setting.',
-      int: true,
-      min: 0,
-      max: 43200,
-      optional: true,
-    }),
-    scanIntervalSeconds: number({
-      description: 'Directory mode: seconds between scans for new files.',
-      int: true,
-      min: 1,
-      max: 86400,
-      default: 60,
-    }),
-    stateFile: string({
-      description: 'Directory mode: file remembering the files already read. Default `.vigil/state/<id>.json`.',
-      minLength: 1,
-      optional: true,
-    }),
-    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
-  },
-});
-
-const pubSubInput = object({
-  description: 'Receives Google Cloud Pub/Sub push deliveries (Cloud Audit Logs through a log sink, or any JSON).',
-  fields: {
-    id: componentId('input'),
-    host: string({ description: 'Address to listen on.', minLength: 1, default: '127.0.0.1' }),
-    port: port('Port to listen on; 0 picks a free port. Pub/Sub pushes to HTTPS: put a TLS proxy in front.'),
-    token: string({
-      description:
-        'Shared secret the push endpoint URL carries as `?token=`; requests without it get 401. Checked on top of `oidc`, it does not replace it (URLs end up in logs).',
-      format: 'shared-secret',
-      optional: true,
-      sensitive: true,
-    }),
-    oidc: object({
-      description:
-        'Verify the OIDC token (`Authorization: Bearer`, RS256, signed by Google) that an authenticated push subscription sends; other requests get 401, or 403 for another service account.',
-      optional: true,
-      fields: {
-        audience: string({
-          description: "The subscription's push auth audience (`--push-auth-token-audience`; by default the push endpoint URL).",
-          minLength: 1,
-        }),
-        serviceAccountEmail: string({
-          description: "The subscription's push auth service account (`--push-auth-service-account`); tokens for any other are refused.",
-          minLength: 3,
-        }),
-        jwksUrl: string({
-          description: "Where Google's token signing keys are published (JWKS), cached as long as its `Cache-Control: max-age` says.",
-          format: 'http-url',
-          default: 'https://www.googleapis.com/oauth2/v3/certs',
-        }),
-      },
-    }),
-    auth: authNone('`oidc` is set'),
-    maxBodyBytes: number({
-      description: 'Largest request body, in bytes; larger gets 413.',
-      int: true,
-      min: 1024,
-      max: 256 * 1024 * 1024,
-      default: 16 * 1024 * 1024,
-    }),
-    maxInFlightBytes: maxInFlightBytes(256 * 1024 * 1024, '503'),
-    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
-    ...connectionLimits({ perPeer: 1024, idleSeconds: 300 }),
-  },
-  rule: 'input-auth',
-});
-
-const eventHubsInput = object({
-  description:
-    'Consumes an Azure Event Hub through its Kafka endpoint (Azure Monitor diagnostic settings: activity and Entra ID sign-in logs).',
-  fields: {
-    id: componentId('input'),
-    brokers: array({
-      description: 'The namespace endpoint, `<namespace>.servicebus.windows.net:9093`.',
-      items: string({ description: 'One bootstrap broker.', format: 'host-port' }),
-      minItems: 1,
-    }),
-    topic: string({ description: 'The event hub name (its Kafka topic).', minLength: 1 }),
-    consumerGroup: string({ description: 'Event Hubs consumer group, used as the Kafka group id.', minLength: 1, default: '$Default' }),
-    connectionString: string({
-      description: 'Namespace or hub connection string; sent as SASL PLAIN password with user `$ConnectionString`. Unset: no SASL.',
-      optional: true,
-      sensitive: true,
-    }),
-    tls: boolean({ description: 'TLS to the brokers (Event Hubs requires it).', default: true }),
-    fromBeginning: boolean({
-      description: 'A consumer group with no committed offset starts at the oldest event instead of the newest.',
-      default: false,
-    }),
-    keepOriginal: boolean({ description: "Keep each record's JSON in `event.original`.", default: true }),
-  },
-});
-
-const oktaInput = object({
-  description: 'Polls the Okta System Log API (`/api/v1/logs`).',
-  fields: {
-    id: componentId('input'),
-    url: string({ description: 'The Okta org URL, `https://<org>.okta.com`.', format: 'http-url' }),
-    token: string({ description: 'Okta API token, sent as `Authorization: SSWS <token>`.', minLength: 1, sensitive: true }),
-    stateFile: string({
-      description: 'Checkpoint file (last published time and uuid). Default `.vigil/state/<id>.json`.',
-      minLength: 1,
-      optional: true,
-    }),
-    pollIntervalSeconds: number({ description: 'Seconds between polls once caught up.', int: true, min: 1, max: 3600, default: 60 }),
-    limit: number({ description: 'Events per page.', int: true, min: 1, max: 1000, default: 1000 }),
-    initialLookbackMinutes: number({
-      description: 'With no checkpoint, how far back the first poll starts, in minutes.',
-      int: true,
-      min: 1,
-      max: 129600,
-      default: 60,
-    }),
-    keepOriginal: boolean({ description: "Keep each event's JSON in `event.original`.", default: true }),
-  },
-});
-
-const fileInput = object({
-  description: 'Tails files (following appends and rotation) or reads them once: JSON lines, syslog lines, Windows event JSON.',
-  fields: {
-    id: componentId('input'),
-    paths: array({
-      description: 'Files or directories (every file in a directory, not recursive).',
-      items: string({ description: 'A file or directory.', minLength: 1 }),
-      minItems: 1,
-    }),
-    mode: oneOf({
-      description: '`tail` follows appends and rotation (checkpointed); `read` reads each file once from its checkpoint to its end.',
-      values: ['tail', 'read'],
-      default: 'tail',
-    }),
-    format: oneOf({
-      description:
-        'Line format: `json` (JSON lines, vendor records detected), `syslog`, `windows` (evtx_dump or Winlogbeat JSON), or `auto` (by the first character).',
-      values: ['auto', 'json', 'syslog', 'windows'],
-      default: 'auto',
-    }),
-    stateFile: string({ description: 'Checkpoint file of read offsets. Default `.vigil/state/<id>.json`.', minLength: 1, optional: true }),
-    startAt: oneOf({ description: 'Where a file without a checkpoint starts.', values: ['beginning', 'end'], default: 'beginning' }),
-    pollIntervalMs: number({
-      description: 'Milliseconds between checks for growth and rotation.',
-      int: true,
-      min: 10,
-      max: 60_000,
-      default: 250,
-    }),
-    maxLineBytes: number({
-      description: 'Longest line, in bytes; longer ones are dead-lettered.',
-      int: true,
-      min: 256,
-      max: 64 * 1024 * 1024,
-      default: 1024 * 1024,
-    }),
-    timezone: string({ description: 'IANA time zone for syslog timestamps that carry none.', format: 'timezone', default: 'UTC' }),
-    keepOriginal: boolean({ description: 'Keep each line in `event.original`.', default: true }),
-  },
-});
-
-/** Input types, keyed by their YAML `type`. One line per type. */
-export const INPUT_TYPES = {
-  syslog: syslogInput,
-  'splunk-hec': splunkHecInput,
-  'splunk-s2s': splunkS2sInput,
-  relp: relpInput,
-  'aws-firehose': firehoseInput,
-  'aws-cloudtrail': cloudTrailInput,
-  'gcp-pubsub': pubSubInput,
-  'azure-eventhubs': eventHubsInput,
-  okta: oktaInput,
-  file: fileInput,
-} as const;
-
-const elasticsearchSink = object({
-  description: 'Indexes Vigil topics into the `elasticsearch` cluster.',
-  fields: {
-    id: componentId('sink'),
-    topics: array({
-      description: 'Which Vigil topics to index.',
-      items: oneOf({ description: 'A Vigil topic.', values: VIGIL_TOPICS }),
-      minItems: 1,
-      default: [...VIGIL_TOPICS],
-    }),
-    batchSize: number({ description: 'Documents per bulk request.', int: true, min: 1, max: 10000, default: 500 }),
-    maxRetries: number({
-      description: 'Attempts for a retriable failure before the document is dead-lettered.',
-      int: true,
-      min: 0,
-      max: 100,
-      default: 8,
-    }),
-  },
-});
-
-/** Sink types, keyed by their YAML `type`. One line per type. */
-export const SINK_TYPES = {
-  elasticsearch: elasticsearchSink,
-} as const;
-
 // `groupBy` has no default so that an absent section stays absent (the builder's defaults apply).
 const incidents = object({
   description: 'How alerts are grouped into incidents, deduplicated and scored.',
@@ -903,35 +347,40 @@ const playbooks = object({
   },
 });
 
-export const vigilSchema = object({
-  description: 'Vigil configuration (`vigil.yaml`).',
-  fields: {
-    kafka,
-    redis,
-    elasticsearch,
-    ops,
-    inputs: array({
-      description: 'Where telemetry comes in.',
-      items: union({
-        description: 'One input.',
-        typeDescription: 'Input type; decides which other fields apply.',
-        variants: INPUT_TYPES,
+/** Components of one kind (inputs or sinks), keyed by their YAML `type`. */
+export type ComponentSchemas = Readonly<Record<string, ObjectSchema>>;
+
+/** The schema of the whole of `vigil.yaml`, given the schemas of every input and sink type. */
+export const vigilSchemaWith = <const I extends ComponentSchemas, const S extends ComponentSchemas>(registries: { inputs: I; sinks: S }) =>
+  object({
+    description: 'Vigil configuration (`vigil.yaml`).',
+    fields: {
+      kafka,
+      redis,
+      elasticsearch,
+      ops,
+      inputs: array({
+        description: 'Where telemetry comes in.',
+        items: union({
+          description: 'One input.',
+          typeDescription: 'Input type; decides which other fields apply.',
+          variants: registries.inputs,
+        }),
+        default: [],
       }),
-      default: [],
-    }),
-    detections,
-    playbooks,
-    sinks: array({
-      description: 'Where Vigil topics go out.',
-      items: union({
-        description: 'One sink.',
-        typeDescription: 'Sink type; decides which other fields apply.',
-        variants: SINK_TYPES,
+      detections,
+      playbooks,
+      sinks: array({
+        description: 'Where Vigil topics go out.',
+        items: union({
+          description: 'One sink.',
+          typeDescription: 'Sink type; decides which other fields apply.',
+          variants: registries.sinks,
+        }),
+        default: [],
       }),
-      default: [],
-    }),
-  },
-});
+    },
+  });
 
 // ---- compile-time agreement with types.ts (a `false` here means they drifted) ----
 type Assert<T extends true> = T;
@@ -942,7 +391,4 @@ export type SchemaAgreesWithTypes = [
   Assert<Same<Infer<typeof ops>, OpsConfig>>,
   Assert<Same<Infer<typeof detections>, DetectionsConfig>>,
   Assert<Same<Infer<typeof playbooks>, PlaybooksConfig>>,
-  Assert<Same<Infer<(typeof vigilSchema)['fields']['inputs']['items']>, InputConfig>>,
-  Assert<Same<Infer<(typeof vigilSchema)['fields']['sinks']['items']>, SinkConfig>>,
-  Assert<Same<Infer<typeof vigilSchema>, VigilConfig>>,
 ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordTooLargeError } from '../bus/record-size.js';
 import type { OutRecord, Publisher } from '../bus/types.js';
 import { metrics } from '../telemetry/index.js';
-import { counterValue } from '../../ingest/testing/metrics.js';
+import { counterValue } from '../../test/support/metrics.js';
 import type { DeadLetterDocument } from './index.js';
 import { deadLetterOversized } from './oversized.js';
 

@@ -1,19 +1,16 @@
 /**
- * Correlation alerts: ECS documents (`event.kind: alert`) shaped like the detection engine's
+ * Correlation alerts: ECS documents (`event.kind: alert`) built from the same alert model as rule
  * alerts (rule, tags, threat, pivot fields, `vigil.alert`), plus `vigil.correlation` with the
  * group, the window, the count or value and the contributing events. The id derives from the
  * correlation, the group key and the window start only, so recomputing the same window after a
  * restart or a replay yields the same document id and nothing is duplicated downstream.
  */
 import { deterministicId, setField, type EcsEvent } from '../../core/event/index.js';
-import { LEVEL_SCORE } from '../engine/alert.js';
+import { alertRule, alertSeverity, alertThreat, copyPivots, LEVEL_SCORE } from '../model/index.js';
 import type { CompiledCorrelation } from './compile.js';
 import { splitKey } from './key.js';
 import { formatDuration } from './timespan.js';
 import type { Fire } from './types/contract.js';
-
-/** The fields of the completing event an analyst pivots on, copied to the alert (as buildAlert does). */
-const PIVOTS = ['host', 'user', 'source', 'destination', 'process', 'related', 'observer'] as const;
 
 /** Group-by paths that would overwrite what makes the document an alert. */
 const PROTECTED = /^(?:@timestamp|message|tags|event\.kind|event\.severity|event\.dataset|rule(?:\..*)?|threat(?:\..*)?|vigil(?:\..*)?)$/;
@@ -72,29 +69,19 @@ export function buildCorrelationAlert(corr: CompiledCorrelation, key: string, fi
     event: {
       kind: 'alert',
       ...(source?.event?.category ? { category: [...source.event.category] } : {}),
-      severity: LEVEL_SCORE[fired.level] ?? 0,
+      severity: alertSeverity(fired.level),
       created,
       dataset: 'vigil.alerts',
       start: iso(fire.start),
       end: iso(fire.end),
     },
-    rule: {
-      id: corr.id,
-      name: fired.title,
-      ruleset: 'sigma-correlation',
-      category: corr.type,
-      ...(fired.description ? { description: fired.description } : {}),
-      ...(fired.references.length ? { reference: fired.references[0] } : {}),
-    },
+    rule: alertRule(fired, 'sigma-correlation', corr.type),
     tags: [...fired.tags],
-    threat: {
-      framework: 'MITRE ATT&CK',
-      ...(fired.techniques.length ? { technique: { id: [...fired.techniques] } } : {}),
-      ...(fired.tactics.length ? { tactic: { name: [...fired.tactics] } } : {}),
-    },
+    threat: alertThreat(fired),
   };
+  // The completing event is also kept by the engine: the alert gets its own copy of the pivots.
+  if (source) copyPivots(alert, source, structuredClone);
   const out = alert as Record<string, unknown>;
-  if (source) for (const k of PIVOTS) if (source[k] !== undefined) out[k] = structuredClone(source[k]);
   for (const [name, value] of Object.entries(group)) {
     // An alias is not a field of the alert; its value is in vigil.correlation.group.
     if (!rule.aliases.has(name) && !PROTECTED.test(name)) setField(out, name, value);

@@ -6,10 +6,9 @@
  * others are unaffected.
  */
 import { VigilError } from '../../core/errors/index.js';
-import type { FiredRule } from '../engine/alert.js';
-import type { Rule, Where } from '../sigma/model.js';
+import { firedRule, type FiredRule, type Where } from '../model/index.js';
+import type { Rule } from '../sigma/model.js';
 import { toVigilError, type Problem } from '../sigma/problems.js';
-import { attackFromTags } from '../sigma/tags.js';
 import { compileExpression, expressionRefs } from './expression.js';
 import { escapePart, fieldGetter, type FieldGetter } from './key.js';
 import type { CorrelationRule, RuleRef } from './model.js';
@@ -297,7 +296,6 @@ function build(
     ...(expression && { expression }),
     learningMs: m.learning?.ms ?? 0,
   };
-  const attack = attackFromTags(m.tags);
   return {
     rule: m,
     id: m.id,
@@ -311,16 +309,6 @@ function build(
     feeds,
     emit,
     suppressMs: m.suppress?.ms ?? 0,
-    fired: {
-      id: m.id,
-      title: m.title,
-      level: m.level ?? 'medium',
-      ...(m.status && { status: m.status }),
-      ...(m.description !== undefined && { description: m.description }),
-      tags: m.tags,
-      references: m.references,
-      techniques: attack.techniques,
-      tactics: attack.tactics,
-    },
+    fired: firedRule(m),
   };
 }

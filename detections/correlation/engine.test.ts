@@ -7,7 +7,7 @@ import type { CompiledCorrelation } from './compile.js';
 import { CorrelationEngine, parseUtc, type StateChange } from './engine.js';
 import { splitKey } from './key.js';
 import { runCorrelationsOffline } from './offline.js';
-import { correlation, correlationSet, engineFor, event, feed, T0, windows, type In } from './testing.js';
+import { correlation, correlationSet, engineFor, event, feed, T0, windows, type In } from '../../test/support/correlation.js';
 
 const a = (t: number, more: Partial<In> = {}): In => ({ r: 'a', t, ...more });
 const b = (t: number, more: Partial<In> = {}): In => ({ r: 'b', t, ...more });

@@ -4,7 +4,7 @@
  * keeps where it came from, so that problems found while resolving references still name a
  * file and line.
  */
-import type { RuleLevel, RuleStatus, Where } from '../sigma/model.js';
+import type { RuleLocation, RuleMeta, Where } from '../model/index.js';
 
 /**
  * The YAML `correlation.type`s: Sigma's eight, then Vigil's extensions. Each has a handler in
@@ -76,20 +76,8 @@ export interface RuleRef {
   readonly at: Where;
 }
 
-export interface CorrelationRule {
-  /** The id, or the name when the document has no id (Sigma correlation ids are optional). */
-  readonly id: string;
-  readonly name?: string;
-  readonly title: string;
-  readonly status?: RuleStatus;
-  readonly level?: RuleLevel;
-  readonly description?: string;
-  readonly author?: string;
-  readonly date?: string;
-  readonly modified?: string;
-  readonly tags: readonly string[];
-  readonly references: readonly string[];
-  readonly falsepositives: readonly string[];
+/** A correlation rule: the shared metadata (its `id` is the name when the document has none), then what it correlates. */
+export interface CorrelationRule extends RuleMeta {
   readonly type: CorrelationType;
   readonly typeAt: Where;
   readonly rules: readonly RuleRef[];
@@ -111,5 +99,5 @@ export interface CorrelationRule {
   readonly suppress?: Timespan;
   /** Vigil extension (new_term): a group raises no alert until it has been seen this long. */
   readonly learning?: Timespan;
-  readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
+  readonly location: RuleLocation;
 }

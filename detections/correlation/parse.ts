@@ -3,9 +3,8 @@
  * with every problem located by line and column. References to other rules are checked later,
  * when the whole set is known (`compile.ts`).
  */
-import type { RuleLevel, RuleStatus, Where } from '../sigma/model.js';
-import { deepFreeze } from '../sigma/model.js';
-import { metaReader } from '../sigma/parse-meta.js';
+import { deepFreeze, type Where } from '../model/index.js';
+import { metaReader, parseRuleMeta } from '../sigma/parse-meta.js';
 import type { Problem } from '../sigma/problems.js';
 import { getKey, isNull, report, scalarText, whereOf, type ParseContext, type SNode } from '../sigma/source.js';
 import { parseExpression } from './expression.js';
@@ -24,8 +23,6 @@ import { CORRELATION_TYPES, isCorrelationType, type CorrelationType } from './ty
 
 type MapNode = Extract<SNode, { kind: 'map' }>;
 
-const STATUSES: readonly RuleStatus[] = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
-const LEVELS: readonly RuleLevel[] = ['informational', 'low', 'medium', 'high', 'critical'];
 const KEYS = ['type', 'rules', 'group-by', 'timespan', 'condition', 'aliases', 'generate', 'suppress', 'learning'];
 const SPIKE_KEYS = ['ratio', 'direction', 'min_current', 'min_reference'];
 const CONDITION_KEYS = [...CONDITION_OPS, 'field', 'percentile', ...SPIKE_KEYS];
@@ -49,24 +46,9 @@ export function parseCorrelation(root: SNode, file: string): { rule: Correlation
 
 function parseRoot(ctx: ParseContext, root: MapNode, rootAt: Where, file: string): CorrelationRule | undefined {
   const meta = metaReader(ctx, root, rootAt);
-  const id = meta.text('id', false);
-  const name = meta.text('name', false);
-  const title = meta.text('title', true);
-  const status = meta.oneOf('status', STATUSES);
-  const level = meta.oneOf('level', LEVELS);
-  const description = meta.text('description', false);
-  const author = meta.text('author', false);
-  const date = meta.text('date', false);
-  const modified = meta.text('modified', false);
-  const tags = meta.strings('tags', false);
-  const references = meta.strings('references', false);
-  const falsepositives = meta.strings('falsepositives', true);
-  if (id === undefined && name === undefined)
-    report(
-      ctx,
-      { ...rootAt, path: 'id' },
-      "a correlation rule needs an 'id' (or at least a 'name') so that alerts and other correlations can refer to it",
-    );
+  const common = parseRuleMeta(ctx, meta, {
+    missingIdOrName: "a correlation rule needs an 'id' (or at least a 'name') so that alerts and other correlations can refer to it",
+  });
 
   const corrNode = meta.get('correlation') as SNode;
   const corrAt = meta.keyAt('correlation');
@@ -111,20 +93,9 @@ function parseRoot(ctx: ParseContext, root: MapNode, rootAt: Where, file: string
   }
   for (const g of groupBy) if (g.trim() === '') report(ctx, keyAt('group-by'), "'group-by' names an empty field");
 
-  if (!type || !rules || !timespan || !condition || title === undefined || (id ?? name) === undefined) return undefined;
+  if (!type || !rules || !timespan || !condition || !common) return undefined;
   return {
-    id: (id ?? name) as string,
-    ...(name !== undefined && { name }),
-    title,
-    ...(status && { status }),
-    ...(level && { level }),
-    ...(description !== undefined && { description }),
-    ...(author !== undefined && { author }),
-    ...(date !== undefined && { date }),
-    ...(modified !== undefined && { modified }),
-    tags,
-    references,
-    falsepositives,
+    ...common,
     type,
     typeAt: keyAt('type'),
     rules,

@@ -3,7 +3,7 @@
  * 60 s) and late. Times are seconds after T0; a fired alert is [window start, end, count].
  */
 import { describe, expect, it } from 'vitest';
-import { correlation, engineFor, feed, windows, type In } from './testing.js';
+import { correlation, engineFor, feed, windows, type In } from '../../test/support/correlation.js';
 
 const doc = (body: string): string => `title: Test correlation\nid: corr\ncorrelation:\n${body.replace(/^/gm, '  ')}\n`;
 

@@ -2,7 +2,7 @@ import type { DeadLetter } from '../../core/deadletter/index.js';
 import type { InRecord, OutRecord } from '../../core/bus/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { buildAlert } from './alert.js';
+import { buildAlert } from '../model/index.js';
 import { closeEvent, openEvent } from '../sigma/event-scope.js';
 import { isRuleSet, type PipelineMatcher, type RuleMatcher, type RuleSet } from './ruleset.js';
 

@@ -8,7 +8,7 @@ import type { VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { eventId, eventTime } from '../correlation/event-time.js';
 import { loadCorrelations, runCorrelationsOffline, type CorrelationSet, type OfflineResult } from '../correlation/index.js';
-import { buildAlert } from './alert.js';
+import { buildAlert } from '../model/index.js';
 import { matchEvent, type RuleMatcher } from './detect.js';
 import { loadRuleSetFrom, type RuleSet } from './ruleset.js';
 import type { RuleSetOptions } from '../pipelines/rules.js';

@@ -10,31 +10,13 @@ import type { VigilError } from '../../core/errors/index.js';
 import { loadRuleSet, type LoadedRuleSet, type PipelineRule, type RuleSetOptions } from '../pipelines/rules.js';
 import type { Pipeline } from '../pipelines/model.js';
 import { RuleIndex } from '../prefilter/rule-index.js';
-import { attackFromTags } from '../sigma/tags.js';
-import type { Rule } from '../sigma/model.js';
-import type { FiredRule } from './alert.js';
+import { firedRule, type FiredRule } from '../model/index.js';
 
 /** A compiled rule as the engine sees it: what to report when it fires, and a matcher. */
 export interface RuleMatcher {
   fired: FiredRule;
   /** The names of the selections that matched, or null. May throw: the engine then skips the rule for that event. */
   match(event: EcsEvent): string[] | null;
-}
-
-/** What the engine reports when a rule fires. */
-export function firedRule(rule: Rule): FiredRule {
-  const attack = attackFromTags(rule.tags ?? []);
-  return {
-    id: rule.id,
-    title: rule.title,
-    level: rule.level ?? 'medium',
-    status: rule.status,
-    description: rule.description,
-    tags: rule.tags ?? [],
-    references: rule.references ?? [],
-    techniques: attack.techniques,
-    tactics: attack.tactics,
-  };
 }
 
 /** A rule compiled under a pipeline, as a matcher: its logsource predicate, then its detection. */

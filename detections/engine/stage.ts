@@ -5,7 +5,7 @@ import type { RunningStage } from '../../core/stage.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import { loadCorrelations } from '../correlation/index.js';
 import type { CompiledRule } from '../sigma/load.js';
-import { attackFromTags } from '../sigma/tags.js';
+import { firedRule } from '../model/index.js';
 import { correlationInputTopic, correlationRouter, startCorrelateStage } from './correlate.js';
 import { EventClock, startTicker } from './event-clock.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
@@ -16,20 +16,8 @@ import { ensureIncidentInputTopic, forIncidents } from '../incidents/input-topic
 const log = logger('detect');
 
 export function toMatcher(c: CompiledRule): RuleMatcher {
-  const { rule } = c;
-  const attack = attackFromTags(rule.tags ?? []);
   return {
-    fired: {
-      id: rule.id,
-      title: rule.title,
-      level: rule.level ?? 'medium',
-      status: rule.status,
-      description: rule.description,
-      tags: rule.tags ?? [],
-      references: rule.references ?? [],
-      techniques: attack.techniques,
-      tactics: attack.tactics,
-    },
+    fired: firedRule(c.rule),
     match: (event) => c.match(event)?.selections ?? null,
   };
 }

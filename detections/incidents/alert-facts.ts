@@ -1,10 +1,10 @@
 import { VigilError } from '../../core/errors/index.js';
 import { deterministicId, getField, type EcsEvent } from '../../core/event/index.js';
-import { LEVEL_SCORE } from '../engine/alert.js';
+import { LEVEL_SCORE, RULE_LEVELS, type RuleLevel } from '../model/index.js';
 
 /** Sigma levels, lowest first: an incident's severity is the highest of its alerts'. */
-export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type Level = (typeof LEVELS)[number];
+export const LEVELS = RULE_LEVELS;
+export type Level = RuleLevel;
 
 export function levelRank(level: string): number {
   return (LEVELS as readonly string[]).indexOf(level);
@@ -74,7 +74,7 @@ function withoutOriginal(event: EcsEvent): EcsEvent {
 }
 
 /**
- * Reads an ECS alert as `detections/engine/alert.ts` builds it (correlation alerts carry the same
+ * Reads an ECS alert as `detections/model/alert.ts` builds it (correlation alerts carry the same
  * core fields: `@timestamp`, `rule.id`, `vigil.id`, the pivots). Throws `EVENT_INVALID` when the
  * alert has no usable `@timestamp` or rule id: the caller dead-letters it.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '../../core/errors/index.js';
 import { deterministicId, type EcsEvent } from '../../core/event/index.js';
-import { buildAlert, type FiredRule } from '../engine/alert.js';
+import { buildAlert, type FiredRule } from '../model/index.js';
 import { IncidentBuilder, type AddOutcome } from './builder.js';
 import type { IncidentDocument } from './incident.js';
 import type { IncidentBuilderOptions } from './options.js';

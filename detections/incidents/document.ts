@@ -1,5 +1,5 @@
 import type { OutRecord } from '../../core/bus/index.js';
-import { LEVEL_SCORE } from '../engine/alert.js';
+import { LEVEL_SCORE } from '../model/index.js';
 import { levelRank } from './alert-facts.js';
 import type { EntityRisk, IncidentDocument } from './incident.js';
 import type { ResolvedIncidentOptions } from './options.js';

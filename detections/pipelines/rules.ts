@@ -7,8 +7,7 @@
  * their logsource gets, read from a light scan of the file, and each group is loaded with its
  * own. Every loaded rule's parsed logsource is then checked against the scan; a file the scan
  * misread is loaded again with the right resolver, so the scan only has to be fast, not exact.
- * (A `CompileOptions` hook giving the resolver the rule's logsource would make this one pass:
- * see the report of issue 4.)
+ * (A `CompileOptions` hook giving the resolver the rule's logsource would make this one pass.)
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';

@@ -5,7 +5,7 @@
 import { isNode, type Document, type LineCounter } from 'yaml';
 import type { VigilError } from '../../core/errors/index.js';
 import { compileDetectionModel, type CompileOptions } from './compile.js';
-import { deepFreeze } from './model.js';
+import { deepFreeze } from '../model/index.js';
 import { parseDetection } from './parse-detection.js';
 import { aggregateError, toVigilError, type Problem } from './problems.js';
 import { fromPlain, fromYamlNode } from './source.js';

@@ -3,14 +3,10 @@
  * turns it into matchers. Every node keeps where it came from (`at`), so that problems found
  * while compiling still name a file position.
  */
+import type { RuleLocation, RuleMeta, Where } from '../model/index.js';
 import type { ModifierName } from './modifiers/index.js';
 
-/** Where a model node came from: a path inside the rule (`detection.selection.user.name`) and, when parsed from text, its 1-based position. */
-export interface Where {
-  readonly path: string;
-  readonly line?: number;
-  readonly column?: number;
-}
+export type { RuleLevel, RuleStatus, Where } from '../model/index.js';
 
 /** A value as written in the rule. Strings may carry `*`/`?` wildcards and `\` escapes. */
 export type SigmaScalar = string | number | boolean | null;
@@ -50,9 +46,6 @@ export interface Detection {
   readonly at: Where;
 }
 
-export type RuleStatus = 'stable' | 'test' | 'experimental' | 'deprecated' | 'unsupported';
-export type RuleLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
-
 export interface LogSource {
   readonly category?: string;
   readonly product?: string;
@@ -60,24 +53,11 @@ export interface LogSource {
   readonly definition?: string;
 }
 
-export interface Rule {
-  readonly id: string;
-  /** Sigma 2 `name`: a unique, human-friendly reference (correlations and filters may name rules by it). */
-  readonly name?: string;
-  readonly title: string;
-  readonly status?: RuleStatus;
-  readonly level?: RuleLevel;
-  readonly description?: string;
-  readonly author?: string;
-  readonly date?: string;
-  readonly modified?: string;
-  readonly tags: readonly string[];
-  readonly references: readonly string[];
+/** A Sigma rule: the shared metadata, the events it is about, and its detection. */
+export interface Rule extends RuleMeta {
   readonly logsource: LogSource;
   readonly detection: Detection;
-  readonly falsepositives: readonly string[];
-  /** The rule file and the position of the rule document in it. */
-  readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
+  readonly location: RuleLocation;
 }
 
 /**
@@ -94,16 +74,5 @@ export interface SigmaFilter {
   readonly rules: 'any' | readonly string[];
   /** The filter's selections and its single condition. */
   readonly detection: Detection;
-  readonly location: { readonly file: string; readonly line?: number; readonly column?: number };
-}
-
-/** Freezes a model tree so that no stage can change what the parser built. Maps are exposed as `ReadonlyMap`. */
-export function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  if (value instanceof Map) {
-    for (const v of value.values()) deepFreeze(v);
-  } else {
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return Object.freeze(value);
+  readonly location: RuleLocation;
 }

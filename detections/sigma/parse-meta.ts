@@ -1,4 +1,8 @@
-/** Reading the top-level attributes of a rule or filter document (strings, lists, enums, logsource). */
+/**
+ * Reading the top-level attributes of a rule, correlation or filter document: strings, lists,
+ * enums, the metadata block every rule shares, and the logsource.
+ */
+import { RULE_LEVELS, RULE_STATUSES, type RuleMeta } from '../model/index.js';
 import type { LogSource, Where } from './model.js';
 import { getKey, isNull, report, scalarText, whereOf, type ParseContext, type SNode } from './source.js';
 
@@ -66,6 +70,55 @@ export function metaReader(ctx: ParseContext, root: MapNode, rootAt: Where): Met
       }
       return s as T;
     },
+  };
+}
+
+/** How a document must identify itself. */
+export interface IdPolicy {
+  /**
+   * When set, `id` is optional and `name` may stand for it (Sigma correlation ids are optional);
+   * this is the problem reported, at `id`, when the document has neither. When unset, `id` is required.
+   */
+  readonly missingIdOrName?: string;
+}
+
+/**
+ * The metadata block of a Sigma rule or correlation rule (title, id, name, status, level,
+ * description, author, dates, tags, references, false positives), every problem reported into
+ * `ctx` at the key or value it is about. Undefined when the document has no usable id or title;
+ * the problems then say why.
+ */
+export function parseRuleMeta(ctx: ParseContext, meta: MetaReader, policy: IdPolicy = {}): RuleMeta | undefined {
+  const { missingIdOrName } = policy;
+  const id = meta.text('id', missingIdOrName === undefined);
+  const name = meta.text('name', false);
+  const title = meta.text('title', true);
+  const status = meta.oneOf('status', RULE_STATUSES);
+  const level = meta.oneOf('level', RULE_LEVELS);
+  const description = meta.text('description', false);
+  const author = meta.text('author', false);
+  const date = meta.text('date', false);
+  const modified = meta.text('modified', false);
+  const tags = meta.strings('tags', false);
+  const references = meta.strings('references', false);
+  const falsepositives = meta.strings('falsepositives', true);
+  if (missingIdOrName !== undefined && id === undefined && name === undefined) report(ctx, { ...meta.rootAt, path: 'id' }, missingIdOrName);
+
+  const ruleId = id ?? (missingIdOrName !== undefined ? name : undefined);
+  if (ruleId === undefined || title === undefined) return undefined;
+  return {
+    id: ruleId,
+    ...(name !== undefined && { name }),
+    title,
+    ...(status && { status }),
+    ...(level && { level }),
+    ...(description !== undefined && { description }),
+    ...(author !== undefined && { author }),
+    ...(date !== undefined && { date }),
+    ...(modified !== undefined && { modified }),
+    tags,
+    references,
+    falsepositives,
   };
 }
 

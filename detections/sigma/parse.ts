@@ -6,9 +6,10 @@
 import jsYaml from 'js-yaml';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { parseFilterMap } from './filter.js';
-import { deepFreeze, type Rule, type RuleLevel, type RuleStatus, type SigmaFilter, type Where } from './model.js';
+import { deepFreeze } from '../model/index.js';
+import type { Rule, SigmaFilter, Where } from './model.js';
 import { parseDetection } from './parse-detection.js';
-import { metaReader, parseLogSource } from './parse-meta.js';
+import { metaReader, parseLogSource, parseRuleMeta, type MetaReader } from './parse-meta.js';
 import { yamlProblems, type Problem } from './problems.js';
 import { fromPlain, fromYamlNode, NeedsSource, report, whereOf, type ParseContext, type SNode } from './source.js';
 
@@ -26,9 +27,6 @@ export interface ParsedFile {
   /** Whether the model carries lines and columns (false from the fast path). */
   readonly located: boolean;
 }
-
-const STATUSES: readonly RuleStatus[] = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
-const LEVELS: readonly RuleLevel[] = ['informational', 'low', 'medium', 'high', 'critical'];
 
 /** Parses one rule, locating every node (line and column). A filter file is reported as not a rule. */
 export function parseRule(text: string, file: string): ParsedRule {
@@ -134,20 +132,9 @@ function parseRoot(ctx: ParseContext, root: SNode, file: string, rootAt: Where):
   return { ...(rule && { rule: deepFreeze(rule) }), problems: ctx.problems };
 }
 
-function parseRuleMap(ctx: ParseContext, meta: ReturnType<typeof metaReader>, file: string): Rule | undefined {
+function parseRuleMap(ctx: ParseContext, meta: MetaReader, file: string): Rule | undefined {
   const { rootAt } = meta;
-  const id = meta.text('id', true);
-  const name = meta.text('name', false);
-  const title = meta.text('title', true);
-  const status = meta.oneOf('status', STATUSES);
-  const level = meta.oneOf('level', LEVELS);
-  const description = meta.text('description', false);
-  const author = meta.text('author', false);
-  const date = meta.text('date', false);
-  const modified = meta.text('modified', false);
-  const tags = meta.strings('tags', false);
-  const references = meta.strings('references', false);
-  const falsepositives = meta.strings('falsepositives', true);
+  const common = parseRuleMeta(ctx, meta);
   const logsource = parseLogSource(ctx, meta);
 
   const detNode = meta.get('detection');
@@ -156,22 +143,6 @@ function parseRuleMap(ctx: ParseContext, meta: ReturnType<typeof metaReader>, fi
     return undefined;
   }
   const detection = parseDetection(ctx, detNode, 'detection', meta.keyAt('detection'));
-  if (!detection || id === undefined || title === undefined) return undefined;
-  return {
-    id,
-    ...(name !== undefined && { name }),
-    title,
-    ...(status && { status }),
-    ...(level && { level }),
-    ...(description !== undefined && { description }),
-    ...(author !== undefined && { author }),
-    ...(date !== undefined && { date }),
-    ...(modified !== undefined && { modified }),
-    tags,
-    references,
-    logsource,
-    detection,
-    falsepositives,
-    location: { file, line: rootAt.line, column: rootAt.column },
-  };
+  if (!detection || !common) return undefined;
+  return { ...common, logsource, detection, location: { file, line: rootAt.line, column: rootAt.column } };
 }

@@ -1,4 +1,4 @@
-import type { ConnectionLimitsConfig } from '../../core/config/types.js';
+import type { ConnectionLimitsConfig } from './schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { ConnectionLimits } from './limits.js';
 

@@ -11,4 +11,6 @@ export {
 export { ByteBudget, BudgetLease } from './budget.js';
 export { CONNECTION_LIMIT_DEFAULTS, connectionLimitsOf, connectionLimitProblems, assertConnectionLimits } from './config.js';
 export { peerOf } from './peer.js';
-export { listenerTlsOptions } from './tls.js';
+export { BodyTooLarge, readBody, sendJson } from './body.js';
+export { RequestDedup } from './dedup.js';
+export { listenerTlsOptions, splunkListenerTlsOptions } from './tls.js';

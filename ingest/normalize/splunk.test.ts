@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { elapsedMs } from '../../test/support/timing.js';
 import { MAX_META_CHARS, normalizeSplunk, parseEpochSeconds, parseMeta } from './splunk.js';
-import { messageMeta, messageTime, S2sAssembler } from '../splunk-s2s/records.js';
-import { decodeMessageBody, encodeMessage } from '../splunk-s2s/protocol.js';
+import { messageMeta, messageTime, S2sAssembler } from '../parsers/s2s-records.js';
+import { decodeMessageBody, encodeMessage } from '../framing/s2s.js';
 
 const ctx = { inputId: 'in', peer: '10.0.0.5', receivedAt: new Date('2026-01-01T00:00:00Z'), keepOriginal: false };
 

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors/index.js';
-import { ingestFrame, type FrameContext } from '../frame.js';
+import { ingestFrame, type FrameContext } from '../frame-to-record.js';
 import { unpackFrames, ValueWriter, type PackedResults } from './codec.js';
 import type { BatchReply, BatchRequest, FrameWorkerData } from './protocol.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestFrame, type FrameContext } from '../frame.js';
+import { ingestFrame, type FrameContext } from '../frame-to-record.js';
 import { unpackValues } from './codec.js';
 import { createFramePool, type FramePool } from './pool.js';
 
@@ -53,7 +53,7 @@ describe('frame workers', () => {
   it('fails the batches of a worker that dies, and replaces it', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'vigil-pool-')), 'died');
     const data = { input, marker } as unknown as Parameters<typeof createFramePool>[1];
-    pool = createFramePool(1, data, new URL('./testing/dies-once.mjs', import.meta.url));
+    pool = createFramePool(1, data, new URL('../../test/support/workers/dies-once.mjs', import.meta.url));
     const frames = [{ raw: Buffer.from('<13>1 - h a - - - x'), peer: 'p' }];
     await expect(pool.run(frames, receivedAt)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await expect(pool.run(frames, receivedAt)).resolves.toMatchObject({ keys: ['k0'] });

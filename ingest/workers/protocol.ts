@@ -1,4 +1,4 @@
-import type { FrameContext } from '../frame.js';
+import type { FrameContext } from '../frame-to-record.js';
 import type { PackedFrames, PackedResults } from './codec.js';
 
 /** What a frame worker is started with. */

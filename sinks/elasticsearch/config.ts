@@ -1,8 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { elasticsearchConnectionProblems } from '../../core/config/connection-rules.js';
-import type { ElasticsearchConfig, ElasticsearchSinkConfig } from '../../core/config/types.js';
+import { array, number, object, oneOf, type Infer } from '../../core/config/dsl.js';
+import { componentId } from '../../core/config/fields.js';
+import { VIGIL_TOPICS } from '../../core/config/schema.js';
+import type { ElasticsearchConfig } from '../../core/config/types.js';
 import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 import type { BackoffPolicy } from '../../core/retry/index.js';
+
+export const schema = object({
+  description: 'Indexes Vigil topics into the `elasticsearch` cluster.',
+  fields: {
+    id: componentId('sink'),
+    topics: array({
+      description: 'Which Vigil topics to index.',
+      items: oneOf({ description: 'A Vigil topic.', values: VIGIL_TOPICS }),
+      minItems: 1,
+      default: [...VIGIL_TOPICS],
+    }),
+    batchSize: number({ description: 'Documents per bulk request.', int: true, min: 1, max: 10000, default: 500 }),
+    maxRetries: number({
+      description: 'Attempts for a retriable failure before the document is dead-lettered.',
+      int: true,
+      min: 0,
+      max: 100,
+      default: 8,
+    }),
+  },
+});
+
+/** A `type: elasticsearch` sink, as loaded. */
+export type ElasticsearchSinkConfig = { type: 'elasticsearch' } & Infer<typeof schema>;
 
 /** The Vigil topics this sink can index, by logical name. */
 export type IndexedTopic = 'events' | 'alerts' | 'incidents' | 'actions';

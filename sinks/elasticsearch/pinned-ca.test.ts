@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestPki, type TestPki } from '../../ingest/testing/certs.js';
+import { makeTestPki, type TestPki } from '../../test/support/certs.js';
 import { verifyPinnedChain } from './pinned-ca.js';
 
 describe('verifyPinnedChain', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { sendTcp, sendUdp } from '../../ingest/syslog/sender.js';
+import { sendTcp, sendUdp } from '../../ingest/inputs/syslog/sender.js';
 import { esClient } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait.js';
  */
 describe('pipeline end to end (real Kafka, Redis, Elasticsearch)', () => {
   let config: VigilConfig;
-  let pipeline: Pipeline;
+  let pipeline: RunningStages;
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   let es: Client;
   const index = (t: string) => `${config.elasticsearch.indexPrefix}-${t}`;
@@ -29,7 +29,7 @@ describe('pipeline end to end (real Kafka, Redis, Elasticsearch)', () => {
     webhook = await startWebhook();
     config = testConfig('e2e', { SOC_WEBHOOK_URL: `${webhook.url}/hooks/soc` });
     es = esClient(config.elasticsearch);
-    pipeline = await startPipeline(config);
+    pipeline = await startStages(config);
   });
 
   afterAll(async () => {

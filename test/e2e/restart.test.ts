@@ -5,7 +5,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Bus } from '../../core/bus/index.js';
-import { openTcp } from '../../ingest/syslog/sender.js';
+import { openTcp } from '../../ingest/inputs/syslog/sender.js';
 import { esClient } from '../../sinks/elasticsearch/index.js';
 import { exitOf, freePort, spawnVigil } from '../support/child.js';
 import { cleanupTest } from '../support/cleanup.js';

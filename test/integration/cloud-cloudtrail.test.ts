@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VigilConfig } from '../../core/config/types.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import { withCloudTrailDefaults } from '../../ingest/aws-cloudtrail/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import { withCloudTrailDefaults } from '../../ingest/inputs/aws-cloudtrail/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws.js';
@@ -67,7 +67,7 @@ const s3Event = (key: string) =>
 describe('aws-cloudtrail input from S3 via SQS (SDK v3 against a local server)', () => {
   let aws: FakeAws;
   let config: VigilConfig;
-  let pipeline: Pipeline;
+  let pipeline: RunningStages;
 
   beforeAll(async () => {
     aws = await startFakeAws({ accessKeyId: 'AKIDTEST' });
@@ -118,7 +118,7 @@ describe('aws-cloudtrail input from S3 via SQS (SDK v3 against a local server)',
         maxMessages: 10,
       }),
     ];
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
   });
 
   afterAll(async () => {
@@ -171,7 +171,7 @@ describe('aws-cloudtrail input from a directory', () => {
   });
 
   it('reads every file once, and a restart reads only new files', async () => {
-    let pipeline = await startPipeline(config, ['ingest']);
+    let pipeline = await startStages(config, ['ingest']);
     try {
       const events = await pipeline.bus.read(pipeline.bus.topics.events, { until: (r) => r.length >= 3, timeoutMs: 30_000 });
       expect(events.map((r) => (JSON.parse(r.value.toString('utf8')) as Doc).event.id).sort()).toEqual(['dir-1', 'dir-2', 'dir-3']);
@@ -179,7 +179,7 @@ describe('aws-cloudtrail input from a directory', () => {
       await pipeline.close();
     }
     await writeFile(join(dir, PREFIX, 'third.json.gz'), logFile('dir-4'));
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
     try {
       await waitFor('the new file', async () => (await pipeline.bus.countRecords(pipeline.bus.topics.events)) >= 4, 30_000);
       await new Promise((r) => setTimeout(r, 1500));

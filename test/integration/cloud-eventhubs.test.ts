@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/types.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import { withEventHubsDefaults } from '../../ingest/azure-eventhubs/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import { withEventHubsDefaults } from '../../ingest/inputs/azure-eventhubs/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
@@ -18,7 +18,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/cloud/azure/
 let config: VigilConfig;
 let hubConfig: VigilConfig;
 let hub: Bus;
-let pipeline: Pipeline;
+let pipeline: RunningStages;
 
 beforeAll(async () => {
   // The "event hub": the events topic of a second, throwaway prefix on the same local Kafka.
@@ -46,7 +46,7 @@ beforeAll(async () => {
       fromBeginning: true,
     }),
   ];
-  pipeline = await startPipeline(config, ['ingest']);
+  pipeline = await startStages(config, ['ingest']);
 });
 
 afterAll(async () => {

@@ -4,9 +4,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsFirehoseInputConfig, VigilConfig } from '../../core/config/types.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import { withFirehoseDefaults } from '../../ingest/aws-firehose/index.js';
+import type { AwsFirehoseInputConfig } from '../../ingest/inputs/aws-firehose/config.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import { withFirehoseDefaults } from '../../ingest/inputs/aws-firehose/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 
@@ -25,14 +26,14 @@ const input: AwsFirehoseInputConfig = withFirehoseDefaults({
 });
 
 let config: VigilConfig;
-let pipeline: Pipeline;
+let pipeline: RunningStages;
 let url: string;
 
 beforeAll(async () => {
   config = testConfig('cloud-firehose');
   config.inputs = [input];
   config.sinks = [];
-  pipeline = await startPipeline(config, ['ingest']);
+  pipeline = await startStages(config, ['ingest']);
   url = `http://127.0.0.1:${pipeline.ports.firehose}/`;
 });
 

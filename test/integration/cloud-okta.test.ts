@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VigilConfig } from '../../core/config/types.js';
-import { startPipeline } from '../../cli/pipeline.js';
-import { withOktaDefaults } from '../../ingest/okta/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages } from '../../cli/stages.js';
+import { withOktaDefaults } from '../../ingest/inputs/okta/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { oktaEvent, startFakeOkta, type FakeOkta } from '../support/fake-okta.js';
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe('okta input on real Kafka', () => {
   it('pages through the log within the rate limit, and a restart continues from the checkpoint', async () => {
-    let pipeline = await startPipeline(config, ['ingest']);
+    let pipeline = await startStages(config, ['ingest']);
     try {
       const events = await pipeline.bus.read(pipeline.bus.topics.events, { until: (r) => r.length >= 25, timeoutMs: 60_000 });
       const uuids = events.map((r) => (JSON.parse(r.value.toString('utf8')) as { event: { id: string } }).event.id).sort();
@@ -77,7 +77,7 @@ describe('okta input on real Kafka', () => {
     // Two more events while Vigil is down, one in the checkpoint's millisecond.
     const cp = JSON.parse(await readFile(join(dir, 'okta.json'), 'utf8')) as { published: string };
     okta.add(oktaEvent('uuid-025', cp.published), oktaEvent('uuid-026', new Date(Date.parse(cp.published) + 5).toISOString()));
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
     try {
       await waitFor('the two new events', async () => (await pipeline.bus.countRecords(pipeline.bus.topics.events)) >= 27, 30_000);
       await new Promise((r) => setTimeout(r, 2500));

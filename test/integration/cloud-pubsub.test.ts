@@ -1,9 +1,9 @@
 /** The Pub/Sub push endpoint on REAL Kafka: Cloud Audit Logs entries in, ECS out, exactly once. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VigilConfig } from '../../core/config/types.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import { withPubSubDefaults } from '../../ingest/gcp-pubsub/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import { withPubSubDefaults } from '../../ingest/inputs/gcp-pubsub/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { pushClaims, signJwt, signingKey, startJwksServer, type JwksServer } from '../support/oidc.js';
@@ -28,7 +28,7 @@ const EMAIL = 'push@vigil-test.iam.gserviceaccount.com';
 const key = signingKey('test-key');
 
 let config: VigilConfig;
-let pipeline: Pipeline;
+let pipeline: RunningStages;
 let jwks: JwksServer;
 let base: string;
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   config.inputs = [
     withPubSubDefaults({ id: 'pubsub', port: 0, oidc: { audience: AUDIENCE, serviceAccountEmail: EMAIL, jwksUrl: jwks.url } }),
   ];
-  pipeline = await startPipeline(config, ['ingest']);
+  pipeline = await startStages(config, ['ingest']);
   base = `http://127.0.0.1:${pipeline.ports.pubsub}/push`;
 });
 

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
-import { makeTestPki, type TestPki } from '../../ingest/testing/certs.js';
+import { makeTestPki, type TestPki } from '../support/certs.js';
 import { esClient } from '../../sinks/elasticsearch/index.js';
 import { NGINX, startTlsProxy, type TlsProxy } from '../support/tls-proxy.js';
 

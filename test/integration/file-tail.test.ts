@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/types.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import { withFileDefaults } from '../../ingest/file/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import { withFileDefaults } from '../../ingest/inputs/file/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
 const docs = (records: InRecord[]) => records.map((r) => JSON.parse(r.value.toString('utf8')) as Doc);
 const messages = (records: InRecord[]) => docs(records).map((d) => d.message ?? `${d.event.dataset}:${d.event.code ?? ''}`);
 
-async function count(p: Pipeline, n: number, topic = p.bus.topics.events): Promise<InRecord[]> {
+async function count(p: RunningStages, n: number, topic = p.bus.topics.events): Promise<InRecord[]> {
   await waitFor(`${n} records on ${topic}`, async () => (await p.bus.countRecords(topic)) >= n, 30_000);
   await new Promise((r) => setTimeout(r, 600)); // nothing more may come
   expect(await p.bus.countRecords(topic)).toBe(n);
@@ -71,7 +71,7 @@ describe('file input, tail mode', () => {
       withFileDefaults({ id: 'files', paths: [logs], stateFile: join(dir, 'tail-state.json'), pollIntervalMs: 50, maxLineBytes: 4096 }),
     ];
 
-    let p = await startPipeline(config, ['ingest']);
+    let p = await startStages(config, ['ingest']);
     try {
       let events = await count(p, 4);
       expect(messages(events).sort()).toEqual([
@@ -107,7 +107,7 @@ describe('file input, tail mode', () => {
     await appendFile(file, 'written while down\n');
     await rename(file, `${file}.2`);
     await writeFile(file, 'after restart\n');
-    p = await startPipeline(config, ['ingest']);
+    p = await startStages(config, ['ingest']);
     try {
       const events = await count(p, 11);
       // Topics have several partitions: compare as sets, every line once.
@@ -148,7 +148,7 @@ describe('file input, read mode', () => {
     config.inputs = [
       withFileDefaults({ id: 'windows-files', paths: [winDir], mode: 'read', format: 'windows', stateFile: join(dir, 'read-state.json') }),
     ];
-    const p = await startPipeline(config, ['ingest']);
+    const p = await startStages(config, ['ingest']);
     try {
       const events = await count(p, names.length);
       const codes = docs(events)

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
 import { Bus } from '../../core/bus/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
@@ -44,7 +44,7 @@ describe('flatline with every source silent (real Kafka)', () => {
   config.detections.correlation.allowedLatenessSeconds = 0;
   config.detections.correlation.idleAdvanceSeconds = 1;
   const bus = new Bus(config.kafka, 'idle-test');
-  let pipeline: Pipeline | undefined;
+  let pipeline: RunningStages | undefined;
 
   afterAll(async () => {
     await pipeline?.close();
@@ -54,7 +54,7 @@ describe('flatline with every source silent (real Kafka)', () => {
 
   it('fires each host’s flatline from the idle ticks alone', async () => {
     await bus.provision();
-    pipeline = await startPipeline(config, ['detect']);
+    pipeline = await startStages(config, ['detect']);
     const producer = await bus.producer();
     const start = Date.now();
     for (let i = 0; i < 3; i++) {

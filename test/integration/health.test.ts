@@ -13,7 +13,7 @@ import { AssignerProtocol, Kafka, logLevel, type Consumer, type PartitionAssigne
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Bus } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
 import { exitOf, freePort, spawnVigil } from '../support/child.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../core/bus/index.js';
 import { isVigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { buildAlert } from '../../detections/engine/alert.js';
+import { buildAlert } from '../../detections/model/index.js';
 import {
   analystChangesQuery,
   decodeStatusChange,

@@ -13,7 +13,7 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../core/bus/index.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
-import { defaultConfig } from '../../core/config/index.js';
+import { defaultConfig } from '../../cli/config/schema.js';
 import type { KafkaConfig, KafkaSaslConfig } from '../../core/config/types.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { InRecord } from '../../core/bus/index.js';

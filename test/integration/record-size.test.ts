@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
 import { LOCAL_SYSLOG } from '../../cli/local-config.js';
 import { Bus, RecordTooLargeError } from '../../core/bus/index.js';
 import type { InRecord } from '../../core/bus/types.js';
-import type { VigilConfig } from '../../core/config/index.js';
-import { withHecDefaults } from '../../ingest/splunk-hec/index.js';
-import { withSyslogDefaults } from '../../ingest/syslog/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { withHecDefaults } from '../../ingest/inputs/splunk-hec/index.js';
+import { withSyslogDefaults } from '../../ingest/inputs/syslog/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
@@ -26,7 +26,7 @@ const text = (r: InRecord) => r.value.toString('utf8');
 
 describe('records over the Kafka size limit (real Kafka)', () => {
   let config: VigilConfig;
-  let pipeline: Pipeline;
+  let pipeline: RunningStages;
   const stamp = Date.now().toString(36);
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('records over the Kafka size limit (real Kafka)', () => {
       }),
       withSyslogDefaults({ ...LOCAL_SYSLOG, id: 'tcp', protocol: 'tcp', maxMessageBytes: 4 * 1024 * 1024 }),
     ];
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisConfig } from '../../core/config/types.js';
-import { makeTestPki, type TestPki } from '../../ingest/testing/certs.js';
+import { makeTestPki, type TestPki } from '../support/certs.js';
 import { createRedisClient, redisConnection, StepQueue, startStepWorker, type StepJobData } from '../../playbooks/queue/index.js';
 import { startTlsRedis, type TlsRedis } from '../support/tls-redis.js';
 

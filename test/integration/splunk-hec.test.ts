@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
 import type { InRecord } from '../../core/bus/types.js';
-import { withHecDefaults } from '../../ingest/splunk-hec/index.js';
+import { withHecDefaults } from '../../ingest/inputs/splunk-hec/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
@@ -31,7 +31,7 @@ const ACKED = `acked-${randomUUID()}`;
 
 describe('splunk-hec input (real Kafka, splunk-logging client)', () => {
   let config: VigilConfig;
-  let pipeline: Pipeline;
+  let pipeline: RunningStages;
   let port: number;
   const stamp = Date.now().toString(36);
 
@@ -47,7 +47,7 @@ describe('splunk-hec input (real Kafka, splunk-logging client)', () => {
         ],
       }),
     ];
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
     port = pipeline.ports.hec as number;
   });
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
 import type { InRecord } from '../../core/bus/types.js';
-import type { VigilConfig } from '../../core/config/index.js';
-import { CONTROL_REPLY, openS2s, withS2sDefaults } from '../../ingest/splunk-s2s/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
+import { CONTROL_REPLY } from '../../ingest/framing/s2s.js';
+import { withS2sDefaults } from '../../ingest/inputs/splunk-s2s/index.js';
+import { openS2s } from '../support/s2s-sender.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 
@@ -12,13 +14,13 @@ import { testConfig } from '../support/config.js';
  */
 describe('splunk-s2s input (real Kafka, S2S v3 sender)', () => {
   let config: VigilConfig;
-  let pipeline: Pipeline;
+  let pipeline: RunningStages;
   const stamp = Date.now().toString(36);
 
   beforeAll(async () => {
     config = testConfig('splunk-s2s');
     config.inputs = [withS2sDefaults({ id: 's2s', port: 0, auth: 'none' })];
-    pipeline = await startPipeline(config, ['ingest']);
+    pipeline = await startStages(config, ['ingest']);
   });
 
   afterAll(async () => {

@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyslogInputConfig } from '../../core/config/types.js';
+import type { SyslogInputConfig } from '../../ingest/inputs/syslog/config.js';
 import type { EcsEvent } from '../../core/event/index.js';
-import { startPipeline, type Pipeline } from '../../cli/pipeline.js';
+import { startStages, type RunningStages } from '../../cli/stages.js';
 import { LOCAL_SYSLOG } from '../../cli/local-config.js';
-import { makeTestPki, type TestPki } from '../../ingest/testing/certs.js';
+import { makeTestPki, type TestPki } from '../support/certs.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 
@@ -27,7 +27,7 @@ const SYSLOG_NG_HOME = resolve(process.env.VIGIL_STATE_DIR ?? '.vigil', 'cache',
 const SYSLOG_NG = join(SYSLOG_NG_HOME, 'usr/sbin/syslog-ng');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-let pipeline: Pipeline;
+let pipeline: RunningStages;
 let config: ReturnType<typeof testConfig>;
 let pki: TestPki;
 let dir: string;
@@ -56,7 +56,7 @@ beforeAll(async () => {
     },
   ];
   config.inputs = inputs;
-  pipeline = await startPipeline(config, ['ingest']);
+  pipeline = await startStages(config, ['ingest']);
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { Bus } from '../../core/bus/index.js';
-import type { VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
 import { deleteIndicesMatching, esClient } from '../../sinks/elasticsearch/index.js';
 
 /** Deletes a test's topics and indices (its own prefixes only). */

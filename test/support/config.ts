@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { VigilConfig } from '../../core/config/index.js';
+import type { VigilConfig } from '../../cli/config/schema.js';
 import { localConfig } from '../../cli/local-config.js';
 
 /** Where the services `npm test` started (or the developer's own) listen. */

@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { encodeFrame, RelpDecoder, type RelpFrame } from '../../ingest/relp/index.js';
+import { encodeFrame, RelpDecoder, type RelpFrame } from '../../ingest/inputs/relp/index.js';
 
 /**
  * A bare RELP client for unit tests of the input: it writes frames as librelp does and records

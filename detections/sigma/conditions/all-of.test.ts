@@ -1,6 +1,6 @@
 /** `all of <pattern>`: every search identifier matching the pattern holds (Sigma 2.1 condition). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('all of', () => {
   conditionCases([

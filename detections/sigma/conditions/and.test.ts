@@ -1,6 +1,6 @@
 /** `and`: both sides hold (Sigma 2.1 condition). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('and', () => {
   conditionCases([

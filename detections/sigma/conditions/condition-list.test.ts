@@ -1,6 +1,6 @@
 /** A list of conditions: the rule matches when any of them holds (Sigma 2.1). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('condition list', () => {
   conditionCases([

@@ -1,6 +1,6 @@
 /** `not`: the negation (Sigma 2.1 condition); it binds tighter than and/or. */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('not', () => {
   conditionCases([

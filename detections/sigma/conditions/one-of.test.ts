@@ -1,6 +1,6 @@
 /** `1 of <pattern>`: any search identifier matching the pattern holds (Sigma 2.1 condition). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('1 of', () => {
   conditionCases([

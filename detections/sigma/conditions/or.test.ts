@@ -1,6 +1,6 @@
 /** `or`: either side holds (Sigma 2.1 condition). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('or', () => {
   conditionCases([

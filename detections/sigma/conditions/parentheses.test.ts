@@ -1,6 +1,6 @@
 /** Parentheses group sub-expressions (Sigma 2.1 condition). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('parentheses', () => {
   conditionCases([

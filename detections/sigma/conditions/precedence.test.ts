@@ -1,6 +1,6 @@
 /** Operator precedence (Sigma 2.1): or < and < not < x of < parentheses. */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 describe('precedence', () => {
   conditionCases([

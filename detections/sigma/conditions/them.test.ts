@@ -1,6 +1,6 @@
 /** `1 of them` / `all of them`: every search identifier, except those starting with `_` (Sigma 2.1). */
 import { describe } from 'vitest';
-import { conditionCases } from '../testing.js';
+import { conditionCases } from '../../../test/support/sigma.js';
 
 const all = ['a', 'b', 'c', 'sel_1', 'sel_2', 'filter_x', 'filter_y'];
 

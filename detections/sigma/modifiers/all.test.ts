@@ -1,7 +1,7 @@
 /** `all`: every value of the list must match (AND instead of OR); a single value is refused (Sigma 2.1). */
 import { describe, expect, it } from 'vitest';
 import { compileDetection } from '../detection.js';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('all', () => {
   cases('f|contains|all', [

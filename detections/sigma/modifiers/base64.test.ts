@@ -1,6 +1,6 @@
 /** `base64`: the value is matched in its Base64 encoding (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 

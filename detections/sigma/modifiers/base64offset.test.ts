@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { base64Offsets } from './encoding.js';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const b64 = (s: string | Buffer): string => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s).toString('base64');
 

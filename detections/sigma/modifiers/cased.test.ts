@@ -1,6 +1,6 @@
 /** `cased`: values are matched case-sensitively (Sigma's default is case-insensitive). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('cased', () => {
   cases('f|cased', [

@@ -1,6 +1,6 @@
 /** `cidr`: the field is an IP address inside the network, IPv4 or IPv6 (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('cidr', () => {
   cases('f|cidr', [

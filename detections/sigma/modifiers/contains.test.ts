@@ -1,6 +1,6 @@
 /** `contains`: the value may appear anywhere in the field (Sigma 2.1: puts `*` around the value). */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('contains', () => {
   cases('f|contains', [

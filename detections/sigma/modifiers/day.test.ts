@@ -1,6 +1,6 @@
 /** `day`: the day of the month (1–31) of the field's timestamp (Sigma 2.1 time modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('day', () => {
   cases('f|day', [

@@ -1,6 +1,6 @@
 /** `endswith`: the value is expected at the end of the field (Sigma 2.1: replaces '*\cmd.exe'). */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('endswith', () => {
   cases('f|endswith', [

@@ -3,7 +3,7 @@
  * presence of a field, not its value, be it empty or null".
  */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('exists', () => {
   cases('f|exists', [

@@ -3,7 +3,7 @@
  * as pySigma's value placeholders); a rule whose placeholder has no value is rejected.
  */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const placeholders = {
   Workstations: ['WS-*', 'LAPTOP-01'],

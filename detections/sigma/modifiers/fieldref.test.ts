@@ -1,6 +1,6 @@
 /** `fieldref`: the value names another field; the field must equal that field's value (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const ev = (f: unknown, g: unknown): { event: object } => ({ event: g === undefined ? { f } : { f, g } });
 

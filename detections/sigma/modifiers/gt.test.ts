@@ -1,7 +1,7 @@
 /** `gt`: the field is greater than the value (Sigma 2.1 numeric modifiers). */
 import { describe, expect, it } from 'vitest';
 import { compileDetection } from '../detection.js';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('gt', () => {
   cases('f|gt', [

@@ -1,6 +1,6 @@
 /** `hour`: the hour (0–23) of the field's timestamp (Sigma 2.1 time modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('hour', () => {
   cases('f|hour', [

@@ -1,6 +1,6 @@
 /** `i`: sub-modifier of `re`, case-insensitive matching (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('i', () => {
   cases('f|re|i', [

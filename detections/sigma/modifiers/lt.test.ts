@@ -1,6 +1,6 @@
 /** `lt`: the field is less than the value (Sigma 2.1 numeric modifiers). */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('lt', () => {
   cases('f|lt', [

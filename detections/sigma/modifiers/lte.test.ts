@@ -1,6 +1,6 @@
 /** `lte`: the field is less than or equal to the value (Sigma 2.1 numeric modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('lte', () => {
   cases('f|lte', [

@@ -1,6 +1,6 @@
 /** `m`: sub-modifier of `re`, `^` and `$` match at the start and end of each line (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('m', () => {
   cases('f|re|m', [

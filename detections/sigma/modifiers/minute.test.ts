@@ -1,6 +1,6 @@
 /** `minute`: the minute (0–59) of the field's timestamp (Sigma 2.1 time modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('minute', () => {
   cases('f|minute', [

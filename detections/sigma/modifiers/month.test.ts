@@ -1,6 +1,6 @@
 /** `month`: the month (1–12) of the field's timestamp (Sigma 2.1 time modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('month', () => {
   cases('f|month', [

@@ -3,7 +3,7 @@
  * As pySigma, the item is negated: different from every value, and a missing field differs.
  */
 import { describe } from 'vitest';
-import { cases, MISSING } from '../testing.js';
+import { cases, MISSING } from '../../../test/support/sigma.js';
 
 describe('neq', () => {
   cases('f|neq', [

@@ -3,7 +3,7 @@
  * (Sigma 2.1), run on RE2. What RE2 cannot run is refused when the rule loads.
  */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('re', () => {
   cases('f|re', [

@@ -1,6 +1,6 @@
 /** `s`: sub-modifier of `re`, `.` matches a line break too (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('s', () => {
   cases('f|re|s', [

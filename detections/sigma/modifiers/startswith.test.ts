@@ -1,6 +1,6 @@
 /** `startswith`: the value is expected at the beginning of the field (Sigma 2.1: replaces 'adm*'). */
 import { describe } from 'vitest';
-import { cases, MISSING, refuses } from '../testing.js';
+import { cases, MISSING, refuses } from '../../../test/support/sigma.js';
 
 describe('startswith', () => {
   cases('f|startswith', [

@@ -1,6 +1,6 @@
 /** `utf16be`: the value is encoded as UTF-16 big-endian, `cmd` → 00 63 00 6d 00 64 (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
 

@@ -1,6 +1,6 @@
 /** `utf16le`: the value is encoded as UTF-16 little-endian, `cmd` → 63 00 6d 00 64 00 (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
 

@@ -1,6 +1,6 @@
 /** `week`: the ISO 8601 week number of the field's timestamp (Sigma 2.1 time modifiers). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('week', () => {
   cases('f|week', [

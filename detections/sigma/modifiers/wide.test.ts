@@ -1,6 +1,6 @@
 /** `wide`: an alias of `utf16le` (Sigma 2.1). */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
 

@@ -4,7 +4,7 @@
  * word character) is permuted.
  */
 import { describe } from 'vitest';
-import { cases, refuses } from '../testing.js';
+import { cases, refuses } from '../../../test/support/sigma.js';
 
 describe('windash', () => {
   cases('f|windash|contains', [

@@ -1,11 +1,12 @@
 import type { EcsEvent } from '../../../core/event/index.js';
-import { firehoseBatch } from '../../../ingest/aws-firehose/envelope.js';
-import { unwrapPush } from '../../../ingest/gcp-pubsub/envelope.js';
+import { firehoseBatch } from '../../../ingest/inputs/aws-firehose/envelope.js';
+import { unwrapPush } from '../../../ingest/inputs/gcp-pubsub/envelope.js';
 import { Batch, bytesResults } from '../../../ingest/normalize/cloud/index.js';
 import { eventRecord, normalizeSplunk, type SplunkContext, type SplunkRecord } from '../../../ingest/normalize/splunk.js';
-import { decodeEvents } from '../../../ingest/splunk-hec/decode.js';
-import { HecError } from '../../../ingest/splunk-hec/errors.js';
-import { S2sAssembler, S2sDecoder } from '../../../ingest/splunk-s2s/index.js';
+import { decodeEvents } from '../../../ingest/inputs/splunk-hec/decode.js';
+import { HecError } from '../../../ingest/inputs/splunk-hec/errors.js';
+import { S2sDecoder } from '../../../ingest/framing/s2s.js';
+import { S2sAssembler } from '../../../ingest/parsers/s2s-records.js';
 import { dead, deadLetter, INPUT_ID, NOW, PEER, type FuzzTarget, type Outcome } from '../target.js';
 
 const splunkContext: SplunkContext = { inputId: INPUT_ID, peer: PEER, receivedAt: NOW, keepOriginal: true };

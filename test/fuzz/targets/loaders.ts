@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../../core/config/index.js';
+import { ConfigError, parseConfig } from '../../../cli/config/schema.js';
 import { loadCorrelationText } from '../../../detections/correlation/index.js';
 import { loadRuleText } from '../../../detections/sigma/load.js';
 import { parsePlaybook } from '../../../playbooks/load.js';

@@ -1,6 +1,6 @@
 import type { VigilError } from '../../../core/errors/index.js';
 import type { EcsEvent } from '../../../core/event/index.js';
-import { ingestFrame, type FrameContext } from '../../../ingest/frame.js';
+import { ingestFrame, type FrameContext } from '../../../ingest/frame-to-record.js';
 import { Batch, normalizeJsonText, type RecordContext } from '../../../ingest/normalize/cloud/index.js';
 import { normalizeRecord, normalizeSyslog, type NormalizeContext } from '../../../ingest/normalize/index.js';
 import { dead, deadLetter, INPUT_ID, NOW, one, PEER, type FuzzTarget } from '../target.js';

@@ -1,0 +1,69 @@
+import { Bus } from '../core/bus/index.js';
+import type { VigilConfig } from './config/schema.js';
+import type { RunningStage } from '../core/stage.js';
+import { logger } from '../core/telemetry/index.js';
+import { startDetectStage } from '../detections/index.js';
+import { startIncidentStage } from '../detections/incidents/stage.js';
+import { startIngestStage } from '../ingest/index.js';
+import { startRespondStage } from '../playbooks/index.js';
+import { startSinks } from '../sinks/index.js';
+import { startStatusPollers } from './status-pollers.js';
+
+export const STAGES = ['ingest', 'detect', 'respond', 'sink'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface RunningStages {
+  bus: Bus;
+  stages: RunningStage[];
+  /** Ports of the inputs, by input id. */
+  ports: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const log = logger('pipeline');
+
+/**
+ * Starts the given stages in one process. Downstream stages start first so that, by the time
+ * inputs accept data, everything that consumes it is already in its consumer group.
+ * Closing goes the other way: inputs stop accepting and flush, then consumers drain and commit.
+ */
+export async function startStages(config: VigilConfig, only: readonly StageName[] = STAGES): Promise<RunningStages> {
+  const bus = new Bus(config.kafka);
+  await bus.provision();
+  const stages: RunningStage[] = [];
+  const want = (s: StageName) => only.includes(s);
+  try {
+    if (want('sink')) {
+      stages.push(...(await startSinks({ config, bus })));
+      stages.push(...(await startStatusPollers({ config, bus })));
+    }
+    if (want('respond')) stages.push(await startRespondStage({ config, bus }));
+    if (want('detect')) {
+      stages.push(...(await startIncidentStage({ config, bus })));
+      stages.push(...(await startDetectStage({ config, bus })));
+    }
+    if (want('ingest')) stages.push(await startIngestStage({ config, bus }));
+  } catch (err) {
+    await Promise.allSettled(stages.map((s) => s.close()));
+    await bus.close();
+    throw err;
+  }
+  const ports = Object.assign({}, ...stages.map((s) => s.ports ?? {})) as Record<string, number>;
+  log.info({ stages: stages.map((s) => s.name), ports }, 'pipeline running');
+  let closing: Promise<void> | null = null;
+  return {
+    bus,
+    stages,
+    ports,
+    close() {
+      closing ??= (async () => {
+        for (const s of [...stages].reverse()) {
+          await s.close().catch((err: unknown) => log.error({ stage: s.name, err: String(err) }, 'stage failed to close'));
+        }
+        await bus.close();
+        log.info('pipeline stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,3 +1,0 @@
-export { startEventHubsInput, type EventHubsInput } from './input.js';
-export { startHubConsumer, type HubConsumer, type HubMessage, type HubConsumerOptions } from './client.js';
-export { EVENTHUBS_DEFAULTS, withEventHubsDefaults } from './config.js';

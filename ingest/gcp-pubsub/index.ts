@@ -1,3 +1,0 @@
-export { startPubSubInput, type PubSubInput } from './server.js';
-export { unwrapPush, type PushedMessage } from './envelope.js';
-export { PUBSUB_DEFAULTS, withPubSubDefaults } from './config.js';

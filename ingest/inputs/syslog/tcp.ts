@@ -1,0 +1,207 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import type { SyslogInputConfig } from './config.js';
+import { errorMessage, isVigilError } from '../../../core/errors/index.js';
+import { metrics, type Logger } from '../../../core/telemetry/index.js';
+import { SyslogFramer, type Frame } from '../../framing/index.js';
+import { connectionLimitsOf, guardConnections } from '../../net/index.js';
+import type { FramePublisher } from '../../frame-publisher.js';
+import { normalizePeer, type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
+
+interface Connection {
+  readonly socket: Socket;
+  readonly peer: string;
+  inFlight: number;
+  /** Stop reading, wait for the batch in flight, drain what Node buffered, close. */
+  shutdown(): Promise<void>;
+  /** Resolves once the socket closed and its last frames were handled. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * RFC 6587 over TCP, or over TLS (RFC 5425) when `tls` is given, one framer per connection: the
+ * framing (octet counting or LF) is detected per frame on TLS too, since rsyslog sends LF framing
+ * over TLS by default although RFC 5425 mandates octet counting. One batch per connection is in
+ * flight at a time; frames read meanwhile form the next batch, up to `tcpReadAheadBytes`. Every `data` chunk's frames go to the pipeline as
+ * one batch while the socket is PAUSED; it resumes only when the batch was acknowledged by Kafka.
+ * That is the backpressure (the kernel window fills, the sender blocks) and the closest thing to
+ * an acknowledgement plain syslog has. Batches grow on their own under load: while one is in
+ * flight, data piles up and the next read carries many frames.
+ */
+export async function startTcp(
+  cfg: SyslogInputConfig,
+  pipeline: FramePublisher,
+  opts: ResolvedServerOptions,
+  log: Logger,
+  tls?: TlsOptions,
+): Promise<RunningListener> {
+  const labels = { kind: 'input', id: cfg.id } as const;
+  const connections = new Set<Connection>();
+  let closing = false;
+
+  const onSocket = (socket: Socket): void => {
+    if (closing || guard.refused(socket)) {
+      socket.destroy();
+      return;
+    }
+    const conn = accept(socket);
+    connections.add(conn);
+    void conn.done.then(() => connections.delete(conn));
+  };
+  const server: Server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);
+  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined), { labels, log });
+  if (tls) {
+    // A failed handshake (bad or missing client certificate, protocol mismatch) never reaches
+    // `accept`: count it and log who it was, then Node closes the socket. Connections the guard
+    // closed (over a cap, handshake timed out) are counted there, not as TLS errors.
+    server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+      if (guard.refused(socket)) return;
+      metrics.errors.inc({ ...labels, code: 'INPUT_TLS' });
+      log.warn({ err: err.message, reason: err.code, peer: normalizePeer(socket.remoteAddress) }, 'tls handshake failed');
+    });
+  }
+  server.on('error', (err) => {
+    metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
+    log.error({ err: err.message }, 'tcp server error');
+  });
+
+  function accept(socket: Socket): Connection {
+    const peer = normalizePeer(socket.remoteAddress);
+    const framer = new SyslogFramer({ maxMessageBytes: cfg.maxMessageBytes, errorSampleBytes: opts.errorSampleBytes, peer });
+    let chain: Promise<void> = Promise.resolve();
+    let flushed = false;
+    let stopping = false;
+    // Frames read while a batch is in flight: the next batch. Reading goes on until they reach
+    // `tcpReadAheadBytes`, so that one Kafka round trip carries many socket reads (a read is at
+    // most 64 KiB); past that the socket pauses and the kernel window pushes back on the sender.
+    let pending: Frame[] = [];
+    let pendingBytes = 0;
+
+    /** Resolves once every frame read so far was published (or the connection failed). */
+    async function settled(): Promise<void> {
+      for (;;) {
+        const c = chain;
+        await c;
+        if (c !== chain) continue;
+        if (pending.length === 0 || socket.destroyed) return;
+        pump();
+      }
+    }
+
+    const conn: Connection = {
+      socket,
+      peer,
+      inFlight: 0,
+      shutdown: async () => {
+        stopping = true;
+        socket.pause();
+        await settled();
+        // Bytes Node already read but did not emit while paused: read() emits them as 'data',
+        // so the handler below frames and submits them before we close.
+        while (!socket.destroyed && socket.read() !== null);
+        socket.destroy();
+        await conn.done;
+      },
+      done: new Promise<void>((resolve) => {
+        socket.once('close', () => {
+          finish();
+          void settled().then(resolve);
+        });
+      }),
+    };
+
+    const backlogged = (): boolean => conn.inFlight > 0 && pendingBytes >= opts.tcpReadAheadBytes;
+    // A sender blocked by our backpressure is not idle.
+    guard.watchIdle(socket, () => conn.inFlight > 0);
+
+    function submit(frames: Frame[]): void {
+      for (const f of frames) {
+        pending.push(f);
+        pendingBytes += f.raw.length;
+      }
+      pump();
+    }
+
+    /** Starts the next batch when none is in flight; pauses reading while the backlog is full. */
+    function pump(): void {
+      if (conn.inFlight === 0 && pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        pendingBytes = 0;
+        conn.inFlight++;
+        chain = chain
+          .then(() => pipeline.handle(batch))
+          .then(
+            () => {
+              conn.inFlight--;
+              pump();
+              if (!backlogged() && !stopping && !socket.destroyed) socket.resume();
+            },
+            (err: unknown) => {
+              conn.inFlight--;
+              // Not acknowledged: close the connection so the sender knows and can resend from its
+              // queue; what was read after this batch is dropped with it, unacknowledged too.
+              pending = [];
+              pendingBytes = 0;
+              const code = isVigilError(err) ? err.code : 'SERVICE_UNAVAILABLE';
+              metrics.errors.inc({ ...labels, code });
+              log.error({ err: errorMessage(err), peer, frames: batch.length }, 'tcp batch not published; closing connection');
+              socket.destroy();
+            },
+          );
+      }
+      if (backlogged()) socket.pause();
+    }
+
+    /** The connection ended (FIN, reset or our own close): hand over a last line without LF. */
+    function finish(): void {
+      if (flushed) return;
+      flushed = true;
+      submit(framer.end());
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        submit(framer.push(chunk));
+      } catch (err) {
+        // The framer does not throw on input; this guards against our own bugs taking the process down.
+        metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
+        log.error({ err: errorMessage(err), peer }, 'tcp connection failed');
+        socket.destroy();
+      }
+    });
+    socket.on('error', (err) => {
+      metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
+      log.warn({ err: err.message, peer }, 'tcp connection error');
+    });
+    return conn;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port, cfg.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.port;
+
+  return {
+    port,
+    connections: (): ConnectionInfo[] =>
+      [...connections].map((c) => ({
+        peer: c.peer,
+        paused: c.socket.isPaused(),
+        inFlight: c.inFlight,
+        bytesRead: c.socket.bytesRead,
+      })),
+    async close() {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      guard.close();
+      await Promise.all([...connections].map((c) => c.shutdown()));
+      await stopped;
+    },
+  };
+}
