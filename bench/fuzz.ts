@@ -29,7 +29,9 @@ const BUDGET = Number(values['budget-ms']);
 const only = values.target?.split(',');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(11);
 
-console.log(`fuzz: ${COUNT.toLocaleString('en-US')} inputs per target, seed ${SEED}, ${BUDGET} ms per input at most`);
+console.log(
+  `fuzz: ${COUNT.toLocaleString('en-US')} inputs per target, seed ${SEED}, ${BUDGET} ms of CPU per input (+10 µs a byte) at most`,
+);
 console.log(
   `  ${'target'.padEnd(11)} ${'inputs'.padStart(11)} ${'ok'.padStart(11)} ${'refused'.padStart(12)} ${'exceptions'.padStart(10)} ${'caught'.padStart(7)} ${'invalid'.padStart(7)} ${'slow'.padStart(5)} ${'slowest ms'.padStart(10)} ${'inputs/s'.padStart(11)} ${'seconds'.padStart(8)}`,
 );

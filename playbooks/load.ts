@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { compileDetection } from '../detections/index.js';
-import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
+import { VigilError, errorMessage, firstYamlErrors, type ErrorCode } from '../core/errors/index.js';
 import { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
 import { checkGraph } from './graph.js';
 import {
@@ -91,12 +91,11 @@ export function parsePlaybook(
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return new VigilError('PLAYBOOK_INVALID', `not valid YAML: ${e.message.split('\n')[0]}`, {
-          location: { file, line, column: col },
-        });
-      }),
+      problems: firstYamlErrors(
+        doc.errors,
+        lineCounter,
+        (message, line, column) => new VigilError('PLAYBOOK_INVALID', `not valid YAML: ${message}`, { location: { file, line, column } }),
+      ),
     };
   }
   const problems: VigilError[] = [];
@@ -108,7 +107,16 @@ export function parsePlaybook(
   const report = reporter('PLAYBOOK_INVALID');
   const source = { file, doc, lineCounter };
 
-  const spec = readPlaybookSpec(doc.toJS(), report);
+  let plain: unknown;
+  try {
+    plain = doc.toJS();
+  } catch (err) {
+    // An alias to an anchor that is not set (`*x` alone), or more aliases than the parser allows.
+    return {
+      problems: [new VigilError('PLAYBOOK_INVALID', `not valid YAML: ${errorMessage(err)}`, { location: { file, line: 1, column: 1 } })],
+    };
+  }
+  const spec = readPlaybookSpec(plain, report);
   if (!spec) return { problems };
   const ancestors = checkGraph(spec.steps, report);
 

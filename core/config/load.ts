@@ -14,8 +14,8 @@
  *   parser had to repair would give misleading schema problems.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
-import { VigilError } from '../errors/index.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { firstYamlErrors, VigilError } from '../errors/index.js';
 import { Checker, INVALID, defaultOf } from './check.js';
 import type { Env } from './env.js';
 import { describeSchema, type FieldDoc } from './describe.js';
@@ -88,7 +88,14 @@ function parseWith(schema: ObjectSchema, text: string, file: string, env: Env): 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
-    throw new ConfigError(file, sortByPosition(doc.errors.map((e) => yamlProblem(e, file, lineCounter))));
+    throw new ConfigError(
+      file,
+      firstYamlErrors(
+        doc.errors,
+        lineCounter,
+        (message, line, column) => new VigilError('CONFIG_YAML', `invalid YAML: ${message}`, { location: { file, line, column } }),
+      ),
+    );
   }
   const checker = new Checker({ file, lineCounter, env, doc });
   const value = checker.root(schema, doc.contents);
@@ -100,11 +107,6 @@ function parseWith(schema: ObjectSchema, text: string, file: string, env: Env): 
     throw new ConfigError(file, sortByPosition(problems));
   }
   return value;
-}
-
-function yamlProblem(err: YAMLError, file: string, lineCounter: LineCounter): VigilError {
-  const { line, col } = lineCounter.linePos(err.pos[0]);
-  return new VigilError('CONFIG_YAML', `invalid YAML: ${err.message}`, { cause: err, location: { file, line, column: col } });
 }
 
 /** File order; problems without a position (none today) keep their place at the front. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { VigilError } from '../../core/errors/index.js';
+import { firstYamlErrors, VigilError } from '../../core/errors/index.js';
 import { compileDetection } from '../sigma/detection.js';
 import {
   LOGSOURCE_KEYS,
@@ -96,10 +96,13 @@ class Source {
       return;
     }
     const doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false });
-    for (const e of doc.errors) {
-      const line = e.linePos?.[0]?.line;
-      problems.push(new VigilError('PIPELINE_INVALID', `not valid YAML: ${e.message.split('\n')[0]}`, { location: { file, line } }));
-    }
+    problems.push(
+      ...firstYamlErrors(
+        doc.errors,
+        this.lineCounter,
+        (message, line, column) => new VigilError('PIPELINE_INVALID', `not valid YAML: ${message}`, { location: { file, line, column } }),
+      ),
+    );
     if (doc.errors.length === 0) this.doc = doc;
   }
   at(node: unknown, path: string): At {

@@ -1,4 +1,4 @@
-import { VigilError, type ErrorCode } from '../../core/errors/index.js';
+import { firstYamlErrors, VigilError, type ErrorCode, type YamlErrorLike } from '../../core/errors/index.js';
 import type { Where } from './model.js';
 
 /**
@@ -35,26 +35,13 @@ export function aggregateError(errors: readonly VigilError[], what: string): Vig
   });
 }
 
-/** YAML errors past this many in one document are summed up in one last problem. */
-const MAX_YAML_PROBLEMS = 10;
-
-/**
- * A document's YAML errors as located problems. A broken quote can make the parser report an
- * error every few bytes (thousands in one file): the first few say where to look, and listing
- * the rest would cost more than parsing did.
- */
+/** A document's first YAML errors as located problems (see firstYamlErrors). */
 export function yamlProblems(
-  errors: ReadonlyArray<{ message: string; pos: [number, number] }>,
+  errors: readonly YamlErrorLike[],
   lineCounter: { linePos(offset: number): { line: number; col: number } },
 ): Problem[] {
-  const out: Problem[] = errors.slice(0, MAX_YAML_PROBLEMS).map((err) => {
-    const { line, col } = lineCounter.linePos(err.pos[0]);
-    return { message: `invalid YAML: ${err.message}`, at: { path: '', line, column: col } };
-  });
-  const more = errors.length - MAX_YAML_PROBLEMS;
-  if (more > 0) {
-    const last = out[out.length - 1] as Problem;
-    out.push({ message: `invalid YAML: ${more} more error${more === 1 ? '' : 's'} after this one`, at: last.at });
-  }
-  return out;
+  return firstYamlErrors(errors, lineCounter, (message, line, column) => ({
+    message: `invalid YAML: ${message}`,
+    at: { path: '', line, column },
+  }));
 }

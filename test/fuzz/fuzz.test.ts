@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MUTATIONS, fuzzInputs } from './mutate.js';
 import { regressionCases, saveRegression } from './regressions.js';
-import { contractBreach, fuzzTarget, runOne } from './run.js';
+import { budgetFor, contractBreach, fuzzTarget, runOne } from './run.js';
 import { SAMPLE_SETS, samplesOf } from './seeds.js';
 import type { FuzzTarget } from './target.js';
 import { FUZZ_TARGETS } from './targets/index.js';
@@ -12,7 +12,7 @@ import { FUZZ_TARGETS } from './targets/index.js';
 /** A few thousand inputs per entry point here; `bench/fuzz.ts` runs a million. */
 const COUNT = 5000;
 const SEED = 20261122;
-/** Milliseconds one input may take (see FuzzOptions.budgetMs). */
+/** CPU milliseconds one input may take, before its per-byte allowance (see FuzzOptions). */
 const BUDGET_MS = 250;
 
 describe('fuzz inputs', () => {
@@ -56,9 +56,9 @@ describe('the per-input time budget', () => {
   };
 
   it('fails an input that takes longer than the budget on every try, and keeps it to save', () => {
-    const s = fuzzTarget(sleeper, [Buffer.from([60]), Buffer.from([1])], 20, { seed: 1, budgetMs: 30 });
+    const s = fuzzTarget(sleeper, [Buffer.from([60]), Buffer.from([1])], 20, { seed: 1, budgetMs: 30, budgetUsPerByte: 0 });
     expect(s.slow).toBeGreaterThan(0);
-    expect(s.problems.find((p) => p.kind === 'slow')?.message).toMatch(/ms for \d+ bytes \(budget 30 ms\)/);
+    expect(s.problems.find((p) => p.kind === 'slow')?.message).toMatch(/ms of CPU for \d+ bytes \(budget 30 ms\)/);
     expect(s.slowInputs.every((b) => b[0] !== undefined && b[0] >= 30)).toBe(true);
   });
 
@@ -89,7 +89,7 @@ describe('saved regression cases', () => {
     const { result, error, ms } = runOne(target, c.raw);
     expect(error).toBeUndefined();
     expect(contractBreach(target, c.raw, result!)).toBeUndefined();
-    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(ms).toBeLessThan(budgetFor(c.raw.length, { budgetMs: BUDGET_MS }));
   });
 });
 

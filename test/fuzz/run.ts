@@ -33,11 +33,18 @@ export type ProblemKind = 'exception' | 'caught' | 'invalid' | 'slow';
 export interface FuzzOptions {
   seed?: number;
   /**
-   * CPU milliseconds one input may take. Parsers are linear: a few KB take well under a
-   * millisecond, so an input past this is super-linear work (a backtracking regex, a quadratic
-   * loop), which one datagram would use to stall a stage. Default 250: far above a GC pause.
+   * CPU milliseconds one input may take, plus `budgetUsPerByte` for each of its bytes. Work
+   * linear in the input fits; super-linear work (a backtracking regex, a quadratic loop), which
+   * one datagram would use to stall a stage, does not. Default 250 ms: far above a GC pause.
    */
   budgetMs?: number;
+  /** Microseconds of budget per input byte. Default 10: YAML loaders spend about that on a byte of broken YAML. */
+  budgetUsPerByte?: number;
+}
+
+/** CPU milliseconds an input of `bytes` may take. */
+export function budgetFor(bytes: number, opts: FuzzOptions = {}): number {
+  return (opts.budgetMs ?? 250) + (bytes * (opts.budgetUsPerByte ?? 10)) / 1000;
 }
 
 const MAX_PROBLEMS = 20;
@@ -122,7 +129,6 @@ function weighted(target: FuzzTarget, samples: readonly Buffer[]): readonly Buff
 
 /** Runs `count` inputs (seeded, from `samples`) through `target` and counts what became of them. */
 export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count: number, opts: FuzzOptions = {}): FuzzStats {
-  const budget = opts.budgetMs ?? 250;
   const stats: FuzzStats = {
     target: target.name,
     inputs: 0,
@@ -145,12 +151,13 @@ export function fuzzTarget(target: FuzzTarget, samples: readonly Buffer[], count
     stats.inputs++;
     const { result, error, ms } = runOne(target, raw);
     if (ms > (stats.slowest?.ms ?? 0)) stats.slowest = { ms, bytes: raw.length, input: raw };
+    const budget = budgetFor(raw.length, opts);
     if (ms > budget) {
       const best = error === undefined ? bestOf(target, raw, 2) : ms;
       if (best > budget) {
         stats.slow++;
         stats.slowInputs.push(raw);
-        note('slow', `${best.toFixed(0)} ms for ${raw.length} bytes (budget ${budget} ms)`, raw);
+        note('slow', `${best.toFixed(0)} ms of CPU for ${raw.length} bytes (budget ${budget.toFixed(0)} ms)`, raw);
       }
     }
     if (error !== undefined || result === undefined) {
