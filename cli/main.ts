@@ -34,6 +34,11 @@ const COMMANDS: Record<string, Command> = {
       'retro-hunt: rules and correlations over vigil.events received between two times, into topics and indices of their own: vigil replay --config FILE --from TIME --to TIME --rules PATH',
     load: () => import('./commands/replay.js'),
   },
+  playbook: { summary: 'playbook runs: vigil playbook run|runs|show|cancel|approve|deny …', load: () => import('./commands/playbook.js') },
+  playbooks: {
+    summary: 'check playbooks (exit 2) or list the actions they can use: vigil playbooks validate <file|dir>… | actions',
+    load: () => import('./commands/playbooks.js'),
+  },
 };
 
 function usage(): string {

@@ -6,6 +6,7 @@ import { startDetectStage } from '../detections/index.js';
 import { startIncidentStage } from '../detections/incidents/stage.js';
 import { startIngestStage } from '../ingest/index.js';
 import { startRespondStage } from '../playbooks/index.js';
+import { esClient } from '../sinks/elasticsearch/index.js';
 import { startSinks } from '../sinks/index.js';
 import { startStatusPollers } from './status-pollers.js';
 
@@ -37,7 +38,7 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
       stages.push(...(await startSinks({ config, bus })));
       stages.push(...(await startStatusPollers({ config, bus })));
     }
-    if (want('respond')) stages.push(await startRespondStage({ config, bus }));
+    if (want('respond')) stages.push(await startRespondStage({ config, bus, elasticsearch: esClient(config.elasticsearch) }));
     if (want('detect')) {
       stages.push(...(await startIncidentStage({ config, bus })));
       stages.push(...(await startDetectStage({ config, bus })));

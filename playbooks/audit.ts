@@ -19,6 +19,8 @@ export type AuditAction =
   | 'playbook.step.succeeded'
   | 'playbook.step.failed'
   | 'playbook.step.skipped'
+  | 'playbook.approval.requested'
+  | 'playbook.approval.decided'
   | 'playbook.run.ended';
 
 export type Outcome = 'success' | 'failure' | 'unknown';
@@ -44,6 +46,12 @@ export interface AuditEntry {
   /** Why a step was skipped. */
   reason?: string;
   error?: { code: string; message: string };
+  /** On a run's end: succeeded, failed, timed_out or cancelled. */
+  runStatus?: string;
+  /** On a run's end: its outputs. */
+  outputs?: Record<string, unknown>;
+  /** On an approval: what is asked, and (decided) who decided what, when and why. */
+  approval?: { prompt?: string; decision?: 'approved' | 'denied'; by?: string; at?: string; reason?: string; deadline?: string };
 }
 
 export interface AuditDocument {
@@ -71,6 +79,9 @@ export interface AuditDocument {
       will_retry?: boolean;
       args?: unknown;
       result?: unknown;
+      status?: string;
+      outputs?: Record<string, unknown>;
+      approval?: AuditEntry['approval'];
     };
     incident: { id: string };
   };
@@ -82,6 +93,8 @@ const SHAPE: Record<AuditAction, { type: 'start' | 'end' | 'info'; outcome: Outc
   'playbook.step.succeeded': { type: 'end', outcome: 'success', perAttempt: false },
   'playbook.step.failed': { type: 'end', outcome: 'failure', perAttempt: true },
   'playbook.step.skipped': { type: 'info', outcome: 'unknown', perAttempt: false },
+  'playbook.approval.requested': { type: 'start', outcome: 'unknown', perAttempt: false },
+  'playbook.approval.decided': { type: 'end', outcome: 'success', perAttempt: false },
   'playbook.run.ended': { type: 'end', outcome: 'unknown', perAttempt: false },
 };
 
@@ -106,6 +119,9 @@ export function auditDocument(e: AuditEntry, now = new Date()): AuditDocument {
   if (e.willRetry !== undefined) playbook.will_retry = e.willRetry;
   if (e.args !== undefined) playbook.args = e.args;
   if (e.result !== undefined) playbook.result = e.result;
+  if (e.runStatus !== undefined) playbook.status = e.runStatus;
+  if (e.outputs !== undefined) playbook.outputs = e.outputs;
+  if (e.approval !== undefined) playbook.approval = e.approval;
   return {
     '@timestamp': now.toISOString(),
     message: describe(e, outcome),
@@ -130,7 +146,11 @@ function describe(e: AuditEntry, outcome: Outcome): string {
     case 'playbook.run.started':
       return `${head} started for incident ${e.incidentId}`;
     case 'playbook.run.ended':
-      return `${head} ended: ${outcome}`;
+      return `${head} ended: ${e.runStatus ?? outcome}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'playbook.approval.requested':
+      return `${head}: step ${e.step} awaits approval: ${e.approval?.prompt ?? ''}`;
+    case 'playbook.approval.decided':
+      return `${head}: step ${e.step} ${e.approval?.decision ?? ''} by ${e.approval?.by ?? ''}${e.approval?.reason ? `: ${e.approval.reason}` : ''}`;
     case 'playbook.step.started':
       return `${head}: step ${e.step} (${e.stepAction}) started${attempt}`;
     case 'playbook.step.succeeded':

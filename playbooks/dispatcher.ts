@@ -1,9 +1,11 @@
 import { VigilError, errorMessage } from '../core/errors/index.js';
 import { deterministicId } from '../core/event/index.js';
 import { metrics, type Logger } from '../core/telemetry/index.js';
+import type { ActionServices } from './actions/types.js';
 import type { AuditEntry, Auditor } from './audit.js';
-import type { RunState, RunStore, StepQueue, StepJobSpec } from './queue/index.js';
+import type { RunEnd, RunMeta, RunState, RunStore, StepJobSpec, StepQueue, StepRecord } from './queue/index.js';
 import type { Playbook, Step } from './schema.js';
+import { renderTemplate } from './template.js';
 
 /**
  * BullMQ attempts of a step job beyond the step's own `retry.attempts`: they are never used to
@@ -11,6 +13,12 @@ import type { Playbook, Step } from './schema.js';
  * enqueue what is next) if that failed after the action's last attempt.
  */
 export const BOOKKEEPING_ATTEMPTS = 2;
+
+/** The job of a run's start: announces it and queues its first steps (a step ref never holds `$`). */
+export const START_STEP = '$start';
+
+/** Incident severities, lowest first (the Sigma levels). */
+const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'];
 
 /** What the dispatcher and the step runner share. */
 export interface Engine {
@@ -23,11 +31,18 @@ export interface Engine {
   /** Scrubs secret values out of what is logged. */
   redact: <T>(value: T) => T;
   log: Logger;
+  /** Connections actions may use. */
+  services?: ActionServices;
 }
 
-/** A run is one playbook on one incident: the same pair always gets the same run id. */
-export function runIdOf(playbookId: string, incidentId: string): string {
-  return deterministicId('playbook-run', playbookId, incidentId);
+/**
+ * A run is one playbook on one incident (per re-run generation): the same triple always gets
+ * the same run id. A manual run adds its own nonce.
+ */
+export function runIdOf(playbookId: string, incidentId: string, generation = 0): string {
+  return generation === 0
+    ? deterministicId('playbook-run', playbookId, incidentId)
+    : deterministicId('playbook-run', playbookId, incidentId, `rerun-${generation}`);
 }
 
 /** The `incident` object of an incident record `{incident: {id, …}}`. */
@@ -44,13 +59,27 @@ export function incidentOf(record: unknown): Record<string, unknown> & { id: str
   return incident as Record<string, unknown> & { id: string };
 }
 
+/** The playbook's input defaults, overridden by `set` (already checked against the types). */
+export function inputsOf(pb: Playbook, set: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(pb.inputs)) if (spec.default !== undefined) out[name] = spec.default;
+  return { ...out, ...set };
+}
+
 /**
- * Starts a run of every playbook whose trigger matches the incident record. Resolves once
- * each run's state and first steps are stored in Redis and its start is audited; safe to call
- * again with the same incident (a redelivery): steps that ran or are queued are not run again.
+ * Starts a run of every playbook whose trigger matches the incident record (again when the
+ * incident escalated or was reopened, per the playbook's `rerun`). Resolves once each run's
+ * state and first steps are stored in Redis and its start is audited; safe to call again with
+ * the same incident (a redelivery): steps that ran or are queued are not run again.
  */
 export async function dispatch(engine: Engine, record: unknown): Promise<void> {
   const incident = incidentOf(record);
+  await engine.runs.saveIncident(incident);
+  const facts = {
+    rank: SEVERITIES.indexOf(String(incident.severity)),
+    closed: incident.status === 'closed',
+    version: typeof incident.version === 'number' ? incident.version : -1,
+  };
   for (const pb of engine.playbooks.values()) {
     let matched: boolean;
     try {
@@ -62,75 +91,190 @@ export async function dispatch(engine: Engine, record: unknown): Promise<void> {
     }
     if (!matched) continue;
     metrics.received.inc({ kind: 'playbook', id: pb.id });
-    const runId = runIdOf(pb.id, incident.id);
-    const { announced } = await engine.runs.create(runId, pb.id, incident);
-    if (!announced) {
-      await engine.audit.record({ action: 'playbook.run.started', runId, playbookId: pb.id, incidentId: incident.id });
-      await engine.runs.mark(runId, 'announced');
-      engine.log.info({ playbook: pb.id, run: runId, incident: incident.id }, 'run started');
-    }
-    const state = await engine.runs.load(runId);
-    if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} vanished right after it was created`);
-    await advance(engine, pb, state);
+    const { generation } = pb.rerun === 'never' ? { generation: 0 } : await engine.runs.generation(pb.id, incident.id, pb.rerun, facts);
+    const trigger = generation === 0 ? 'incident' : pb.rerun === 'on_reopen' ? 'reopen' : 'escalation';
+    const runId = runIdOf(pb.id, incident.id, generation);
+    const now = Date.now();
+    await startRun(engine, pb, runId, incident, { trigger, inputs: inputsOf(pb), createdAt: now, deadline: now + pb.timeoutMs });
   }
 }
 
+/** Creates the run (unless it exists), announces its start once, and queues its first steps. */
+export async function startRun(
+  engine: Engine,
+  pb: Playbook,
+  runId: string,
+  incident: Record<string, unknown>,
+  meta: RunMeta,
+): Promise<void> {
+  await engine.runs.create(runId, pb.id, incident, meta);
+  await announce(engine, pb, runId);
+}
+
+/** Audits the start of a created run (once) and advances it: what a `$start` job does. */
+export async function announce(engine: Engine, pb: Playbook, runId: string): Promise<void> {
+  const state = await engine.runs.load(runId);
+  if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} vanished right after it was created`);
+  const incidentId = String(state.incident.id);
+  const stored = await engine.runs.create(runId, pb.id, state.incident, state);
+  if (!stored.announced) {
+    await engine.audit.record({
+      action: 'playbook.run.started',
+      runId,
+      playbookId: pb.id,
+      incidentId,
+      reason: `trigger: ${state.trigger}${state.by ? ` by ${state.by}` : ''}`,
+      ...(Object.keys(state.inputs).length > 0 ? { args: state.inputs } : {}),
+    });
+    await engine.runs.mark(runId, 'announced');
+    engine.log.info({ playbook: pb.id, run: runId, incident: incidentId, trigger: state.trigger }, 'run started');
+  }
+  await advance(engine, pb, state);
+}
+
+/** Whether a settled step lets what needs it go on. */
+function satisfied(pb: Playbook, state: RunState, ref: string): boolean {
+  const rec = state.steps.get(ref);
+  if (!rec) return false;
+  if (rec.status === 'succeeded') return true;
+  if (rec.status === 'skipped') return false;
+  const onError = pb.byRef.get(ref)?.onError ?? 'fail';
+  if (onError === 'continue') return true;
+  if (onError === 'fail') return false;
+  return satisfied(pb, state, onError.handler);
+}
+
+/** A failed or unknown step whose on_error handler has not settled yet. */
+function awaitingHandler(pb: Playbook, state: RunState, ref: string): boolean {
+  const rec = state.steps.get(ref);
+  const onError = pb.byRef.get(ref)?.onError;
+  if (!rec || (rec.status !== 'failed' && rec.status !== 'unknown') || typeof onError !== 'object') return false;
+  return !state.steps.has(onError.handler) || awaitingHandler(pb, state, onError.handler);
+}
+
+/** The step whose errors `handler` handles. */
+function handledBy(pb: Playbook, handler: string): Step | undefined {
+  return pb.steps.find((s) => typeof s.onError === 'object' && s.onError.handler === handler);
+}
+
 /**
- * Moves a run forward: skips the steps whose needs were skipped or failed, enqueues the steps
- * whose needs all succeeded, and audits the run's end once every step settled. Idempotent:
- * a step already queued keeps its job (deterministic job ids).
+ * Moves a run forward: skips the steps whose needs were skipped or failed (and the handlers
+ * that are not needed), enqueues the steps whose needs are met and the handlers of failed steps,
+ * and ends the run once every step settled. Idempotent: a step already queued keeps its job
+ * (deterministic job ids). A run that ended (timed out, cancelled) gets nothing new.
  */
 export async function advance(engine: Engine, pb: Playbook, state: RunState): Promise<void> {
+  if (state.end) {
+    if (!state.ended) await finishRun(engine, pb, state, state.end);
+    return;
+  }
   const incidentId = String(state.incident.id);
   const skipped: AuditEntry[] = [];
+  const skip = async (step: Step, reason: string) => {
+    const stood = await engine.runs.settle(state.runId, step.ref, { status: 'skipped', reason });
+    state.steps.set(step.ref, stood);
+    const entry = { runId: state.runId, playbookId: pb.id, incidentId, step: step.ref, stepAction: step.action };
+    skipped.push({ action: 'playbook.step.skipped', ...entry, reason: stood.reason ?? reason });
+  };
+  const ready: Step[] = [];
   for (let changed = true; changed;) {
     changed = false;
+    ready.length = 0;
     for (const step of pb.steps) {
       if (state.steps.has(step.ref)) continue;
-      const needs = step.needs.map((n) => [n, state.steps.get(n)] as const);
-      if (needs.some(([, r]) => r === undefined)) continue;
-      const blocker = needs.find(([, r]) => r?.status !== 'succeeded');
-      if (!blocker) continue;
-      const reason = `needs ${blocker[0]}, which ${blocker[1]?.status}`;
-      const stood = await engine.runs.settle(state.runId, step.ref, { status: 'skipped', reason });
-      state.steps.set(step.ref, stood);
-      skipped.push({
-        action: 'playbook.step.skipped',
-        runId: state.runId,
-        playbookId: pb.id,
-        incidentId,
-        step: step.ref,
-        stepAction: step.action,
-        reason: stood.reason ?? reason,
-      });
+      if (pb.handlers.has(step.ref)) {
+        const handled = handledBy(pb, step.ref);
+        const rec = handled ? state.steps.get(handled.ref) : undefined;
+        if (!rec) continue;
+        if (rec.status === 'failed' || rec.status === 'unknown') ready.push(step);
+        else {
+          await skip(step, `${handled?.ref ?? ''} did not fail`);
+          changed = true;
+        }
+        continue;
+      }
+      const pending = step.needs.some((n) => !state.steps.has(n) || awaitingHandler(pb, state, n));
+      if (pending) continue;
+      const blocker = step.needs.find((n) => !satisfied(pb, state, n));
+      if (!blocker) {
+        ready.push(step);
+        continue;
+      }
+      await skip(step, `needs ${blocker}, which ${state.steps.get(blocker)?.status ?? ''}`);
       changed = true;
     }
   }
   await engine.audit.record(...skipped);
-
-  const ready = pb.steps.filter((s) => !state.steps.has(s.ref) && s.needs.every((n) => state.steps.get(n)?.status === 'succeeded'));
   await engine.queue.enqueue(ready.map((s) => jobSpec(state.runId, pb.id, s)));
 
-  if (!state.ended && pb.steps.every((s) => state.steps.has(s.ref))) {
-    const failed = [...state.steps.values()].some((r) => r.status === 'failed');
-    await engine.audit.record({
-      action: 'playbook.run.ended',
-      runId: state.runId,
-      playbookId: pb.id,
-      incidentId,
-      outcome: failed ? 'failure' : 'success',
+  if (pb.steps.every((s) => state.steps.has(s.ref))) {
+    const failedStep = pb.steps.find((s) => {
+      const st = state.steps.get(s.ref)?.status;
+      return (st === 'failed' || st === 'unknown') && !satisfied(pb, state, s.ref);
     });
-    await engine.runs.mark(state.runId, 'ended');
-    state.ended = true;
-    engine.log.info({ playbook: pb.id, run: state.runId, outcome: failed ? 'failure' : 'success' }, 'run ended');
+    const end = await engine.runs.end(state.runId, {
+      status: failedStep ? 'failed' : 'succeeded',
+      ...(failedStep ? { reason: `step ${failedStep.ref} ${state.steps.get(failedStep.ref)?.status ?? ''}` } : {}),
+      at: Date.now(),
+      outputs: outputsOf(engine, pb, state),
+    });
+    await finishRun(engine, pb, state, end);
   }
 }
 
-function jobSpec(runId: string, playbookId: string, step: Step): StepJobSpec {
+/** Audits a run's end (once) and takes it off the sweeper's list. */
+export async function finishRun(engine: Engine, pb: Playbook, state: RunState, end: RunEnd): Promise<void> {
+  if (state.ended) return;
+  await engine.audit.record({
+    action: 'playbook.run.ended',
+    runId: state.runId,
+    playbookId: pb.id,
+    incidentId: String(state.incident.id),
+    outcome: end.status === 'succeeded' ? 'success' : 'failure',
+    runStatus: end.status,
+    ...(end.reason !== undefined ? { reason: end.reason } : {}),
+    ...(end.outputs !== undefined ? { outputs: end.outputs } : {}),
+  });
+  await engine.runs.mark(state.runId, 'ended');
+  state.ended = true;
+  engine.log.info({ playbook: pb.id, run: state.runId, status: end.status, reason: end.reason }, 'run ended');
+}
+
+/** The run's outputs over what it did; an output whose value is missing is null. */
+export function outputsOf(engine: Engine, pb: Playbook, state: RunState): Record<string, unknown> | undefined {
+  if (pb.outputs.length === 0) return undefined;
+  const ctx = { incident: state.incident, steps: resultsOf(state), inputs: state.inputs };
+  const out: Record<string, unknown> = {};
+  for (const [name, template] of pb.outputs) {
+    try {
+      out[name] = renderTemplate(template, ctx, engine.secrets, { where: `playbook ${pb.id} output ${name}`, redactSecrets: true });
+    } catch {
+      out[name] = null;
+    }
+  }
+  return out;
+}
+
+/** Results of the steps that succeeded, by ref: `$.steps.<ref>` in templates and `run_if`. */
+export function resultsOf(state: RunState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [ref, rec] of state.steps) if (rec.status === 'succeeded') out[ref] = rec.result;
+  return out;
+}
+
+export function jobSpec(runId: string, playbookId: string, step: Step): StepJobSpec {
   return {
     data: { runId, playbookId, step: step.ref },
     attempts: step.retry.attempts + BOOKKEEPING_ATTEMPTS,
     backoff: step.retry.backoff,
     delayMs: step.retry.delayMs,
+    jitter: step.retry.jitter,
   };
 }
+
+/** The job that starts a run created elsewhere (a manual run from the CLI). */
+export function startJobSpec(runId: string, playbookId: string): StepJobSpec {
+  return { data: { runId, playbookId, step: START_STEP }, attempts: 5, backoff: 'exponential', delayMs: 1000, jitter: 0.2 };
+}
+
+export type { StepRecord };

@@ -9,3 +9,4 @@ export type { Playbook, Step, RetryPolicy } from './schema.js';
 export { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
 export { auditDocument, type AuditAction, type AuditDocument } from './audit.js';
 export { runIdOf } from './dispatcher.js';
+export { RunControl, statusOf } from './control.js';

@@ -71,7 +71,7 @@ describe('parsePlaybook: a valid playbook', () => {
     const r = parsePlaybook(text, 'ordered.yml');
     expect(r.problems.map((p) => p.describe())).toEqual([]);
     const late = r.playbook?.byRef.get('late');
-    expect(late?.retry).toEqual({ attempts: 3, backoff: 'exponential', delayMs: 2000 });
+    expect(late?.retry).toEqual({ attempts: 3, backoff: 'exponential', delayMs: 2000, jitter: 0.2 });
     expect(late?.timeoutMs).toBe(300_000);
     expect(late?.runIf?.({ incident: {}, steps: { early: { status: 200 } } })).toBe(true);
     expect(late?.runIf?.({ incident: {}, steps: { early: { status: 500 } } })).toBe(false);
@@ -148,13 +148,19 @@ const CASES: Case[] = [
     line: 11,
     message: /unknown field "need"/,
   },
-  { name: 'missing action', text: variant({ 8: '    # no action' }), code: 'PLAYBOOK_INVALID', line: 7, message: /action is required/ },
+  {
+    name: 'missing action',
+    text: variant({ 8: '    # no action' }),
+    code: 'PLAYBOOK_INVALID',
+    line: 7,
+    message: /exactly one of action, wait, approval/,
+  },
   {
     name: 'unknown action',
     text: variant({ 8: '    action: http.nope' }),
     code: 'PLAYBOOK_INVALID',
     line: 8,
-    message: /unknown action "http.nope" \(known: http.request\)/,
+    message: /unknown action "http.nope" \(known: http.request, /,
   },
   {
     name: 'unknown argument',
@@ -266,7 +272,7 @@ const CASES: Case[] = [
     text: variant({ 14: '      url: "${{ $.event.id }}"' }),
     code: 'TEMPLATE_INVALID',
     line: 14,
-    message: /starts with \$\.incident or \$\.steps/,
+    message: /starts with \$\.incident, \$\.steps/,
   },
   {
     name: 'filter script',

@@ -4,6 +4,7 @@ import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, t
 import { compileDetection } from '../detections/index.js';
 import { VigilError, errorMessage, firstYamlErrors, type ErrorCode } from '../core/errors/index.js';
 import { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
+import { readApproval, readWait } from './builtin.js';
 import { checkGraph } from './graph.js';
 import {
   readPlaybookSpec,
@@ -15,7 +16,7 @@ import {
   type StepSpec,
   type YamlPath,
 } from './schema.js';
-import { compileTemplate } from './template.js';
+import { compileTemplate, parseExpr, type Expr, type Template, type TemplatePath } from './template.js';
 
 export interface LoadOptions {
   /**
@@ -135,11 +136,78 @@ export function parsePlaybook(
 
   const refs = new Set(spec.steps.map((s) => s.ref));
   const ctx: StepContext = { spec, ancestors, refs, source, report, templateProblem: reporter('TEMPLATE_INVALID'), lineOf };
+  const handlers = checkHandlers(spec, report);
   const steps = spec.steps.map((s) => compileStep(s, ctx)).filter((s): s is Step => s !== undefined);
+  const outputs = compileOutputs(spec, ctx);
 
   const idLine = lineOf(['id']);
   if (problems.length > 0 || !trigger) return { problems, idLine };
-  return { playbook: freezePlaybook(spec, file, trigger, steps), problems, idLine };
+  return { playbook: freezePlaybook(spec, file, trigger, steps, outputs, handlers), problems, idLine };
+}
+
+/**
+ * Checks the `on_error` handlers: each names another step, that has no needs (it runs when the
+ * step it handles fails, whatever else happened), that no other step needs and no other step
+ * names (so that what it stands in for is never in doubt).
+ */
+function checkHandlers(spec: PlaybookSpec, report: Report): Set<string> {
+  const byRef = new Map(spec.steps.map((s) => [s.ref, s]));
+  const handlers = new Map<string, string>();
+  for (const s of spec.steps) {
+    if (typeof s.onError !== 'object') continue;
+    const h = s.onError.handler;
+    const at: YamlPath = ['steps', s.index, 'on_error'];
+    const target = byRef.get(h);
+    if (!target) report(at, `on_error names "${h}", which is not a step of this playbook`);
+    else if (h === s.ref) report(at, 'a step cannot be its own on_error handler');
+    else if (handlers.has(h)) report(at, `step "${h}" already handles the errors of "${handlers.get(h) ?? ''}"`);
+    else {
+      handlers.set(h, s.ref);
+      if (target.needs.length > 0) report(['steps', target.index, 'needs'], `step "${h}" is an on_error handler: it has no needs`);
+    }
+  }
+  for (const s of spec.steps) {
+    s.needs.forEach((n, i) => {
+      if (handlers.has(n))
+        report(['steps', s.index, 'needs', i], `step "${n}" is an on_error handler and runs only on an error: no step needs it`);
+    });
+  }
+  return new Set(handlers.keys());
+}
+
+/** Outputs may read any step (the run is over): only the ref is checked. */
+function compileOutputs(spec: PlaybookSpec, ctx: StepContext): Array<readonly [string, Template]> {
+  const out: Array<readonly [string, Template]> = [];
+  for (const [name, raw] of Object.entries(spec.outputs)) {
+    const compiled = compileTemplate(raw);
+    for (const p of compiled.problems) ctx.templateProblem(['outputs', name, ...p.path], p.message);
+    for (const { expr, path } of compiled.exprs) {
+      const why = exprProblem(expr, ctx, {
+        readable: (ref) => (ref !== undefined && ctx.refs.has(ref) ? undefined : `"${ref}" is not a step of this playbook`),
+        item: false,
+      });
+      if (why) ctx.templateProblem(['outputs', name, ...path], `\${{ ${expr.source} }}: ${why}`);
+    }
+    out.push([name, compiled.template] as const);
+  }
+  return out;
+}
+
+/** Why an expression may not be used where it stands, or undefined. */
+function exprProblem(
+  expr: Expr,
+  ctx: StepContext,
+  where: { readable: (ref: string | undefined) => string | undefined; item: boolean },
+): string | undefined {
+  if (expr.kind === 'secret') {
+    return ctx.spec.secrets.includes(expr.name) ? undefined : `secret "${expr.name}" is not declared in the playbook's secrets`;
+  }
+  const [root, name] = expr.segments;
+  if (root === 'steps') return where.readable(name);
+  if (root === 'inputs' && (name === undefined || !Object.hasOwn(ctx.spec.inputs, name)))
+    return `input "${name ?? ''}" is not declared in inputs`;
+  if (root === 'item' && !where.item) return '$.item is only known in a for_each step';
+  return undefined;
 }
 
 interface StepContext {
@@ -163,18 +231,41 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
     return undefined;
   };
 
-  const action = checkAction(s, at, report);
+  const action = s.action === 'wait' || s.action === 'approval' ? s.action : checkAction(s, at, report);
+  const where = { readable: stepRead, item: s.forEach !== undefined };
+  const checkExprs = (exprs: Array<{ expr: Expr; path: TemplatePath }>, base: YamlPath) => {
+    for (const { expr, path } of exprs) {
+      const why = exprProblem(expr, ctx, where);
+      if (why) templateProblem([...base, ...path], `\${{ ${expr.source} }}: ${why}`);
+    }
+  };
 
   const compiled = compileTemplate(s.args);
   for (const p of compiled.problems) templateProblem(at('args', ...p.path), p.message);
-  for (const { expr, path } of compiled.exprs) {
-    let why: string | undefined;
-    if (expr.kind === 'secret') {
-      if (!ctx.spec.secrets.includes(expr.name)) why = `secret "${expr.name}" is not declared in the playbook's secrets`;
-    } else if (expr.segments[0] === 'steps') {
-      why = stepRead(expr.segments[1]);
-    }
-    if (why) templateProblem(at('args', ...path), `\${{ ${expr.source} }}: ${why}`);
+  checkExprs(compiled.exprs, at('args'));
+
+  const wait = s.action === 'wait' ? readWait(s.wait, at('wait'), report) : undefined;
+  const approval = s.action === 'approval' ? readApproval(s.approval, at('approval'), report) : undefined;
+  if (approval) {
+    for (const p of approval.problems) templateProblem(at('approval', 'prompt'), p.message);
+    checkExprs(approval.exprs, at('approval', 'prompt'));
+  }
+  const longest = Math.max(wait?.forMs ?? 0, wait?.until ? wait.timeoutMs : 0, approval?.spec.timeoutMs ?? 0);
+  if (longest > ctx.spec.timeoutMs) {
+    report(at(), `step "${s.ref}" may wait ${longest} ms, longer than the run's timeout (${ctx.spec.timeoutMs} ms)`);
+  }
+
+  let forEach: string | undefined;
+  if (s.forEach !== undefined) {
+    const expr = typeof s.forEach === 'string' ? parseExpr(s.forEach) : 'for_each is a JSONPath to a list';
+    const why =
+      typeof expr === 'string'
+        ? expr
+        : expr.kind !== 'path' || expr.segments[0] === 'item'
+          ? 'for_each is a JSONPath into $.incident, $.steps.<ref> or $.inputs'
+          : exprProblem(expr, ctx, { readable: stepRead, item: false });
+    if (why || typeof expr === 'string' || expr.kind !== 'path') report(at('for_each'), `for_each: ${why ?? 'not a JSONPath'}`);
+    else forEach = expr.source;
   }
 
   const runIf =
@@ -183,7 +274,9 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
       : compileCondition(s.runIf, at('run_if'), ctx.source, report, (field) => {
           if (field.startsWith('incident.')) return undefined;
           const [root, ref] = field.split('.');
-          if (root !== 'steps') return 'a run_if field names incident.<field> or steps.<ref>.<field>';
+          if (root === 'inputs')
+            return ref !== undefined && Object.hasOwn(ctx.spec.inputs, ref) ? undefined : `input "${ref ?? ''}" is not declared`;
+          if (root !== 'steps') return 'a run_if field names incident.<field>, inputs.<name> or steps.<ref>.<field>';
           return stepRead(ref);
         });
 
@@ -192,6 +285,11 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
     ref: s.ref,
     action,
     args: compiled.template,
+    ...(wait ? { wait: Object.freeze(wait) } : {}),
+    ...(approval ? { approval: Object.freeze(approval.spec) } : {}),
+    ...(forEach !== undefined ? { forEach } : {}),
+    concurrency: s.concurrency,
+    onError: s.onError,
     needs: Object.freeze([...s.needs]),
     runIf,
     retry: Object.freeze(s.retry),
@@ -217,15 +315,27 @@ function checkAction(s: StepSpec, at: (...p: YamlPath) => YamlPath, report: Repo
   return s.action;
 }
 
-function freezePlaybook(spec: PlaybookSpec, file: string, trigger: Matcher, steps: Step[]): Playbook {
+function freezePlaybook(
+  spec: PlaybookSpec,
+  file: string,
+  trigger: Matcher,
+  steps: Step[],
+  outputs: Array<readonly [string, Template]>,
+  handlers: Set<string>,
+): Playbook {
   return Object.freeze({
     id: spec.id,
     description: spec.description,
     file,
     secrets: Object.freeze([...spec.secrets]),
     trigger,
+    rerun: spec.rerun,
+    inputs: Object.freeze({ ...spec.inputs }),
+    outputs: Object.freeze(outputs),
+    timeoutMs: spec.timeoutMs,
     steps: Object.freeze(steps),
     byRef: new Map(steps.map((s) => [s.ref, s])),
+    handlers,
   });
 }
 

@@ -6,12 +6,16 @@ import { Auditor } from './audit.js';
 import { dispatch, type Engine } from './dispatcher.js';
 import { loadPlaybooks } from './load.js';
 import { RunStore, StepQueue, createRedisClient, redisConnection, startStepWorker } from './queue/index.js';
+import { RunControl } from './control.js';
 import { stepProcessor } from './runner.js';
+import type { ActionServices } from './actions/types.js';
+import { startSweeper } from './sweeper.js';
 import type { Playbook } from './schema.js';
 import { redactor } from './template.js';
 
 /** How long `startResponder` waits for Redis before giving up. */
 const READY_TIMEOUT_MS = 15_000;
+const DEFAULT_SWEEP_MS = 5_000;
 
 export interface ResponderOptions {
   config: { redis: RedisConfig; playbooks: PlaybooksConfig };
@@ -19,6 +23,12 @@ export interface ResponderOptions {
   publisher: Publisher;
   /** The audit topic as the bus names it (prefix applied), e.g. `vigil.actions`. */
   actionsTopic: string;
+  /** The worker's connections for actions that need one (see ActionServices). */
+  services?: ActionServices;
+  /** How often the sweeper ends overdue and cancelled runs. Default 5s. */
+  sweepMs?: number;
+  /** A step job whose worker stopped renewing its lock this long (it died) runs again. Default 30s. */
+  lockMs?: number;
 }
 
 export interface Responder {
@@ -35,6 +45,10 @@ export interface Responder {
   readonly playbooks: readonly Playbook[];
   /** Problems of the playbooks that did not (also logged at start). */
   readonly problems: readonly VigilError[];
+  /** Manual runs, cancel, approve and deny. */
+  readonly control: RunControl;
+  /** One sweep now; resolves with the runs it ended. */
+  sweep(now?: number): Promise<number>;
 }
 
 /** Loads the playbooks, starts the step worker on Redis and returns the dispatcher. */
@@ -58,6 +72,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     secrets: cfg.secrets,
     redact,
     log,
+    ...(opts.services ? { services: opts.services } : {}),
   };
   const worker = startStepWorker({
     connection: workerClient,
@@ -65,11 +80,14 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     concurrency: cfg.concurrency,
     processor: stepProcessor(engine),
     onError: (err) => log.error({ err: redact(errorMessage(err)) }, 'step worker error'),
+    ...(opts.lockMs !== undefined ? { lockMs: opts.lockMs } : {}),
   });
+  const sweeper = startSweeper(engine, opts.sweepMs ?? DEFAULT_SWEEP_MS);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      await sweeper.stop();
       await worker.close();
       await queue.close();
       await Promise.all([client.quit(), workerClient.quit()]);
@@ -85,6 +103,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
       }),
     ]);
   } catch (err) {
+    await sweeper.stop();
     client.disconnect();
     workerClient.disconnect();
     await Promise.allSettled([worker.close(), queue.close()]);
@@ -96,7 +115,14 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
   }
   metrics.up.set({ kind: 'playbook', id: 'responder' }, 1);
 
-  return { dispatch: (incident) => dispatch(engine, incident), close, playbooks, problems };
+  return {
+    dispatch: (incident) => dispatch(engine, incident),
+    close,
+    playbooks,
+    problems,
+    control: new RunControl(engine.runs, queue),
+    sweep: (now) => sweeper.sweep(now),
+  };
 }
 
 function withoutCredentials(url: string): string {

@@ -1,11 +1,16 @@
 import { ERROR_CODES, VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
+import { deterministicId } from '../core/event/index.js';
 import { metrics } from '../core/telemetry/index.js';
 import { ACTIONS } from './actions/registry.js';
 import type { AuditEntry } from './audit.js';
-import { advance, type Engine } from './dispatcher.js';
+import { untilHolds } from './builtin.js';
+import { START_STEP, advance, announce, resultsOf, type Engine } from './dispatcher.js';
 import type { RunState, StepProcessor, StepRecord } from './queue/index.js';
 import type { Playbook, Step } from './schema.js';
-import { renderTemplate, type RunContext } from './template.js';
+import { evaluate, parseExpr, renderTemplate, type RunContext } from './template.js';
+
+/** How often a pending approval looks for a decision (a decision also wakes it at once). */
+const APPROVAL_POLL_MS = 5_000;
 
 /** One attempt of one step of one run. */
 interface StepRun {
@@ -16,22 +21,30 @@ interface StepRun {
   attempt: number;
 }
 
+type Next = void | { recheckAt: number };
+
 /**
  * The processor of step jobs. One call is one BullMQ attempt:
  *
- * 1. a step already settled in Redis (an earlier attempt acted, then its bookkeeping failed)
+ * 1. a `$start` job announces a run created elsewhere and queues its first steps;
+ * 2. nothing runs in a run that ended (timed out, cancelled);
+ * 3. a step already settled in Redis (an earlier attempt acted, then its bookkeeping failed)
  *    only redoes the bookkeeping: audit of the outcome, then `advance`;
- * 2. `run_if` false settles the step as skipped;
- * 3. otherwise the args are rendered, the start audited, the action run under the step's
- *    timeout; a retriable failure with attempts left is audited and rethrown (BullMQ retries
- *    after the backoff), anything else settles the step as failed;
- * 4. the outcome is settled in Redis first, then audited, then the run advanced. A failed
+ * 4. `wait` and `approval` steps poll: they return when to look again, holding no worker slot;
+ * 5. `run_if` false settles the step as skipped;
+ * 6. a call marked in flight by an earlier attempt that never came back (the worker died) is
+ *    made again only when the action is idempotent; otherwise the step settles `unknown`;
+ * 7. otherwise the args are rendered (per item for `for_each`), the start audited, the action
+ *    run under the step's timeout; a retriable failure with attempts left is audited and
+ *    rethrown (BullMQ retries after the backoff), anything else settles the step as failed;
+ * 8. the outcome is settled in Redis first, then audited, then the run advanced. A failed
  *    step ends its job with a non-retriable error, so that BullMQ shows it failed.
  */
 export function stepProcessor(engine: Engine): StepProcessor {
-  return async ({ data, attempt }) => {
+  return async ({ data, attempt }): Promise<Next> => {
     const pb = engine.playbooks.get(data.playbookId);
     const step = pb?.byRef.get(data.step);
+    if (pb && data.step === START_STEP) return announce(engine, pb, data.runId);
     if (!pb || !step) {
       throw new VigilError(
         'PLAYBOOK_INVALID',
@@ -40,57 +53,206 @@ export function stepProcessor(engine: Engine): StepProcessor {
     }
     const state = await engine.runs.load(data.runId);
     if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `no state for run ${data.runId} of playbook ${pb.id}`);
+    if (state.end) return advance(engine, pb, state);
     const run: StepRun = { engine, pb, step, state, attempt };
 
     const settled = state.steps.get(step.ref);
     if (settled) return finish(run, settled);
-    if (attempt > step.retry.attempts) {
-      // Only reached when the bookkeeping of the last action attempt failed before it settled.
-      return settle(run, failed(run, new VigilError('ACTION_FAILED', `no attempt left (${step.retry.attempts})`)));
-    }
 
-    const ctx: RunContext = { incident: state.incident, steps: results(state) };
+    const ctx: RunContext = { incident: state.incident, steps: resultsOf(state), inputs: state.inputs };
     try {
       if (step.runIf && !step.runIf(ctx)) return settle(run, { status: 'skipped', reason: 'run_if is false' });
     } catch (err) {
       return settle(run, failed(run, new VigilError('RULE_MATCH', `run_if failed: ${errorMessage(err)}`, { cause: err })));
     }
-
-    const where = `playbook ${pb.id} step ${step.ref}`;
-    let args: Record<string, unknown>;
-    try {
-      args = renderTemplate(step.args, ctx, engine.secrets, { where }) as Record<string, unknown>;
-    } catch (err) {
-      return settle(run, failed(run, asVigilError(err)));
+    if (step.wait) return pollWait(run);
+    if (step.approval) return pollApproval(run, ctx);
+    if (attempt > step.retry.attempts) {
+      // Only reached when the bookkeeping of the last action attempt failed before it settled.
+      return settle(run, failed(run, new VigilError('ACTION_FAILED', `no attempt left (${step.retry.attempts})`)));
     }
-    const shown = renderTemplate(step.args, ctx, engine.secrets, { where, redactSecrets: true });
-    await engine.audit.record(entry(run, { action: 'playbook.step.started', attempt, maxAttempts: step.retry.attempts, args: shown }));
-
-    const endTimer = metrics.latency.startTimer({ kind: 'playbook', id: pb.id });
-    let result: unknown;
-    try {
-      result = await runAction(step, args);
-    } catch (err) {
-      const e = asVigilError(err);
-      if (!e.retriable || attempt >= step.retry.attempts) return settle(run, failed(run, e));
-      metrics.errors.inc({ kind: 'playbook', id: pb.id, code: e.code });
-      engine.log.warn(
-        { playbook: pb.id, run: state.runId, step: step.ref, attempt, err: engine.redact(e.describe()) },
-        'step failed, will retry',
-      );
-      const error = { code: e.code, message: engine.redact(e.message) };
-      await engine.audit.record(
-        entry(run, { action: 'playbook.step.failed', attempt, maxAttempts: step.retry.attempts, willRetry: true, error }),
-      );
-      // BullMQ keeps the message and stack of a failed attempt in Redis: a scrubbed copy, since
-      // the action's error may quote what it was sent (a response body echoing a key).
-      throw new VigilError(e.code, error.message, { retriable: true });
-    } finally {
-      endTimer();
-    }
-    metrics.sent.inc({ kind: 'playbook', id: pb.id });
-    return settle(run, { status: 'succeeded', result, attempt });
+    return callAction(run, ctx);
   };
+}
+
+/** One call of the action: the step's, or one item's of a for_each. */
+interface Call {
+  key: string;
+  index: number | undefined;
+  args: Record<string, unknown>;
+  shown: unknown;
+}
+
+async function callAction(run: StepRun, ctx: RunContext): Promise<void> {
+  const { engine, pb, step, state, attempt } = run;
+  const where = `playbook ${pb.id} step ${step.ref}`;
+  const action = ACTIONS[step.action as keyof typeof ACTIONS];
+  let calls: Call[];
+  try {
+    const items = step.forEach === undefined ? [undefined] : listAt(step.forEach, ctx, where);
+    calls = items.map((item, i) => {
+      const c = step.forEach === undefined ? ctx : { ...ctx, item };
+      return {
+        key: step.forEach === undefined ? step.ref : `${step.ref}#${i}`,
+        index: step.forEach === undefined ? undefined : i,
+        args: renderTemplate(step.args, c, engine.secrets, { where }) as Record<string, unknown>,
+        shown: renderTemplate(step.args, c, engine.secrets, { where, redactSecrets: true }),
+      };
+    });
+  } catch (err) {
+    return settle(run, failed(run, asVigilError(err)));
+  }
+  const done = step.forEach === undefined ? new Map<number, unknown>() : await engine.runs.items(state.runId, step.ref);
+  const todo = calls.filter((c) => c.index === undefined || !done.has(c.index));
+
+  // A call still marked in flight was cut short by a crash: it may or may not have acted.
+  const lost = todo.find((c) => state.inflight.has(c.key));
+  if (lost && !(action.idempotentFor ? action.idempotentFor(lost.args) : action.idempotent === true)) {
+    const was = state.inflight.get(lost.key);
+    const e = new VigilError(
+      'ACTION_OUTCOME_UNKNOWN',
+      `the worker stopped during ${step.action} (attempt ${was?.attempt ?? '?'}${lost.index !== undefined ? `, item ${lost.index}` : ''}); ` +
+        'it is not idempotent, so it is not called again',
+    );
+    metrics.errors.inc({ kind: 'playbook', id: pb.id, code: e.code });
+    return settle(run, { status: 'unknown', reason: e.message, error: { code: e.code, message: e.message }, attempt });
+  }
+
+  const shown = step.forEach === undefined ? calls[0]?.shown : calls.map((c) => c.shown);
+  await engine.audit.record(entry(run, { action: 'playbook.step.started', attempt, maxAttempts: step.retry.attempts, args: shown }));
+
+  const endTimer = metrics.latency.startTimer({ kind: 'playbook', id: pb.id });
+  const results = new Map<number, unknown>(done);
+  let firstError: VigilError | undefined;
+  try {
+    await pool(todo, step.concurrency, async (c) => {
+      if (firstError) return;
+      await engine.runs.begin(state.runId, step.ref, c.key, attempt);
+      try {
+        const result = await runAction(run, c);
+        if (c.index !== undefined) {
+          await engine.runs.saveItem(state.runId, step.ref, c.index, engine.redact(result));
+          results.set(c.index, result);
+        } else results.set(0, result);
+        await engine.runs.clearInflight(state.runId, c.key);
+      } catch (err) {
+        // The call answered with an error: its outcome is known, whatever is done next.
+        await engine.runs.clearInflight(state.runId, c.key);
+        firstError ??= asVigilError(err);
+      }
+    });
+  } finally {
+    endTimer();
+  }
+  if (firstError) {
+    const e = firstError;
+    if (!e.retriable || attempt >= step.retry.attempts) return settle(run, failed(run, e));
+    metrics.errors.inc({ kind: 'playbook', id: pb.id, code: e.code });
+    engine.log.warn(
+      { playbook: pb.id, run: state.runId, step: step.ref, attempt, err: engine.redact(e.describe()) },
+      'step failed, will retry',
+    );
+    const error = { code: e.code, message: engine.redact(e.message) };
+    await engine.audit.record(
+      entry(run, { action: 'playbook.step.failed', attempt, maxAttempts: step.retry.attempts, willRetry: true, error }),
+    );
+    // BullMQ keeps the message and stack of a failed attempt in Redis: a scrubbed copy, since
+    // the action's error may quote what it was sent (a response body echoing a key).
+    throw new VigilError(e.code, error.message, { retriable: true });
+  }
+  metrics.sent.inc({ kind: 'playbook', id: pb.id });
+  const result = step.forEach === undefined ? results.get(0) : calls.map((_, i) => results.get(i) ?? null);
+  return settle(run, { status: 'succeeded', result, attempt });
+}
+
+/** The list a for_each names; anything else is TEMPLATE_INVALID. */
+function listAt(path: string, ctx: RunContext, where: string): unknown[] {
+  const expr = parseExpr(path);
+  const value = typeof expr === 'string' ? undefined : evaluate(expr, ctx, {}, false);
+  if (!Array.isArray(value)) {
+    throw new VigilError(
+      'TEMPLATE_INVALID',
+      `${where}: for_each ${path} is not a list (${value === undefined ? 'no value' : typeof value})`,
+    );
+  }
+  return value;
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** `wait`: done after its duration, or once its condition holds on the latest incident record. */
+async function pollWait(run: StepRun): Promise<Next> {
+  const { engine, step, state } = run;
+  const wait = step.wait as NonNullable<Step['wait']>;
+  const { at: since, first } = await engine.runs.beganAt(state.runId, step.ref);
+  if (first) await engine.audit.record(entry(run, { action: 'playbook.step.started', attempt: 1, maxAttempts: 1 }));
+  const now = Date.now();
+  if (wait.forMs !== undefined) {
+    if (now >= since + wait.forMs) return settle(run, { status: 'succeeded', result: { waited_ms: now - since }, attempt: 1 });
+    return { recheckAt: since + wait.forMs };
+  }
+  const incident = (await engine.runs.loadIncident(String(state.incident.id))) ?? state.incident;
+  if (untilHolds(wait.until, incident)) return settle(run, { status: 'succeeded', result: { waited_ms: now - since }, attempt: 1 });
+  if (now >= since + wait.timeoutMs) {
+    const e = new VigilError('PLAYBOOK_WAIT_TIMEOUT', `${wait.until.path} did not hold within ${wait.timeoutMs} ms`);
+    return settle(run, failed(run, e));
+  }
+  return { recheckAt: Math.min(now + wait.pollMs, since + wait.timeoutMs) };
+}
+
+/**
+ * `approval`: asks once (audited with its prompt and deadline), then looks for a decision until
+ * the deadline, where the default stands (decided by `timeout`). The decision is audited with
+ * who, when and why; approved succeeds, denied fails with PLAYBOOK_APPROVAL_DENIED (on_error applies).
+ */
+async function pollApproval(run: StepRun, ctx: RunContext): Promise<Next> {
+  const { engine, pb, step, state } = run;
+  const spec = step.approval as NonNullable<Step['approval']>;
+  const { at: since, first } = await engine.runs.beganAt(state.runId, step.ref);
+  const deadline = since + spec.timeoutMs;
+  if (first) {
+    let prompt: string;
+    try {
+      prompt = String(
+        renderTemplate(spec.prompt, ctx, engine.secrets, { where: `playbook ${pb.id} step ${step.ref}`, redactSecrets: true }),
+      );
+    } catch (err) {
+      prompt = `(prompt: ${errorMessage(err)})`;
+    }
+    await engine.audit.record(
+      entry(run, { action: 'playbook.approval.requested', approval: { prompt, deadline: new Date(deadline).toISOString() } }),
+    );
+  }
+  const now = Date.now();
+  let decision = state.decisions.get(step.ref);
+  if (!decision && now >= deadline) {
+    decision = await engine.runs.decide(state.runId, step.ref, {
+      decision: spec.default === 'approve' ? 'approved' : 'denied',
+      by: 'timeout',
+      at: now,
+      reason: `no decision within ${spec.timeoutMs} ms: the default (${spec.default}) stands`,
+    });
+  }
+  if (!decision) return { recheckAt: Math.min(now + APPROVAL_POLL_MS, deadline) };
+  const approval = {
+    decision: decision.decision,
+    by: decision.by,
+    at: new Date(decision.at).toISOString(),
+    ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+  };
+  await engine.audit.record(
+    entry(run, { action: 'playbook.approval.decided', outcome: decision.decision === 'approved' ? 'success' : 'failure', approval }),
+  );
+  if (decision.decision === 'approved') return settle(run, { status: 'succeeded', result: approval, attempt: 1 });
+  const e = new VigilError('PLAYBOOK_APPROVAL_DENIED', `denied by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
+  return settle(run, failed(run, e));
 }
 
 /** An audit entry about this step. */
@@ -123,7 +285,14 @@ async function finish(run: StepRun, rec: StepRecord): Promise<void> {
       ? entry(run, { action: 'playbook.step.succeeded', attempt: rec.attempt, maxAttempts, result: rec.result })
       : rec.status === 'skipped'
         ? entry(run, { action: 'playbook.step.skipped', reason: rec.reason })
-        : entry(run, { action: 'playbook.step.failed', attempt: rec.attempt, maxAttempts, willRetry: false, error: rec.error }),
+        : entry(run, {
+            action: 'playbook.step.failed',
+            attempt: rec.attempt,
+            maxAttempts,
+            willRetry: false,
+            ...(rec.error ? { error: rec.error } : {}),
+            ...(rec.status === 'unknown' ? { outcome: 'unknown' as const, reason: rec.reason } : {}),
+          }),
   );
   engine.log.info(
     { playbook: pb.id, run: state.runId, step: step.ref, status: rec.status, attempt: rec.attempt, err: rec.error?.message },
@@ -132,21 +301,18 @@ async function finish(run: StepRun, rec: StepRecord): Promise<void> {
   // Read the run again after writing this step: a sibling may have settled meanwhile, and of two
   // steps a join needs, the one that settles last must see both (write, then read).
   await advance(engine, pb, (await engine.runs.load(state.runId)) ?? state);
-  if (rec.status === 'failed') {
+  if (rec.status === 'failed' || rec.status === 'unknown') {
     const code = rec.error && Object.hasOwn(ERROR_CODES, rec.error.code) ? (rec.error.code as ErrorCode) : 'ACTION_FAILED';
     throw new VigilError(code, rec.error?.message ?? 'step failed', { retriable: false });
   }
 }
 
-/** Results of the steps that succeeded, by ref: `$.steps.<ref>` in templates and `run_if`. */
-function results(state: RunState): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [ref, rec] of state.steps) if (rec.status === 'succeeded') out[ref] = rec.result;
-  return out;
-}
-
-/** Runs the action under the step's timeout; an overrun is ACTION_FAILED (retriable). */
-async function runAction(step: Step, args: Record<string, unknown>): Promise<unknown> {
+/**
+ * Runs the action under the step's timeout; an overrun is ACTION_FAILED (retriable). The
+ * idempotency key is the same for every attempt of this call.
+ */
+async function runAction(run: StepRun, call: Call): Promise<unknown> {
+  const { step, engine, state } = run;
   const ctrl = new AbortController();
   const expired = new Promise<never>((_, reject) => {
     ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason as Error), { once: true });
@@ -155,11 +321,21 @@ async function runAction(step: Step, args: Record<string, unknown>): Promise<unk
     () => ctrl.abort(new VigilError('ACTION_FAILED', `step ${step.ref} timed out after ${step.timeoutMs} ms`)),
     step.timeoutMs,
   );
+  const action = ACTIONS[step.action as keyof typeof ACTIONS];
+  const idempotencyKey = idempotencyKeyOf(state.runId, call.key);
   try {
-    return await Promise.race([ACTIONS[step.action].run(args, { signal: ctrl.signal }), expired]);
+    return await Promise.race([
+      action.run(call.args, { signal: ctrl.signal, idempotencyKey, ...(engine.services ? { services: engine.services } : {}) }),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The idempotency key of one call of a run: the same across retries and crashes. */
+export function idempotencyKeyOf(runId: string, callKey: string): string {
+  return deterministicId('playbook-call', runId, callKey);
 }
 
 /** An action's error as a VigilError; an unexpected one (a bug, a library error) may be retried. */

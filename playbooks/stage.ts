@@ -1,3 +1,4 @@
+import type { Client } from '@elastic/elasticsearch';
 import type { Bus } from '../core/bus/index.js';
 import type { VigilConfig } from '../core/config/index.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
@@ -11,10 +12,25 @@ import { startResponder } from './responder.js';
  * steps durably in Redis) or dead-lettered; a Redis or Kafka failure throws, and the batch is
  * retried, which dispatch tolerates (deterministic run and job ids).
  */
-export async function startRespondStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage> {
+export async function startRespondStage({
+  config,
+  bus,
+  elasticsearch,
+}: {
+  config: VigilConfig;
+  bus: Bus;
+  /** For `elasticsearch.query`; made by the caller, since playbooks/ does not import sinks/. Closed with the stage. */
+  elasticsearch?: Client;
+}): Promise<RunningStage> {
   const producer = await bus.producer();
   const { topics } = bus;
-  const responder = await startResponder({ config, publisher: producer, actionsTopic: topics.actions });
+  const responder = await startResponder({
+    config,
+    publisher: producer,
+    actionsTopic: topics.actions,
+    // The connections core actions use (kafka.produce, elasticsearch.query) instead of opening their own.
+    services: { publisher: producer, ...(elasticsearch ? { elasticsearch } : {}) },
+  });
   const loop = await bus.consume('respond', {
     topics: [topics.incidents],
     component: 'respond',
@@ -47,6 +63,7 @@ export async function startRespondStage({ config, bus }: { config: VigilConfig; 
     close: async () => {
       await loop.stop();
       await responder.close();
+      await elasticsearch?.close();
     },
   };
 }

@@ -102,7 +102,7 @@ describe('templates: refused expressions', () => {
     ['$.incident.host^', /unsupported JSONPath segment/],
     ['$.incident.host.@string()', /unsupported JSONPath segment/],
     ['$.steps', /followed by a step ref/],
-    ['$.event.id', /starts with \$\.incident or \$\.steps/],
+    ['$.event.id', /starts with \$\.incident, \$\.steps/],
     ['incident.id', /JSONPath starting with/],
     ['secrets.not-a-name', /secret name/],
     ['process.env.HOME', /JSONPath starting with/],

@@ -14,7 +14,14 @@ export interface RunContext {
   incident: Record<string, unknown>;
   /** Results of the steps that succeeded, by ref. */
   steps: Record<string, unknown>;
+  /** The run's inputs: the playbook's defaults, with what a manual run set. */
+  inputs?: Record<string, unknown>;
+  /** In a `for_each` step: the current item. */
+  item?: unknown;
 }
+
+/** Roots a JSONPath may start from. */
+export const PATH_ROOTS = ['incident', 'steps', 'inputs', 'item'] as const;
 
 export type Expr =
   | {
@@ -139,7 +146,7 @@ function parseBareExpr(source: string): Expr | string {
   if (secret) return { kind: 'secret', source, name: secret[1] as string };
   if (source.startsWith('secrets.')) return 'a secret name is letters, digits and _';
   if (!source.startsWith('$.') && !source.startsWith('$[')) {
-    return 'an expression is a JSONPath starting with $.incident or $.steps.<ref>, or secrets.NAME';
+    return 'an expression is a JSONPath starting with $.incident, $.steps.<ref>, $.inputs or $.item, or secrets.NAME';
   }
   let path: string[];
   try {
@@ -154,8 +161,10 @@ function parseBareExpr(source: string): Expr | string {
   const [root, ref] = path;
   if (root === 'steps') {
     if (ref === undefined || !STEP_REF.test(ref)) return '$.steps must be followed by a step ref';
-  } else if (root !== 'incident') {
-    return 'a JSONPath starts with $.incident or $.steps.<ref>';
+  } else if (root === 'inputs') {
+    if (ref === undefined || !STEP_REF.test(ref)) return '$.inputs must be followed by an input name';
+  } else if (root !== 'incident' && root !== 'item') {
+    return 'a JSONPath starts with $.incident, $.steps.<ref>, $.inputs.<name> or $.item';
   }
   return { kind: 'path', source, path: source, segments: path, definite: !path.includes('*') };
 }
@@ -205,7 +214,7 @@ export function renderTemplate(
 }
 
 /** The value of one expression, or undefined when there is none. */
-function evaluate(expr: Expr, ctx: RunContext, secrets: Readonly<Record<string, string>>, redact: boolean): unknown {
+export function evaluate(expr: Expr, ctx: RunContext, secrets: Readonly<Record<string, string>>, redact: boolean): unknown {
   if (expr.kind === 'secret') {
     const v = secrets[expr.name];
     return v === undefined ? undefined : redact ? REDACTED : v;

@@ -1,5 +1,5 @@
 /**
- * kafkajs's read-committed filter (patched in patches/kafkajs+2.2.4.patch). A fetch can start
+ * kafkajs's read-committed filter (patched in patches/kafkajs+2.2.4+001+exactly-once.patch). A fetch can start
  * inside several aborted transactions of different producers: with small fetches, or after a
  * takeover, while one instance's open transactions were aborted by another's fence. Unpatched,
  * kafkajs opened one aborted transaction per message, so the first records of the others were

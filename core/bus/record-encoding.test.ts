@@ -1,5 +1,5 @@
 /**
- * kafkajs's produce encoding (patched in patches/kafkajs+2.2.4.patch): each partition's record
+ * kafkajs's produce encoding (patched in patches/kafkajs+2.2.4+002+produce-speed.patch): each partition's record
  * batch is written into one buffer sized in advance, and CRC-32C is computed eight bytes a step.
  * The bytes must be those of kafkajs's stock path, which is rebuilt here from its unpatched
  * `Record` and `RecordBatch` modules exactly as the stock Produce v3 request used them.

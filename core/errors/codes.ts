@@ -64,7 +64,15 @@ export const ERROR_CODES = {
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
   ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },
   ACTION_REJECTED: { retriable: false, summary: 'a playbook action failed permanently' },
+  ACTION_LIBRARY_INVALID: { retriable: false, summary: 'an action library file (playbooks/actions/library) is invalid' },
   PLAYBOOK_RUN_MISSING: { retriable: false, summary: 'a playbook step job found no run state in Redis (expired or deleted)' },
+  PLAYBOOK_APPROVAL_DENIED: { retriable: false, summary: 'an approval step was denied (by a responder, or by its default at the timeout)' },
+  PLAYBOOK_WAIT_TIMEOUT: { retriable: false, summary: 'a wait step reached its timeout before its condition held' },
+  ACTION_OUTCOME_UNKNOWN: {
+    retriable: false,
+    summary: 'a worker stopped during a call of an action that is not idempotent: whether it took effect is unknown',
+  },
+  PLAYBOOK_RUN_STATE: { retriable: false, summary: 'a playbook run cannot take this request (ended, unknown step, already decided)' },
   // sinks and services
   SINK_RETRY: { retriable: true, summary: 'a sink refused a write for now (429, 5xx, timeout)' },
   SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },

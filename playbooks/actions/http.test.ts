@@ -86,6 +86,13 @@ describe('http.request', () => {
     expect(req?.headers['x-n']).toBe('3');
   });
 
+  it('carries the step idempotency key in an Idempotency-Key header', async () => {
+    await http.run({ url: `${base}/json`, body: {} }, { signal: new AbortController().signal, idempotencyKey: 'run1:notify:1' });
+    expect(seen.at(-1)?.headers['idempotency-key']).toBe('run1:notify:1');
+    await run({ url: `${base}/json`, body: {} });
+    expect(seen.at(-1)?.headers['idempotency-key']).toBeUndefined();
+  });
+
   it('sends a string body as it is, with the given method', async () => {
     await run({ url: `${base}/plain`, method: 'put', body: 'raw text', headers: { 'content-type': 'text/plain' } });
     expect(seen.at(-1)).toMatchObject({ method: 'PUT', body: 'raw text', headers: { 'content-type': 'text/plain' } });

@@ -36,28 +36,55 @@ interface HttpArgs {
  * errors are ACTION_FAILED (retried); any other unexpected status is ACTION_REJECTED.
  * Error messages never carry the URL, which is often a secret (webhook tokens live in it).
  */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
 export const httpRequest: ActionSpec = {
   description: 'Sends one HTTP request and returns {status, body}',
-  args: { required: ['url'], optional: ['method', 'headers', 'body', 'timeout', 'expect_status'] },
-  run: (args, ctx) => send(checkArgs(args), ctx),
+  args: { required: ['url'], optional: ['method', 'headers', 'body', 'timeout', 'expect_status', 'idempotent'] },
+  // RFC 9110 §9.2.2 idempotent methods, or `idempotent: true` where the playbook knows the
+  // target dedups by the Idempotency-Key header: only then is a call cut short by a crash sent again.
+  idempotentFor: (args) =>
+    args.idempotent === true || (args.idempotent === undefined && IDEMPOTENT_METHODS.has(String(args.method ?? 'POST').toUpperCase())),
+  run: async (args, ctx) => send(checkArgs(args), ctx),
 };
 
-async function send(a: HttpArgs, ctx: ActionContext): Promise<HttpResult> {
+/** One exchange whatever its status: what library actions classify with their vendor's rules. */
+export interface HttpExchange extends HttpResult {
+  /** Lower-case names; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
+  /** The start of the raw body, for error messages. */
+  snippet: string;
+}
+
+/**
+ * Sends one request with `http.request`'s args and rules (URL checks, timeout, size limit)
+ * and returns the answer whatever its status; network errors and timeouts are ACTION_FAILED.
+ */
+export async function httpExchange(args: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<HttpExchange> {
+  return exchange(checkArgs(args), ctx);
+}
+
+async function exchange(a: HttpArgs, ctx: ActionContext): Promise<HttpExchange> {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs)]);
-  let status: number;
-  let read: { text: string; truncated: boolean };
-  let contentType: string;
   try {
     const res = await request(a.url, { method: a.method, headers: a.headers, body: a.body, signal });
-    status = res.statusCode;
-    contentType = String(res.headers['content-type'] ?? '');
-    read = await readLimited(res.body);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const read = await readLimited(res.body);
+    const body = decodeBody(read, headers['content-type'] ?? '');
+    return { status: res.statusCode, headers, body, snippet: read.text.slice(0, ERROR_SNIPPET_CHARS) };
   } catch (err) {
     const why = signal.aborted ? `timed out or aborted (${a.timeoutMs} ms limit)` : describe(err);
     throw new VigilError('ACTION_FAILED', `http.request ${a.method}: ${why}`, { cause: err });
   }
-  if (a.expect(status)) return { status, body: decodeBody(read, contentType) };
-  const snippet = read.text.slice(0, ERROR_SNIPPET_CHARS);
+}
+
+async function send(a: HttpArgs, ctx: ActionContext): Promise<HttpResult> {
+  // The IETF draft's header (draft-ietf-httpapi-idempotency-key-header), unless the playbook set it.
+  const key = ctx.idempotencyKey;
+  const headers = key && !a.headers['idempotency-key'] ? { ...a.headers, 'idempotency-key': key } : a.headers;
+  const { status, body, snippet } = await exchange({ ...a, headers }, ctx);
+  if (a.expect(status)) return { status, body };
   const message = `http.request ${a.method}: unexpected HTTP ${status}${snippet ? `: ${snippet}` : ''}`;
   const retriable = status >= 500 || status === 429 || status === 408;
   throw new VigilError(retriable ? 'ACTION_FAILED' : 'ACTION_REJECTED', message);

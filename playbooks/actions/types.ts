@@ -1,7 +1,36 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Publisher } from '../../core/bus/index.js';
+
 /** What every action receives besides its rendered args. */
 export interface ActionContext {
   /** Aborted when the step's `timeout` expires or the worker shuts down; an action must stop then. */
   signal: AbortSignal;
+  /**
+   * Stable across retries of one step attempt: an action sends it where its target dedups
+   * (an `Idempotency-Key` header, or the vendor's own field such as PagerDuty's `dedup_key`).
+   */
+  idempotencyKey?: string;
+  /** Connections the worker owns; an action that needs one it was not given is ACTION_REJECTED. */
+  services?: ActionServices;
+}
+
+/** The worker's connections that core actions use instead of opening their own. */
+export interface ActionServices {
+  /** For `kafka.produce`: the bus's producer (acks=all). */
+  publisher?: Publisher;
+  /** For `elasticsearch.query`: a client from `esClient` (sinks/elasticsearch). */
+  elasticsearch?: Client;
+}
+
+/** One declared input, for `vigil playbooks actions` and docs. */
+export interface ActionInput {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'url' | 'any';
+  required: boolean;
+  description?: string;
+  /** Never logged or shown; a playbook passes it as `${{ secrets.NAME }}`. */
+  secret?: boolean;
+  /** The value when the step does not give one. */
+  default?: unknown;
 }
 
 /**
@@ -15,5 +44,14 @@ export interface ActionSpec {
   description: string;
   /** Argument names, checked when a playbook loads (values are checked at run time, after templating). */
   args: { required: readonly string[]; optional: readonly string[] };
+  /** Types and descriptions of the args, where declared. */
+  inputs?: Readonly<Record<string, ActionInput>>;
+  /**
+   * True when running it twice has the effect of once (a read, or a call the target dedups by
+   * the idempotency key): only such an action is retried after a crash left its outcome unknown.
+   */
+  idempotent?: boolean;
+  /** When given, decides per call (from its rendered args) instead of `idempotent`. */
+  idempotentFor?: (args: Readonly<Record<string, unknown>>) => boolean;
   run(args: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<unknown>;
 }

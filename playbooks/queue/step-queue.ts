@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isVigilError } from '../../core/errors/index.js';
 import type { Backoff } from '../schema.js';
@@ -11,8 +11,10 @@ export const QUEUE_NAME = 'playbook-steps';
 
 /** Completed and failed jobs are kept this long, so that a re-delivered incident finds them. */
 const KEEP_JOBS_SECONDS = 7 * 24 * 3600;
-/** Part of a backoff delay drawn at random, so that retries of many runs do not arrive together. */
-const BACKOFF_JITTER = 0.2;
+/** Defaults of BullMQ's stall detection: a job whose worker stopped renewing its lock this long is run again. */
+const DEFAULT_LOCK_MS = 30_000;
+/** Times a job may be found stalled (its worker died) before BullMQ fails it; each is a crash mid-step. */
+const MAX_STALLED = 10;
 
 /** What a step job carries; the incident and earlier results live in the run state, not here. */
 export interface StepJobData {
@@ -26,6 +28,8 @@ export interface StepJobSpec {
   attempts: number;
   backoff: Backoff;
   delayMs: number;
+  /** Part of each backoff delay drawn at random, 0 to 1. */
+  jitter: number;
 }
 
 /** One attempt of a step job, as the processor sees it. */
@@ -38,9 +42,10 @@ export interface StepAttempt {
 
 /**
  * Runs one attempt. Throwing a non-retriable VigilError fails the job at once; any other error
- * is retried while attempts remain.
+ * is retried while attempts remain. Returning `{recheckAt}` puts the job aside until then (a
+ * wait or an approval that polls) without using an attempt.
  */
-export type StepProcessor = (job: StepAttempt) => Promise<void>;
+export type StepProcessor = (job: StepAttempt) => Promise<void | { recheckAt: number }>;
 
 /**
  * The job id of a step of a run. Deterministic, so that enqueueing a step twice (a re-delivered
@@ -74,12 +79,24 @@ export class StepQueue {
         opts: {
           jobId: stepJobId(s.data.runId, s.data.step),
           attempts: s.attempts,
-          backoff: { type: s.backoff, delay: s.delayMs, jitter: BACKOFF_JITTER },
+          backoff: { type: s.backoff, delay: s.delayMs, jitter: s.jitter },
           removeOnComplete: { age: KEEP_JOBS_SECONDS },
           removeOnFail: { age: KEEP_JOBS_SECONDS },
         },
       })),
     );
+  }
+
+  /** Runs a put-aside job now (an approval was decided); false when it is not waiting. */
+  async wake(runId: string, step: string): Promise<boolean> {
+    const job = await this.queue.getJob(stepJobId(runId, step));
+    if (!job || !(await job.isDelayed())) return false;
+    try {
+      await job.promote();
+      return true;
+    } catch {
+      return false; // it became active meanwhile: it reads the decision itself
+    }
   }
 
   async close(): Promise<void> {
@@ -96,6 +113,11 @@ export interface StepWorkerOptions {
   processor: StepProcessor;
   /** Connection and internal errors of the worker (job failures are the processor's business). */
   onError: (err: Error) => void;
+  /**
+   * How long a job's lock lasts without renewal: a worker that dies mid-step has its job run
+   * again after about this long. Default 30s.
+   */
+  lockMs?: number;
 }
 
 export interface StepWorker {
@@ -107,16 +129,28 @@ export interface StepWorker {
 export function startStepWorker(opts: StepWorkerOptions): StepWorker {
   const worker = new Worker<StepJobData>(
     QUEUE_NAME,
-    async (job: Job<StepJobData>) => {
+    async (job: Job<StepJobData>, token?: string) => {
+      let next: void | { recheckAt: number };
       try {
-        await opts.processor({ data: job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+        next = await opts.processor({ data: job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
       } catch (err) {
         // BullMQ retries any error while attempts remain; a permanent one must say so.
         if (isVigilError(err) && !err.retriable) throw new UnrecoverableError(err.describe());
         throw err;
       }
+      if (next) {
+        await job.moveToDelayed(next.recheckAt, token);
+        throw new DelayedError();
+      }
     },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockMs ?? DEFAULT_LOCK_MS,
+      stalledInterval: opts.lockMs ?? DEFAULT_LOCK_MS,
+      maxStalledCount: MAX_STALLED,
+    },
   );
   worker.on('error', opts.onError);
   return {

@@ -73,7 +73,7 @@ describe('Redis with TLS and an ACL user', () => {
       await queue.ready();
       await worker.ready();
       expect(await client.acl('WHOAMI')).toBe(USER);
-      await queue.enqueue([{ data: { runId: 'r1', playbookId: 'p', step: 's1' }, attempts: 1, backoff: 'fixed', delayMs: 0 }]);
+      await queue.enqueue([{ data: { runId: 'r1', playbookId: 'p', step: 's1' }, attempts: 1, backoff: 'fixed', delayMs: 0, jitter: 0 }]);
       await processed;
       expect(seen).toEqual([{ runId: 'r1', playbookId: 'p', step: 's1' }]);
     } finally {

@@ -1,0 +1,42 @@
+/**
+ * A playbook worker process for crash tests: a responder (step worker, sweeper) on real Redis,
+ * configured from the environment, that appends every audit record to a file (synchronously, so
+ * that a SIGKILL loses none that were written) and dispatches one incident at start.
+ *
+ *   VIGIL_TEST_REDIS, VIGIL_TEST_PREFIX, VIGIL_TEST_PLAYBOOKS (a folder), VIGIL_TEST_SECRETS (JSON),
+ *   VIGIL_TEST_AUDIT (a file), VIGIL_TEST_INCIDENT (a JSON incident record), VIGIL_TEST_LOCK_MS
+ */
+import { appendFileSync } from 'node:fs';
+import { startResponder } from '../../playbooks/index.js';
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (v === undefined) throw new Error(`${name} is not set`);
+  return v;
+};
+
+const auditFile = env('VIGIL_TEST_AUDIT');
+const responder = await startResponder({
+  config: {
+    redis: { url: env('VIGIL_TEST_REDIS'), prefix: env('VIGIL_TEST_PREFIX') },
+    playbooks: {
+      paths: [env('VIGIL_TEST_PLAYBOOKS')],
+      concurrency: 4,
+      secrets: JSON.parse(env('VIGIL_TEST_SECRETS')) as Record<string, string>,
+    },
+  },
+  publisher: {
+    send: async (_topic, records) => {
+      for (const r of records) appendFileSync(auditFile, `${String(r.value)}\n`);
+    },
+  },
+  actionsTopic: 'vigil.actions',
+  lockMs: Number(env('VIGIL_TEST_LOCK_MS')),
+  sweepMs: 200,
+});
+if (responder.problems.length > 0) throw new Error(responder.problems.map((p) => p.describe()).join('\n'));
+await responder.dispatch(JSON.parse(env('VIGIL_TEST_INCIDENT')));
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => {
+  void responder.close().then(() => process.exit(0));
+});
