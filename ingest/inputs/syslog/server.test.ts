@@ -280,15 +280,31 @@ describe('syslog over TCP', () => {
     expect(letters().map((l) => l.code)).toEqual(['PARSE_SYSLOG', 'FRAME_TRUNCATED']);
   });
 
-  it('closes the connection when a batch cannot be published', async () => {
-    const { server, publisher, labels } = await start('tcp');
+  it('holds the connection and retries while Kafka is away, so the line the sender already sent is not lost', async () => {
+    const { server, publisher, events, labels } = await start('tcp');
     publisher.failNext = new VigilError('SERVICE_UNAVAILABLE', 'kafka down');
+    const c = await tcpClient(server.port);
+    let closed = false;
+    c.once('close', () => (closed = true));
+    c.on('error', () => undefined);
+    await write(c, '<13>Nov 20 09:14:03 h app: kept\n');
+    await publisher.waitFor(() => events().length === 1);
+    expect(events()[0]?.message).toBe('kept');
+    expect(closed).toBe(false);
+    expect(publisher.calls).toBeGreaterThanOrEqual(2);
+    expect(await counterValue(metrics.errors, { ...labels, code: 'SERVICE_UNAVAILABLE' })).toBe(1);
+    await endAndWaitClose(c);
+  });
+
+  it('closes the connection when a batch is refused for good', async () => {
+    const { server, publisher, labels } = await start('tcp');
+    publisher.failNext = new VigilError('BUS_AUTHORIZATION', 'no Write on vigil.events');
     const c = await tcpClient(server.port);
     const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
     c.on('error', () => undefined);
-    await write(c, '<13>Nov 20 09:14:03 h app: lost\n');
+    await write(c, '<13>Nov 20 09:14:03 h app: refused\n');
     await closed;
-    expect(await counterValue(metrics.errors, { ...labels, code: 'SERVICE_UNAVAILABLE' })).toBe(1);
+    expect(await counterValue(metrics.errors, { ...labels, code: 'BUS_AUTHORIZATION' })).toBe(1);
   });
 
   it('close() stops accepting, waits for the batch in flight, then resolves', async () => {

@@ -8,6 +8,10 @@ import { connectionLimitsOf, guardConnections } from '../../net/index.js';
 import type { FramePublisher } from '../../frame-publisher.js';
 import { normalizePeer, type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
 
+/** Backoff between attempts to publish a batch while Kafka is unreachable: 0.5 s doubling to 10 s. */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
 interface Connection {
   readonly socket: Socket;
   readonly peer: string;
@@ -122,6 +126,31 @@ export async function startTcp(
       pump();
     }
 
+    /**
+     * Publishes one batch, retrying while Kafka is away (a broker restart, a leader election).
+     * The socket stays paused meanwhile, so the sender's TCP window fills and it waits: plain
+     * syslog has no acknowledgement, and closing the connection would lose every line it had
+     * sent. Only an error that cannot get better (a record refused for good, an ACL) or a
+     * shutdown ends the retries.
+     */
+    async function publish(batch: Frame[]): Promise<void> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await pipeline.handle(batch);
+          return;
+        } catch (err) {
+          if ((isVigilError(err) && !err.retriable) || stopping || socket.destroyed) throw err;
+          metrics.errors.inc({ ...labels, code: isVigilError(err) ? err.code : 'SERVICE_UNAVAILABLE' });
+          if (attempt === 0 || attempt % 10 === 0)
+            log.warn(
+              { err: errorMessage(err), peer, frames: batch.length, attempt },
+              'tcp batch not published yet; holding the connection and retrying',
+            );
+          await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt)));
+        }
+      }
+    }
+
     /** Starts the next batch when none is in flight; pauses reading while the backlog is full. */
     function pump(): void {
       if (conn.inFlight === 0 && pending.length > 0) {
@@ -130,7 +159,7 @@ export async function startTcp(
         pendingBytes = 0;
         conn.inFlight++;
         chain = chain
-          .then(() => pipeline.handle(batch))
+          .then(() => publish(batch))
           .then(
             () => {
               conn.inFlight--;
@@ -139,8 +168,8 @@ export async function startTcp(
             },
             (err: unknown) => {
               conn.inFlight--;
-              // Not acknowledged: close the connection so the sender knows and can resend from its
-              // queue; what was read after this batch is dropped with it, unacknowledged too.
+              // Refused for good, or shutting down while Kafka is away: close the connection so the
+              // sender knows; what was read after this batch is dropped with it, unacknowledged too.
               pending = [];
               pendingBytes = 0;
               const code = isVigilError(err) ? err.code : 'SERVICE_UNAVAILABLE';
