@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { esClient } from '../../sinks/elasticsearch/index.js';
+import { ChaosPipeline, type ChaosStage } from '../support/chaos-pipeline.js';
+import { ChaosReport } from '../support/chaos-report.js';
+import { CHAOS_FULL, runFaultScenario } from '../support/chaos-scenario.js';
+
+/**
+ * SIGKILL of one stage process mid-stream, then a restart 2 s later, on the shared services
+ * (the fault is in Vigil, not in them). RELP lines must all arrive once: RELP acknowledges only
+ * what Kafka holds, the sender resends the rest, and a resent line has the same event id, so
+ * Elasticsearch keeps one document. Plain TCP syslog acknowledges nothing: what the killed
+ * ingest had read but not handed to Kafka is lost, and the table shows how much.
+ *
+ * Recovery bounds: ingest only produces, so it is back as soon as it listens (bound 30 s). A
+ * consumer stage's successor waits for Kafka to drop the killed member from the group, which
+ * takes the session timeout (30 s), then catches up (bound 75 s).
+ * The respond stage is killed in playbooks.test.ts, where playbooks run.
+ */
+interface KillCase {
+  stage: ChaosStage;
+  /** Which documents show the stage's work: events pass ingest and sink only, alerts pass detect. */
+  topic: 'events' | 'alerts';
+  stages: readonly ChaosStage[];
+  tcp: boolean;
+  boundMs: number;
+}
+
+const CASES: KillCase[] = [
+  { stage: 'ingest', topic: 'events', stages: ['sink', 'ingest'], tcp: true, boundMs: 30_000 },
+  { stage: 'detect', topic: 'alerts', stages: ['sink', 'detect', 'ingest'], tcp: false, boundMs: 75_000 },
+  ...(CHAOS_FULL ? [{ stage: 'sink', topic: 'events', stages: ['sink', 'ingest'], tcp: false, boundMs: 75_000 } as const] : []),
+];
+
+const RELP_LINES = CHAOS_FULL ? 6000 : 2000;
+const RATE = 200;
+const TCP_LINES = CHAOS_FULL ? 30_000 : 10_000;
+const TCP_RATE = 1000;
+
+const report = new ChaosReport();
+afterAll(() => report.print('Faults: SIGKILL of a stage'));
+
+describe('SIGKILL of a stage process mid-stream, restarted after 2 s', () => {
+  for (const c of CASES) {
+    it(`${c.stage}: every acknowledged line reaches Elasticsearch once, within ${c.boundMs / 1000} s of the restart`, async () => {
+      const pipeline = await ChaosPipeline.create({ name: `kill-${c.stage}` });
+      const es = esClient(pipeline.config.elasticsearch);
+      try {
+        await pipeline.startAll(c.stages);
+        const res = await runFaultScenario({
+          pipeline,
+          es,
+          topic: c.topic,
+          relpLines: RELP_LINES,
+          rate: RATE,
+          tcpLines: c.tcp ? TCP_LINES : 0,
+          tcpRate: TCP_RATE,
+          faultAfterMs: 3000,
+          fault: {
+            name: `SIGKILL ${c.stage}`,
+            begin: () => pipeline.kill(c.stage),
+            end: () => pipeline.start(c.stage),
+            durationMs: 2000,
+          },
+          recoveryBoundMs: c.boundMs,
+        });
+        for (const row of res.rows) report.add(row);
+        if (res.relp.lost > 0) console.error(pipeline.logTail(c.stage));
+
+        expect(res.offeredBeforeFault).toBeGreaterThan(0);
+        expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
+        expect(res.relp.recoveryMs).toBeLessThanOrEqual(c.boundMs);
+        if (res.tcp) {
+          // No acknowledgement, so no promise of delivery: only that nothing arrives twice.
+          expect(res.tcp.duplicates).toBe(0);
+          expect(res.tcp.inElasticsearch).toBeGreaterThan(0);
+        }
+      } finally {
+        await es.close();
+        await pipeline.close();
+      }
+    }, 300_000);
+  }
+});

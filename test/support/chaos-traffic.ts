@@ -1,0 +1,118 @@
+/**
+ * Traffic for the fault tests and how it is counted. Every line is a sudo root shell (one alert
+ * each, from the shipped Sigma rule) whose syslog PROCID is its sequence number + 1, so that
+ * the event, its alert and its incident carry the number in `process.pid`, and its host and
+ * user are its own, so that each alert opens an incident of its own. A line's bytes are fixed
+ * by its number and the run's base time: a resend has the same deterministic event id.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { connect, type Socket } from 'node:net';
+
+/** Plain TCP syslog lines are numbered from here, RELP ones from 0: one index holds both. */
+export const TCP_SEQ_BASE = 1_000_000;
+
+export function sudoLine(seq: number, baseMs: number): string {
+  const at = new Date(baseMs + seq).toISOString();
+  return `<86>1 ${at} h${seq} sudo ${seq + 1} - - u${seq} : TTY=pts/0 ; PWD=/home/u${seq} ; USER=root ; COMMAND=/bin/bash -i`;
+}
+
+export function sudoLines(count: number, baseMs: number, first = 0): string[] {
+  return Array.from({ length: count }, (_, i) => sudoLine(first + i, baseMs));
+}
+
+/** What one index holds of the sequence numbers in [from, to). */
+export interface Census {
+  /** Documents in the range. */
+  docs: number;
+  /** Distinct sequence numbers among them. */
+  distinct: number;
+  /** Numbers in the range with no document. */
+  missing: number[];
+}
+
+const pidRange = (from: number, to: number) => ({ range: { 'process.pid': { gte: from + 1, lt: to + 1 } } });
+
+/** Counts documents of `index` whose number is in [from, to), reading every one (exact, no cardinality estimate). */
+export async function census(es: Client, index: string, from: number, to: number): Promise<Census> {
+  await es.indices.refresh({ index, ignore_unavailable: true });
+  const seen = new Set<number>();
+  let docs = 0;
+  let res = await es.search<{ process?: { pid?: number } }>({
+    index,
+    ignore_unavailable: true,
+    scroll: '1m',
+    size: 5000,
+    _source: ['process.pid'],
+    query: pidRange(from, to),
+  });
+  for (;;) {
+    const hits = res.hits.hits;
+    if (hits.length === 0) break;
+    for (const h of hits) {
+      docs++;
+      const pid = h._source?.process?.pid;
+      if (typeof pid === 'number') seen.add(pid - 1);
+    }
+    if (!res._scroll_id) break;
+    res = await es.scroll({ scroll_id: res._scroll_id, scroll: '1m' });
+  }
+  if (res._scroll_id) await es.clearScroll({ scroll_id: res._scroll_id }).catch(() => undefined);
+  const missing: number[] = [];
+  for (let s = from; s < to; s++) if (!seen.has(s)) missing.push(s);
+  return { docs, distinct: seen.size, missing };
+}
+
+/** Documents of `index` whose number is in [from, to) (duplicates counted), refreshed first. */
+export async function countRange(es: Client, index: string, from: number, to: number): Promise<number> {
+  await es.indices.refresh({ index, ignore_unavailable: true });
+  return (await es.count({ index, ignore_unavailable: true, query: pidRange(from, to) })).count;
+}
+
+export interface TcpSendResult {
+  /** Lines written into a socket the peer had not closed (the sender's view of "sent"). */
+  written: number;
+  /** Times the connection broke and a new one was opened. */
+  reconnects: number;
+}
+
+/**
+ * Plain syslog over TCP, octet-counted (RFC 6587 §3.4.1), at `rate` lines/s, as a sender
+ * without acknowledgements behaves: when the connection breaks, it reconnects and goes on with
+ * the next line; what was written into the broken connection is not sent again.
+ */
+export async function sendTcpSyslog(port: number, lines: readonly string[], rate: number): Promise<TcpSendResult> {
+  const out: TcpSendResult = { written: 0, reconnects: 0 };
+  const started = Date.now();
+  let socket: Socket | undefined;
+  let broken = true;
+  for (let i = 0; i < lines.length;) {
+    if (broken) {
+      if (socket) out.reconnects++;
+      socket?.destroy();
+      socket = await new Promise<Socket | undefined>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port });
+        s.once('connect', () => resolve(s));
+        s.once('error', () => resolve(undefined));
+      });
+      if (!socket) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      broken = false;
+      socket.on('error', () => (broken = true));
+      socket.on('close', () => (broken = true));
+    }
+    const due = Math.min(lines.length, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
+    if (i >= due) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    const body = Buffer.from(lines[i]!);
+    const ok = socket!.write(Buffer.concat([Buffer.from(`${body.length} `), body]));
+    i++;
+    out.written++;
+    if (!ok) await new Promise<void>((resolve) => socket!.once('drain', resolve).once('close', resolve));
+  }
+  await new Promise<void>((resolve) => (socket && !broken ? socket.end(resolve) : resolve()));
+  return out;
+}
