@@ -1,5 +1,6 @@
+import { ASA_MESSAGES, ASA_PARSED, type AsaMessage } from './cisco-asa-messages.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
-import { compact, count, deepMerge, endpoint, ip, port } from './util.js';
+import { compact, count, deepMerge, endpoint, ianaNumberOf, port, transportOf } from './util.js';
 
 /**
  * Cisco ASA / Firepower Threat Defense syslog (Cisco "Secure Firewall ASA Series Syslog Messages").
@@ -79,7 +80,11 @@ function withNat(s: Side): Record<string, unknown> | undefined {
 
 const ASA_SEVERITY = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'];
 
-/** ASA/FTD messages 302013–302016, 106023, 106100, 113004/113005, 605004/605005. */
+/**
+ * ASA/FTD messages → ECS. Every message keeps its id (`event.code`, `cisco.asa.message_id`, the
+ * field Elastic's content filters on), severity and device; the ids of `ASA_MESSAGES` and
+ * `ASA_PARSED` also get Elastic's categorization and the fields their text carries.
+ */
 export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | undefined {
   const tag = TAG.exec(ctx.program ?? '');
   if (!tag) return undefined;
@@ -88,10 +93,110 @@ export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | un
     event: { code: id, severity: Number(level), module: 'cisco', dataset: 'cisco.asa' },
     observer: { vendor: 'Cisco', product: product === 'FTD' ? 'Firepower Threat Defense' : 'ASA', type: 'firewall' },
     log: { level: ASA_SEVERITY[Number(level)] },
+    cisco: { asa: { message_id: id } },
   };
-  // An id we do not read still says which device sent it and how severe it is.
-  const specific = byId(id, message);
-  return specific ? deepMerge(base, specific) : base;
+  const known = Object.hasOwn(ASA_PARSED, id) ? ASA_PARSED[id] : Object.hasOwn(ASA_MESSAGES, id) ? ASA_MESSAGES[id] : undefined;
+  if (!known) return base;
+  const categorized = deepMerge(base, { event: categorization(known) });
+  // A message whose text does not read as documented keeps its id's categorization.
+  const specific = Object.hasOwn(ASA_PARSED, id) ? byId(id, message) : fromPatterns(known, message);
+  return specific ? deepMerge(categorized, specific) : categorized;
+}
+
+function categorization(m: AsaMessage): Record<string, unknown> {
+  return compact({ category: [...(m.category ?? ['network'])], type: [...m.type], action: m.action, outcome: m.outcome });
+}
+
+/** `0:05:12` or `0h:05m:12s` → nanoseconds. */
+function durationNs(s: string | undefined): number | undefined {
+  const m = s === undefined ? null : /^(\d+)h?:(\d+)m?:(\d+)s?$/.exec(s);
+  return m ? (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1_000_000_000 : undefined;
+}
+
+/**
+ * `LOCAL\\jdoe`, `CORP\\jdoe`, `jdoe@corp.example` → name and domain (and email), as Elastic's
+ * CISCO_USER grok splits them. The masked `*****` stays as it is.
+ */
+function asaUser(raw: string | undefined): Record<string, unknown> | undefined {
+  if (!raw) return undefined;
+  const u = raw.replace(/^LOCAL\\/, '').replace(/^['"]|['"]$/g, '');
+  const slash = u.indexOf('\\');
+  if (slash > 0) return { domain: u.slice(0, slash), name: u.slice(slash + 1) };
+  const at = u.indexOf('@');
+  if (at > 0) return { name: u.slice(0, at), domain: u.slice(at + 1), email: u };
+  return { name: u };
+}
+
+/** A side of the connection: an IP in `ip`, anything else (a host name) in `domain`. */
+function place(addr: string | undefined, p: string | undefined, nat?: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!addr) return undefined;
+  const e = endpoint(addr, p);
+  return compact({ ...(e ?? { domain: addr }), ...(nat ? { nat } : {}) });
+}
+
+function natOf(ipAddr: string | undefined, p: string | undefined, orig: string | undefined, origPort: string | undefined) {
+  if (!ipAddr || (ipAddr === orig && p === origPort)) return undefined;
+  return endpoint(ipAddr, p);
+}
+
+function transportFields(t: string | undefined, iana: string | undefined): Record<string, unknown> {
+  if (iana) return { iana_number: iana, transport: transportOf(Number(iana)) };
+  if (!t) return {};
+  const lower = t.toLowerCase();
+  const name = lower === 'icmpv6' || lower === 'icmp6' ? 'ipv6-icmp' : lower;
+  const n = ianaNumberOf(name);
+  return { transport: name, ...(n !== undefined ? { iana_number: String(n) } : {}) };
+}
+
+const DIRECTIONS = new Set(['inbound', 'outbound']);
+const AUTH = (m: AsaMessage) => m.category?.includes('authentication') === true;
+
+/** The ECS fields of a message read by one of its id's patterns. */
+function fromPatterns(m: AsaMessage, message: string): VendorFields | undefined {
+  let g: Record<string, string | undefined> | undefined;
+  for (const p of m.patterns ?? []) {
+    const r = p.exec(message);
+    if (r) {
+      g = r.groups ?? {};
+      break;
+    }
+  }
+  if (!g) return undefined;
+  const direction = (g.direction ?? m.fixed?.direction)?.toLowerCase();
+  const suser = asaUser(g.suser);
+  const outcome = g.outcome === 'permitted' ? 'success' : g.outcome === 'denied' ? 'failure' : undefined;
+  const dur = durationNs(g.dur);
+  return compact({
+    event: {
+      reason: g.reason?.trim(),
+      duration: dur,
+      ...(outcome ? { outcome, type: ['connection', outcome === 'success' ? 'allowed' : 'denied'] } : {}),
+    },
+    network: {
+      ...transportFields(g.transport ?? m.fixed?.transport, g.iana),
+      direction: direction && DIRECTIONS.has(direction) ? direction : undefined,
+      protocol: g.protocol?.toLowerCase(),
+      bytes: count(g.bytes),
+    },
+    source: compact({
+      ...place(g.src, g.sport, natOf(g.snat, g.snatport, g.src, g.sport)),
+      bytes: count(g.sbytes),
+      user: suser || g.sgroup ? { ...suser, ...(g.sgroup ? { group: { name: g.sgroup } } : {}) } : undefined,
+    }),
+    destination: compact({
+      ...place(g.dst, g.dport, natOf(g.dnat, g.dnatport, g.dst, g.dport)),
+      bytes: count(g.dbytes),
+      user: asaUser(g.duser),
+    }),
+    server: g.srvuser ? { user: { name: g.srvuser } } : undefined,
+    observer: { ingress: { interface: { name: g.siface } }, egress: { interface: { name: g.diface } } },
+    rule: { name: g.rule },
+    url: { original: g.url },
+    user_agent: { original: g.agent },
+    // The account that signed in is the event's user; Elastic's pipeline leaves it in source.user.
+    user: g.user ? asaUser(g.user) : AUTH(m) && suser?.name !== '*****' ? suser : g.duser ? asaUser(g.duser) : undefined,
+    cisco: g.icmptype || g.icmpcode ? { asa: { icmp_type: g.icmptype, icmp_code: g.icmpcode } } : undefined,
+  }) as VendorFields;
 }
 
 function byId(id: string, message: string): VendorFields | undefined {
@@ -105,13 +210,14 @@ function byId(id: string, message: string): VendorFields | undefined {
       const toSide = side(m, 10);
       const [src, dst] = direction === 'outbound' ? [toSide, forSide] : [forSide, toSide];
       return compact({
-        event: { category: ['network'], type: ['connection', 'start'], action: 'connection-built', outcome: 'success' },
         network: { transport: (m[2] as string).toLowerCase(), direction },
         source: withNat(src),
         destination: withNat(dst),
         observer: { ingress: { interface: { name: src.iface } }, egress: { interface: { name: dst.iface } } },
         labels: { connection_id: m[3] as string },
-        ...(src.user ? { user: { name: src.user } } : {}),
+        ...(src.user ? { source: { ...withNat(src), user: { name: src.user } } } : {}),
+        // Elastic's pipeline names the responder's identity-firewall user `user.name`.
+        ...(dst.user ? { destination: { ...withNat(dst), user: { name: dst.user } }, user: { name: dst.user } } : {}),
       }) as VendorFields;
     }
     case '302014':
@@ -123,10 +229,6 @@ function byId(id: string, message: string): VendorFields | undefined {
       const { reason, user } = tail;
       return compact({
         event: {
-          category: ['network'],
-          type: ['connection', 'end'],
-          action: 'connection-teardown',
-          outcome: 'success',
           duration: seconds * 1_000_000_000,
           ...(reason ? { reason } : {}),
         },
@@ -143,7 +245,6 @@ function byId(id: string, message: string): VendorFields | undefined {
       if (!m) return undefined;
       const proto = (m[1] as string).toLowerCase();
       return compact({
-        event: { category: ['network'], type: ['connection', 'denied'], action: 'firewall-rule', outcome: 'failure' },
         network: { transport: /^\d+$/.test(proto) ? undefined : proto, ...(/^\d+$/.test(proto) ? { iana_number: proto } : {}) },
         source: endpoint(m[3], m[4]),
         destination: endpoint(m[6], m[7]),
@@ -158,9 +259,7 @@ function byId(id: string, message: string): VendorFields | undefined {
       const denied = m[2] === 'denied';
       return compact({
         event: {
-          category: ['network'],
           type: ['connection', denied ? 'denied' : 'allowed'],
-          action: 'firewall-rule',
           outcome: denied ? 'failure' : 'success',
         },
         network: { transport: (m[3] as string).toLowerCase() },
@@ -180,29 +279,21 @@ function byId(id: string, message: string): VendorFields | undefined {
         const eq = part.indexOf(' = ');
         if (eq > 0) kv[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 3).trim();
       }
-      const ok = m[1] === 'Successful';
       return compact({
-        event: {
-          category: ['authentication'],
-          type: ['info'],
-          action: 'aaa-user-authentication',
-          outcome: ok ? 'success' : 'failure',
-          ...(kv.reason ? { reason: kv.reason } : {}),
-        },
+        event: kv.reason ? { reason: kv.reason } : undefined,
         user: { name: kv.user },
-        source: endpoint(kv['user ip']),
-        server: ip(kv.server) ? { ip: kv.server } : undefined,
+        source: { ...endpoint(kv['user ip']), user: { name: kv.user } },
+        // The AAA server is the destination (as in Elastic's pipeline).
+        destination: endpoint(kv.server),
       }) as VendorFields;
     }
     case '605004':
     case '605005': {
       const m = LOGIN.exec(message);
       if (!m) return undefined;
-      const ok = m[1] === 'permitted';
       const svc = m[6] as string;
       return compact({
-        event: { category: ['authentication'], type: ['start'], action: 'management-login', outcome: ok ? 'success' : 'failure' },
-        source: endpoint(m[2], m[3]),
+        source: { ...endpoint(m[2], m[3]), user: { name: m[7] } },
         destination: { ...endpoint(m[5], port(svc)) },
         observer: { ingress: { interface: { name: m[4] } } },
         network: port(svc) === undefined ? { protocol: svc.toLowerCase() } : undefined,

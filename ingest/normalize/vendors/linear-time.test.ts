@@ -17,7 +17,7 @@ describe('Cisco ASA teardown: reason and user after the byte count', () => {
     [' TCP FINs (not closed', 'TCP FINs (not closed', undefined],
   ])('reads %j', (tail, reason, user) => {
     const f = applyVendors(`${TEARDOWN}${tail}`, ctx('%ASA-6-302014'));
-    expect(f?.event).toMatchObject({ action: 'connection-teardown' });
+    expect(f?.event).toMatchObject({ action: 'flow-expiration' });
     expect((f?.event as { reason?: string }).reason).toBe(reason);
     expect((f?.user as { name?: string } | undefined)?.name).toBe(user);
   });
@@ -26,7 +26,7 @@ describe('Cisco ASA teardown: reason and user after the byte count', () => {
     const message = `${TEARDOWN}${' ('.repeat(30_000)}`;
     let f: ReturnType<typeof applyVendors>;
     expect(elapsedMs(() => (f = applyVendors(message, ctx('%ASA-6-302014'))))).toBeLessThan(200);
-    expect(f?.event).toMatchObject({ action: 'connection-teardown' });
+    expect(f?.event).toMatchObject({ action: 'flow-expiration' });
   });
 });
 

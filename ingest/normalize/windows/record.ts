@@ -44,9 +44,28 @@ function text(node: unknown): string | undefined {
   return str(node);
 }
 
+/**
+ * `<Data Name="TargetUserName">jdoe</Data>` converted by a generic XML-to-JSON tool: a `Data`
+ * list of `{Name|@Name|#attributes.Name, #text|Value}`. Undefined when `Data` is not that.
+ */
+function namedData(data: unknown): Record<string, string> | undefined {
+  const list = Array.isArray(data) ? data : isObject(data) ? [data] : undefined;
+  if (!list || list.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const name = str(attr(item, 'Name') ?? obj(item)['@Name']);
+    if (!name) return undefined;
+    const v = isObject(item) ? str(item['#text'] ?? item.Value ?? item['$']) : undefined;
+    if (v !== undefined) setOwn(out, name, v);
+  }
+  return out;
+}
+
 function flatten(values: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(values)) return out;
+  const named = namedData(values.Data);
+  if (named) return named;
   for (const [k, v] of Object.entries(values)) {
     if (k === '#attributes' || k === 'xmlns') continue;
     if (isObject(v) && !('#text' in v) && !('Value' in v)) {
@@ -112,7 +131,8 @@ export function readWindowsEvent(r: Json): WinEvent | undefined {
     channel: str(w.channel),
     computer: str(w.computer_name) ?? str(obj(r.host).name),
     recordId: str(w.record_id),
-    time: str(r['@timestamp']),
+    // Winlogbeat ≥ 8 keeps the record's own TimeCreated here; `@timestamp` may be the time it was read.
+    time: str(w.time_created) ?? str(r['@timestamp']),
     level: str(obj(r.log).level),
     task: str(w.task),
     opcode: str(w.opcode),

@@ -1,6 +1,6 @@
 import { int, ipOf, type Json } from '../cloud/common.js';
 import type { WinEvent } from './record.js';
-import { baseName, val, type Mapping } from './security.js';
+import { baseName, val, type Mapping } from './mapping.js';
 
 export const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon';
 

@@ -1,7 +1,8 @@
 import type { EcsEvent } from '../../../core/event/index.js';
 import { buildEvent, merge, type Json, type RecordContext } from '../cloud/common.js';
 import { readWindowsEvent, type WinEvent } from './record.js';
-import { securityMapping, type Mapping } from './security.js';
+import type { Mapping } from './mapping.js';
+import { auditOutcome, securityMapping } from './security.js';
 import { SYSMON_PROVIDER, sysmonMapping } from './sysmon.js';
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
@@ -33,7 +34,8 @@ export function normalizeWindows(r: Json, ctx: RecordContext, original: string):
       action: mapping?.action,
       category: mapping?.category,
       type: mapping?.type,
-      outcome: mapping?.outcome,
+      // Sysmon events carry no audit keywords; their mapping says.
+      outcome: mapping ? (dataset === 'windows.security' ? (auditOutcome(e.keywords) ?? mapping.outcome) : mapping.outcome) : undefined,
     },
     host: { name: e.computer, hostname: e.computer, os: { type: 'windows' } },
     log: { level: e.level },
@@ -61,6 +63,8 @@ export function normalizeWindows(r: Json, ctx: RecordContext, original: string):
       module: 'windows',
       // Record ids are unique per channel on one computer.
       uniqueId: e.computer && e.channel && e.recordId ? `${e.computer}/${e.channel}/${e.recordId}` : undefined,
+      relatedUsers: mapping?.relatedUsers?.(e.data),
+      relatedIps: mapping?.relatedIps?.(e.data),
     },
     fields,
   );
