@@ -14,3 +14,4 @@ export { peerOf } from './peer.js';
 export { BodyTooLarge, readBody, sendJson } from './body.js';
 export { RequestDedup } from './dedup.js';
 export { listenerTlsOptions, splunkListenerTlsOptions } from './tls.js';
+export { listenOn } from './listen.js';

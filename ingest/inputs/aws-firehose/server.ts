@@ -17,6 +17,7 @@ import {
   readBody,
   RequestDedup,
   sendJson,
+  listenOn,
 } from '../../net/index.js';
 import { FIREHOSE_DEFAULTS, FIREHOSE_LIMIT_DEFAULTS } from './config.js';
 
@@ -140,15 +141,7 @@ export async function startFirehoseInput(cfg: AwsFirehoseInputConfig, target: Em
   });
   // A 96 MiB body on a slow link needs more than a minute.
   guardHttp(server, connectionLimitsOf(cfg, undefined, FIREHOSE_LIMIT_DEFAULTS), { requestTimeoutMs: 120_000 }, { labels, log });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const port = await listenOn(server, cfg.host, cfg.port);
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port }, 'firehose endpoint listening');
 

@@ -17,6 +17,7 @@ import {
   readBody,
   RequestDedup,
   sendJson,
+  listenOn,
 } from '../../net/index.js';
 import { PUBSUB_DEFAULTS } from './config.js';
 import { unwrapPush } from './envelope.js';
@@ -162,15 +163,7 @@ export async function startPubSubInput(cfg: GcpPubSubInputConfig, target: EmitTa
     void p.finally(() => running.delete(p));
   });
   guardHttp(server, connectionLimitsOf(cfg, undefined, limitDefaults), { requestTimeoutMs: 60_000 }, { labels, log });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const port = await listenOn(server, cfg.host, cfg.port);
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port }, 'pub/sub push endpoint listening');
 

@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { RelpInputConfig } from './config.js';
 import { VigilError, errorMessage, isVigilError } from '../../../core/errors/index.js';
 import { logger, metrics } from '../../../core/telemetry/index.js';
-import { connectionLimitsOf, guardConnections, listenerTlsOptions, peerOf } from '../../net/index.js';
+import { connectionLimitsOf, guardConnections, listenerTlsOptions, peerOf, listenOn } from '../../net/index.js';
 import type { FramePublisher } from '../../frame-publisher.js';
 import { validateRelpInput } from './config.js';
 import { SERVER_CLOSE } from './protocol.js';
@@ -241,18 +241,10 @@ export async function startRelpInput(cfg: RelpInputConfig, pipeline: FramePublis
     return conn;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (err: unknown) => {
+  const port = await listenOn(server, cfg.host, cfg.port).catch(async (err: unknown) => {
     await pipeline.close();
     throw err;
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port, tls: Boolean(tls) }, 'relp input listening');
 

@@ -14,6 +14,7 @@ import {
   guardHttp,
   type BudgetLease,
   splunkListenerTlsOptions,
+  listenOn,
 } from '../../net/index.js';
 import { HEC_INPUT_DEFAULTS } from './config.js';
 import { gunzipBounded } from './decode.js';
@@ -180,19 +181,11 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, cfg.host, cfg.port);
   server.on('error', (err) => {
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
     log.error({ err: err.message }, 'HEC server error');
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port, tls: Boolean(tls), tokens: cfg.tokens.length }, 'splunk-hec input listening');
 

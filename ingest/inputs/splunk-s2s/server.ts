@@ -12,6 +12,7 @@ import {
   connectionLimitsOf,
   guardConnections,
   splunkListenerTlsOptions,
+  listenOn,
 } from '../../net/index.js';
 import { S2S_INPUT_DEFAULTS } from './config.js';
 import { CONTROL_REPLY, encodeControlMessage, parseCapabilities, pairText, S2sDecoder, type Signature } from '../../framing/s2s.js';
@@ -267,15 +268,7 @@ export async function startS2sInput(
     return conn;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const port = await listenOn(server, cfg.host, cfg.port);
   metrics.up.set(labels, 1);
   log.info({ host: cfg.host, port, tls: Boolean(tls) }, 'splunk-s2s input listening');
 

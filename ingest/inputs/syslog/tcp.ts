@@ -4,7 +4,7 @@ import type { SyslogInputConfig } from './config.js';
 import { errorMessage, isVigilError } from '../../../core/errors/index.js';
 import { metrics, type Logger } from '../../../core/telemetry/index.js';
 import { SyslogFramer, type Frame } from '../../framing/index.js';
-import { connectionLimitsOf, guardConnections } from '../../net/index.js';
+import { connectionLimitsOf, guardConnections, listenOn } from '../../net/index.js';
 import type { FramePublisher } from '../../frame-publisher.js';
 import { normalizePeer, type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
 
@@ -206,15 +206,7 @@ export async function startTcp(
     return conn;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const port = await listenOn(server, cfg.host, cfg.port);
 
   return {
     port,
