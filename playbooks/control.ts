@@ -75,6 +75,10 @@ export class RunControl {
     if (pb && !pb.byRef.get(step)?.approval)
       throw new VigilError('PLAYBOOK_RUN_STATE', `step ${step} of ${s.playbookId} is not an approval step`);
     if (s.end) throw new VigilError('PLAYBOOK_RUN_STATE', `run ${runId} already ended: ${s.end.status}`);
+    // A decision answers a question that was asked: approving a step before it runs would let the
+    // step through without anyone having seen what it was about to do.
+    if (!s.began.has(step) && !s.decisions.has(step))
+      throw new VigilError('PLAYBOOK_RUN_STATE', `step ${step} of run ${runId} has not begun: there is no question to decide yet`);
     const stood = s.decisions.get(step) ?? (await this.runs.decide(runId, step, { ...d, at: now }));
     if (stood.at !== now || stood.by !== d.by || stood.decision !== d.decision) {
       throw new VigilError(

@@ -368,6 +368,30 @@ describe('approval', () => {
     });
   });
 
+  it('refuses a decision on an approval step that has not begun: nobody approves ahead of the question', async () => {
+    const h = await start({
+      playbooks: {
+        'a.yml': pb(
+          'too-early',
+          'steps:',
+          '  - ref: pause',
+          '    wait: { for: 10m }',
+          '  - ref: ok',
+          '    needs: [pause]',
+          '    approval: { prompt: "Block?", timeout: 10m }',
+        ),
+      },
+    });
+    const runId = runIdOf('too-early', 'inc-early');
+    await h.responder.dispatch(incident('inc-early'));
+    await waitFor('the wait step began', async () => find(h.audit, 'playbook.step.started', { step: 'pause' })[0], 10_000, 25);
+    await expect(h.responder.control.decide(undefined, runId, 'ok', { decision: 'approved', by: 'alice' })).rejects.toMatchObject({
+      code: 'PLAYBOOK_RUN_STATE',
+      message: expect.stringMatching(/has not begun/),
+    });
+    await h.responder.control.cancel(runId, 'carol', 'test done');
+  });
+
   it('a cancelled run ends cancelled at the next sweep, with who and why', async () => {
     const h = await start({ playbooks: { 'a.yml': approvalPb('cancel-me', '{ prompt: "Block?", timeout: 10m }') } });
     const runId = runIdOf('cancel-me', 'inc-cancel');
