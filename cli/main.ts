@@ -34,6 +34,10 @@ const COMMANDS: Record<string, Command> = {
       'retro-hunt: rules and correlations over vigil.events received between two times, into topics and indices of their own: vigil replay --config FILE --from TIME --to TIME --rules PATH',
     load: () => import('./commands/replay.js'),
   },
+  report: {
+    summary: 'what routes kept and dropped, per sink and route: vigil report reduction [--config FILE] [--since 24h] [--output table|json]',
+    load: () => import('./commands/report.js'),
+  },
   playbook: { summary: 'playbook runs: vigil playbook run|runs|show|cancel|approve|deny …', load: () => import('./commands/playbook.js') },
   playbooks: {
     summary: 'check playbooks (exit 2) or list the actions they can use: vigil playbooks validate <file|dir>… | actions',

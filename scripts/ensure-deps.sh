@@ -17,3 +17,5 @@ fi
 bash scripts/ensure-syslog-clients.sh
 # The TLS reverse proxy (nginx) the Elasticsearch TLS tests put in front of the local cluster.
 bash scripts/ensure-tls-proxy.sh
+# The S3-compatible server (moto, from PyPI) the archive sink's integration test writes to.
+bash scripts/ensure-moto.sh

@@ -5,6 +5,12 @@ import { VigilError } from '../core/errors/index.js';
 import type { RunningStage } from '../core/stage.js';
 import { schema as elasticsearchSchema } from './elasticsearch/config.js';
 import { startElasticsearchSink } from './elasticsearch/index.js';
+import { schema as archiveSchema } from './archive/config.js';
+import { startArchiveSink } from './archive/index.js';
+import { schema as splunkHecSchema } from './splunk-hec/config.js';
+import { startSplunkHecSink } from './splunk-hec/index.js';
+import { schema as syslogSchema } from './syslog/config.js';
+import { startSyslogSink } from './syslog/index.js';
 
 /** What every sink gets besides its own config. */
 export interface SinkContext {
@@ -22,6 +28,9 @@ export interface RunningSink {
 /** The schema of every sink type's config (beside its code), keyed by its YAML `type`. One line per sink. */
 export const SINK_SCHEMAS = {
   elasticsearch: elasticsearchSchema,
+  'splunk-hec': splunkHecSchema,
+  archive: archiveSchema,
+  syslog: syslogSchema,
 } as const;
 
 /** One sink of `vigil.yaml`, as loaded: the union of every sink type's config. */
@@ -33,6 +42,9 @@ type SinkRegistry = { [T in SinkConfig['type']]: SinkStarter<Extract<SinkConfig,
 /** One line per sink, keyed by the YAML `type`. `satisfies` keeps it in step with `SinkConfig`. */
 export const SINKS = {
   elasticsearch: (sink, ctx) => startElasticsearchSink({ sink, es: ctx.elasticsearch, bus: ctx.bus, signal: ctx.signal }),
+  'splunk-hec': (sink, ctx) => startSplunkHecSink({ sink, bus: ctx.bus }),
+  archive: (sink, ctx) => startArchiveSink({ sink, bus: ctx.bus }),
+  syslog: (sink, ctx) => startSyslogSink({ sink, bus: ctx.bus }),
 } satisfies SinkRegistry;
 
 export type SinkType = keyof typeof SINKS;

@@ -1,9 +1,10 @@
 /**
  * `vigil hunt --rules <path> [--rules <path>…] [--pipeline ecs|raw|…] [--output table|jsonl] <file|dir>…`
  *
- * Runs Sigma rules (and correlations) over log files with no services: JSON (one document, an array, or JSON
- * lines: ECS events, Winlogbeat events, evtx_dump's `{Event:{System,EventData}}`, any JSON log)
- * and text lines (syslog, CEF, LEEF: through ingest's parsers, as `vigil parse --type auto`).
+ * Runs Sigma rules (and correlations) over log files with no services: JSON (JSON lines, arrays,
+ * documents one after another as evtx_dump prints them: ECS events, Winlogbeat events,
+ * evtx_dump's `{Event:{System,EventData}}`, any JSON log) and text lines (syslog, CEF, LEEF:
+ * through ingest's parsers, as `vigil parse --type auto`), gzipped or not, streamed (cli/hunt/readers.ts).
  * With the `ecs` pipeline (default) evtx_dump events are normalized to ECS first; with `raw`
  * every JSON event is matched as written. Alerts are the engine's (`buildAlert`), with the file
  * and line they came from; a summary per rule and per level ends the run (stderr with jsonl).
@@ -13,14 +14,15 @@
  * the last file; a correlation alert names the file and line of the event that completed it.
  * Windows still open at the end of the input are not decided (as in a live stream).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { VigilError } from '../../core/errors/index.js';
+import { errorMessage, VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { LEVEL_SCORE } from '../../detections/model/index.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
+import { readHuntFile } from '../hunt/readers.js';
 import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
@@ -83,47 +85,8 @@ function inputFiles(inputs: readonly string[]): string[] {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A record of the file: an event and where it starts. */
-interface Found {
-  event: Record<string, unknown>;
-  line: number;
-}
-
 /** An evtx_dump document (`{Event:{System…}}`), which the ECS pipeline reads through the Windows normalizer. */
 const isEvtx = (o: Record<string, unknown>): boolean => isObject(o.Event) && isObject(o.Event.System);
-
-/** The JSON values of a file: one document (an object, an array, or `{Records|records:[…]}`), or JSON lines. */
-function jsonRecords(text: string): { records: Found[]; bad: { line: number; reason: string }[] } | undefined {
-  const trimmed = text.trimStart();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
-  const bad: { line: number; reason: string }[] = [];
-  try {
-    const doc: unknown = JSON.parse(text);
-    const list = Array.isArray(doc)
-      ? doc
-      : isObject(doc) && Array.isArray(doc.Records)
-        ? doc.Records
-        : isObject(doc) && Array.isArray(doc.records)
-          ? doc.records
-          : [doc];
-    return { records: list.filter(isObject).map((event) => ({ event, line: 1 })), bad };
-  } catch {
-    // JSON lines
-  }
-  const records: Found[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    try {
-      const v: unknown = JSON.parse(line);
-      if (isObject(v)) records.push({ event: v, line: i + 1 });
-      else bad.push({ line: i + 1, reason: 'not a JSON object' });
-    } catch (err) {
-      bad.push({ line: i + 1, reason: `not JSON: ${(err as Error).message}` });
-    }
-  });
-  return { records, bad };
-}
 
 /** Where an event says it happened, for an alert of an event with no `@timestamp`. */
 function timeOf(e: Record<string, unknown>): string | undefined {
@@ -211,49 +174,43 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
   };
 
   for (const file of files) {
-    let text: string;
+    const size = statSync(file).size;
+    let read = 0;
+    let n = 0;
+    const onBytes = (b: number): void => {
+      read += b;
+    };
     try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      unreadable(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      continue;
-    }
-    const json = jsonRecords(text);
-    if (json) {
-      for (const b of json.bad) unreadable(file, b.line, b.reason);
-      for (const { event, line } of json.records) {
-        if (opts.pipeline !== 'raw' && isEvtx(event)) {
-          const r = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(event), ctx(file, line, now));
-          if (r.ok) for (const e of r.events) hunt(e as Record<string, unknown>, file, line);
-          else unreadable(file, line, r.error.message);
-        } else hunt(event, file, line);
-        const full = io.room?.();
-        if (full) await full;
-      }
-    } else {
-      const lines = text.split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const raw = (lines[i] as string).replace(/\r$/, '');
-        if (raw.trim() === '') continue;
-        const type = PARSE_TYPES[detectParseType(raw)] as ParseType;
-        const r = type.toEcs(raw, ctx(file, i + 1, now));
-        if (!r.ok) {
-          unreadable(file, i + 1, `${r.error.message} [${r.error.code}]`);
-          continue;
-        }
-        for (const e of r.events) {
-          if (e.event?.kind === 'pipeline_error') unreadable(file, i + 1, 'unreadable record');
-          else hunt(e as Record<string, unknown>, file, i + 1);
+      for await (const r of readHuntFile(file, { onBytes })) {
+        if (r.kind === 'bad') unreadable(file, r.line, r.reason);
+        else if (r.kind === 'event') {
+          if (opts.pipeline !== 'raw' && isEvtx(r.event)) {
+            const p = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(r.event), ctx(file, r.line, now));
+            if (p.ok) for (const e of p.events) hunt(e as Record<string, unknown>, file, r.line);
+            else unreadable(file, r.line, p.error.message);
+          } else hunt(r.event, file, r.line);
+        } else {
+          if (r.text.trim() === '') continue;
+          const type = PARSE_TYPES[detectParseType(r.text)] as ParseType;
+          const p = type.toEcs(r.text, ctx(file, r.line, now));
+          if (!p.ok) unreadable(file, r.line, `${p.error.message} [${p.error.code}]`);
+          else
+            for (const e of p.events) {
+              if (e.event?.kind === 'pipeline_error') unreadable(file, r.line, 'unreadable record');
+              else hunt(e as Record<string, unknown>, file, r.line);
+            }
         }
         const full = io.room?.();
         if (full) await full;
-        if (io.progress && (i & 1023) === 0 && Date.now() - lastDraw > 100) {
+        if (io.progress && (++n & 1023) === 0 && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
-          io.progress(progressBar(doneBytes + (text.length * i) / lines.length, totalBytes, huntDetail(tally.alerts, file)));
+          io.progress(progressBar(doneBytes + Math.min(read, size), totalBytes, huntDetail(tally.alerts, file)));
         }
       }
+    } catch (err) {
+      unreadable(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`);
     }
-    doneBytes += statSync(file).size;
+    doneBytes += size;
     if (io.progress) io.progress(progressBar(doneBytes, totalBytes, huntDetail(tally.alerts, file)));
   }
   if (io.progress) io.progress('\r\x1b[K');

@@ -1,12 +1,23 @@
 /**
  * `vigil rules validate [paths…]` and `vigil rules test [paths…]` (default `rules/sigma`), with
  * `--pipeline <name>` (default `ecs`): the field mapping and logsource mapping the engine uses.
+ * Correlation files among the paths are loaded as `vigil run` and `vigil hunt` load them (the
+ * paths' rules are their base rules), validated, and tested through their own sidecars.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { VigilError } from '../../core/errors/index.js';
-import { DEFAULT_PIPELINE, loadRuleSet, PipelineError, type LoadedRuleSet, type PipelineRule } from '../../detections/pipelines/index.js';
+import { loadCorrelations, type CorrelationSet } from '../../detections/correlation/index.js';
+import { parseCorrelationSidecar, runCorrelationSidecar } from '../../detections/correlation/sidecar.js';
+import {
+  asBaseRule,
+  DEFAULT_PIPELINE,
+  loadRuleSet,
+  PipelineError,
+  type LoadedRuleSet,
+  type PipelineRule,
+} from '../../detections/pipelines/index.js';
 import { parseArgs } from '../args.js';
 
 export interface RulesIo {
@@ -19,7 +30,9 @@ const defaultIo: RulesIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l
 export const USAGE = `usage: vigil rules validate [--pipeline NAME] [path…]
        vigil rules test [--pipeline NAME] [path…]
 Paths are rule files or folders (default rules/sigma). A rule's tests live beside it in
-<rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not]}.`;
+<rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not]}; a
+correlation file's: {events: [events, or {repeat, every, event}], expect: [{correlation,
+group, count, values}]}, the alerts its correlations must raise, and no others.`;
 
 export async function run(argv: string[], io: RulesIo = defaultIo): Promise<number> {
   const [sub, ...rest] = argv;
@@ -38,9 +51,13 @@ export async function run(argv: string[], io: RulesIo = defaultIo): Promise<numb
     for (const p of err.problems) io.err(p.describe());
     return 2;
   }
-  if (sub === 'validate') return validate(loaded, io);
-  if (sub === 'test') return test(loaded, io);
-  throw new VigilError('CLI_USAGE', `unknown rules command ${sub === undefined ? '' : `"${sub}"`}\n${USAGE}`);
+  if (sub !== 'validate' && sub !== 'test')
+    throw new VigilError('CLI_USAGE', `unknown rules command ${sub === undefined ? '' : `"${sub}"`}\n${USAGE}`);
+  const correlations = loadCorrelations(paths, { rules: loaded.rules.map(asBaseRule) });
+  // A file of several documents is read by both loaders: its problems are reported once.
+  const seen = new Set(loaded.errors.map((e) => e.describe()));
+  const correlationErrors = correlations.errors.filter((e) => !seen.has(e.describe()));
+  return sub === 'validate' ? validate(loaded, correlations, correlationErrors, io) : test(loaded, correlations, correlationErrors, io);
 }
 
 const show = (file: string): string => {
@@ -54,8 +71,9 @@ function describe(e: VigilError): string {
 }
 
 /** Prints every problem with its location, warnings for rules the pipeline never shows an event, and a summary. */
-function validate(loaded: LoadedRuleSet, io: RulesIo): number {
+function validate(loaded: LoadedRuleSet, correlations: CorrelationSet, correlationErrors: readonly VigilError[], io: RulesIo): number {
   for (const e of loaded.errors) io.out(describe(e));
+  for (const e of correlationErrors) io.out(describe(e));
   const silent = loaded.rules.filter((r) => r.logsource.kind === 'none');
   for (const r of silent) {
     io.out(
@@ -63,16 +81,20 @@ function validate(loaded: LoadedRuleSet, io: RulesIo): number {
     );
   }
   const rejected = new Set(loaded.errors.map((e) => e.location?.file)).size;
+  const brokenCorrelationFiles = new Set(correlationErrors.map((e) => e.location?.file)).size;
   io.out(
-    `${loaded.files} file${loaded.files === 1 ? '' : 's'}: ${loaded.rules.length} loaded, ${rejected} rejected (${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'})` +
+    `${plural(loaded.files, 'file')}: ${loaded.rules.length} loaded, ${rejected} rejected (${plural(loaded.errors.length, 'problem')})` +
       (silent.length > 0 ? `, ${silent.length} without a logsource mapping` : '') +
-      (loaded.correlationFiles > 0
-        ? `, ${loaded.correlationFiles} correlation file${loaded.correlationFiles === 1 ? '' : 's'} skipped`
+      (loaded.correlationFiles > 0 || correlationErrors.length > 0
+        ? `; ${plural(loaded.correlationFiles, 'correlation file')}: ${plural(correlations.correlations.length, 'correlation')} loaded, ` +
+          `${brokenCorrelationFiles} with problems (${plural(correlationErrors.length, 'problem')})`
         : '') +
       ` [pipeline ${loaded.pipeline.name}]`,
   );
-  return loaded.errors.length > 0 ? 1 : 0;
+  return loaded.errors.length > 0 || correlationErrors.length > 0 ? 1 : 0;
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 interface Sidecar {
   match?: unknown[];
@@ -84,12 +106,12 @@ function fires(r: PipelineRule, event: unknown): boolean {
   return r.logsource.test(event) && r.compiled.match(event) !== null;
 }
 
-/** Runs each rule's sidecar tests; prints a table and the failures. */
-function test(loaded: LoadedRuleSet, io: RulesIo): number {
-  for (const e of loaded.errors) io.err(describe(e));
+/** Runs each rule's and each correlation file's sidecar tests; prints a table and the failures. */
+function test(loaded: LoadedRuleSet, correlations: CorrelationSet, correlationErrors: readonly VigilError[], io: RulesIo): number {
+  for (const e of [...loaded.errors, ...correlationErrors]) io.err(describe(e));
   const rows: [string, string, string, string][] = [];
   const failures: string[] = [];
-  let failed = loaded.errors.length > 0 ? 1 : 0;
+  let failed = loaded.errors.length > 0 || correlationErrors.length > 0 ? 1 : 0;
   let untested = 0;
   for (const r of loaded.rules) {
     const sidecar = r.file.replace(/\.ya?ml$/i, '.tests.yml');
@@ -128,21 +150,60 @@ function test(loaded: LoadedRuleSet, io: RulesIo): number {
     if (!ok) failed = 1;
     rows.push([show(r.file), `${okMatch}/${match.length}`, `${okNomatch}/${nomatch.length}`, ok ? 'ok' : 'FAIL']);
   }
-  const head: [string, string, string, string] = ['rule', 'match', 'nomatch', 'result'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (r: readonly string[]): string =>
-    r
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  io.out(line(head));
-  for (const r of rows) io.out(line(r));
+  const corr = testCorrelations(correlations, failures);
+  untested += corr.untested;
+  if (corr.rows.some((r) => r[2] !== 'ok')) failed = 1;
+
+  if (rows.length > 0 || corr.rows.length === 0) printTable(io, [['rule', 'match', 'nomatch', 'result'], ...rows]);
+  if (corr.rows.length > 0) printTable(io, [['correlation file', 'alerts', 'result'], ...corr.rows]);
   for (const f of failures) io.out(f);
-  const passed = rows.filter((r) => r[3] === 'ok').length;
+  const passed = rows.filter((r) => r[3] === 'ok').length + corr.rows.filter((r) => r[2] === 'ok').length;
+  const total = rows.length + corr.rows.length;
+  const problems = loaded.errors.length + correlationErrors.length;
   io.out(
-    `${passed} passed, ${rows.length - passed} failed` +
-      (untested > 0 ? ` (${untested} rule${untested === 1 ? '' : 's'} without tests)` : '') +
-      (loaded.errors.length > 0 ? `, ${loaded.errors.length} rule problem${loaded.errors.length === 1 ? '' : 's'}` : ''),
+    `${passed} passed, ${total - passed} failed` +
+      (untested > 0 ? ` (${plural(untested, 'file')} without tests)` : '') +
+      (problems > 0 ? `, ${plural(problems, 'rule problem')}` : ''),
   );
   return failed;
+}
+
+/** Each correlation file's sidecar, through every loaded correlation: a row per file (file, expected alerts raised, result). */
+function testCorrelations(set: CorrelationSet, failures: string[]): { rows: [string, string, string][]; untested: number } {
+  const byFile = new Map<string, CorrelationSet['correlations']>();
+  for (const c of set.correlations) {
+    const file = c.rule.location.file;
+    byFile.set(file, [...(byFile.get(file) ?? []), c]);
+  }
+  const rows: [string, string, string][] = [];
+  let untested = 0;
+  for (const [file, own] of byFile) {
+    const sidecar = file.replace(/\.ya?ml$/i, '.tests.yml');
+    if (!existsSync(sidecar)) {
+      untested++;
+      continue;
+    }
+    try {
+      const spec = parseCorrelationSidecar(readFileSync(sidecar, 'utf8'), sidecar);
+      const result = runCorrelationSidecar(set, own, spec);
+      for (const f of result.failures) failures.push(`${show(sidecar)}: ${f}`);
+      rows.push([show(file), `${result.passed}/${spec.expect.length}`, result.failures.length === 0 ? 'ok' : 'FAIL']);
+    } catch (err) {
+      failures.push(`${show(sidecar)}: ${err instanceof Error ? err.message : String(err)}`);
+      rows.push([show(file), '-', 'ERROR']);
+    }
+  }
+  return { rows, untested };
+}
+
+/** Prints rows (the first is the header) as columns padded to their widest cell. */
+function printTable(io: RulesIo, rows: readonly (readonly string[])[]): void {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  for (const r of rows)
+    io.out(
+      r
+        .map((c, i) => c.padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd(),
+    );
 }

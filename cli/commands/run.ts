@@ -4,6 +4,7 @@ import { logger, startOpsServer } from '../../core/telemetry/index.js';
 import { parseArgs } from '../args.js';
 import { STAGES, startStages, type StageName } from '../stages.js';
 import { pipelineReadiness } from '../readiness.js';
+import { startConfiguredApi } from '../api.js';
 
 const log = logger('cli');
 
@@ -28,6 +29,12 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   });
   readiness.started(pipeline.bus);
+  const api = await startConfiguredApi(config, pipeline.bus).catch(async (err: unknown) => {
+    await pipeline.close();
+    await readiness.close();
+    await ops.close();
+    throw err;
+  });
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -40,7 +47,11 @@ export async function run(argv: string[]): Promise<number> {
       stopping = true;
       log.info({ signal }, 'shutting down: draining in-flight work');
       readiness.stopping();
-      pipeline.close().then(resolve, resolve);
+      // The API first: it publishes through the pipeline's bus.
+      Promise.resolve(api?.close())
+        .catch((err: unknown) => log.error({ err: String(err) }, 'API failed to close'))
+        .then(() => pipeline.close())
+        .then(resolve, resolve);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));

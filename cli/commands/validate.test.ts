@@ -30,4 +30,12 @@ describe('vigil validate', () => {
     for (const p of problems) expect(p).toMatch(/^test\/fixtures\/config\/many-problems\.yaml:\d+:\d+ \S+: .+ \[CONFIG_[A-Z_]+\]$/);
     expect(lines.at(-1)).toMatch(new RegExp(`^${problems.length} problems in test/fixtures/config/many-problems.yaml$`));
   });
+
+  it('reports a sink route that does not compile at its line, naming the sink and route, and exits 2', async () => {
+    const { lines, io } = capture();
+    expect(await run(['test/fixtures/config/bad-route.yaml'], io)).toBe(2);
+    expect(lines).toContain(
+      'test/fixtures/config/bad-route.yaml:8:9 sinks[0].routes[0].match: route "failures": match does not compile: unknown search identifier \'missing\' (condition position 15) [RULE_INVALID]',
+    );
+  });
 });

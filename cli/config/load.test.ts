@@ -156,6 +156,11 @@ describe('collecting problems', () => {
       { code: 'CONFIG_TYPE', line: 3, column: 8, path: 'playbooks.secrets.A' },
     ],
     ['null as a list item', 'detections:\n  rules:\n    -\n', { code: 'CONFIG_TYPE', line: 3, column: 6, path: 'detections.rules[0]' }],
+    [
+      'one placeholder given twice',
+      'detections:\n  placeholders:\n    admins: [root]\n  placeholderFiles:\n    admins: admins.txt\n',
+      { code: 'CONFIG_CONFLICT', line: 5, column: 5, path: 'detections.placeholderFiles.admins' },
+    ],
   ])('%s', (_name, text, expected) => {
     expect(flat(problemsOf(() => parseConfig(text, 'x.yaml', {})))).toEqual([expected]);
   });
@@ -193,9 +198,14 @@ describe('defaults', () => {
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'vigil', tls: { enabled: false } },
       elasticsearch: { node: 'http://127.0.0.1:9200', indexPrefix: 'vigil', tls: { rejectUnauthorized: true } },
       ops: { host: '127.0.0.1', port: 9464, health: { maxConsumerLag: 100000, lagIntervalMs: 15000, checkTimeoutMs: 2000 } },
+      api: { enabled: false, host: '127.0.0.1', port: 8474, maxBodyBytes: 65536, tokens: [] },
       inputs: [],
       detections: {
         rules: ['rules/sigma'],
+        pipeline: 'ecs',
+        placeholders: {},
+        placeholderFiles: {},
+        includeDeprecated: false,
         correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000, idleAdvanceSeconds: 60 },
       },
       playbooks: { paths: ['rules/playbooks'], concurrency: 4, secrets: {} },

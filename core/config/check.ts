@@ -4,7 +4,7 @@
  * stops at the first problem: it records them all and returns the value with defaults applied
  * (or INVALID when something below was wrong).
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ErrorCode } from '../errors/index.js';
 import { VigilError, type Location } from '../errors/index.js';
 import { DISCRIMINATOR, type Fields, type ObjectSchema, type Schema, type UnionSchema } from './dsl.js';
@@ -32,7 +32,7 @@ export function defaultOf(schema: Schema): unknown {
     }
     return out;
   }
-  if (schema.kind === 'union' || schema.default === undefined) return undefined;
+  if (schema.kind === 'union' || schema.kind === 'free' || schema.default === undefined) return undefined;
   return structuredClone(schema.default);
 }
 
@@ -104,6 +104,8 @@ export class Checker {
         }
         return ok ? out : INVALID;
       }
+      case 'free':
+        return isNode(node) ? node.toJS(this.ctx.doc) : node;
       default:
         return this.leaf(schema, node, at, path, optional);
     }

@@ -90,5 +90,7 @@ function typeName(schema: Schema): string {
       return 'object';
     case 'union':
       return `${Object.keys(schema.variants).join(' | ')} (by ${DISCRIMINATOR})`;
+    case 'free':
+      return 'any YAML';
   }
 }

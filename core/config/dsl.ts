@@ -68,6 +68,14 @@ export interface MapSchema<V extends Schema = Schema> extends Meta {
   readonly default?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Any YAML value, kept as plain data (a Sigma detection block): what it must look like is too
+ * free for the schema language, so the object that holds it checks it in its `check`.
+ */
+export interface FreeSchema extends Meta {
+  readonly kind: 'free';
+}
+
 export type Fields = Readonly<Record<string, Schema>>;
 
 /** An object's default is built from its fields' defaults; it has none of its own. */
@@ -102,7 +110,8 @@ export interface UnionSchema<V extends Readonly<Record<string, ObjectSchema>> = 
   readonly typeDescription: string;
 }
 
-export type Schema = StringSchema | NumberSchema | BooleanSchema | EnumSchema | ArraySchema | MapSchema | ObjectSchema | UnionSchema;
+export type Schema =
+  StringSchema | NumberSchema | BooleanSchema | EnumSchema | ArraySchema | MapSchema | ObjectSchema | UnionSchema | FreeSchema;
 
 /** The discriminator of every union. Kept as a constant so that docs and checks agree. */
 export const DISCRIMINATOR = 'type';
@@ -119,6 +128,7 @@ export const array = <const M extends Opts<ArraySchema>>(m: M) => ({ kind: 'arra
 export const map = <const M extends Opts<MapSchema>>(m: M) => ({ kind: 'map' as const, ...m });
 export const object = <const M extends Opts<ObjectSchema>>(m: M) => ({ kind: 'object' as const, ...m });
 export const union = <const M extends Opts<UnionSchema>>(m: M) => ({ kind: 'union' as const, ...m });
+export const free = <const M extends Opts<FreeSchema>>(m: M) => ({ kind: 'free' as const, ...m });
 
 // ---- the TypeScript type a schema loads to ----
 
@@ -147,7 +157,9 @@ export type Infer<S> = S extends { kind: 'string' }
               ? InferFields<F>
               : S extends { kind: 'union'; variants: infer V }
                 ? { [K in keyof V & string]: Simplify<{ type: K } & Infer<V[K]>> }[keyof V & string]
-                : never;
+                : S extends { kind: 'free' }
+                  ? unknown
+                  : never;
 
 /** `true` when A and B are assignable both ways: same keys, same optionality, same value types. */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -6,8 +6,9 @@
  * view of the sections here; the assertions at the bottom fail to compile when the two drift apart.
  */
 import { array, boolean, map, number, object, oneOf, string, union, type Infer, type ObjectSchema, type Same } from './dsl.js';
+import { apiSchema } from './api.js';
 import { port } from './fields.js';
-import type { DetectionsConfig, ElasticsearchConfig, KafkaConfig, OpsConfig, PlaybooksConfig, RedisConfig } from './types.js';
+import type { ApiConfig, DetectionsConfig, ElasticsearchConfig, KafkaConfig, OpsConfig, PlaybooksConfig, RedisConfig } from './types.js';
 
 /** The Vigil topics a sink can read: `vigil.<name>`. */
 export const VIGIL_TOPICS = ['events', 'alerts', 'incidents', 'actions'] as const;
@@ -325,8 +326,37 @@ const detections = object({
       items: string({ description: 'A file or folder.', minLength: 1 }),
       default: ['rules/sigma'],
     }),
+    pipeline: string({
+      description: 'Field-mapping pipeline the rules are compiled with: a name in `rules/pipelines/` (ecs, raw, …) or a path to one.',
+      minLength: 1,
+      default: 'ecs',
+    }),
+    placeholders: map({
+      description: 'Values of Sigma placeholders (`%name%` in rules using the `expand` modifier), by placeholder name.',
+      values: array({ description: 'The values of one placeholder.', items: string({ description: 'A value.' }) }),
+      default: {},
+    }),
+    placeholderFiles: map({
+      description:
+        'Placeholder values kept in files, by placeholder name: one value a line, `#` starts a comment; a file is read again when it changes.',
+      values: string({ description: 'A file, relative to the working directory.', minLength: 1 }),
+      default: {},
+    }),
+    includeDeprecated: boolean({
+      description:
+        'Also run rules whose `status` is `deprecated` or `unsupported`; by default they are skipped (and counted in the load log).',
+      default: false,
+    }),
     incidents,
   },
+  check: (v) =>
+    Object.keys((v as DetectionsConfig).placeholderFiles)
+      .filter((name) => name in (v as DetectionsConfig).placeholders)
+      .map((name) => ({
+        code: 'CONFIG_CONFLICT',
+        field: `placeholderFiles.${name}`,
+        message: `placeholder '${name}' has values in both placeholders and placeholderFiles`,
+      })),
 });
 
 const playbooks = object({
@@ -359,6 +389,7 @@ export const vigilSchemaWith = <const I extends ComponentSchemas, const S extend
       redis,
       elasticsearch,
       ops,
+      api: apiSchema,
       inputs: array({
         description: 'Where telemetry comes in.',
         items: union({
@@ -389,6 +420,7 @@ export type SchemaAgreesWithTypes = [
   Assert<Same<Infer<typeof redis>, RedisConfig>>,
   Assert<Same<Infer<typeof elasticsearch>, ElasticsearchConfig>>,
   Assert<Same<Infer<typeof ops>, OpsConfig>>,
+  Assert<Same<Infer<typeof apiSchema>, ApiConfig>>,
   Assert<Same<Infer<typeof detections>, DetectionsConfig>>,
   Assert<Same<Infer<typeof playbooks>, PlaybooksConfig>>,
 ];

@@ -13,6 +13,8 @@ export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S exte
   redis: RedisConfig;
   elasticsearch: ElasticsearchConfig;
   ops: OpsConfig;
+  /** The responder API; absent: not served. */
+  api?: ApiConfig;
   inputs: I[];
   detections: DetectionsConfig;
   playbooks: PlaybooksConfig;
@@ -149,6 +151,30 @@ export interface ElasticsearchTlsConfig {
   rejectUnauthorized: boolean;
 }
 
+/** `api`: the responder API served by `vigil run` (schema in `api.ts`). */
+export interface ApiConfig {
+  /** Serve the API. Default false. */
+  enabled: boolean;
+  /** Listen address; off loopback, tokens are required. Default `127.0.0.1`. */
+  host: string;
+  /** Default 8474; 0 picks a free port. */
+  port: number;
+  /** Largest request body, in bytes (413 beyond). Default 65536. */
+  maxBodyBytes: number;
+  /** HTTPS instead of HTTP. */
+  tls?: { certFile: string; keyFile: string };
+  /** Callers, by the SHA-256 of their bearer token. Default `[]`. */
+  tokens: ApiTokenConfig[];
+}
+
+export interface ApiTokenConfig {
+  /** Who holds it: the actor in the audit trail. */
+  name: string;
+  role: 'viewer' | 'analyst' | 'responder' | 'admin';
+  /** SHA-256 of the token, hex (colons allowed). */
+  sha256: string;
+}
+
 export interface OpsConfig {
   /** Address of `/metrics` and `/health`. Default `127.0.0.1`. */
   host: string;
@@ -170,6 +196,14 @@ export interface OpsHealthConfig {
 export interface DetectionsConfig {
   /** Files or folders of Sigma rules. Default `["rules/sigma"]`. */
   rules: string[];
+  /** Field-mapping pipeline: a name in `rules/pipelines/` or a path. Default `ecs`. */
+  pipeline: string;
+  /** Sigma placeholder values by name. Default `{}`. */
+  placeholders: Record<string, string[]>;
+  /** Sigma placeholder values by name, from files of one value a line. Default `{}`. */
+  placeholderFiles: Record<string, string>;
+  /** Run rules whose status is `deprecated` or `unsupported` too. Default false. */
+  includeDeprecated: boolean;
   /** How alerts become incidents; absent: the builder's defaults (detections/incidents/options.ts). */
   incidents?: IncidentsConfig;
   correlation: CorrelationConfig;

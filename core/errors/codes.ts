@@ -102,6 +102,23 @@ export const ERROR_CODES = {
   SERVICE_START: { retriable: false, summary: 'a service could not be prepared or launched (storage format, spawn)' },
   SERVICE_EXITED: { retriable: false, summary: 'a service process exited before it became ready' },
   CLI_USAGE: { retriable: false, summary: 'the command line is invalid' },
+  // responder API (each maps to one HTTP status)
+  API_REQUEST_INVALID: {
+    retriable: false,
+    summary: 'an API request is malformed: bad JSON, a missing or wrong field, a bad query parameter (400)',
+  },
+  API_BODY_TOO_LARGE: { retriable: false, summary: 'an API request body exceeds api.maxBodyBytes (413)' },
+  API_UNAUTHENTICATED: { retriable: false, summary: 'an API request has no token, or one that matches no configured hash (401)' },
+  API_FORBIDDEN: { retriable: false, summary: "an API token's role may not do what the request asks (403)" },
+  API_NOT_FOUND: { retriable: false, summary: 'an API request names a route, incident, playbook or run that does not exist (404)' },
+  API_CONFLICT: {
+    retriable: false,
+    summary: 'an API change does not apply to the current state: closing a closed incident, deciding a step that is not waiting (409)',
+  },
+  API_NOT_SUPPORTED: {
+    retriable: false,
+    summary: 'an API route names a change the incident builder cannot hold yet (assignee, notes) (501)',
+  },
   STATE_STORE: {
     retriable: false,
     summary: 'a state store is misused or its Kafka topics are inconsistent (missing input, changelog partition count, reserved key)',

@@ -51,6 +51,18 @@ export const metrics = {
     labelNames: ['rule'] as const,
     registers: [registry],
   }),
+  routeEvents: new Counter({
+    name: 'vigil_route_events_total',
+    help: "Records through a sink's route: outcome in (taken by the route), out (handed to the sink) or dropped (with the reason: unrouted, sampled, duplicate, aggregated)",
+    labelNames: ['sink', 'route', 'outcome', 'reason'] as const,
+    registers: [registry],
+  }),
+  routeBytes: new Counter({
+    name: 'vigil_route_bytes_total',
+    help: "Bytes (JSON) through a sink's route, with the labels of vigil_route_events_total",
+    labelNames: ['sink', 'route', 'outcome', 'reason'] as const,
+    registers: [registry],
+  }),
   deadLettered: new Counter({
     name: 'vigil_deadletter_records_total',
     help: 'Records written to the dead-letter topic, by stage and error code',
@@ -78,4 +90,4 @@ export const metrics = {
   }),
 };
 
-export type ComponentKind = 'input' | 'detect' | 'incident' | 'playbook' | 'sink' | 'bus';
+export type ComponentKind = 'input' | 'detect' | 'incident' | 'playbook' | 'sink' | 'bus' | 'api';

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { VigilError } from '../../core/errors/index.js';
+import type { RuleStatus } from '../model/index.js';
 import { findRuleFiles, loadRuleText, loadRules, readError, type CompiledRule, type LoadOptions } from '../sigma/load.js';
 import { toVigilError, yamlProblems, type Problem } from '../sigma/problems.js';
 import { fromYamlNode } from '../sigma/source.js';
@@ -24,6 +25,8 @@ export interface CorrelationLoadOptions extends LoadOptions {
    * correlation are not read again. When absent, they are loaded here with `loadRules`.
    */
   rules?: readonly CompiledRule[];
+  /** Correlations (and rules beside them) with one of these statuses are left out. Default: none. */
+  skipStatuses?: readonly RuleStatus[];
 }
 
 export interface CorrelationSet {
@@ -147,8 +150,10 @@ function compileFiles(
   texts: ReadonlyArray<{ file: string; text: string }>,
   rules: CompiledRule[],
   errors: VigilError[],
-  options: LoadOptions,
+  options: LoadOptions & Pick<CorrelationLoadOptions, 'skipStatuses'>,
 ): CorrelationSet {
+  const skip = new Set<string>(options.skipStatuses ?? []);
+  const skipped = (m: { status?: string }): boolean => m.status !== undefined && skip.has(m.status);
   const given: ReadonlySet<string> = new Set(rules.map((r) => r.rule.id));
   const known = new Set(given);
   const models: CorrelationRule[] = [];
@@ -157,9 +162,10 @@ function compileFiles(
     // As the rule loader says of it: a file of comments alone is a mistake, not an empty rule set.
     if (parsed.correlations.length === 0 && parsed.rules.length === 0 && parsed.errors.length === 0)
       errors.push(new VigilError('RULE_INVALID', 'the file holds no rule', { location: { file, line: 1, column: 1 } }));
-    models.push(...parsed.correlations);
+    models.push(...parsed.correlations.filter((m) => !skipped(m)));
     errors.push(...parsed.errors);
     for (const r of parsed.rules) {
+      if (skipped(r.rule)) continue;
       if (known.has(r.rule.id)) {
         errors.push(
           new VigilError('RULE_INVALID', `duplicate rule id '${r.rule.id}'`, {

@@ -58,6 +58,12 @@ export function correlationRouter(set: CorrelationSet) {
  * changelog restored on restart or rebalance, fired correlations to `vigil.alerts`, events too
  * late for their window to `vigil.deadletter` with the reason.
  */
+/** Correlations that may change while running (LiveRules): `generation` moves on every swap. */
+export interface CorrelationSource {
+  readonly correlations: CorrelationSet;
+  readonly generation: number;
+}
+
 export async function startCorrelateStage({
   config,
   bus,
@@ -65,26 +71,32 @@ export async function startCorrelateStage({
 }: {
   config: VigilConfig;
   bus: Bus;
-  set: CorrelationSet;
+  set: CorrelationSet | CorrelationSource;
 }): Promise<RunningStage> {
+  const source: CorrelationSource = 'generation' in set ? set : { correlations: set, generation: 0 };
   const input = correlationInputTopic(config.kafka.topicPrefix);
   const incidents = await ensureIncidentInputTopic(bus);
   await bus.ensureTopics([workTopicSpec(input, config.kafka, config.kafka.partitions)]);
   const latenessMs = config.detections.correlation.allowedLatenessSeconds * 1000;
-  const engines = new WeakMap<StateStore<Snapshot>, CorrelationEngine>();
+  const engines = new WeakMap<StateStore<Snapshot>, { engine: CorrelationEngine; generation: number }>();
+  // After a reload the partition's engine is built again from its store, which holds every
+  // change up to the last batch: windows of unchanged correlations go on where they were.
   const engineFor = (store: StateStore<Snapshot>, partition: number): CorrelationEngine => {
-    let e = engines.get(store);
-    if (!e) {
-      e = new CorrelationEngine(set.correlations, {
-        changelog: 'deferred',
-        allowedLatenessMs: latenessMs,
-        maxKeysPerCorrelation: config.detections.correlation.maxKeysPerCorrelation,
-      });
-      let n = 0;
-      for (const [key, value] of store.entries()) if (e.restore(key, value, partition)) n++;
-      engines.set(store, e);
-      log.info({ partition, keys: n }, 'correlation state restored');
-    }
+    const { generation } = source;
+    const held = engines.get(store);
+    if (held && held.generation === generation) return held.engine;
+    const e = new CorrelationEngine(source.correlations.correlations, {
+      changelog: 'deferred',
+      allowedLatenessMs: latenessMs,
+      maxKeysPerCorrelation: config.detections.correlation.maxKeysPerCorrelation,
+    });
+    let n = 0;
+    for (const [key, value] of store.entries()) if (e.restore(key, value, partition)) n++;
+    engines.set(store, { engine: e, generation });
+    log.info(
+      { partition, keys: n, correlations: source.correlations.correlations.length },
+      held ? 'correlations reloaded' : 'correlation state restored',
+    );
     return e;
   };
 

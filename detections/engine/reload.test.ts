@@ -127,3 +127,63 @@ describe('rule reload', () => {
     }
   });
 });
+
+const correlation = (
+  threshold: number,
+  timespan = '1m',
+): string => `${rule(A, 'A', 'alpha').replace('status: test', 'name: base_a\nstatus: test')}---
+title: Many A
+id: 33333333-3333-4333-8333-333333333333
+name: many_a
+status: test
+correlation:
+  type: event_count
+  rules: [base_a]
+  group-by: [host.name]
+  timespan: ${timespan}
+  condition: { gte: ${threshold} }
+level: high
+`;
+
+describe('what the live rules take from config', () => {
+  it('leaves out deprecated and unsupported rules when told to, and says how many', () => {
+    writeFileSync(join(dir, 'a.yml'), rule(A, 'A', 'alpha').replace('status: test', 'status: deprecated'));
+    writeFileSync(join(dir, 'b.yml'), rule(B, 'B', 'alpha').replace('status: test', 'status: unsupported'));
+    writeFileSync(join(dir, 'c.yml'), rule('44444444-4444-4444-8444-444444444444', 'C', 'alpha'));
+    let skipped: number | undefined;
+    const live = new LiveRules([dir], { skipStatuses: ['deprecated', 'unsupported'], onLoad: (r) => (skipped = r.skipped) });
+    expect(fired(live, 'alpha')).toEqual(['44444444-4444-4444-8444-444444444444']);
+    expect(skipped).toBe(2);
+    expect(fired(new LiveRules([dir]), 'alpha')).toEqual([A, B, '44444444-4444-4444-8444-444444444444']);
+  });
+
+  it('reads placeholder values again on every reload', () => {
+    writeFileSync(
+      join(dir, 'a.yml'),
+      rule(A, 'A', 'x').replace("process.command_line|contains: 'x'", "process.command_line|expand: '%cmd%'"),
+    );
+    let values = ['alpha'];
+    const live = new LiveRules([dir], { placeholders: () => ({ cmd: values }) });
+    expect(fired(live, 'alpha')).toEqual([A]);
+    values = ['beta'];
+    live.reload();
+    expect(fired(live, 'alpha')).toEqual([]);
+    expect(fired(live, 'beta')).toEqual([A]);
+  });
+
+  it('reloads correlations, and keeps the last good one when its file breaks', () => {
+    writeFileSync(join(dir, 'c.yml'), correlation(3));
+    const reports: { errors: number; kept: readonly string[] }[] = [];
+    const live = new LiveRules([dir], { correlations: true, onLoad: (r) => reports.push({ errors: r.errors.length, kept: r.kept }) });
+    const threshold = (): unknown => live.correlations.correlations.map((c) => c.rule.condition.bounds.map((b) => b.value));
+    expect(threshold()).toEqual([[3]]);
+    writeFileSync(join(dir, 'c.yml'), correlation(5));
+    live.reload();
+    expect(threshold()).toEqual([[5]]);
+    writeFileSync(join(dir, 'c.yml'), correlation(7, 'soon'));
+    live.reload();
+    expect(threshold()).toEqual([[5]]);
+    expect(live.correlations.rules.map((r) => r.rule.id)).toContain(A);
+    expect(reports.at(-1)).toEqual({ errors: 1, kept: ['33333333-3333-4333-8333-333333333333'] });
+  });
+});

@@ -1,18 +1,21 @@
 /**
  * Rules that reload on change, without a restart and without losing events: the rule paths are
- * watched (fs.watch, debounced), the rules are loaded and compiled again, and the new RuleSet
- * replaces the old one in a single assignment. A batch reads `current` once when it starts, so
- * it runs on one rule set from its first event to its last; the next batch gets the new one.
+ * watched (fs.watch, debounced), the rules and correlations are loaded and compiled again, and
+ * the new sets replace the old ones in a single assignment. A batch reads `current` once when it
+ * starts, so it runs on one rule set from its first event to its last; the next batch gets the
+ * new one. Placeholder files are watched too: their values are read again on each load.
  *
- * A rule file that no longer loads keeps its last good rules running (and the errors are
- * logged): a typo saved in one file never switches its detection off.
+ * A rule or correlation file that no longer loads keeps its last good rules running (and the
+ * errors are logged): a typo saved in one file never switches its detection off.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { VigilError } from '../../core/errors/index.js';
+import type { RuleStatus } from '../model/index.js';
 import type { Placeholders } from '../sigma/modifiers/index.js';
-import { loadRuleSet, type LoadedRuleSet, type PipelineRule } from '../pipelines/rules.js';
+import { loadCorrelations, type CorrelationSet } from '../correlation/index.js';
+import { asBaseRule, loadRuleSet, type LoadedRuleSet, type PipelineRule } from '../pipelines/rules.js';
 import { ruleSetOf, type RuleSet } from './ruleset.js';
 
 /** The rule set after a reload: the new rules, plus the last good rules of files that now fail. */
@@ -29,10 +32,34 @@ export function mergeReload(previous: LoadedRuleSet | undefined, next: LoadedRul
   return { loaded: { ...next, rules }, kept };
 }
 
+/**
+ * The correlations after a reload: the new ones, plus the last good ones of files that now fail
+ * (and the rules they read), so that a broken edit never stops a correlation that ran.
+ */
+export function mergeCorrelations(previous: CorrelationSet | undefined, next: CorrelationSet): { set: CorrelationSet; kept: string[] } {
+  if (!previous || next.errors.length === 0) return { set: next, kept: [] };
+  const failing = new Set(next.errors.map((e) => e.location?.file).filter((f): f is string => f !== undefined));
+  const ids = new Set(next.correlations.map((c) => c.id));
+  const keep = previous.correlations.filter((c) => failing.has(c.rule.location.file) && !ids.has(c.id));
+  if (keep.length === 0) return { set: next, kept: [] };
+  const ruleIds = new Set(next.rules.map((r) => r.rule.id));
+  const needed = new Set(keep.flatMap((c) => c.ruleIds));
+  const rules = [...next.rules, ...previous.rules.filter((r) => needed.has(r.rule.id) && !ruleIds.has(r.rule.id))];
+  const silenced = new Set([...next.silenced, ...[...previous.silenced].filter((id) => needed.has(id))]);
+  return { set: { ...next, correlations: [...next.correlations, ...keep], rules, silenced }, kept: keep.map((c) => c.id) };
+}
+
 export interface LiveRulesOptions {
   /** Pipeline name or path. Default `ecs`. */
   readonly pipeline?: string;
-  readonly placeholders?: Placeholders;
+  /** Placeholder values, or a function read on every load (values from files). */
+  readonly placeholders?: Placeholders | (() => Placeholders);
+  /** Rules and correlations with these statuses are left out. Default: none. */
+  readonly skipStatuses?: readonly RuleStatus[];
+  /** Load the correlations among the paths too (`correlations`). Default false. */
+  readonly correlations?: boolean;
+  /** More files whose change reloads the rules (placeholder files). */
+  readonly watchFiles?: readonly string[];
   /** Use the prefilter index. Default true. */
   readonly prefilter?: boolean;
   /** Quiet time after the last change before reloading, in ms. Default 500. */
@@ -43,8 +70,12 @@ export interface LiveRulesOptions {
 
 export interface ReloadReport {
   readonly rules: number;
+  /** Correlations loaded (0 without `correlations`). */
+  readonly correlations?: number;
+  /** Rules and correlations left out for their status. */
+  readonly skipped?: number;
   readonly errors: readonly VigilError[];
-  /** Rules of failing files kept at their last good version. */
+  /** Rules and correlations of failing files kept at their last good version. */
   readonly kept: readonly string[];
   readonly ms: number;
 }
@@ -55,6 +86,7 @@ const RULE_FILE = /\.ya?ml$/i;
 export class LiveRules {
   private loaded: LoadedRuleSet | undefined;
   private set: RuleSet;
+  private correlationSet: CorrelationSet = { correlations: [], rules: [], errors: [], silenced: new Set() };
   private watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Incremented on every swap; batches may compare it. */
@@ -72,16 +104,39 @@ export class LiveRules {
     return this.set;
   }
 
+  /** The correlations that go with `current` (none unless the `correlations` option is set). */
+  get correlations(): CorrelationSet {
+    return this.correlationSet;
+  }
+
   private load(): RuleSet {
     const started = Date.now();
-    const next = loadRuleSet(this.paths, { pipeline: this.options.pipeline, placeholders: this.options.placeholders });
+    const { placeholders: given, skipStatuses } = this.options;
+    const placeholders = typeof given === 'function' ? given() : given;
+    const next = loadRuleSet(this.paths, { pipeline: this.options.pipeline, placeholders, skipStatuses });
     const { loaded, kept } = mergeReload(this.loaded, next);
+    const set = ruleSetOf(loaded, { prefilter: this.options.prefilter, placeholders });
+    let correlations = this.correlationSet;
+    let keptCorrelations: string[] = [];
+    let correlationErrors: VigilError[] = [];
+    if (this.options.correlations) {
+      const fresh = loadCorrelations(this.paths, { rules: loaded.rules.map(asBaseRule), placeholders, skipStatuses });
+      const merged = mergeCorrelations(this.loaded && this.correlationSet, fresh);
+      correlations = merged.set;
+      keptCorrelations = merged.kept;
+      // A file of several documents is read by both loaders: its problems are reported once.
+      const seen = new Set(next.errors.map((e) => e.describe()));
+      correlationErrors = fresh.errors.filter((e) => !seen.has(e.describe()));
+    }
+    // Nothing is assigned before everything loaded: a throw leaves the running sets whole.
     this.loaded = loaded;
-    const set = ruleSetOf(loaded, { prefilter: this.options.prefilter, placeholders: this.options.placeholders });
+    this.correlationSet = correlations;
     this.options.onLoad?.({
       rules: loaded.rules.length,
-      errors: next.errors,
-      kept: kept.map((r) => r.compiled.rule.id),
+      correlations: correlations.correlations.length,
+      skipped: next.skipped?.length ?? 0,
+      errors: [...next.errors, ...correlationErrors],
+      kept: [...kept.map((r) => r.compiled.rule.id), ...keptCorrelations],
       ms: Date.now() - started,
     });
     return set;
@@ -109,7 +164,7 @@ export class LiveRules {
       }, this.options.debounceMs ?? 500);
       this.timer.unref?.();
     };
-    for (const p of this.paths) {
+    for (const p of [...this.paths, ...(this.options.watchFiles ?? [])]) {
       let dir = p;
       let file: string | undefined;
       try {

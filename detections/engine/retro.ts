@@ -11,7 +11,7 @@ import { loadCorrelations, runCorrelationsOffline, type CorrelationSet, type Off
 import { buildAlert } from '../model/index.js';
 import { matchEvent, type RuleMatcher } from './detect.js';
 import { loadRuleSetFrom, type RuleSet } from './ruleset.js';
-import type { RuleSetOptions } from '../pipelines/rules.js';
+import { asBaseRule, type RuleSetOptions } from '../pipelines/rules.js';
 
 export interface RetroRules {
   ruleset: RuleSet;
@@ -27,11 +27,7 @@ export interface RetroRules {
  */
 export function loadRetroRules(paths: readonly string[], options: RuleSetOptions & { prefilter?: boolean } = {}): RetroRules {
   const loaded = loadRuleSetFrom(paths, options);
-  const rules = loaded.ruleset.matchers.map((m) => ({
-    rule: m.source.compiled.rule,
-    match: (event: object) => (m.source.logsource.test(event as EcsEvent) ? m.source.compiled.match(event) : null),
-  }));
-  const correlations = loadCorrelations(paths, { rules });
+  const correlations = loadCorrelations(paths, { rules: loaded.ruleset.matchers.map((m) => asBaseRule(m.source)) });
   return { ruleset: loaded.ruleset, correlations, errors: [...loaded.errors, ...correlations.errors] };
 }
 

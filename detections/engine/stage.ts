@@ -3,12 +3,12 @@ import type { VigilConfig } from '../../core/config/index.js';
 import { sendDeadLetters } from '../../core/deadletter/index.js';
 import type { RunningStage } from '../../core/stage.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
-import { loadCorrelations } from '../correlation/index.js';
 import type { CompiledRule } from '../sigma/load.js';
 import { firedRule } from '../model/index.js';
 import { correlationInputTopic, correlationRouter, startCorrelateStage } from './correlate.js';
 import { EventClock, startTicker } from './event-clock.js';
 import { detectBatch, type RuleMatcher } from './detect.js';
+import { readPlaceholders } from './placeholders.js';
 import { LiveRules } from './reload.js';
 import { RuleErrorReporter } from './rule-errors.js';
 import { ensureIncidentInputTopic, forIncidents } from '../incidents/input-topic.js';
@@ -22,46 +22,77 @@ export function toMatcher(c: CompiledRule): RuleMatcher {
   };
 }
 
+/** What a reload changes in the detect stage: how alerts feed correlations, and base rules only correlations read. */
+interface CorrelationWiring {
+  generation: number;
+  route: ReturnType<typeof correlationRouter> | undefined;
+  correlationOnly: RuleMatcher[];
+}
+
 /**
  * The detection stage: `vigil.events` → Sigma rules → `vigil.alerts`, and
- * the correlation stage when correlation rules are configured. Rules reload when their files
- * change (reload.ts); correlations are loaded once.
+ * the correlation stage when correlation rules are configured. Rules and correlations reload
+ * when their files (or placeholder files) change (reload.ts).
  */
 export async function startDetectStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
   // Rules are never switched off while running: one that throws is skipped for that event only.
   const disabled: ReadonlySet<string> = new Set<string>();
   const ruleErrors = new RuleErrorReporter(log);
-  const live = new LiveRules(config.detections.rules, {
-    onLoad: ({ rules, errors, kept, ms }) => {
+  const { detections } = config;
+  const live = new LiveRules(detections.rules, {
+    pipeline: detections.pipeline,
+    placeholders: () => readPlaceholders(detections),
+    watchFiles: Object.values(detections.placeholderFiles),
+    skipStatuses: detections.includeDeprecated ? [] : ['deprecated', 'unsupported'],
+    correlations: true,
+    onLoad: ({ rules, correlations, skipped, errors, kept, ms }) => {
       for (const e of errors) log.error({ code: e.code }, e.describe());
       if (kept.length > 0) log.warn({ kept }, 'rule files that no longer load keep their last good rules');
-      log.info({ loaded: rules, rejected: errors.length, ms }, 'rules loaded');
+      log.info({ loaded: rules, correlations, skipped, rejected: errors.length, ms }, 'rules loaded');
     },
   });
   live.watch();
-  const correlations = loadCorrelations(config.detections.rules);
-  for (const e of correlations.errors) log.error({ code: e.code }, e.describe());
   const inputTopic = correlationInputTopic(config.kafka.topicPrefix);
-  const route = correlations.correlations.length > 0 ? correlationRouter(correlations) : undefined;
-  // Base rules written beside their correlations (files of several YAML documents) are only
-  // read by loadCorrelations; they are matched here too.
-  const liveIds = new Set(live.current.matchers.map((m) => m.fired.id));
-  const correlationOnly = correlations.rules.filter((r) => !liveIds.has(r.rule.id)).map(toMatcher);
+  const wire = (): CorrelationWiring => {
+    const set = live.correlations;
+    // Base rules written beside their correlations (files of several YAML documents) are only
+    // read by the correlation loader; they are matched here too.
+    const liveIds = new Set(live.current.matchers.map((m) => m.fired.id));
+    return {
+      generation: live.generation,
+      route: set.correlations.length > 0 ? correlationRouter(set) : undefined,
+      correlationOnly: set.rules.filter((r) => !liveIds.has(r.rule.id)).map(toMatcher),
+    };
+  };
+  let wiring = wire();
   const stages: RunningStage[] = [];
-  if (route) stages.push(await startCorrelateStage({ config, bus, set: correlations }));
+  // The correlate stage starts with the first correlation, at start or on a later reload.
+  let correlate: RunningStage | undefined;
+  const startCorrelate = async (): Promise<void> => {
+    if (!correlate && wiring.route) correlate = await startCorrelateStage({ config, bus, set: live });
+  };
+  await startCorrelate();
+  if (correlate) stages.push(correlate);
   const producer = await bus.producer();
   const { topics } = bus;
   const incidentInput = await ensureIncidentInputTopic(bus);
 
   const idleMs = config.detections.correlation.idleAdvanceSeconds * 1000;
-  const clock = route && idleMs > 0 ? new EventClock(idleMs) : undefined;
+  // Always there when idle advance is on: a reload may bring the first correlation.
+  const clock = idleMs > 0 ? new EventClock(idleMs) : undefined;
 
   const loop = await bus.consume('detect', {
     topics: [topics.events],
     component: 'detect',
     handler: async (records) => {
       // One rule set for the whole batch, even if a reload swaps it meanwhile.
-      const out = detectBatch(live.current, records, disabled);
+      const ruleset = live.current;
+      if (wiring.generation !== live.generation) {
+        wiring = wire();
+        await startCorrelate();
+      }
+      const { route, correlationOnly } = wiring;
+      const out = detectBatch(ruleset, records, disabled);
       const extra = correlationOnly.length > 0 ? detectBatch(correlationOnly, records, disabled) : undefined;
       if (extra) {
         // Rule ids are distinct: correlationOnly holds no rule of the live set.
@@ -94,10 +125,12 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
     : undefined;
   stages.push({
     name: 'detect',
-    close: () => {
+    close: async () => {
       ticker?.stop();
       live.close();
-      return loop.stop();
+      await loop.stop();
+      // Started by a reload, so not in the list the caller closes.
+      if (correlate && !stages.includes(correlate)) await correlate.close();
     },
   });
   return stages;

@@ -24,4 +24,4 @@ export {
   type PipelineSection,
 } from './model.js';
 export { applicableSections, fieldPaths, pathsGetter, resolverFor, resolverKey, type Getter } from './resolver.js';
-export { loadRuleSet, scanRuleFile, type LoadedRuleSet, type PipelineRule, type RuleSetOptions } from './rules.js';
+export { asBaseRule, loadRuleSet, scanRuleFile, type LoadedRuleSet, type PipelineRule, type RuleSetOptions } from './rules.js';

@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { VigilError } from '../../core/errors/index.js';
 import type { FieldResolver } from '../sigma/compile.js';
 import { findRuleFiles, loadRules, type CompiledRule, type LoadedFilter } from '../sigma/load.js';
+import type { RuleStatus } from '../model/index.js';
 import type { Placeholders } from '../sigma/modifiers/index.js';
 import { loadPipeline, DEFAULT_PIPELINE } from './load.js';
 import { logsourceMatcher, type LogsourceMatcher } from './logsource.js';
@@ -30,11 +31,22 @@ export interface PipelineRule {
   readonly file: string;
 }
 
+/**
+ * A pipeline rule as a correlation's base rule: it matches an event of its logsource only, with
+ * the pipeline's field names, as the engine matches it.
+ */
+export function asBaseRule(r: PipelineRule): CompiledRule {
+  const { compiled, logsource } = r;
+  return { rule: compiled.rule, match: (event: object) => (logsource.test(event) ? compiled.match(event) : null) };
+}
+
 export interface RuleSetOptions {
   /** A pipeline name in `rules/pipelines/`, a path to one, or a loaded pipeline. Default `ecs`. */
   readonly pipeline?: string | Pipeline;
   /** Values for `expand` placeholders. Default: none. */
   readonly placeholders?: Placeholders;
+  /** Rules with one of these statuses are left out (and listed in `skipped`). Default: none. */
+  readonly skipStatuses?: readonly RuleStatus[];
 }
 
 export interface LoadedRuleSet {
@@ -48,6 +60,8 @@ export interface LoadedRuleSet {
   readonly files: number;
   /** Files holding Sigma correlations, left to detections/correlation. */
   readonly correlationFiles: number;
+  /** Ids of the rules left out for their status (`skipStatuses`). */
+  readonly skipped?: readonly string[];
 }
 
 /** What a quick look at a rule file says: a filter or a rule, and its logsource. */
@@ -189,8 +203,14 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
   loaded.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   const rules: PipelineRule[] = [];
   const ids = new Map<string, string>();
+  const skip = new Set<string>(options.skipStatuses ?? []);
+  const skipped: string[] = [];
   for (const r of loaded) {
     const { rule } = r.compiled;
+    if (rule.status !== undefined && skip.has(rule.status)) {
+      skipped.push(rule.id);
+      continue;
+    }
     const first = ids.get(rule.id);
     if (first !== undefined) {
       addErrors([
@@ -215,5 +235,6 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
     filters: [...filters.values()].map((f) => ({ filter: f.filter, appliedTo: [...f.appliedTo] })),
     files: files.length - correlationFiles,
     correlationFiles,
+    skipped,
   };
 }

@@ -4,20 +4,8 @@ import { isValidTimeZone } from '../parsers/time.js';
 import { ianaNumberOf, transportOf } from './vendors/util.js';
 import { isoString } from '../parsers/iso.js';
 
-/**
- * How one source attribute becomes one ECS field: the conversion keeps ECS types honest (an `ip`
- * field only ever holds an IP, a `long` a safe integer, a `date` an RFC 3339 string). A value
- * that does not convert is left out of ECS (it stays in the record under `vigil.*`).
- */
-export type Conversion =
-  'keyword' | 'lower' | 'ip' | 'port' | 'long' | 'double' | 'date' | 'mac' | 'transport' | 'direction01' | 'outcome' | 'http-referrer';
-
-export interface FieldRule {
-  path: string;
-  as: Conversion;
-  /** ECS normalizes the field to an array (`observer.ip`, `user.roles`). */
-  array?: true;
-}
+export type { Conversion, FieldRule } from '../../core/event/vendor-keys.js';
+import type { Conversion, FieldRule } from '../../core/event/vendor-keys.js';
 
 /** ECS wants MACs as upper-case, hyphen-separated octets (`00-00-5E-00-53-23`). */
 export function normalizeMac(v: string): string | undefined {

@@ -1,44 +1,11 @@
 import type { EcsEvent } from '../../core/event/index.js';
 import { parseJavaDate, parseTimestamp, type TimeContext } from '../parsers/datetime.js';
 import type { LeefRecord } from '../parsers/leef.js';
-import { applyRules, type FieldRule } from './fields.js';
+import { LEEF_TO_ECS } from '../../core/event/vendor-keys.js';
+import { applyRules } from './fields.js';
 import { isoString } from '../parsers/iso.js';
 
-/**
- * Vigil's LEEF → ECS mapping. IBM defines LEEF's predefined attributes (QRadar "LEEF event
- * components") but no ECS mapping exists, so this table is ours; README.md beside this file lists
- * it. Attributes without a row stay in `vigil.leef.attributes`.
- */
-// prettier-ignore
-export const LEEF_TO_ECS: Readonly<Record<string, FieldRule>> = {
-  src: { path: 'source.ip', as: 'ip' },
-  dst: { path: 'destination.ip', as: 'ip' },
-  srcPort: { path: 'source.port', as: 'port' },
-  dstPort: { path: 'destination.port', as: 'port' },
-  srcPostNAT: { path: 'source.nat.ip', as: 'ip' },
-  dstPostNAT: { path: 'destination.nat.ip', as: 'ip' },
-  srcPostNATPort: { path: 'source.nat.port', as: 'port' },
-  dstPostNATPort: { path: 'destination.nat.port', as: 'port' },
-  srcMAC: { path: 'source.mac', as: 'mac' },
-  dstMAC: { path: 'destination.mac', as: 'mac' },
-  srcBytes: { path: 'source.bytes', as: 'long' },
-  dstBytes: { path: 'destination.bytes', as: 'long' },
-  srcPackets: { path: 'source.packets', as: 'long' },
-  dstPackets: { path: 'destination.packets', as: 'long' },
-  totalPackets: { path: 'network.packets', as: 'long' },
-  proto: { path: 'network.transport', as: 'transport' },
-  usrName: { path: 'user.name', as: 'keyword' },
-  accountName: { path: 'user.name', as: 'keyword' },
-  domain: { path: 'user.domain', as: 'keyword' },
-  identGrpName: { path: 'group.name', as: 'keyword' },
-  groupID: { path: 'group.id', as: 'keyword' },
-  identHostName: { path: 'host.hostname', as: 'keyword' },
-  url: { path: 'url.original', as: 'keyword' },
-  policy: { path: 'rule.name', as: 'keyword' },
-  cat: { path: 'event.action', as: 'keyword' },
-  sev: { path: 'event.severity', as: 'long' },
-  role: { path: 'user.roles', as: 'keyword', array: true },
-};
+export { LEEF_TO_ECS };
 
 /**
  * `devTime` read with `devTimeFormat` (a Java date pattern) when given; otherwise epoch

@@ -1,16 +1,25 @@
 /**
  * Components stand alone: no input imports another input and no sink another sink (what two of
- * them share is a building block: ingest/net, framing, parsers, normalize, checkpoint). So a new
- * input or sink is one folder to copy, and removing one breaks nothing else.
+ * them share is a building block: ingest/net, framing, parsers, normalize, checkpoint; the sink
+ * runner and routes). So a new input or sink is one folder to copy, and removing one breaks
+ * nothing else. The components are the registered types, each in the folder of its name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { INPUTS } from '../../ingest/inputs/registry.js';
+import { SINK_SCHEMAS } from '../../sinks/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Folders whose sub-folders are components, each standing alone. */
-const COMPONENT_FOLDERS = ['ingest/inputs', 'sinks'];
+/** Folders holding components, with the registered component names. */
+const COMPONENTS: Record<string, readonly string[]> = {
+  'ingest/inputs': Object.keys(INPUTS),
+  sinks: Object.keys(SINK_SCHEMAS),
+};
+const COMPONENT_FOLDERS = Object.keys(COMPONENTS);
+/** Sub-folders of those that are building blocks every component may use, not components. */
+const BUILDING_BLOCKS = new Set(['sinks/runner', 'sinks/routes']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
@@ -22,7 +31,8 @@ function sourceFiles(dir: string): string[] {
 function componentOf(path: string): string | undefined {
   for (const folder of COMPONENT_FOLDERS) {
     const rest = path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : undefined;
-    if (rest?.includes('/')) return `${folder}/${rest.split('/')[0]}`;
+    const component = rest?.includes('/') ? `${folder}/${rest.split('/')[0]}` : undefined;
+    if (component && !BUILDING_BLOCKS.has(component)) return component;
   }
   return undefined;
 }
@@ -49,9 +59,14 @@ describe('component boundaries', () => {
       'ingest/inputs/gcp-pubsub/server.ts imports ingest/inputs/aws-firehose/http.js',
     ]);
     expect(crossings(file, "import { readBody } from '../../net/body.js';\nimport { schema } from './config.js';")).toEqual([]);
+    expect(crossings('sinks/http/sink.ts', "import { startSinkRunner } from '../runner/index.js';")).toEqual([]);
+    expect(crossings('sinks/http/sink.ts', "import { encodeCef } from '../syslog/cef.js';")).toEqual([
+      'sinks/http/sink.ts imports sinks/syslog/cef.js',
+    ]);
   });
 
-  it.each(COMPONENT_FOLDERS)('no component under %s imports another', (folder) => {
+  it.each(COMPONENT_FOLDERS)('every component under %s has its folder, and none imports another', (folder) => {
+    for (const name of COMPONENTS[folder] ?? []) expect(sourceFiles(`${folder}/${name}`).length, `${folder}/${name}`).toBeGreaterThan(0);
     const files = sourceFiles(folder);
     expect(files.length).toBeGreaterThan(1);
     expect(files.flatMap((f) => crossings(f, readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);

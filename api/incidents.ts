@@ -1,0 +1,103 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { IncidentStatus } from '../detections/incidents/index.js';
+
+/** What the incident list can be narrowed by; every field optional, values of one field ORed. */
+export interface IncidentFilter {
+  status?: string[];
+  severity?: string[];
+  /** Rule id or name, lead rule or any contributing rule. */
+  rule?: string;
+  /** A host name, user name or IP among the incident's entities. */
+  entity?: string;
+  /** First seen at or after / before (RFC 3339). */
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One incident as Elasticsearch holds it (the document the sink wrote from `vigil.incidents`). */
+export type IncidentDoc = Record<string, unknown> & { incident: { id: string; status: IncidentStatus; alerts?: string[] } };
+
+/** Where the API reads incidents and their alerts. */
+export interface IncidentReader {
+  list(filter: IncidentFilter): Promise<{ total: number; incidents: IncidentDoc[] }>;
+  get(id: string): Promise<IncidentDoc | undefined>;
+  alerts(ids: readonly string[]): Promise<Record<string, unknown>[]>;
+}
+
+/** Alerts returned with one incident at most; the incident lists the first ids (its `alert_count` has the total). */
+const MAX_ALERTS = 500;
+
+/** The bool query of a filter. Pure, so that it is tested without a cluster. */
+export function incidentQuery(f: IncidentFilter): Record<string, unknown> {
+  const filter: Record<string, unknown>[] = [];
+  if (f.status?.length) filter.push({ terms: { 'incident.status': f.status } });
+  if (f.severity?.length) filter.push({ terms: { 'incident.severity': f.severity } });
+  if (f.rule) {
+    filter.push({
+      bool: {
+        should: ['incident.rule.id', 'incident.rule.name', 'incident.rules.id', 'incident.rules.name'].map((field) => ({
+          term: { [field]: f.rule },
+        })),
+        minimum_should_match: 1,
+      },
+    });
+  }
+  if (f.entity) {
+    filter.push({
+      bool: {
+        should: ['incident.entities.hosts', 'incident.entities.users', 'incident.entities.ips'].map((field) => ({
+          term: { [field]: f.entity },
+        })),
+        minimum_should_match: 1,
+      },
+    });
+  }
+  if (f.from || f.to) filter.push({ range: { '@timestamp': { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } });
+  return { bool: { filter } };
+}
+
+/** Reads `<indexPrefix>-incidents` and `<indexPrefix>-alerts` (indices or data streams). */
+export function elasticsearchIncidents(es: Client, indexPrefix: string): IncidentReader {
+  const incidents = `${indexPrefix}-incidents`;
+  const alerts = `${indexPrefix}-alerts`;
+  return {
+    async list(f) {
+      const res = await es.search<IncidentDoc>({
+        index: incidents,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        query: incidentQuery(f),
+        sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }, { 'incident.id': { order: 'asc', unmapped_type: 'keyword' } }],
+        from: f.offset,
+        size: f.limit,
+        track_total_hits: true,
+      });
+      const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+      return { total, incidents: res.hits.hits.flatMap((h) => (h._source ? [h._source] : [])) };
+    },
+    async get(id) {
+      const res = await es.search<IncidentDoc>({
+        index: incidents,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        query: { term: { 'incident.id': id } },
+        size: 1,
+      });
+      return res.hits.hits[0]?._source;
+    },
+    async alerts(ids) {
+      if (ids.length === 0) return [];
+      const res = await es.search<Record<string, unknown>>({
+        index: alerts,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        query: { terms: { 'vigil.id': ids.slice(0, MAX_ALERTS) } },
+        sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
+        size: MAX_ALERTS,
+      });
+      return res.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+    },
+  };
+}

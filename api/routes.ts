@@ -1,0 +1,9 @@
+import { INCIDENT_ROUTES } from './incident-routes.js';
+import type { Route } from './route.js';
+import { RUN_ROUTES } from './run-routes.js';
+
+export { RequestInvalid, type ApiDeps, type Route, type RouteContext, type RouteResult } from './route.js';
+export { runTimeline } from './run-routes.js';
+
+/** Every route of the API but the document's own (the server adds it, since it lists them all). */
+export const ROUTES: readonly Route[] = [...INCIDENT_ROUTES, ...RUN_ROUTES];

@@ -1,0 +1,68 @@
+import type { InRecord } from '../../core/bus/index.js';
+
+/** The Vigil topics a sink can read, by logical name. */
+export type SinkTopic = 'events' | 'alerts' | 'incidents' | 'actions';
+
+/** One record on its way to a sink: the document after its route, and the Kafka record it came from. */
+export interface Outgoing {
+  /** The logical topic the record was read from. */
+  readonly topic: SinkTopic;
+  /** The document to send, after the route's transforms. The sink may read it, never mutate it. */
+  readonly doc: Readonly<Record<string, unknown>>;
+  /** The route that let it through (`default` when the sink has no routes). */
+  readonly route: string;
+  /** The Kafka record it came from (for an aggregate, the last one rolled into it): dead letters keep its bytes. */
+  readonly source: InRecord;
+  /**
+   * `doc` as JSON, made once on first read (the route's byte count reads it too): a sink that
+   * sends JSON uses `o.json ?? JSON.stringify(o.doc)` and never serializes a document twice.
+   * Always set by the runner; optional so that tests may hand a sink plain objects.
+   */
+  readonly json?: string;
+}
+
+/** What became of one record a sink was asked to deliver. */
+export type Verdict =
+  | { readonly outcome: 'ok' }
+  /** Refused for now (429, 5xx, timeout): sent again after a backoff, dead-lettered after `maxRetries`. */
+  | { readonly outcome: 'retry'; readonly reason: string }
+  /** Refused for good (mapping conflict, too large, bad request): dead-lettered at once with the reason. */
+  | { readonly outcome: 'reject'; readonly reason: string };
+
+export interface DeliverContext {
+  /** Aborted when the attempt timed out or the sink is stopping: give up the request. */
+  readonly signal: AbortSignal;
+  /** 1 for the first try of these records, then 2, 3… */
+  readonly attempt: number;
+}
+
+/**
+ * The one thing a sink writes: send `batch` and say what became of each record, one verdict per
+ * record in the same order. Throwing means "the whole request failed, retriably" (the endpoint
+ * is down, a connection reset): the runner retries the batch without limit, because a sink that
+ * is down must not empty the topic into the dead letter.
+ */
+export type DeliverFn = (batch: readonly Outgoing[], ctx: DeliverContext) => Promise<readonly Verdict[]>;
+
+/** A parsed record as the runner hands it to the router; the router may change `doc` in place. */
+export interface Parsed {
+  topic: SinkTopic;
+  doc: Record<string, unknown>;
+  source: InRecord;
+}
+
+/** What a router made of one batch. */
+export interface RoutedBatch {
+  readonly out: Outgoing[];
+  /**
+   * Called once the batch was delivered or dead-lettered, before its commit: only then does the
+   * router count it and remember what it sent (dedupe), so that a batch retried after a failure
+   * is neither counted twice nor dropped as a duplicate of an attempt that never arrived.
+   */
+  settle(): void;
+}
+
+/** Turns one partition's batch of parsed records into what the sink receives (routes; see sinks/routes). */
+export interface Router {
+  route(records: Parsed[]): RoutedBatch;
+}

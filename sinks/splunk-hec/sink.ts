@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '../../core/bus/index.js';
+import { VigilError } from '../../core/errors/index.js';
+import { logger } from '../../core/telemetry/index.js';
+import { startSinkRunner, type RunningSinkLoop } from '../runner/index.js';
+import { AckPoller } from './acks.js';
+import { hecClient, type HecTransport } from './client.js';
+import { classifyHecResponse, classifyTransportError } from './classify.js';
+import type { SplunkHecSinkConfig } from './config.js';
+import { createHecDeliver } from './deliver.js';
+
+export interface StartSplunkHecSinkOptions {
+  sink: SplunkHecSinkConfig;
+  bus: Bus;
+  /** Injectable for tests; default a keep-alive client of `sink.url`. */
+  transport?: HecTransport;
+}
+
+/**
+ * Whether the collector takes the token, before any record is read: an empty request is refused
+ * with 400 "No data" (code 5) when the token is good and 401/403 when it is not, and indexes nothing.
+ */
+async function probe(sink: SplunkHecSinkConfig, transport: HecTransport, channel: string): Promise<void> {
+  let v;
+  try {
+    v = classifyHecResponse(await transport.sendEvents('', channel));
+  } catch (err) {
+    v = classifyTransportError(err);
+  }
+  if (v.outcome === 'fatal') {
+    throw new VigilError('SINK_CONFIG', `splunk-hec sink ${sink.id}: ${v.reason}`, { location: { path: `sinks[${sink.id}].token` } });
+  }
+  if (v.outcome === 'retry') {
+    throw new VigilError('SINK_CONFIG', `splunk-hec sink ${sink.id}: the collector at ${sink.url} is unreachable: ${v.reason}`, {
+      location: { path: `sinks[${sink.id}].url` },
+      retriable: true,
+    });
+  }
+}
+
+/** The Splunk HEC sink on the shared runner: its own consumer group, commit after acknowledgement. */
+export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promise<RunningSinkLoop> {
+  const { sink } = opts;
+  const log = logger('sink', { id: sink.id, type: 'splunk-hec' });
+  const transport =
+    opts.transport ??
+    hecClient({
+      url: sink.url,
+      token: sink.token,
+      gzip: sink.gzip,
+      timeoutMs: sink.requestTimeoutSeconds * 1000,
+      rejectUnauthorized: sink.rejectUnauthorized,
+      maxSockets: sink.concurrency + sink.channels,
+    });
+  // Fresh channels per start: ackIds belong to a channel, and a restarted sink resends what it had not seen acknowledged.
+  const channels = Array.from({ length: sink.channels }, () => randomUUID());
+  const ackTimeoutMs = sink.ackTimeoutSeconds * 1000;
+  const acks = sink.ack
+    ? new AckPoller({
+        query: (ids, channel) => transport.queryAcks(ids, channel),
+        pollMs: sink.ackPollMs,
+        timeoutMs: ackTimeoutMs,
+        onPollError: (reason) => log.warn({ reason }, 'acknowledgement poll failed; polling again'),
+      })
+    : null;
+  try {
+    await probe(sink, transport, channels[0] as string);
+    return await startSinkRunner({
+      id: sink.id,
+      type: 'splunk-hec',
+      bus: opts.bus,
+      topics: sink.topics,
+      batchSize: sink.batchSize,
+      maxRetries: sink.maxRetries,
+      timeoutMs: sink.timeoutMs,
+      ...(sink.routes ? { routes: sink.routes } : {}),
+      log,
+      deliver: createHecDeliver({
+        id: sink.id,
+        transport,
+        acks,
+        channels,
+        batchMaxEvents: sink.batchMaxEvents,
+        batchMaxBytes: sink.batchMaxBytes,
+        concurrency: sink.concurrency,
+        metadata: {
+          ...(sink.index !== undefined ? { index: sink.index } : {}),
+          ...(sink.sourcetype !== undefined ? { sourcetype: sink.sourcetype } : {}),
+          ...(sink.source !== undefined ? { source: sink.source } : {}),
+          ...(sink.host !== undefined ? { host: sink.host } : {}),
+        },
+        // Expired acknowledgements are resent within the call while the runner's timeout leaves room for another wait.
+        maxResends: Math.max(0, Math.floor(sink.timeoutMs / ackTimeoutMs) - 1),
+        log,
+      }),
+      onClose: async () => {
+        acks?.close();
+        transport.close();
+      },
+    });
+  } catch (err) {
+    acks?.close();
+    transport.close();
+    throw err;
+  }
+}
