@@ -9,7 +9,7 @@ export interface BusErrorContext {
   topic?: string;
 }
 
-const ACL_HINT = 'see "Securing the Kafka backbone" in README.md for the ACLs each stage needs';
+const ACL_HINT = 'core/bus/SECURITY.md lists the ACLs each stage needs';
 
 /**
  * Node's codes for a certificate that does not verify (node:tls, OpenSSL's X509_V_ERR_*), and

@@ -1,8 +1,8 @@
 /**
  * Vigil against a Kafka broker secured as production ones are: a SASL_SSL listener (PLAIN,
  * SCRAM-SHA-256/512, OAUTHBEARER), client certificates required, the standard authorizer with
- * no access without an ACL, and ACLs that give each stage only what it needs (the ones README.md
- * lists under "Securing the Kafka backbone"). The broker is a second one, started here on free
+ * no access without an ACL, and ACLs that give each stage only what it needs (the ones
+ * core/bus/SECURITY.md lists). The broker is a second one, started here on free
  * ports and removed afterwards; the broker `vigil up` runs is not touched.
  *
  * OAUTHBEARER: the broker validates tokens with Kafka's unsecured validator (unsigned JWS, see
