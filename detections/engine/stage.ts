@@ -1,6 +1,7 @@
 import type { Bus } from '../../core/bus/index.js';
 import type { VigilConfig } from '../../core/config/index.js';
 import { sendDeadLetters } from '../../core/deadletter/index.js';
+import { deadLetterOversized } from '../../core/deadletter/oversized.js';
 import type { RunningStage } from '../../core/stage.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
 import type { CompiledRule } from '../sigma/load.js';
@@ -73,8 +74,16 @@ export async function startDetectStage({ config, bus }: { config: VigilConfig; b
   };
   await startCorrelate();
   if (correlate) stages.push(correlate);
-  const producer = await bus.producer();
   const { topics } = bus;
+  // An alert embeds its event, so it can be too large for Kafka where the event was not: such an
+  // alert is dead-lettered with the reason rather than failing the batch, which would be offered
+  // again for ever while every later event waits behind it.
+  const producer = deadLetterOversized(await bus.producer(), {
+    deadletterTopic: topics.deadletter,
+    stage: 'detect',
+    component: 'engine',
+    kind: 'detect',
+  });
   const incidentInput = await ensureIncidentInputTopic(bus);
 
   const idleMs = config.detections.correlation.idleAdvanceSeconds * 1000;
