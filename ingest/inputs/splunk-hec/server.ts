@@ -15,6 +15,7 @@ import {
   type BudgetLease,
   splunkListenerTlsOptions,
   listenOn,
+  peerOf,
 } from '../../net/index.js';
 import { HEC_INPUT_DEFAULTS } from './config.js';
 import { gunzipBounded } from './decode.js';
@@ -40,11 +41,6 @@ export interface SplunkHecInput {
 export interface HecServerOptions {
   /** A request must arrive whole within this, in ms (slow senders are cut off). Default 60000. */
   requestTimeoutMs?: number;
-}
-
-function normalizePeer(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 class TooLarge extends Error {}
@@ -109,7 +105,7 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
     if (!route) return send(res, NOT_FOUND);
     if (route === 'health') return send(res, handlers.health());
     if (req.method !== 'POST') return send(res, { status: 405, body: { text: 'Method Not Allowed', code: 405 } });
-    const peer = normalizePeer(req.socket.remoteAddress);
+    const peer = peerOf(req.socket.remoteAddress);
     const hreq: HecRequest = { route, query: url.searchParams, headers: req.headers, peer };
 
     const auth = handlers.authorize(hreq);
@@ -166,13 +162,13 @@ export async function startHecInput(cfg: SplunkHecInputConfig, deps: HecDeps, op
     { labels, log },
   );
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { peer: normalizePeer(socket.remoteAddress), inFlight: 0 });
+    sockets.set(socket, { peer: peerOf(socket.remoteAddress), inFlight: 0 });
     socket.once('close', () => sockets.delete(socket));
   });
   server.on('tlsClientError', (err: Error, socket: Socket) => {
     if (guard.refused(socket)) return;
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.warn({ err: err.message, peer: normalizePeer(socket.remoteAddress) }, 'TLS handshake failed');
+    log.warn({ err: err.message, peer: peerOf(socket.remoteAddress) }, 'TLS handshake failed');
   });
   server.on('clientError', (err: Error, socket: Socket) => {
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });

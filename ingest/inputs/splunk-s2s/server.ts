@@ -13,6 +13,7 @@ import {
   guardConnections,
   splunkListenerTlsOptions,
   listenOn,
+  peerOf,
 } from '../../net/index.js';
 import { S2S_INPUT_DEFAULTS } from './config.js';
 import { CONTROL_REPLY, encodeControlMessage, parseCapabilities, pairText, S2sDecoder, type Signature } from '../../framing/s2s.js';
@@ -53,11 +54,6 @@ export interface SplunkS2sInput {
 /** A forwarder that has not finished its TLS handshake by then is disconnected, in ms. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const S2S_LIMIT_DEFAULTS = { ...CONNECTION_LIMIT_DEFAULTS, idleTimeoutSeconds: S2S_INPUT_DEFAULTS.idleTimeoutSeconds };
-
-function normalizePeer(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
 
 /**
  * The S2S receiver: a TCP (or TLS) listener that speaks the indexer side of cooked mode v3. Each
@@ -110,7 +106,7 @@ export async function startS2sInput(
   server.on('tlsClientError', (err: Error, socket: Socket) => {
     if (guard.refused(socket)) return;
     metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.warn({ err: err.message, peer: normalizePeer(socket.remoteAddress) }, 'TLS handshake failed');
+    log.warn({ err: err.message, peer: peerOf(socket.remoteAddress) }, 'TLS handshake failed');
   });
 
   /** Publishes one batch; resolves once Kafka acknowledged every event and dead letter. */
@@ -136,7 +132,7 @@ export async function startS2sInput(
   }
 
   function accept(socket: Socket): Conn {
-    const peer = normalizePeer(socket.remoteAddress);
+    const peer = peerOf(socket.remoteAddress);
     const decoder = new S2sDecoder({ maxMessageBytes: cfg.maxMessageBytes, errorSampleBytes: sampleBytes });
     const assembler = new S2sAssembler(cfg.maxMessageBytes);
     let signature: Signature | undefined;

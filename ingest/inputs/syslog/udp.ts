@@ -4,9 +4,10 @@ import type { SyslogInputConfig } from './config.js';
 import { VigilError, errorMessage, isVigilError } from '../../../core/errors/index.js';
 import { metrics, type Logger } from '../../../core/telemetry/index.js';
 import { stripTrailers } from '../../framing/index.js';
+import { peerOf } from '../../net/index.js';
 import { watchUdpSocket } from '../../net/udp-kernel-stats.js';
 import type { IngestFrame, FramePublisher } from '../../frame-publisher.js';
-import { normalizePeer, type ResolvedServerOptions, type RunningListener } from './types.js';
+import { type ResolvedServerOptions, type RunningListener } from './types.js';
 
 /**
  * RFC 5426: one message per datagram. Datagrams are batched briefly (count or time, whichever
@@ -61,7 +62,7 @@ export async function startUdp(
       metrics.dropped.inc({ ...labels, reason: 'udp_backpressure' });
       return;
     }
-    const peer = normalizePeer(rinfo.address);
+    const peer = peerOf(rinfo.address);
     const raw = stripTrailers(msg);
     if (raw.length === 0) return;
     pending.push(
