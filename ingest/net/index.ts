@@ -15,3 +15,4 @@ export { BodyTooLarge, readBody, sendJson } from './body.js';
 export { RequestDedup } from './dedup.js';
 export { listenerTlsOptions, splunkListenerTlsOptions } from './tls.js';
 export { listenOn } from './listen.js';
+export { streamServer, type StreamServer, type StreamServerOptions } from './stream-server.js';

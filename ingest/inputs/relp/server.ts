@@ -1,9 +1,8 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { RelpInputConfig } from './config.js';
 import { VigilError, errorMessage, isVigilError } from '../../../core/errors/index.js';
 import { logger, metrics } from '../../../core/telemetry/index.js';
-import { connectionLimitsOf, guardConnections, listenerTlsOptions, peerOf, listenOn } from '../../net/index.js';
+import { connectionLimitsOf, listenerTlsOptions, peerOf, listenOn, streamServer } from '../../net/index.js';
 import type { FramePublisher } from '../../frame-publisher.js';
 import { validateRelpInput } from './config.js';
 import { SERVER_CLOSE } from './protocol.js';
@@ -79,30 +78,13 @@ export async function startRelpInput(cfg: RelpInputConfig, pipeline: FramePublis
     await pipeline.close();
     throw err;
   }
-  const connections = new Set<Connection>();
-  let closing = false;
-
-  const onSocket = (socket: Socket): void => {
-    if (closing || guard.refused(socket)) {
-      socket.destroy();
-      return;
-    }
-    const conn = accept(socket);
-    connections.add(conn);
-    void conn.done.then(() => connections.delete(conn));
-  };
-  const server: Server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);
-  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined), { labels, log });
-  if (tls) {
-    server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
-      if (guard.refused(socket)) return;
-      metrics.errors.inc({ ...labels, code: 'INPUT_TLS' });
-      log.warn({ err: err.message, reason: err.code, peer: peerOf(socket.remoteAddress) }, 'tls handshake failed');
-    });
-  }
-  server.on('error', (err) => {
-    metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.error({ err: err.message }, 'relp server error');
+  const { server, guard, connections, stopAccepting } = streamServer({
+    tls,
+    limits: connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined),
+    labels,
+    log,
+    name: 'relp',
+    accept,
   });
 
   function accept(socket: Socket): Connection {
@@ -255,7 +237,7 @@ export async function startRelpInput(cfg: RelpInputConfig, pipeline: FramePublis
       [...connections].map((c) => ({ peer: c.peer, paused: c.socket.isPaused(), inFlight: c.inFlight, bytesRead: c.socket.bytesRead })),
     close() {
       closed ??= (async () => {
-        closing = true;
+        stopAccepting();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         guard.close();
         await Promise.all([...connections].map((c) => c.shutdown()));

@@ -1,12 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import type { SyslogInputConfig } from './config.js';
 import { errorMessage, isVigilError } from '../../../core/errors/index.js';
 import { metrics, type Logger } from '../../../core/telemetry/index.js';
 import { SyslogFramer, type Frame } from '../../framing/index.js';
-import { connectionLimitsOf, guardConnections, listenOn } from '../../net/index.js';
+import { connectionLimitsOf, listenOn, peerOf, streamServer } from '../../net/index.js';
 import type { FramePublisher } from '../../frame-publisher.js';
-import { normalizePeer, type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
+import { type ConnectionInfo, type ResolvedServerOptions, type RunningListener } from './types.js';
 
 /** Backoff between attempts to publish a batch while Kafka is unreachable: 0.5 s doubling to 10 s. */
 const RETRY_FIRST_MS = 500;
@@ -40,37 +40,17 @@ export async function startTcp(
   tls?: TlsOptions,
 ): Promise<RunningListener> {
   const labels = { kind: 'input', id: cfg.id } as const;
-  const connections = new Set<Connection>();
-  let closing = false;
-
-  const onSocket = (socket: Socket): void => {
-    if (closing || guard.refused(socket)) {
-      socket.destroy();
-      return;
-    }
-    const conn = accept(socket);
-    connections.add(conn);
-    void conn.done.then(() => connections.delete(conn));
-  };
-  const server: Server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);
-  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined), { labels, log });
-  if (tls) {
-    // A failed handshake (bad or missing client certificate, protocol mismatch) never reaches
-    // `accept`: count it and log who it was, then Node closes the socket. Connections the guard
-    // closed (over a cap, handshake timed out) are counted there, not as TLS errors.
-    server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
-      if (guard.refused(socket)) return;
-      metrics.errors.inc({ ...labels, code: 'INPUT_TLS' });
-      log.warn({ err: err.message, reason: err.code, peer: normalizePeer(socket.remoteAddress) }, 'tls handshake failed');
-    });
-  }
-  server.on('error', (err) => {
-    metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.error({ err: err.message }, 'tcp server error');
+  const { server, guard, connections, stopAccepting } = streamServer({
+    tls,
+    limits: connectionLimitsOf(cfg, tls ? (tls.handshakeTimeout ?? 10_000) : undefined),
+    labels,
+    log,
+    name: 'tcp',
+    accept,
   });
 
   function accept(socket: Socket): Connection {
-    const peer = normalizePeer(socket.remoteAddress);
+    const peer = peerOf(socket.remoteAddress);
     const framer = new SyslogFramer({ maxMessageBytes: cfg.maxMessageBytes, errorSampleBytes: opts.errorSampleBytes, peer });
     let chain: Promise<void> = Promise.resolve();
     let flushed = false;
@@ -218,7 +198,7 @@ export async function startTcp(
         bytesRead: c.socket.bytesRead,
       })),
     async close() {
-      closing = true;
+      stopAccepting();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       guard.close();
       await Promise.all([...connections].map((c) => c.shutdown()));
