@@ -5,7 +5,7 @@ import { backoffDelay, sleep } from '../retry/index.js';
 import { logger, metrics } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
 import { trackConsumerState, type ConsumerHealth } from './consumer-state.js';
-import { toBusError } from './kafka-errors.js';
+import { toBusError, unfixableByRetry } from './kafka-errors.js';
 import { saslIdentity } from './kafka-security.js';
 import type { BatchHandler, InRecord } from './types.js';
 
@@ -80,7 +80,7 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
   );
 
   // Read by /health/ready: kafkajs's run() resolves even when the first join crashed the consumer.
-  const state = trackConsumerState(consumer, () => stopping);
+  const tracker = trackConsumerState(consumer, () => stopping);
 
   await connectWithRetry(() => consumer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true }).catch(async (err: unknown) => {
@@ -105,15 +105,20 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
         try {
           await opts.handler(records, ctx);
           timer();
+          tracker.delivered();
           break;
         } catch (err) {
           timer();
-          metrics.errors.inc({ kind: 'bus', id: opts.component, code: 'HANDLER_FAILED' });
+          const unfixable = unfixableByRetry(err, context);
+          metrics.errors.inc({ kind: 'bus', id: opts.component, code: unfixable?.code ?? 'HANDLER_FAILED' });
           const delay = backoffDelay(attempt);
-          log.warn(
-            { topic, partition, offset: records[0]?.offset, attempt, delayMs: delay, err: errorMessage(err) },
-            'batch failed; retrying',
-          );
+          const fields = { topic, partition, offset: records[0]?.offset, attempt, delayMs: delay, err: errorMessage(unfixable ?? err) };
+          if (unfixable) {
+            tracker.stalled(unfixable.message);
+            log.error(fields, 'batch failed with an error retrying cannot fix; stalled until it is fixed (retrying)');
+          } else {
+            log.warn(fields, 'batch failed; retrying');
+          }
           await sleep(delay);
           await heartbeat().catch(() => undefined);
         }
@@ -128,7 +133,7 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
   return {
     groupId: opts.groupId,
     topics: opts.topics,
-    state,
+    state: tracker.state,
     pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
     resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
     assignment: () => [...assigned],

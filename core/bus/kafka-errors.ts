@@ -101,3 +101,12 @@ export function toBusError(err: unknown, ctx: BusErrorContext): unknown {
   }
   return err;
 }
+
+/**
+ * The error behind a failed batch when retrying cannot fix it (a refused ACL or credential, or
+ * any non-retriable VigilError of the stage): the consumer loops report the stall with it.
+ */
+export function unfixableByRetry(err: unknown, ctx: BusErrorContext): VigilError | undefined {
+  const e = toBusError(err, ctx);
+  return e instanceof VigilError && !e.retriable ? e : undefined;
+}

@@ -7,6 +7,8 @@ import { logger, metrics } from '../telemetry/index.js';
 import { connectWithRetry } from './admin.js';
 import { trackConsumerState, type ConsumerHealth } from './consumer-state.js';
 import { toRecord } from './consumer.js';
+import { toBusError, unfixableByRetry } from './kafka-errors.js';
+import { saslIdentity } from './kafka-security.js';
 import { commitTransaction, createPartitionProducer, fence, type TopicPartition, type TxRecord } from './tx-producer.js';
 import type { BatchContext, InRecord } from './types.js';
 
@@ -284,14 +286,19 @@ export async function startTransactionalConsumer(
       openTask({ topic: key.slice(0, sep), partition: Number(key.slice(sep + 1)) });
     }
   });
-  consumer.on(consumer.events.CRASH, (e) => log.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
+  const context = { brokers: cfg.brokers, identity: saslIdentity(cfg.sasl), topic: opts.topics.join(', ') };
+  consumer.on(consumer.events.CRASH, (e) =>
+    log.error({ err: errorMessage(toBusError(e.payload.error, context)), restart: e.payload.restart }, 'consumer crashed'),
+  );
 
   // Read by /health/ready: kafkajs's run() resolves even when the first join crashed the consumer.
-  const state = trackConsumerState(consumer, () => stopping);
+  const tracker = trackConsumerState(consumer, () => stopping);
 
   await connectWithRetry(() => admin.connect(), `Kafka at ${cfg.brokers.join(',')}`);
   await connectWithRetry(() => consumer.connect(), `Kafka at ${cfg.brokers.join(',')}`);
-  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true }).catch((err: unknown) => {
+    throw toBusError(err, context);
+  });
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> => {
     if (batch.messages.length === 0) return;
@@ -361,17 +368,28 @@ export async function startTransactionalConsumer(
             }
           }
           timer();
+          tracker.delivered();
           return;
         } catch (err) {
           timer();
           if (err instanceof Abandon) throw err.reason;
           const type = (err as { type?: string }).type;
           const fenced = type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED';
-          metrics.errors.inc({ ...metricLabels, code: fenced ? 'PRODUCER_FENCED' : 'BATCH_FAILED' });
-          log.warn(
-            { ...tp, offset: records[chunkStart]?.offset, attempt, fenced, err: errorMessage(err) },
-            fenced ? 'producer fenced: another instance owns the partition now' : 'batch failed; restarting the partition and retrying',
-          );
+          const unfixable = fenced ? undefined : unfixableByRetry(err, context);
+          metrics.errors.inc({ ...metricLabels, code: fenced ? 'PRODUCER_FENCED' : (unfixable?.code ?? 'BATCH_FAILED') });
+          const fields = { ...tp, offset: records[chunkStart]?.offset, attempt, fenced, err: errorMessage(unfixable ?? err) };
+          if (unfixable) {
+            tracker.stalled(unfixable.message);
+            log.error(
+              fields,
+              'batch failed with an error retrying cannot fix; stalled until it is fixed (restarting the partition and retrying)',
+            );
+          } else {
+            log.warn(
+              fields,
+              fenced ? 'producer fenced: another instance owns the partition now' : 'batch failed; restarting the partition and retrying',
+            );
+          }
           if (task.closed) return; // already being closed (revoked): not ours to restart
           // The state behind the failed batch may be half applied: drop it and start over.
           await closeTask(task, 'failed', true);
@@ -396,7 +414,7 @@ export async function startTransactionalConsumer(
   return {
     groupId: opts.groupId,
     topics: opts.topics,
-    state,
+    state: tracker.state,
     pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
     resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
     assignment: () => [...assigned],

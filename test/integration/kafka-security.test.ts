@@ -192,6 +192,42 @@ describe('Kafka over SASL_SSL with ACLs per stage', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
+  it('reports a stage whose writes an ACL refuses as stalled, naming the ACL, and heals when the write goes through', async () => {
+    const ingest = bus(scram512('ingest', USERS.scram512.ingest));
+    await (await ingest.producer()).send(ingest.topics.events, [{ key: 'stall-1', value: Buffer.from('{"stall":1}') }]);
+    const detect = bus({ mechanism: 'plain', username: 'detect', password: USERS.plain.detect });
+    const producer = await detect.producer();
+    let target = detect.topics.incidents; // no Write ACL for detect: every attempt is refused
+    const written: string[] = [];
+    const loop = await detect.consume('detect', {
+      topics: [detect.topics.events],
+      component: 'test-stall',
+      handler: async (records) => {
+        await producer.send(
+          target,
+          records.map((r) => ({ key: r.key, value: r.value })),
+        );
+        written.push(...records.map((r) => String(r.key)));
+      },
+    });
+    try {
+      const stalled = await waitFor(
+        'the loop to report a stall',
+        async () => (loop.state().status === 'stalled' ? loop.state() : undefined),
+        30_000,
+        100,
+      );
+      expect(stalled.error).toContain('TOPIC_AUTHORIZATION_FAILED');
+      expect(stalled.error).toContain(detect.topics.incidents);
+      expect(written).toEqual([]);
+      target = detect.topics.alerts; // the "fix": a topic detect may write
+      await waitFor('the stall to end', async () => (loop.state().status === 'running' ? true : undefined), 60_000, 200);
+      expect(written).toContain('stall-1');
+    } finally {
+      await loop.stop();
+    }
+  });
+
   it('fails fast with BUS_TLS when TLS is off against the SASL_SSL listener', async () => {
     const { err, ms } = await failure(bus(scram512('ingest', USERS.scram512.ingest), null).producer());
     expect(err).toMatchObject({ code: 'BUS_TLS', retriable: false });
