@@ -1,4 +1,5 @@
-import type { Bus, InRecord, TxRecord } from '../bus/index.js';
+import { recordBytes, type Bus, type InRecord, type TxRecord } from '../bus/index.js';
+import { deadLetterRecord } from '../deadletter/index.js';
 import { VigilError, errorMessage } from '../errors/index.js';
 import type { RunningStage } from '../stage.js';
 import { logger, metrics, type ComponentKind } from '../telemetry/index.js';
@@ -117,6 +118,8 @@ export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S
   const log = logger('state', { processor: name });
   const kind = opts.kind ?? 'detect';
   const changelog = changelogTopic(bus.config.topicPrefix, name);
+  const deadletterTopic = bus.topics.deadletter;
+  const { maxRecordBytes } = bus.config;
   const serde = opts.serde ?? jsonSerde<S>();
   const lateness = opts.allowedLatenessMs ?? 0;
 
@@ -230,7 +233,27 @@ export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S
         isStopping: ctx.isStopping,
       };
       const { outputs } = await opts.process(records, state.store, pctx);
-      const out: TxRecord[] = outputs.map((o) => ({ ...o }));
+      const out: TxRecord[] = [];
+      let oversized = 0;
+      for (const o of outputs) {
+        const bytes = recordBytes(o);
+        if (bytes <= maxRecordBytes) {
+          out.push({ ...o });
+          continue;
+        }
+        // An output can outgrow its inputs (a correlation alert, an incident): Kafka would refuse
+        // the whole transaction, and the batch would be offered again for ever. The output goes
+        // to the dead letter in the same transaction; the state change behind it stands.
+        oversized++;
+        const letter = deadLetterRecord({
+          stage: 'detect',
+          component: name,
+          code: 'RECORD_TOO_LARGE',
+          reason: `record of ${bytes} bytes for ${o.topic} not sent: it exceeds kafka.maxRecordBytes (${maxRecordBytes}); written while processing ${ctx.topic}[${ctx.partition}] offsets ${(records[0] as InRecord).offset}-${(records[records.length - 1] as InRecord).offset}`,
+          raw: o.value,
+        });
+        out.push({ topic: deadletterTopic, ...letter });
+      }
       for (const [key, value] of state.store.drainChanges()) {
         out.push({ topic: changelog, partition: ctx.partition, key, value: value === undefined ? null : serialize(key, value) });
       }
@@ -243,7 +266,11 @@ export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S
           processed += records.length;
           stateMetrics.processed.inc({ processor: name }, records.length);
           stateMetrics.keys.set({ processor: name, partition: String(ctx.partition) }, state.store.size);
-          metrics.sent.inc({ kind, id: name }, outputs.length);
+          metrics.sent.inc({ kind, id: name }, outputs.length - oversized);
+          if (oversized > 0) {
+            metrics.errors.inc({ kind, id: name, code: 'RECORD_TOO_LARGE' }, oversized);
+            metrics.deadLettered.inc({ stage: 'detect', code: 'RECORD_TOO_LARGE' }, oversized);
+          }
         },
       };
     },
