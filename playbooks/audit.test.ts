@@ -106,4 +106,17 @@ describe('Auditor', () => {
     });
     expect(doc.vigil.playbook.result).toEqual({ status: 200, body: { access_token: '[REDACTED]', user: 'u' } });
   });
+  it('keeps the fact of a step whose result is too large for a record, with a sample and the size of what was cut', async () => {
+    const sent: OutRecord[] = [];
+    const audit = new Auditor({ send: async (_t, records) => void sent.push(...records) }, 'vigil.actions', redactor({}), 64 * 1024);
+    const hits = Array.from({ length: 5000 }, (_, i) => ({ _id: `hit-${i}`, host: { name: `h${i}` } }));
+    await audit.record({ ...base, action: 'playbook.step.succeeded', step: 'search', stepAction: 'elasticsearch.query', result: { hits } });
+    const value = String(sent[0]?.value);
+    expect(Buffer.byteLength(value)).toBeLessThanOrEqual(64 * 1024);
+    const doc = JSON.parse(value) as AuditDocument;
+    expect(doc.event.action).toBe('playbook.step.succeeded');
+    expect(doc.vigil.playbook.step).toBe('search');
+    expect(doc.vigil.playbook.result).toMatchObject({ truncated: true, bytes: JSON.stringify({ hits }).length });
+    expect((doc.vigil.playbook.result as { sample: string }).sample.startsWith('{"hits":[{"_id":"hit-0"')).toBe(true);
+  });
 });

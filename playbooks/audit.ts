@@ -172,6 +172,8 @@ export class Auditor {
     private readonly publisher: Publisher,
     private readonly topic: string,
     private readonly redact: <T>(value: T) => T,
+    /** Largest audit record; past it `args`, `result` and `outputs` are cut (see `fitAudit`). */
+    private readonly maxBytes = AUDIT_MAX_BYTES,
   ) {}
 
   /** Resolves once Kafka acknowledged the records. */
@@ -179,9 +181,32 @@ export class Auditor {
     if (entries.length === 0) return;
     const records: OutRecord[] = entries.map((e) => ({
       key: e.runId,
-      value: JSON.stringify(this.redact(redactSensitiveKeys(auditDocument(e)))),
+      value: fitAudit(this.redact(redactSensitiveKeys(auditDocument(e))), this.maxBytes),
       headers: { 'vigil-playbook': e.playbookId, 'vigil-action': e.action },
     }));
     await this.publisher.send(this.topic, records);
   }
+}
+
+/** An audit record stays well inside Kafka's default 1 MiB, whatever a step returned. */
+export const AUDIT_MAX_BYTES = 256 * 1024;
+/** What is kept of a free-form field that was cut: enough to see what it was. */
+const SAMPLE_CHARS = 4096;
+
+/**
+ * The document as JSON, with its free-form fields (`args`, `result`, `outputs`: whatever a
+ * service returned) replaced by a sample and their size when the whole would exceed `maxBytes`.
+ * The trail is the point of an audit: a record Kafka refuses would fail the step, and a dead
+ * letter would take the fact out of the trail; the fact stays and the bulk goes.
+ */
+export function fitAudit(doc: AuditDocument, maxBytes: number): string {
+  const whole = JSON.stringify(doc);
+  if (Buffer.byteLength(whole) <= maxBytes) return whole;
+  const playbook = { ...doc.vigil.playbook } as Record<string, unknown>;
+  for (const field of ['result', 'args', 'outputs'] as const) {
+    if (playbook[field] === undefined) continue;
+    const json = JSON.stringify(playbook[field]);
+    playbook[field] = { truncated: true, bytes: Buffer.byteLength(json), sample: json.slice(0, SAMPLE_CHARS) };
+  }
+  return JSON.stringify({ ...doc, vigil: { ...doc.vigil, playbook } });
 }
