@@ -1,5 +1,4 @@
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { OutRecord, Publisher } from '../../../core/bus/types.js';
 import type { SplunkS2sInputConfig } from './config.js';
 import { sendDeadLetters, type DeadLetter } from '../../../core/deadletter/index.js';
@@ -10,10 +9,10 @@ import {
   assertConnectionLimits,
   CONNECTION_LIMIT_DEFAULTS,
   connectionLimitsOf,
-  guardConnections,
   splunkListenerTlsOptions,
   listenOn,
   peerOf,
+  streamServer,
 } from '../../net/index.js';
 import { S2S_INPUT_DEFAULTS } from './config.js';
 import { CONTROL_REPLY, encodeControlMessage, parseCapabilities, pairText, S2sDecoder, type Signature } from '../../framing/s2s.js';
@@ -72,8 +71,6 @@ export async function startS2sInput(
   const labels = { kind: 'input', id: cfg.id } as const;
   const log = logger(cfg.id, { kind: 'input', protocol: 'splunk-s2s' });
   const tls = splunkListenerTlsOptions(cfg.tls, `inputs.${cfg.id}`);
-  const conns = new Set<Conn>();
-  let closing = false;
 
   interface Conn {
     socket: Socket;
@@ -84,29 +81,19 @@ export async function startS2sInput(
     done: Promise<void>;
   }
 
-  const onSocket = (socket: Socket) => {
-    if (closing || guard.refused(socket)) {
-      socket.destroy();
-      return;
-    }
-    const conn = accept(socket);
-    conns.add(conn);
-    void conn.done.then(() => conns.delete(conn));
-  };
-  const server: Server = tls ? createTlsServer(tls, onSocket) : createNetServer(onSocket);
   assertConnectionLimits(cfg, `inputs.${cfg.id}`, S2S_LIMIT_DEFAULTS);
-  const guard = guardConnections(server, connectionLimitsOf(cfg, tls ? HANDSHAKE_TIMEOUT_MS : undefined, S2S_LIMIT_DEFAULTS), {
+  const {
+    server,
+    guard,
+    connections: conns,
+    stopAccepting,
+  } = streamServer({
+    tls,
+    limits: connectionLimitsOf(cfg, tls ? HANDSHAKE_TIMEOUT_MS : undefined, S2S_LIMIT_DEFAULTS),
     labels,
     log,
-  });
-  server.on('error', (err) => {
-    metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.error({ err: err.message }, 's2s server error');
-  });
-  server.on('tlsClientError', (err: Error, socket: Socket) => {
-    if (guard.refused(socket)) return;
-    metrics.errors.inc({ ...labels, code: 'INPUT_SOCKET' });
-    log.warn({ err: err.message, peer: peerOf(socket.remoteAddress) }, 'TLS handshake failed');
+    name: 's2s',
+    accept,
   });
 
   /** Publishes one batch; resolves once Kafka acknowledged every event and dead letter. */
@@ -281,7 +268,7 @@ export async function startS2sInput(
       })),
     close() {
       closed ??= (async () => {
-        closing = true;
+        stopAccepting();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         guard.close();
         await Promise.all([...conns].map((c) => c.shutdown()));
