@@ -7,7 +7,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ErrorCode } from '../errors/index.js';
 import { VigilError, type Location } from '../errors/index.js';
-import { DISCRIMINATOR, type Fields, type ObjectSchema, type Schema, type UnionSchema } from './dsl.js';
+import { DISCRIMINATOR, type DefaultsOf, type Fields, type ObjectSchema, type Schema, type UnionSchema } from './dsl.js';
 import { substitute, type Env } from './env.js';
 import { FORMATS } from './formats.js';
 import { RULES } from './rules.js';
@@ -34,6 +34,18 @@ export function defaultOf(schema: Schema): unknown {
   }
   if (schema.kind === 'union' || schema.kind === 'free' || schema.default === undefined) return undefined;
   return structuredClone(schema.default);
+}
+
+/**
+ * The declared defaults of an object schema's fields, for code that builds a config without the
+ * loader (`withSyslogDefaults`, tests): read from the schema so that the two cannot disagree.
+ */
+export function defaultsOf<S extends ObjectSchema>(schema: S): DefaultsOf<S> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema.fields)) {
+    if ('default' in field && field.default !== undefined) out[name] = structuredClone(field.default);
+  }
+  return out as DefaultsOf<S>;
 }
 
 export class Checker {

@@ -161,5 +161,12 @@ export type Infer<S> = S extends { kind: 'string' }
                   ? unknown
                   : never;
 
+type DefaultedKeys<F> = { [K in keyof F]: F[K] extends { default: unknown } ? K : never }[keyof F];
+
+/** The fields of an object schema that declare a `default`, with their loaded types (see `defaultsOf`). */
+export type DefaultsOf<S> = S extends { kind: 'object'; fields: infer F }
+  ? Simplify<{ -readonly [K in DefaultedKeys<F>]: Infer<F[K]> }>
+  : never;
+
 /** `true` when A and B are assignable both ways: same keys, same optionality, same value types. */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -2,6 +2,7 @@ import { boolean, number, object, string, type FieldProblem, type Infer } from '
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
 import { routesField } from '../routes/schema.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 const metadata = (field: string, from: string) =>
   string({
@@ -80,23 +81,8 @@ export type SplunkHecSinkConfig = { type: 'splunk-hec' } & Infer<typeof schema>;
 /** Splunk metadata a sink (or, later, a route) fixes instead of mapping it from the event. */
 export type HecMetadataOverrides = Partial<Pick<SplunkHecSinkConfig, 'index' | 'sourcetype' | 'source' | 'host'>>;
 
-/** Defaults the loader applies, for sinks built in code (tests, replay). */
-export const HEC_SINK_DEFAULTS = {
-  topics: ['events', 'alerts'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  batchMaxEvents: 1000,
-  batchMaxBytes: 1024 * 1024,
-  gzip: true,
-  channels: 4,
-  concurrency: 4,
-  ack: true,
-  ackPollMs: 500,
-  ackTimeoutSeconds: 20,
-  requestTimeoutSeconds: 30,
-  rejectUnauthorized: true,
-} as const satisfies Partial<SplunkHecSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `SplunkHecSinkConfig` without the loader. */
+export const HEC_SINK_DEFAULTS = defaultsOf(schema) satisfies Partial<SplunkHecSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withHecSinkDefaults(

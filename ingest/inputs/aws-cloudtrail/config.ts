@@ -1,5 +1,6 @@
 import { boolean, number, object, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId } from '../../../core/config/fields.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Reads CloudTrail log files from S3 as SQS notifications announce them, or from a directory of `.json.gz` files.',
@@ -60,15 +61,8 @@ export const schema = object({
 /** A `type: aws-cloudtrail` input, as loaded. */
 export type AwsCloudTrailInputConfig = { type: 'aws-cloudtrail' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: aws-cloudtrail` input (the schema holds the same). */
-export const CLOUDTRAIL_DEFAULTS = {
-  region: 'us-east-1',
-  forcePathStyle: false,
-  waitTimeSeconds: 20,
-  maxMessages: 10,
-  scanIntervalSeconds: 60,
-  keepOriginal: true,
-} as const satisfies Partial<AwsCloudTrailInputConfig>;
+/** What the schema declares as defaults, for code that builds a `AwsCloudTrailInputConfig` without the loader. */
+export const CLOUDTRAIL_DEFAULTS = defaultsOf(schema) satisfies Partial<AwsCloudTrailInputConfig>;
 
 export function withCloudTrailDefaults(
   cfg: Pick<AwsCloudTrailInputConfig, 'id'> & Partial<AwsCloudTrailInputConfig>,

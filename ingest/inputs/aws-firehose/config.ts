@@ -1,7 +1,7 @@
 import { boolean, number, object, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId, port } from '../../../core/config/fields.js';
 import { connectionLimits, maxInFlightBytes } from '../../net/schema.js';
-import { CONNECTION_LIMIT_DEFAULTS } from '../../net/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Receives Amazon Data Firehose deliveries (HTTP endpoint destination), CloudWatch Logs subscriptions included.',
@@ -46,18 +46,8 @@ export const schema = object({
 /** A `type: aws-firehose` input, as loaded. */
 export type AwsFirehoseInputConfig = { type: 'aws-firehose' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: aws-firehose` input (the schema holds the same). */
-export const FIREHOSE_DEFAULTS = {
-  host: '127.0.0.1',
-  maxBodyBytes: 96 * 1024 * 1024,
-  maxRecordBytes: 1024 * 1024,
-  dedupRequests: 10_000,
-  keepOriginal: true,
-  maxInFlightBytes: 512 * 1024 * 1024,
-  ...CONNECTION_LIMIT_DEFAULTS,
-  // Firehose pushes from AWS's shared address pool, usually through a TLS proxy of ours.
-  maxConnectionsPerPeer: 1024,
-} as const satisfies Partial<AwsFirehoseInputConfig>;
+/** What the schema declares as defaults, for code that builds a `AwsFirehoseInputConfig` without the loader. */
+export const FIREHOSE_DEFAULTS = defaultsOf(schema) satisfies Partial<AwsFirehoseInputConfig>;
 
 /** The connection limits a hand-built config without them gets. */
 export const FIREHOSE_LIMIT_DEFAULTS = {

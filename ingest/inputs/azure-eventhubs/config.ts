@@ -1,5 +1,6 @@
 import { array, boolean, object, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId } from '../../../core/config/fields.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description:
@@ -30,13 +31,8 @@ export const schema = object({
 /** A `type: azure-eventhubs` input, as loaded. */
 export type AzureEventHubsInputConfig = { type: 'azure-eventhubs' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: azure-eventhubs` input (the schema holds the same). */
-export const EVENTHUBS_DEFAULTS = {
-  consumerGroup: '$Default',
-  tls: true,
-  fromBeginning: false,
-  keepOriginal: true,
-} as const satisfies Partial<AzureEventHubsInputConfig>;
+/** What the schema declares as defaults, for code that builds a `AzureEventHubsInputConfig` without the loader. */
+export const EVENTHUBS_DEFAULTS = defaultsOf(schema) satisfies Partial<AzureEventHubsInputConfig>;
 
 export function withEventHubsDefaults(
   cfg: Pick<AzureEventHubsInputConfig, 'id' | 'brokers' | 'topic'> & Partial<AzureEventHubsInputConfig>,

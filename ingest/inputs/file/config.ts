@@ -1,5 +1,6 @@
 import { array, boolean, number, object, oneOf, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId } from '../../../core/config/fields.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Tails files (following appends and rotation) or reads them once: JSON lines, syslog lines, Windows event JSON.',
@@ -45,16 +46,8 @@ export const schema = object({
 /** A `type: file` input, as loaded. */
 export type FileInputConfig = { type: 'file' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: file` input (the schema holds the same). */
-export const FILE_DEFAULTS = {
-  mode: 'tail',
-  format: 'auto',
-  startAt: 'beginning',
-  pollIntervalMs: 250,
-  maxLineBytes: 1024 * 1024,
-  timezone: 'UTC',
-  keepOriginal: true,
-} as const satisfies Partial<FileInputConfig>;
+/** What the schema declares as defaults, for code that builds a `FileInputConfig` without the loader. */
+export const FILE_DEFAULTS = defaultsOf(schema) satisfies Partial<FileInputConfig>;
 
 export function withFileDefaults(cfg: Pick<FileInputConfig, 'id' | 'paths'> & Partial<FileInputConfig>): FileInputConfig {
   return { type: 'file', ...FILE_DEFAULTS, ...cfg };

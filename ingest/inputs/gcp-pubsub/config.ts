@@ -2,7 +2,7 @@ import { boolean, number, object, string, type Infer, type FieldProblem } from '
 import { componentId, port } from '../../../core/config/fields.js';
 import { authNone, connectionLimits, maxInFlightBytes } from '../../net/schema.js';
 import { unauthenticated } from '../../net/auth.js';
-import { CONNECTION_LIMIT_DEFAULTS } from '../../net/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Receives Google Cloud Pub/Sub push deliveries (Cloud Audit Logs through a log sink, or any JSON).',
@@ -67,16 +67,8 @@ function pubSubInputProblems(value: unknown): FieldProblem[] {
   );
 }
 
-/** Defaults the config loader applies to a `type: gcp-pubsub` input (the schema holds the same). */
-export const PUBSUB_DEFAULTS = {
-  host: '127.0.0.1',
-  maxBodyBytes: 16 * 1024 * 1024,
-  keepOriginal: true,
-  maxInFlightBytes: 256 * 1024 * 1024,
-  ...CONNECTION_LIMIT_DEFAULTS,
-  // Pub/Sub pushes from Google's shared address pool, usually through a TLS proxy of ours.
-  maxConnectionsPerPeer: 1024,
-} as const satisfies Partial<GcpPubSubInputConfig>;
+/** What the schema declares as defaults, for code that builds a `GcpPubSubInputConfig` without the loader. */
+export const PUBSUB_DEFAULTS = defaultsOf(schema) satisfies Partial<GcpPubSubInputConfig>;
 
 export function withPubSubDefaults(cfg: Pick<GcpPubSubInputConfig, 'id' | 'port'> & Partial<GcpPubSubInputConfig>): GcpPubSubInputConfig {
   return { type: 'gcp-pubsub', ...PUBSUB_DEFAULTS, ...cfg };

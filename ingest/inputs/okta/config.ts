@@ -1,5 +1,6 @@
 import { boolean, number, object, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId } from '../../../core/config/fields.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Polls the Okta System Log API (`/api/v1/logs`).',
@@ -28,13 +29,8 @@ export const schema = object({
 /** A `type: okta` input, as loaded. */
 export type OktaInputConfig = { type: 'okta' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: okta` input (the schema holds the same). */
-export const OKTA_DEFAULTS = {
-  pollIntervalSeconds: 60,
-  limit: 1000,
-  initialLookbackMinutes: 60,
-  keepOriginal: true,
-} as const satisfies Partial<OktaInputConfig>;
+/** What the schema declares as defaults, for code that builds a `OktaInputConfig` without the loader. */
+export const OKTA_DEFAULTS = defaultsOf(schema) satisfies Partial<OktaInputConfig>;
 
 export function withOktaDefaults(cfg: Pick<OktaInputConfig, 'id' | 'url' | 'token'> & Partial<OktaInputConfig>): OktaInputConfig {
   return { type: 'okta', ...OKTA_DEFAULTS, ...cfg };

@@ -3,8 +3,9 @@ import { componentId, port } from '../../../core/config/fields.js';
 import { authNone, connectionLimits, listenerTls } from '../../net/schema.js';
 import { unauthenticated } from '../../net/auth.js';
 import { VigilError } from '../../../core/errors/index.js';
-import { CONNECTION_LIMIT_DEFAULTS, connectionLimitProblems } from '../../net/index.js';
+import { connectionLimitProblems } from '../../net/index.js';
 import { isValidTimeZone } from '../../parsers/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 /** RFC 5424 §6.1: receivers must take 480 octets. */
 const MIN_MESSAGE_BYTES = 480;
@@ -59,17 +60,8 @@ function relpInputProblems(value: unknown): FieldProblem[] {
   return unauthenticated('relp has no authentication: set tls with tls.caFile and tls.requestCert (mutual TLS)');
 }
 
-/** Defaults the config loader applies to a `type: relp` input (the schema holds the descriptions). */
-export const RELP_INPUT_DEFAULTS = {
-  host: '127.0.0.1',
-  maxMessageBytes: 65536,
-  timezone: 'UTC',
-  keepOriginal: true,
-  parseWorkers: 1,
-  ...CONNECTION_LIMIT_DEFAULTS,
-  // omrelp keeps its session through quiet spells and sends no keep-alives: wait longer than for plain syslog.
-  idleTimeoutSeconds: 600,
-} as const satisfies Partial<RelpInputConfig>;
+/** What the schema declares as defaults, for code that builds a `RelpInputConfig` without the loader. */
+export const RELP_INPUT_DEFAULTS = defaultsOf(schema) satisfies Partial<RelpInputConfig>;
 
 /** Applies the defaults to what a user (or a test) wrote. */
 export function withRelpDefaults(cfg: Pick<RelpInputConfig, 'id' | 'port'> & Partial<RelpInputConfig>): RelpInputConfig {

@@ -1,7 +1,7 @@
 import { array, boolean, number, object, string, type Infer } from '../../../core/config/dsl.js';
 import { componentId, port } from '../../../core/config/fields.js';
 import { connectionLimits, maxInFlightBytes, splunkTls } from '../../net/schema.js';
-import { CONNECTION_LIMIT_DEFAULTS } from '../../net/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Receives Splunk HTTP Event Collector requests (`/services/collector/*`), as a Splunk indexer does.',
@@ -87,19 +87,8 @@ export type SplunkHecInputConfig = { type: 'splunk-hec' } & Infer<typeof schema>
 /** One HEC token and what it may do. */
 export type SplunkHecTokenConfig = SplunkHecInputConfig['tokens'][number];
 
-/** Defaults the config loader applies to a `type: splunk-hec` input (the schema holds the descriptions). */
-export const HEC_INPUT_DEFAULTS = {
-  host: '127.0.0.1',
-  maxBodyBytes: 16 * 1024 * 1024,
-  allowQueryStringToken: false,
-  keepOriginal: true,
-  ackMaxPerChannel: 10_000,
-  ackMaxChannels: 1000,
-  ackIdleTimeoutSeconds: 600,
-  maxPendingEvents: 100_000,
-  maxInFlightBytes: 256 * 1024 * 1024,
-  ...CONNECTION_LIMIT_DEFAULTS,
-} as const satisfies Partial<SplunkHecInputConfig>;
+/** What the schema declares as defaults, for code that builds a `SplunkHecInputConfig` without the loader. */
+export const HEC_INPUT_DEFAULTS = defaultsOf(schema) satisfies Partial<SplunkHecInputConfig>;
 
 type TokenInput = Pick<SplunkHecTokenConfig, 'token'> & Partial<SplunkHecTokenConfig>;
 

@@ -2,7 +2,7 @@ import { boolean, number, object, string, type Infer, type FieldProblem } from '
 import { componentId, port } from '../../../core/config/fields.js';
 import { authNone, connectionLimits, splunkTls } from '../../net/schema.js';
 import { unauthenticated } from '../../net/auth.js';
-import { CONNECTION_LIMIT_DEFAULTS } from '../../net/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
   description: 'Receives Splunk universal/heavy forwarder traffic over S2S (cooked mode v3), as a Splunk indexer does.',
@@ -37,15 +37,8 @@ function s2sInputProblems(value: unknown): FieldProblem[] {
   return unauthenticated('splunk-s2s has no authentication: set tls.enabled, tls.caFile and tls.requireClientCert (mutual TLS)');
 }
 
-/** Defaults the config loader applies to a `type: splunk-s2s` input (the schema holds the descriptions). */
-export const S2S_INPUT_DEFAULTS = {
-  host: '127.0.0.1',
-  maxMessageBytes: 4 * 1024 * 1024,
-  keepOriginal: true,
-  ...CONNECTION_LIMIT_DEFAULTS,
-  // Forwarders keep their connection through quiet spells: S2S waits longer than the other inputs.
-  idleTimeoutSeconds: 600,
-} as const satisfies Partial<SplunkS2sInputConfig>;
+/** What the schema declares as defaults, for code that builds a `SplunkS2sInputConfig` without the loader. */
+export const S2S_INPUT_DEFAULTS = defaultsOf(schema) satisfies Partial<SplunkS2sInputConfig>;
 
 export function withS2sDefaults(cfg: Pick<SplunkS2sInputConfig, 'id' | 'port'> & Partial<SplunkS2sInputConfig>): SplunkS2sInputConfig {
   return { type: 'splunk-s2s', ...S2S_INPUT_DEFAULTS, ...cfg };

@@ -3,8 +3,9 @@ import { componentId, port } from '../../../core/config/fields.js';
 import { authNone, connectionLimits, listenerTls } from '../../net/schema.js';
 import { unauthenticated } from '../../net/auth.js';
 import { VigilError } from '../../../core/errors/index.js';
-import { CONNECTION_LIMIT_DEFAULTS, connectionLimitProblems } from '../../net/index.js';
+import { connectionLimitProblems } from '../../net/index.js';
 import { isValidTimeZone } from '../../parsers/index.js';
+import { defaultsOf } from '../../../core/config/check.js';
 
 /** RFC 5424 §6.1: receivers must accept messages of 480 octets (RFC 5426 §3.2 says the same of UDP). */
 const MIN_MESSAGE_BYTES = 480;
@@ -61,15 +62,8 @@ export const schema = object({
 /** A `type: syslog` input, as loaded. */
 export type SyslogInputConfig = { type: 'syslog' } & Infer<typeof schema>;
 
-/** Defaults the config loader applies to a `type: syslog` input. */
-export const SYSLOG_INPUT_DEFAULTS = {
-  host: '127.0.0.1',
-  maxMessageBytes: 65536,
-  timezone: 'UTC',
-  keepOriginal: true,
-  parseWorkers: 1,
-  ...CONNECTION_LIMIT_DEFAULTS,
-} as const satisfies Partial<SyslogInputConfig>;
+/** What the schema declares as defaults, for code that builds a `SyslogInputConfig` without the loader. */
+export const SYSLOG_INPUT_DEFAULTS = defaultsOf(schema) satisfies Partial<SyslogInputConfig>;
 
 /**
  * What the field schemas cannot say: senders authenticate (mutual TLS) unless `auth: none`; a
