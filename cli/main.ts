@@ -17,12 +17,12 @@ const COMMANDS: Record<string, Command> = {
   },
   validate: { summary: 'check a vigil.yaml and print every problem with its location', load: () => import('./commands/validate.js') },
   incident: {
-    summary: 'set an incident status: vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason …]',
+    summary: 'triage an incident: vigil incident ack|close|reopen|assign|note|severity|merge <id> … [--config vigil.yaml]',
     load: () => import('./commands/incident.js'),
   },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
   rules: {
-    summary: 'check Sigma rules or run their sidecar tests: vigil rules validate|test [--pipeline NAME] [path…]',
+    summary: 'check, lint or test Sigma rules: vigil rules validate|lint|test [--pipeline NAME] [path…]',
     load: () => import('./commands/rules.js'),
   },
   hunt: {
@@ -31,16 +31,21 @@ const COMMANDS: Record<string, Command> = {
   },
   replay: {
     summary:
-      'retro-hunt: rules and correlations over vigil.events received between two times, into topics and indices of their own: vigil replay --config FILE --from TIME --to TIME --rules PATH',
+      'retro-hunt: rules and correlations over vigil.events received between two times, into topics and indices of their own: vigil replay --config FILE --from TIME --to TIME --rules PATH; or archived history into a sink: vigil replay --from-archive PATH|s3://… --to-sink NAME --from TIME --to TIME',
     load: () => import('./commands/replay.js'),
   },
   report: {
     summary: 'what routes kept and dropped, per sink and route: vigil report reduction [--config FILE] [--since 24h] [--output table|json]',
     load: () => import('./commands/report.js'),
   },
+  kibana: {
+    summary: 'import Vigil’s Kibana objects and playbook connectors: vigil kibana setup|export …',
+    load: () => import('./commands/kibana.js'),
+  },
   playbook: { summary: 'playbook runs: vigil playbook run|runs|show|cancel|approve|deny …', load: () => import('./commands/playbook.js') },
   playbooks: {
-    summary: 'check playbooks (exit 2) or list the actions they can use: vigil playbooks validate <file|dir>… | actions',
+    summary:
+      'check playbooks (exit 2), run their tests, or list the actions they can use: vigil playbooks validate|test <file|dir>… | actions',
     load: () => import('./commands/playbooks.js'),
   },
 };

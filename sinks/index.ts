@@ -11,6 +11,17 @@ import { schema as splunkHecSchema } from './splunk-hec/config.js';
 import { startSplunkHecSink } from './splunk-hec/index.js';
 import { schema as syslogSchema } from './syslog/config.js';
 import { startSyslogSink } from './syslog/index.js';
+import { schema as sentinelSchema } from './sentinel/config.js';
+import { openSentinelDelivery, startSentinelSink } from './sentinel/index.js';
+import { schema as secopsSchema } from './secops/config.js';
+import { openSecopsDelivery, startSecopsSink } from './secops/index.js';
+import { schema as kafkaSchema } from './kafka/config.js';
+import { startKafkaSink } from './kafka/index.js';
+import { schema as httpSchema } from './http/config.js';
+import { openHttpDelivery, startHttpSink } from './http/index.js';
+import { schema as opensearchSchema } from './opensearch/config.js';
+import { openOpenSearchDelivery, startOpenSearchSink } from './opensearch/index.js';
+import type { DeliverFn } from './runner/index.js';
 
 /** What every sink gets besides its own config. */
 export interface SinkContext {
@@ -31,6 +42,11 @@ export const SINK_SCHEMAS = {
   'splunk-hec': splunkHecSchema,
   archive: archiveSchema,
   syslog: syslogSchema,
+  sentinel: sentinelSchema,
+  secops: secopsSchema,
+  kafka: kafkaSchema,
+  http: httpSchema,
+  opensearch: opensearchSchema,
 } as const;
 
 /** One sink of `vigil.yaml`, as loaded: the union of every sink type's config. */
@@ -45,7 +61,28 @@ export const SINKS = {
   'splunk-hec': (sink, ctx) => startSplunkHecSink({ sink, bus: ctx.bus }),
   archive: (sink, ctx) => startArchiveSink({ sink, bus: ctx.bus }),
   syslog: (sink, ctx) => startSyslogSink({ sink, bus: ctx.bus }),
+  sentinel: (sink, ctx) => startSentinelSink({ sink, bus: ctx.bus }),
+  secops: (sink, ctx) => startSecopsSink({ sink, bus: ctx.bus }),
+  kafka: (sink, ctx) => startKafkaSink({ sink, bus: ctx.bus }),
+  http: (sink, ctx) => startHttpSink({ sink, bus: ctx.bus }),
+  opensearch: (sink, ctx) => startOpenSearchSink({ sink, bus: ctx.bus }),
 } satisfies SinkRegistry;
+
+/** A sink's delivery without its consumer loop: what `vigil replay --from-archive` sends through. */
+export interface SinkDelivery {
+  deliver: DeliverFn;
+  close(): void | Promise<void>;
+}
+type DeliveryOpener<C> = (sink: C) => Promise<SinkDelivery>;
+type DeliveryRegistry = { [T in SinkConfig['type']]?: DeliveryOpener<Extract<SinkConfig, { type: T }>> };
+
+/** Sinks that history can be replayed into, one line each. */
+export const SINK_DELIVERIES = {
+  sentinel: (sink) => openSentinelDelivery(sink),
+  secops: (sink) => openSecopsDelivery(sink),
+  http: (sink) => openHttpDelivery(sink),
+  opensearch: (sink) => openOpenSearchDelivery(sink),
+} satisfies DeliveryRegistry;
 
 export type SinkType = keyof typeof SINKS;
 

@@ -1,5 +1,6 @@
 /**
  * `vigil replay --config vigil.yaml --from <time> --to <time> --rules <path>… [--name NAME] [--pipeline NAME]`
+ * (`--from-archive` instead re-sends archived history to a sink: replay-archive.ts)
  *
  * Retro-hunt over the history Kafka keeps: the records of `vigil.events` that Kafka received
  * in [from, to) (offsets found by timestamp, per partition) run through the given rules and
@@ -27,6 +28,7 @@ import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
   'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME]\n' +
+  '       vigil replay --from-archive PATH|s3://BUCKET/PREFIX --to-sink NAME --from TIME --to TIME [--config FILE]\n' +
   '  TIME: an ISO 8601 time (2026-11-21T08:00:00Z), now, or now-<n><s|m|h|d> (now-2h)';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -75,6 +77,9 @@ async function openOutputs(config: VigilConfig, bus: Bus, name: string): Promise
 }
 
 export async function run(argv: string[], io: ToolIo = terminalIo): Promise<number> {
+  // History from the archive into a sink is its own mode (cli/commands/replay-archive.ts).
+  if (argv.some((a) => a === '--from-archive' || a.startsWith('--from-archive=')))
+    return (await import('./replay-archive.js')).runArchiveReplay(argv, io);
   const { flags, switches, lists } = parseArgs(argv, {
     flags: ['config', 'from', 'to', 'name', 'pipeline'] as const,
     switches: ['help'] as const,

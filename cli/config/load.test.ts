@@ -239,7 +239,13 @@ describe('defaults', () => {
       },
     ]);
     expect(config.sinks).toEqual([
-      { type: 'elasticsearch', id: 'es', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 },
+      {
+        type: 'elasticsearch',
+        id: 'es',
+        topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
+        batchSize: 500,
+        maxRetries: 8,
+      },
     ]);
     expect(config.kafka).toEqual(defaultConfig().kafka);
   });

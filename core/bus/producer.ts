@@ -44,13 +44,19 @@ export interface BusProducer extends Publisher {
 export async function createProducer(
   kafka: Kafka,
   cfg: KafkaConfig,
-  opts: { maxBatchRecords?: number; maxBatchBytes?: number } = {},
+  opts: {
+    maxBatchRecords?: number;
+    maxBatchBytes?: number;
+    /** `all` (default): idempotent, every in-sync replica acknowledges. `leader`: the leader alone, not idempotent (Kafka requires acks=all for it). */
+    acks?: 'all' | 'leader';
+  } = {},
 ): Promise<BusProducer> {
+  const idempotent = (opts.acks ?? 'all') === 'all';
   // Unlimited retries keep the idempotent producer's guarantees: while Kafka is away, sends wait
   // (and inputs stop reading) instead of failing; nothing is dropped.
   const newProducer = (): KafkaProducer =>
     kafka.producer({
-      idempotent: true,
+      idempotent,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: keyPartitioner,
@@ -113,7 +119,7 @@ export async function createProducer(
       // its string, and a missing key as null.
       tm.messages.push(record as Message);
     }
-    await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1, compression });
+    await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: idempotent ? -1 : 1, compression });
   };
 
   /**

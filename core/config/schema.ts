@@ -128,6 +128,9 @@ const kafka = object({
   },
 });
 
+/** `kafka.tls` and `kafka.sasl`, for a component that talks to another cluster (the kafka sink). */
+export const kafkaSecurityFields = { tls: kafka.fields.tls, sasl: kafka.fields.sasl } as const;
+
 const redis = object({
   description: 'Redis, which holds playbook runs (BullMQ queues).',
   rule: 'redis-connection',

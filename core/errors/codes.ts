@@ -59,7 +59,14 @@ export const ERROR_CODES = {
   PIPELINE_INVALID: { retriable: false, summary: 'a field-mapping pipeline or logsource mapping (rules/pipelines) is invalid' },
   EVENT_INVALID: { retriable: false, summary: 'a record on the bus is not a valid event' },
   INCIDENT_STATE: { retriable: false, summary: 'an incident builder state record cannot be restored (not JSON, wrong shape or version)' },
-  INCIDENT_STATUS: { retriable: false, summary: 'an incident status change is invalid (unknown status, no incident id, bad time)' },
+  INCIDENT_STATUS: {
+    retriable: false,
+    summary: 'an incident change is invalid (unknown status or kind, no incident id, bad time, oversize note or enrichment)',
+  },
+  INCIDENT_CONFLICT: {
+    retriable: false,
+    summary: "an incident change does not apply to the incident's state (assigning a closed incident, merging into itself or a closed one)",
+  },
   PLAYBOOK_INVALID: { retriable: false, summary: 'a playbook is invalid' },
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
   ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },
@@ -74,6 +81,7 @@ export const ERROR_CODES = {
   },
   PLAYBOOK_RUN_STATE: { retriable: false, summary: 'a playbook run cannot take this request (ended, unknown step, already decided)' },
   // sinks and services
+  PLAYBOOK_TEST_FAILED: { retriable: false, summary: "an expectation of a playbook's test file (`<name>.tests.yml`) did not hold" },
   SINK_RETRY: { retriable: true, summary: 'a sink refused a write for now (429, 5xx, timeout)' },
   SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },
   SINK_CONFIG: { retriable: false, summary: 'a sink option is invalid or conflicts with another' },
@@ -117,7 +125,19 @@ export const ERROR_CODES = {
   },
   API_NOT_SUPPORTED: {
     retriable: false,
-    summary: 'an API route names a change the incident builder cannot hold yet (assignee, notes) (501)',
+    summary: 'an API route names a change this server cannot make (501)',
+  },
+  // Kibana setup (`vigil kibana setup`)
+  KIBANA_UNREACHABLE: { retriable: true, summary: 'Kibana did not answer (connection refused, DNS, TLS, timeout)' },
+  KIBANA_UNAUTHENTICATED: { retriable: false, summary: 'Kibana refused the API key or user/password (401)' },
+  KIBANA_FORBIDDEN: {
+    retriable: false,
+    summary: 'the Kibana user may not do this: saved objects management or connectors privileges in that space (403)',
+  },
+  KIBANA_REQUEST: { retriable: false, summary: 'Kibana refused a request or answered something unexpected (status and message quoted)' },
+  KIBANA_IMPORT_FAILED: {
+    retriable: false,
+    summary: 'a saved objects import left objects out (`success: false`); each failed object is named with its error type',
   },
   STATE_STORE: {
     retriable: false,

@@ -1,7 +1,6 @@
 import { boolean, number, object, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
-import { routesField } from '../routes/schema.js';
 
 const s3 = object({
   description: 'Write to an S3-compatible object store instead of a local directory (multipart uploads).',
@@ -40,7 +39,6 @@ export const schema = object({
   fields: {
     id: componentId('sink'),
     ...runnerFields,
-    routes: routesField,
     path: string({ description: 'Local directory to write to (created when missing); exclusive with `s3`.', minLength: 1, optional: true }),
     s3,
     prefix: string({ description: 'Leading path of every object name.', minLength: 1, default: 'vigil' }),

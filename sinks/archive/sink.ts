@@ -2,6 +2,7 @@ import type { Bus } from '../../core/bus/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { startSinkRunner, type RunningSinkLoop } from '../runner/index.js';
+import { runnerSettings } from '../runner/config.js';
 import type { ArchiveSinkConfig } from './config.js';
 import { createArchiveDeliver } from './deliver.js';
 import { localStore, s3Store, type ObjectStore } from './store.js';
@@ -36,14 +37,8 @@ export async function startArchiveSink(opts: StartArchiveSinkOptions): Promise<R
   });
   try {
     return await startSinkRunner({
-      id: sink.id,
-      type: 'archive',
+      ...runnerSettings(sink, 'archive'),
       bus: opts.bus,
-      topics: sink.topics,
-      batchSize: sink.batchSize,
-      maxRetries: sink.maxRetries,
-      timeoutMs: sink.timeoutMs,
-      ...(sink.routes ? { routes: sink.routes } : {}),
       deliver: createArchiveDeliver(writer),
       log,
       onClose: async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { elasticsearchConnectionProblems } from '../../core/config/connection-rules.js';
-import { array, number, object, oneOf, type Infer } from '../../core/config/dsl.js';
+import { array, number, object, oneOf, string, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { VIGIL_TOPICS } from '../../core/config/schema.js';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
@@ -12,10 +12,10 @@ export const schema = object({
   fields: {
     id: componentId('sink'),
     topics: array({
-      description: 'Which Vigil topics to index.',
-      items: oneOf({ description: 'A Vigil topic.', values: VIGIL_TOPICS }),
+      description: 'Which Vigil topics to index; `deadletter` indexes `vigil.deadletter` (what every stage could not process).',
+      items: oneOf({ description: 'A Vigil topic.', values: [...VIGIL_TOPICS, 'deadletter'] }),
       minItems: 1,
-      default: [...VIGIL_TOPICS],
+      default: [...VIGIL_TOPICS, 'deadletter'],
     }),
     batchSize: number({ description: 'Documents per bulk request.', int: true, min: 1, max: 10000, default: 500 }),
     maxRetries: number({
@@ -25,6 +25,16 @@ export const schema = object({
       max: 100,
       default: 8,
     }),
+    elasticSecurity: object({
+      description:
+        'Write events and alerts where Elastic Security reads them: `logs-vigil.events-<namespace>` and `logs-vigil.alerts-<namespace>`, matched by its default `logs-*` index pattern, instead of `<indexPrefix>-events` and `<indexPrefix>-alerts`. Give a second sink these topics to write both.',
+      optional: true,
+      fields: {
+        namespace: string({
+          description: 'The data stream namespace: lowercase letters, digits and `_`, at most 100 characters; Elastic’s own is `default`.',
+        }),
+      },
+    }),
   },
 });
 
@@ -32,8 +42,11 @@ export const schema = object({
 export type ElasticsearchSinkConfig = { type: 'elasticsearch' } & Infer<typeof schema>;
 
 /** The Vigil topics this sink can index, by logical name. */
-export type IndexedTopic = 'events' | 'alerts' | 'incidents' | 'actions';
-export const INDEXED_TOPICS: readonly IndexedTopic[] = ['events', 'alerts', 'incidents', 'actions'];
+export type IndexedTopic = 'events' | 'alerts' | 'incidents' | 'actions' | 'deadletter';
+export const INDEXED_TOPICS: readonly IndexedTopic[] = ['events', 'alerts', 'incidents', 'actions', 'deadletter'];
+
+/** The topics `elasticSecurity` sends to `logs-vigil.<topic>-<namespace>`. */
+export const SECURITY_TOPICS: readonly IndexedTopic[] = ['events', 'alerts'];
 
 /**
  * An ILM policy for real clusters. Only used with `dataStream: true`: rollover needs a data
@@ -109,12 +122,16 @@ export interface ResolvedSinkConfig {
   requestTimeoutMs: number;
   retryBackoff: BackoffPolicy;
   startTimeoutMs: number;
+  /** The data stream namespace when events and alerts go to Elastic Security's `logs-*` names; undefined otherwise. */
+  securityNamespace: string | undefined;
 }
 
 export const DEFAULT_SINK_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2, jitter: 0.5 };
 
 /** Index names: lowercase, no `\ / * ? " < > | , #`, no leading `-_+`, and not `.`/`..` (ES index naming rules). */
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
+/** A data stream namespace (Elastic's naming scheme): no `-`, which separates type, dataset and namespace. */
+const NAMESPACE = /^[a-z0-9_]{1,100}$/;
 
 /** Applies defaults and checks what the loader cannot know about this sink; reports every problem at once. */
 export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: ElasticsearchConfig): ResolvedSinkConfig {
@@ -133,6 +150,12 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
   const dataStream = sink.dataStream ?? false;
   if (sink.ilm && !dataStream) problems.push(`${path}.ilm: requires dataStream: true (rollover needs a data stream)`);
   if (sink.ilm && !sink.ilm.policy) problems.push(`${path}.ilm.policy: required`);
+  const securityNamespace = sink.elasticSecurity?.namespace;
+  if (securityNamespace !== undefined && !NAMESPACE.test(securityNamespace)) {
+    problems.push(
+      `${path}.elasticSecurity.namespace: "${securityNamespace}" is not a data stream namespace (lowercase letters, digits, _)`,
+    );
+  }
   if (problems.length > 0) throw new VigilError('SINK_CONFIG', problems.join('; '), { location: { path } });
   return {
     id: sink.id,
@@ -148,12 +171,25 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
     requestTimeoutMs: sink.requestTimeoutMs ?? 30_000,
     retryBackoff: sink.retryBackoff ?? DEFAULT_SINK_BACKOFF,
     startTimeoutMs: sink.startTimeoutMs ?? 0,
+    securityNamespace,
   };
 }
 
 /** `<prefix>-events` etc.: one index (or data stream) per topic. */
 export function indexName(prefix: string, topic: IndexedTopic): string {
   return `${prefix}-${topic}`;
+}
+
+/** Elastic's data stream naming scheme, `<type>-<dataset>-<namespace>`, for events and alerts. */
+export function securityIndexName(topic: IndexedTopic, namespace: string): string {
+  return `logs-vigil.${topic}-${namespace}`;
+}
+
+/** Where one topic's documents go for this sink. */
+export function targetIndex(cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'securityNamespace'>, topic: IndexedTopic): string {
+  return cfg.securityNamespace !== undefined && SECURITY_TOPICS.includes(topic)
+    ? securityIndexName(topic, cfg.securityNamespace)
+    : indexName(cfg.indexPrefix, topic);
 }
 
 /** Incidents are overwritten with their latest state, so they never go to a data stream. */

@@ -200,6 +200,23 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
     }
   }
 
+  /**
+   * A dead letter Elasticsearch refuses is not dead-lettered again: it would come back to this
+   * sink on the same topic, be refused again, and go round for ever. It stays on the dead-letter
+   * topic, and the refusal is counted and logged.
+   */
+  function notIndexedDeadLetters(letters: DeadLetter[]): DeadLetter[] {
+    if (letters.length > 0) {
+      metrics.dropped.inc({ ...labels, reason: 'deadletter_not_indexed' }, letters.length);
+      const first = letters[0] as DeadLetter;
+      opts.log.error(
+        { count: letters.length, origin: first.origin, reason: first.reason },
+        'dead letters could not be indexed; they stay on the dead-letter topic only',
+      );
+    }
+    return [];
+  }
+
   return async (records, ctx) => {
     metrics.received.inc(labels, records.length);
     const stop = metrics.latency.startTimer(labels);
@@ -233,7 +250,7 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
 
     // Dead letters go out once per batch, after Elasticsearch settled everything else: a batch
     // abandoned half-way (stop, rebalance) then leaves no duplicate dead letters behind.
-    await opts.deadLetter(state.letters);
+    await opts.deadLetter(target.topic === 'deadletter' ? notIndexedDeadLetters(state.letters) : state.letters);
     metrics.sent.inc(labels, state.sent);
     stop();
   };

@@ -36,6 +36,26 @@ describe('encodeTarget: index choice', () => {
   it.each(table)('%s (dataStream %s) → %s with %s', (topic, ds, index, op) => {
     expect(encodeTarget(ds ? dsCfg : cfg, topic)).toEqual({ topic, index, writeOp: op });
   });
+
+  it('dead letters go to <prefix>-deadletter, a data stream with dataStream', () => {
+    expect(encodeTarget(cfg, 'deadletter')).toEqual({ topic: 'deadletter', index: 'pfx-deadletter', writeOp: 'index' });
+    expect(encodeTarget(dsCfg, 'deadletter').writeOp).toBe('create');
+  });
+
+  it('with elasticSecurity, events and alerts go to logs-vigil.<topic>-<namespace> and carry data_stream.*', () => {
+    const sec = { ...cfg, securityNamespace: 'prod' };
+    const target = encodeTarget(sec, 'alerts');
+    expect(target).toEqual({
+      topic: 'alerts',
+      index: 'logs-vigil.alerts-prod',
+      writeOp: 'index',
+      dataStreamFields: { type: 'logs', dataset: 'vigil.alerts', namespace: 'prod' },
+    });
+    expect(encodeTarget(sec, 'events').index).toBe('logs-vigil.events-prod');
+    expect(encodeTarget(sec, 'incidents')).toEqual({ topic: 'incidents', index: 'pfx-incidents', writeOp: 'index' });
+    const e = encodeRecord(rec({ event: { kind: 'alert' }, vigil: { id: 'a1' } }), target);
+    expect(e.ok && e.op.doc?.data_stream).toEqual({ type: 'logs', dataset: 'vigil.alerts', namespace: 'prod' });
+  });
 });
 
 describe('documentId: id choice', () => {

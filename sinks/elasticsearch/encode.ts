@@ -1,6 +1,6 @@
 import type { InRecord } from '../../core/bus/index.js';
 import { deterministicId, getField } from '../../core/event/index.js';
-import { indexName, usesDataStream, type IndexedTopic, type ResolvedSinkConfig } from './config.js';
+import { SECURITY_TOPICS, targetIndex, usesDataStream, type IndexedTopic, type ResolvedSinkConfig } from './config.js';
 
 /** One bulk operation built from one Kafka record. */
 export interface BulkOp {
@@ -27,10 +27,22 @@ export interface EncodeTarget {
   index: string;
   /** `create` when the index is a data stream. */
   writeOp: 'index' | 'create';
+  /**
+   * `data_stream.*` of Elastic's naming scheme, set on each document written to a `logs-*` name
+   * (Kibana's data stream views and Elastic Security's filters read them).
+   */
+  dataStreamFields?: { type: 'logs'; dataset: string; namespace: string };
 }
 
-export function encodeTarget(cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream'>, topic: IndexedTopic): EncodeTarget {
-  return { topic, index: indexName(cfg.indexPrefix, topic), writeOp: usesDataStream(cfg, topic) ? 'create' : 'index' };
+export function encodeTarget(
+  cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'securityNamespace'>,
+  topic: IndexedTopic,
+): EncodeTarget {
+  const target: EncodeTarget = { topic, index: targetIndex(cfg, topic), writeOp: usesDataStream(cfg, topic) ? 'create' : 'index' };
+  if (cfg.securityNamespace !== undefined && SECURITY_TOPICS.includes(topic)) {
+    target.dataStreamFields = { type: 'logs', dataset: `vigil.${topic}`, namespace: cfg.securityNamespace };
+  }
+  return target;
 }
 
 function nonEmptyString(v: unknown): string | undefined {
@@ -81,6 +93,7 @@ export function encodeRecord(record: InRecord, target: EncodeTarget): Encoded {
   if (doc['@timestamp'] === undefined && Number.isFinite(record.timestamp) && record.timestamp > 0) {
     doc['@timestamp'] = new Date(record.timestamp).toISOString();
   }
+  if (target.dataStreamFields) doc.data_stream = { ...target.dataStreamFields };
   return { ok: true, op: { op: target.writeOp, index: target.index, id: documentId(target.topic, doc, record), doc, record } };
 }
 

@@ -85,9 +85,11 @@ describe('index templates', () => {
     expect(priority('vigil-demo')).toBeGreaterThan(priority('vigil') as number);
   });
 
-  it('one composable template over <prefix>-* by default', () => {
+  it('one composable template over <prefix>-* by default, and one for the dead letters', () => {
     const t = indexTemplates(resolveSinkConfig(sink(), es), FULL_CAPABILITIES);
-    expect(t).toHaveLength(1);
+    expect(t.map((x) => x.name)).toEqual(['pfx', 'pfx-deadletter']);
+    expect(t[1]?.body).toMatchObject({ index_patterns: ['pfx-deadletter*'], priority: 208 });
+    expect(t[1]?.body.data_stream).toBeUndefined();
     expect(t[0]?.name).toBe('pfx');
     expect(t[0]?.body).toMatchObject({
       index_patterns: ['pfx-*'],
@@ -100,10 +102,18 @@ describe('index templates', () => {
   });
   it('with data streams, events/alerts/actions become streams at a higher priority; incidents stay an index', () => {
     const t = indexTemplates(resolveSinkConfig(sink({ dataStream: true, templatePriority: 300 }), es), FULL_CAPABILITIES);
-    expect(t.map((x) => x.name)).toEqual(['pfx', 'pfx-ds']);
+    expect(t.map((x) => x.name)).toEqual(['pfx', 'pfx-ds', 'pfx-deadletter']);
     expect(t[1]?.body).toMatchObject({ index_patterns: ['pfx-events*', 'pfx-alerts*', 'pfx-actions*'], priority: 301, data_stream: {} });
+    expect(t[2]?.body).toMatchObject({ index_patterns: ['pfx-deadletter*'], priority: 302, data_stream: {} });
     expect(t[0]?.body.data_stream).toBeUndefined();
     expect(JSON.stringify(t[1]?.body.index_patterns)).not.toMatch(/incidents/);
+  });
+  it('elasticSecurity adds a template over the exact logs-vigil.* names of its namespace, above Elastic’s own logs template', () => {
+    const t = indexTemplates(resolveSinkConfig(sink({ elasticSecurity: { namespace: 'prod' } }), es), FULL_CAPABILITIES);
+    expect(t.map((x) => x.name)).toEqual(['pfx', 'pfx-deadletter', 'pfx-security-prod']);
+    expect(t[2]?.body).toMatchObject({ index_patterns: ['logs-vigil.events-prod', 'logs-vigil.alerts-prod'], priority: 209 });
+    expect(t[2]?.body.priority).toBeGreaterThan(100);
+    expect(t[2]?.body.template.mappings).toEqual(t[0]?.body.template.mappings);
   });
   it('ILM names the policy in the data-stream template only', () => {
     const cfg = resolveSinkConfig(sink({ dataStream: true, ilm: { policy: 'vigil-30d' } }), es);
@@ -126,12 +136,18 @@ describe('resolveSinkConfig', () => {
   it('applies defaults', () => {
     const c = resolveSinkConfig({ id: 'es', type: 'elasticsearch' } as ElasticsearchSinkOptions, { node: 'http://x', indexPrefix: '' });
     expect(c).toMatchObject({
-      topics: ['events', 'alerts', 'incidents', 'actions'],
+      topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
       batchSize: 500,
       maxRetries: 8,
       indexPrefix: 'vigil',
       dataStream: false,
+      securityNamespace: undefined,
     });
+  });
+  it('refuses a namespace Elastic’s naming scheme cannot hold', () => {
+    expect(() => resolveSinkConfig(sink({ elasticSecurity: { namespace: 'prod-eu' } }), es)).toThrow(
+      /elasticSecurity\.namespace: "prod-eu" is not a data stream namespace/,
+    );
   });
   it('reports every problem at once with SINK_CONFIG', () => {
     try {

@@ -1,4 +1,4 @@
-import { INDEXED_TOPICS, indexName, type IlmOptions, type ResolvedSinkConfig } from './config.js';
+import { INDEXED_TOPICS, SECURITY_TOPICS, indexName, securityIndexName, type IlmOptions, type ResolvedSinkConfig } from './config.js';
 
 /**
  * ECS mappings for the fields Vigil writes, as composable index templates (`_index_template`).
@@ -21,6 +21,9 @@ const keyword: Mapping = { type: 'keyword', ignore_above: 1024 };
 const long: Mapping = { type: 'long' };
 const ip: Mapping = { type: 'ip' };
 const date: Mapping = { type: 'date' };
+const float: Mapping = { type: 'float' };
+/** Kept for people and replays, never searched. */
+const stored: Mapping = { type: 'keyword', index: false, doc_values: false };
 
 function props(fields: Record<string, Mapping>): Mapping {
   return { properties: fields };
@@ -107,15 +110,58 @@ export function ecsMappings(caps: FieldCapabilities): Mapping {
         }),
       }),
       observer: props(keywords('vendor', 'product', 'hostname', 'name', 'type', 'version')),
+      error: props({ ...keywords('code', 'type', 'id'), message: text }),
       rule: props(keywords('id', 'uuid', 'name', 'description', 'category', 'ruleset', 'reference', 'version', 'author', 'license')),
       threat: props({
         framework: keyword,
         tactic: threatItem,
         technique: props({ ...keywords('id', 'name', 'reference'), subtechnique: threatItem }),
       }),
-      vigil: props({ ...keywords('id', 'input', 'parse_status', 'peer'), received_at: date }),
-      // The incident schema belongs to detections/; only its id is pinned, the rest is dynamic.
-      incident: props(keywords('id')),
+      vigil: props({
+        ...keywords('id', 'input', 'parse_status', 'peer', 'emitted_status'),
+        received_at: date,
+        // Links into the responder console, rendered as URLs by the Kibana data views (kibana/).
+        links: props(keywords('console')),
+        playbook: props({ ...keywords('id', 'run_id', 'step', 'action', 'status'), attempt: long, max_attempts: long }),
+        alert: props(keywords('level', 'status', 'event_id')),
+      }),
+      // The fields of detections/incidents/incident.ts that dashboards sort, filter and count on;
+      // the rest (the triggering event, entity risks) stays dynamic.
+      incident: props({
+        ...keywords('id', 'title', 'severity', 'status', 'assignee'),
+        risk_score: float,
+        alert_count: long,
+        version: long,
+        first_seen: date,
+        last_seen: date,
+        updated_at: date,
+        rule: props(keywords('id', 'name', 'level', 'tags')),
+        threat: props(keywords('technique', 'tactic')),
+        entities: props(keywords('hosts', 'users', 'ips')),
+        group: props({ ...keywords('field', 'value'), window_start: date }),
+        status_change: props({ at: date, ...keywords('by', 'reason', 'source') }),
+        // Enrichment results are any vendor's JSON: kept in _source, not mapped, so that one report's
+        // hundreds of fields cannot push the index past its field limit or conflict in type.
+        enrichments: { type: 'object', enabled: false },
+        assignment: props({ at: date, by: keyword }),
+      }),
+      // Elastic's data stream naming scheme, set on documents written to `logs-vigil.*` names.
+      data_stream: props(keywords('type', 'dataset', 'namespace')),
+    },
+  };
+}
+
+/** The `mappings` of the dead-letter index: core/deadletter's document, not ECS. */
+export function deadLetterMappings(): Mapping {
+  return {
+    dynamic: true,
+    date_detection: false,
+    dynamic_templates: [{ strings_as_keyword: { match_mapping_type: 'string', mapping: keyword } }],
+    properties: {
+      '@timestamp': date,
+      ...keywords('stage', 'component', 'code', 'reason', 'peer'),
+      raw: props({ encoding: keyword, data: stored }),
+      origin: props({ topic: keyword, partition: long, offset: keyword }),
     },
   };
 }
@@ -132,27 +178,74 @@ export interface IndexTemplate {
 }
 
 /** Bumped when the mappings change, so that `GET _index_template` shows which Vigil wrote them. */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 
 /**
  * The templates for one index prefix. Without data streams: one template `<prefix>` over
  * `<prefix>-*`. With data streams: that template still covers `<prefix>-incidents` (a plain
  * index), and a second one of higher priority turns events, alerts and actions into data streams.
- * ES refuses two templates with overlapping patterns and the same priority, hence `priority + 1`.
+ * ES refuses two templates with overlapping patterns and the same priority, hence `priority + 1`;
+ * the dead-letter template (`+ 2`) and Elastic Security's names (`+ 3`, over Elastic's own `logs`
+ * template at 100) follow.
  */
 export function indexTemplates(
-  cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'ilm' | 'templatePriority' | 'shards' | 'replicas'>,
+  cfg: Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'ilm' | 'templatePriority' | 'shards' | 'replicas' | 'securityNamespace'>,
   caps: FieldCapabilities,
 ): IndexTemplate[] {
+  const all = [...prefixTemplates(cfg, caps), deadLetterTemplate(cfg)];
+  if (cfg.securityNamespace !== undefined) all.push(securityTemplate(cfg, caps, cfg.securityNamespace));
+  return all;
+}
+
+type TemplateOptions = Pick<ResolvedSinkConfig, 'indexPrefix' | 'dataStream' | 'ilm' | 'templatePriority' | 'shards' | 'replicas'>;
+
+const META = { managed_by: 'vigil', vigil_template_version: TEMPLATE_VERSION };
+
+function streamSettings(cfg: TemplateOptions): Record<string, unknown> {
+  return {
+    number_of_shards: cfg.shards,
+    number_of_replicas: cfg.replicas,
+    ...(cfg.dataStream && cfg.ilm ? { 'index.lifecycle.name': cfg.ilm.policy } : {}),
+  };
+}
+
+function deadLetterTemplate(cfg: TemplateOptions): IndexTemplate {
+  return {
+    name: `${cfg.indexPrefix}-deadletter`,
+    body: {
+      index_patterns: [`${indexName(cfg.indexPrefix, 'deadletter')}*`],
+      priority: cfg.templatePriority + 2,
+      ...(cfg.dataStream ? { data_stream: {} } : {}),
+      template: { settings: streamSettings(cfg), mappings: deadLetterMappings() },
+      _meta: META,
+    },
+  };
+}
+
+/** Exact names, so that sinks with other namespaces never overlap with this one. */
+function securityTemplate(cfg: TemplateOptions, caps: FieldCapabilities, namespace: string): IndexTemplate {
+  return {
+    name: `${cfg.indexPrefix}-security-${namespace}`,
+    body: {
+      index_patterns: SECURITY_TOPICS.map((t) => securityIndexName(t, namespace)),
+      priority: cfg.templatePriority + 3,
+      ...(cfg.dataStream ? { data_stream: {} } : {}),
+      template: { settings: streamSettings(cfg), mappings: ecsMappings(caps) },
+      _meta: META,
+    },
+  };
+}
+
+function prefixTemplates(cfg: TemplateOptions, caps: FieldCapabilities): IndexTemplate[] {
   const settings = { number_of_shards: cfg.shards, number_of_replicas: cfg.replicas };
   const mappings = ecsMappings(caps);
-  const meta = { managed_by: 'vigil', vigil_template_version: TEMPLATE_VERSION };
+  const meta = META;
   const plain: IndexTemplate = {
     name: cfg.indexPrefix,
     body: { index_patterns: [`${cfg.indexPrefix}-*`], priority: cfg.templatePriority, template: { settings, mappings }, _meta: meta },
   };
   if (!cfg.dataStream) return [plain];
-  const streams = INDEXED_TOPICS.filter((t) => t !== 'incidents').map((t) => indexName(cfg.indexPrefix, t));
+  const streams = INDEXED_TOPICS.filter((t) => t !== 'incidents' && t !== 'deadletter').map((t) => indexName(cfg.indexPrefix, t));
   const dsSettings: Record<string, unknown> = { ...settings, ...(cfg.ilm ? { 'index.lifecycle.name': cfg.ilm.policy } : {}) };
   const ds: IndexTemplate = {
     name: `${cfg.indexPrefix}-ds`,

@@ -1,9 +1,10 @@
-import { array, number, oneOf } from '../../core/config/dsl.js';
+import { array, number, oneOf, type Infer } from '../../core/config/dsl.js';
 import { VIGIL_TOPICS } from '../../core/config/schema.js';
+import { routesField } from '../routes/schema.js';
 
 /**
- * The options every sink run by the runner shares. A sink's schema spreads them into its own
- * fields: `fields: { id: componentId('sink'), ...runnerFields, ...its own }`.
+ * The options every sink run by the runner shares, its routes among them. A sink's schema spreads
+ * them into its own fields: `fields: { id: componentId('sink'), ...runnerFields, ...its own }`.
  */
 export const runnerFields = {
   topics: array({
@@ -27,4 +28,20 @@ export const runnerFields = {
     max: 600_000,
     default: 30_000,
   }),
+  routes: routesField,
 } as const;
+
+type RunnerFields = Infer<{ kind: 'object'; fields: typeof runnerFields }>;
+
+/** What the runner takes from a sink's config: `startSinkRunner({ ...runnerSettings(sink, 'http'), bus, deliver, … })`. */
+export function runnerSettings(sink: RunnerFields & { id: string }, type: string) {
+  return {
+    id: sink.id,
+    type,
+    topics: sink.topics,
+    batchSize: sink.batchSize,
+    maxRetries: sink.maxRetries,
+    timeoutMs: sink.timeoutMs,
+    ...(sink.routes ? { routes: sink.routes } : {}),
+  };
+}

@@ -1,7 +1,6 @@
 import { boolean, number, object, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
-import { routesField } from '../routes/schema.js';
 import { defaultsOf } from '../../core/config/check.js';
 
 const metadata = (field: string, from: string) =>
@@ -21,7 +20,6 @@ export const schema = object({
     }),
     token: string({ description: 'The HEC token, sent as `Authorization: Splunk <token>`.', minLength: 1, sensitive: true }),
     ...runnerFields,
-    routes: routesField,
     index: metadata('index', "the index the event came in with, else the token's default index"),
     sourcetype: metadata('sourcetype', 'the sourcetype it came in with, else `event.dataset`, else `vigil:<topic>`'),
     source: metadata('source', 'the source it came in with, else `log.file.path`, else `vigil:<input id>`'),

@@ -3,6 +3,7 @@ import type { Bus } from '../../core/bus/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { startSinkRunner, type RunningSinkLoop } from '../runner/index.js';
+import { runnerSettings } from '../runner/config.js';
 import { AckPoller } from './acks.js';
 import { hecClient, type HecTransport } from './client.js';
 import { classifyHecResponse, classifyTransportError } from './classify.js';
@@ -66,14 +67,8 @@ export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promi
   try {
     await probe(sink, transport, channels[0] as string);
     return await startSinkRunner({
-      id: sink.id,
-      type: 'splunk-hec',
+      ...runnerSettings(sink, 'splunk-hec'),
       bus: opts.bus,
-      topics: sink.topics,
-      batchSize: sink.batchSize,
-      maxRetries: sink.maxRetries,
-      timeoutMs: sink.timeoutMs,
-      ...(sink.routes ? { routes: sink.routes } : {}),
       log,
       deliver: createHecDeliver({
         id: sink.id,

@@ -2,6 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Bus } from '../../core/bus/index.js';
 import { errorMessage } from '../../core/errors/index.js';
 import { startSinkRunner, type DeliverFn, type RunningSinkLoop, type Verdict } from '../runner/index.js';
+import { runnerSettings } from '../runner/config.js';
 import { FACILITIES, SEVERITIES, type SyslogSinkConfig } from './config.js';
 import { encodeBody, type BodyOptions } from './encode.js';
 import { frame, syslogLine, type Framing, type HeaderOptions } from './framing.js';
@@ -84,14 +85,9 @@ export async function startSyslogSink({ sink, bus }: StartSyslogSinkOptions): Pr
   const transport = syslogTransport(sink);
   try {
     return await startSinkRunner({
-      id: sink.id,
-      type: 'syslog',
+      ...runnerSettings(sink, 'syslog'),
       bus,
-      topics: sink.topics,
       deliver: createSyslogDeliver(transport, messageOptions(sink)),
-      batchSize: sink.batchSize,
-      maxRetries: sink.maxRetries,
-      timeoutMs: sink.timeoutMs,
       onClose: () => transport.close(),
     });
   } catch (err) {

@@ -11,26 +11,14 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../core/bus/index.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
-import type { KafkaConfig } from '../../core/config/types.js';
 import { s3Client, s3Store, startArchiveSink, withArchiveDefaults, type ArchiveS3Config } from '../../sinks/archive/index.js';
 import type { RunningSinkLoop } from '../../sinks/runner/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { waitFor } from '../support/wait.js';
+import { sinkTestKafka } from '../support/config.js';
 
-const BROKERS = (process.env.VIGIL_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const kafkaConfig: KafkaConfig = {
-  brokers: BROKERS,
-  clientId: `arch-${RUN}`,
-  topicPrefix: `arch-${RUN}.`,
-  groupPrefix: `arch-${RUN}`,
-  partitions: 1,
-  replicationFactor: 1,
-  eventsRetentionHours: 1,
-  compression: 'none',
-  gzipLevel: 1,
-  maxRecordBytes: 1_000_000,
-};
+const kafkaConfig = sinkTestKafka('arch', RUN);
 
 let moto: MotoServer | undefined;
 let bus: Bus;

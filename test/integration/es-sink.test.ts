@@ -10,29 +10,19 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus, type ConsumerLoop, type InRecord, type OutRecord } from '../../core/bus/index.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
-import type { ElasticsearchConfig, KafkaConfig } from '../../core/config/types.js';
+import type { ElasticsearchConfig } from '../../core/config/types.js';
 import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { isVigilError } from '../../core/errors/index.js';
 import { metrics } from '../../core/telemetry/index.js';
 import { startElasticsearchSink, type RunningElasticsearchSink } from '../../sinks/elasticsearch/index.js';
 import { startSink } from '../../sinks/index.js';
+import { sinkTestKafka } from '../support/config.js';
 
 const BROKERS = (process.env.VIGIL_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 const ES_URL = process.env.VIGIL_ES_URL ?? 'http://127.0.0.1:9200';
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-const kafkaConfig: KafkaConfig = {
-  brokers: BROKERS,
-  clientId: `esit-${RUN}`,
-  topicPrefix: `esit-${RUN}.`,
-  groupPrefix: `esit-${RUN}`,
-  partitions: 2,
-  replicationFactor: 1,
-  eventsRetentionHours: 1,
-  compression: 'none',
-  gzipLevel: 1,
-  maxRecordBytes: 1_000_000,
-};
+const kafkaConfig = sinkTestKafka('esit', RUN, 2);
 // Not under `vigil-`: a template over `vigil-*` at the same priority would overlap and be refused.
 const es: ElasticsearchConfig = { node: ES_URL, indexPrefix: `esit-${RUN}` };
 const FAST = { initialMs: 50, maxMs: 250, factor: 2, jitter: 0.5 };
@@ -179,7 +169,8 @@ afterAll(async () => {
     const indices = ['events', 'alerts', 'incidents', 'actions'].map(idx);
     // By name: wildcard deletes are refused by default (action.destructive_requires_name).
     await admin.indices.delete({ index: indices, ignore_unavailable: true }).catch(() => undefined);
-    for (const name of [es.indexPrefix, `${es.indexPrefix}-ds`]) await admin.indices.deleteIndexTemplate({ name }).catch(() => undefined);
+    for (const name of [es.indexPrefix, `${es.indexPrefix}-ds`, `${es.indexPrefix}-deadletter`])
+      await admin.indices.deleteIndexTemplate({ name }).catch(() => undefined);
     await admin.close();
   }
   if (bus) {

@@ -8,25 +8,13 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus, type ConsumerLoop, type InRecord } from '../../core/bus/index.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
-import type { KafkaConfig } from '../../core/config/types.js';
 import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { startSinkRunner, type DeliverFn, type Outgoing, type RunningSinkLoop } from '../../sinks/runner/index.js';
 import { waitFor as eventually } from '../support/wait.js';
+import { sinkTestKafka } from '../support/config.js';
 
-const BROKERS = (process.env.VIGIL_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const kafkaConfig: KafkaConfig = {
-  brokers: BROKERS,
-  clientId: `srit-${RUN}`,
-  topicPrefix: `srit-${RUN}.`,
-  groupPrefix: `srit-${RUN}`,
-  partitions: 1,
-  replicationFactor: 1,
-  eventsRetentionHours: 1,
-  compression: 'none',
-  gzipLevel: 1,
-  maxRecordBytes: 1_000_000,
-};
+const kafkaConfig = sinkTestKafka('srit', RUN);
 const FAST = { initialMs: 20, maxMs: 100, factor: 2, jitter: 0.5 };
 
 let bus: Bus;

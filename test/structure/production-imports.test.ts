@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PRODUCTION = ['core', 'ingest', 'detections', 'playbooks', 'sinks', 'api', 'cli'];
+const PRODUCTION = ['core', 'ingest', 'detections', 'playbooks', 'sinks', 'api', 'cli', 'kibana'];
 const TEST_FRAMEWORKS = /^(?:vitest|@vitest\/.*|vitest\/.*)$/;
 
 /** Every module specifier of a source text: static and dynamic imports, `export … from`. */

@@ -12,6 +12,7 @@ export async function cleanupTest(config: VigilConfig): Promise<void> {
   const prefix = config.elasticsearch.indexPrefix;
   await deleteIndicesMatching(es, `${prefix}-*`);
   // One request per template: a comma list fails whole when one of them does not exist.
-  for (const name of [prefix, `${prefix}-ds`]) await es.indices.deleteIndexTemplate({ name }, { ignore: [404] }).catch(() => undefined);
+  for (const name of [prefix, `${prefix}-ds`, `${prefix}-deadletter`])
+    await es.indices.deleteIndexTemplate({ name }, { ignore: [404] }).catch(() => undefined);
   await es.close();
 }

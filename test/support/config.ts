@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { localConfig } from '../../cli/local-config.js';
+import type { KafkaConfig } from '../../core/config/types.js';
 
 /** Where the services `npm test` started (or the developer's own) listen. */
 export const SERVICES = {
@@ -24,4 +25,23 @@ export function testConfig(name: string, secrets: Record<string, string> = {}): 
     redisUrl: SERVICES.redis,
     elasticsearchNode: SERVICES.elasticsearch,
   });
+}
+
+/**
+ * Kafka settings of one sink test: the local broker, names of its own (`<tag>-<run>.` topics,
+ * `<tag>-<run>` groups), `partitions` partitions, no compression.
+ */
+export function sinkTestKafka(tag: string, run: string, partitions = 1): KafkaConfig {
+  return {
+    brokers: SERVICES.kafka.map((b) => b.trim()),
+    clientId: `${tag}-${run}`,
+    topicPrefix: `${tag}-${run}.`,
+    groupPrefix: `${tag}-${run}`,
+    partitions,
+    replicationFactor: 1,
+    eventsRetentionHours: 1,
+    compression: 'none',
+    gzipLevel: 1,
+    maxRecordBytes: 1_000_000,
+  };
 }
