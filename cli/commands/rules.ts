@@ -28,6 +28,7 @@ export interface RulesIo {
 const defaultIo: RulesIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 export const USAGE = `usage: vigil rules validate [--pipeline NAME] [path…]
+       vigil rules lint [--format text|json|sarif] [--list-checks] [--select IDS] [--ignore IDS] [path…]
        vigil rules test [--pipeline NAME] [path…]
 Paths are rule files or folders (default rules/sigma). A rule's tests live beside it in
 <rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not]}; a
@@ -36,6 +37,7 @@ group, count, values}]}, the alerts its correlations must raise, and no others.`
 
 export async function run(argv: string[], io: RulesIo = defaultIo): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'lint') return (await import('./rules-lint.js')).runLint(rest, io);
   const { flags, switches, positional } = parseArgs(rest, { flags: ['pipeline'] as const, switches: ['help'] as const });
   if (switches.help || sub === '--help' || sub === 'help') {
     io.out(USAGE);
