@@ -15,4 +15,15 @@ export default tseslint.config(
     files: ['bin/**/*.js', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    // The responder console's pages: plain ES modules run by the browser, no build step.
+    files: ['api/console/static/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'performance', 'Node', 'URLSearchParams']
+          .concat(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'])
+          .map((g) => [g, 'readonly']),
+      ),
+    },
+  },
 );

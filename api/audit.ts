@@ -9,7 +9,15 @@ import type { Caller } from './auth.js';
  * so the trail never shows a change that did not happen.
  */
 export type ApiAction =
-  'api.incident.status' | 'api.playbook.run.start' | 'api.playbook.run.cancel' | 'api.playbook.step.approve' | 'api.playbook.step.deny';
+  | 'api.incident.status'
+  | 'api.incident.assign'
+  | 'api.incident.note'
+  | 'api.incident.severity'
+  | 'api.incident.merge'
+  | 'api.playbook.run.start'
+  | 'api.playbook.run.cancel'
+  | 'api.playbook.step.approve'
+  | 'api.playbook.step.deny';
 
 export interface ApiAuditEntry {
   action: ApiAction;

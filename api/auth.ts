@@ -40,19 +40,32 @@ export class TokenTable {
     return this.entries.length;
   }
 
-  /** The caller of the request's `Authorization: Bearer` token; API_UNAUTHENTICATED without a valid one. */
-  authenticate(headers: IncomingHttpHeaders): Caller {
+  /**
+   * The caller of the request's `Authorization: Bearer` token, or with `basic`, of `Basic
+   * base64(name:token)` whose name is the token's; API_UNAUTHENTICATED without a valid one.
+   */
+  authenticate(headers: IncomingHttpHeaders, opts: { basic?: boolean } = {}): Caller {
     const header = headers.authorization;
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw new VigilError('API_UNAUTHENTICATED', 'send an API token: `Authorization: Bearer <token>`');
+    const basic = opts.basic && typeof header === 'string' ? basicCredentials(header) : undefined;
+    if (!m && !basic) throw new VigilError('API_UNAUTHENTICATED', 'send an API token: `Authorization: Bearer <token>`');
     const presented = createHash('sha256')
-      .update(m[1] as string, 'utf8')
+      .update(m ? (m[1] as string) : (basic as { token: string }).token, 'utf8')
       .digest();
     let found: Caller | undefined;
     for (const e of this.entries) {
       if (timingSafeEqual(presented, e.hash) && !found) found = e.caller;
     }
-    if (!found) throw new VigilError('API_UNAUTHENTICATED', 'the API token is not valid');
+    if (!found || (basic && !m && found.name !== basic.name)) throw new VigilError('API_UNAUTHENTICATED', 'the API token is not valid');
     return found;
   }
+}
+
+/** `Basic base64(name:token)` (RFC 7617), or undefined. */
+function basicCredentials(header: string): { name: string; token: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return undefined;
+  const text = Buffer.from(m[1] as string, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon > 0 && colon < text.length - 1 ? { name: text.slice(0, colon), token: text.slice(colon + 1) } : undefined;
 }

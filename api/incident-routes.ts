@@ -1,10 +1,25 @@
 import { VigilError } from '../core/errors/index.js';
-import { statusChange, type IncidentStatus } from '../detections/incidents/index.js';
+import {
+  changeConflict,
+  incidentChange,
+  MAX_NOTE_CHARS,
+  MAX_NOTES,
+  statusChange,
+  type ChangeRequest,
+  type IncidentChange,
+  type IncidentStatus,
+  type IncidentView,
+  type Level,
+} from '../detections/incidents/index.js';
+import type { ApiAction } from './audit.js';
+import { INCIDENT_SORTS, type IncidentDoc, type IncidentSort } from './incidents.js';
 import { RequestInvalid, nowOf, reason, type ApiDeps, type Route } from './route.js';
 import { int, obj, str, type ObjectShape } from './schema.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'acknowledged', 'closed'];
-const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical']; /** `a,b` → [a, b], each checked against `allowed`. */
+const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'];
+
+/** `a,b` → [a, b], each checked against `allowed`. */
 function csv(value: unknown, field: string, allowed: readonly string[]): string[] | undefined {
   if (value === undefined) return undefined;
   const items = String(value)
@@ -61,6 +76,7 @@ function statusRoute(verb: keyof typeof TRANSITIONS): Route {
         source: 'api',
         ...(why ? { reason: why } : {}),
       });
+      refuseConflict(change, doc);
       await deps.publishStatus(change);
       await deps.audit({
         action: 'api.incident.status',
@@ -74,27 +90,79 @@ function statusRoute(verb: keyof typeof TRANSITIONS): Route {
   };
 }
 
-/** The builder holds status only; these answer 501 so that clients see the gap rather than a silent no-op. */
-function unsupportedRoute(operationId: string, path: string, what: string, body: ObjectShape): Route {
+/** What the transition rule (detections/incidents/transitions.ts) sees of a document from Elasticsearch. */
+function viewOf(doc: IncidentDoc): IncidentView {
+  const i = doc.incident;
   return {
-    operationId,
+    id: i.id,
+    status: i.status,
+    ...(typeof i.merged_into === 'string' ? { merged_into: i.merged_into } : {}),
+    notes: Array.isArray(i.notes) ? i.notes.length : 0,
+    enrichments: i.enrichments && typeof i.enrichments === 'object' ? Object.keys(i.enrichments) : [],
+  };
+}
+
+/** 409 with the reason when the change does not apply to the incident as Elasticsearch has it. */
+function refuseConflict(change: IncidentChange, doc: IncidentDoc, into?: IncidentDoc): void {
+  const why = changeConflict(change, viewOf(doc), into && viewOf(into));
+  if (why) throw new VigilError('API_CONFLICT', why);
+}
+
+/**
+ * A change other than status: checked against the incident in Elasticsearch (409 with the
+ * reason), written to `vigil.incident-status` for the incident builder, then audited.
+ */
+function changeRoute(o: {
+  operationId: string;
+  verb: string;
+  summary: string;
+  body: ObjectShape;
+  action: ApiAction;
+  /** The change asked, from the body; `details` go to the audit trail. */
+  ask(body: Record<string, unknown>): { request: ChangeRequest; details: Record<string, unknown> };
+}): Route {
+  return {
+    operationId: o.operationId,
     method: 'POST',
-    path,
+    path: `/api/incidents/{incident}/${o.verb}`,
     tag: 'incidents',
     role: 'analyst',
-    summary: `${what} Not supported yet: the incident builder keeps no such field.`,
-    body,
-    responses: { 501: 'The incident builder cannot hold this yet.' },
-    async handle() {
-      throw new VigilError(
-        'API_NOT_SUPPORTED',
-        `${what.replace(/\.$/, '')}: the incident builder holds status only (open, acknowledged, closed with a reason); nothing was changed`,
+    summary: `${o.summary} Through the incident builder.`,
+    body: o.body,
+    responses: {
+      202: 'The change is on `vigil.incident-status`; the incident builder applies it and writes the incident again.',
+      404: 'No such incident in Elasticsearch (or, for a merge, no incident to merge into).',
+      409: "The incident's state does not allow it (the reason is in the error).",
+    },
+    async handle({ params, body, caller }, deps) {
+      const id = params.incident as string;
+      const doc = await incidentOrThrow(deps, id);
+      const { request, details } = o.ask(body);
+      const into = request.kind === 'merge' && request.into !== id ? await incidentOrThrow(deps, request.into) : undefined;
+      const at = nowOf(deps);
+      const why = body.reason as string | undefined;
+      const change = asked(() =>
+        incidentChange({ incidentId: id, at, by: `api:${caller.name}`, source: 'api', ...(why ? { reason: why } : {}), ...request }),
       );
+      refuseConflict(change, doc, into);
+      await deps.publishStatus(change);
+      await deps.audit({ action: o.action, caller, incidentId: id, details: { ...details, ...(why ? { reason: why } : {}) }, at });
+      return { status: 202, body: { incident: id, change } };
     },
   };
 }
 
-/** Incidents: read from Elasticsearch, status changed through the incident builder. */
+/** A change the record builder refuses (a note of blanks) is the request's fault: 400. */
+function asked(build: () => IncidentChange): IncidentChange {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof VigilError && err.code === 'INCIDENT_STATUS') throw new RequestInvalid([{ field: '(body)', message: err.message }]);
+    throw err;
+  }
+}
+
+/** Incidents: read from Elasticsearch, changed through the incident builder. */
 export const INCIDENT_ROUTES: readonly Route[] = [
   {
     operationId: 'listIncidents',
@@ -102,14 +170,19 @@ export const INCIDENT_ROUTES: readonly Route[] = [
     path: '/api/incidents',
     tag: 'incidents',
     role: 'viewer',
-    summary: 'Incidents from Elasticsearch, newest first, filtered.',
+    summary: 'Incidents from Elasticsearch, filtered, newest first unless `sort` says otherwise.',
     query: obj('Filters; values of one filter are ORed, filters ANDed.', {
       status: str(`Comma-separated statuses: ${STATUSES.join(', ')}.`, { optional: true }),
       severity: str(`Comma-separated severities: ${SEVERITIES.join(', ')}.`, { optional: true }),
       rule: str('A rule id or name, lead or contributing.', { optional: true, minLength: 1 }),
       entity: str('A host name, user name or IP among its entities.', { optional: true, minLength: 1 }),
+      assignee: str('Who it is assigned to.', { optional: true, minLength: 1 }),
       from: str('First seen at or after (RFC 3339).', { optional: true, format: 'date-time' }),
       to: str('First seen before (RFC 3339).', { optional: true, format: 'date-time' }),
+      sort: str('Order: newest first seen (default), oldest, last_seen (latest activity first), risk (highest first).', {
+        optional: true,
+        enum: INCIDENT_SORTS,
+      }),
       limit: int('At most this many (default 50).', { optional: true, minimum: 1, maximum: 500 }),
       offset: int('Skip this many (default 0); offset + limit stays within 10000.', { optional: true, minimum: 0, maximum: 9999 }),
     }),
@@ -125,8 +198,10 @@ export const INCIDENT_ROUTES: readonly Route[] = [
         offset,
         ...(status ? { status } : {}),
         ...(severity ? { severity } : {}),
+        ...(query.sort ? { sort: query.sort as IncidentSort } : {}),
         ...(query.rule ? { rule: query.rule as string } : {}),
         ...(query.entity ? { entity: query.entity as string } : {}),
+        ...(query.assignee ? { assignee: query.assignee as string } : {}),
         ...(query.from ? { from: new Date(query.from as string).toISOString() } : {}),
         ...(query.to ? { to: new Date(query.to as string).toISOString() } : {}),
       });
@@ -150,16 +225,52 @@ export const INCIDENT_ROUTES: readonly Route[] = [
   statusRoute('ack'),
   statusRoute('close'),
   statusRoute('reopen'),
-  unsupportedRoute(
-    'assignIncident',
-    '/api/incidents/{incident}/assign',
-    'Assign the incident.',
-    obj('The assignee.', { assignee: str('Who takes it.', { minLength: 1, maxLength: 200 }) }),
-  ),
-  unsupportedRoute(
-    'addIncidentNote',
-    '/api/incidents/{incident}/notes',
-    'Add a note to the incident.',
-    obj('The note.', { text: str('The note.', { minLength: 1, maxLength: 10_000 }) }),
-  ),
+  changeRoute({
+    operationId: 'assignIncident',
+    verb: 'assign',
+    summary: 'Assign the incident (not a closed one), or unassign it when `assignee` is left out.',
+    body: obj('The assignee.', {
+      assignee: str('Who takes it; leave out to unassign.', { optional: true, minLength: 1, maxLength: 200 }),
+    }),
+    action: 'api.incident.assign',
+    ask: (b) => ({
+      request: { kind: 'assign', assignee: (b.assignee as string | undefined) ?? null },
+      details: { assignee: (b.assignee as string | undefined) ?? null },
+    }),
+  }),
+  changeRoute({
+    operationId: 'addIncidentNote',
+    verb: 'notes',
+    summary: `Add a note to the incident (append-only; at most ${MAX_NOTES} per incident).`,
+    body: obj('The note.', { text: str('The note.', { minLength: 1, maxLength: MAX_NOTE_CHARS }) }),
+    action: 'api.incident.note',
+    ask: (b) => ({ request: { kind: 'note', text: b.text as string }, details: { text: b.text } }),
+  }),
+  changeRoute({
+    operationId: 'overrideIncidentSeverity',
+    verb: 'severity',
+    summary:
+      "Override the incident's severity (not a closed one's): it stays so, whatever its alerts say, until cleared by leaving `severity` out.",
+    body: obj('The severity.', {
+      severity: str('The severity it has from now on; leave out to clear the override.', { optional: true, enum: SEVERITIES }),
+      reason: reason(false),
+    }),
+    action: 'api.incident.severity',
+    ask: (b) => ({
+      request: { kind: 'severity', severity: (b.severity as Level | undefined) ?? null },
+      details: { severity: (b.severity as string | undefined) ?? null },
+    }),
+  }),
+  changeRoute({
+    operationId: 'mergeIncident',
+    verb: 'merge',
+    summary:
+      'Merge this incident into another (`into`, neither closed nor merged): this one is closed with reason `merged`, the other gains its alerts and entities, and later alerts that would join this one go to the other.',
+    body: obj('Where to.', {
+      into: str('The incident to merge this one into.', { minLength: 1, maxLength: 200 }),
+      reason: reason(false),
+    }),
+    action: 'api.incident.merge',
+    ask: (b) => ({ request: { kind: 'merge', into: b.into as string }, details: { into: b.into } }),
+  }),
 ];

@@ -9,15 +9,39 @@ export interface IncidentFilter {
   rule?: string;
   /** A host name, user name or IP among the incident's entities. */
   entity?: string;
+  /** Who it is assigned to (`incident.assignee`). */
+  assignee?: string;
   /** First seen at or after / before (RFC 3339). */
   from?: string;
   to?: string;
+  /** Order: `newest` first seen (the default), `oldest`, `last_seen` (latest activity first), `risk` (highest first). */
+  sort?: IncidentSort;
   limit: number;
   offset: number;
 }
 
+export const INCIDENT_SORTS = ['newest', 'oldest', 'last_seen', 'risk'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+
+const SORT_CLAUSE: Record<IncidentSort, Record<string, unknown>> = {
+  newest: { '@timestamp': { order: 'desc', unmapped_type: 'date' } },
+  oldest: { '@timestamp': { order: 'asc', unmapped_type: 'date' } },
+  last_seen: { 'incident.last_seen': { order: 'desc', unmapped_type: 'date' } },
+  risk: { 'incident.risk_score': { order: 'desc', unmapped_type: 'float' } },
+};
+
 /** One incident as Elasticsearch holds it (the document the sink wrote from `vigil.incidents`). */
-export type IncidentDoc = Record<string, unknown> & { incident: { id: string; status: IncidentStatus; alerts?: string[] } };
+export type IncidentDoc = Record<string, unknown> & {
+  incident: {
+    id: string;
+    status: IncidentStatus;
+    alerts?: string[];
+    assignee?: string;
+    merged_into?: string;
+    notes?: unknown[];
+    enrichments?: Record<string, unknown>;
+  };
+};
 
 /** Where the API reads incidents and their alerts. */
 export interface IncidentReader {
@@ -54,6 +78,7 @@ export function incidentQuery(f: IncidentFilter): Record<string, unknown> {
       },
     });
   }
+  if (f.assignee) filter.push({ term: { 'incident.assignee': f.assignee } });
   if (f.from || f.to) filter.push({ range: { '@timestamp': { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } });
   return { bool: { filter } };
 }
@@ -69,7 +94,7 @@ export function elasticsearchIncidents(es: Client, indexPrefix: string): Inciden
         ignore_unavailable: true,
         allow_no_indices: true,
         query: incidentQuery(f),
-        sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }, { 'incident.id': { order: 'asc', unmapped_type: 'keyword' } }],
+        sort: [SORT_CLAUSE[f.sort ?? 'newest'], { 'incident.id': { order: 'asc', unmapped_type: 'keyword' } }] as never,
         from: f.offset,
         size: f.limit,
         track_total_hits: true,

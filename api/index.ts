@@ -1,14 +1,15 @@
 /**
  * The responder API: incidents (read from Elasticsearch, changed through the incident builder
- * via `vigil.incident-status`) and playbook runs (through RunControl on Redis), behind bearer
+ * via `vigil.incident-status`: status, assignee, notes, severity, merges) and playbook runs (through RunControl on Redis), behind bearer
  * tokens with roles, every change audited on `vigil.actions`.
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Publisher } from '../core/bus/index.js';
 import type { ApiConfig, PlaybooksConfig, RedisConfig } from '../core/config/types.js';
 import { logger } from '../core/telemetry/index.js';
-import { publishStatusChanges } from '../detections/incidents/index.js';
+import { publishIncidentChanges } from '../detections/incidents/index.js';
 import { RunControl, loadPlaybooks, type Playbook } from '../playbooks/index.js';
+import { EdlStore } from '../playbooks/actions/edl/store.js';
 import { RunStore, StepQueue, createRedisClient, redisConnection } from '../playbooks/queue/index.js';
 import { apiAuditDocument, apiAuditRecord } from './audit.js';
 import { elasticsearchIncidents } from './incidents.js';
@@ -50,10 +51,11 @@ export async function startApi(o: StartApiOptions): Promise<RunningApi> {
       ...(o.version ? { version: o.version } : {}),
       deps: {
         incidents: elasticsearchIncidents(o.es, o.indexPrefix),
-        publishStatus: (change) => publishStatusChanges(o.publisher, o.statusTopic, [change]),
+        publishStatus: (change) => publishIncidentChanges(o.publisher, o.statusTopic, [change]),
         audit: (entry) => o.publisher.send(o.actionsTopic, [apiAuditRecord(apiAuditDocument(entry))]),
         runs: new RunControl(new RunStore(client, o.redis.prefix), queue),
         playbooks: () => loaded,
+        edl: new EdlStore(client, o.redis.prefix),
       },
     });
     return {

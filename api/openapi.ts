@@ -48,7 +48,10 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       const ok = Number(code) < 400;
       responses[code] = {
         description,
-        content: { 'application/json': { schema: ok ? { type: 'object' } : { $ref: '#/components/schemas/Error' } } },
+        content:
+          ok && r.produces
+            ? { [r.produces]: { schema: { type: 'string' } } }
+            : { 'application/json': { schema: ok ? { type: 'object' } : { $ref: '#/components/schemas/Error' } } },
       };
     }
     const errors: Record<number, string> = { ...COMMON };
@@ -62,6 +65,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       summary: r.summary,
       tags: [r.tag],
       'x-vigil-role': r.role,
+      ...(r.basicAuth ? { security: [{ bearer: [] }, { basic: [] }] } : {}),
       parameters: [...params, ...query],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
       responses,
@@ -77,7 +81,14 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
     },
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        basic: {
+          type: 'http',
+          scheme: 'basic',
+          description: "Where an operation offers it: user = the token's name, password = the token.",
+        },
+      },
       schemas: { Error: ERROR_SCHEMA },
     },
     paths,

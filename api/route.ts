@@ -1,5 +1,5 @@
 /** What a route is and what it works with, shared by the incident and run routes. */
-import type { StatusChange } from '../detections/incidents/index.js';
+import type { IncidentChange } from '../detections/incidents/index.js';
 import { VigilError } from '../core/errors/index.js';
 import type { RunControl } from '../playbooks/control.js';
 import type { Playbook } from '../playbooks/index.js';
@@ -11,12 +11,14 @@ import { str, type FieldIssue, type ObjectShape } from './schema.js';
 /** What the routes work with; `vigil run` builds the real ones (`index.ts`), tests may pass their own. */
 export interface ApiDeps {
   incidents: IncidentReader;
-  /** Writes a status change to `vigil.incident-status`; resolves once Kafka acknowledged it. */
-  publishStatus(change: StatusChange): Promise<void>;
+  /** Writes an incident change (status, assignee, note, severity, merge) to `vigil.incident-status`; resolves once Kafka acknowledged it. */
+  publishStatus(change: IncidentChange): Promise<void>;
   /** Writes an audit record to `vigil.actions`; resolves once Kafka acknowledged it. */
   audit(entry: ApiAuditEntry): Promise<void>;
   runs: RunControl;
   playbooks(): readonly Playbook[];
+  /** The External Dynamic Lists that `edl.add` fills (undefined for a list never written). */
+  edl?: { entries(list: string, now?: number): Promise<string[] | undefined> };
   now?: () => Date;
 }
 
@@ -29,7 +31,9 @@ export interface RouteContext {
 
 export interface RouteResult {
   status: number;
+  /** JSON, or the text itself when `contentType` is given. */
   body: unknown;
+  contentType?: string;
 }
 
 /** One route: its schemas drive both validation and the OpenAPI document. */
@@ -38,7 +42,14 @@ export interface Route {
   method: 'GET' | 'POST';
   /** OpenAPI form: `/api/runs/{run}`. */
   path: string;
-  tag: 'incidents' | 'playbooks' | 'runs' | 'meta';
+  tag: 'incidents' | 'playbooks' | 'runs' | 'meta' | 'edl';
+  /**
+   * Also accept the token as HTTP Basic credentials (user = the token's name, password = the
+   * token), for clients that can send nothing else: firewalls pulling a list.
+   */
+  basicAuth?: boolean;
+  /** The success body's media type when it is not JSON. */
+  produces?: string;
   /** The least role that may call it. */
   role: Role;
   summary: string;

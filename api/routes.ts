@@ -1,4 +1,6 @@
+import { EDL_ROUTES } from './edl-routes.js';
 import { INCIDENT_ROUTES } from './incident-routes.js';
+import { META_ROUTES } from './meta-routes.js';
 import type { Route } from './route.js';
 import { RUN_ROUTES } from './run-routes.js';
 
@@ -6,4 +8,4 @@ export { RequestInvalid, type ApiDeps, type Route, type RouteContext, type Route
 export { runTimeline } from './run-routes.js';
 
 /** Every route of the API but the document's own (the server adds it, since it lists them all). */
-export const ROUTES: readonly Route[] = [...INCIDENT_ROUTES, ...RUN_ROUTES];
+export const ROUTES: readonly Route[] = [...INCIDENT_ROUTES, ...RUN_ROUTES, ...META_ROUTES, ...EDL_ROUTES];

@@ -7,6 +7,7 @@ import type { ApiConfig } from '../core/config/types.js';
 import { VigilError, isVigilError, type ErrorCode } from '../core/errors/index.js';
 import { logger, metrics, type Logger } from '../core/telemetry/index.js';
 import { TokenTable, allows, type Caller } from './auth.js';
+import { isConsolePath, loadConsole, serveConsole } from './console/serve.js';
 import { openApiDocument } from './openapi.js';
 import { ROUTES, RequestInvalid, type ApiDeps, type Route } from './routes.js';
 import { check, type FieldIssue } from './schema.js';
@@ -113,7 +114,7 @@ function pathParams(names: readonly string[], m: RegExpExecArray): Record<string
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+function send(res: ServerResponse, status: number, body: unknown, close = false, basic = false): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -121,8 +122,18 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    ...(status === 401 ? { 'www-authenticate': basic ? 'Bearer, Basic realm="vigil", charset="UTF-8"' : 'Bearer' } : {}),
     ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   });
   res.end(text);
 }
@@ -130,7 +141,8 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
 /**
  * The responder API over HTTP(S). Every request is authenticated first (before its body is
  * read), then matched to a route, checked against the route's role, and its query and body
- * validated against the route's schemas; the handler runs only on a valid request.
+ * validated against the route's schemas; the handler runs only on a valid request. Paths outside
+ * `/api/` are the console's static pages (`console/`), which need no token.
  */
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi> {
   const { config, deps } = opts;
@@ -141,19 +153,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     throw new VigilError('CONFIG_INSECURE', `the API would listen on ${config.host}, beyond this machine, with no tokens configured`);
   }
   const routes = withDocument(opts.version ?? '0').map(compile);
+  const consoleFiles = loadConsole();
 
   const labels = { kind: 'api', id: 'responder-api' } as const;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
+    if (isConsolePath(url.pathname)) return serveConsole(consoleFiles, req, res, url.pathname);
     let caller: Caller | undefined;
+    let basic = false;
     metrics.received.inc(labels);
     const timer = metrics.latency.startTimer(labels);
     try {
-      caller = tokens.authenticate(req.headers);
       const matches = routes.flatMap((c) => {
         const m = c.pattern.exec(url.pathname);
         return m ? [{ c, m }] : [];
       });
+      basic = matches.some(({ c }) => c.route.basicAuth);
+      caller = tokens.authenticate(req.headers, { basic });
       if (matches.length === 0) throw new VigilError('API_NOT_FOUND', `no route ${url.pathname}`);
       const hit = matches.find(({ c }) => c.route.method === req.method);
       if (!hit) {
@@ -179,7 +195,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       }
       if (issues.length > 0) throw new RequestInvalid(issues);
       const out = await route.handle({ params, query, body, caller }, deps);
-      send(res, out.status, out.body);
+      if (out.contentType) sendText(res, out.status, String(out.body), out.contentType);
+      else send(res, out.status, out.body);
       metrics.sent.inc(labels);
     } catch (err) {
       const code = isVigilError(err) ? err.code : undefined;
@@ -192,7 +209,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const e = err as VigilError;
       const fields = err instanceof RequestInvalid ? { fields: err.issues } : {};
       // A body left unread would be taken for the next request on a kept-alive connection.
-      send(res, status, { error: { code: e.code, message: e.message, ...fields } }, status === 413 || req.readableEnded === false);
+      send(res, status, { error: { code: e.code, message: e.message, ...fields } }, status === 413 || req.readableEnded === false, basic);
     } finally {
       timer();
     }

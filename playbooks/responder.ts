@@ -72,7 +72,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     secrets: cfg.secrets,
     redact,
     log,
-    ...(opts.services ? { services: opts.services } : {}),
+    services: { ...opts.services, redis: { client, prefix: redis.prefix } },
   };
   const worker = startStepWorker({
     connection: workerClient,

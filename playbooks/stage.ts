@@ -4,6 +4,7 @@ import type { VigilConfig } from '../core/config/index.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { errorMessage, isVigilError } from '../core/errors/index.js';
 import type { RunningStage } from '../core/stage.js';
+import { incidentStatusTopic } from '../detections/incidents/index.js';
 import { startResponder } from './responder.js';
 
 /**
@@ -28,8 +29,13 @@ export async function startRespondStage({
     config,
     publisher: producer,
     actionsTopic: topics.actions,
-    // The connections core actions use (kafka.produce, elasticsearch.query) instead of opening their own.
-    services: { publisher: producer, ...(elasticsearch ? { elasticsearch } : {}) },
+    // The connections core actions use (kafka.produce, elasticsearch.query, incident.update) instead of opening their own.
+    services: {
+      publisher: producer,
+      // Named, not provisioned: the incident stage, the API and `vigil incident` create it, and this stage may not (ACLs).
+      incidents: { topic: incidentStatusTopic(config.kafka.topicPrefix) },
+      ...(elasticsearch ? { elasticsearch } : {}),
+    },
   });
   const loop = await bus.consume('respond', {
     topics: [topics.incidents],

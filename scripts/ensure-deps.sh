@@ -19,3 +19,11 @@ bash scripts/ensure-syslog-clients.sh
 bash scripts/ensure-tls-proxy.sh
 # The S3-compatible server (moto, from PyPI) the archive sink's integration test writes to.
 bash scripts/ensure-moto.sh
+# OpenSSH's server and nftables, run by the firewall-block test inside a network namespace it creates.
+bash scripts/ensure-netns-ssh.sh
+# Debian's Chromium, the real browser the console's test, bench and screenshots drive (playwright-core).
+bash scripts/ensure-chromium.sh
+# Keycloak (Maven Central), the real identity provider the keycloak.* actions' integration test starts.
+bash scripts/ensure-keycloak.sh
+# OpenSearch (Maven integ-test zip), the real cluster the opensearch sink's integration test starts.
+bash scripts/ensure-opensearch.sh

@@ -4,15 +4,25 @@ import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import {
   ensureIncidentStatusTopic,
-  publishStatusChanges,
-  statusChange,
+  incidentChange,
+  levelRank,
+  LEVELS,
+  publishIncidentChanges,
   STATUS_VERBS,
-  type IncidentStatus,
-  type StatusChange,
+  type ChangeRequest,
+  type IncidentChange,
+  type Level,
 } from '../../detections/incidents/index.js';
 import { parseArgs } from '../args.js';
 
-const USAGE = 'usage: vigil incident ack|close|reopen <incident-id> [--config vigil.yaml] [--reason TEXT] [--by NAME]';
+const USAGE = [
+  'usage: vigil incident ack|close|reopen <incident-id> [--reason TEXT]',
+  '       vigil incident assign <incident-id> (<assignee> | --none)',
+  '       vigil incident note <incident-id> <text>',
+  '       vigil incident severity <incident-id> (<level> | --clear) [--reason TEXT]',
+  '       vigil incident merge <incident-id> --into <incident-id> [--reason TEXT]',
+  '   each with [--config vigil.yaml] [--by NAME]',
+].join('\n');
 
 /** Where output goes; tests pass their own. */
 export interface IncidentIo {
@@ -35,41 +45,100 @@ const defaultIo: IncidentIo = {
 };
 
 /**
- * Writes one status change to `vigil.incident-status` (created when missing) and resolves once
- * Kafka acknowledged it. The incident builder that holds the incident applies it.
+ * Writes one change to `vigil.incident-status` (created when missing) and resolves once Kafka
+ * acknowledged it. The incident builder that holds the incident applies it, or refuses it with
+ * the reason (a dead letter) when the incident's state does not allow it.
  */
-export async function setIncidentStatus(
-  config: VigilConfig,
-  change: { incidentId: string; status: IncidentStatus; by: string; reason?: string; at: Date },
-): Promise<{ topic: string; change: StatusChange }> {
-  const record = statusChange({ ...change, source: 'cli' });
+export async function sendIncidentChange(config: VigilConfig, change: IncidentChange): Promise<string> {
   const topic = await ensureIncidentStatusTopic(config.kafka);
   const bus = new Bus(config.kafka, 'incident-cli');
   try {
-    await publishStatusChanges(await bus.producer(), topic, [record]);
+    await publishIncidentChanges(await bus.producer(), topic, [change]);
   } finally {
     await bus.close();
   }
-  return { topic, change: record };
+  return topic;
 }
 
-/** `vigil incident ack|close|reopen <id> [--config vigil.yaml] [--reason TEXT] [--by NAME]`. */
+/** The change a command line asks for, and how to say it was sent. */
+function asked(
+  verb: string,
+  rest: string[],
+  flags: { into?: string },
+  switches: { none?: boolean; clear?: boolean },
+): { request: ChangeRequest; says: string } {
+  const status = STATUS_VERBS[verb];
+  const one = (what: string) => {
+    if (rest.length === 0) throw new VigilError('CLI_USAGE', `no ${what}\n${USAGE}`);
+    if (rest.length > 1) throw new VigilError('CLI_USAGE', `unexpected argument "${rest[1]}"\n${USAGE}`);
+    return rest[0] as string;
+  };
+  const none = () => {
+    if (rest.length > 0) throw new VigilError('CLI_USAGE', `unexpected argument "${rest[0]}"\n${USAGE}`);
+  };
+  if (status) {
+    none();
+    return { request: { kind: 'status', status }, says: status };
+  }
+  switch (verb) {
+    case 'assign': {
+      if (switches.none) {
+        none();
+        return { request: { kind: 'assign', assignee: null }, says: 'unassigned' };
+      }
+      const who = one('assignee (or --none)');
+      return { request: { kind: 'assign', assignee: who }, says: `assigned to ${who}` };
+    }
+    case 'note': {
+      if (rest.length === 0) throw new VigilError('CLI_USAGE', `no note text\n${USAGE}`);
+      return { request: { kind: 'note', text: rest.join(' ') }, says: 'note added' };
+    }
+    case 'severity': {
+      if (switches.clear) {
+        none();
+        return { request: { kind: 'severity', severity: null }, says: 'severity override cleared' };
+      }
+      const level = one('severity (or --clear)');
+      if (levelRank(level) < 0) throw new VigilError('CLI_USAGE', `unknown severity "${level}": ${LEVELS.join(', ')}\n${USAGE}`);
+      return { request: { kind: 'severity', severity: level as Level }, says: `severity set to ${level}` };
+    }
+    case 'merge': {
+      none();
+      if (!flags.into) throw new VigilError('CLI_USAGE', `merge needs --into <incident-id>\n${USAGE}`);
+      return { request: { kind: 'merge', into: flags.into }, says: `merged into ${flags.into}` };
+    }
+    default:
+      throw new VigilError('CLI_USAGE', `unknown action "${verb}"\n${USAGE}`);
+  }
+}
+
+/** `vigil incident <action> <id> …` (see USAGE). */
 export async function run(argv: string[], io: IncidentIo = defaultIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, { flags: ['config', 'reason', 'by'] as const });
-  const [verb, id, ...extra] = positional;
-  const status = verb ? STATUS_VERBS[verb] : undefined;
-  if (!verb || !status) throw new VigilError('CLI_USAGE', `${verb ? `unknown action "${verb}"` : 'no action'}\n${USAGE}`);
+  const { flags, switches, positional } = parseArgs(argv, {
+    flags: ['config', 'reason', 'by', 'into'] as const,
+    switches: ['none', 'clear'] as const,
+  });
+  const [verb, id, ...rest] = positional;
+  if (!verb) throw new VigilError('CLI_USAGE', `no action\n${USAGE}`);
   if (!id || !id.trim()) throw new VigilError('CLI_USAGE', `no incident id\n${USAGE}`);
-  if (extra.length > 0) throw new VigilError('CLI_USAGE', `unexpected argument "${extra[0]}"\n${USAGE}`);
+  const { request, says } = asked(verb, rest, flags, switches);
   const config = loadConfig(flags.config ?? 'vigil.yaml');
   const by = flags.by ?? `cli:${io.user()}`;
-  const { topic, change } = await setIncidentStatus(config, {
-    incidentId: id.trim(),
-    status,
-    by,
-    at: io.now(),
-    ...(flags.reason ? { reason: flags.reason } : {}),
-  });
-  io.out(`incident ${change.incident_id}: ${status} by ${by}${change.reason ? ` (${change.reason})` : ''} → ${topic}`);
+  let change: IncidentChange;
+  try {
+    change = incidentChange({
+      incidentId: id.trim(),
+      at: io.now(),
+      by,
+      source: 'cli',
+      ...(flags.reason ? { reason: flags.reason } : {}),
+      ...request,
+    });
+  } catch (err) {
+    if (err instanceof VigilError && err.code === 'INCIDENT_STATUS') throw new VigilError('CLI_USAGE', `${err.message}\n${USAGE}`);
+    throw err;
+  }
+  const topic = await sendIncidentChange(config, change);
+  io.out(`incident ${change.incident_id}: ${says} by ${by}${change.reason ? ` (${change.reason})` : ''} → ${topic}`);
   return 0;
 }

@@ -24,6 +24,17 @@ describe('vigil playbooks actions (the real CLI)', () => {
         'transform',
         'slack.post_message',
         'crowdstrike.contain_host',
+        'nftables.block_address',
+        'nftables.unblock_address',
+        'edl.add',
+        'edl.remove',
+        'aws.iam.deactivate_access_key',
+        'keycloak.disable_user',
+        'keycloak.logout_user',
+        'okta.suspend_user',
+        'okta.clear_sessions',
+        'defender.isolate_machine',
+        'defender.unisolate_machine',
       ]),
     );
   });
@@ -34,6 +45,18 @@ describe('vigil playbooks actions (the real CLI)', () => {
       'token*:string(secret) channel*:string text*:string blocks:array thread_ts:string base_url:url=https://slack.com/api — Posts a message to a Slack channel (Web API chat.postMessage)',
     );
     expect(run.stdout).toMatch(/^email\.send\s+server\*:url\(secret\) from\*:string to\*:array subject\*:string /m);
+    expect(run.stdout).toMatch(
+      /^nftables\.block_address\s+host\*:string host_key\*:string private_key\*:string\(secret\) address\*:string port:integer=22 .*ttl:string=24h — /m,
+    );
+    expect(run.stdout).toMatch(
+      /^keycloak\.disable_user\s+base_url\*:url realm\*:string client_id\*:string client_secret\*:string\(secret\) auth_realm:string user_id:string username:string — /m,
+    );
+    expect(run.stdout).toMatch(/^okta\.suspend_user\s+base_url\*:url api_token\*:string\(secret\) user\*:string — /m);
+    expect(run.stdout).toMatch(/^defender\.isolate_machine\s+.*client_secret\*:string\(secret\) .*isolation_type:string=Full /m);
+    expect(run.stdout).toMatch(/^edl\.add\s+list\*:string entry\*:string ttl:string=24h — /m);
+    expect(run.stdout).toMatch(
+      /^aws\.iam\.deactivate_access_key\s+access_key_id\*:string aws_access_key_id\*:string\(secret\) aws_secret_access_key\*:string\(secret\) /m,
+    );
   });
 
   it('refuses arguments and unknown subcommands with exit 2', () => {

@@ -23,6 +23,12 @@ export const apiSchema = object({
       default: '127.0.0.1',
     }),
     port: port('Port of the API; 0 picks a free port.', { default: 8474 }),
+    publicUrl: string({
+      description:
+        "The URL people reach Vigil at (behind a proxy, the proxy's), without a path: incident documents link to `<publicUrl>/console/#/incidents/<id>` in `vigil.links.console`, so an analyst clicks from Kibana Discover into the console. Unset: the API's own address, when it listens on a concrete host.",
+      format: 'http-url',
+      optional: true,
+    }),
     maxBodyBytes: number({
       description: 'Largest request body accepted, in bytes; a larger one is refused with 413.',
       int: true,

@@ -161,6 +161,8 @@ export interface ApiConfig {
   port: number;
   /** Largest request body, in bytes (413 beyond). Default 65536. */
   maxBodyBytes: number;
+  /** Base URL of the console for links in incident documents (`vigil.links.console`). */
+  publicUrl?: string;
   /** HTTPS instead of HTTP. */
   tls?: { certFile: string; keyFile: string };
   /** Callers, by the SHA-256 of their bearer token. Default `[]`. */

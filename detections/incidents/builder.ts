@@ -22,14 +22,25 @@
  *    time, so recomputing from the same alerts (after a restart without state, or on replay)
  *    gives the same id. In the rare case that id is held already, a counter is hashed in.
  *
- * Incidents never merge: an alert sharing entities with two incidents joins one of them, and
- * its other entities are indexed under that one from then on.
+ * Incidents never merge by themselves: an alert sharing entities with two incidents joins one
+ * of them, and its other entities are indexed under that one from then on. A person merges
+ * them (below).
  *
  * ## Status
  * `applyStatus` sets open / acknowledged / closed (last writer wins by the change's time;
  * an older change than the one applied is ignored). Closing keeps the incident, and its
  * suppression, until both expire; reopening makes it group again if it is still within its
  * window.
+ *
+ * ## Other changes (`applyChange`, records of change.ts)
+ * Assignee (null unassigns), notes (append-only), a severity override (it is the incident's
+ * severity until cleared: alerts that would raise the severity do not override a person),
+ * enrichments (latest result per source), and merge: B merged into A is closed with reason
+ * `merged` and `merged_into: A`; A gains B's alerts, rules and entities, and B's entities are
+ * indexed under A, so alerts that would have joined or been suppressed by B go to A (grouping
+ * still needs A's window to hold them). Each change applies once (its id is remembered); one
+ * that the incident's state does not allow (transitions.ts) is refused with INCIDENT_CONFLICT.
+ * Assignments and severities are last writer wins by the change's time, as statuses are.
  *
  * ## Memory
  * An incident is held until the watermark (newest alert time − `latenessMs`) passes both the
@@ -55,8 +66,12 @@ import { alertFacts, entityKey, levelRank, type AlertFacts } from './alert-facts
 import { incidentDocument } from './document.js';
 import { isIncidentStatus, type IncidentDocument, type IncidentStatus } from './incident.js';
 import { resolveIncidentOptions, type IncidentBuilderOptions, type ResolvedIncidentOptions } from './options.js';
-import { decodeState, encodeState, type IncidentState, type StateEntry } from './state.js';
+import { addCapped, decodeState, encodeState, RECENT_IDS, type IncidentState, type StateEntry } from './state.js';
 import type { StatusChange } from './status.js';
+import { addNote, assign, enrich, overrideSeverity, overtaken, rememberApplied, stateView, wasApplied } from './apply-change.js';
+import { kindOf, type IncidentChange, type MergeChange } from './change.js';
+import { mergeInto } from './merge.js';
+import { changeConflict } from './transitions.js';
 
 /** What happened to one alert. */
 export type AddOutcome = 'created' | 'grouped' | 'suppressed' | 'duplicate';
@@ -100,15 +115,8 @@ export interface RestoreResult {
   errors: VigilError[];
 }
 
-/** Alert ids remembered beyond the listed ones, to recognise redeliveries. */
-const RECENT_IDS = 32;
-
 function toMs(at: string | number | Date): number {
   return typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
-}
-
-function addCapped(list: string[], values: readonly string[], cap: number): void {
-  for (const v of values) if (list.length < cap && !list.includes(v)) list.push(v);
 }
 
 export class IncidentBuilder {
@@ -232,7 +240,63 @@ export class IncidentBuilder {
 
   /** `applyStatus` for a record of `vigil.incident-status`. */
   applyStatusChange(c: StatusChange): IncidentDocument | null {
-    return this.applyStatus(c.incident_id, c.status, c.at, c.by, c.reason, c.source);
+    return this.applyChange(c)[0] ?? null;
+  }
+
+  /**
+   * Applies any change of `vigil.incident-status` (see "Other changes" above). Returns the new
+   * documents of the incidents it changed (two for a merge: the merged one, then the one it went
+   * into), or none when this builder does not hold the incident, the change was applied already,
+   * or it asks for what the incident already has. Throws INCIDENT_CONFLICT when the incident's
+   * state does not allow it, INCIDENT_STATUS when it is malformed; the builder is unchanged then.
+   */
+  applyChange(c: IncidentChange): IncidentDocument[] {
+    const s = this.incidents.get(c.incident_id);
+    if (!s || wasApplied(s, c.id)) return [];
+    const at = toMs(c.at);
+    if (!Number.isFinite(at))
+      throw new VigilError('INCIDENT_STATUS', `change of ${c.incident_id} has no valid time: ${JSON.stringify(c.at)}`);
+    if (overtaken(s, c, at)) return [];
+    const kind = kindOf(c);
+    const into = kind === 'merge' ? this.incidents.get((c as MergeChange).into) : undefined;
+    const conflict = changeConflict(c, stateView(s), into && stateView(into));
+    if (conflict) throw new VigilError('INCIDENT_CONFLICT', conflict, { location: { path: c.incident_id } });
+    if (c.kind === undefined || c.kind === 'status') {
+      const doc = this.applyStatus(c.incident_id, c.status, c.at, c.by, c.reason, c.source);
+      if (doc) rememberApplied(s, c.id);
+      return doc ? [doc] : [];
+    }
+    let changed: IncidentState[];
+    switch (c.kind) {
+      case 'assign':
+        changed = assign(s, c, at) ? [s] : [];
+        break;
+      case 'note':
+        changed = addNote(s, c, at) ? [s] : [];
+        break;
+      case 'severity':
+        changed = overrideSeverity(s, c, at) ? [s] : [];
+        break;
+      case 'enrichment':
+        changed = enrich(s, c, at) ? [s] : [];
+        break;
+      case 'merge':
+        mergeInto(s, into as IncidentState, c, at, this.options, {
+          held: this.alertIds.get((into as IncidentState).id) as Set<string>,
+          index: (e, id) => this.index(e, id),
+          unindex: (e, id) => this.unindex(e, id),
+        });
+        changed = [s, into as IncidentState];
+        break;
+    }
+    if (changed.length === 0) return [];
+    rememberApplied(s, c.id);
+    for (const t of changed) {
+      t.version++;
+      t.updated = Math.max(t.updated, at);
+      this.touch(t);
+    }
+    return changed.map((t) => incidentDocument(t, this.options));
   }
 
   /**
@@ -312,7 +376,7 @@ export class IncidentBuilder {
       this.pending.delete(key);
       this.incidents.set(key, s);
       this.alertIds.set(key, new Set([...s.alerts, ...s.recent]));
-      for (const e of Object.keys(s.pairs)) this.index(e, key);
+      if (s.mergedInto === undefined) for (const e of Object.keys(s.pairs)) this.index(e, key);
       if (s.last > this.maxTime) this.maxTime = s.last;
       result.restored++;
     }
@@ -475,16 +539,18 @@ export class IncidentBuilder {
     ids.add(id);
   }
 
+  private unindex(entity: string, id: string): void {
+    const ids = this.byEntity.get(entity);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byEntity.delete(entity);
+  }
+
   private evict(id: string): void {
     const s = this.incidents.get(id);
     if (!s) return;
     this.incidents.delete(id);
     this.alertIds.delete(id);
-    for (const e of Object.keys(s.pairs)) {
-      const ids = this.byEntity.get(e);
-      ids?.delete(id);
-      if (ids?.size === 0) this.byEntity.delete(e);
-    }
+    for (const e of Object.keys(s.pairs)) this.unindex(e, id);
     this.pending.set(id, false);
   }
 

@@ -58,7 +58,7 @@ export function incidentDocument(s: IncidentState, o: ResolvedIncidentOptions): 
     incident: {
       id: s.id,
       title,
-      severity: lead.level,
+      severity: s.severityOverride?.level ?? lead.level,
       status: s.status,
       risk_score: risks[0]?.score ?? 0,
       rule: { id: lead.id, name: lead.name, level: lead.level, tags: [...s.tags] },
@@ -87,8 +87,33 @@ export function incidentDocument(s: IncidentState, o: ResolvedIncidentOptions): 
             },
           }
         : {}),
+      ...triage(s, lead.level),
     },
-    vigil: { id: s.id, emitted_status: s.status },
+    vigil: { id: s.id, emitted_status: s.status, ...(o.consoleUrl ? { links: { console: consoleLink(o.consoleUrl, s.id) } } : {}) },
+  };
+}
+
+/** `<base>/console/#/incidents/<id>`; a trailing slash of the base is not doubled. */
+export function consoleLink(base: string, id: string): string {
+  return `${base.replace(/\/+$/, '')}/console/#/incidents/${encodeURIComponent(id)}`;
+}
+
+/** What people added: assignee, notes, severity override, enrichments, merges. */
+function triage(s: IncidentState, computed: string): Partial<IncidentDocument['incident']> {
+  const o = s.severityOverride;
+  return {
+    ...(s.assignee ? { assignee: s.assignee.name, assignment: { by: s.assignee.by, at: iso(s.assignee.at) } } : {}),
+    ...(s.notes?.length ? { notes: s.notes.map((n) => ({ id: n.id, by: n.by, at: iso(n.at), text: n.text })) } : {}),
+    ...(o
+      ? {
+          severity_override: { level: o.level, computed, by: o.by, at: iso(o.at), ...(o.reason !== undefined ? { reason: o.reason } : {}) },
+        }
+      : {}),
+    ...(s.enrichments && Object.keys(s.enrichments).length > 0
+      ? { enrichments: Object.fromEntries(Object.entries(s.enrichments).map(([k, e]) => [k, { at: iso(e.at), by: e.by, value: e.value }])) }
+      : {}),
+    ...(s.mergedInto !== undefined ? { merged_into: s.mergedInto } : {}),
+    ...(s.merged?.length ? { merged: [...s.merged] } : {}),
   };
 }
 

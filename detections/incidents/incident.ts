@@ -84,6 +84,20 @@ export interface IncidentDocument {
     version?: number;
     /** builder: the last status change applied. */
     status_change?: IncidentStatusChangeInfo;
+    /** builder: who works on it. */
+    assignee?: string;
+    /** builder: who assigned it, when. */
+    assignment?: { by: string; at: string };
+    /** builder: the analysts' notes, oldest first (append-only). */
+    notes?: Array<{ id: string; by: string; at: string; text: string }>;
+    /** builder: a person's severity, which `severity` then is; `computed` is what the alerts say. */
+    severity_override?: { level: string; computed: string; by: string; at: string; reason?: string };
+    /** builder: the latest result of each enrichment source (`virustotal`, …). */
+    enrichments?: Record<string, { at: string; by: string; value: unknown }>;
+    /** builder: the incident this one was merged into (it is closed, with reason `merged`). */
+    merged_into?: string;
+    /** builder: the incidents merged into this one. */
+    merged?: string[];
   };
   vigil: {
     id: string;
@@ -92,5 +106,7 @@ export interface IncidentDocument {
      * differ, which is what `es-status-poller.ts` looks for.
      */
     emitted_status?: IncidentStatus;
+    /** Where a person opens the incident: `console` is the responder console's page of it (when `api.publicUrl` is set). */
+    links?: { console?: string };
   };
 }

@@ -20,11 +20,32 @@ export {
   type IncidentStatus,
   type IncidentStatusChangeInfo,
 } from './incident.js';
-export { incidentDocument, incidentRecord, ruleWeight } from './document.js';
+export { consoleLink, incidentDocument, incidentRecord, ruleWeight } from './document.js';
+export {
+  decodeIncidentChange,
+  incidentChange,
+  incidentChangeKey,
+  incidentChangeRecord,
+  kindOf,
+  MAX_ENRICHMENT_BYTES,
+  MAX_ENRICHMENT_SOURCES,
+  MAX_NOTE_CHARS,
+  MAX_NOTES,
+  type ChangeRequest,
+  type IncidentChange,
+  type IncidentChangeKind,
+} from './change.js';
+export { changeConflict, type IncidentView } from './transitions.js';
 export { alertFacts, levelRank, LEVELS, type AlertFacts, type EntityRef, type Level } from './alert-facts.js';
 export { decodeState, encodeState, type IncidentState, type StateEntry } from './state.js';
 export { decodeStatusChange, statusChange, statusChangeRecord, STATUS_VERBS, type StatusChange } from './status.js';
-export { ensureIncidentStatusTopic, incidentStatusTopic, incidentStatusTopicSpec, publishStatusChanges } from './status-topic.js';
+export {
+  ensureIncidentStatusTopic,
+  incidentStatusTopic,
+  incidentStatusTopicSpec,
+  publishIncidentChanges,
+  publishStatusChanges,
+} from './status-topic.js';
 export {
   analystChangesQuery,
   EsStatusPoller,

@@ -1,4 +1,4 @@
-import type { IncidentsConfig } from '../../core/config/types.js';
+import type { ApiConfig, IncidentsConfig } from '../../core/config/types.js';
 
 /** How the incident builder groups, deduplicates, scores and bounds. Every field has a default. */
 export interface IncidentBuilderOptions {
@@ -25,6 +25,8 @@ export interface IncidentBuilderOptions {
   maxRules?: number;
   /** Hosts, users and IPs each listed in `incident.entities`, and tags/techniques/tactics kept. Default 50. */
   maxListed?: number;
+  /** Base URL of the responder console (`api.publicUrl`): documents link to `<it>/console/#/incidents/<id>` in `vigil.links.console`. Default none (no link). */
+  consoleUrl?: string;
 }
 
 export type ResolvedIncidentOptions = Required<IncidentBuilderOptions>;
@@ -42,6 +44,7 @@ export const INCIDENT_DEFAULTS: ResolvedIncidentOptions = {
   maxEntities: 100,
   maxRules: 50,
   maxListed: 50,
+  consoleUrl: '',
 };
 
 export function resolveIncidentOptions(o: IncidentBuilderOptions = {}): ResolvedIncidentOptions {
@@ -62,4 +65,15 @@ export function incidentOptionsFromConfig(c: IncidentsConfig | undefined): Incid
     maxIncidents: c.maxIncidents,
     weights: c.weights,
   };
+}
+
+/**
+ * Where the responder console is reached, for links in incident documents: `api.publicUrl`,
+ * else the API's own address when it listens on a concrete host; none when the API is off.
+ */
+export function consoleBaseUrl(api: ApiConfig | undefined): string {
+  if (api?.publicUrl) return api.publicUrl;
+  if (!api?.enabled || ['0.0.0.0', '::', '[::]'].includes(api.host) || api.port === 0) return '';
+  const host = api.host.includes(':') && !api.host.startsWith('[') ? `[${api.host}]` : api.host;
+  return `${api.tls ? 'https' : 'http'}://${host}:${api.port}`;
 }

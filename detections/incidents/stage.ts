@@ -1,7 +1,7 @@
 import type { Bus, InRecord } from '../../core/bus/index.js';
 import type { VigilConfig } from '../../core/config/index.js';
 import { deadLetterRecord } from '../../core/deadletter/index.js';
-import { errorMessage } from '../../core/errors/index.js';
+import { errorMessage, isVigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import type { RunningStage } from '../../core/stage.js';
 import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
@@ -9,8 +9,8 @@ import { logger, metrics } from '../../core/telemetry/index.js';
 import { IncidentBuilder } from './builder.js';
 import { incidentRecord } from './document.js';
 import { ensureIncidentInputTopic } from './input-topic.js';
-import { incidentOptionsFromConfig } from './options.js';
-import { decodeStatusChange } from './status.js';
+import { consoleBaseUrl, incidentOptionsFromConfig } from './options.js';
+import { decodeIncidentChange } from './change.js';
 import { ensureIncidentStatusTopic } from './status-topic.js';
 
 const log = logger('incidents');
@@ -23,12 +23,13 @@ const log = logger('incidents');
  * so the stages that raise alerts also write them to a one-partition topic (input-topic.ts):
  * one builder, held by one instance at a time, sees them all; Kafka moves it (with its
  * restored state) when that instance goes away.
- * Status changes (`vigil incident ack|close`, the Elasticsearch poller) are read from the start
- * of `vigil.incident-status` by every instance: they are few, idempotent and ordered by time,
- * so replaying them after a restore re-applies exactly what the changelog may have missed.
+ * Changes (`vigil incident`, the API, `incident.update` in playbooks, the Elasticsearch poller) are read from the start
+ * of `vigil.incident-status` by every instance: they are few and each applies once (the builder
+ * remembers change ids; statuses are ordered by time), so replaying them after a restore
+ * re-applies exactly what the changelog may have missed.
  */
 export async function startIncidentStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
-  const options = incidentOptionsFromConfig(config.detections.incidents);
+  const options = { ...incidentOptionsFromConfig(config.detections.incidents), consoleUrl: consoleBaseUrl(config.api) };
   const builders = new WeakMap<StateStore<string>, IncidentBuilder>();
   const live = new Set<IncidentBuilder>();
   const statusTopic = await ensureIncidentStatusTopic(config.kafka);
@@ -86,19 +87,21 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
       const owned = processor.assignment().length > 0 ? live : new Set<IncidentBuilder>();
       for (const r of records) {
         try {
-          const change = decodeStatusChange(r);
-          for (const b of owned) {
-            const doc = b.applyStatusChange(change);
-            if (doc) docs.push(doc);
-          }
+          const change = decodeIncidentChange(r);
+          for (const b of owned) docs.push(...b.applyChange(change));
         } catch (err) {
+          // A malformed change, or one the incident's state refuses (INCIDENT_CONFLICT): kept with its reason.
+          const code = isVigilError(err) && err.code === 'INCIDENT_CONFLICT' ? 'INCIDENT_CONFLICT' : 'INCIDENT_STATUS';
+          metrics.deadLettered.inc({ stage: 'detect', code });
+          log.warn({ code, err: errorMessage(err) }, 'incident change refused');
           await producer.send(bus.topics.deadletter, [
             deadLetterRecord({
               stage: 'detect',
               component: 'incident-status',
-              code: 'INCIDENT_STATUS',
+              code,
               reason: errorMessage(err),
               raw: r.value,
+              origin: { topic: r.topic, partition: r.partition, offset: r.offset },
             }),
           ]);
         }

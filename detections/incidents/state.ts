@@ -56,6 +56,37 @@ export interface IncidentState {
   user?: unknown;
   source?: unknown;
   event: EcsEvent;
+  /** Who works on it (`applyChange` with an assign change). */
+  assignee?: { name: string; by: string; at: number };
+  /** Append-only; the id is the change's, so a replayed note is recognised. */
+  notes?: IncidentNote[];
+  /** A person's severity; while set it is the incident's severity, whatever its alerts say. */
+  severityOverride?: { level: Level; by: string; at: number; reason?: string };
+  /** Source (`virustotal`) → its latest result. */
+  enrichments?: Record<string, { at: number; by: string; value: unknown }>;
+  /** Set when it was merged into another incident (it is closed, and indexes no entity). */
+  mergedInto?: string;
+  /** Incidents merged into this one. */
+  merged?: string[];
+  /** Ids of the latest changes applied (capped), so that a change replayed or sent twice applies once. */
+  applied?: string[];
+  /** Change kind (`assign`, `severity`) → time of the last one applied: an older one is ignored (last writer wins by time, as for status). */
+  changedAt?: Record<string, number>;
+}
+
+export interface IncidentNote {
+  id: string;
+  by: string;
+  at: number;
+  text: string;
+}
+
+/** Alert ids remembered beyond the listed ones, to recognise redeliveries. */
+export const RECENT_IDS = 32;
+
+/** Appends the values not listed yet, while the list is under `cap`. */
+export function addCapped(list: string[], values: readonly string[], cap: number): void {
+  for (const v of values) if (list.length < cap && !list.includes(v)) list.push(v);
 }
 
 /** One record of the builder's changelog: `value` null is a tombstone (incident evicted). */
@@ -100,6 +131,23 @@ export function decodeState(key: string, value: string): IncidentState {
   if (!isObj(s.event)) throw bad('event is not an object');
   if (s.change !== undefined && !(isObj(s.change) && isNum(s.change.at) && typeof s.change.by === 'string'))
     throw bad('change is malformed');
+  if (s.assignee !== undefined && !(isObj(s.assignee) && typeof s.assignee.name === 'string' && isNum(s.assignee.at)))
+    throw bad('assignee is malformed');
+  if (
+    s.notes !== undefined &&
+    !(Array.isArray(s.notes) && s.notes.every((n) => isObj(n) && typeof n.id === 'string' && typeof n.text === 'string' && isNum(n.at)))
+  )
+    throw bad('notes is malformed');
+  if (
+    s.severityOverride !== undefined &&
+    !(isObj(s.severityOverride) && levelRank(String(s.severityOverride.level)) >= 0 && isNum(s.severityOverride.at))
+  )
+    throw bad('severityOverride is malformed');
+  if (s.enrichments !== undefined && !(isObj(s.enrichments) && Object.values(s.enrichments).every((e) => isObj(e) && isNum(e.at))))
+    throw bad('enrichments is malformed');
+  if (s.mergedInto !== undefined && typeof s.mergedInto !== 'string') throw bad('mergedInto is not a string');
+  if (s.changedAt !== undefined && !(isObj(s.changedAt) && Object.values(s.changedAt).every(isNum))) throw bad('changedAt is malformed');
+  for (const f of ['merged', 'applied'] as const) if (s[f] !== undefined && !isStrs(s[f])) throw bad(`${f} is not a list of strings`);
   return s as unknown as IncidentState;
 }
 

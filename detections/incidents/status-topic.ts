@@ -2,10 +2,12 @@ import type { Publisher, TopicSpec } from '../../core/bus/index.js';
 import { provisionTopics } from '../../core/bus/admin.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
 import type { KafkaConfig } from '../../core/config/types.js';
-import { statusChangeRecord, type StatusChange } from './status.js';
+import { incidentChangeRecord, type IncidentChange } from './change.js';
 
 /**
- * `vigil.incident-status`: status changes flowing back to the incident builder. It is not (yet)
+ * `vigil.incident-status`: status changes, and every other change people and playbooks make to
+ * incidents (change.ts: assignee, notes, severity, enrichments, merges), flowing back to the
+ * incident builder. It is not (yet)
  * one of the bus's own topics (`core/bus/topics.ts`), so it is provisioned here, with the same
  * admin path `Bus.provision` uses. Keyed by incident id and compacted: the latest change of each
  * incident survives, which is all the builder needs.
@@ -32,7 +34,12 @@ export async function ensureIncidentStatusTopic(kafka: KafkaConfig): Promise<str
   return spec.name;
 }
 
-/** Writes status changes; resolves once Kafka acknowledged them (acks=all). */
-export function publishStatusChanges(publisher: Publisher, topic: string, changes: readonly StatusChange[]): Promise<void> {
-  return publisher.send(topic, changes.map(statusChangeRecord));
+/** Writes status changes (or any incident change: the same records as `publishIncidentChanges`); resolves once Kafka acknowledged them (acks=all). */
+export function publishStatusChanges(publisher: Publisher, topic: string, changes: readonly IncidentChange[]): Promise<void> {
+  return publishIncidentChanges(publisher, topic, changes);
+}
+
+/** Writes incident changes of any kind (change.ts); resolves once Kafka acknowledged them (acks=all). */
+export function publishIncidentChanges(publisher: Publisher, topic: string, changes: readonly IncidentChange[]): Promise<void> {
+  return publisher.send(topic, changes.map(incidentChangeRecord));
 }

@@ -9,6 +9,8 @@ import { isIncidentStatus, type IncidentStatus } from './incident.js';
  * `applyStatus`; it is the same record whether it came from the CLI or from Elasticsearch.
  */
 export interface StatusChange {
+  /** Absent in status changes; other changes (`change.ts`) name their kind. */
+  kind?: 'status';
   /** Deterministic: the same change written twice (a retried send, a re-poll) has one id. */
   id: string;
   incident_id: string;

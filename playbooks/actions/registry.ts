@@ -1,9 +1,13 @@
 import type { ActionSpec } from './types.js';
+import { awsIamDeactivateAccessKey } from './aws/iam-deactivate-access-key.js';
 import { libraryAction } from './declarative/index.js';
+import { edlAdd, edlRemove } from './edl/actions.js';
 import { elasticsearchQuery } from './elasticsearch.js';
 import { emailSend } from './email.js';
 import { httpRequest } from './http.js';
+import { incidentUpdate } from './incident-update.js';
 import { kafkaProduce } from './kafka.js';
+import { nftablesBlockAddress, nftablesUnblockAddress } from './nftables/actions.js';
 import { transform } from './transform.js';
 
 /** Every action a playbook step may name, one line each; the YAML `action` is the key. */
@@ -12,7 +16,13 @@ export const ACTIONS = {
   'email.send': emailSend,
   'kafka.produce': kafkaProduce,
   'elasticsearch.query': elasticsearchQuery,
+  'incident.update': incidentUpdate,
   transform,
+  'nftables.block_address': nftablesBlockAddress,
+  'nftables.unblock_address': nftablesUnblockAddress,
+  'edl.add': edlAdd,
+  'edl.remove': edlRemove,
+  'aws.iam.deactivate_access_key': awsIamDeactivateAccessKey,
   // The action library: one YAML file each under ./library (declarative/ reads them).
   'slack.post_message': libraryAction('slack.post_message'),
   'teams.post_card': libraryAction('teams.post_card'),
@@ -29,6 +39,12 @@ export const ACTIONS = {
   'rdap.ip': libraryAction('rdap.ip'),
   'crowdstrike.contain_host': libraryAction('crowdstrike.contain_host'),
   'crowdstrike.lift_containment': libraryAction('crowdstrike.lift_containment'),
+  'keycloak.disable_user': libraryAction('keycloak.disable_user'),
+  'keycloak.logout_user': libraryAction('keycloak.logout_user'),
+  'okta.suspend_user': libraryAction('okta.suspend_user'),
+  'okta.clear_sessions': libraryAction('okta.clear_sessions'),
+  'defender.isolate_machine': libraryAction('defender.isolate_machine'),
+  'defender.unisolate_machine': libraryAction('defender.unisolate_machine'),
 } as const satisfies Record<string, ActionSpec>;
 
 export type ActionName = keyof typeof ACTIONS;

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
 import type { Publisher } from '../../core/bus/index.js';
 
 /** What every action receives besides its rendered args. */
@@ -20,6 +21,10 @@ export interface ActionServices {
   publisher?: Publisher;
   /** For `elasticsearch.query`: a client from `esClient` (sinks/elasticsearch). */
   elasticsearch?: Client;
+  /** For `incident.update`: `vigil.incident-status`, provisioned, where incident changes go (through `publisher`). */
+  incidents?: { topic: string };
+  /** For `edl.add` / `edl.remove`: the responder's Redis client and key prefix (the lists live there). */
+  redis?: { client: Redis; prefix: string };
 }
 
 /** One declared input, for `vigil playbooks actions` and docs. */
@@ -53,5 +58,7 @@ export interface ActionSpec {
   idempotent?: boolean;
   /** When given, decides per call (from its rendered args) instead of `idempotent`. */
   idempotentFor?: (args: Readonly<Record<string, unknown>>) => boolean;
+  /** At most `requests` calls per `perMs` from one worker process (the target's published limit, else a gentle one); more wait. */
+  rateLimit?: { requests: number; perMs: number };
   run(args: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<unknown>;
 }

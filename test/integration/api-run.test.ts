@@ -44,6 +44,10 @@ describe('vigil run with api.enabled', () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { playbooks: Array<{ id: string }> };
       expect(body.playbooks.length).toBeGreaterThan(0);
+      // The console's pages come from the same listener, without a token, under a strict policy.
+      const page = await fetch(`http://127.0.0.1:${port}/console/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     } finally {
       child.kill('SIGTERM');
     }

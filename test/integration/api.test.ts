@@ -11,7 +11,12 @@ import { elasticsearchIncidents } from '../../api/incidents.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus, type InRecord } from '../../core/bus/index.js';
 import type { ApiConfig } from '../../core/config/types.js';
-import { decodeStatusChange, ensureIncidentStatusTopic, publishStatusChanges } from '../../detections/incidents/index.js';
+import {
+  decodeIncidentChange,
+  decodeStatusChange,
+  ensureIncidentStatusTopic,
+  publishStatusChanges,
+} from '../../detections/incidents/index.js';
 import { runIdOf } from '../../playbooks/index.js';
 import { ecsMappings, esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from '../support/cleanup.js';
@@ -226,10 +231,25 @@ describe('incidents', () => {
     expect(noReason.body.error.fields).toEqual([{ field: 'reason', message: 'is required' }]);
   });
 
-  it('assign and notes answer 501: the incident builder holds no such field', async () => {
-    const res = await call('POST', '/api/incidents/inc-run/assign', { as: 'analyst', body: { assignee: 'alice' } });
-    expect(res.status).toBe(501);
-    expect(res.body.error.code).toBe('API_NOT_SUPPORTED');
+  it('assign, notes, severity and merge write change records for the incident builder; 409 where the state refuses', async () => {
+    const asks = [
+      ['assign', { assignee: 'alice' }, { kind: 'assign', assignee: 'alice' }],
+      ['notes', { text: 'seen before' }, { kind: 'note', text: 'seen before' }],
+      ['severity', { severity: 'low', reason: 'lab' }, { kind: 'severity', severity: 'low', reason: 'lab' }],
+      ['merge', { into: 'inc-run' }, { kind: 'merge', into: 'inc-run' }],
+    ] as const;
+    for (const [verb, body, expected] of asks) {
+      const res = await call('POST', `/api/incidents/inc-open/${verb}`, { as: 'analyst', body });
+      expect(res.status, verb).toBe(202);
+      const change = await readUntil(statusTopic, (rs) =>
+        rs.map(decodeIncidentChange).find((c) => c.incident_id === 'inc-open' && c.kind === expected.kind),
+      );
+      expect(change).toMatchObject({ ...expected, by: 'api:analyst-bot', source: 'api' });
+    }
+    const closed = await call('POST', '/api/incidents/inc-closed/assign', { as: 'analyst', body: { assignee: 'alice' } });
+    expect(closed.status).toBe(409);
+    expect(closed.body.error).toMatchObject({ code: 'API_CONFLICT', message: expect.stringContaining('is closed') });
+    expect((await call('POST', '/api/incidents/inc-open/merge', { as: 'analyst', body: { into: 'inc-closed' } })).status).toBe(409);
   });
 });
 

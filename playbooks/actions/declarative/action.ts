@@ -5,7 +5,7 @@ import type { ActionContext, ActionSpec } from '../types.js';
 import { RateLimiter, sleep } from './limiter.js';
 import { TokenCache } from './oauth.js';
 import { render, type Scope } from './render.js';
-import type { LibraryInput, LibrarySpec } from './spec.js';
+import type { LibraryInput, LibrarySpec, RequestSpec } from './spec.js';
 
 const tokens = new TokenCache();
 const TIMEOUT = '30s';
@@ -74,9 +74,13 @@ function typeProblem(v: unknown, input: LibraryInput): string | undefined {
   }
 }
 
-async function call(spec: LibrarySpec, limiter: RateLimiter, inputs: Record<string, unknown>, ctx: ActionContext): Promise<unknown> {
+async function call(spec: LibrarySpec, limiter: RateLimiter, given: Record<string, unknown>, ctx: ActionContext): Promise<unknown> {
   let waits = 0;
   let refreshedToken = false;
+  const lookup = spec.lookup;
+  if (lookup && given[lookup.into] === undefined && given[lookup.from] === undefined)
+    throw new VigilError('ACTION_REJECTED', `${spec.name}: ${lookup.into} or ${lookup.from} is required`);
+  let inputs = given;
   for (;;) {
     await limiter.acquire(ctx.signal);
     const scope: Scope = { inputs, ...(ctx.idempotencyKey ? { idempotency_key: ctx.idempotencyKey } : {}) };
@@ -94,9 +98,24 @@ async function call(spec: LibrarySpec, limiter: RateLimiter, inputs: Record<stri
       scope.auth = { token: await tokens.token(tokenKey[0], tokenKey[1], String(render(auth.client_secret, scope)), scopeParam, ctx) };
       headers.authorization = `Bearer ${scope.auth.token}`;
     }
-    const res = await exchangeFollowing(spec, buildRequest(spec, scope, headers), ctx);
+    let res: HttpExchange;
+    if (lookup && inputs[lookup.into] === undefined) {
+      res = await exchangeFollowing(spec, buildRequest(spec, lookup.request, scope, headers), ctx);
+      // The lookup's own success is any 2xx; `response.success` describes the call.
+      if (res.status >= 200 && res.status < 300) {
+        const found = selectPath(lookup.select, { status: res.status, headers: res.headers, body: res.body });
+        if (typeof found !== 'string' && typeof found !== 'number')
+          throw new VigilError(
+            'ACTION_REJECTED',
+            `${spec.name}: no ${lookup.into} found for ${lookup.from} "${String(inputs[lookup.from])}"`,
+          );
+        // Found once, kept: a retry after a 429 below does not look it up again.
+        inputs = { ...inputs, [lookup.into]: String(found) };
+        continue;
+      }
+    } else res = await exchangeFollowing(spec, buildRequest(spec, spec.request, scope, headers), ctx);
     const verdict = classify(spec, res);
-    if (verdict.outcome === 'ok') return mapResult(spec, res, inputs);
+    if (verdict.outcome === 'ok' || verdict.outcome === 'already') return mapResult(spec, res, inputs, verdict.outcome === 'already');
     if (res.status === 401 && tokenKey && !refreshedToken) {
       // A cached token the server no longer takes (revoked, clock skew): one fresh token, then give up.
       tokens.forget(...tokenKey);
@@ -133,8 +152,7 @@ async function exchangeFollowing(spec: LibrarySpec, req: Record<string, unknown>
   }
 }
 
-function buildRequest(spec: LibrarySpec, scope: Scope, authHeaders: Record<string, string>): Record<string, unknown> {
-  const r = spec.request;
+function buildRequest(spec: LibrarySpec, r: RequestSpec, scope: Scope, authHeaders: Record<string, string>): Record<string, unknown> {
   // A value embedded in the URL is percent-encoded, so `../` or `?` in an input cannot change the
   // path or the query; a `url` input (the base) stands as given.
   const encodeInUrl = (v: string, expr: string) =>
@@ -158,7 +176,7 @@ function buildRequest(spec: LibrarySpec, scope: Scope, authHeaders: Record<strin
   return { url: url.toString(), method: r.method, headers, ...(body === undefined ? {} : { body }), timeout: TIMEOUT };
 }
 
-type Verdict = { outcome: 'ok' } | { outcome: 'retry' | 'reject'; reason: string };
+type Verdict = { outcome: 'ok' } | { outcome: 'already' } | { outcome: 'retry' | 'reject'; reason: string };
 
 function classify(spec: LibrarySpec, res: HttpExchange): Verdict {
   const r = spec.response;
@@ -166,6 +184,7 @@ function classify(spec: LibrarySpec, res: HttpExchange): Verdict {
   const bodyOk = !r.successWhen || selectPath(r.successWhen.path, res.body) === r.successWhen.equals;
   if (statusOk && bodyOk) return { outcome: 'ok' };
   const code = r.errorCode ? selectPath(r.errorCode, res.body) : undefined;
+  if (typeof code === 'string' && r.alreadyDoneCodes.has(code)) return { outcome: 'already' };
   const message = r.errorMessage ? selectPath(r.errorMessage, res.body) : undefined;
   const codeText = code === undefined || code === null ? '' : ` ${typeof code === 'string' ? code : JSON.stringify(code)}`;
   const detail =
@@ -176,7 +195,9 @@ function classify(spec: LibrarySpec, res: HttpExchange): Verdict {
         : codeText
           ? ''
           : res.snippet;
-  const reason = `HTTP ${res.status}${codeText}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
+  const more = r.errorDetails ? [selectPath(r.errorDetails, res.body)].flat().filter((d) => typeof d === 'string' && d !== '') : [];
+  const text = [detail, ...more].filter(Boolean).join('; ');
+  const reason = `HTTP ${res.status}${codeText}${text ? `: ${text.slice(0, 300)}` : ''}`;
   const retry = r.retryStatuses.has(res.status) || (typeof code === 'string' && r.retryCodes.has(code));
   return { outcome: retry ? 'retry' : 'reject', reason };
 }
@@ -191,10 +212,10 @@ function retryAfter(res: HttpExchange, epochHeader: string | undefined): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function mapResult(spec: LibrarySpec, res: HttpExchange, inputs: Record<string, unknown>): unknown {
-  if (!spec.result) return { status: res.status, body: res.body };
+function mapResult(spec: LibrarySpec, res: HttpExchange, inputs: Record<string, unknown>, already: boolean): unknown {
+  if (!spec.result) return { status: res.status, body: res.body, ...(already ? { already } : {}) };
   // Secret inputs are left out: a result is stored in Redis and the audit trail.
   const visible = Object.fromEntries(Object.entries(inputs).filter(([k]) => !spec.inputs[k]?.secret));
-  const source = { status: res.status, headers: res.headers, body: res.body, inputs: visible };
+  const source = { status: res.status, headers: res.headers, body: res.body, inputs: visible, already };
   return Object.fromEntries(Object.entries(spec.result).map(([k, p]) => [k, selectPath(p, source) ?? null]));
 }

@@ -40,7 +40,19 @@ describe('the action library', () => {
     const files = libraryFileNames();
     expect(files.length).toBeGreaterThanOrEqual(15);
     for (const name of files) expect(isActionName(name), name).toBe(true);
-    const core = new Set(['http.request', 'email.send', 'kafka.produce', 'elasticsearch.query', 'transform']);
+    const core = new Set([
+      'http.request',
+      'email.send',
+      'kafka.produce',
+      'elasticsearch.query',
+      'incident.update',
+      'transform',
+      'nftables.block_address',
+      'nftables.unblock_address',
+      'edl.add',
+      'edl.remove',
+      'aws.iam.deactivate_access_key',
+    ]);
     expect(
       Object.keys(ACTIONS)
         .filter((n) => !core.has(n))

@@ -17,14 +17,21 @@ import { templateProblems } from './render.js';
  *   token: { type: string, required: true, secret: true }
  *   base_url: { type: url, default: "https://slack.com/api" }
  * auth:                                 # optional: basic, or oauth2_client_credentials
+ * lookup:                               # optional: find an id the call needs from another input
+ *   into: user_id                       # the input it fills when a step does not give it
+ *   from: username                      # the input it searches by (one of the two is required)
+ *   request: { method: GET, url, query, headers }
+ *   select: $.body[0].id                # JSONPath over {status, headers, body}; nothing found → rejected
  * request: { method, url, query, headers, body, body_format: json | form }   # templates
  * idempotency: { idempotent: false, header: Idempotency-Key }
  * response:                             # the vendor's success and error rules
  *   success: { status: [200], path: $.ok, equals: true }
  *   error_code: $.error                 # where the vendor's error code is (body JSONPath)
  *   error_message: $.message
+ *   error_details: $.errorCauses[*].errorSummary   # more of the vendor's reasons, appended
  *   retry_codes: [ratelimited]          # vendor codes worth retrying; other codes are rejected
  *   retry_statuses: [429, 500, 502, 503, 504]
+ *   already_done_codes: [Code]          # vendor codes meaning "a request like this already stands": success
  * result: { ts: $.body.ts }             # JSONPath over {status, headers, body, inputs}
  * rate_limit: { requests: 1, per: 1s, max_wait: 30s, retries: 2 }
  * ```
@@ -36,6 +43,7 @@ export interface LibrarySpec {
   file: string;
   inputs: Readonly<Record<string, LibraryInput>>;
   auth: AuthSpec | undefined;
+  lookup: LookupSpec | undefined;
   request: RequestSpec;
   idempotent: boolean;
   idempotencyHeader: string | undefined;
@@ -64,13 +72,31 @@ export interface RequestSpec {
   followRedirects: number;
 }
 
+/**
+ * A GET made first when the call needs an id that the step gave only by name (Keycloak's admin
+ * API addresses users by id; a playbook knows the username).
+ */
+export interface LookupSpec {
+  into: string;
+  from: string;
+  request: RequestSpec;
+  select: SafePath;
+}
+
 export interface ResponseSpec {
   successStatuses: readonly number[] | undefined;
   successWhen: { path: SafePath; equals: unknown } | undefined;
   errorCode: SafePath | undefined;
   errorMessage: SafePath | undefined;
+  /** Further reasons (Okta's `errorCauses`), appended to the message. */
+  errorDetails: SafePath | undefined;
   retryCodes: ReadonlySet<string>;
   retryStatuses: ReadonlySet<number>;
+  /**
+   * Vendor error codes that mean the same request already stands (Defender's "Action is already
+   * in progress"): the call succeeds, and `$.already` is true in the result mapping.
+   */
+  alreadyDoneCodes: ReadonlySet<string>;
   /** A vendor header holding the retry time in epoch seconds, read when Retry-After is absent. */
   retryAfterEpochHeader: string | undefined;
 }
@@ -88,7 +114,19 @@ export interface RateLimitSpec {
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'url', 'any']);
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const DEFAULT_RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const TOP = new Set(['name', 'description', 'docs', 'inputs', 'auth', 'request', 'idempotency', 'response', 'result', 'rate_limit']);
+const TOP = new Set([
+  'name',
+  'description',
+  'docs',
+  'inputs',
+  'auth',
+  'lookup',
+  'request',
+  'idempotency',
+  'response',
+  'result',
+  'rate_limit',
+]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -215,6 +253,50 @@ export function parseLibraryFile(text: string, file: string): LibrarySpec {
     followRedirects,
   };
 
+  let lookup: LookupSpec | undefined;
+  if (top.lookup !== undefined) {
+    const l = isObj(top.lookup) ? top.lookup : (report('lookup', 'lookup must be a map'), {} as Obj);
+    for (const k of Object.keys(l)) if (!['into', 'from', 'request', 'select'].includes(k)) report(`lookup.${k}`, `unknown field "${k}"`);
+    const into = str(l, 'into', 'lookup.into');
+    const from = str(l, 'from', 'lookup.from');
+    for (const [k, v] of [
+      ['into', into],
+      ['from', from],
+    ] as const) {
+      if (v && !names.has(v)) report(`lookup.${k}`, `lookup.${k}: ${v} is not a declared input`);
+      else if (v && inputs[v]?.required) report(`lookup.${k}`, `lookup.${k}: ${v} may not be required (a step gives one of the two)`);
+    }
+    const lr = isObj(l.request) ? l.request : (report('lookup.request', 'lookup.request must be a map'), {} as Obj);
+    for (const k of Object.keys(lr))
+      if (!['method', 'url', 'query', 'headers'].includes(k)) report(`lookup.request.${k}`, `unknown field "${k}"`);
+    if ((lr.method ?? 'GET') !== 'GET') report('lookup.request.method', 'a lookup is a GET');
+    const lurl = str(lr, 'url', 'lookup.request.url');
+    if (lurl && !lurl.startsWith('${{ inputs.')) report('lookup.request.url', 'lookup.request.url starts with a url input');
+    for (const k of ['query', 'headers'] as const)
+      if (lr[k] !== undefined && !isObj(lr[k])) report(`lookup.request.${k}`, `lookup.request.${k} must be a map`);
+    problems.push(...templateProblems(lr, 'lookup.request', names).map((m) => ({ path: 'lookup.request', message: m })));
+    const select =
+      typeof l.select === 'string'
+        ? path(l.select, 'lookup.select')
+        : (report('lookup.select', 'lookup.select must be a JSONPath'), undefined);
+    if (into && from && select) {
+      lookup = {
+        into,
+        from,
+        select,
+        request: {
+          method: 'GET',
+          url: lurl,
+          query: isObj(lr.query) ? lr.query : undefined,
+          headers: isObj(lr.headers) ? lr.headers : {},
+          body: undefined,
+          bodyFormat: 'json',
+          followRedirects: 0,
+        },
+      };
+    }
+  }
+
   const idem =
     top.idempotency === undefined
       ? {}
@@ -234,13 +316,20 @@ export function parseLibraryFile(text: string, file: string): LibrarySpec {
   const retryCodes = res.retry_codes ?? [];
   if (!Array.isArray(retryCodes) || !retryCodes.every((c) => typeof c === 'string'))
     report('response.retry_codes', 'retry_codes must be a list of strings');
+  const alreadyDoneCodes = res.already_done_codes ?? [];
+  if (!Array.isArray(alreadyDoneCodes) || !alreadyDoneCodes.every((c) => typeof c === 'string'))
+    report('response.already_done_codes', 'response.already_done_codes must be a list of strings');
+  if (Array.isArray(alreadyDoneCodes) && alreadyDoneCodes.length > 0 && res.error_code === undefined)
+    report('response.already_done_codes', 'response.already_done_codes needs response.error_code (where the code is)');
   const response: ResponseSpec = {
     successStatuses: numbers(success.status, 'response.success.status'),
     successWhen: successPath ? { path: successPath, equals: success.equals } : undefined,
     errorCode: path(res.error_code, 'response.error_code'),
     errorMessage: path(res.error_message, 'response.error_message'),
+    errorDetails: path(res.error_details, 'response.error_details'),
     retryCodes: new Set(Array.isArray(retryCodes) ? (retryCodes as string[]) : []),
     retryStatuses: new Set(numbers(res.retry_statuses, 'response.retry_statuses') ?? DEFAULT_RETRY_STATUSES),
+    alreadyDoneCodes: new Set(Array.isArray(alreadyDoneCodes) ? (alreadyDoneCodes as string[]) : []),
     retryAfterEpochHeader: str(res, 'retry_after_epoch_header', 'response.retry_after_epoch_header', false).toLowerCase() || undefined,
   };
 
@@ -302,6 +391,7 @@ export function parseLibraryFile(text: string, file: string): LibrarySpec {
     file,
     inputs,
     auth,
+    lookup,
     request,
     idempotent: idem.idempotent === true,
     idempotencyHeader,

@@ -1,0 +1,94 @@
+/**
+ * `vigil incident assign|note|severity|merge` on REAL Kafka: each writes one change record to
+ * `vigil.incident-status`, the record the incident builder applies (as for ack/close/reopen).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run as incidentCommand } from '../../cli/commands/incident.js';
+import { Bus } from '../../core/bus/index.js';
+import { isVigilError } from '../../core/errors/index.js';
+import { decodeIncidentChange, incidentStatusTopic } from '../../detections/incidents/index.js';
+import { cleanupTest } from '../support/cleanup.js';
+import { testConfig } from '../support/config.js';
+
+const exec = promisify(execFile);
+
+describe('vigil incident assign|note|severity|merge (Kafka)', () => {
+  const config = testConfig('inccli');
+  const bus = new Bus(config.kafka, 'incident-cli-test');
+  const statusTopic = incidentStatusTopic(config.kafka.topicPrefix);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-incident-cli-'));
+  const configFile = join(dir, 'vigil.yaml');
+  const io = (lines: string[]) => ({ out: (l: string) => lines.push(l), user: () => 'alice', now: () => new Date('2025-03-01T10:05:00Z') });
+
+  beforeAll(() => {
+    const k = config.kafka;
+    writeFileSync(
+      configFile,
+      ['kafka:', `  brokers: [${k.brokers.join(', ')}]`, `  topicPrefix: "${k.topicPrefix}"`, `  partitions: ${k.partitions}`, ''].join(
+        '\n',
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await bus.deleteTopics([statusTopic]).catch(() => undefined);
+    await bus.close();
+    await cleanupTest(config);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [['assign', 'inc-1'], 'no assignee'],
+    [['assign', 'inc-1', 'bob', 'carol'], 'unexpected argument "carol"'],
+    [['note', 'inc-1'], 'no note text'],
+    [['severity', 'inc-1', 'urgent'], 'unknown severity "urgent"'],
+    [['merge', 'inc-1'], 'merge needs --into'],
+    [['rename', 'inc-1'], 'unknown action "rename"'],
+  ])('refuses %j without touching Kafka: %s', async (argv, why) => {
+    await expect(incidentCommand([...argv, '--config', configFile], io([]))).rejects.toSatisfy(
+      (e: unknown) => isVigilError(e, 'CLI_USAGE') && (e as Error).message.includes(why),
+    );
+  });
+
+  it('writes one change record per command, keyed so that compaction keeps what the builder needs', async () => {
+    const lines: string[] = [];
+    await incidentCommand(['assign', 'inc-1', 'bob', '--config', configFile], io(lines));
+    await incidentCommand(['note', 'inc-1', 'checked', 'the', 'firewall', '--config', configFile], io(lines));
+    await incidentCommand(['severity', 'inc-1', 'low', '--reason', 'lab', '--config', configFile], io(lines));
+    await incidentCommand(['severity', 'inc-1', '--clear', '--config', configFile, '--by', 'carol'], io(lines));
+    // As a real process, through bin/vigil.js and the command registry.
+    const child = await exec(
+      process.execPath,
+      ['bin/vigil.js', 'incident', 'merge', 'inc-2', '--into', 'inc-1', '--config', configFile, '--by', 'dave'],
+      { timeout: 60_000 },
+    );
+    expect(child.stdout).toContain('incident inc-2: merged into inc-1 by dave');
+    expect(lines).toEqual([
+      `incident inc-1: assigned to bob by cli:alice → ${statusTopic}`,
+      `incident inc-1: note added by cli:alice → ${statusTopic}`,
+      `incident inc-1: severity set to low by cli:alice (lab) → ${statusTopic}`,
+      `incident inc-1: severity override cleared by carol → ${statusTopic}`,
+    ]);
+
+    const records = await bus.read(statusTopic, { until: (r) => r.length >= 5, timeoutMs: 30_000 });
+    const changes = records.map((r) => ({ key: r.key, change: decodeIncidentChange(r) }));
+    const of = (kind: string) => changes.filter((c) => c.change.kind === kind);
+    expect(of('assign').map((c) => [c.key, c.change])).toEqual([
+      ['inc-1|assign', expect.objectContaining({ assignee: 'bob', by: 'cli:alice', source: 'cli', at: '2025-03-01T10:05:00.000Z' })],
+    ]);
+    expect(of('note').map((c) => [c.key, (c.change as { text: string }).text])).toEqual([
+      [`inc-1|note|${of('note')[0]?.change.id}`, 'checked the firewall'],
+    ]);
+    expect(
+      of('severity')
+        .map((c) => (c.change as { severity: string | null }).severity)
+        .sort(),
+    ).toEqual(['low', null].sort());
+    expect(of('merge').map((c) => [c.key, c.change])).toEqual([['inc-2|merge', expect.objectContaining({ into: 'inc-1', by: 'dave' })]]);
+  }, 90_000);
+});
