@@ -1,6 +1,7 @@
 import { boolean, number, object, oneOf, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 export const schema = object({
   description: 'POSTs records to any HTTP endpoint, as NDJSON or a JSON array per request.',
@@ -70,20 +71,8 @@ function authProblems(v: { auth?: { value?: string; valueFile?: string } }): Fie
 /** A `type: http` sink, as loaded. */
 export type HttpSinkConfig = { type: 'http' } & Infer<typeof schema>;
 
-export const HTTP_SINK_DEFAULTS = {
-  topics: ['events', 'alerts'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  method: 'POST',
-  format: 'ndjson',
-  gzip: true,
-  batchMaxEvents: 500,
-  batchMaxBytes: 1024 * 1024,
-  lingerMs: 50,
-  maxRetryAfterSeconds: 60,
-  rejectUnauthorized: true,
-} as const satisfies Partial<HttpSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `HttpSinkConfig` without the loader. */
+export const HTTP_SINK_DEFAULTS = defaultsOf(schema) satisfies Partial<HttpSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withHttpSinkDefaults(cfg: Pick<HttpSinkConfig, 'id' | 'url'> & Partial<HttpSinkConfig>): HttpSinkConfig {

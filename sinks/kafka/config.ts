@@ -4,6 +4,7 @@ import { componentId } from '../../core/config/fields.js';
 import { kafkaSecurityFields } from '../../core/config/schema.js';
 import type { KafkaSaslConfig, KafkaTlsConfig } from '../../core/config/types.js';
 import { runnerFields } from '../runner/config.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 export const schema = object({
   description: 'Produces Vigil topics to another Kafka topic or cluster, for tools that read Kafka.',
@@ -63,15 +64,8 @@ function securityProblems(v: { tls?: KafkaTlsConfig; sasl?: KafkaSaslConfig; top
 /** A `type: kafka` sink, as loaded. */
 export type KafkaSinkConfig = { type: 'kafka' } & Infer<typeof schema>;
 
-export const KAFKA_SINK_DEFAULTS = {
-  topics: ['events', 'alerts'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  acks: 'all',
-  compression: 'gzip',
-  maxRecordBytes: 1_000_000,
-} as const satisfies Partial<KafkaSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `KafkaSinkConfig` without the loader. */
+export const KAFKA_SINK_DEFAULTS = defaultsOf(schema) satisfies Partial<KafkaSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withKafkaSinkDefaults(cfg: Pick<KafkaSinkConfig, 'id' | 'topic'> & Partial<KafkaSinkConfig>): KafkaSinkConfig {

@@ -1,6 +1,7 @@
 import { boolean, number, object, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 export const schema = object({
   description: 'Bulk-indexes Vigil topics into an OpenSearch cluster, one document per record id.',
@@ -55,14 +56,8 @@ function problems(v: { username?: string; password?: string; namespace?: string 
 /** A `type: opensearch` sink, as loaded. */
 export type OpenSearchSinkConfig = { type: 'opensearch' } & Infer<typeof schema>;
 
-export const OPENSEARCH_SINK_DEFAULTS = {
-  topics: ['events', 'alerts', 'incidents', 'actions'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  indexPrefix: 'vigil',
-  requestTimeoutSeconds: 30,
-} as const satisfies Partial<OpenSearchSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `OpenSearchSinkConfig` without the loader. */
+export const OPENSEARCH_SINK_DEFAULTS = defaultsOf(schema) satisfies Partial<OpenSearchSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withOpenSearchSinkDefaults(

@@ -1,6 +1,7 @@
 import { number, object, oneOf, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 export const schema = object({
   description:
@@ -71,19 +72,8 @@ export const schema = object({
 /** A `type: secops` sink, as loaded. */
 export type SecopsSinkConfig = { type: 'secops' } & Infer<typeof schema>;
 
-export const SECOPS_DEFAULTS = {
-  topics: ['events', 'alerts', 'incidents', 'actions'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  mode: 'udm',
-  endpoint: 'https://chronicle.us.rep.googleapis.com',
-  location: 'us',
-  scope: 'https://www.googleapis.com/auth/cloud-platform',
-  maxRequestBytes: 1_000_000,
-  concurrency: 2,
-  maxRetryAfterSeconds: 60,
-} as const satisfies Partial<SecopsSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `SecopsSinkConfig` without the loader. */
+export const SECOPS_DEFAULTS = defaultsOf(schema) satisfies Partial<SecopsSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withSecopsDefaults(

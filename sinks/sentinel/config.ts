@@ -1,6 +1,7 @@
 import { boolean, map, number, object, string, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
 import { runnerFields } from '../runner/config.js';
+import { defaultsOf } from '../../core/config/check.js';
 
 /** The columns of a custom table made for Vigil: its time, and the ECS document as JSON (see columns.ts). */
 export const DEFAULT_SENTINEL_COLUMNS = { TimeGenerated: '@timestamp', RawData: '$json' } as const;
@@ -58,19 +59,8 @@ export const schema = object({
 /** A `type: sentinel` sink, as loaded. */
 export type SentinelSinkConfig = { type: 'sentinel' } & Infer<typeof schema>;
 
-export const SENTINEL_DEFAULTS = {
-  topics: ['events', 'alerts', 'incidents', 'actions'],
-  batchSize: 500,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-  authorityHost: 'https://login.microsoftonline.com',
-  scope: 'https://monitor.azure.com//.default',
-  columns: DEFAULT_SENTINEL_COLUMNS,
-  gzip: true,
-  maxRequestBytes: 1_000_000,
-  concurrency: 2,
-  maxRetryAfterSeconds: 60,
-} as const satisfies Partial<SentinelSinkConfig>;
+/** What the schema declares as defaults, for code that builds a `SentinelSinkConfig` without the loader. */
+export const SENTINEL_DEFAULTS = defaultsOf(schema) satisfies Partial<SentinelSinkConfig>;
 
 /** Applies the defaults to what a test or a caller wrote. */
 export function withSentinelDefaults(
