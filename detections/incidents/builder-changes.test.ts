@@ -72,6 +72,18 @@ describe('assignee', () => {
     );
     expect(b.get(id)?.incident.assignee).toBeUndefined();
   });
+
+  it('refuses a change once: the same change read again (a restart replays the topic) is a no-op, not a second refusal', () => {
+    const { b, id } = oneIncident();
+    b.applyChange(change(id, { kind: 'status', status: 'closed' }, 10, { reason: 'fp' }));
+    const assign = change(id, { kind: 'assign', assignee: 'alice' }, 20);
+    expect(() => b.applyChange(assign)).toThrow(expect.objectContaining({ code: 'INCIDENT_CONFLICT' }));
+    expect(b.applyChange(assign)).toEqual([]);
+    // And after a restore from the changelog.
+    const restored = new IncidentBuilder();
+    restored.restore(b.snapshot());
+    expect(restored.applyChange(assign)).toEqual([]);
+  });
 });
 
 describe('notes', () => {

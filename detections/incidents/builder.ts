@@ -260,7 +260,13 @@ export class IncidentBuilder {
     const kind = kindOf(c);
     const into = kind === 'merge' ? this.incidents.get((c as MergeChange).into) : undefined;
     const conflict = changeConflict(c, stateView(s), into && stateView(into));
-    if (conflict) throw new VigilError('INCIDENT_CONFLICT', conflict, { location: { path: c.incident_id } });
+    if (conflict) {
+      // Decided once: the incident stage reads vigil.incident-status from its start after every
+      // restart, and a refusal remembered here is not refused (and dead-lettered) again each time.
+      rememberApplied(s, c.id);
+      this.touch(s);
+      throw new VigilError('INCIDENT_CONFLICT', conflict, { location: { path: c.incident_id } });
+    }
     if (c.kind === undefined || c.kind === 'status') {
       const doc = this.applyStatus(c.incident_id, c.status, c.at, c.by, c.reason, c.source);
       if (doc) rememberApplied(s, c.id);

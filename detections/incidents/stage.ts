@@ -25,8 +25,8 @@ const log = logger('incidents');
  * restored state) when that instance goes away.
  * Changes (`vigil incident`, the API, `incident.update` in playbooks, the Elasticsearch poller) are read from the start
  * of `vigil.incident-status` by every instance: they are few and each applies once (the builder
- * remembers change ids; statuses are ordered by time), so replaying them after a restore
- * re-applies exactly what the changelog may have missed.
+ * remembers change ids, those it refused too; statuses are ordered by time), so replaying them
+ * after a restore re-applies exactly what the changelog may have missed, and refuses nothing twice.
  */
 export async function startIncidentStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
   const options = { ...incidentOptionsFromConfig(config.detections.incidents), consoleUrl: consoleBaseUrl(config.api) };
@@ -90,6 +90,8 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
           const change = decodeIncidentChange(r);
           for (const b of owned) docs.push(...b.applyChange(change));
         } catch (err) {
+          // Every instance reads every change; the one holding the builder speaks for it.
+          if (owned.size === 0) continue;
           // A malformed change, or one the incident's state refuses (INCIDENT_CONFLICT): kept with its reason.
           const code = isVigilError(err) && err.code === 'INCIDENT_CONFLICT' ? 'INCIDENT_CONFLICT' : 'INCIDENT_STATUS';
           metrics.deadLettered.inc({ stage: 'detect', code });
