@@ -12,6 +12,14 @@
  * latency of an address is the incident record's Kafka timestamp minus the send time of its
  * fifth failure (and, `fromKafkaAck`, minus the time Kafka acknowledged that failure: what this
  * process's own producer queue adds is then left out). Prints the achieved input rate, p50/p90/p99/max, and incidents seen/expected.
+ *
+ * `hops` splits the path where each hop's output becomes visible to a reader (read committed: a
+ * transactional hop's records count from its commit, not from their append): `kafkaAck` (send →
+ * Kafka acknowledged the fifth failure), `detect` (→ its base alert visible on the correlation
+ * input topic), `correlate` (→ the correlation alert visible on `vigil.alerts`, written in the
+ * same transaction as its copy on `vigil.incident-alerts`), `incidents` (→ the incident visible on
+ * `vigil.incidents`). Each is measured per address; p50/p99 of each hop need not add up to the
+ * end-to-end ones.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { Bus } from '../core/bus/index.js';
+import { correlationInputTopic } from '../detections/engine/correlate.js';
 import { exitOf, freePort, spawnVigil } from '../test/support/child.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
@@ -149,15 +158,26 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const fromAck: number[] = [];
     const seen = new Set<string>();
+    // Where the time goes: when each hop's output became visible here, per address.
+    const incidentSeen = new Map<string, number>();
+    const alertSeen = new Map<string, number>();
+    /** The last base alert of an address on the correlation input: its fifth failure's. */
+    const inputSeen = new Map<string, number>();
+    // The correlation alert's own record time splits the path in two.
+    const alertAt = new Map<string, number>();
+    const toAlert: number[] = [];
+    const alertToIncident: number[] = [];
     const incidents = bus.consume('bench-corrlat-reader', {
       topics: [bus.topics.incidents],
       component: 'bench',
       handler: async (records) => {
+        const visible = Date.now();
         for (const r of records) {
           const doc = JSON.parse(r.value.toString('utf8')) as { incident: { id: string; entities: { ips: string[] } } };
           if (seen.has(doc.incident.id)) continue;
           seen.add(doc.incident.id);
           const ip = doc.incident.entities.ips[0];
+          if (ip !== undefined) incidentSeen.set(ip, visible);
           const sent = ip === undefined ? undefined : lastSent.get(ip);
           if (sent !== undefined) latencies.push(r.timestamp - sent);
           const acked = ip === undefined ? undefined : lastAcked.get(ip);
@@ -168,18 +188,28 @@ async function main(): Promise<void> {
       },
     });
     const reader = await incidents;
-    // Where the time goes: the correlation alert's own record time splits the path in two.
-    const alertAt = new Map<string, number>();
-    const toAlert: number[] = [];
-    const alertToIncident: number[] = [];
+    const fmt = (n: number) => `${Math.round(n)} ms`;
+    const inputReader = await bus.consume('bench-corrlat-input', {
+      topics: [correlationInputTopic(config.kafka.topicPrefix)],
+      component: 'bench',
+      handler: async (records) => {
+        const visible = Date.now();
+        for (const r of records) {
+          const ip = (JSON.parse(r.value.toString('utf8')) as { event?: { source?: { ip?: string } } }).event?.source?.ip;
+          if (ip !== undefined) inputSeen.set(ip, visible);
+        }
+      },
+    });
     const alertsReader = await bus.consume('bench-corrlat-alerts', {
       topics: [bus.topics.alerts],
       component: 'bench',
       handler: async (records) => {
+        const visible = Date.now();
         for (const r of records) {
           const ip = (JSON.parse(r.value.toString('utf8')) as { source?: { ip?: string } }).source?.ip;
           if (ip === undefined || alertAt.has(ip)) continue;
           alertAt.set(ip, r.timestamp);
+          alertSeen.set(ip, visible);
           const sent = lastSent.get(ip);
           if (sent !== undefined) toAlert.push(r.timestamp - sent);
         }
@@ -220,12 +250,21 @@ async function main(): Promise<void> {
     );
     await reader.stop();
     await alertsReader.stop();
+    await inputReader.stop();
+    const hop = (from: Map<string, number>, to: Map<string, number>) => {
+      const d: number[] = [];
+      for (const [ip, t] of to) {
+        const f = from.get(ip);
+        if (f !== undefined) d.push(t - f);
+      }
+      d.sort((a, b) => a - b);
+      return { p50: fmt(percentile(d, 50)), p99: fmt(percentile(d, 99)), max: fmt(d.at(-1) ?? NaN), n: d.length };
+    };
     toAlert.sort((a, b) => a - b);
     fromAck.sort((a, b) => a - b);
     alertToIncident.sort((a, b) => a - b);
 
     latencies.sort((a, b) => a - b);
-    const fmt = (n: number) => `${Math.round(n)} ms`;
     console.log(
       JSON.stringify({
         offeredRate: RATE,
@@ -241,6 +280,12 @@ async function main(): Promise<void> {
         fromKafkaAck: { p50: fmt(percentile(fromAck, 50)), p99: fmt(percentile(fromAck, 99)), max: fmt(fromAck.at(-1) ?? NaN) },
         eventToAlert: { p50: fmt(percentile(toAlert, 50)), p99: fmt(percentile(toAlert, 99)) },
         alertToIncident: { p50: fmt(percentile(alertToIncident, 50)), p99: fmt(percentile(alertToIncident, 99)) },
+        hops: {
+          kafkaAck: hop(lastSent, lastAcked),
+          detect: hop(lastAcked, inputSeen),
+          correlate: hop(inputSeen, alertSeen),
+          incidents: hop(alertSeen, incidentSeen),
+        },
       }),
     );
   } finally {
