@@ -231,8 +231,9 @@ describe('createFramePublisher', () => {
     expect(events.every((e) => e['@timestamp'] < '2026-11-21')).toBe(true);
     expect(events.filter((e) => e.log?.syslog?.version === '1')).toHaveLength(2);
 
+    // Attempts only: sshd's "Invalid user" notice precedes the "Failed …" line of the same attempt.
     const failures = events.filter(
-      (e) => e.event?.action === 'ssh_login' && e.event.outcome === 'failure' && e.event.type?.includes('start'),
+      (e) => e.event?.action === 'ssh_login' && e.event.outcome === 'failure' && e.message?.startsWith('Failed ') === true,
     );
     expect(failures.length).toBeGreaterThanOrEqual(20);
     expect(new Set(failures.map((e) => e.source?.ip))).toEqual(new Set(['203.0.113.45']));

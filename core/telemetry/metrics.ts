@@ -69,6 +69,12 @@ export const metrics = {
     labelNames: ['stage', 'code'] as const,
     registers: [registry],
   }),
+  unmappedIds: new Counter({
+    name: 'vigil_normalize_unmapped_total',
+    help: 'Events whose vendor message or event id the normalizer does not map yet (normalized with the common fields only), by vendor and id',
+    labelNames: ['vendor', 'id'] as const,
+    registers: [registry],
+  }),
   latency: new Histogram({
     name: 'vigil_component_processing_seconds',
     help: 'Time a component spends on one batch',

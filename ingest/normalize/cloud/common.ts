@@ -123,6 +123,8 @@ export interface RecordMeta {
   /** Extra addresses and users for `related.*`. */
   relatedIps?: Array<string | undefined>;
   relatedUsers?: Array<string | undefined>;
+  /** `related.user` is `relatedUsers` alone, not also the user fields (the vendor's integration lists exactly these). */
+  relatedUsersOnly?: boolean;
 }
 
 /**
@@ -151,13 +153,9 @@ export function buildEvent(ctx: RecordContext, original: string, meta: RecordMet
     ...(Array.isArray(obj(event.dns).resolved_ip) ? (obj(event.dns).resolved_ip as string[]) : []),
     ...(meta.relatedIps ?? []),
   ]);
-  const relatedUsers = unique([
-    str(user.name),
-    str(obj(user.target).name),
-    str(obj(user.effective).name),
-    str(user.email),
-    ...(meta.relatedUsers ?? []),
-  ]);
+  const relatedUsers = meta.relatedUsersOnly
+    ? unique(meta.relatedUsers ?? [])
+    : unique([str(user.name), str(obj(user.target).name), str(obj(user.effective).name), str(user.email), ...(meta.relatedUsers ?? [])]);
   if (relatedIps || relatedUsers)
     event.related = { ...(relatedIps ? { ip: relatedIps } : {}), ...(relatedUsers ? { user: relatedUsers } : {}) };
   event.vigil = {

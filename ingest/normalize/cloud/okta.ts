@@ -1,5 +1,7 @@
 import type { EcsEvent } from '../../../core/event/index.js';
-import { buildEvent, ipOf, obj, str, type Json, type RecordContext } from './common.js';
+import { countUnmapped } from '../unmapped.js';
+import { buildEvent, ipOf, obj, str, verbType, type Json, type RecordContext } from './common.js';
+import { OKTA_EVENT_TYPES, OKTA_FAMILIES, type OktaCategorization } from './okta-event-types.js';
 
 /** An Okta System Log LogEvent (`uuid`, `published`, `eventType`, `actor`). */
 export function isOktaEvent(r: Json): boolean {
@@ -13,30 +15,34 @@ function outcomeOf(result: string | undefined): 'success' | 'failure' | 'unknown
   return 'unknown';
 }
 
-/** event.category/type from the dotted `eventType` (Okta's event types catalog). */
-function categorize(eventType: string): { category: string[]; type: string[] } {
-  if (eventType === 'user.session.start') return { category: ['authentication', 'session'], type: ['start'] };
-  if (eventType === 'user.session.end') return { category: ['authentication', 'session'], type: ['end'] };
-  if (/^user\.(authentication|session|mfa)\./.test(eventType)) return { category: ['authentication'], type: ['info'] };
-  if (eventType === 'user.lifecycle.create') return { category: ['iam'], type: ['user', 'creation'] };
-  if (eventType === 'user.lifecycle.delete.initiated' || eventType === 'user.lifecycle.delete.completed') {
-    return { category: ['iam'], type: ['user', 'deletion'] };
-  }
-  if (/^user\.(lifecycle|account)\./.test(eventType)) return { category: ['iam'], type: ['user', 'change'] };
-  if (/^group\.user_membership\./.test(eventType)) return { category: ['iam'], type: ['group', 'change'] };
-  if (/^group\.lifecycle\.create/.test(eventType)) return { category: ['iam'], type: ['group', 'creation'] };
-  if (/^group\.lifecycle\.delete/.test(eventType)) return { category: ['iam'], type: ['group', 'deletion'] };
-  if (/^(policy|application|system|zone|network_zone)\./.test(eventType)) {
-    const type = /\.(create|add)/.test(eventType) ? 'creation' : /\.(delete|remove)/.test(eventType) ? 'deletion' : 'change';
-    return { category: ['configuration'], type: [type] };
-  }
-  return { category: ['api'], type: ['info'] };
+/** event.category/type of an event type: Elastic's table, else its family's, else none (counted as unmapped). */
+function categorize(eventType: string): OktaCategorization | undefined {
+  if (Object.hasOwn(OKTA_EVENT_TYPES, eventType)) return OKTA_EVENT_TYPES[eventType];
+  for (const [prefix, cat] of OKTA_FAMILIES) if (eventType.startsWith(prefix)) return cat;
+  const verb = /^(policy|application|system|zone|network_zone)\./.test(eventType) ? verbType(eventType.replace(/\./g, ' ')) : undefined;
+  if (verb) return { category: ['configuration'], type: [verb === 'access' ? 'info' : verb] };
+  return undefined;
 }
 
 /**
- * One Okta System Log event → ECS (LogEvent object of the System Log API): `actor` is the user
- * acting, `target[]` what it acted on (a `User` target becomes user.target, a `UserGroup` its
- * group), `client` where it came from, `outcome.result` the result.
+ * The actor's login split as Elastic's content reads it: `jane.doe@example.com` is user
+ * `jane.doe` of domain `example.com`, with that address as e-mail; a login without `@` (API
+ * clients, `system@okta.com` aside) is the name alone.
+ */
+export function splitLogin(login: string | undefined): { name?: string; domain?: string; email?: string } {
+  if (!login) return {};
+  const at = login.lastIndexOf('@');
+  if (at <= 0 || at === login.length - 1) return { name: login };
+  return { name: login.slice(0, at), domain: login.slice(at + 1), email: login };
+}
+
+/**
+ * One Okta System Log event → ECS, as Elastic's okta integration writes it: the actor is
+ * `user.*` (login split into name, domain and e-mail) and also `source.user` / `client.user`;
+ * `client.ipAddress` is `client.ip` and `source.ip`; Okta's own geolocation of the client is
+ * `client.geo` (`source.geo` is left to GeoIP enrichment); the record's parts are kept under
+ * `okta.*` (`actor`, `client`, `outcome`, `event_type`, …). A `User` target is `user.target`, a
+ * `UserGroup` target its group.
  */
 export function normalizeOkta(r: Json, ctx: RecordContext, original: string): EcsEvent {
   const actor = obj(r.actor);
@@ -45,33 +51,48 @@ export function normalizeOkta(r: Json, ctx: RecordContext, original: string): Ec
   const location = obj(geo.geolocation);
   const outcome = obj(r.outcome);
   const security = obj(r.securityContext);
+  const userAgent = obj(client.userAgent);
   const targets = Array.isArray(r.target) ? r.target.map(obj) : [];
-  const targetUser = targets.find((t) => t.type === 'User');
-  const targetGroup = targets.find((t) => t.type === 'UserGroup');
+  const targetUser = targets.find((t) => str(t.type)?.toLowerCase() === 'user');
+  const targetGroup = targets.find((t) => str(t.type)?.toLowerCase() === 'usergroup');
   const ipChain = Array.isArray(obj(r.request).ipChain) ? (obj(r.request).ipChain as unknown[]).map((h) => ipOf(obj(h).ip)) : [];
   const eventType = str(r.eventType) ?? '';
-  const { category, type } = categorize(eventType);
+  const cat = categorize(eventType);
+  if (!cat) countUnmapped('okta', eventType);
   const authn = obj(r.authenticationContext);
+  const login = splitLogin(str(actor.alternateId));
+  const actorId = str(actor.id);
+  const fullName = str(actor.displayName);
+  const clientIp = ipOf(client.ipAddress);
+  const domain = str(security.domain);
+  const actorUser = { name: login.name, id: actorId, full_name: fullName };
   return buildEvent(
     ctx,
     original,
-    { time: r.published, dataset: 'okta.system', module: 'okta', uniqueId: str(r.uuid), relatedIps: ipChain },
+    {
+      time: r.published,
+      dataset: 'okta.system',
+      module: 'okta',
+      uniqueId: str(r.uuid),
+      relatedIps: ipChain,
+      relatedUsersOnly: true,
+      relatedUsers: [login.name, fullName, str(targetUser?.displayName)],
+    },
     {
       message: str(r.displayMessage),
       event: {
         id: str(r.uuid),
         action: eventType,
-        category,
-        type,
+        category: cat ? [...cat.category] : undefined,
+        type: cat ? [...cat.type] : undefined,
         outcome: outcomeOf(str(outcome.result)),
         reason: str(outcome.reason),
       },
       log: { level: str(r.severity)?.toLowerCase() },
       user: {
-        name: str(actor.alternateId),
-        id: str(actor.id),
-        full_name: str(actor.displayName),
-        email: str(actor.alternateId)?.includes('@') ? str(actor.alternateId) : undefined,
+        ...login,
+        id: actorId,
+        full_name: fullName,
         target: targetUser
           ? {
               name: str(targetUser.alternateId),
@@ -83,8 +104,11 @@ export function normalizeOkta(r: Json, ctx: RecordContext, original: string): Ec
             ? { group: { name: str(targetGroup.displayName), id: str(targetGroup.id) } }
             : undefined,
       },
-      source: {
-        ip: ipOf(client.ipAddress),
+      source: { ip: clientIp, domain, user: actorUser },
+      client: {
+        ip: clientIp,
+        domain,
+        user: actorUser,
         geo: {
           city_name: str(geo.city),
           region_name: str(geo.state),
@@ -93,22 +117,37 @@ export function normalizeOkta(r: Json, ctx: RecordContext, original: string): Ec
           location:
             typeof location.lat === 'number' && typeof location.lon === 'number' ? { lat: location.lat, lon: location.lon } : undefined,
         },
-        as: { number: typeof security.asNumber === 'number' ? security.asNumber : undefined, organization: { name: str(security.asOrg) } },
-        domain: str(security.domain),
+        as: { organization: { name: str(security.asOrg) } },
       },
-      user_agent: {
-        original: str(obj(client.userAgent).rawUserAgent),
-        os: { name: str(obj(client.userAgent).os) },
-        name: str(obj(client.userAgent).browser),
-      },
+      user_agent: { original: str(userAgent.rawUserAgent) },
       okta: {
+        uuid: str(r.uuid),
+        event_type: eventType,
+        display_message: str(r.displayMessage),
+        actor: { id: actorId, type: str(actor.type), alternate_id: str(actor.alternateId), display_name: fullName },
+        client: {
+          ip: clientIp,
+          id: str(client.id),
+          device: str(client.device),
+          zone: str(client.zone),
+          user_agent: { raw_user_agent: str(userAgent.rawUserAgent), os: str(userAgent.os), browser: str(userAgent.browser) },
+        },
+        outcome: { result: str(outcome.result), reason: str(outcome.reason) },
         transaction: { id: str(obj(r.transaction).id), type: str(obj(r.transaction).type) },
         authentication_context: {
           authentication_provider: str(authn.authenticationProvider),
           credential_type: str(authn.credentialType),
           external_session_id: str(authn.externalSessionId),
         },
-        security_context: { is_proxy: typeof security.isProxy === 'boolean' ? security.isProxy : undefined, isp: str(security.isp) },
+        security_context: {
+          as: {
+            number: typeof security.asNumber === 'number' ? security.asNumber : undefined,
+            organization: { name: str(security.asOrg) },
+          },
+          domain,
+          is_proxy: typeof security.isProxy === 'boolean' ? security.isProxy : undefined,
+          isp: str(security.isp),
+        },
         debug_context: { debug_data: isObjectWithKeys(obj(r.debugContext).debugData) ? obj(r.debugContext).debugData : undefined },
       },
     },

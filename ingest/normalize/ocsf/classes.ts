@@ -2,6 +2,9 @@ import type { EcsEvent } from '../../../core/event/index.js';
 import { categories, clean, device, endpoint, obj, str, types, user } from './common.js';
 import type { OcsfClass } from './types.js';
 
+/** `event.action` of logon attempts: Elastic's system.auth (`ssh_login`, `logged-on`) and fortinet_fortigate (`login`). */
+const LOGON_ACTIONS = new Set(['ssh_login', 'logged-on', 'login']);
+
 /** Authentication [3002], Identity & Access Management [3]. */
 export const authentication: OcsfClass = {
   class_uid: 3002,
@@ -12,7 +15,8 @@ export const authentication: OcsfClass = {
   activity(e) {
     // 1 Logon, 2 Logoff, 99 Other
     if (types(e).includes('end')) return { id: 2, name: 'Logoff' };
-    if (types(e).includes('start')) return { id: 1, name: 'Logon' };
+    // Elastic's integrations write logon attempts as `type: info` (or none) with a logon action.
+    if (types(e).includes('start') || LOGON_ACTIONS.has(e.event?.action ?? '')) return { id: 1, name: 'Logon' };
     return { id: 99, name: 'Other' };
   },
   attributes(e) {

@@ -1,6 +1,7 @@
 import { ASA_MESSAGES, ASA_PARSED, type AsaMessage } from './cisco-asa-messages.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, deepMerge, endpoint, ianaNumberOf, port, transportOf } from './util.js';
+import { countUnmapped } from '../unmapped.js';
 
 /**
  * Cisco ASA / Firepower Threat Defense syslog (Cisco "Secure Firewall ASA Series Syslog Messages").
@@ -96,7 +97,10 @@ export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | un
     cisco: { asa: { message_id: id } },
   };
   const known = Object.hasOwn(ASA_PARSED, id) ? ASA_PARSED[id] : Object.hasOwn(ASA_MESSAGES, id) ? ASA_MESSAGES[id] : undefined;
-  if (!known) return base;
+  if (!known) {
+    countUnmapped('cisco-asa', id);
+    return base;
+  }
   const categorized = deepMerge(base, { event: categorization(known) });
   // A message whose text does not read as documented keeps its id's categorization.
   const specific = Object.hasOwn(ASA_PARSED, id) ? byId(id, message) : fromPatterns(known, message);

@@ -1,10 +1,12 @@
 import { accountsVendor } from './accounts.js';
 import { ciscoAsaVendor } from './cisco-asa.js';
 import { fortigateVendor } from './fortigate.js';
+import { logindVendor } from './logind.js';
 import { pamVendor } from './pam.js';
 import { panosVendor } from './panos.js';
 import { pfsenseVendor } from './pfsense.js';
 import { sshd } from './sshd.js';
+import { suVendor } from './su.js';
 import { sudo } from './sudo.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 
@@ -18,8 +20,10 @@ export type { Vendor, VendorContext, VendorFields, VendorNormalizer } from './ty
 export const VENDORS = {
   sshd: { programs: ['sshd', 'sshd-session'], normalize: sshd }, // OpenSSH ≥ 9.8 logs auth from sshd-session
   sudo: { programs: ['sudo'], normalize: sudo },
+  su: suVendor,
   pam: pamVendor,
   accounts: accountsVendor,
+  'systemd-logind': logindVendor,
   'cisco-asa': ciscoAsaVendor,
   'pan-os': panosVendor,
   fortigate: fortigateVendor,

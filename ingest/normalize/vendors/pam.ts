@@ -7,6 +7,8 @@ import { ip } from './util.js';
 //   pam_unix(sshd:session): session opened for user deploy(uid=1001) by (uid=0)
 //   pam_unix(cron:session): session closed for user root
 const HEAD = /^(pam_[a-z_]+)\(([^:)]+):([a-z]+)\): (.*)$/;
+// `for user NAME[(uid=N)][ by [NAME][(uid=N)]]`: Linux-PAM ≥ 1.5 adds the uids.
+const SESSION = /^session (opened|closed) for user (\S+?)(?:\(uid=(\d+)\))?(?: by (\S*?)(?:\(uid=(\d+)\))?)?$/;
 
 /** pam_unix authentication failures and session open/close. */
 export function pam(message: string): VendorFields | undefined {
@@ -38,21 +40,20 @@ export function pam(message: string): VendorFields | undefined {
     fields.labels = { pam_module: module };
     return fields;
   }
-  const sess = /^session (opened|closed) for user (\S+?)(?:\(uid=(\d+)\))?(?: by (\S*?)(?:\(uid=(\d+)\))?)?$/.exec(rest);
+  const sess = SESSION.exec(rest);
   if (sess) {
-    const opened = sess[1] === 'opened';
-    const fields: VendorFields = {
-      event: {
-        category: ['session'],
-        type: [opened ? 'start' : 'end'],
-        outcome: 'success',
-        action: opened ? 'session_opened' : 'session_closed',
-      },
-      user: { name: sess[2] as string, ...(sess[3] ? { id: sess[3] } : {}) },
+    const [, state, forUser, forUid, byUser, byUid] = sess as unknown as [string, string, string, string?, string?, string?];
+    const opened = state === 'opened';
+    // "for user root by alice(uid=1000)": alice acted (sudo, su) and root is whom she became.
+    const user: NonNullable<VendorFields['user']> = byUser
+      ? { name: byUser, ...(byUid ? { id: byUid } : {}), effective: { name: forUser } }
+      : { name: forUser, ...(forUid ? { id: forUid } : {}) };
+    return {
+      event: { category: ['session'], type: [opened ? 'start' : 'end'], outcome: 'success', action: opened ? 'logged-on' : 'logged-off' },
+      user,
       service: { name: service },
       labels: { pam_module: module },
     };
-    return fields;
   }
   return undefined;
 }

@@ -7,19 +7,24 @@ const FAILED = /^Failed (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)/;
 const ACCEPTED = /^Accepted (\S+) for (.*?) from (\S+) port (\d+)/;
 const INVALID_USER = /^Invalid user (.*?) from (\S+) port (\d+)/;
 
-/** sshd authentication results → ECS authentication events (`event.action: ssh_login`). */
+/**
+ * sshd authentication results → ECS authentication events (`event.action: ssh_login`), categorized
+ * as Elastic's system.auth pipeline does: `type: info`, and an accepted login also opens a session.
+ */
 export function sshd(message: string): VendorFields | undefined {
   let m = FAILED.exec(message);
-  if (m) return login('failure', ['start'], m[3] as string, m[4] as string, m[5] as string);
+  if (m) return login('failure', m[3] as string, m[4] as string, m[5] as string);
   m = ACCEPTED.exec(message);
-  if (m) return login('success', ['start'], m[2] as string, m[3] as string, m[4] as string);
+  if (m) return login('success', m[2] as string, m[3] as string, m[4] as string);
   m = INVALID_USER.exec(message);
-  // Not an attempt by itself (the "Failed …" line that follows is): an informational failure.
-  if (m) return login('failure', ['info'], m[1] as string, m[2] as string, m[3] as string);
+  if (m) return login('failure', m[1] as string, m[2] as string, m[3] as string);
   return undefined;
 }
 
-function login(outcome: 'success' | 'failure', type: string[], user: string, from: string, port: string): VendorFields {
+const ACCEPTED_CATEGORY = ['authentication', 'session'];
+const FAILED_CATEGORY = ['authentication'];
+
+function login(outcome: 'success' | 'failure', user: string, from: string, port: string): VendorFields {
   // With UseDNS, sshd logs a host name instead of an address.
   const ip = isIP(from) !== 0;
   const source: NonNullable<VendorFields['source']> = ip ? { ip: from } : { address: from };
@@ -27,7 +32,8 @@ function login(outcome: 'success' | 'failure', type: string[], user: string, fro
   if (p <= 65535) source.port = p;
   const related: NonNullable<VendorFields['related']> = {};
   if (ip) related.ip = [from];
-  const fields: VendorFields = { event: { category: ['authentication'], type, outcome, action: 'ssh_login' }, source };
+  const category = outcome === 'success' ? ACCEPTED_CATEGORY : FAILED_CATEGORY;
+  const fields: VendorFields = { event: { category: [...category], type: ['info'], outcome, action: 'ssh_login' }, source };
   if (user !== '') {
     fields.user = { name: user };
     related.user = [user];

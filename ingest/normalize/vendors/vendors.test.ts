@@ -3,9 +3,10 @@ import { VENDORS, vendorsFor } from './index.js';
 import { sshd } from './sshd.js';
 import { sudo } from './sudo.js';
 
-const fail = { category: ['authentication'], type: ['start'], outcome: 'failure', action: 'ssh_login' };
-const ok = { ...fail, outcome: 'success' };
-const info = { ...fail, type: ['info'] };
+// Elastic's system.auth categorization: every result is `info`; an accepted login also opens a session.
+const fail = { category: ['authentication'], type: ['info'], outcome: 'failure', action: 'ssh_login' };
+const ok = { ...fail, category: ['authentication', 'session'], outcome: 'success' };
+const info = fail;
 
 describe('sshd', () => {
   it.each([
@@ -144,7 +145,18 @@ describe('sudo', () => {
 
 describe('vendor registry', () => {
   it('is keyed by vendor, and finds vendors by program name or TAG prefix', () => {
-    expect(Object.keys(VENDORS).sort()).toEqual(['accounts', 'cisco-asa', 'fortigate', 'pam', 'pan-os', 'pfsense', 'sshd', 'sudo']);
+    expect(Object.keys(VENDORS).sort()).toEqual([
+      'accounts',
+      'cisco-asa',
+      'fortigate',
+      'pam',
+      'pan-os',
+      'pfsense',
+      'sshd',
+      'su',
+      'sudo',
+      'systemd-logind',
+    ]);
     expect(vendorsFor('sshd')).toEqual([VENDORS.sshd]);
     expect(vendorsFor('sshd-session')).toEqual([VENDORS.sshd]);
     expect(vendorsFor('sudo')).toEqual([VENDORS.sudo]);

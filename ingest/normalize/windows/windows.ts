@@ -4,6 +4,7 @@ import { readWindowsEvent, type WinEvent } from './record.js';
 import type { Mapping } from './mapping.js';
 import { auditOutcome, securityMapping } from './security.js';
 import { SYSMON_PROVIDER, sysmonMapping } from './sysmon.js';
+import { countUnmapped } from '../unmapped.js';
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
 
@@ -26,6 +27,7 @@ export function normalizeWindows(r: Json, ctx: RecordContext, original: string):
   const e = readWindowsEvent(r);
   if (!e) return undefined;
   const { mapping, dataset } = mappingFor(e);
+  if (!mapping) countUnmapped(dataset, String(e.eventId));
   const base: Json = {
     message: e.message,
     event: {
