@@ -79,6 +79,7 @@ describe('vigil.example.yaml', () => {
       id: 'es',
       topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
       batchSize: 500,
+      concurrency: 2,
       maxRetries: 8,
     });
   });

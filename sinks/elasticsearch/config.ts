@@ -18,6 +18,14 @@ export const schema = object({
       default: [...VIGIL_TOPICS, 'deadletter'],
     }),
     batchSize: number({ description: 'Documents per bulk request.', int: true, min: 1, max: 10000, default: 500 }),
+    concurrency: number({
+      description:
+        'Bulk requests of one fetched batch in flight at once (their ids are disjoint: a batch is deduplicated by id first). Default 2.',
+      int: true,
+      min: 1,
+      max: 16,
+      optional: true,
+    }),
     maxRetries: number({
       description: 'Attempts for a retriable failure before the document is dead-lettered.',
       int: true,
@@ -112,6 +120,7 @@ export interface ResolvedSinkConfig {
   id: string;
   topics: IndexedTopic[];
   batchSize: number;
+  concurrency: number;
   maxRetries: number;
   indexPrefix: string;
   dataStream: boolean;
@@ -161,6 +170,7 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
     id: sink.id,
     topics,
     batchSize,
+    concurrency: sink.concurrency ?? 2,
     maxRetries,
     indexPrefix,
     dataStream,

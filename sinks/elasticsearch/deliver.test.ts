@@ -221,3 +221,39 @@ describe('batch delivery', () => {
     expect(letters).toEqual([]);
   });
 });
+
+describe('requests in flight at once', () => {
+  it('sends `concurrency` bulk requests of one batch at once, after deduplicating the whole batch by id', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const calls: string[][] = [];
+    const bulk: BulkFn = async (operations) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      const ids = operations.flatMap((line) => Object.values(line as Record<string, { _id?: string }>).flatMap((a) => a?._id ?? []));
+      calls.push(ids);
+      return { items: ids.map(() => ({ index: { status: 201 } })) };
+    };
+    const letters: DeadLetter[] = [];
+    const h = createBatchHandler({
+      id: 'es',
+      bulk,
+      deadLetter: async (l) => void letters.push(...l),
+      targets: new Map([[TOPIC, encodeTarget(cfg, 'events')]]),
+      batchSize: 2,
+      concurrency: 3,
+      maxRetries: 2,
+      backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+      log: logger('test').child({}, { level: 'silent' }),
+      sleep: async () => undefined,
+    });
+    // id1 twice, in what would be the first and the third request: only its later write goes.
+    const later = JSON.stringify({ '@timestamp': '2025-01-01T00:00:01Z', vigil: { id: 'id1' }, v: 2 });
+    await h([record(1), record(2), record(3), record(4), record(5), record(6, later), record(7)], ctx());
+    expect(most).toBe(3);
+    expect(calls.flat().sort()).toEqual(['id1', 'id2', 'id3', 'id4', 'id5', 'id7']);
+    expect(letters).toEqual([]);
+  });
+});

@@ -33,6 +33,8 @@ export interface DeliveryOptions {
   targets: ReadonlyMap<string, EncodeTarget>;
   /** Documents per bulk request. */
   batchSize: number;
+  /** Bulk requests of one batch in flight at once. Default 1. */
+  concurrency?: number;
   /** Retries of an item that failed retriably before it is dead-lettered (0 = dead-letter at once). */
   maxRetries: number;
   backoff: BackoffPolicy;
@@ -241,12 +243,18 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
       for (const { record, reason } of invalid) state.letters.push(letter(record, 'EVENT_INVALID', reason));
     }
 
-    // Larger batches than batchSize are split; chunks go in order, each fully settled before the next.
-    for (let i = 0; i < ops.length; i += opts.batchSize) {
-      const { kept, superseded } = dedupeOps(ops.slice(i, i + opts.batchSize));
-      state.sent += superseded.length;
-      await deliver(kept, ctx, state);
-    }
+    // Deduplicated across the whole batch first (the last write of an id wins), so that the
+    // requests carry disjoint ids: then their order does not matter and `concurrency` of them go
+    // at once, where one at a time left Elasticsearch idle between a response and the next request.
+    const { kept, superseded } = dedupeOps(ops);
+    state.sent += superseded.length;
+    const chunks: BulkOp[][] = [];
+    for (let i = 0; i < kept.length; i += opts.batchSize) chunks.push(kept.slice(i, i + opts.batchSize));
+    let next = 0;
+    const lane = async () => {
+      while (next < chunks.length) await deliver(chunks[next++] as BulkOp[], ctx, state);
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 1, chunks.length) }, lane));
 
     // Dead letters go out once per batch, after Elasticsearch settled everything else: a batch
     // abandoned half-way (stop, rebalance) then leaves no duplicate dead letters behind.

@@ -152,6 +152,7 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
       id: cfg.id,
       targets,
       batchSize: cfg.batchSize,
+      concurrency: cfg.concurrency,
       maxRetries: cfg.maxRetries,
       backoff: cfg.retryBackoff,
       log,
