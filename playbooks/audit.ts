@@ -83,7 +83,8 @@ export interface AuditDocument {
       outputs?: Record<string, unknown>;
       approval?: AuditEntry['approval'];
     };
-    incident: { id: string };
+    /** Absent for a scheduled run. */
+    incident?: { id: string };
   };
 }
 
@@ -135,7 +136,8 @@ export function auditDocument(e: AuditEntry, now = new Date()): AuditDocument {
       ...(e.reason !== undefined ? { reason: e.reason } : {}),
     },
     ...(e.error ? { error: { code: e.error.code, message: e.error.message } } : {}),
-    vigil: { id: auditId(e), playbook, incident: { id: e.incidentId } },
+    // A scheduled run has no incident.
+    vigil: { id: auditId(e), playbook, ...(e.incidentId !== '' ? { incident: { id: e.incidentId } } : {}) },
   };
 }
 
@@ -144,7 +146,7 @@ function describe(e: AuditEntry, outcome: Outcome): string {
   const attempt = e.attempt !== undefined ? ` (attempt ${e.attempt}${e.maxAttempts ? `/${e.maxAttempts}` : ''})` : '';
   switch (e.action) {
     case 'playbook.run.started':
-      return `${head} started for incident ${e.incidentId}`;
+      return `${head} started ${e.incidentId !== '' ? `for incident ${e.incidentId}` : 'on its schedule'}`;
     case 'playbook.run.ended':
       return `${head} ended: ${e.runStatus ?? outcome}${e.reason ? ` (${e.reason})` : ''}`;
     case 'playbook.approval.requested':

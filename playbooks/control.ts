@@ -22,6 +22,12 @@ export class RunControl {
    * command line, read per the input's type) over the defaults. Returns the run id.
    */
   async start(pb: Playbook, incidentId: string, raw: Record<string, string>, by: string, now = Date.now()): Promise<string> {
+    if (pb.schedule) {
+      throw new VigilError(
+        'PLAYBOOK_RUN_STATE',
+        `playbook ${pb.id} runs on its schedule (${pb.schedule.cron}) with no incident: it cannot be started on incident ${incidentId}`,
+      );
+    }
     const inputs = parseInputs(pb, raw);
     const incident = await this.runs.loadIncident(incidentId);
     if (!incident) {

@@ -1,11 +1,12 @@
 import { VigilError, errorMessage } from '../core/errors/index.js';
 import { deterministicId } from '../core/event/index.js';
 import { metrics, type Logger } from '../core/telemetry/index.js';
-import type { ActionServices } from './actions/types.js';
+import type { ActionName } from './actions/registry.js';
+import type { ActionContext, ActionServices } from './actions/types.js';
 import type { AuditEntry, Auditor } from './audit.js';
 import type { RunEnd, RunMeta, RunState, RunStore, StepJobSpec, StepQueue, StepRecord } from './queue/index.js';
 import type { Playbook, Step } from './schema.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate, type RunContext } from './template.js';
 
 /**
  * BullMQ attempts of a step job beyond the step's own `retry.attempts`: they are never used to
@@ -20,11 +21,34 @@ export const START_STEP = '$start';
 /** Incident severities, lowest first (the Sigma levels). */
 const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'];
 
+/** The public face of the run store and of the step queue (an in-memory one runs `vigil playbooks test`). */
+export type Runs = Pick<RunStore, keyof RunStore>;
+export type Queue = Pick<StepQueue, 'enqueue'>;
+
+/** Runs one call of an action; `call` says which step (and for_each item) it is for. */
+export type ActionExecutor = (
+  action: ActionName,
+  args: Readonly<Record<string, unknown>>,
+  ctx: ActionContext,
+  call: { step: string; index: number | undefined },
+) => Promise<unknown>;
+
+/** Waits until a call of `action` fits its rate limit (shared by every worker); resolves at once for an action without one. */
+export interface Throttle {
+  wait(action: string): Promise<void>;
+}
+
+/** Slots of a run's `concurrency`, shared by every worker: `take` is false when the run is at its cap. */
+export interface RunSlots {
+  take(runId: string, step: string, cap: number, leaseMs: number): Promise<boolean>;
+  give(runId: string, step: string): Promise<void>;
+}
+
 /** What the dispatcher and the step runner share. */
 export interface Engine {
   playbooks: ReadonlyMap<string, Playbook>;
-  queue: StepQueue;
-  runs: RunStore;
+  queue: Queue;
+  runs: Runs;
   audit: Auditor;
   /** Values for `${{ secrets.NAME }}`. */
   secrets: Readonly<Record<string, string>>;
@@ -33,6 +57,27 @@ export interface Engine {
   log: Logger;
   /** Connections actions may use. */
   services?: ActionServices;
+  /** Runs actions; the registry's when absent. */
+  execute?: ActionExecutor;
+  /** Rate limits per action; none when absent. */
+  throttle?: Throttle;
+  /** Per-run concurrency; not enforced when absent. */
+  slots?: RunSlots;
+}
+
+/** The incident id of a run; '' for a scheduled run, which has none. */
+export function incidentIdOf(state: Pick<RunState, 'incident'>): string {
+  return state.incident.id === undefined ? '' : String(state.incident.id);
+}
+
+/** What templates and `run_if` of a run read. */
+export function contextOf(state: RunState): RunContext {
+  return {
+    incident: state.incident,
+    steps: resultsOf(state),
+    inputs: state.inputs,
+    ...(state.schedule ? { schedule: state.schedule } : {}),
+  };
 }
 
 /**
@@ -115,7 +160,7 @@ export async function startRun(
 export async function announce(engine: Engine, pb: Playbook, runId: string): Promise<void> {
   const state = await engine.runs.load(runId);
   if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} vanished right after it was created`);
-  const incidentId = String(state.incident.id);
+  const incidentId = incidentIdOf(state);
   const stored = await engine.runs.create(runId, pb.id, state.incident, state);
   if (!stored.announced) {
     await engine.audit.record({
@@ -168,7 +213,7 @@ export async function advance(engine: Engine, pb: Playbook, state: RunState): Pr
     if (!state.ended) await finishRun(engine, pb, state, state.end);
     return;
   }
-  const incidentId = String(state.incident.id);
+  const incidentId = incidentIdOf(state);
   const skipped: AuditEntry[] = [];
   const skip = async (step: Step, reason: string) => {
     const stood = await engine.runs.settle(state.runId, step.ref, { status: 'skipped', reason });
@@ -229,7 +274,7 @@ export async function finishRun(engine: Engine, pb: Playbook, state: RunState, e
     action: 'playbook.run.ended',
     runId: state.runId,
     playbookId: pb.id,
-    incidentId: String(state.incident.id),
+    incidentId: incidentIdOf(state),
     outcome: end.status === 'succeeded' ? 'success' : 'failure',
     runStatus: end.status,
     ...(end.reason !== undefined ? { reason: end.reason } : {}),
@@ -243,7 +288,7 @@ export async function finishRun(engine: Engine, pb: Playbook, state: RunState, e
 /** The run's outputs over what it did; an output whose value is missing is null. */
 export function outputsOf(engine: Engine, pb: Playbook, state: RunState): Record<string, unknown> | undefined {
   if (pb.outputs.length === 0) return undefined;
-  const ctx = { incident: state.incident, steps: resultsOf(state), inputs: state.inputs };
+  const ctx = contextOf(state);
   const out: Record<string, unknown> = {};
   for (const [name, template] of pb.outputs) {
     try {
@@ -278,3 +323,27 @@ export function startJobSpec(runId: string, playbookId: string): StepJobSpec {
 }
 
 export type { StepRecord };
+
+/** A scheduled run's id: one per playbook and tick, whichever process (of several) starts it. */
+export function scheduledRunId(playbookId: string, tick: number): string {
+  return deterministicId('playbook-run', playbookId, 'schedule', String(tick));
+}
+
+/**
+ * Starts the run of a scheduled playbook for the tick at `tick` (ms). Every process that
+ * schedules calls it for the same tick: the run hash is written once (HSETNX) and the start job
+ * has one id per run, which BullMQ adds once, so the tick runs once.
+ */
+export async function startScheduled(engine: Engine, pb: Playbook, tick: number): Promise<string> {
+  if (!pb.schedule) throw new VigilError('PLAYBOOK_INVALID', `playbook ${pb.id} has no schedule`);
+  const runId = scheduledRunId(pb.id, tick);
+  const schedule = { at: new Date(tick).toISOString(), cron: pb.schedule.cron, timezone: pb.schedule.timezone ?? 'UTC' };
+  await engine.runs.create(
+    runId,
+    pb.id,
+    {},
+    { trigger: 'schedule', inputs: inputsOf(pb), createdAt: tick, deadline: tick + pb.timeoutMs, schedule },
+  );
+  await engine.queue.enqueue([startJobSpec(runId, pb.id)]);
+  return runId;
+}

@@ -381,9 +381,12 @@ describe('loadPlaybooks', () => {
     expect(r.problems[2]?.message).toMatch(/duplicate playbook id "base"/);
   });
 
-  it('loads the shipped playbooks without a problem', async () => {
-    const r = await loadPlaybooks(['rules/playbooks'], { secrets: ['SOC_WEBHOOK_URL'] });
+  it('loads the shipped playbooks without a problem, and not their test files', async () => {
+    const secrets = ['SOC_WEBHOOK_URL', 'FW_SSH_KEY', 'KEYCLOAK_CLIENT_SECRET', 'OKTA_API_TOKEN', 'JIRA_API_TOKEN', 'FALCON_CLIENT_SECRET'];
+    secrets.push('SLACK_BOT_TOKEN', 'VT_API_KEY', 'ABUSEIPDB_KEY', 'PAGERDUTY_ROUTING_KEY');
+    const r = await loadPlaybooks(['rules/playbooks'], { secrets });
     expect(r.problems.map((p) => p.describe())).toEqual([]);
     expect(r.playbooks.map((p) => p.id)).toContain('notify-soc-webhook');
+    expect(r.playbooks.map((p) => p.file).filter((f) => f.includes('.tests.'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Cron } from 'croner';
 import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { compileDetection } from '../detections/index.js';
 import { VigilError, errorMessage, firstYamlErrors, type ErrorCode } from '../core/errors/index.js';
@@ -70,7 +71,7 @@ async function listFiles(paths: readonly string[], problems: VigilError[]): Prom
   for (const p of paths) {
     try {
       if ((await stat(p)).isDirectory()) {
-        const names = (await readdir(p, { recursive: true })).filter((n) => /\.ya?ml$/.test(n)).sort();
+        const names = (await readdir(p, { recursive: true })).filter((n) => /\.ya?ml$/.test(n) && !isSidecar(n)).sort();
         out.push(...names.map((n) => join(p, n)));
       } else out.push(p);
     } catch (err) {
@@ -80,6 +81,11 @@ async function listFiles(paths: readonly string[], problems: VigilError[]): Prom
     }
   }
   return out;
+}
+
+/** A playbook's test file (`<name>.tests.yml`, read by `vigil playbooks test`), not a playbook. */
+export function isSidecar(name: string): boolean {
+  return /\.tests\.ya?ml$/.test(name);
 }
 
 /** Parses and validates one playbook file; `playbook` is set only when there is no problem. */
@@ -127,15 +133,26 @@ export function parsePlaybook(
     });
   }
 
-  const trigger =
-    spec.trigger === undefined
+  if (spec.schedule) checkSchedule(spec.schedule, report);
+  const trigger = spec.schedule
+    ? NEVER
+    : spec.trigger === undefined
       ? undefined
       : compileCondition(spec.trigger, ['trigger'], source, report, (field) =>
           field.startsWith('incident.') ? undefined : 'a trigger field names the incident record: incident.<field>',
         );
 
   const refs = new Set(spec.steps.map((s) => s.ref));
-  const ctx: StepContext = { spec, ancestors, refs, source, report, templateProblem: reporter('TEMPLATE_INVALID'), lineOf };
+  const ctx: StepContext = {
+    spec,
+    ancestors,
+    refs,
+    source,
+    report,
+    templateProblem: reporter('TEMPLATE_INVALID'),
+    lineOf,
+    scheduled: spec.schedule !== undefined,
+  };
   const handlers = checkHandlers(spec, report);
   const steps = spec.steps.map((s) => compileStep(s, ctx)).filter((s): s is Step => s !== undefined);
   const outputs = compileOutputs(spec, ctx);
@@ -143,6 +160,30 @@ export function parsePlaybook(
   const idLine = lineOf(['id']);
   if (problems.length > 0 || !trigger) return { problems, idLine };
   return { playbook: freezePlaybook(spec, file, trigger, steps, outputs, handlers), problems, idLine };
+}
+
+/** What a scheduled playbook's trigger is: no incident ever starts it. */
+const NEVER: Matcher = () => false;
+
+const NO_INCIDENT = 'a scheduled playbook runs with no incident ($.schedule.at is the tick)';
+
+/** The cron pattern and time zone, as croner reads them (5 fields, or 6 with seconds). */
+function checkSchedule(schedule: { cron: string; timezone?: string }, report: Report): void {
+  if (schedule.cron === '') return; // reported by the shape check
+  const fields = schedule.cron.split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    report(['trigger', 'schedule'], `schedule "${schedule.cron}" has ${fields} fields: a cron pattern has 5 (or 6, seconds first)`);
+    return;
+  }
+  try {
+    new Cron(schedule.cron, { paused: true, ...(schedule.timezone ? { timezone: schedule.timezone } : {}) }).nextRun();
+  } catch (err) {
+    const inZone = schedule.timezone !== undefined && /timezone|time zone/i.test(errorMessage(err));
+    report(
+      ['trigger', inZone ? 'timezone' : 'schedule'],
+      inZone ? `timezone "${schedule.timezone ?? ''}" is not an IANA time zone` : `schedule "${schedule.cron}": ${errorMessage(err)}`,
+    );
+  }
 }
 
 /**
@@ -203,6 +244,8 @@ function exprProblem(
     return ctx.spec.secrets.includes(expr.name) ? undefined : `secret "${expr.name}" is not declared in the playbook's secrets`;
   }
   const [root, name] = expr.segments;
+  if (root === 'incident' && ctx.scheduled) return NO_INCIDENT;
+  if (root === 'schedule' && !ctx.scheduled) return '$.schedule is only known in a scheduled playbook';
   if (root === 'steps') return where.readable(name);
   if (root === 'inputs' && (name === undefined || !Object.hasOwn(ctx.spec.inputs, name)))
     return `input "${name ?? ''}" is not declared in inputs`;
@@ -218,6 +261,8 @@ interface StepContext {
   report: Report;
   templateProblem: Report;
   lineOf: (path: YamlPath) => number | undefined;
+  /** A schedule starts its runs: there is no incident to read. */
+  scheduled: boolean;
 }
 
 /** Checks one step against the action registry and the graph, and compiles its args and run_if. */
@@ -245,6 +290,7 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
   checkExprs(compiled.exprs, at('args'));
 
   const wait = s.action === 'wait' ? readWait(s.wait, at('wait'), report) : undefined;
+  if (wait?.until && ctx.scheduled) report(at('wait', 'until'), `wait.until reads the incident: ${NO_INCIDENT}`);
   const approval = s.action === 'approval' ? readApproval(s.approval, at('approval'), report) : undefined;
   if (approval) {
     for (const p of approval.problems) templateProblem(at('approval', 'prompt'), p.message);
@@ -272,7 +318,7 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
     s.runIf === undefined
       ? undefined
       : compileCondition(s.runIf, at('run_if'), ctx.source, report, (field) => {
-          if (field.startsWith('incident.')) return undefined;
+          if (field.startsWith('incident.')) return ctx.scheduled ? NO_INCIDENT : undefined;
           const [root, ref] = field.split('.');
           if (root === 'inputs')
             return ref !== undefined && Object.hasOwn(ctx.spec.inputs, ref) ? undefined : `input "${ref ?? ''}" is not declared`;
@@ -329,6 +375,8 @@ function freezePlaybook(
     file,
     secrets: Object.freeze([...spec.secrets]),
     trigger,
+    ...(spec.schedule ? { schedule: Object.freeze({ ...spec.schedule }) } : {}),
+    ...(spec.concurrency !== undefined ? { concurrency: spec.concurrency } : {}),
     rerun: spec.rerun,
     inputs: Object.freeze({ ...spec.inputs }),
     outputs: Object.freeze(outputs),
@@ -400,7 +448,7 @@ function formatPath(path: YamlPath): string | undefined {
  * line that names it); the nearest existing parent's line when the path goes further than the
  * document (a missing field).
  */
-function locator(doc: Document, lc: LineCounter): (path: YamlPath) => number | undefined {
+export function locator(doc: Document, lc: LineCounter): (path: YamlPath) => number | undefined {
   const lineAt = (n: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
     n?.range ? lc.linePos(n.range[0]).line : undefined;
   return (path) => {

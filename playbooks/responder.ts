@@ -5,7 +5,9 @@ import { logger, metrics } from '../core/telemetry/index.js';
 import { Auditor } from './audit.js';
 import { dispatch, type Engine } from './dispatcher.js';
 import { loadPlaybooks } from './load.js';
-import { RunStore, StepQueue, createRedisClient, redisConnection, startStepWorker } from './queue/index.js';
+import { RunStore, SharedLimits, StepQueue, createRedisClient, redisConnection, startStepWorker } from './queue/index.js';
+import { rateLimitsOf, sharedThrottle } from './rate-limits.js';
+import { startScheduler } from './scheduler.js';
 import { RunControl } from './control.js';
 import { stepProcessor } from './runner.js';
 import type { ActionServices } from './actions/types.js';
@@ -55,6 +57,7 @@ export interface Responder {
 export async function startResponder(opts: ResponderOptions): Promise<Responder> {
   const { redis, playbooks: cfg } = opts.config;
   const log = logger('playbooks');
+  const rateLimits = rateLimitsOf(cfg.rateLimits);
   const { playbooks, problems } = await loadPlaybooks(cfg.paths, { secrets: Object.keys(cfg.secrets) });
   for (const p of problems) log.error({ code: p.code, location: p.location }, p.describe());
   log.info({ playbooks: playbooks.map((p) => p.id), invalid: problems.length }, 'playbooks loaded');
@@ -64,10 +67,14 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
   const workerClient = createRedisClient(conn, 'vigil-playbooks-worker');
   const redact = redactor(cfg.secrets);
   const queue = new StepQueue(client, redis.prefix);
+  const runs = new RunStore(client, redis.prefix);
+  const shared = new SharedLimits(client, redis.prefix);
   const engine: Engine = {
     playbooks: new Map(playbooks.map((p) => [p.id, p])),
     queue,
-    runs: new RunStore(client, redis.prefix),
+    runs,
+    throttle: sharedThrottle(shared, rateLimits),
+    slots: { take: (...a) => shared.takeSlot(...a), give: (...a) => shared.giveSlot(...a) },
     audit: new Auditor(opts.publisher, opts.actionsTopic, redact),
     secrets: cfg.secrets,
     redact,
@@ -83,10 +90,12 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     ...(opts.lockMs !== undefined ? { lockMs: opts.lockMs } : {}),
   });
   const sweeper = startSweeper(engine, opts.sweepMs ?? DEFAULT_SWEEP_MS);
+  const scheduler = startScheduler(engine);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      scheduler.stop();
       await sweeper.stop();
       await worker.close();
       await queue.close();
@@ -103,6 +112,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
       }),
     ]);
   } catch (err) {
+    scheduler.stop();
     await sweeper.stop();
     client.disconnect();
     workerClient.disconnect();
@@ -120,7 +130,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     close,
     playbooks,
     problems,
-    control: new RunControl(engine.runs, queue),
+    control: new RunControl(runs, queue),
     sweep: (now) => sweeper.sweep(now),
   };
 }

@@ -4,13 +4,17 @@ import { metrics } from '../core/telemetry/index.js';
 import { ACTIONS } from './actions/registry.js';
 import type { AuditEntry } from './audit.js';
 import { untilHolds } from './builtin.js';
-import { START_STEP, advance, announce, resultsOf, type Engine } from './dispatcher.js';
+import { START_STEP, advance, announce, contextOf, incidentIdOf, type Engine } from './dispatcher.js';
 import type { RunState, StepProcessor, StepRecord } from './queue/index.js';
 import type { Playbook, Step } from './schema.js';
 import { evaluate, parseExpr, renderTemplate, type RunContext } from './template.js';
 
 /** How often a pending approval looks for a decision (a decision also wakes it at once). */
 const APPROVAL_POLL_MS = 5_000;
+/** How soon a step held back by its run's `concurrency` looks for a free slot again. */
+const SLOT_POLL_MS = 200;
+/** A run slot outlives its step's own time limit by this much (a worker that died frees it then). */
+const SLOT_LEASE_SLACK_MS = 30_000;
 
 /** One attempt of one step of one run. */
 interface StepRun {
@@ -59,7 +63,7 @@ export function stepProcessor(engine: Engine): StepProcessor {
     const settled = state.steps.get(step.ref);
     if (settled) return finish(run, settled);
 
-    const ctx: RunContext = { incident: state.incident, steps: resultsOf(state), inputs: state.inputs };
+    const ctx: RunContext = contextOf(state);
     try {
       if (step.runIf && !step.runIf(ctx)) return settle(run, { status: 'skipped', reason: 'run_if is false' });
     } catch (err) {
@@ -83,7 +87,7 @@ interface Call {
   shown: unknown;
 }
 
-async function callAction(run: StepRun, ctx: RunContext): Promise<void> {
+async function callAction(run: StepRun, ctx: RunContext): Promise<Next> {
   const { engine, pb, step, state, attempt } = run;
   const where = `playbook ${pb.id} step ${step.ref}`;
   const action = ACTIONS[step.action as keyof typeof ACTIONS];
@@ -118,6 +122,22 @@ async function callAction(run: StepRun, ctx: RunContext): Promise<void> {
     return settle(run, { status: 'unknown', reason: e.message, error: { code: e.code, message: e.message }, attempt });
   }
 
+  // The run's concurrency: a step over the cap is put aside (no attempt used) and looks again.
+  const cap = pb.concurrency;
+  if (cap !== undefined && engine.slots && todo.length > 0) {
+    const leaseMs = step.timeoutMs * Math.ceil(todo.length / step.concurrency) + SLOT_LEASE_SLACK_MS;
+    if (!(await engine.slots.take(state.runId, step.ref, cap, leaseMs))) return { recheckAt: Date.now() + SLOT_POLL_MS };
+  }
+  try {
+    return await callWithin(run, calls, todo, done);
+  } finally {
+    if (cap !== undefined && engine.slots) await engine.slots.give(state.runId, step.ref);
+  }
+}
+
+/** Makes the calls not made yet (at most `concurrency` at once), each when its rate limit lets it, and settles the step. */
+async function callWithin(run: StepRun, calls: Call[], todo: Call[], done: Map<number, unknown>): Promise<void> {
+  const { engine, pb, step, state, attempt } = run;
   const shown = step.forEach === undefined ? calls[0]?.shown : calls.map((c) => c.shown);
   await engine.audit.record(entry(run, { action: 'playbook.step.started', attempt, maxAttempts: step.retry.attempts, args: shown }));
 
@@ -127,6 +147,8 @@ async function callAction(run: StepRun, ctx: RunContext): Promise<void> {
   try {
     await pool(todo, step.concurrency, async (c) => {
       if (firstError) return;
+      // Waiting here is neither a failure nor an attempt; the step's timeout starts after it.
+      await engine.throttle?.wait(step.action);
       await engine.runs.begin(state.runId, step.ref, c.key, attempt);
       try {
         const result = await runAction(run, c);
@@ -198,7 +220,7 @@ async function pollWait(run: StepRun): Promise<Next> {
     if (now >= since + wait.forMs) return settle(run, { status: 'succeeded', result: { waited_ms: now - since }, attempt: 1 });
     return { recheckAt: since + wait.forMs };
   }
-  const incident = (await engine.runs.loadIncident(String(state.incident.id))) ?? state.incident;
+  const incident = (await engine.runs.loadIncident(incidentIdOf(state))) ?? state.incident;
   if (untilHolds(wait.until, incident)) return settle(run, { status: 'succeeded', result: { waited_ms: now - since }, attempt: 1 });
   if (now >= since + wait.timeoutMs) {
     const e = new VigilError('PLAYBOOK_WAIT_TIMEOUT', `${wait.until.path} did not hold within ${wait.timeoutMs} ms`);
@@ -258,7 +280,7 @@ async function pollApproval(run: StepRun, ctx: RunContext): Promise<Next> {
 /** An audit entry about this step. */
 function entry(run: StepRun, e: Omit<AuditEntry, 'runId' | 'playbookId' | 'incidentId' | 'step' | 'stepAction'>): AuditEntry {
   const { pb, step, state } = run;
-  return { runId: state.runId, playbookId: pb.id, incidentId: String(state.incident.id), step: step.ref, stepAction: step.action, ...e };
+  return { runId: state.runId, playbookId: pb.id, incidentId: incidentIdOf(state), step: step.ref, stepAction: step.action, ...e };
 }
 
 /** A failed outcome; counted, and its message scrubbed before it is stored. */
@@ -321,11 +343,12 @@ async function runAction(run: StepRun, call: Call): Promise<unknown> {
     () => ctrl.abort(new VigilError('ACTION_FAILED', `step ${step.ref} timed out after ${step.timeoutMs} ms`)),
     step.timeoutMs,
   );
-  const action = ACTIONS[step.action as keyof typeof ACTIONS];
+  const name = step.action as keyof typeof ACTIONS;
   const idempotencyKey = idempotencyKeyOf(state.runId, call.key);
+  const actx = { signal: ctrl.signal, idempotencyKey, ...(engine.services ? { services: engine.services } : {}) };
   try {
     return await Promise.race([
-      action.run(call.args, { signal: ctrl.signal, idempotencyKey, ...(engine.services ? { services: engine.services } : {}) }),
+      engine.execute ? engine.execute(name, call.args, actx, { step: step.ref, index: call.index }) : ACTIONS[name].run(call.args, actx),
       expired,
     ]);
   } finally {

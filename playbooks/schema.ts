@@ -30,7 +30,8 @@ export const PLAYBOOK_FIELDS = {
   description: 'What the playbook does, for people. Optional.',
   secrets:
     'Names of the secrets its templates use (`${{ secrets.NAME }}`); values come from `playbooks.secrets` in vigil.yaml. Default [].',
-  trigger: 'A Sigma detection block (selections + condition) matched against the incident record `{incident: {…}}`. Required.',
+  trigger:
+    'A Sigma detection block (selections + condition) matched against the incident record `{incident: {…}}`, or `{schedule: <cron>, timezone}` for runs on a schedule, with no incident. Required.',
   rerun:
     "`never`, `on_escalation` (run again when the incident's severity rises above the highest it ran for) or `on_reopen` (run again when a closed incident is reopened). Default on_escalation.",
   inputs:
@@ -38,6 +39,7 @@ export const PLAYBOOK_FIELDS = {
   outputs:
     'Values of the run `{name: template}`, rendered when the run ends (a missing value is null); in the audit and `vigil playbook show`. Default {}.',
   timeout: 'Limit for the whole run, a duration; past it the sweeper ends the run `timed_out`. Default 1h.',
+  concurrency: `Action steps of one run running at once (across every worker), 1 to ${100}. Default: no cap.`,
   steps: 'The steps, a graph through `needs`. At least one. Required.',
 } as const;
 
@@ -60,6 +62,19 @@ export const STEP_FIELDS = {
 } as const;
 
 export const MAX_ATTEMPTS = 25;
+
+export const SCHEDULE_FIELDS = {
+  schedule:
+    'A cron pattern: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. Each tick starts one run, with no incident (`$.schedule.at` is the tick).',
+  timezone: 'The IANA time zone the pattern is read in (`Europe/Berlin`). Default UTC.',
+} as const;
+
+/** A schedule trigger as written; checked (cron, time zone) when the playbook compiles. */
+export interface ScheduleSpec {
+  cron: string;
+  /** IANA name; UTC when absent. */
+  timezone?: string;
+}
 
 export const RETRY_FIELDS = {
   attempts: `Total attempts, 1 to ${MAX_ATTEMPTS}. Default 1.`,
@@ -173,8 +188,12 @@ export interface Playbook {
   readonly description: string | undefined;
   readonly file: string;
   readonly secrets: readonly string[];
-  /** Matched against the incident record as it arrives (`{incident: {…}}`). */
+  /** Matched against the incident record as it arrives (`{incident: {…}}`); never true for a scheduled playbook. */
   readonly trigger: Matcher;
+  /** Set for a playbook that runs on a schedule instead of on incidents. */
+  readonly schedule?: Readonly<ScheduleSpec>;
+  /** Action steps of one run at once; undefined: no cap. */
+  readonly concurrency?: number;
   readonly rerun: RerunPolicy;
   readonly inputs: Readonly<Record<string, InputSpec>>;
   readonly outputs: ReadonlyArray<readonly [string, Template]>;
@@ -210,10 +229,12 @@ export interface PlaybookSpec {
   description: string | undefined;
   secrets: string[];
   trigger: unknown;
+  schedule: ScheduleSpec | undefined;
   rerun: RerunPolicy;
   inputs: Record<string, InputSpec>;
   outputs: Record<string, unknown>;
   timeoutMs: number;
+  concurrency: number | undefined;
   steps: StepSpec[];
 }
 
@@ -240,7 +261,14 @@ export function readPlaybookSpec(raw: unknown, report: Report): PlaybookSpec | u
     return undefined;
   }
   unknownFields(raw, PLAYBOOK_FIELDS, [], report);
-  const { id, description, secrets = [], trigger, steps, rerun = 'on_escalation', inputs = {}, outputs = {}, timeout } = raw;
+  const { id, description, secrets = [], trigger, steps, rerun = 'on_escalation', inputs = {}, outputs = {}, timeout, concurrency } = raw;
+  let runConcurrency: number | undefined;
+  if (concurrency !== undefined) {
+    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      report(['concurrency'], `concurrency is a whole number from 1 to ${MAX_CONCURRENCY}`);
+    } else runConcurrency = concurrency;
+  }
+  const schedule = readSchedule(trigger, report);
   if (!(RERUN_POLICIES as readonly unknown[]).includes(rerun)) report(['rerun'], `rerun is one of ${RERUN_POLICIES.join(', ')}`);
   if (!isObj(outputs)) report(['outputs'], 'outputs is a mapping of names to templates');
   const timeoutMs = readDuration(timeout, DEFAULT_RUN_TIMEOUT_MS, ['timeout'], report);
@@ -268,13 +296,32 @@ export function readPlaybookSpec(raw: unknown, report: Report): PlaybookSpec | u
     id: typeof id === 'string' ? id : '',
     description: typeof description === 'string' ? description : undefined,
     secrets: secretNames,
-    trigger,
+    trigger: schedule ? undefined : trigger,
+    schedule,
+    concurrency: runConcurrency,
     rerun: (RERUN_POLICIES as readonly unknown[]).includes(rerun) ? (rerun as RerunPolicy) : 'on_escalation',
     inputs: readInputs(inputs, report),
     outputs: isObj(outputs) ? outputs : {},
     timeoutMs,
     steps: stepSpecs,
   };
+}
+
+/**
+ * A trigger is a schedule when it is a mapping with `schedule` and no `condition` (a Sigma
+ * block always has a condition, so a selection named `schedule` stays a selection).
+ */
+function readSchedule(trigger: unknown, report: Report): ScheduleSpec | undefined {
+  if (!isObj(trigger) || !Object.hasOwn(trigger, 'schedule') || Object.hasOwn(trigger, 'condition')) return undefined;
+  unknownFields(trigger, SCHEDULE_FIELDS, ['trigger'], report);
+  const { schedule, timezone } = trigger;
+  if (typeof schedule !== 'string' || schedule.trim() === '') {
+    report(['trigger', 'schedule'], 'schedule is a cron pattern such as "0 * * * *"');
+    return { cron: '' };
+  }
+  if (timezone !== undefined && typeof timezone !== 'string')
+    report(['trigger', 'timezone'], 'timezone is an IANA name such as Europe/Berlin');
+  return { cron: schedule.trim(), ...(typeof timezone === 'string' ? { timezone } : {}) };
 }
 
 function readDuration(raw: unknown, fallback: number, path: YamlPath, report: Report): number {

@@ -18,10 +18,18 @@ export interface RunContext {
   inputs?: Record<string, unknown>;
   /** In a `for_each` step: the current item. */
   item?: unknown;
+  /** In a scheduled run (which has no incident): `{at, cron, timezone}`, `at` the tick as ISO 8601. */
+  schedule?: ScheduleContext;
+}
+
+export interface ScheduleContext {
+  at: string;
+  cron: string;
+  timezone: string;
 }
 
 /** Roots a JSONPath may start from. */
-export const PATH_ROOTS = ['incident', 'steps', 'inputs', 'item'] as const;
+export const PATH_ROOTS = ['incident', 'steps', 'inputs', 'item', 'schedule'] as const;
 
 export type Expr =
   | {
@@ -163,8 +171,8 @@ function parseBareExpr(source: string): Expr | string {
     if (ref === undefined || !STEP_REF.test(ref)) return '$.steps must be followed by a step ref';
   } else if (root === 'inputs') {
     if (ref === undefined || !STEP_REF.test(ref)) return '$.inputs must be followed by an input name';
-  } else if (root !== 'incident' && root !== 'item') {
-    return 'a JSONPath starts with $.incident, $.steps.<ref>, $.inputs.<name> or $.item';
+  } else if (root !== 'incident' && root !== 'item' && root !== 'schedule') {
+    return 'a JSONPath starts with $.incident, $.steps.<ref>, $.inputs.<name>, $.item or $.schedule';
   }
   return { kind: 'path', source, path: source, segments: path, definite: !path.includes('*') };
 }

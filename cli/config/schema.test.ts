@@ -133,6 +133,9 @@ describe('vigil.example.yaml', () => {
   });
 });
 
+/** Maps whose keys are names the user picks and whose values are objects with documented fields. */
+const FREE_KEYS = new Set(['playbooks.rateLimits']);
+
 /** Records, for each schema path, the first key node that spells it. */
 function collectKeys(node: unknown, path: string, variant: string | undefined, out: Map<string, Node>): void {
   if (isSeq(node)) {
@@ -145,7 +148,8 @@ function collectKeys(node: unknown, path: string, variant: string | undefined, o
   for (const pair of node.items) {
     if (!isScalar(pair.key)) continue;
     const name = String(pair.key.value);
-    const childPath = path ? `${path}.${name}` : name;
+    // Maps of named objects (playbooks.rateLimits) are documented under `<name>`.
+    const childPath = FREE_KEYS.has(path) ? `${path}.<name>` : path ? `${path}.${name}` : name;
     // `type` of a union belongs to no variant; maps of free-form keys (secrets) stop here.
     const key = `${name === 'type' && path.endsWith('[]') ? '' : itemVariant ? `${itemVariant}:` : ''}${childPath}`;
     if (!out.has(key)) out.set(key, pair.key as Node);

@@ -377,6 +377,18 @@ const playbooks = object({
       sensitive: true,
       default: {},
     }),
+    rateLimits: map({
+      description:
+        "Rate limits per action (`slack.post_message`), shared by every worker through Redis; each replaces the action's own default (the vendor's published limit). A call over the limit waits: it is not failed and uses no retry.",
+      values: object({
+        description: "One action's limit: give perSecond or perMinute.",
+        fields: {
+          perSecond: number({ description: 'Calls per second (may be below 1, e.g. 0.5).', min: 0.001, optional: true }),
+          perMinute: number({ description: 'Calls per minute.', min: 0.001, optional: true }),
+        },
+      }),
+      optional: true,
+    }),
   },
 });
 

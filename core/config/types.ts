@@ -244,4 +244,12 @@ export interface PlaybooksConfig {
   concurrency: number;
   /** Named secrets for `${{ secrets.NAME }}`; values usually come from `${ENV}`. Default `{}`. */
   secrets: Record<string, string>;
+  /** Rate limits per action name, replacing the actions' own; shared by every worker. Default: the actions' own. */
+  rateLimits?: Record<string, ActionRateLimitConfig>;
+}
+
+/** One action's rate limit: one of the two. */
+export interface ActionRateLimitConfig {
+  perSecond?: number;
+  perMinute?: number;
 }

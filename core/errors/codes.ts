@@ -80,8 +80,8 @@ export const ERROR_CODES = {
     summary: 'a worker stopped during a call of an action that is not idempotent: whether it took effect is unknown',
   },
   PLAYBOOK_RUN_STATE: { retriable: false, summary: 'a playbook run cannot take this request (ended, unknown step, already decided)' },
-  // sinks and services
   PLAYBOOK_TEST_FAILED: { retriable: false, summary: "an expectation of a playbook's test file (`<name>.tests.yml`) did not hold" },
+  // sinks and services
   SINK_RETRY: { retriable: true, summary: 'a sink refused a write for now (429, 5xx, timeout)' },
   SINK_REJECT: { retriable: false, summary: 'a sink refused a document permanently' },
   SINK_CONFIG: { retriable: false, summary: 'a sink option is invalid or conflicts with another' },

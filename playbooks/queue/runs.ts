@@ -46,13 +46,15 @@ export interface RunEnd {
 }
 
 export interface RunMeta {
-  /** `incident`, `escalation`, `reopen` or `manual`. */
+  /** `incident`, `escalation`, `reopen`, `manual` or `schedule`. */
   trigger: string;
   /** Who started a manual run. */
   by?: string;
   inputs: Record<string, unknown>;
   createdAt: number;
   deadline: number;
+  /** A scheduled run's tick (it has no incident: its `incident` is `{}`). */
+  schedule?: { at: string; cron: string; timezone: string };
 }
 
 export interface RunState extends RunMeta {

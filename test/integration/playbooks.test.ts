@@ -190,7 +190,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('playbooks on real Redis', () => {
   it('runs the shipped notify-soc-webhook playbook with bodies templated from the incident, secrets redacted', async () => {
-    const h = await harness({ paths: ['rules/playbooks'], secrets: (hook) => ({ SOC_WEBHOOK_URL: `${hook.url}/hooks/T0KEN-s3cr3t` }) });
+    const h = await harness({
+      paths: ['rules/playbooks/notify-soc-webhook.yml'],
+      secrets: (hook) => ({ SOC_WEBHOOK_URL: `${hook.url}/hooks/T0KEN-s3cr3t` }),
+    });
     const rec = incident('inc-notify-1');
     await h.responder.dispatch(rec);
     await h.responder.dispatch(incident('inc-low-1', { severity: 'low' }));
@@ -224,7 +227,7 @@ describe('playbooks on real Redis', () => {
     ]);
 
     // The low-severity incident started nothing; the run's trail is complete and in order.
-    expect(h.audit.every((d) => d.vigil.incident.id === 'inc-notify-1')).toBe(true);
+    expect(h.audit.every((d) => d.vigil.incident?.id === 'inc-notify-1')).toBe(true);
     expect(h.audit.map((d) => [d.event.action, d.vigil.playbook.step ?? null])).toEqual([
       ['playbook.run.started', null],
       ['playbook.step.started', 'notify'],

@@ -128,8 +128,12 @@ export async function harness(opts: {
   sweepMs?: number;
   prefix?: string;
   secrets?: (hook: Hook) => Record<string, string>;
+  /** `playbooks.rateLimits`. */
+  rateLimits?: Record<string, { perSecond?: number; perMinute?: number }>;
+  /** Another harness's HTTP target, shared (not closed by this one). */
+  hook?: Hook;
 }): Promise<Harness> {
-  const hook = await startHook(opts.reply);
+  const hook = opts.hook ?? (await startHook(opts.reply));
   const prefix = opts.prefix ?? `t-pb-${randomBytes(4).toString('hex')}`;
   const dir = await playbookDir(opts.playbooks);
   const audit: AuditDocument[] = [];
@@ -141,7 +145,12 @@ export async function harness(opts: {
   const responder = await startResponder({
     config: {
       redis: { url: SERVICES.redis, prefix },
-      playbooks: { paths: [dir], concurrency: 8, secrets: opts.secrets?.(hook) ?? { HOOK: hook.url } },
+      playbooks: {
+        paths: [dir],
+        concurrency: 8,
+        secrets: opts.secrets?.(hook) ?? { HOOK: hook.url },
+        ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+      },
     },
     publisher,
     actionsTopic: 'vigil.actions',
@@ -159,7 +168,7 @@ export async function harness(opts: {
     dir,
     close: async () => {
       await responder.close();
-      await hook.close();
+      if (!opts.hook) await hook.close();
       await dropPrefix(prefix);
       await rm(dir, { recursive: true, force: true });
     },
