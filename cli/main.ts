@@ -22,8 +22,12 @@ const COMMANDS: Record<string, Command> = {
   },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
   rules: {
-    summary: 'check, lint or test Sigma rules: vigil rules validate|lint|test [--pipeline NAME] [path…]',
+    summary: 'check, lint, test, measure Sigma rules: vigil rules validate|lint|test|coverage|backtest [--pipeline NAME] [path…]',
     load: () => import('./commands/rules.js'),
+  },
+  fields: {
+    summary: 'fields rules read that the data never holds, and frequent fields no rule reads: vigil fields --data FILE|DIR… [rules…]',
+    load: () => import('./commands/fields.js'),
   },
   hunt: {
     summary: 'run Sigma rules over log files, no services: vigil hunt --rules PATH [--output table|jsonl] <file|dir>…',

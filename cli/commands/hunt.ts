@@ -14,15 +14,14 @@
  * the last file; a correlation alert names the file and line of the event that completed it.
  * Windows still open at the end of the input are not decided (as in a live stream).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { errorMessage, VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { LEVEL_SCORE } from '../../detections/model/index.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
-import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
-import { readHuntFile } from '../hunt/readers.js';
+import { huntEvents, inputFiles } from '../hunt/events.js';
 import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
@@ -62,31 +61,7 @@ function parseHuntArgs(argv: string[]): Options | 'help' {
   return o;
 }
 
-/** Files under the inputs (folders walked, sorted; hidden entries skipped). */
-function inputFiles(inputs: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    const st = statSync(p);
-    if (!st.isDirectory()) {
-      out.push(p);
-      return;
-    }
-    for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
-  };
-  for (const p of inputs) {
-    try {
-      walk(p);
-    } catch (err) {
-      throw new VigilError('CONFIG_READ', `cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-    }
-  }
-  return out;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** An evtx_dump document (`{Event:{System…}}`), which the ECS pipeline reads through the Windows normalizer. */
-const isEvtx = (o: Record<string, unknown>): boolean => isObject(o.Event) && isObject(o.Event.System);
 
 /** Where an event says it happened, for an alert of an event with no `@timestamp`. */
 function timeOf(e: Record<string, unknown>): string | undefined {
@@ -181,25 +156,9 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
       read += b;
     };
     try {
-      for await (const r of readHuntFile(file, { onBytes })) {
+      for await (const r of huntEvents(file, opts.pipeline, now, { onBytes })) {
         if (r.kind === 'bad') unreadable(file, r.line, r.reason);
-        else if (r.kind === 'event') {
-          if (opts.pipeline !== 'raw' && isEvtx(r.event)) {
-            const p = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(r.event), ctx(file, r.line, now));
-            if (p.ok) for (const e of p.events) hunt(e as Record<string, unknown>, file, r.line);
-            else unreadable(file, r.line, p.error.message);
-          } else hunt(r.event, file, r.line);
-        } else {
-          if (r.text.trim() === '') continue;
-          const type = PARSE_TYPES[detectParseType(r.text)] as ParseType;
-          const p = type.toEcs(r.text, ctx(file, r.line, now));
-          if (!p.ok) unreadable(file, r.line, `${p.error.message} [${p.error.code}]`);
-          else
-            for (const e of p.events) {
-              if (e.event?.kind === 'pipeline_error') unreadable(file, r.line, 'unreadable record');
-              else hunt(e as Record<string, unknown>, file, r.line);
-            }
-        }
+        else hunt(r.event, file, r.line);
         const full = io.room?.();
         if (full) await full;
         if (io.progress && (++n & 1023) === 0 && Date.now() - lastDraw > 100) {
@@ -244,10 +203,6 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
 }
 
 const huntDetail = (alerts: number, file: string): string => `${alerts} alert${alerts === 1 ? '' : 's'}  ${file.slice(-40)}`;
-
-function ctx(file: string, line: number, now: Date) {
-  return { inputId: 'hunt', origin: `${file}:${line}`, timezone: 'UTC', now, keepOriginal: false };
-}
 
 function summarize(t: Tally, files: number, ms: number, print: (line: string) => void): void {
   print('');

@@ -30,6 +30,8 @@ const defaultIo: RulesIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l
 export const USAGE = `usage: vigil rules validate [--pipeline NAME] [path…]
        vigil rules lint [--format text|json|sarif] [--list-checks] [--select IDS] [--ignore IDS] [path…]
        vigil rules test [--pipeline NAME] [path…]
+       vigil rules coverage [--out FILE] [--format layer|table] [path…]
+       vigil rules backtest --data FILE|DIR… --baseline FILE [--update] [path…]
 Paths are rule files or folders (default rules/sigma). A rule's tests live beside it in
 <rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not]}; a
 correlation file's: {events: [events, or {repeat, every, event}], expect: [{correlation,
@@ -38,6 +40,8 @@ group, count, values}]}, the alerts its correlations must raise, and no others.`
 export async function run(argv: string[], io: RulesIo = defaultIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'lint') return (await import('./rules-lint.js')).runLint(rest, io);
+  if (sub === 'coverage') return (await import('./rules-coverage.js')).runCoverage(rest, io);
+  if (sub === 'backtest') return (await import('./rules-backtest.js')).runBacktest(rest, io);
   const { flags, switches, positional } = parseArgs(rest, { flags: ['pipeline'] as const, switches: ['help'] as const });
   if (switches.help || sub === '--help' || sub === 'help') {
     io.out(USAGE);

@@ -5,11 +5,14 @@
  * A file that starts with `{`, `[` or evtx_dump's `Record 1` line is read as JSON values one after another: JSON
  * lines, one pretty-printed document or several in a row (evtx_dump's default output, with its
  * `Record N` lines between them), or an array of objects, however large; `{Records: […]}`
- * (CloudTrail) gives its records. Anything else is read as text lines (syslog, CEF, LEEF).
+ * (CloudTrail) gives its records. A Windows `.evtx` file (by its `ElfFile` signature) is read
+ * chunk by chunk (ingest/parsers/evtx/). Anything else is read as text lines (syslog, CEF, LEEF).
  */
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { isEvtx } from '../../ingest/parsers/evtx/index.js';
+import { evtxHuntRecords } from './evtx-records.js';
 
 export type HuntRecord =
   /** A JSON object and the line it starts on. */
@@ -30,14 +33,20 @@ export interface ReadOptions {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function isGzip(file: string): boolean {
+/** The first `n` bytes of the file (fewer if it is shorter). */
+function firstBytes(file: string, n: number): Buffer {
   const fd = openSync(file, 'r');
   try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
   } finally {
     closeSync(fd);
   }
+}
+
+function isGzip(file: string): boolean {
+  const h = firstBytes(file, 2);
+  return h.length === 2 && h[0] === 0x1f && h[1] === 0x8b;
 }
 
 /** The decoded text of a file, in chunks. */
@@ -57,6 +66,10 @@ async function* textChunks(file: string, options: ReadOptions): AsyncGenerator<s
 
 /** Every record of the file, in order. Throws only when the file cannot be read at all. */
 export async function* readHuntFile(file: string, options: ReadOptions = {}): AsyncGenerator<HuntRecord> {
+  if (isEvtx(firstBytes(file, 8))) {
+    yield* evtxHuntRecords(file, options);
+    return;
+  }
   const chunks = textChunks(file, options);
   let first = await chunks.next();
   while (!first.done && first.value.trim() === '') first = await chunks.next();

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   PARSE_SYSLOG: { retriable: false, summary: 'a syslog message could not be parsed' },
   PARSE_CEF: { retriable: false, summary: 'a CEF record could not be parsed' },
   PARSE_LEEF: { retriable: false, summary: 'a LEEF record could not be parsed' },
+  PARSE_EVTX: { retriable: false, summary: 'a Windows .evtx file, chunk or record is malformed (header, CRC32, BinXML)' },
   PARSE_JSON: { retriable: false, summary: 'a JSON record is not a JSON object' },
   FRAME_TOO_LARGE: { retriable: false, summary: 'a frame exceeds the maximum message size' },
   RECORD_TOO_LARGE: {
@@ -56,6 +57,7 @@ export const ERROR_CODES = {
   },
   CORRELATION_LATE: { retriable: false, summary: 'an event arrived after its correlation window closed (beyond the allowed lateness)' },
   RULE_MATCH: { retriable: false, summary: 'a detection rule failed while matching' },
+  BACKTEST_BASELINE: { retriable: false, summary: 'a backtest baseline file cannot be read or is not a map of rule id to fire count' },
   PIPELINE_INVALID: { retriable: false, summary: 'a field-mapping pipeline or logsource mapping (rules/pipelines) is invalid' },
   EVENT_INVALID: { retriable: false, summary: 'a record on the bus is not a valid event' },
   INCIDENT_STATE: { retriable: false, summary: 'an incident builder state record cannot be restored (not JSON, wrong shape or version)' },

@@ -1,0 +1,127 @@
+/**
+ * Reading Windows `.evtx` files: our reader (ingest/parsers/evtx/) against evtx_dump, whole
+ * process against whole process, each turning every record of the same file into evtx_dump's JSON
+ * lines (`-o jsonl`) written to /dev/null.
+ *
+ *   node --import tsx bench/evtx.ts [--mb 64] [--file F.evtx] [--evtx-dump PATH]
+ *
+ * Without --file, builds a file of about --mb MiB from the chunks of test/fixtures/evtx/security.evtx
+ * repeated (a real Security log), and one a quarter that size to show that memory does not grow
+ * with the file. evtx_dump comes from --evtx-dump, $EVTX_DUMP or scripts/ensure-evtx-dump.sh; it
+ * runs with one thread (`-t 1`, as our reader has) and with its default threads. Prints MB/s and
+ * records/s (wall), CPU seconds and MB per CPU second (steadier on a shared machine), and peak RSS.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readEvtxFile } from '../ingest/parsers/evtx/index.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const arg = (name: string, def?: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+
+if (process.argv[2] === '--child') {
+  // The measured process: read, render JSON lines, write them out (as evtx_dump -o jsonl does).
+  const fd = 1;
+  let records = 0;
+  let bad = 0;
+  let out: string[] = [];
+  for await (const item of readEvtxFile(process.argv[3] as string)) {
+    if (item.kind === 'bad') bad++;
+    else {
+      records++;
+      out.push(JSON.stringify(item.event));
+      if (out.length === 512) {
+        writeSync(fd, `${out.join('\n')}\n`);
+        out = [];
+      }
+    }
+  }
+  if (out.length > 0) writeSync(fd, `${out.join('\n')}\n`);
+  process.stderr.write(JSON.stringify({ records, bad }) + '\n');
+  process.exit(0);
+}
+
+/** Header + the sample's chunks repeated until the file is about `mb` MiB. */
+function buildFile(path: string, mb: number): void {
+  const sample = readFileSync(join(ROOT, 'test/fixtures/evtx/security.evtx'));
+  const chunks = sample.subarray(4096);
+  const fd = openSync(path, 'w');
+  writeSync(fd, sample.subarray(0, 4096));
+  for (let size = 4096; size < mb << 20; size += chunks.length) writeSync(fd, chunks);
+  closeSync(fd);
+}
+
+interface Run {
+  seconds: number;
+  /** User + system CPU seconds: steadier than wall time on a shared machine. */
+  cpu: number;
+  rssMb: number;
+  stderr: string;
+}
+
+/** Runs `cmd` with stdout to /dev/null under /usr/bin/time: wall seconds and peak RSS. */
+function timed(cmd: string, args: string[]): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', cmd, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+  const m = /TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-500)}`);
+  return { seconds: Number(m[1]), cpu: Number(m[3]) + Number(m[4]), rssMb: Number(m[2]) / 1024, stderr: r.stderr };
+}
+
+function evtxDump(): string | undefined {
+  const given = arg('evtx-dump') ?? process.env.EVTX_DUMP;
+  if (given) return given;
+  const r = spawnSync('bash', ['scripts/ensure-evtx-dump.sh'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-evtx-'));
+try {
+  const mb = Number(arg('mb', '64'));
+  const files: string[] = [];
+  if (arg('file')) files.push(arg('file') as string);
+  else {
+    for (const size of [Math.max(1, Math.round(mb / 4)), mb]) {
+      const f = join(dir, `security-${size}MiB.evtx`);
+      buildFile(f, size);
+      files.push(f);
+    }
+  }
+  const dump = evtxDump();
+  console.log(`evtx_dump: ${dump ?? 'not found (only our reader is measured)'}`);
+  for (const file of files) {
+    const bytes = statSync(file).size;
+    const ours = timed(process.execPath, ['--import', 'tsx', 'bench/evtx.ts', '--child', file]);
+    const counts = JSON.parse(/\{"records".*\}/.exec(ours.stderr)?.[0] ?? '{"records":0,"bad":0}') as { records: number; bad: number };
+    const mb = bytes / 2 ** 20;
+    const line = (name: string, r: Run): string =>
+      `  ${name.padEnd(28)} ${(mb / r.seconds).toFixed(1).padStart(7)} MB/s ${Math.round(counts.records / r.seconds)
+        .toLocaleString('en-US')
+        .padStart(
+          10,
+        )} records/s  wall ${r.seconds.toFixed(2)} s, CPU ${r.cpu.toFixed(2)} s (${(mb / Math.max(r.cpu, 0.01)).toFixed(1)} MB per CPU s)  peak RSS ${r.rssMb.toFixed(0)} MB`;
+    console.log(
+      `${file.split('/').pop()}: ${(bytes / 2 ** 20).toFixed(1)} MiB, ${counts.records.toLocaleString('en-US')} records, ${counts.bad} unreadable`,
+    );
+    console.log(line('vigil (node, 1 thread)', ours));
+    if (dump) {
+      const one = timed(dump, ['-t', '1', '-o', 'jsonl', file]);
+      console.log(line('evtx_dump -t 1', one));
+      console.log(line('evtx_dump (default threads)', timed(dump, ['-o', 'jsonl', file])));
+      console.log(
+        `  vigil / evtx_dump -t 1: ${(one.seconds / ours.seconds).toFixed(2)}× the speed (wall), ${(one.cpu / ours.cpu).toFixed(2)}× (CPU)`,
+      );
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
