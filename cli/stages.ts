@@ -5,6 +5,7 @@ import { logger } from '../core/telemetry/index.js';
 import { startDetectStage } from '../detections/index.js';
 import { startIncidentStage } from '../detections/incidents/stage.js';
 import { startIngestStage } from '../ingest/index.js';
+import { startIntelWiring } from './intel.js';
 import { startRespondStage } from '../playbooks/index.js';
 import { esClient } from '../sinks/elasticsearch/index.js';
 import { startSinks } from '../sinks/index.js';
@@ -34,6 +35,9 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
   const stages: RunningStage[] = [];
   const want = (s: StageName) => only.includes(s);
   try {
+    // Before detect and ingest: rules and enrichment read the lists from their first event.
+    const intel = want('detect') || want('ingest') ? await startIntelWiring(config) : undefined;
+    if (intel) stages.push({ name: 'intel', close: () => intel.close() });
     if (want('sink')) {
       stages.push(...(await startSinks({ config, bus })));
       stages.push(...(await startStatusPollers({ config, bus })));
@@ -43,7 +47,9 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
       stages.push(...(await startIncidentStage({ config, bus })));
       stages.push(...(await startDetectStage({ config, bus })));
     }
-    if (want('ingest')) stages.push(await startIngestStage({ config, bus }));
+    if (want('ingest')) {
+      stages.push(await startIngestStage({ config, bus, ...(intel && { wrapPublisher: (p, events) => intel.wrapPublisher(p, events) }) }));
+    }
   } catch (err) {
     await Promise.allSettled(stages.map((s) => s.close()));
     await bus.close();

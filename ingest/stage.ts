@@ -1,4 +1,5 @@
 import type { Bus } from '../core/bus/index.js';
+import type { Publisher } from '../core/bus/types.js';
 import type { ComponentConfig, VigilConfig } from '../core/config/index.js';
 import type { RunningStage } from '../core/stage.js';
 import { startInput, type InputConfig, type RunningInput } from './inputs/registry.js';
@@ -11,12 +12,16 @@ import { startInput, type InputConfig, type RunningInput } from './inputs/regist
 export async function startIngestStage({
   config,
   bus,
+  wrapPublisher,
 }: {
   config: Pick<VigilConfig<InputConfig, ComponentConfig>, 'inputs'>;
   bus: Bus;
+  /** What every input publishes through, in front of the producer (threat-intelligence enrichment). */
+  wrapPublisher?: (publisher: Publisher, eventsTopic: string) => Publisher;
 }): Promise<RunningStage> {
   const producer = await bus.producer();
-  const deps = { publisher: producer, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter };
+  const publisher = wrapPublisher ? wrapPublisher(producer, bus.topics.events) : producer;
+  const deps = { publisher, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter };
   const running: Array<{ id: string; input: RunningInput }> = [];
   try {
     for (const cfg of config.inputs) running.push({ id: cfg.id, input: await startInput(cfg, deps) });

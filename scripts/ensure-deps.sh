@@ -27,3 +27,5 @@ bash scripts/ensure-chromium.sh
 bash scripts/ensure-keycloak.sh
 # OpenSearch (Maven integ-test zip), the real cluster the opensearch sink's integration test starts.
 bash scripts/ensure-opensearch.sh
+# medallion (PyPI), the real TAXII 2.1 server the threat-intelligence client and feed poller are tested against.
+bash scripts/ensure-medallion.sh

@@ -19,6 +19,7 @@ import {
   type PipelineRule,
 } from '../../detections/pipelines/index.js';
 import { parseArgs } from '../args.js';
+import { fixedLookup, provideLookups } from '../../detections/sigma/lookups.js';
 
 export interface RulesIo {
   out: (line: string) => void;
@@ -33,7 +34,7 @@ export const USAGE = `usage: vigil rules validate [--pipeline NAME] [path…]
        vigil rules coverage [--out FILE] [--format layer|table] [path…]
        vigil rules backtest --data FILE|DIR… --baseline FILE [--update] [path…]
 Paths are rule files or folders (default rules/sigma). A rule's tests live beside it in
-<rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not]}; a
+<rule>.tests.yml: {match: [events it must fire on], nomatch: [events it must not], intel: {ip: [values of the list]}}; a
 correlation file's: {events: [events, or {repeat, every, event}], expect: [{correlation,
 group, count, values}]}, the alerts its correlations must raise, and no others.`;
 
@@ -105,6 +106,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 interface Sidecar {
   match?: unknown[];
   nomatch?: unknown[];
+  /** Values of the `intel` lists the cases run against, by list name (no feed runs here). */
+  intel?: Record<string, string[]>;
 }
 
 function fires(r: PipelineRule, event: unknown): boolean {
@@ -144,14 +147,23 @@ function test(loaded: LoadedRuleSet, correlations: CorrelationSet, correlationEr
     const nomatch = spec.nomatch ?? [];
     let okMatch = 0;
     let okNomatch = 0;
-    match.forEach((e, i) => {
-      if (fires(r, e)) okMatch++;
-      else failures.push(`${show(sidecar)}: match[${i}] did not fire ${r.compiled.rule.id} (${r.compiled.rule.title})`);
-    });
-    nomatch.forEach((e, i) => {
-      if (!fires(r, e)) okNomatch++;
-      else failures.push(`${show(sidecar)}: nomatch[${i}] fired ${r.compiled.rule.id} (${r.compiled.rule.title})`);
-    });
+    const restore = provideLookups(
+      Object.fromEntries(
+        Object.entries(spec.intel ?? {}).map(([name, values]) => [name, fixedLookup(Array.isArray(values) ? values.map(String) : [])]),
+      ),
+    );
+    try {
+      match.forEach((e, i) => {
+        if (fires(r, e)) okMatch++;
+        else failures.push(`${show(sidecar)}: match[${i}] did not fire ${r.compiled.rule.id} (${r.compiled.rule.title})`);
+      });
+      nomatch.forEach((e, i) => {
+        if (!fires(r, e)) okNomatch++;
+        else failures.push(`${show(sidecar)}: nomatch[${i}] fired ${r.compiled.rule.id} (${r.compiled.rule.title})`);
+      });
+    } finally {
+      restore();
+    }
     const ok = okMatch === match.length && okNomatch === nomatch.length;
     if (!ok) failed = 1;
     rows.push([show(r.file), `${okMatch}/${match.length}`, `${okNomatch}/${nomatch.length}`, ok ? 'ok' : 'FAIL']);

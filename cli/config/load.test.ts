@@ -209,6 +209,7 @@ describe('defaults', () => {
         correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000, idleAdvanceSeconds: 60 },
       },
       playbooks: { paths: ['rules/playbooks'], concurrency: 4, secrets: {} },
+      intel: { feeds: [], enrich: true, checkSeconds: 5, redisPrefix: 'vigil:intel:' },
       sinks: [],
     });
   });

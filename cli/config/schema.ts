@@ -10,12 +10,13 @@ import { configLoader } from '../../core/config/load.js';
 import { vigilSchemaWith } from '../../core/config/schema.js';
 import type { VigilConfig as Sections } from '../../core/config/types.js';
 import { INPUT_SCHEMAS, type InputConfig } from '../../ingest/inputs/registry.js';
+import { intelSchema, type IntelConfig } from '../../intel/config.js';
 import { SINK_SCHEMAS, type SinkConfig } from '../../sinks/index.js';
 
-export const vigilSchema = vigilSchemaWith({ inputs: INPUT_SCHEMAS, sinks: SINK_SCHEMAS });
+export const vigilSchema = vigilSchemaWith({ inputs: INPUT_SCHEMAS, sinks: SINK_SCHEMAS, intel: intelSchema });
 
 /** `vigil.yaml` as loaded, every input and sink typed by its own schema. */
-export type VigilConfig = Sections<InputConfig, SinkConfig>;
+export type VigilConfig = Sections<InputConfig, SinkConfig, IntelConfig>;
 
 export const { loadConfig, parseConfig, defaultConfig, describeSchema } = configLoader(vigilSchema);
 

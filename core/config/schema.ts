@@ -396,7 +396,16 @@ const playbooks = object({
 export type ComponentSchemas = Readonly<Record<string, ObjectSchema>>;
 
 /** The schema of the whole of `vigil.yaml`, given the schemas of every input and sink type. */
-export const vigilSchemaWith = <const I extends ComponentSchemas, const S extends ComponentSchemas>(registries: { inputs: I; sinks: S }) =>
+export const vigilSchemaWith = <
+  const I extends ComponentSchemas,
+  const S extends ComponentSchemas,
+  const X extends ObjectSchema,
+>(registries: {
+  inputs: I;
+  sinks: S;
+  /** `intel`: declared beside its code (`intel/config.ts`), which `core/` does not import. */
+  intel: X;
+}) =>
   object({
     description: 'Vigil configuration (`vigil.yaml`).',
     fields: {
@@ -416,6 +425,7 @@ export const vigilSchemaWith = <const I extends ComponentSchemas, const S extend
       }),
       detections,
       playbooks,
+      intel: registries.intel,
       sinks: array({
         description: 'Where Vigil topics go out.',
         items: union({

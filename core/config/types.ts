@@ -8,7 +8,7 @@
  * `sinks/<type>/config.ts`); core knows only their `id` and `type`. `cli/config/schema.ts` names the
  * whole: `VigilConfig<InputConfig, SinkConfig>`.
  */
-export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S extends ComponentConfig = ComponentConfig> {
+export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S extends ComponentConfig = ComponentConfig, X = unknown> {
   kafka: KafkaConfig;
   redis: RedisConfig;
   elasticsearch: ElasticsearchConfig;
@@ -18,6 +18,8 @@ export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S exte
   inputs: I[];
   detections: DetectionsConfig;
   playbooks: PlaybooksConfig;
+  /** Threat-intelligence feeds (`intel/config.ts`); absent: none. */
+  intel?: X;
   sinks: S[];
 }
 
@@ -159,10 +161,10 @@ export interface ApiConfig {
   host: string;
   /** Default 8474; 0 picks a free port. */
   port: number;
-  /** Largest request body, in bytes (413 beyond). Default 65536. */
-  maxBodyBytes: number;
   /** Base URL of the console for links in incident documents (`vigil.links.console`). */
   publicUrl?: string;
+  /** Largest request body, in bytes (413 beyond). Default 65536. */
+  maxBodyBytes: number;
   /** HTTPS instead of HTTP. */
   tls?: { certFile: string; keyFile: string };
   /** Callers, by the SHA-256 of their bearer token. Default `[]`. */

@@ -145,6 +145,16 @@ export const ERROR_CODES = {
     retriable: false,
     summary: 'a state store is misused or its Kafka topics are inconsistent (missing input, changelog partition count, reserved key)',
   },
+  // threat intelligence
+  INTEL_FEED_INVALID: {
+    retriable: false,
+    summary: 'a threat-intelligence feed is not what its type says (bad JSON, no STIX objects, no such CSV column)',
+  },
+  INTEL_FEED_UNREACHABLE: {
+    retriable: true,
+    summary: 'a threat-intelligence feed or TAXII server could not be fetched (network error, HTTP error status)',
+  },
+  INTEL_FEED_AUTH: { retriable: false, summary: 'a TAXII server or feed refused the credentials (401/403)' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -88,6 +88,24 @@ export const metrics = {
     labelNames: ['kind', 'id'] as const,
     registers: [registry],
   }),
+  intelIndicators: new Gauge({
+    name: 'vigil_intel_indicators',
+    help: 'Indicators of a threat-intelligence feed in the list in force (the last good fetch), by feed',
+    labelNames: ['feed'] as const,
+    registers: [registry],
+  }),
+  intelSkipped: new Gauge({
+    name: 'vigil_intel_skipped_entries',
+    help: 'Entries of the last fetch of a feed that gave no indicator (unsupported pattern, expired, not a valid value), by feed',
+    labelNames: ['feed'] as const,
+    registers: [registry],
+  }),
+  intelLastSuccess: new Gauge({
+    name: 'vigil_intel_last_success_timestamp_seconds',
+    help: 'When a threat-intelligence feed was last fetched and parsed without error, by feed',
+    labelNames: ['feed'] as const,
+    registers: [registry],
+  }),
   consumerLag: new Gauge({
     name: 'vigil_consumer_lag',
     help: "Records a consumer group has not committed yet on a partition (the partition's end offset minus the group's committed offset), measured every ops.health.lagIntervalMs",
@@ -96,4 +114,4 @@ export const metrics = {
   }),
 };
 
-export type ComponentKind = 'input' | 'detect' | 'incident' | 'playbook' | 'sink' | 'bus' | 'api';
+export type ComponentKind = 'input' | 'detect' | 'incident' | 'playbook' | 'sink' | 'bus' | 'api' | 'intel';

@@ -5,9 +5,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadRules } from '../index.js';
+import { fixedLookup, provideLookups } from '../sigma/lookups.js';
 
 const RULES = fileURLToPath(new URL('../../rules/sigma/', import.meta.url));
 
@@ -51,8 +52,14 @@ describe('rules/sigma', () => {
   describe.each(sidecars.map((f) => [relative(RULES, f), f]))('%s', (_name, sidecar) => {
     const ruleFile = sidecar.replace(/\.tests\.ya?ml$/, '.yml');
     const { rules, errors } = loadRules([ruleFile]);
-    const spec = parse(readFileSync(sidecar, 'utf8')) as { match?: object[]; nomatch?: object[] };
+    const spec = parse(readFileSync(sidecar, 'utf8')) as { match?: object[]; nomatch?: object[]; intel?: Record<string, string[]> };
     const rule = rules[0];
+    // The `intel` lists of the sidecar, in force while its cases run.
+    let restore: (() => void) | undefined;
+    beforeAll(() => {
+      restore = provideLookups(Object.fromEntries(Object.entries(spec.intel ?? {}).map(([name, values]) => [name, fixedLookup(values)])));
+    });
+    afterAll(() => restore?.());
 
     it('has a rule that loads, and cases on both sides', () => {
       expect(errors.map((e) => e.describe())).toEqual([]);

@@ -241,6 +241,10 @@ function elementTest(v: SigmaValue, timePart: TimePart | undefined, read: FieldR
     }
     case 'fieldref':
       return fieldRefTest(v, read);
+    case 'lookup': {
+      const slot = v.slot;
+      return (x) => slot.current !== undefined && slot.current.has(x);
+    }
   }
   throw new ModifierError(`a value of kind '${v.kind}' cannot be tested on a field`);
 }

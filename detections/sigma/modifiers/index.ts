@@ -17,6 +17,7 @@ import { gt } from './gt.js';
 import { gte } from './gte.js';
 import { hour } from './hour.js';
 import { i } from './i.js';
+import { intel } from './intel.js';
 import { lt } from './lt.js';
 import { lte } from './lte.js';
 import { m } from './m.js';
@@ -75,6 +76,8 @@ export const MODIFIERS = {
   year,
   // networks
   cidr,
+  // threat intelligence
+  intel,
   // specific
   expand,
   fieldref,

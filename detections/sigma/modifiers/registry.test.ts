@@ -39,8 +39,8 @@ const SIGMA_2_1: ModifierName[] = [
 ];
 
 describe('registry', () => {
-  it('holds every modifier of Sigma 2.1, and pySigma long names of the regex flags', () => {
-    expect(Object.keys(MODIFIERS).sort()).toEqual([...SIGMA_2_1, 'ignorecase', 'multiline', 'dotall'].sort());
+  it("holds every modifier of Sigma 2.1, pySigma long names of the regex flags, and Vigil's 'intel'", () => {
+    expect(Object.keys(MODIFIERS).sort()).toEqual([...SIGMA_2_1, 'ignorecase', 'multiline', 'dotall', 'intel'].sort());
   });
   it('derives the names from its keys', () => {
     expect(isModifierName('contains')).toBe(true);

@@ -1,3 +1,4 @@
+import type { LookupSlot } from '../lookups.js';
 import { literalPattern, parsePattern, type PatternPart } from '../pattern.js';
 
 /** A string value: wildcards and classes, matched case-insensitively unless `cased`. */
@@ -47,6 +48,12 @@ export interface FieldRefValue {
   readonly cased: boolean;
 }
 
+/** `intel`: the field's value is in a live indicator list (the slot is filled at run time, `lookups.ts`). */
+export interface LookupValue {
+  readonly kind: 'lookup';
+  readonly slot: LookupSlot;
+}
+
 /** Several alternatives standing for one written value (windash, base64offset, expand); any may match. */
 export interface ExpansionValue {
   readonly kind: 'any';
@@ -64,6 +71,7 @@ export type SigmaValue =
   | CidrValue
   | ExistsValue
   | FieldRefValue
+  | LookupValue
   | ExpansionValue;
 
 export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
@@ -127,6 +135,7 @@ const KIND_NAMES: Record<SigmaValue['kind'], string> = {
   cidr: 'a CIDR network',
   exists: "an 'exists' check",
   fieldref: 'a field reference',
+  lookup: 'an indicator list lookup',
   any: 'an expanded value',
 };
 

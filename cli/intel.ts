@@ -1,0 +1,45 @@
+/**
+ * Wires threat intelligence into `vigil run`: one Redis connection for the shared lists, the
+ * `intel` Sigma modifier's lists filled from this process's store, and ingest's enriching
+ * publisher. Nothing starts when `intel.feeds` is empty.
+ */
+import { Redis } from 'ioredis';
+import type { Publisher } from '../core/bus/types.js';
+import { provideLookups, type LookupListName } from '../detections/sigma/lookups.js';
+import { enrichingPublisher } from '../intel/enrich-publisher.js';
+import { INTEL_LISTS, type IntelList } from '../intel/model.js';
+import { startIntel } from '../intel/runtime.js';
+import { redisConnection } from '../playbooks/queue/connection.js';
+import type { VigilConfig } from './config/schema.js';
+
+// The modifier's list names and the store's must stay one set.
+const SAME_LISTS: Record<LookupListName, IntelList> & Record<IntelList, LookupListName> = {
+  ip: 'ip',
+  domain: 'domain',
+  url: 'url',
+  hash: 'hash',
+  email: 'email',
+};
+
+export interface IntelWiring {
+  /** Wraps ingest's publisher when `intel.enrich`; the publisher itself otherwise. */
+  wrapPublisher(p: Publisher, eventsTopic: string): Publisher;
+  close(): Promise<void>;
+}
+
+export async function startIntelWiring(config: Pick<VigilConfig, 'intel' | 'redis'>): Promise<IntelWiring | undefined> {
+  const intel = config.intel;
+  if (!intel || intel.feeds.length === 0) return undefined;
+  const conn = redisConnection(config.redis);
+  const redis = new Redis(conn.url, { ...conn.options, maxRetriesPerRequest: 1 });
+  const running = await startIntel(intel, redis);
+  const restore = provideLookups(Object.fromEntries(INTEL_LISTS.map((l) => [SAME_LISTS[l], running.store.list(l)])));
+  return {
+    wrapPublisher: (p, eventsTopic) => (intel.enrich ? enrichingPublisher(p, eventsTopic, running.store) : p),
+    async close() {
+      restore();
+      running.close();
+      redis.disconnect();
+    },
+  };
+}

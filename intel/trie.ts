@@ -1,0 +1,102 @@
+/**
+ * A binary prefix trie of IPv4 and IPv6 networks (one root each): longest-prefix match in at most
+ * 32 or 128 steps, whatever the number of networks. Nodes live in growable typed arrays, not
+ * objects, so that a million networks stay a few tens of megabytes.
+ */
+import { bitOf, type Address, type Network } from './ip.js';
+
+class BitTrie {
+  private zero = new Int32Array(1024);
+  private one = new Int32Array(1024);
+  /** The value index stored at a node, or -1. */
+  private value = new Int32Array(1024).fill(-1);
+  private nodes = 1;
+
+  private grow(): void {
+    const size = this.zero.length * 2;
+    const z = new Int32Array(size);
+    z.set(this.zero);
+    const o = new Int32Array(size);
+    o.set(this.one);
+    const v = new Int32Array(size).fill(-1);
+    v.set(this.value);
+    this.zero = z;
+    this.one = o;
+    this.value = v;
+  }
+
+  insert(n: Network, index: number): void {
+    let node = 0;
+    for (let i = 0; i < n.prefix; i++) {
+      const next = bitOf(n, i) ? this.one : this.zero;
+      let child = next[node] as number;
+      if (child === 0) {
+        if (this.nodes === this.zero.length) this.grow();
+        child = this.nodes++;
+        (bitOf(n, i) ? this.one : this.zero)[node] = child;
+      }
+      node = child;
+    }
+    this.value[node] = index;
+  }
+
+  /** The value index of the longest IPv4 network holding the address, or -1. */
+  longestV4(v4: number): number {
+    let node = 0;
+    let found = this.value[0] as number;
+    for (let i = 31; i >= 0; i--) {
+      node = (((v4 >>> i) & 1) === 1 ? this.one[node] : this.zero[node]) as number;
+      if (node === 0) break;
+      const v = this.value[node] as number;
+      if (v >= 0) found = v;
+    }
+    return found;
+  }
+
+  /** The value index of the longest IPv6 network holding the address (eight words), or -1. */
+  longestV6(words: Uint16Array): number {
+    let node = 0;
+    let found = this.value[0] as number;
+    for (let i = 0; i < 128; i++) {
+      node = ((((words[i >> 4] as number) >>> (15 - (i & 15))) & 1) === 1 ? this.one[node] : this.zero[node]) as number;
+      if (node === 0) break;
+      const v = this.value[node] as number;
+      if (v >= 0) found = v;
+    }
+    return found;
+  }
+
+  get size(): number {
+    return this.nodes;
+  }
+}
+
+/** IPv4 and IPv6 networks, each with a value index given at insert. */
+export class PrefixTrie {
+  private readonly v4 = new BitTrie();
+  private readonly v6 = new BitTrie();
+  private count = 0;
+
+  insert(n: Network, index: number): void {
+    (n.v6 ? this.v6 : this.v4).insert(n, index);
+    this.count++;
+  }
+
+  /** The index given with the longest network that holds the address, or -1. */
+  longest(a: Address): number {
+    if (this.count === 0) return -1;
+    return a.v6 ? this.v6.longestV6(a.words) : this.v4.longestV4(a.v4);
+  }
+
+  longestV4(v4: number): number {
+    return this.count === 0 ? -1 : this.v4.longestV4(v4);
+  }
+
+  longestV6(words: Uint16Array): number {
+    return this.count === 0 ? -1 : this.v6.longestV6(words);
+  }
+
+  get networks(): number {
+    return this.count;
+  }
+}
