@@ -5,14 +5,17 @@ import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { errorMessage, isVigilError } from '../core/errors/index.js';
 import type { RunningStage } from '../core/stage.js';
 import { incidentStatusTopic } from '../detections/incidents/index.js';
+import { forEachByKey } from './keyed-concurrency.js';
 import { startResponder } from './responder.js';
 
 /**
  * The respond stage: `vigil.incidents` → playbook runs on BullMQ, audit on `vigil.actions`.
  * A partition's offset is committed once every incident of the batch is dispatched (its first
  * steps durably in Redis) or dead-lettered; a Redis or Kafka failure throws, and the batch is
- * retried, which dispatch tolerates (deterministic run and job ids).
+ * retried, which dispatch tolerates (deterministic run and job ids). Incidents of different ids
+ * are dispatched at once (DISPATCH_LANES), the versions of one incident in order.
  */
+const DISPATCH_LANES = 32;
 export async function startRespondStage({
   config,
   bus,
@@ -42,25 +45,29 @@ export async function startRespondStage({
     component: 'respond',
     handler: async (records) => {
       const letters: DeadLetter[] = [];
-      for (const r of records) {
-        // The incidents topic is compacted: an empty value is a tombstone, not an incident.
-        if (r.value.length === 0) continue;
-        const origin = { topic: r.topic, partition: r.partition, offset: r.offset };
-        try {
-          await responder.dispatch(JSON.parse(r.value.toString('utf8')));
-        } catch (err) {
-          const invalid = err instanceof SyntaxError || isVigilError(err, 'EVENT_INVALID');
-          if (!invalid) throw err;
-          letters.push({
-            stage: 'respond',
-            component: 'playbooks',
-            code: 'EVENT_INVALID',
-            reason: errorMessage(err),
-            raw: r.value,
-            origin,
-          });
-        }
-      }
+      // The incidents topic is compacted: an empty value is a tombstone, not an incident.
+      const incidents = records.filter((r) => r.value.length > 0);
+      await forEachByKey(
+        incidents,
+        (r) => r.key ?? `offset:${r.offset}`,
+        DISPATCH_LANES,
+        async (r) => {
+          try {
+            await responder.dispatch(JSON.parse(r.value.toString('utf8')));
+          } catch (err) {
+            const invalid = err instanceof SyntaxError || isVigilError(err, 'EVENT_INVALID');
+            if (!invalid) throw err;
+            letters.push({
+              stage: 'respond',
+              component: 'playbooks',
+              code: 'EVENT_INVALID',
+              reason: errorMessage(err),
+              raw: r.value,
+              origin: { topic: r.topic, partition: r.partition, offset: r.offset },
+            });
+          }
+        },
+      );
       await sendDeadLetters(producer, topics.deadletter, letters);
     },
   });

@@ -21,7 +21,7 @@ const responder = await startResponder({
     redis: { url: env('VIGIL_TEST_REDIS'), prefix: env('VIGIL_TEST_PREFIX') },
     playbooks: {
       paths: [env('VIGIL_TEST_PLAYBOOKS')],
-      concurrency: 4,
+      concurrency: Number(process.env.VIGIL_TEST_CONCURRENCY ?? 4),
       secrets: JSON.parse(env('VIGIL_TEST_SECRETS')) as Record<string, string>,
     },
   },
@@ -35,7 +35,8 @@ const responder = await startResponder({
   sweepMs: 200,
 });
 if (responder.problems.length > 0) throw new Error(responder.problems.map((p) => p.describe()).join('\n'));
-await responder.dispatch(JSON.parse(env('VIGIL_TEST_INCIDENT')));
+const incidents = JSON.parse(env('VIGIL_TEST_INCIDENT')) as unknown;
+for (const incident of Array.isArray(incidents) ? incidents : [incidents]) await responder.dispatch(incident);
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
   void responder.close().then(() => process.exit(0));
