@@ -67,14 +67,16 @@ describe('schedule trigger', () => {
     const before = ticksOf(a).length;
     const downFrom = Date.now();
     await sleep(3_000);
+    // Taken before the second worker starts: its scheduler plans its first tick while it starts,
+    // which on a busy machine can be well before the harness returns.
+    const upAt = Date.now();
     const b = await harness({ playbooks: { 'p.yml': EVERY_SECOND }, prefix: a.prefix, hook: a.hook });
     open.push(b);
-    const upAt = Date.now();
     await sleep(1_600);
     const after = ticksOf(a).slice(before).map(Date.parse);
-    expect(after.every((t) => t > upAt - 1)).toBe(true); // nothing from while it was down…
-    expect(after.some((t) => t > downFrom && t < upAt - 1000)).toBe(false);
+    expect(after.every((t) => t >= upAt - 1)).toBe(true); // nothing from while it was down…
+    expect(after.some((t) => t > downFrom && t < upAt - 1)).toBe(false);
     expect(after.length).toBeGreaterThanOrEqual(1); // …and it goes on from now
-    expect(after.length).toBeLessThanOrEqual(2);
+    expect(after.length).toBeLessThanOrEqual(Math.ceil((Date.now() - upAt) / 1000) + 1); // one per second since, no burst
   });
 });
