@@ -184,13 +184,13 @@ describe('vigil rules', () => {
     expect(r.stdout).toMatch(
       /^detections\/sigma\/fixtures\/invalid\/unknown-modifier\.yml:\d+:\d+ .*unknown modifier 'contians' \[RULE_INVALID\]$/m,
     );
-    expect(r.stdout).toMatch(/\d+ files: 3 loaded, \d+ rejected \(\d+ problems\) \[pipeline ecs\]$/m);
+    expect(r.stdout).toMatch(/\d+ files: 4 loaded, \d+ rejected \(\d+ problems\) \[pipeline ecs\]$/m);
   });
 
   it('validate: exit 0 on good rules', () => {
     const r = vigil(['rules', 'validate', 'rules/sigma', `${FIX}/rules`]);
     expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/4 files: 4 loaded, 0 rejected \(0 problems\)/);
+    expect(r.stdout).toMatch(/5 files: 5 loaded, 0 rejected \(0 problems\)/);
   });
 
   it('test: runs the sidecars, prints a table, exit 0 when all pass', () => {
@@ -198,7 +198,7 @@ describe('vigil rules', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^rule\s+match\s+nomatch\s+result$/m);
     expect(r.stdout).toMatch(/lnx_sudo_root_shell\.yml\s+3\/3\s+4\/4\s+ok/);
-    expect(r.stdout).toMatch(/^4 passed, 0 failed$/m);
+    expect(r.stdout).toMatch(/^5 passed, 0 failed$/m);
   });
 
   it('test: exit 1 and the failing case when a test fails', () => {
