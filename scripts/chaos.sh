@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run chaos`: the fault suite at full length (every stage killed, the broker stopped for
-# 60 s, Elasticsearch down for 5 minutes, Redis restarted during playbook runs, a slow sink),
+# 60 s, Elasticsearch down for 5 minutes, Redis restarted during playbook runs, a slow sink, a
+# broker of a 3-node cluster and stage instances killed under load),
 # then one table of every outcome. Faults that hit a service use private instances of it; the
 # shared services (`vigil up`) only carry the test's own topics and indices.
 set -euo pipefail

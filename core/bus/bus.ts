@@ -11,7 +11,7 @@ import { readTopic } from './reader.js';
 import { restorePartitions, type RestoreOptions, type RestoreResult } from './restore.js';
 import { startTransactionalConsumer, type TransactionalConsumeOptions, type TransactionalLoop } from './transactional.js';
 import type { InRecord } from './types.js';
-import { topicSpecs, topicsFor, type TopicSpec, type Topics } from './topics.js';
+import { topicSpecs, topicsFor, withMinInsyncReplicas, type TopicSpec, type Topics } from './topics.js';
 
 /**
  * Vigil's interface over Kafka. The rest of the code never imports kafkajs: it gets topics by
@@ -34,7 +34,7 @@ export class Bus {
 
   /** Creates missing Vigil topics (partitions, retention, compaction). */
   provision(): Promise<string[]> {
-    return provisionTopics(this.kafka, topicSpecs(this.config), this.config.brokers);
+    return provisionTopics(this.kafka, withMinInsyncReplicas(topicSpecs(this.config), this.config), this.config.brokers);
   }
 
   producer(): Promise<BusProducer> {
@@ -109,7 +109,7 @@ export class Bus {
 
   /** Creates the given topics when missing (existing ones are left as they are); returns those created. */
   ensureTopics(specs: TopicSpec[]): Promise<string[]> {
-    return provisionTopics(this.kafka, specs, this.config.brokers);
+    return provisionTopics(this.kafka, withMinInsyncReplicas(specs, this.config), this.config.brokers);
   }
 
   /** Partition count of a topic, or null when it does not exist. */

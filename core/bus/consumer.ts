@@ -48,12 +48,30 @@ export function toRecord(topic: string, partition: number, m: EachBatchPayload['
   };
 }
 
+/** kafkajs errors that mean this member must rejoin its group (kafkajs's `isRebalancing`, and a member the coordinator dropped). */
+const REJOIN_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/**
+ * The kafkajs error, on `err` or its causes, that says the group is rebalancing. A handler meets
+ * it when it heartbeats during a long batch. Retrying the batch cannot succeed: kafkajs rejoins
+ * only once the batch gives the error back to it, so the loop would retry until the session ends
+ * and then for ever as an unknown member, its partitions unread.
+ */
+function rejoinError(err: unknown): Error | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (REJOIN_TYPES.has(String((e as { type?: unknown }).type))) return e as Error;
+  }
+  return undefined;
+}
+
 /**
  * The consumer loop of every stage: hands each fetched batch of one partition to `handler`,
  * and commits that partition's offset only after the handler resolved, i.e. after every record
  * before it was delivered or dead-lettered. A failing handler is retried with backoff on the same
  * records (never skipped). On a rebalance, a batch whose partition was revoked is abandoned
- * uncommitted: its new owner re-reads it (at-least-once; downstream writes are idempotent).
+ * uncommitted: its new owner re-reads it (at-least-once; downstream writes are idempotent). A
+ * rebalance the handler meets (its heartbeat refused) ends the batch uncommitted too, and
+ * kafkajs rejoins the group.
  */
 export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: ConsumeOptions): Promise<ConsumerLoop> {
   const log = logger('consumer', { group: opts.groupId, id: opts.component });
@@ -109,6 +127,14 @@ export async function startConsumer(kafka: Kafka, cfg: KafkaConfig, opts: Consum
           break;
         } catch (err) {
           timer();
+          const rejoin = rejoinError(err);
+          if (rejoin) {
+            log.info(
+              { topic, partition, offset: records[0]?.offset, err: rejoin.message },
+              'group rebalancing: batch left uncommitted, rejoining',
+            );
+            throw rejoin;
+          }
           const unfixable = unfixableByRetry(err, context);
           metrics.errors.inc({ kind: 'bus', id: opts.component, code: unfixable?.code ?? 'HANDLER_FAILED' });
           const delay = backoffDelay(attempt);

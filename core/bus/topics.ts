@@ -23,6 +23,17 @@ export interface TopicSpec {
 const HOUR_MS = 3_600_000;
 
 /**
+ * The specs with `min.insync.replicas` set at creation when `kafka.minInsyncReplicas` asks for
+ * it (a spec that names its own keeps it). Applied where topics are provisioned, so every topic
+ * Vigil creates (its own, work topics, changelogs) holds writes to the same number of replicas.
+ */
+export function withMinInsyncReplicas(specs: TopicSpec[], kafka: Pick<KafkaConfig, 'minInsyncReplicas'>): TopicSpec[] {
+  const min = kafka.minInsyncReplicas ?? 0;
+  if (min <= 0) return specs;
+  return specs.map((s) => ({ ...s, configs: { 'min.insync.replicas': String(min), ...s.configs } }));
+}
+
+/**
  * A topic that hands work from one stage to the next (a repartition topic, the incident
  * builder's input). Its records carry the event's time as their timestamp, and with CreateTime
  * a batch of old events (a replay of an archive, a late forwarder) could be deleted by the

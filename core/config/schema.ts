@@ -43,6 +43,14 @@ const kafka = object({
       max: 32767,
       default: 1,
     }),
+    minInsyncReplicas: number({
+      description:
+        '`min.insync.replicas` of topics Vigil creates (writes are acks=all, so a write needs this many replicas); unset leaves the broker default. 2 with replicationFactor 3 survives the loss of one broker.',
+      int: true,
+      min: 1,
+      max: 32767,
+      optional: true,
+    }),
     eventsRetentionHours: number({
       description: 'Retention of `vigil.events`, in hours.',
       int: true,

@@ -44,6 +44,8 @@ export interface KafkaConfig {
   partitions: number;
   /** Replication factor for topics Vigil creates. Default 1. */
   replicationFactor: number;
+  /** `min.insync.replicas` of topics Vigil creates; unset leaves the broker default. */
+  minInsyncReplicas?: number;
   /** Retention of `vigil.events` in hours. Default 168. */
   eventsRetentionHours: number;
   /** Producer compression: none, gzip. Default gzip. */

@@ -1,6 +1,7 @@
 import type { Publisher, TopicSpec } from '../../core/bus/index.js';
 import { provisionTopics } from '../../core/bus/admin.js';
 import { createKafka } from '../../core/bus/kafka-client.js';
+import { withMinInsyncReplicas } from '../../core/bus/topics.js';
 import type { KafkaConfig } from '../../core/config/types.js';
 import { incidentChangeRecord, type IncidentChange } from './change.js';
 
@@ -30,7 +31,7 @@ export function incidentStatusTopicSpec(kafka: KafkaConfig): TopicSpec {
 /** Creates the topic when it is missing (retrying while Kafka is down, as `Bus.provision`). Resolves to its name. */
 export async function ensureIncidentStatusTopic(kafka: KafkaConfig): Promise<string> {
   const spec = incidentStatusTopicSpec(kafka);
-  await provisionTopics(createKafka(kafka, 'incident-status-admin'), [spec], kafka.brokers);
+  await provisionTopics(createKafka(kafka, 'incident-status-admin'), withMinInsyncReplicas([spec], kafka), kafka.brokers);
   return spec.name;
 }
 

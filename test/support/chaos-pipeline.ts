@@ -30,20 +30,27 @@ export interface ChaosPipelineOptions {
   sinkNode?: string;
   /** Run the shipped playbooks with this SOC webhook; default no playbooks. */
   socWebhookUrl?: string;
+  /** Replication of the topics the stages create (a cluster of the test's own); default the test config's. */
+  replication?: { factor: number; minInsync: number };
 }
+
+const instanceName = (stage: ChaosStage, instance: number) => (instance === 1 ? stage : `${stage}-${instance}`);
 
 export class ChaosPipeline {
   readonly config: VigilConfig;
   readonly dir: string;
   readonly ports: { relp: number; tcp: number };
-  private readonly children = new Map<ChaosStage, ChildProcess>();
-  private readonly files = new Map<ChaosStage, { config: string; log: string; ops: number }>();
+  /** Keyed by `stage` for its first instance, `stage-<n>` for the others (`instance`). */
+  private readonly children = new Map<string, ChildProcess>();
+  private readonly files = new Map<string, { config: string; log: string; ops: number }>();
 
   private constructor(opts: ChaosPipelineOptions, ports: { relp: number; tcp: number }) {
     this.ports = ports;
     this.dir = mkdtempSync(join(tmpdir(), `vigil-chaos-${opts.name}-`));
     const c = testConfig(`chaos-${opts.name}`, opts.socWebhookUrl ? { SOC_WEBHOOK_URL: opts.socWebhookUrl } : {});
     if (opts.kafkaBrokers) c.kafka = { ...c.kafka, brokers: opts.kafkaBrokers };
+    if (opts.replication)
+      c.kafka = { ...c.kafka, replicationFactor: opts.replication.factor, minInsyncReplicas: opts.replication.minInsync };
     if (opts.redisUrl) c.redis = { ...c.redis, url: opts.redisUrl };
     if (opts.elasticsearchNode) c.elasticsearch = { ...c.elasticsearch, node: opts.elasticsearchNode };
     // Inputs as a user writes them in vigil.yaml: the loader of each stage applies the defaults.
@@ -62,26 +69,31 @@ export class ChaosPipeline {
     return new ChaosPipeline(opts, { relp: await freePort(), tcp: await freePort() });
   }
 
-  /** One config file per stage: each has its own ops port, the sink may have its own Elasticsearch. */
-  private async filesOf(stage: ChaosStage): Promise<{ config: string; log: string; ops: number }> {
-    const known = this.files.get(stage);
+  /** One config file per stage instance: each has its own ops port, the sink may have its own Elasticsearch. */
+  private async filesOf(stage: ChaosStage, instance: number): Promise<{ config: string; log: string; ops: number }> {
+    const name = instanceName(stage, instance);
+    const known = this.files.get(name);
     if (known) return known;
     const ops = await freePort();
     const c: VigilConfig = { ...this.config, ops: { ...this.config.ops, port: ops } };
     if (stage === 'sink' && this.sinkNode) c.elasticsearch = { ...c.elasticsearch, node: this.sinkNode };
-    const file = { config: join(this.dir, `${stage}.yaml`), log: join(this.dir, `${stage}.log`), ops };
+    const file = { config: join(this.dir, `${name}.yaml`), log: join(this.dir, `${name}.log`), ops };
     writeFileSync(file.config, stringify(c));
-    this.files.set(stage, file);
+    this.files.set(name, file);
     return file;
   }
 
-  /** Starts a stage and waits until it answers /health/live (ingest: until its inputs listen). */
-  async start(stage: ChaosStage): Promise<void> {
-    const f = await this.filesOf(stage);
+  /**
+   * Starts a stage and waits until it answers /health/live (ingest: until its inputs listen).
+   * `instance` > 1 starts another process of the stage beside the first (consumer stages only:
+   * ingest listens on fixed ports).
+   */
+  async start(stage: ChaosStage, instance = 1): Promise<void> {
+    const f = await this.filesOf(stage, instance);
     const child = await spawnVigil(['run', '--config', f.config, '--stage', stage], f.log);
-    this.children.set(stage, child);
+    this.children.set(instanceName(stage, instance), child);
     const exited = exitOf(child).then((code) => {
-      throw new Error(`vigil run --stage ${stage} exited with ${code} while starting:\n${this.logTail(stage)}`);
+      throw new Error(`vigil run --stage ${stage} exited with ${code} while starting:\n${this.logTail(stage, 3000, instance)}`);
     });
     exited.catch(() => undefined);
     const up = waitFor(
@@ -103,23 +115,23 @@ export class ChaosPipeline {
   }
 
   /** Sends `signal` to a stage's process and waits for it to exit. */
-  async kill(stage: ChaosStage, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.children.get(stage);
+  async kill(stage: ChaosStage, signal: NodeJS.Signals = 'SIGKILL', instance = 1): Promise<void> {
+    const child = this.children.get(instanceName(stage, instance));
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
     await exitOf(child);
   }
 
   /** Whether `/health/ready` of a stage answers 200 (Kafka, Redis, Elasticsearch reachable, consumers running). */
-  async ready(stage: ChaosStage): Promise<boolean> {
-    const f = this.files.get(stage);
+  async ready(stage: ChaosStage, instance = 1): Promise<boolean> {
+    const f = this.files.get(instanceName(stage, instance));
     if (!f) return false;
     const res = await fetch(`http://127.0.0.1:${f.ops}/health/ready`).catch(() => undefined);
     return res?.ok === true;
   }
 
-  logTail(stage: ChaosStage, chars = 3000): string {
-    const f = this.files.get(stage);
+  logTail(stage: ChaosStage, chars = 3000, instance = 1): string {
+    const f = this.files.get(instanceName(stage, instance));
     try {
       return f ? readFileSync(f.log, 'utf8').slice(-chars) : '';
     } catch {

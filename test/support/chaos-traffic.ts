@@ -30,27 +30,36 @@ export interface Census {
   missing: number[];
 }
 
-const pidRange = (from: number, to: number) => ({ range: { 'process.pid': { gte: from + 1, lt: to + 1 } } });
+/** Where a document carries the line's number + 1: events and alerts at `process.pid`, incidents in their first event. */
+export type SeqField = 'process.pid' | 'incident.event.process.pid';
+
+const pidRange = (from: number, to: number, field: SeqField) => ({ range: { [field]: { gte: from + 1, lt: to + 1 } } });
+
+function pidOf(source: unknown, field: SeqField): unknown {
+  let v: unknown = source;
+  for (const part of field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
 
 /** Counts documents of `index` whose number is in [from, to), reading every one (exact, no cardinality estimate). */
-export async function census(es: Client, index: string, from: number, to: number): Promise<Census> {
+export async function census(es: Client, index: string, from: number, to: number, field: SeqField = 'process.pid'): Promise<Census> {
   await es.indices.refresh({ index, ignore_unavailable: true });
   const seen = new Set<number>();
   let docs = 0;
-  let res = await es.search<{ process?: { pid?: number } }>({
+  let res = await es.search({
     index,
     ignore_unavailable: true,
     scroll: '1m',
     size: 5000,
-    _source: ['process.pid'],
-    query: pidRange(from, to),
+    _source: [field],
+    query: pidRange(from, to, field),
   });
   for (;;) {
     const hits = res.hits.hits;
     if (hits.length === 0) break;
     for (const h of hits) {
       docs++;
-      const pid = h._source?.process?.pid;
+      const pid = pidOf(h._source, field);
       if (typeof pid === 'number') seen.add(pid - 1);
     }
     if (!res._scroll_id) break;
@@ -63,9 +72,9 @@ export async function census(es: Client, index: string, from: number, to: number
 }
 
 /** Documents of `index` whose number is in [from, to) (duplicates counted), refreshed first. */
-export async function countRange(es: Client, index: string, from: number, to: number): Promise<number> {
+export async function countRange(es: Client, index: string, from: number, to: number, field: SeqField = 'process.pid'): Promise<number> {
   await es.indices.refresh({ index, ignore_unavailable: true });
-  return (await es.count({ index, ignore_unavailable: true, query: pidRange(from, to) })).count;
+  return (await es.count({ index, ignore_unavailable: true, query: pidRange(from, to, field) })).count;
 }
 
 export interface TcpSendResult {
