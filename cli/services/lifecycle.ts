@@ -120,6 +120,8 @@ export async function waitReady(def: ServiceDef, pid: number, child: ChildProces
   let polls = 0;
   for (;;) {
     if (exit || !isAlive(pid)) {
+      // The pid can be gone before Node has reaped the child and told its exit code: wait a moment for it.
+      if (!exit && child) await Promise.race([exited, sleep(1000)]);
       const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : 'exited';
       throw new VigilError('SERVICE_EXITED', withLogTail(`${def.name} (pid ${pid}) ${how} before it was ready`, def.paths.logFile));
     }
