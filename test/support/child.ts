@@ -5,11 +5,22 @@ import { waitFor } from './wait.js';
 
 /** A port that was free a moment ago (bind 0, read it, release it). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  // Below Linux's ephemeral range (32768–60999): a port the OS handed out for `listen(0)` is free
+  // again once closed, and the next `listen(0)` or outgoing connection of a test running beside
+  // this one may take it before the process this port is meant for binds it (EADDRINUSE). Ports
+  // picked here are bound only by tests that ask for them.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!ok) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+  throw new Error('no free port between 20000 and 32000 after 50 tries');
 }
 
 export function canConnect(port: number): Promise<boolean> {
