@@ -4,6 +4,7 @@ import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy } from '../../core/retry/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { classifyItem, classifyRequestError, type EsErrorCause, type ItemResult, type Verdict } from './classify.js';
+import { pool } from '../runner/pool.js';
 import { bulkOperations, dedupeOps, encodeRecord, type BulkOp, type EncodeTarget } from './encode.js';
 
 /**
@@ -250,11 +251,7 @@ export function createBatchHandler(opts: DeliveryOptions): BatchHandler {
     state.sent += superseded.length;
     const chunks: BulkOp[][] = [];
     for (let i = 0; i < kept.length; i += opts.batchSize) chunks.push(kept.slice(i, i + opts.batchSize));
-    let next = 0;
-    const lane = async () => {
-      while (next < chunks.length) await deliver(chunks[next++] as BulkOp[], ctx, state);
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 1, chunks.length) }, lane));
+    await pool(chunks, opts.concurrency ?? 1, (chunk) => deliver(chunk, ctx, state));
 
     // Dead letters go out once per batch, after Elasticsearch settled everything else: a batch
     // abandoned half-way (stop, rebalance) then leaves no duplicate dead letters behind.

@@ -1,5 +1,6 @@
 import { VigilError } from '../../core/errors/index.js';
 import { sleep as defaultSleep } from '../../core/retry/index.js';
+import { pool } from './pool.js';
 import type { Verdict } from './types.js';
 
 /**
@@ -54,14 +55,6 @@ interface Item {
   i: number;
   body: string;
   size: number;
-}
-
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Cuts items into requests of at most `maxItems` and `maxBytes`. */
