@@ -13,7 +13,23 @@ const rows = cases.flatMap((c) => Object.entries(c.expected).map(([field, want])
 
 describe('ECS conformance with Elastic integrations', () => {
   it('has cases for every vendor it covers', () => {
-    expect(new Set(cases.map((c) => c.vendor))).toEqual(new Set(['fortigate', 'linux', 'o365', 'okta']));
+    expect(new Set(cases.map((c) => c.vendor))).toEqual(
+      new Set([
+        'azure',
+        'cisco-asa',
+        'cloudtrail',
+        'fortigate',
+        'gcp-audit',
+        'linux',
+        'o365',
+        'okta',
+        'panos',
+        'pfsense',
+        'suricata',
+        'windows',
+        'zeek',
+      ]),
+    );
   });
 
   it.each(cases.map((c) => [c.file, c.name, c] as const))('%s %s normalizes to a valid ECS event', (_f, _n, c) => {

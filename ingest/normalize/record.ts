@@ -5,6 +5,7 @@ import { decodedText, type SyslogRecord } from '../parsers/types.js';
 import { cefInto } from './cef.js';
 import { jsonToEcs } from './json.js';
 import { leefToEcs } from './leef.js';
+import { sensorJsonPatch } from './sensor-json.js';
 import { applyVendors } from './vendors/index.js';
 import { mergeInto } from './vendors/util.js';
 
@@ -98,7 +99,7 @@ export function normalizeRecord(parsed: ParsedRecord, ctx: NormalizeContext): Ec
   // CEF is written into the event directly (the hot case); the others return a patch to merge.
   if (parsed.cef) envelope = cefInto(event, parsed.cef, time);
   else if (parsed.leef) patch = leefToEcs(parsed.leef, time);
-  else if (parsed.json) patch = jsonToEcs(parsed.json, time);
+  else if (parsed.json) patch = sensorJsonPatch(parsed.json, decodedText(ctx.raw), ctx.receivedAt) ?? jsonToEcs(parsed.json, time);
   else if (record) {
     patch = applyVendors(record.message, { program: record.appname, hostname: record.hostname, time });
     // A vendor that read the whole message vouches for it, even when the syslog header was thin

@@ -2,13 +2,18 @@ import type { EcsEvent } from '../../core/event/index.js';
 import type { VigilError } from '../../core/errors/index.js';
 import { normalizeRecord } from '../normalize/record.js';
 import { parseRecord, type RecordFormat } from './record.js';
+import { isObject, type Json } from '../normalize/cloud/common.js';
+import { isSuricataEve } from '../normalize/suricata/index.js';
+import { isZeekLog } from '../normalize/zeek/index.js';
 import {
   parseAzure,
   parseCloudTrail,
   parseGcpAudit,
   parseO365,
   parseOkta,
+  parseSuricata,
   parseWindows,
+  parseZeek,
   type ParseTextOptions,
 } from '../normalize/cloud/index.js';
 
@@ -53,6 +58,18 @@ function viaRecord(format: RecordFormat): ParseType['toEcs'] {
     });
     return { ok: true, events: [event] };
   };
+}
+
+/** Whether a JSON record (or the first of a JSON array) has a record type's shape; the regex before it keeps other lines cheap. */
+function hasShape(raw: string, is: (r: Json) => boolean): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw);
+  } catch {
+    return false;
+  }
+  const first: unknown = Array.isArray(doc) ? doc[0] : doc;
+  return isObject(first) && is(first);
 }
 
 /** The cloud and Windows types: pure `text → EcsEvent[]` functions; records they cannot read come back as pipeline_error events. */
@@ -102,6 +119,18 @@ export const PARSE_TYPES: Record<string, ParseType> = {
     framing: 'document',
     detect: (r) => /"Event"\s*:\s*\{/.test(r) || /"winlog"\s*:/.test(r),
     toEcs: viaCloud(parseWindows),
+  },
+  suricata: {
+    summary: 'Suricata EVE JSON (eve.json lines: alert, flow, dns, http, tls, fileinfo, anomaly, ssh, smtp, …)',
+    framing: 'document',
+    detect: (r) => /"event_type"\s*:/.test(r) && hasShape(r, isSuricataEve),
+    toEcs: viaCloud(parseSuricata),
+  },
+  zeek: {
+    summary: 'Zeek JSON logs (LogAscii::use_json=T: conn, dns, http, ssl, files, notice, ssh, x509, …)',
+    framing: 'document',
+    detect: (r) => /"ts"\s*:/.test(r) && hasShape(r, isZeekLog),
+    toEcs: viaCloud(parseZeek),
   },
   cef: {
     summary: 'ArcSight CEF, bare or inside a syslog header',

@@ -39,9 +39,9 @@ export function lineSeeds(): Buffer[] {
   return [...new Set(lines.filter((l) => l !== ''))].map((l) => Buffer.from(l));
 }
 
-/** Cloud audit and Windows event JSON documents, compacted to one line each. */
+/** Cloud audit, Windows event, Suricata EVE and Zeek JSON documents, compacted to one line each. */
 export function jsonSeeds(): Buffer[] {
-  const docs = [...recordFiles(join(FIXTURES, 'cloud')), ...recordFiles(join(FIXTURES, 'windows'))];
+  const docs = ['cloud', 'windows', 'suricata', 'zeek'].flatMap((d) => recordFiles(join(FIXTURES, d)));
   return docs.map((d) => Buffer.from(JSON.stringify(JSON.parse(d))));
 }
 

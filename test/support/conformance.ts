@@ -17,7 +17,16 @@ import { parseRecord } from '../../ingest/parsers/index.js';
 export const CONFORMANCE_DIR = fileURLToPath(new URL('../fixtures/normalize/conformance/', import.meta.url));
 
 /** Vendors whose input is a JSON record of this type rather than a syslog line. */
-const JSON_VENDORS: Readonly<Record<string, RecordType>> = { okta: 'okta', o365: 'o365' };
+const JSON_VENDORS: Readonly<Record<string, RecordType>> = {
+  okta: 'okta',
+  o365: 'o365',
+  suricata: 'suricata',
+  zeek: 'zeek',
+  windows: 'windows',
+  cloudtrail: 'cloudtrail',
+  'gcp-audit': 'gcp-audit',
+  azure: 'azure',
+};
 
 export interface ConformanceCase {
   vendor: string;

@@ -53,6 +53,13 @@ function outcomeOf(resultType: string | undefined): 'success' | 'failure' | 'unk
   return 'unknown';
 }
 
+/** `alice@corp.example` → name `alice`, domain `corp.example`, email; anything else is the name alone (as Elastic's grok splits it). */
+function upnUser(upn: string | undefined): { name?: string; domain?: string; email?: string } {
+  if (!upn) return {};
+  const m = /^([^@\s]+)@([^@\s]+)$/.exec(upn);
+  return m ? { name: m[1], domain: m[2], email: upn } : { name: upn };
+}
+
 const CLAIM_UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
 const CLAIM_NAME = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
 const CLAIM_OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
@@ -91,8 +98,9 @@ export function normalizeAzureActivity(r: Json, ctx: RecordContext, original: st
         account: { id: res.subscription?.toLowerCase() },
         region: str(r.location) === 'global' ? undefined : str(r.location),
       },
-      user: { name: caller, email: caller?.includes('@') ? caller : undefined, id: str(claims[CLAIM_OID]) },
+      user: { ...upnUser(caller), id: str(claims[CLAIM_OID]), full_name: str(claims.name) },
       source: { ip: ipOf(r.callerIpAddress) },
+      client: { ip: ipOf(r.callerIpAddress) },
       azure: {
         resource: { id: resourceId, group: res.group, provider: res.provider },
         subscription_id: res.subscription,
@@ -133,19 +141,16 @@ export function normalizeEntraSignIn(r: Json, ctx: RecordContext, original: stri
       event: {
         id: str(p.id),
         action: str(r.operationName),
+        // As Elastic's signinlogs pipeline: `info`, and a sign-in without an error code succeeded.
         category: ['authentication'],
-        type: ['start'],
-        outcome: errorCode === undefined ? 'unknown' : failed ? 'failure' : 'success',
+        type: ['info'],
+        outcome: failed ? 'failure' : 'success',
         reason: failed ? (str(status.failureReason) ?? str(r.resultDescription)) : undefined,
         duration: durationMs !== undefined ? Math.round(durationMs * 1e6) : undefined,
       },
       cloud: { provider: 'azure' },
-      user: {
-        name: str(p.userPrincipalName),
-        id: str(p.userId),
-        full_name: str(p.userDisplayName),
-        email: str(p.userPrincipalName)?.includes('@') ? str(p.userPrincipalName) : undefined,
-      },
+      user: { ...upnUser(str(p.userPrincipalName)), id: str(p.userId), full_name: str(p.userDisplayName) },
+      client: { ip: ipOf(p.ipAddress) ?? ipOf(r.callerIpAddress) },
       source: {
         ip: ipOf(p.ipAddress) ?? ipOf(r.callerIpAddress),
         geo: {

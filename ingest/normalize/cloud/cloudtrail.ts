@@ -1,5 +1,6 @@
 import type { EcsEvent } from '../../../core/event/index.js';
 import { buildEvent, ipOf, obj, str, verbType, type Json, type RecordContext } from './common.js';
+import { CLOUDTRAIL_EVENT_NAMES } from './cloudtrail-event-names.js';
 
 /** A CloudTrail record: the fields that identify one (AWS CloudTrail record contents, `eventVersion` 1.x). */
 export function isCloudTrailRecord(r: Json): boolean {
@@ -28,7 +29,9 @@ function sessionName(identity: Json): string | undefined {
 }
 
 function categorize(source: string, name: string, failed: boolean, errorCode: string | undefined): { category: string[]; type: string[] } {
-  if (name === 'ConsoleLogin' || source === 'signin.amazonaws.com') return { category: ['authentication'], type: ['start'] };
+  const known = CLOUDTRAIL_EVENT_NAMES.get(name);
+  if (known) return { category: [known[0]], type: [...known[1]] };
+  if (source === 'signin.amazonaws.com') return { category: ['authentication'], type: ['start'] };
   if (source === 'sts.amazonaws.com' && /^(AssumeRole|GetSessionToken|GetFederationToken)/.test(name)) {
     return { category: ['authentication'], type: ['start'] };
   }
@@ -56,7 +59,7 @@ export function normalizeCloudTrail(r: Json, ctx: RecordContext, original: strin
   const name = str(r.eventName) ?? '';
   const errorCode = str(r.errorCode);
   const consoleResult = str(obj(r.responseElements).ConsoleLogin);
-  const failed = errorCode !== undefined || consoleResult === 'Failure';
+  const failed = consoleResult !== undefined ? consoleResult === 'Failure' : errorCode !== undefined || str(r.errorMessage) !== undefined;
   const { category, type } = categorize(source, name, failed, errorCode);
   const sourceAddress = str(r.sourceIPAddress);
   const request = obj(r.requestParameters);
@@ -77,15 +80,17 @@ export function normalizeCloudTrail(r: Json, ctx: RecordContext, original: strin
       cloud: {
         provider: 'aws',
         region: str(r.awsRegion),
-        account: { id: str(r.recipientAccountId) ?? str(identity.accountId) },
+        // The caller's account, as Elastic's pipeline takes it (`recipientAccountId` is the trail owner's).
+        account: { id: str(identity.accountId) ?? str(r.recipientAccountId) },
         service: { name: source.replace(/\.amazonaws\.com$/, '') || undefined },
       },
       user: {
         name: userName(identity),
         id: str(identity.principalId),
         target: { name: targetUser },
-        ...(str(request.groupName) && source === 'iam.amazonaws.com' ? { group: { name: str(request.groupName) } } : {}),
       },
+      // The group a call names (`AddUserToGroup`, `CreateGroup`, …), as Elastic's pipeline sets it.
+      group: { name: str(request.groupName) },
       source: { address: sourceAddress, ip: ipOf(sourceAddress) },
       user_agent: { original: str(r.userAgent) },
       error: failed ? { code: errorCode, message: str(r.errorMessage) } : undefined,

@@ -156,8 +156,15 @@ export function buildEvent(ctx: RecordContext, original: string, meta: RecordMet
   const relatedUsers = meta.relatedUsersOnly
     ? unique(meta.relatedUsers ?? [])
     : unique([str(user.name), str(obj(user.target).name), str(obj(user.effective).name), str(user.email), ...(meta.relatedUsers ?? [])]);
-  if (relatedIps || relatedUsers)
-    event.related = { ...(relatedIps ? { ip: relatedIps } : {}), ...(relatedUsers ? { user: relatedUsers } : {}) };
+  // A normalizer's own `related.hosts` stays; `ip` and `user` are gathered here.
+  const hosts = obj(event.related).hosts;
+  delete event.related;
+  if (relatedIps || relatedUsers || hosts)
+    event.related = {
+      ...(relatedIps ? { ip: relatedIps } : {}),
+      ...(relatedUsers ? { user: relatedUsers } : {}),
+      ...(Array.isArray(hosts) ? { hosts: hosts as string[] } : {}),
+    };
   event.vigil = {
     id: meta.uniqueId
       ? deterministicId(meta.dataset, meta.uniqueId)

@@ -24,7 +24,7 @@ export function ecsFields(): Record<string, EcsField> {
 }
 
 /** Namespaces that are not ECS: Vigil's bookkeeping and the vendor fields Elastic's integrations also keep. */
-export const CUSTOM_NAMESPACES = ['vigil', 'aws', 'gcp', 'azure', 'okta', 'o365', 'winlog', 'json'];
+export const CUSTOM_NAMESPACES = ['vigil', 'aws', 'gcp', 'azure', 'okta', 'o365', 'winlog', 'cisco', 'suricata', 'zeek', 'json'];
 
 const STRING_TYPES = new Set(['keyword', 'wildcard', 'match_only_text', 'text', 'constant_keyword', 'version']);
 const INT_TYPES = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long']);

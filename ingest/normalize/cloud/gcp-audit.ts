@@ -27,6 +27,18 @@ function logType(logName: string | undefined): string | undefined {
   return last.startsWith('cloudaudit.googleapis.com/') ? last.slice('cloudaudit.googleapis.com/'.length) : undefined;
 }
 
+/**
+ * The call's outcome as Elastic's pipeline reads it: `status.code` 0 or not; without a status, the
+ * one `authorizationInfo` entry's `granted`; else unknown.
+ */
+function gcpOutcome(code: number | undefined, authz: unknown): 'success' | 'failure' | 'unknown' {
+  if (code !== undefined) return code === 0 ? 'success' : 'failure';
+  if (Array.isArray(authz) && authz.length === 1 && typeof obj(authz[0]).granted === 'boolean') {
+    return obj(authz[0]).granted ? 'success' : 'failure';
+  }
+  return 'unknown';
+}
+
 function categorize(service: string, method: string): { category: string[]; type: string[] } {
   const verb = verbType(method.split('.').pop() ?? method);
   if (service === 'login.googleapis.com') return { category: ['authentication'], type: ['start'] };
@@ -48,6 +60,7 @@ export function normalizeGcpAudit(r: Json, ctx: RecordContext, original: string)
   const status = obj(p.status);
   const code = typeof status.code === 'number' ? status.code : undefined;
   const failed = code !== undefined && code !== 0;
+  const outcome = gcpOutcome(code, p.authorizationInfo);
   const meta = obj(p.requestMetadata);
   const auth = obj(p.authenticationInfo);
   const resource = obj(r.resource);
@@ -70,15 +83,19 @@ export function normalizeGcpAudit(r: Json, ctx: RecordContext, original: string)
       uniqueId: insertId ? `${logName ?? ''}/${insertId}` : undefined,
     },
     {
-      event: { id: insertId, action: method, provider: service, category, type, outcome: failed ? 'failure' : 'success' },
+      // The audit log's type (`activity`, `data_access`, …) is the provider, the API service `service.name`, as in Elastic's pipeline.
+      event: { id: insertId, action: method, provider: logType(logName), category, type, outcome },
+      service: { name: service || undefined },
       cloud: {
         provider: 'gcp',
         project: { id: str(labels.project_id) },
+        instance: { id: str(labels.instance_id) },
         availability_zone: str(labels.zone),
         region: str(labels.region) ?? str(labels.location),
         service: { name: service },
       },
       user: { name: email, email: email?.includes('@') ? email : undefined },
+      client: { user: { email, id: str(auth.principalSubject) } },
       source: { address: callerIp, ip: ipOf(callerIp) },
       user_agent: { original: str(meta.callerSuppliedUserAgent) },
       log: { level: str(r.severity)?.toLowerCase(), logger: logName },

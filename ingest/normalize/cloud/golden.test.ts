@@ -7,7 +7,7 @@ import { ECS_ALLOWED } from './json.js';
 import { normalizeJsonText, type RecordType } from './records.js';
 
 /**
- * Table-driven golden fixtures: every `test/fixtures/{cloud/<type>,windows}/<name>.json` (written
+ * Table-driven golden fixtures: every `test/fixtures/{cloud/<type>,windows,suricata,zeek}/<name>.json` (written
  * from the vendors' documented schemas) is normalized as its type and compared with
  * `<name>.golden.json`. `UPDATE_GOLDEN=1` rewrites the goldens: review the diff before keeping it.
  */
@@ -21,13 +21,17 @@ for (const type of readdirSync(join(FIXTURES, 'cloud'))) {
       cases.push([`${type}/${f}`, type as RecordType, join(FIXTURES, 'cloud', type, f)]);
   }
 }
-for (const f of readdirSync(join(FIXTURES, 'windows'))) {
-  if (f.endsWith('.json') && !f.endsWith('.golden.json')) cases.push([`windows/${f}`, 'windows', join(FIXTURES, 'windows', f)]);
+for (const type of ['windows', 'suricata', 'zeek'] as const) {
+  for (const f of readdirSync(join(FIXTURES, type))) {
+    if (f.endsWith('.json') && !f.endsWith('.golden.json')) cases.push([`${type}/${f}`, type, join(FIXTURES, type, f)]);
+  }
 }
 
 describe('golden fixtures', () => {
   it('covers every record type', () => {
-    expect(new Set(cases.map((c) => c[1]))).toEqual(new Set(['cloudtrail', 'gcp-audit', 'azure', 'okta', 'o365', 'windows']));
+    expect(new Set(cases.map((c) => c[1]))).toEqual(
+      new Set(['cloudtrail', 'gcp-audit', 'azure', 'okta', 'o365', 'windows', 'suricata', 'zeek']),
+    );
   });
 
   it.each(cases)('%s', (_name, type, file) => {

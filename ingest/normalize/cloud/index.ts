@@ -28,6 +28,8 @@ export {
   parseOkta,
   parseO365,
   parseWindows,
+  parseSuricata,
+  parseZeek,
   parseCloudAuto,
   pipelineError,
   CLOUD_PARSE_TYPES,

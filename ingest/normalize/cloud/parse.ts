@@ -49,6 +49,8 @@ export const parseAzure = parseAs('azure');
 export const parseOkta = parseAs('okta');
 export const parseO365 = parseAs('o365');
 export const parseWindows = parseAs('windows');
+export const parseSuricata = parseAs('suricata');
+export const parseZeek = parseAs('zeek');
 /** Detects each record's type by its shape. */
 export const parseCloudAuto = parseAs('auto');
 
@@ -60,4 +62,6 @@ export const CLOUD_PARSE_TYPES = {
   okta: parseOkta,
   o365: parseO365,
   windows: parseWindows,
+  suricata: parseSuricata,
+  zeek: parseZeek,
 } as const;

@@ -1,8 +1,10 @@
 import type { ErrorCode } from '../../../core/errors/index.js';
 import { errorMessage } from '../../../core/errors/index.js';
 import type { EcsEvent } from '../../../core/event/index.js';
+import { isSuricataEve, normalizeSuricata } from '../suricata/index.js';
 import { isWindowsEvent } from '../windows/record.js';
 import { normalizeWindows } from '../windows/windows.js';
+import { isZeekLog, normalizeZeek } from '../zeek/index.js';
 import { isAzureRecord, isEntraSignIn, normalizeAzureActivity, normalizeEntraSignIn } from './azure.js';
 import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
 import { isObject, type Json, type RecordContext } from './common.js';
@@ -12,7 +14,7 @@ import { isO365Record, normalizeO365 } from './o365.js';
 import { isOktaEvent, normalizeOkta } from './okta.js';
 
 /** Record types, as `vigil parse --type` and input configs name them. `json` is any other object. */
-export const RECORD_TYPES = ['cloudtrail', 'gcp-audit', 'azure', 'okta', 'o365', 'windows', 'json'] as const;
+export const RECORD_TYPES = ['cloudtrail', 'gcp-audit', 'azure', 'okta', 'o365', 'windows', 'suricata', 'zeek', 'json'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** One record's fate: an ECS event, or why it became a dead letter (with the record's text). */
@@ -37,6 +39,8 @@ const TYPES: Record<RecordType, TypeEntry> = {
     normalize: (r, ctx, original) => (isEntraSignIn(r) ? normalizeEntraSignIn(r, ctx, original) : normalizeAzureActivity(r, ctx, original)),
     what: 'an Azure Monitor record',
   },
+  suricata: { is: isSuricataEve, normalize: normalizeSuricata, what: 'a Suricata EVE JSON record' },
+  zeek: { is: isZeekLog, normalize: normalizeZeek, what: 'a Zeek JSON log record' },
   json: { is: () => true, normalize: normalizeJson, what: 'a JSON object' },
 };
 

@@ -16,7 +16,7 @@ import { ECS_FLAT_PATH, ecsDefinitions } from './definitions.js';
  * the vendor namespaces Elastic's own integrations use (`winlog.event_data.*` is where SPECS'
  * Sigma mapping looks for unmapped Windows fields). Vendor parsers of syslog devices use none.
  */
-const CUSTOM_NAMESPACES = ['vigil', 'winlog', 'aws', 'gcp', 'azure', 'okta', 'o365'];
+const CUSTOM_NAMESPACES = ['vigil', 'winlog', 'aws', 'gcp', 'azure', 'okta', 'o365', 'suricata', 'zeek'];
 /** Syslog vendors: `vigil.*`, and `cisco.asa.*` where Elastic's cisco_asa content reads the message id. */
 const SYSLOG_NAMESPACES = ['vigil', 'cisco'];
 

@@ -51,7 +51,7 @@ export function teardownTail(tail: string): { reason?: string; user?: string } |
   return undefined;
 }
 const DENY_106023 =
-  /^Deny (\w+) src ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))? dst ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))?(?: \(type (\d+), code (\d+)\))? by access-group "([^"]+)"/;
+  /^Deny (protocol \d+|\w+) src ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))? dst ([\w.-]+):([0-9A-Fa-f:.]+)(?:\/(\d+))?(?: \(type (\d+), code (\d+)\))? by access-group "([^"]+)"/;
 const ACL_106100 =
   /^access-list (\S+) (permitted|denied|est-allowed) (\w+) ([\w.-]+)\/([0-9A-Fa-f:.]+)\((\d+)\)(?:\(([^)]*)\))? -> ([\w.-]+)\/([0-9A-Fa-f:.]+)\((\d+)\)(?:\(([^)]*)\))? hit-cnt (\d+)/;
 const AAA = /^AAA user authentication (Successful|Rejected) : (.*)$/;
@@ -72,14 +72,13 @@ function withNat(s: Side): Record<string, unknown> | undefined {
   const base = endpoint(s.ip, s.port);
   if (!base) return undefined;
   const out: Record<string, unknown> = { ...base };
-  if (s.mappedIp && (s.mappedIp !== s.ip || s.mappedPort !== s.port)) {
-    const nat = endpoint(s.mappedIp, s.mappedPort);
-    if (nat) out.nat = nat;
-  }
+  const nat = natOf(s.mappedIp, s.mappedPort, s.ip, s.port);
+  if (nat) out.nat = nat;
   return out;
 }
 
-const ASA_SEVERITY = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'];
+// `log.level` as Elastic's pipeline names the EMBLEM severity (0 is `unknown` there, not `emergency`).
+const ASA_SEVERITY = ['unknown', 'alert', 'critical', 'error', 'warning', 'notification', 'informational', 'debug'];
 
 /**
  * ASA/FTD messages → ECS. Every message keeps its id (`event.code`, `cisco.asa.message_id`, the
@@ -96,6 +95,10 @@ export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | un
     log: { level: ASA_SEVERITY[Number(level)] },
     cisco: { asa: { message_id: id } },
   };
+  if (ctx.hostname) {
+    base.observer = { ...base.observer, hostname: ctx.hostname };
+    base.related = { hosts: [ctx.hostname] };
+  }
   const known = Object.hasOwn(ASA_PARSED, id) ? ASA_PARSED[id] : Object.hasOwn(ASA_MESSAGES, id) ? ASA_MESSAGES[id] : undefined;
   if (!known) {
     countUnmapped('cisco-asa', id);
@@ -138,9 +141,13 @@ function place(addr: string | undefined, p: string | undefined, nat?: Record<str
   return compact({ ...(e ?? { domain: addr }), ...(nat ? { nat } : {}) });
 }
 
+/** The translated address and port, each only where it differs from the real one (as Elastic sets `*.nat.ip` and `*.nat.port`). */
 function natOf(ipAddr: string | undefined, p: string | undefined, orig: string | undefined, origPort: string | undefined) {
-  if (!ipAddr || (ipAddr === orig && p === origPort)) return undefined;
-  return endpoint(ipAddr, p);
+  if (!ipAddr) return undefined;
+  const e = endpoint(ipAddr, p);
+  if (!e) return undefined;
+  const out = compact({ ip: ipAddr !== orig ? e.ip : undefined, port: p !== origPort ? e.port : undefined });
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function transportFields(t: string | undefined, iana: string | undefined): Record<string, unknown> {
@@ -214,7 +221,7 @@ function byId(id: string, message: string): VendorFields | undefined {
       const toSide = side(m, 10);
       const [src, dst] = direction === 'outbound' ? [toSide, forSide] : [forSide, toSide];
       return compact({
-        network: { transport: (m[2] as string).toLowerCase(), direction },
+        network: { ...transportFields(m[2], undefined), direction },
         source: withNat(src),
         destination: withNat(dst),
         observer: { ingress: { interface: { name: src.iface } }, egress: { interface: { name: dst.iface } } },
@@ -236,7 +243,7 @@ function byId(id: string, message: string): VendorFields | undefined {
           duration: seconds * 1_000_000_000,
           ...(reason ? { reason } : {}),
         },
-        network: { transport: (m[1] as string).toLowerCase(), bytes: count(m[12]) },
+        network: { ...transportFields(m[1], undefined), bytes: count(m[12]) },
         source: endpoint(m[4], m[5]),
         destination: endpoint(m[7], m[8]),
         observer: { ingress: { interface: { name: m[3] } }, egress: { interface: { name: m[6] } } },
@@ -249,7 +256,8 @@ function byId(id: string, message: string): VendorFields | undefined {
       if (!m) return undefined;
       const proto = (m[1] as string).toLowerCase();
       return compact({
-        network: { transport: /^\d+$/.test(proto) ? undefined : proto, ...(/^\d+$/.test(proto) ? { iana_number: proto } : {}) },
+        // `Deny protocol 47 …` names only the IANA number (Elastic then leaves the transport unset).
+        network: proto.startsWith('protocol ') ? { iana_number: proto.slice(9) } : transportFields(proto, undefined),
         source: endpoint(m[3], m[4]),
         destination: endpoint(m[6], m[7]),
         observer: { ingress: { interface: { name: m[2] } }, egress: { interface: { name: m[5] } } },
@@ -266,7 +274,7 @@ function byId(id: string, message: string): VendorFields | undefined {
           type: ['connection', denied ? 'denied' : 'allowed'],
           outcome: denied ? 'failure' : 'success',
         },
-        network: { transport: (m[3] as string).toLowerCase() },
+        network: transportFields(m[3], undefined),
         source: endpoint(m[5], m[6]),
         destination: endpoint(m[9], m[10]),
         observer: { ingress: { interface: { name: m[4] } }, egress: { interface: { name: m[8] } } },

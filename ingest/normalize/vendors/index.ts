@@ -7,6 +7,7 @@ import { panosVendor } from './panos.js';
 import { pfsenseVendor } from './pfsense.js';
 import { sshd } from './sshd.js';
 import { suVendor } from './su.js';
+import { suricataVendor } from './suricata.js';
 import { sudo } from './sudo.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 
@@ -28,6 +29,7 @@ export const VENDORS = {
   'pan-os': panosVendor,
   fortigate: fortigateVendor,
   pfsense: pfsenseVendor,
+  suricata: suricataVendor,
 } as const satisfies Record<string, Vendor>;
 
 export type VendorName = keyof typeof VENDORS;

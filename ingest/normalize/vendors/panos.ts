@@ -69,7 +69,64 @@ const TH = {
 // SYSTEM
 const S = { vsys: 7, eventId: 8, object: 9, module: 12, severity: 13, description: 14, seqno: 15, deviceName: 22 } as const;
 
-const SEVERITY: Readonly<Record<string, number>> = { informational: 1, low: 2, medium: 3, high: 4, critical: 5 };
+// `event.severity` as Elastic's panw pipeline numbers PAN-OS severities (1 is the most severe).
+const SEVERITY: Readonly<Record<string, number>> = { critical: 1, high: 2, medium: 3, low: 4, informational: 5 };
+
+const TRAFFIC_ACTION: Readonly<Record<string, string>> = {
+  start: 'flow_started',
+  end: 'flow_terminated',
+  drop: 'flow_dropped',
+  deny: 'flow_denied',
+};
+const THREAT_ACTION: Readonly<Record<string, string>> = {
+  data: 'data_match',
+  file: 'file_match',
+  flood: 'flood_detected',
+  packet: 'packet_attack',
+  scan: 'scan_detected',
+  spyware: 'spyware_detected',
+  url: 'url_filtering',
+  virus: 'virus_detected',
+  vulnerability: 'exploit_detected',
+  wildfire: 'wildfire_verdict',
+  'wildfire-virus': 'wildfire_virus_detected',
+};
+const ALLOWED = new Set(['alert', 'allow', 'continue']);
+const DENIED = new Set([
+  'deny',
+  'drop',
+  'reset-client',
+  'reset-server',
+  'reset-both',
+  'block-url',
+  'block-ip',
+  'random-drop',
+  'sinkhole',
+  'block',
+]);
+
+/** `allowed` / `denied` from the session's action, as Elastic's pipeline appends them. */
+function verdict(action: string): string[] {
+  return ALLOWED.has(action) ? ['allowed'] : DENIED.has(action) ? ['denied'] : [];
+}
+
+/** `CORP\\alice`, `alice@corp.example` or `alice` → name and domain. */
+function panUser(raw: string | undefined): { name: string; domain?: string } | undefined {
+  if (!raw) return undefined;
+  const slash = raw.lastIndexOf('\\');
+  if (slash > 0) return { domain: raw.slice(0, slash).replace(/\\+$/, ''), name: raw.slice(slash + 1) };
+  const at = raw.indexOf('@');
+  if (at > 0) return { name: raw.slice(0, at), domain: raw.slice(at + 1) };
+  return { name: raw };
+}
+
+/** A NAT column pair: kept unless it says no translation (`0.0.0.0` and port 0), as Elastic does. */
+function nat(addr: string | undefined, p: string | undefined): Record<string, unknown> | undefined {
+  const a = ip(addr);
+  const n = port(p);
+  if (!a || (a === '0.0.0.0' && (n === undefined || n === 0))) return undefined;
+  return compact({ ip: a, port: n });
+}
 
 /** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
 const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM),/;
@@ -81,7 +138,9 @@ const at = (f: string[], i: number): string | undefined => {
 
 function common(f: string[], ctx: VendorContext, deviceName: number): VendorFields {
   const t = parseTimestamp(f[F.generatedTime] ?? '', ctx.time);
+  const host = at(f, deviceName);
   return compact({
+    related: host ? { hosts: [host] } : undefined,
     ...(t !== undefined ? { '@timestamp': isoString(t) } : {}),
     observer: {
       vendor: 'Palo Alto Networks',
@@ -95,27 +154,22 @@ function common(f: string[], ctx: VendorContext, deviceName: number): VendorFiel
 }
 
 function session(f: string[]): VendorFields {
-  const natSrc = ip(at(f, F.natSrc));
-  const natDst = ip(at(f, F.natDst));
   const src = endpoint(at(f, F.src), at(f, F.sport));
   const dst = endpoint(at(f, F.dst), at(f, F.dport));
-  const srcUser = at(f, F.srcUser);
-  const dstUser = at(f, F.dstUser);
+  const srcUser = panUser(at(f, F.srcUser));
+  const dstUser = panUser(at(f, F.dstUser));
   const proto = at(f, F.proto);
+  const addr = src?.ip ?? '';
   return compact({
-    source: src && {
-      ...src,
-      ...(natSrc && natSrc !== '0.0.0.0' && natSrc !== src.ip ? { nat: { ip: natSrc, port: port(at(f, F.natSport)) } } : {}),
-      ...(srcUser ? { user: { name: srcUser } } : {}),
-    },
-    destination: dst && {
-      ...dst,
-      ...(natDst && natDst !== '0.0.0.0' && natDst !== dst.ip ? { nat: { ip: natDst, port: port(at(f, F.natDport)) } } : {}),
-      ...(dstUser ? { user: { name: dstUser } } : {}),
-    },
-    ...(srcUser ? { user: { name: srcUser } } : {}),
+    source: src && compact({ ...src, nat: nat(at(f, F.natSrc), at(f, F.natSport)), user: srcUser }),
+    destination: dst && compact({ ...dst, nat: nat(at(f, F.natDst), at(f, F.natDport)), user: dstUser }),
+    user: srcUser,
     rule: { name: at(f, F.rule) },
-    network: { transport: proto?.toLowerCase(), application: at(f, F.app)?.toLowerCase() },
+    network: {
+      transport: proto?.toLowerCase(),
+      application: at(f, F.app)?.toLowerCase(),
+      type: addr.includes(':') ? 'ipv6' : addr.includes('.') ? 'ipv4' : undefined,
+    },
     observer: {
       ingress: { zone: at(f, F.fromZone), interface: { name: at(f, F.inIf) } },
       egress: { zone: at(f, F.toZone), interface: { name: at(f, F.outIf) } },
@@ -128,8 +182,9 @@ function traffic(f: string[], ctx: VendorContext): VendorFields {
   const subtype = at(f, F.subtype) ?? '';
   const action = at(f, F.action) ?? '';
   const allowed = action === 'allow';
-  const type = subtype === 'start' ? ['connection', 'start'] : subtype === 'end' ? ['connection', 'end'] : ['connection'];
-  type.push(allowed ? 'allowed' : 'denied');
+  const type = [...verdict(action), 'connection'];
+  if (subtype === 'start' || subtype === 'end') type.push(subtype);
+  else if (subtype === 'drop' || subtype === 'deny') type.push('denied');
   const start = parseTimestamp(f[T.start] ?? '', ctx.time);
   const elapsed = count(at(f, T.elapsed));
   const s = session(f);
@@ -139,8 +194,8 @@ function traffic(f: string[], ctx: VendorContext): VendorFields {
     compact({
       event: {
         category: ['network'],
-        type,
-        action: action || undefined,
+        type: [...new Set(type)],
+        action: TRAFFIC_ACTION[subtype],
         outcome: allowed ? 'success' : 'failure',
         start: start !== undefined ? isoString(start) : undefined,
         duration: elapsed !== undefined ? elapsed * 1_000_000_000 : undefined,
@@ -158,7 +213,8 @@ function traffic(f: string[], ctx: VendorContext): VendorFields {
 function threat(f: string[], ctx: VendorContext): VendorFields {
   const subtype = at(f, F.subtype) ?? '';
   const action = at(f, F.action) ?? '';
-  const allowed = action === 'alert' || action === 'allow';
+  const allowed = ALLOWED.has(action);
+  const direction = at(f, TH.direction);
   // `Threat ID`: `name(id)`, or just a number for some subtypes.
   const tid = at(f, TH.threatId) ?? '';
   const tm = /^(.*)\((\d+)\)$/.exec(tid);
@@ -170,21 +226,50 @@ function threat(f: string[], ctx: VendorContext): VendorFields {
     compact({
       event: {
         kind: 'alert',
-        category: ['intrusion_detection', 'network'],
-        type: [allowed ? 'allowed' : 'denied'],
-        action: action || undefined,
+        category: ['intrusion_detection', 'threat', 'network'],
+        type: verdict(action),
+        action: THREAT_ACTION[subtype],
+        outcome: allowed ? 'success' : 'failure',
         code: tm ? tm[2] : tid || undefined,
         reason: tm ? tm[1] : undefined,
         severity: sev !== undefined ? SEVERITY[sev] : undefined,
         sequence: count(at(f, TH.seqno)),
       },
       log: { level: sev },
-      ...(subtype === 'url' ? { url: { original: misc } } : misc ? { file: { name: misc } } : {}),
+      network: {
+        direction:
+          direction === 'client-to-server' || direction === '0'
+            ? 'inbound'
+            : direction === 'server-to-client' || direction === '1'
+              ? 'outbound'
+              : 'unknown',
+      },
+      ...threatObject(subtype, misc),
       user_agent: { original: at(f, TH.userAgent) },
-      http: { request: { referrer: at(f, TH.referer), method: at(f, TH.httpMethod)?.toUpperCase() } },
+      http: { request: { referrer: at(f, TH.referer), method: at(f, TH.httpMethod) } },
       labels: { log_type: 'THREAT', log_subtype: subtype, threat_category: at(f, TH.category), direction: at(f, TH.direction) },
     }) as VendorFields,
   );
+}
+
+/**
+ * The THREAT log's `misc` column: the URL of a url log (and of a virus or vulnerability log when it
+ * holds a path), else the file's name, as Elastic's threat pipeline reads it.
+ */
+function threatObject(subtype: string, misc: string | undefined): VendorFields {
+  if (!misc) return {};
+  if (subtype === 'url' || ((subtype === 'virus' || subtype === 'vulnerability') && misc.includes('/'))) {
+    const slash = misc.indexOf('/');
+    const hostPort = slash >= 0 ? misc.slice(0, slash) : (misc.split('?')[0] ?? misc);
+    const [domain, p] = hostPort.split(':');
+    return compact({
+      url: compact({ original: misc, domain, port: port(p) }),
+      destination: p === undefined ? { domain } : undefined,
+    }) as VendorFields;
+  }
+  if (subtype === 'file' && /[/\\]/.test(misc)) return { file: { path: misc, name: misc.split(/[/\\]/).pop() ?? misc } };
+  if (subtype === 'file' || subtype === 'virus' || subtype === 'vulnerability') return { file: { name: misc } };
+  return {};
 }
 
 function system(f: string[], ctx: VendorContext): VendorFields {
@@ -195,9 +280,9 @@ function system(f: string[], ctx: VendorContext): VendorFields {
   const fields = compact({
     message: description,
     event: {
-      category: auth ? ['authentication'] : ['host'],
+      category: auth ? ['authentication'] : ['configuration'],
       type: auth ? ['start'] : ['info'],
-      action: eventId || undefined,
+      code: eventId || undefined,
       severity: sev !== undefined ? SEVERITY[sev] : undefined,
       sequence: count(at(f, S.seqno)),
       ...(auth ? { outcome: auth[auth.length - 1] === 'success' ? 'success' : 'failure' } : {}),

@@ -1,4 +1,4 @@
-import type { Vendor, VendorFields } from './types.js';
+import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, endpoint } from './util.js';
 
 /**
@@ -9,7 +9,7 @@ import { compact, count, endpoint } from './util.js';
  *   then per protocol — tcp/udp: srcport, dstport, datalen[, tcpflags, seq, ack, window, urg, options];
  *   icmp: icmptype, then type-specific fields.
  */
-export function pfsense(message: string): VendorFields | undefined {
+export function pfsense(message: string, ctx?: VendorContext): VendorFields | undefined {
   const f = message.split(',');
   if (f.length < 17) return undefined;
   const [rule, , , tracker, iface, reason, action, dir, ver] = f as [
@@ -60,13 +60,14 @@ export function pfsense(message: string): VendorFields | undefined {
       category: ['network'],
       type: ['connection', denied ? 'denied' : 'allowed'],
       action,
-      outcome: denied ? 'failure' : 'success',
       reason: reason || undefined,
     },
     observer: {
-      vendor: 'Netgate',
+      // Spelled as Elastic's pfsense integration writes it, which Kibana's pfSense content filters on.
+      vendor: 'netgate',
       product: 'pfSense',
       type: 'firewall',
+      name: ctx?.hostname,
       ingress: dir === 'in' ? { interface: { name: iface } } : undefined,
       egress: dir === 'out' ? { interface: { name: iface } } : undefined,
     },

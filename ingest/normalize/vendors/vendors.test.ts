@@ -155,6 +155,7 @@ describe('vendor registry', () => {
       'sshd',
       'su',
       'sudo',
+      'suricata',
       'systemd-logind',
     ]);
     expect(vendorsFor('sshd')).toEqual([VENDORS.sshd]);

@@ -26,6 +26,52 @@ function hashes(s: string | undefined): Json {
   return { hash, pe: { imphash } };
 }
 
+/**
+ * A command line split as Windows' CommandLineToArgvW does (Microsoft's "Parsing C command-line
+ * arguments"): whitespace outside quotes separates, quotes are removed, 2n backslashes before a
+ * quote give n and the quote toggles quoting, 2n+1 give n and a literal quote, and `""` inside
+ * quotes is a literal quote that also ends the quoting (the rule before 2008, which Elastic's
+ * Sysmon pipeline follows for `process.args`).
+ */
+export function windowsArgv(cmd: string): string[] {
+  const args: string[] = [];
+  let i = 0;
+  while (i < cmd.length) {
+    while (i < cmd.length && (cmd[i] === ' ' || cmd[i] === '\t')) i++;
+    if (i >= cmd.length) break;
+    let arg = '';
+    let quoted = false;
+    let slashes = 0;
+    for (; i < cmd.length; i++) {
+      const c = cmd[i] as string;
+      if (c === '\\') {
+        slashes++;
+        continue;
+      }
+      if (c === '"') {
+        arg += '\\'.repeat(Math.floor(slashes / 2));
+        if (slashes % 2 === 1) arg += '"';
+        else {
+          // The pre-2008 rule: `""` inside quotes is a literal quote and also ends the quoting.
+          if (quoted && cmd[i + 1] === '"') {
+            arg += '"';
+            i++;
+          }
+          quoted = !quoted;
+        }
+        slashes = 0;
+        continue;
+      }
+      arg += '\\'.repeat(slashes);
+      slashes = 0;
+      if (!quoted && (c === ' ' || c === '\t')) break;
+      arg += c;
+    }
+    args.push(arg + '\\'.repeat(slashes));
+  }
+  return args;
+}
+
 const proc = (d: Record<string, string>): Json => ({
   pid: int(val(d.ProcessId)),
   entity_id: val(d.ProcessGuid),
@@ -37,6 +83,14 @@ const proc = (d: Record<string, string>): Json => ({
  * DNS `QueryResults` as Sysmon writes them: `type:  5 cname.example;::ffff:93.184.216.34;` —
  * entries separated by `;`, addresses bare (IPv4 as mapped IPv6), other records with a type prefix.
  */
+/** The names a DNS query's `QueryResults` hold (CNAME and other named records). */
+function resultNames(results: string | undefined): string[] {
+  return (results ?? '')
+    .split(';')
+    .map((x) => /^type:\s+\d+\s+(\S+)$/.exec(x.trim())?.[1])
+    .filter((x): x is string => x !== undefined);
+}
+
 function resolvedIps(results: string | undefined): string[] {
   return (results ?? '')
     .split(';')
@@ -44,10 +98,13 @@ function resolvedIps(results: string | undefined): string[] {
     .filter((x): x is string => x !== undefined);
 }
 
-/** Sysmon events by id; field names from Sysinternals' Sysmon event reference. */
+/**
+ * Sysmon events by id; field names from Sysinternals' Sysmon event reference, `event.action` and
+ * categorization as Elastic's `windows.sysmon_operational` pipeline sets them.
+ */
 export const SYSMON_EVENTS: Record<number, Mapping> = {
   1: {
-    action: 'process-created',
+    action: 'Process creation',
     category: ['process'],
     type: ['start'],
     fields: (d) => ({
@@ -55,6 +112,7 @@ export const SYSMON_EVENTS: Record<number, Mapping> = {
       process: {
         ...proc(d),
         command_line: val(d.CommandLine),
+        args: val(d.CommandLine) ? windowsArgv(d.CommandLine as string) : undefined,
         working_directory: val(d.CurrentDirectory),
         ...hashes(d.Hashes),
         parent: {
@@ -68,9 +126,9 @@ export const SYSMON_EVENTS: Record<number, Mapping> = {
     }),
   },
   3: {
-    action: 'network-connection',
+    action: 'Network connection',
     category: ['network'],
-    type: ['connection', 'start'],
+    type: ['start', 'connection', 'protocol'],
     fields: (d) => ({
       user: sysmonUser(d),
       process: proc(d),
@@ -78,19 +136,20 @@ export const SYSMON_EVENTS: Record<number, Mapping> = {
       destination: { ip: ipOf(d.DestinationIp), port: int(val(d.DestinationPort)), domain: val(d.DestinationHostname) },
       network: {
         transport: val(d.Protocol)?.toLowerCase(),
+        protocol: val(d.DestinationPortName) ?? val(d.SourcePortName),
         type: d.SourceIsIpv6 === 'true' ? 'ipv6' : d.SourceIsIpv6 === 'false' ? 'ipv4' : undefined,
         direction: d.Initiated === 'true' ? 'egress' : d.Initiated === 'false' ? 'ingress' : undefined,
       },
     }),
   },
   5: {
-    action: 'process-terminated',
+    action: 'Process terminated',
     category: ['process'],
     type: ['end'],
     fields: (d) => ({ user: sysmonUser(d), process: proc(d) }),
   },
   11: {
-    action: 'file-created',
+    action: 'FileCreate',
     category: ['file'],
     type: ['creation'],
     fields: (d) => {
@@ -110,13 +169,14 @@ export const SYSMON_EVENTS: Record<number, Mapping> = {
     },
   },
   22: {
-    action: 'dns-query',
+    action: 'DNSEvent (DNS query)',
     category: ['network'],
     type: ['connection', 'protocol', 'info'],
     fields: (d) => ({
       user: sysmonUser(d),
       process: proc(d),
       dns: { question: { name: val(d.QueryName) }, resolved_ip: resolvedIps(d.QueryResults) },
+      related: { hosts: [...new Set([...resultNames(d.QueryResults), ...(val(d.QueryName) ? [d.QueryName as string] : [])])] },
       network: { protocol: 'dns' },
       // Sysmon 22's QueryStatus is a Win32 error code; 0 is success.
       event: { outcome: d.QueryStatus === undefined ? 'unknown' : d.QueryStatus === '0' ? 'success' : 'failure' },

@@ -8,6 +8,12 @@ import { countUnmapped } from '../unmapped.js';
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
 
+/** Sysmon's `UtcTime` (`2026-11-20 09:14:03.123`, UTC) as ISO 8601, or undefined. */
+function sysmonUtcTime(t: string | undefined): string | undefined {
+  const m = t === undefined ? null : /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/.exec(t);
+  return m ? `${m[1]}T${m[2]}Z` : undefined;
+}
+
 function mappingFor(e: WinEvent): { mapping?: Mapping; dataset: string } {
   const sysmon = sysmonMapping(e);
   if (sysmon || e.provider === SYSMON_PROVIDER) return { mapping: sysmon, dataset: 'windows.sysmon_operational' };
@@ -60,7 +66,8 @@ export function normalizeWindows(r: Json, ctx: RecordContext, original: string):
     ctx,
     original,
     {
-      time: e.time,
+      // Sysmon's UtcTime is when the event happened; TimeCreated when it was logged (Elastic takes UtcTime).
+      time: (dataset === 'windows.sysmon_operational' ? sysmonUtcTime(e.data.UtcTime) : undefined) ?? e.time,
       dataset,
       module: 'windows',
       // Record ids are unique per channel on one computer.
