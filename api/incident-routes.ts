@@ -177,6 +177,14 @@ export const INCIDENT_ROUTES: readonly Route[] = [
       rule: str('A rule id or name, lead or contributing.', { optional: true, minLength: 1 }),
       entity: str('A host name, user name or IP among its entities.', { optional: true, minLength: 1 }),
       assignee: str('Who it is assigned to.', { optional: true, minLength: 1 }),
+      q: str(
+        'Text: words of the title (all of them; Elasticsearch simple query syntax), or a whole rule name, host, user, IP or incident id.',
+        {
+          optional: true,
+          minLength: 1,
+          maxLength: 500,
+        },
+      ),
       from: str('First seen at or after (RFC 3339).', { optional: true, format: 'date-time' }),
       to: str('First seen before (RFC 3339).', { optional: true, format: 'date-time' }),
       sort: str('Order: newest first seen (default), oldest, last_seen (latest activity first), risk (highest first).', {
@@ -202,6 +210,7 @@ export const INCIDENT_ROUTES: readonly Route[] = [
         ...(query.rule ? { rule: query.rule as string } : {}),
         ...(query.entity ? { entity: query.entity as string } : {}),
         ...(query.assignee ? { assignee: query.assignee as string } : {}),
+        ...(query.q ? { q: query.q as string } : {}),
         ...(query.from ? { from: new Date(query.from as string).toISOString() } : {}),
         ...(query.to ? { to: new Date(query.to as string).toISOString() } : {}),
       });

@@ -11,6 +11,8 @@ export interface IncidentFilter {
   entity?: string;
   /** Who it is assigned to (`incident.assignee`). */
   assignee?: string;
+  /** Words (Elasticsearch's simple query syntax, all of them by default) in the title, or a whole rule name, entity or id. */
+  q?: string;
   /** First seen at or after / before (RFC 3339). */
   from?: string;
   to?: string;
@@ -53,6 +55,20 @@ export interface IncidentReader {
 /** Alerts returned with one incident at most; the incident lists the first ids (its `alert_count` has the total). */
 const MAX_ALERTS = 500;
 
+/**
+ * What `q` searches: the title's words (its text sub-field), and whole values of the fields an
+ * analyst pastes (a rule name, a host, a user, an IP, an incident id).
+ */
+const TEXT_FIELDS = [
+  'incident.title.text',
+  'incident.id',
+  'incident.rule.name',
+  'incident.rules.name',
+  'incident.entities.hosts',
+  'incident.entities.users',
+  'incident.entities.ips',
+];
+
 /** The bool query of a filter. Pure, so that it is tested without a cluster. */
 export function incidentQuery(f: IncidentFilter): Record<string, unknown> {
   const filter: Record<string, unknown>[] = [];
@@ -79,6 +95,17 @@ export function incidentQuery(f: IncidentFilter): Record<string, unknown> {
     });
   }
   if (f.assignee) filter.push({ term: { 'incident.assignee': f.assignee } });
+  if (f.q) {
+    filter.push({
+      simple_query_string: {
+        query: f.q,
+        fields: TEXT_FIELDS,
+        default_operator: 'and',
+        // Never an error for the caller's syntax: what does not parse is searched as words.
+        lenient: true,
+      },
+    });
+  }
   if (f.from || f.to) filter.push({ range: { '@timestamp': { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } });
   return { bool: { filter } };
 }

@@ -237,6 +237,56 @@ describe('merge', () => {
   });
 });
 
+describe('time to acknowledge', () => {
+  const status = (id: string, s: 'open' | 'acknowledged' | 'closed', minute: number) =>
+    change(id, { kind: 'status', status: s }, minute, s === 'closed' ? { reason: 'done' } : {});
+
+  it('records when the incident was first acknowledged, and the minutes from its first alert', () => {
+    const { b, id } = oneIncident();
+    expect(b.get(id)?.incident.acknowledged_at).toBeUndefined();
+    const [doc] = b.applyChange(status(id, 'acknowledged', 42));
+    expect(doc?.incident).toMatchObject({ acknowledged_at: at(42), minutes_to_acknowledge: 42 });
+  });
+
+  it('keeps the first acknowledgement through closing, reopening and acknowledging again', () => {
+    const { b, id } = oneIncident();
+    b.applyChange(status(id, 'acknowledged', 10));
+    b.applyChange(status(id, 'closed', 20));
+    const [reopened] = b.applyChange(status(id, 'open', 30));
+    expect(reopened?.incident).toMatchObject({ status: 'open', acknowledged_at: at(10), minutes_to_acknowledge: 10 });
+    const [again] = b.applyChange(status(id, 'acknowledged', 40));
+    expect(again?.incident).toMatchObject({ acknowledged_at: at(10), minutes_to_acknowledge: 10 });
+  });
+
+  it('is not set by closing an incident nobody acknowledged, nor by a merge', () => {
+    const { b, id } = oneIncident();
+    const [closed] = b.applyChange(status(id, 'closed', 5));
+    expect(closed?.incident.acknowledged_at).toBeUndefined();
+    expect(closed?.incident.minutes_to_acknowledge).toBeUndefined();
+    const into = b.add(alert({ host: 'h2', at: 1 })).incidentId;
+    const other = b.add(alert({ host: 'h3', at: 2 })).incidentId;
+    const [merged] = b.applyChange(change(other, { kind: 'merge', into }, 6));
+    expect(merged?.incident.acknowledged_at).toBeUndefined();
+  });
+
+  it('survives a restart: the restored incident still says when it was first acknowledged', () => {
+    const { b, id } = oneIncident();
+    b.applyChange(status(id, 'acknowledged', 15));
+    b.applyChange(status(id, 'closed', 25));
+    const restored = new IncidentBuilder();
+    restored.restore(b.snapshot());
+    const [reopened] = restored.applyChange(status(id, 'open', 35));
+    expect(reopened?.incident).toMatchObject({ acknowledged_at: at(15), minutes_to_acknowledge: 15 });
+  });
+
+  it('does not go back before the first alert: an acknowledgement stamped earlier counts as 0 minutes', () => {
+    const b = new IncidentBuilder();
+    const id = b.add(alert({ host: 'h1', at: 10 })).incidentId;
+    const [doc] = b.applyChange(status(id, 'acknowledged', 5));
+    expect(doc?.incident).toMatchObject({ acknowledged_at: at(5), minutes_to_acknowledge: 0 });
+  });
+});
+
 describe('change records and links', () => {
   it('round-trip through keyed records: notes never share a key, other kinds one per incident and field', () => {
     const n1 = change('inc-1', { kind: 'note', text: 'a' });

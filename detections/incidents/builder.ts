@@ -28,7 +28,8 @@
  *
  * ## Status
  * `applyStatus` sets open / acknowledged / closed (last writer wins by the change's time;
- * an older change than the one applied is ignored). Closing keeps the incident, and its
+ * an older change than the one applied is ignored). The first acknowledgement's time stays on the
+ * incident (`acknowledged_at`), whatever follows, for the time to acknowledge. Closing keeps the incident, and its
  * suppression, until both expire; reopening makes it group again if it is still within its
  * window.
  *
@@ -231,6 +232,7 @@ export class IncidentBuilder {
     const s = this.incidents.get(id);
     if (!s || s.status === status || (s.change && atMs < s.change.at)) return null;
     s.status = status;
+    if (status === 'acknowledged' && s.acknowledgedAt === undefined) s.acknowledgedAt = atMs;
     s.change = { at: atMs, by, ...(reason !== undefined ? { reason } : {}), ...(source !== undefined ? { source } : {}) };
     s.version++;
     s.updated = Math.max(s.updated, atMs);

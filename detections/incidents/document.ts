@@ -87,6 +87,9 @@ export function incidentDocument(s: IncidentState, o: ResolvedIncidentOptions): 
             },
           }
         : {}),
+      ...(s.acknowledgedAt !== undefined
+        ? { acknowledged_at: iso(s.acknowledgedAt), minutes_to_acknowledge: Math.max(0, s.acknowledgedAt - s.first) / 60_000 }
+        : {}),
       ...triage(s, lead.level),
     },
     vigil: { id: s.id, emitted_status: s.status, ...(o.consoleUrl ? { links: { console: consoleLink(o.consoleUrl, s.id) } } : {}) },

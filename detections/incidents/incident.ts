@@ -84,6 +84,10 @@ export interface IncidentDocument {
     version?: number;
     /** builder: the last status change applied. */
     status_change?: IncidentStatusChangeInfo;
+    /** builder: when it was first acknowledged (closing and reopening keep it; closing without acknowledging sets none). */
+    acknowledged_at?: string;
+    /** builder: minutes from `first_seen` to `acknowledged_at` (0 when the acknowledgement is stamped earlier); MTTA averages it. */
+    minutes_to_acknowledge?: number;
     /** builder: who works on it. */
     assignee?: string;
     /** builder: who assigned it, when. */

@@ -28,6 +28,8 @@ export interface IncidentState {
   last: number;
   status: IncidentStatus;
   change?: { at: number; by: string; reason?: string; source?: string };
+  /** When it was first acknowledged; kept through closing and reopening (time to acknowledge). */
+  acknowledgedAt?: number;
   version: number;
   updated: number;
   count: number;
@@ -145,6 +147,7 @@ export function decodeState(key: string, value: string): IncidentState {
     throw bad('severityOverride is malformed');
   if (s.enrichments !== undefined && !(isObj(s.enrichments) && Object.values(s.enrichments).every((e) => isObj(e) && isNum(e.at))))
     throw bad('enrichments is malformed');
+  if (s.acknowledgedAt !== undefined && !isNum(s.acknowledgedAt)) throw bad('acknowledgedAt is not a number');
   if (s.mergedInto !== undefined && typeof s.mergedInto !== 'string') throw bad('mergedInto is not a string');
   if (s.changedAt !== undefined && !(isObj(s.changedAt) && Object.values(s.changedAt).every(isNum))) throw bad('changedAt is malformed');
   for (const f of ['merged', 'applied'] as const) if (s[f] !== undefined && !isStrs(s[f])) throw bad(`${f} is not a list of strings`);

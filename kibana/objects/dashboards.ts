@@ -98,7 +98,15 @@ function socOverview(o: ObjectOptions, id: string): SavedObject {
       dataView: incidents,
       columns: { m: col.average(MINUTES_TO_ACK, 'Minutes to acknowledge') },
       vis: { kind: 'metric', metric: 'm' },
-      grid: { x: 40, y: 12, w: 8, h: 12 },
+      grid: { x: 40, y: 12, w: 8, h: 6 },
+    }),
+    lensPanel({
+      id: 'mtta-median',
+      title: 'Median time to acknowledge (minutes)',
+      dataView: incidents,
+      columns: { m: col.median(MINUTES_TO_ACK, 'Minutes to acknowledge') },
+      vis: { kind: 'metric', metric: 'm' },
+      grid: { x: 40, y: 18, w: 8, h: 6 },
     }),
     searchPanel('triage', triageSearchId(o), { x: 0, y: 24, w: 48, h: 16 }),
   ]);

@@ -48,23 +48,10 @@ const consoleLink: FieldFormat = {
 };
 
 /**
- * Minutes from an incident's first alert to its acknowledgement. The incident document keeps only
- * its last status change, so this counts incidents that are acknowledged now (closed ones no
- * longer say when they were acknowledged).
+ * Minutes from an incident's first alert to its first acknowledgement, written by the incident
+ * builder (it stays through closing and reopening; incidents closed unacknowledged have none).
  */
 export const MINUTES_TO_ACK = 'incident.minutes_to_acknowledge';
-const minutesToAck = {
-  type: 'double',
-  script: {
-    source: [
-      "if (doc['incident.status'].size() > 0 && doc['incident.status'].value == 'acknowledged'",
-      "  && doc['incident.status_change.at'].size() > 0 && doc['incident.first_seen'].size() > 0) {",
-      "  emit((doc['incident.status_change.at'].value.toInstant().toEpochMilli()",
-      "    - doc['incident.first_seen'].value.toInstant().toEpochMilli()) / 60000.0);",
-      '}',
-    ].join('\n'),
-  },
-};
 
 interface ViewSpec {
   topic: DataViewTopic;
@@ -88,7 +75,6 @@ const VIEWS: ViewSpec[] = [
       'incident.rule.level': colours('string', LEVEL_COLOURS),
       'vigil.links.console': consoleLink,
     },
-    runtime: { [MINUTES_TO_ACK]: minutesToAck },
   },
   { topic: 'actions', name: 'Vigil actions (audit)', formats: {} },
   { topic: 'deadletter', name: 'Vigil dead letters', formats: {} },

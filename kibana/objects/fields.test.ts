@@ -36,6 +36,32 @@ describe('every field a saved object reads is mapped by the sink templates, with
     expect(templateFor(ts, 'vigil-incidents')?.name).toBe('vigil');
     expect(flattenMappings(templateFor(ts, 'vigil-deadletter')!.body.template.mappings).get('code')?.type).toBe('keyword');
   });
+
+  it('the time-to-acknowledge panels (mean and median) read a number the builder writes, not a runtime field', () => {
+    const ts = templates('vigil', MINIMAL);
+    const mapped = flattenMappings(templateFor(ts, 'vigil-incidents')!.body.template.mappings);
+    expect(mapped.get('incident.minutes_to_acknowledge')?.type).toBe('float');
+    expect(mapped.get('incident.acknowledged_at')?.type).toBe('date');
+    const set = objects();
+    const view = set.find((o) => o.id === 'vigil-incidents')!;
+    expect(JSON.parse(view.attributes.runtimeFieldMap as string)).toEqual({});
+    const panels = JSON.parse(set.find((o) => o.id === 'vigil-soc-overview')!.attributes.panelsJSON as string) as Array<{
+      panelIndex: string;
+      embeddableConfig: {
+        attributes: { state: { datasourceStates: { formBased: { layers: Record<string, { columns: Record<string, unknown> }> } } } };
+      };
+    }>;
+    const columns = (id: string) =>
+      Object.values(panels.find((p) => p.panelIndex === id)!.embeddableConfig.attributes.state.datasourceStates.formBased.layers).flatMap(
+        (l) => Object.values(l.columns),
+      );
+    expect(columns('mtta')).toEqual([
+      expect.objectContaining({ operationType: 'average', sourceField: 'incident.minutes_to_acknowledge' }),
+    ]);
+    expect(columns('mtta-median')).toEqual([
+      expect.objectContaining({ operationType: 'median', sourceField: 'incident.minutes_to_acknowledge' }),
+    ]);
+  });
 });
 
 describe('the field check fails where Kibana would show an error or an empty panel', () => {
@@ -59,16 +85,18 @@ describe('the field check fails where Kibana would show an error or an empty pan
     const formats = JSON.parse(view.attributes.fieldFormatMap as string) as Record<string, unknown>;
     formats['incident.risk_score'] = formats['incident.severity'];
     view.attributes.fieldFormatMap = JSON.stringify(formats);
-    view.attributes.runtimeFieldMap = (view.attributes.runtimeFieldMap as string).replace(
-      "doc['incident.first_seen']",
-      "doc['incident.opened']",
-    );
+    view.attributes.runtimeFieldMap = JSON.stringify({
+      'incident.hours_open': {
+        type: 'double',
+        script: { source: "emit(doc['incident.opened'].value.toInstant().toEpochMilli() / 3.6e6)" },
+      },
+    });
     const search = set.find((o) => o.type === 'search')!;
     search.attributes.sort = [['event.original', 'desc']];
     const problems = fieldProblems(set, ts);
     expect(problems).toContain('index-pattern vigil-incidents (vigil-incidents): color format of incident.risk_score is float, not string');
     expect(problems).toContain(
-      'index-pattern vigil-incidents: runtime field incident.minutes_to_acknowledge reads incident.opened, which is not mapped',
+      'index-pattern vigil-incidents: runtime field incident.hours_open reads incident.opened, which is not mapped',
     );
     expect(problems).toContain('search vigil-incident-triage sort: event.original is keyword for vigil-incidents, not sortable');
   });

@@ -58,6 +58,7 @@ export const col = {
     scale: 'ratio',
     params: { emptyAsNull: true },
   }),
+  median: (field: string, label: string): Column => ({ ...col.average(field, label), operationType: 'median' }),
 };
 
 export interface LensPanel {

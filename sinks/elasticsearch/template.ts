@@ -128,7 +128,9 @@ export function ecsMappings(caps: FieldCapabilities): Mapping {
       // The fields of detections/incidents/incident.ts that dashboards sort, filter and count on;
       // the rest (the triggering event, entity risks) stays dynamic.
       incident: props({
-        ...keywords('id', 'title', 'severity', 'status', 'assignee'),
+        ...keywords('id', 'severity', 'status', 'assignee'),
+        // Sorted and counted whole; searched by word (the responder API's `q`) through `.text`.
+        title: { ...keyword, fields: { text } },
         risk_score: float,
         alert_count: long,
         version: long,
@@ -140,6 +142,8 @@ export function ecsMappings(caps: FieldCapabilities): Mapping {
         entities: props(keywords('hosts', 'users', 'ips')),
         group: props({ ...keywords('field', 'value'), window_start: date }),
         status_change: props({ at: date, ...keywords('by', 'reason', 'source') }),
+        acknowledged_at: date,
+        minutes_to_acknowledge: float,
         // Enrichment results are any vendor's JSON: kept in _source, not mapped, so that one report's
         // hundreds of fields cannot push the index past its field limit or conflict in type.
         enrichments: { type: 'object', enabled: false },

@@ -204,6 +204,12 @@ describe('incidents', () => {
     expect(await ids('?entity=web-99')).toEqual([]);
     expect(await ids('?from=2026-01-02T03:04:05Z&to=2026-01-02T03:04:06Z')).toEqual(['inc-closed', 'inc-open', 'inc-run']);
     expect(await ids('?from=2026-01-02T03:04:06Z')).toEqual([]);
+    // Text: words of the title in any case and order, all of them; or a whole entity.
+    expect(await ids('?q=ROOT%20sudo')).toEqual(['inc-closed', 'inc-open', 'inc-run']);
+    expect(await ids('?q=sudo%20root&status=closed')).toEqual(['inc-closed']);
+    expect(await ids('?q=sudo%20brute')).toEqual([]);
+    expect(await ids('?q=198.51.100.7&severity=low')).toEqual(['inc-closed']);
+    expect(await ids('?q=%22unbalanced')).toEqual([]);
     const one = await call('GET', '/api/incidents/inc-open', { as: 'viewer' });
     expect(one.status).toBe(200);
     expect(one.body.alerts.map((a) => a.vigil.id)).toEqual(['alert-inc-open']);

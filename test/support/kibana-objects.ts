@@ -244,6 +244,7 @@ const LENS_NEEDS: Record<string, Need> = {
   date_histogram: 'date',
   terms: 'aggregatable',
   average: 'numeric',
+  median: 'numeric',
   sum: 'numeric',
   unique_count: 'aggregatable',
 };
