@@ -1,6 +1,6 @@
 import type { Bus } from '../core/bus/index.js';
 import type { Infer } from '../core/config/dsl.js';
-import type { ComponentConfig, ElasticsearchConfig, VigilConfig } from '../core/config/types.js';
+import type { ComponentConfig, ElasticsearchConfig, KafkaConfig, VigilConfig } from '../core/config/types.js';
 import { VigilError } from '../core/errors/index.js';
 import type { RunningStage } from '../core/stage.js';
 import { schema as elasticsearchSchema } from './elasticsearch/config.js';
@@ -8,15 +8,15 @@ import { startElasticsearchSink } from './elasticsearch/index.js';
 import { schema as archiveSchema } from './archive/config.js';
 import { startArchiveSink } from './archive/index.js';
 import { schema as splunkHecSchema } from './splunk-hec/config.js';
-import { startSplunkHecSink } from './splunk-hec/index.js';
+import { openSplunkHecDelivery, startSplunkHecSink } from './splunk-hec/index.js';
 import { schema as syslogSchema } from './syslog/config.js';
-import { startSyslogSink } from './syslog/index.js';
+import { openSyslogDelivery, startSyslogSink } from './syslog/index.js';
 import { schema as sentinelSchema } from './sentinel/config.js';
 import { openSentinelDelivery, startSentinelSink } from './sentinel/index.js';
 import { schema as secopsSchema } from './secops/config.js';
 import { openSecopsDelivery, startSecopsSink } from './secops/index.js';
 import { schema as kafkaSchema } from './kafka/config.js';
-import { startKafkaSink } from './kafka/index.js';
+import { openKafkaDelivery, startKafkaSink } from './kafka/index.js';
 import { schema as httpSchema } from './http/config.js';
 import { openHttpDelivery, startHttpSink } from './http/index.js';
 import { schema as opensearchSchema } from './opensearch/config.js';
@@ -73,7 +73,8 @@ export interface SinkDelivery {
   deliver: DeliverFn;
   close(): void | Promise<void>;
 }
-type DeliveryOpener<C> = (sink: C) => Promise<SinkDelivery>;
+/** `kafka`: Vigil's own cluster (the kafka sink's target when it names no `brokers`). */
+type DeliveryOpener<C> = (sink: C, ctx: { kafka: KafkaConfig }) => Promise<SinkDelivery>;
 type DeliveryRegistry = { [T in SinkConfig['type']]?: DeliveryOpener<Extract<SinkConfig, { type: T }>> };
 
 /** Sinks that history can be replayed into, one line each. */
@@ -82,6 +83,9 @@ export const SINK_DELIVERIES = {
   secops: (sink) => openSecopsDelivery(sink),
   http: (sink) => openHttpDelivery(sink),
   opensearch: (sink) => openOpenSearchDelivery(sink),
+  'splunk-hec': (sink) => openSplunkHecDelivery(sink),
+  syslog: (sink) => openSyslogDelivery(sink),
+  kafka: (sink, ctx) => openKafkaDelivery(sink, ctx.kafka),
 } satisfies DeliveryRegistry;
 
 export type SinkType = keyof typeof SINKS;

@@ -13,6 +13,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { BatchContext, InRecord } from '../../core/bus/index.js';
 import { Bus } from '../../core/bus/index.js';
+import type { KafkaConfig } from '../../core/config/types.js';
 import { sendDeadLetters, type DeadLetter } from '../../core/deadletter/index.js';
 import { VigilError, errorMessage } from '../../core/errors/index.js';
 import { DEFAULT_BACKOFF } from '../../core/retry/index.js';
@@ -78,7 +79,9 @@ export async function runArchiveReplay(argv: string[], io: ToolIo = terminalIo):
   const sink = config.sinks.find((s) => s.id === sinkId);
   if (!sink)
     throw new VigilError('CLI_USAGE', `--to-sink ${sinkId}: no such sink; configured: ${config.sinks.map((s) => s.id).join(', ')}`);
-  const open = (SINK_DELIVERIES as Record<string, ((s: SinkConfig) => Promise<SinkDelivery>) | undefined>)[sink.type];
+  const open = (SINK_DELIVERIES as Record<string, ((s: SinkConfig, ctx: { kafka: KafkaConfig }) => Promise<SinkDelivery>) | undefined>)[
+    sink.type
+  ];
   if (!open)
     throw new VigilError(
       'CLI_USAGE',
@@ -95,7 +98,7 @@ export async function runArchiveReplay(argv: string[], io: ToolIo = terminalIo):
   const onSignal = () => (stopping = true);
   process.once('SIGINT', onSignal);
   try {
-    delivery = await open(sink);
+    delivery = await open(sink, { kafka: config.kafka });
     const inner = delivery.deliver;
     const deliver: DeliverFn = async (batch, ctx) => {
       const verdicts = await inner(batch, ctx);

@@ -94,15 +94,18 @@ describe('http sink delivery against a local HTTP server', () => {
     expect(await deliverer()([out(1)])).toEqual([{ outcome: 'reject', reason: 'HTTP 400: {"error":"field n must be a string"}' }]);
   });
 
-  it.each([408, 500, 502, 503])('retries a %i', async (status) => {
-    rx.answer({ status, body: 'try later' });
-    expect(await deliverer()([out(1)])).toEqual([{ outcome: 'retry', reason: `HTTP ${status}: try later` }]);
-  });
+  it.each([401, 408, 500, 502, 503])(
+    'fails the whole call on a %i (retried without limit: no record spends maxRetries)',
+    async (status) => {
+      rx.answer({ status, body: 'try later' });
+      await expect(deliverer()([out(1), out(2)])).rejects.toThrow(`HTTP ${status}: try later`);
+    },
+  );
 
   it('honours Retry-After of a 429: the next request waits for it', async () => {
     rx.answer({ status: 429, body: 'slow down', headers: { 'Retry-After': '1' } });
     const d = deliverer();
-    expect(await d([out(1)])).toEqual([{ outcome: 'retry', reason: 'HTTP 429: slow down' }]);
+    await expect(d([out(1)])).rejects.toThrow('HTTP 429: slow down');
     expect(await d([out(1)])).toEqual([{ outcome: 'ok' }]);
     const [first, second] = rx.requests;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);

@@ -124,6 +124,11 @@ export function createHttpDeliver(opts: HttpDeliveryOptions): { deliver: Deliver
     // The request failed as a whole (refused, reset, timed out): the runner sends it again, without limit.
     const failed = results.find((r) => !r.ok);
     if (failed && !failed.ok) throw failed.error;
+    // An HTTP answer is about the whole request, never one record: 408, 429, 5xx, 401/403 mean the
+    // endpoint (or its credential) is unavailable, so the call fails as a whole too, and an outage
+    // of any length spends no record's maxRetries and dead-letters nothing.
+    const refused = results.find((r) => r.ok && r.verdict.outcome === 'retry');
+    if (refused?.ok && refused.verdict.outcome === 'retry') throw new VigilError('SINK_RETRY', refused.verdict.reason);
     return results.map((r) => (r.ok ? r.verdict : { outcome: 'retry', reason: 'unreachable' }));
   };
 

@@ -1,3 +1,3 @@
-export { startKafkaSink, createKafkaDeliver, targetKafkaConfig, type StartKafkaSinkOptions } from './sink.js';
+export { startKafkaSink, openKafkaDelivery, createKafkaDeliver, targetKafkaConfig, type StartKafkaSinkOptions } from './sink.js';
 export { schema, withKafkaSinkDefaults, KAFKA_SINK_DEFAULTS, type KafkaSinkConfig } from './config.js';
 export { topicTemplate, recordKey } from './target.js';

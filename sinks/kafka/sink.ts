@@ -118,23 +118,35 @@ async function checkTarget(sink: KafkaSinkConfig, cfg: KafkaConfig): Promise<voi
   }
 }
 
+/**
+ * The sink's delivery without its consumer loop (the runner's, and `vigil replay --from-archive`'s),
+ * once the target cluster answered. `own` is Vigil's cluster: the target when `brokers` is unset.
+ */
+export async function openKafkaDelivery(sink: KafkaSinkConfig, own: KafkaConfig): Promise<{ deliver: DeliverFn; close(): Promise<void> }> {
+  const cfg = targetKafkaConfig(sink, own);
+  await checkTarget(sink, cfg);
+  const producer = await createProducer(createKafka(cfg, `sink-${sink.id}`), cfg, { acks: sink.acks });
+  return {
+    deliver: createKafkaDeliver({ producer, topicOf: topicTemplate(sink.topic), keyOf: recordKey(sink.key) }),
+    close: () => producer.close(),
+  };
+}
+
 /** The Kafka sink on the shared runner: its own consumer group, its own producer to the target, commit after acks. */
 export async function startKafkaSink(opts: StartKafkaSinkOptions): Promise<RunningSinkLoop> {
   const { sink } = opts;
   const log = logger('sink', { id: sink.id, type: 'kafka' });
-  const cfg = targetKafkaConfig(sink, opts.bus.config);
-  await checkTarget(sink, cfg);
-  const producer = await createProducer(createKafka(cfg, `sink-${sink.id}`), cfg, { acks: sink.acks });
+  const delivery = await openKafkaDelivery(sink, opts.bus.config);
   try {
     return await startSinkRunner({
       ...runnerSettings(sink, 'kafka'),
       bus: opts.bus,
       log,
-      deliver: createKafkaDeliver({ producer, topicOf: topicTemplate(sink.topic), keyOf: recordKey(sink.key) }),
-      onClose: () => producer.close(),
+      deliver: delivery.deliver,
+      onClose: () => delivery.close(),
     });
   } catch (err) {
-    await producer.close().catch(() => undefined);
+    await delivery.close().catch(() => undefined);
     throw err;
   }
 }

@@ -72,10 +72,12 @@ describe('splunk-hec delivery (stand-in collector)', () => {
     expect(hec.indexed[0]?.event).toMatchObject({ host: 'web01', sourcetype: 'app.log', time: 1772359200 });
   });
 
-  it('503 server busy: the records go back as retry', async () => {
+  it('503 server busy: the call fails as a whole, so the runner retries it without spending any record’s retries', async () => {
     hec.busy = 1;
-    const verdicts = await deliver({ concurrency: 1 })(outgoing(3), ctx());
-    expect(verdicts).toEqual(Array(3).fill({ outcome: 'retry', reason: 'HTTP 503 code 9 (Server is busy)' }));
+    await expect(deliver({ concurrency: 1 })(outgoing(3), ctx())).rejects.toMatchObject({
+      code: 'SINK_RETRY',
+      message: expect.stringContaining('splunk-hec sink splunk-out: HTTP 503 code 9 (Server is busy)'),
+    });
     expect(hec.indexed).toHaveLength(0);
   });
 

@@ -1,3 +1,4 @@
+import { VigilError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/telemetry/index.js';
 import type { DeliverContext, DeliverFn, Outgoing, Verdict } from '../runner/index.js';
 import type { AckPoller } from './acks.js';
@@ -12,8 +13,8 @@ import { encodeHecEvent } from './encode.js';
  * and wait for each request's indexer acknowledgement. A record is `ok` only once Splunk said its
  * ackId is true; an ackId that expires sends its request again (up to `maxResends` times within
  * the call, then the records go back to the runner as `retry`). When the collector cannot be
- * reached the call throws (after its other requests settled), so that a collector that is down
- * fills no dead letter.
+ * reached, or answers busy (429, 5xx), the call throws (after its other requests settled), so
+ * that a collector that is down or overloaded fills no dead letter.
  */
 export interface HecDeliveryOptions {
   /** The sink id, named in every refusal reason. */
@@ -99,6 +100,9 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
             continue;
           }
           case 'retry':
+            // 429 and 5xx are about the collector, never one event: the call fails as a whole, so
+            // an outage of any length spends no record's maxRetries and dead-letters nothing.
+            unreachable ??= new VigilError('SINK_RETRY', `splunk-hec sink ${opts.id}: ${v.reason}`);
             return set(items, { outcome: 'retry', reason: v.reason });
           case 'fatal':
             opts.log.error({ reason: v.reason }, 'the collector refuses this sink');

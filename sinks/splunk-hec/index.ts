@@ -1,4 +1,4 @@
-export { startSplunkHecSink, type StartSplunkHecSinkOptions } from './sink.js';
+export { startSplunkHecSink, openSplunkHecDelivery, type StartSplunkHecSinkOptions } from './sink.js';
 export { schema, withHecSinkDefaults, HEC_SINK_DEFAULTS, type SplunkHecSinkConfig, type HecMetadataOverrides } from './config.js';
 export { encodeHecEvent, hecMetadata, type HecMetadata } from './encode.js';
 export { classifyHecResponse, type HecVerdict, type HecResponse } from './classify.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../../core/bus/index.js';
 import { VigilError } from '../../core/errors/index.js';
-import { logger } from '../../core/telemetry/index.js';
-import { startSinkRunner, type RunningSinkLoop } from '../runner/index.js';
+import { logger, type Logger } from '../../core/telemetry/index.js';
+import { startSinkRunner, type DeliverFn, type RunningSinkLoop } from '../runner/index.js';
 import { runnerSettings } from '../runner/config.js';
 import { AckPoller } from './acks.js';
 import { hecClient, type HecTransport } from './client.js';
@@ -39,12 +39,17 @@ async function probe(sink: SplunkHecSinkConfig, transport: HecTransport, channel
   }
 }
 
-/** The Splunk HEC sink on the shared runner: its own consumer group, commit after acknowledgement. */
-export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promise<RunningSinkLoop> {
-  const { sink } = opts;
-  const log = logger('sink', { id: sink.id, type: 'splunk-hec' });
-  const transport =
-    opts.transport ??
+/**
+ * The sink's delivery without its consumer loop (the runner's, and `vigil replay --from-archive`'s),
+ * once the collector took the token.
+ */
+export async function openSplunkHecDelivery(
+  sink: SplunkHecSinkConfig,
+  transport?: HecTransport,
+  log: Logger = logger('sink', { id: sink.id, type: 'splunk-hec' }),
+): Promise<{ deliver: DeliverFn; close(): void }> {
+  const t =
+    transport ??
     hecClient({
       url: sink.url,
       token: sink.token,
@@ -58,44 +63,58 @@ export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promi
   const ackTimeoutMs = sink.ackTimeoutSeconds * 1000;
   const acks = sink.ack
     ? new AckPoller({
-        query: (ids, channel) => transport.queryAcks(ids, channel),
+        query: (ids, channel) => t.queryAcks(ids, channel),
         pollMs: sink.ackPollMs,
         timeoutMs: ackTimeoutMs,
         onPollError: (reason) => log.warn({ reason }, 'acknowledgement poll failed; polling again'),
       })
     : null;
+  const close = () => {
+    acks?.close();
+    t.close();
+  };
   try {
-    await probe(sink, transport, channels[0] as string);
+    await probe(sink, t, channels[0] as string);
+  } catch (err) {
+    close();
+    throw err;
+  }
+  const deliver = createHecDeliver({
+    id: sink.id,
+    transport: t,
+    acks,
+    channels,
+    batchMaxEvents: sink.batchMaxEvents,
+    batchMaxBytes: sink.batchMaxBytes,
+    concurrency: sink.concurrency,
+    metadata: {
+      ...(sink.index !== undefined ? { index: sink.index } : {}),
+      ...(sink.sourcetype !== undefined ? { sourcetype: sink.sourcetype } : {}),
+      ...(sink.source !== undefined ? { source: sink.source } : {}),
+      ...(sink.host !== undefined ? { host: sink.host } : {}),
+    },
+    // Expired acknowledgements are resent within the call while the runner's timeout leaves room for another wait.
+    maxResends: Math.max(0, Math.floor(sink.timeoutMs / ackTimeoutMs) - 1),
+    log,
+  });
+  return { deliver, close };
+}
+
+/** The Splunk HEC sink on the shared runner: its own consumer group, commit after acknowledgement. */
+export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promise<RunningSinkLoop> {
+  const { sink } = opts;
+  const log = logger('sink', { id: sink.id, type: 'splunk-hec' });
+  const delivery = await openSplunkHecDelivery(sink, opts.transport, log);
+  try {
     return await startSinkRunner({
       ...runnerSettings(sink, 'splunk-hec'),
       bus: opts.bus,
       log,
-      deliver: createHecDeliver({
-        id: sink.id,
-        transport,
-        acks,
-        channels,
-        batchMaxEvents: sink.batchMaxEvents,
-        batchMaxBytes: sink.batchMaxBytes,
-        concurrency: sink.concurrency,
-        metadata: {
-          ...(sink.index !== undefined ? { index: sink.index } : {}),
-          ...(sink.sourcetype !== undefined ? { sourcetype: sink.sourcetype } : {}),
-          ...(sink.source !== undefined ? { source: sink.source } : {}),
-          ...(sink.host !== undefined ? { host: sink.host } : {}),
-        },
-        // Expired acknowledgements are resent within the call while the runner's timeout leaves room for another wait.
-        maxResends: Math.max(0, Math.floor(sink.timeoutMs / ackTimeoutMs) - 1),
-        log,
-      }),
-      onClose: async () => {
-        acks?.close();
-        transport.close();
-      },
+      deliver: delivery.deliver,
+      onClose: async () => delivery.close(),
     });
   } catch (err) {
-    acks?.close();
-    transport.close();
+    delivery.close();
     throw err;
   }
 }

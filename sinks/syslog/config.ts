@@ -16,9 +16,11 @@ export const MAX_UDP_BYTES = 65_507;
 
 /** What a syslog sink's config cannot say field by field. */
 function syslogProblems(value: unknown): FieldProblem[] {
-  const v = value as { protocol: string; tls?: unknown; maxMessageBytes: number };
+  const v = value as { protocol: string; tls?: Record<string, unknown>; maxMessageBytes: number };
   const problems: FieldProblem[] = [];
-  if (v.tls !== undefined && v.protocol !== 'tls') {
+  // A sink without `tls:` loads with its defaults ({ rejectUnauthorized: true }): only a setting someone wrote conflicts.
+  const tlsSet = v.tls !== undefined && Object.entries(v.tls).some(([k, x]) => !(k === 'rejectUnauthorized' && x === true));
+  if (tlsSet && v.protocol !== 'tls') {
     problems.push({ code: 'CONFIG_CONFLICT', field: 'tls', message: `applies only with protocol: tls (not ${v.protocol})` });
   }
   if (v.protocol === 'udp' && v.maxMessageBytes > MAX_UDP_BYTES) {

@@ -1,5 +1,12 @@
 export { schema, type SyslogSinkConfig } from './config.js';
-export { startSyslogSink, createSyslogDeliver, messageOptions, syslogTransport, type StartSyslogSinkOptions } from './sink.js';
+export {
+  startSyslogSink,
+  openSyslogDelivery,
+  createSyslogDeliver,
+  messageOptions,
+  syslogTransport,
+  type StartSyslogSinkOptions,
+} from './sink.js';
 export { encodeCef } from './cef.js';
 export { encodeLeef } from './leef.js';
 export { encodeBody, type BodyEncoding } from './encode.js';

@@ -75,6 +75,12 @@ export function syslogTransport(sink: SyslogSinkConfig): SyslogTransport {
   });
 }
 
+/** The sink's delivery without its consumer loop (the runner's, and `vigil replay --from-archive`'s). */
+export async function openSyslogDelivery(sink: SyslogSinkConfig): Promise<{ deliver: DeliverFn; close(): Promise<void> }> {
+  const transport = syslogTransport(sink);
+  return { deliver: createSyslogDeliver(transport, messageOptions(sink)), close: () => transport.close() };
+}
+
 export interface StartSyslogSinkOptions {
   sink: SyslogSinkConfig;
   bus: Bus;
@@ -82,16 +88,16 @@ export interface StartSyslogSinkOptions {
 
 /** Runs a syslog sink: its own consumer group, records out as syslog messages. */
 export async function startSyslogSink({ sink, bus }: StartSyslogSinkOptions): Promise<RunningSinkLoop> {
-  const transport = syslogTransport(sink);
+  const delivery = await openSyslogDelivery(sink);
   try {
     return await startSinkRunner({
       ...runnerSettings(sink, 'syslog'),
       bus,
-      deliver: createSyslogDeliver(transport, messageOptions(sink)),
-      onClose: () => transport.close(),
+      deliver: delivery.deliver,
+      onClose: () => delivery.close(),
     });
   } catch (err) {
-    await transport.close();
+    await delivery.close();
     throw err;
   }
 }
