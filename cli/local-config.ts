@@ -10,6 +10,8 @@ export interface LocalConfigOptions {
   indexPrefix?: string;
   /** `playbooks.secrets`. */
   secrets?: Record<string, string>;
+  /** `playbooks.network.allow`: non-public hosts the playbooks may reach. Default none. */
+  allowHosts?: string[];
   kafkaBrokers?: string[];
   redisUrl?: string;
   elasticsearchNode?: string;
@@ -57,7 +59,12 @@ export function localConfig(o: LocalConfigOptions): VigilConfig {
     { ...LOCAL_SYSLOG, id: 'syslog-tcp', protocol: 'tcp' },
   ];
   c.detections = { ...c.detections, rules: ['rules/sigma', 'rules/correlation'] };
-  c.playbooks = { paths: ['rules/playbooks'], concurrency: 4, secrets: o.secrets ?? {} };
+  c.playbooks = {
+    paths: ['rules/playbooks'],
+    concurrency: 4,
+    secrets: o.secrets ?? {},
+    ...(o.allowHosts ? { network: { allow: o.allowHosts } } : {}),
+  };
   c.sinks = [{ id: 'es', type: 'elasticsearch', topics: ['events', 'alerts', 'incidents', 'actions'], batchSize: 500, maxRetries: 8 }];
   return c;
 }

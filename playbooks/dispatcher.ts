@@ -2,6 +2,7 @@ import { VigilError, errorMessage } from '../core/errors/index.js';
 import { deterministicId } from '../core/event/index.js';
 import { metrics, type Logger } from '../core/telemetry/index.js';
 import type { ActionName } from './actions/registry.js';
+import type { NetworkPolicy } from './actions/net/guard.js';
 import type { ActionContext, ActionServices } from './actions/types.js';
 import type { AuditEntry, Auditor } from './audit.js';
 import type { RunEnd, RunMeta, RunState, RunStore, StepJobSpec, StepQueue, StepRecord } from './queue/index.js';
@@ -57,6 +58,8 @@ export interface Engine {
   log: Logger;
   /** Connections actions may use. */
   services?: ActionServices;
+  /** `playbooks.network.allow`, which every step's `allow_hosts` adds to; public addresses only when absent. */
+  network?: NetworkPolicy;
   /** Runs actions; the registry's when absent. */
   execute?: ActionExecutor;
   /** Rate limits per action; none when absent. */

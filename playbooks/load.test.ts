@@ -47,6 +47,7 @@ describe('parsePlaybook: a valid playbook', () => {
     ]);
     expect(pb?.steps[0]?.retry).toEqual(DEFAULT_RETRY);
     expect(pb?.steps[0]?.timeoutMs).toBe(DEFAULT_STEP_TIMEOUT_MS);
+    expect(pb?.steps[0]?.allowHosts).toEqual([]);
     expect(pb?.trigger({ incident: { severity: 'high' } })).toBe(true);
     expect(pb?.trigger({ incident: { severity: 'low' } })).toBe(false);
     expect(Object.isFrozen(pb)).toBe(true);
@@ -182,6 +183,20 @@ const CASES: Case[] = [
     code: 'PLAYBOOK_INVALID',
     line: 9,
     message: /timeout "soon" is not a duration/,
+  },
+  {
+    name: 'allow_hosts entry',
+    text: variant({ 9: '    allow_hosts: [siem.internal, "http://10.0.0.5/"]' }),
+    code: 'PLAYBOOK_INVALID',
+    line: 9,
+    message: /allow_hosts entry "http:\/\/10\.0\.0\.5\/" is a host name, an IP address or a network/,
+  },
+  {
+    name: 'allow_hosts not a list',
+    text: variant({ 9: '    allow_hosts: 10.0.0.0/8' }),
+    code: 'PLAYBOOK_INVALID',
+    line: 9,
+    message: /allow_hosts is a list/,
   },
   {
     name: 'retry attempts',

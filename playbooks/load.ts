@@ -48,7 +48,7 @@ export async function loadPlaybooks(paths: readonly string[], options: LoadOptio
       continue;
     }
     const parsed = parsePlaybook(text, file, options);
-    problems.push(...parsed.problems);
+    for (const item of parsed.problems) problems.push(item);
     const pb = parsed.playbook;
     if (!pb) continue;
     const first = seen.get(pb.id);
@@ -340,6 +340,7 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
     runIf,
     retry: Object.freeze(s.retry),
     timeoutMs: s.timeoutMs,
+    allowHosts: Object.freeze([...s.allowHosts]),
     line: ctx.lineOf(at()),
   });
 }

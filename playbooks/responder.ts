@@ -11,6 +11,8 @@ import { startScheduler } from './scheduler.js';
 import { RunControl } from './control.js';
 import { stepProcessor } from './runner.js';
 import type { ActionServices } from './actions/types.js';
+import { allowEntryProblem } from './actions/net/address-policy.js';
+import type { Resolver } from './actions/net/guard.js';
 import { startSweeper } from './sweeper.js';
 import type { Playbook } from './schema.js';
 import { redactor } from './template.js';
@@ -31,6 +33,8 @@ export interface ResponderOptions {
   sweepMs?: number;
   /** A step job whose worker stopped renewing its lock this long (it died) runs again. Default 30s. */
   lockMs?: number;
+  /** Name resolution for actions' connections; the system's (`dns.lookup`) when absent. */
+  resolve?: Resolver;
 }
 
 export interface Responder {
@@ -58,6 +62,11 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
   const { redis, playbooks: cfg } = opts.config;
   const log = logger('playbooks');
   const rateLimits = rateLimitsOf(cfg.rateLimits);
+  const allow = cfg.network?.allow ?? [];
+  allow.forEach((entry, i) => {
+    const why = allowEntryProblem(entry);
+    if (why) throw new VigilError('CONFIG_FORMAT', `playbooks.network.allow[${i}] "${entry}" ${why}`);
+  });
   const { playbooks, problems } = await loadPlaybooks(cfg.paths, { secrets: Object.keys(cfg.secrets) });
   for (const p of problems) log.error({ code: p.code, location: p.location }, p.describe());
   log.info({ playbooks: playbooks.map((p) => p.id), invalid: problems.length }, 'playbooks loaded');
@@ -80,6 +89,7 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
     redact,
     log,
     services: { ...opts.services, redis: { client, prefix: redis.prefix } },
+    network: { allow, ...(opts.resolve ? { resolve: opts.resolve } : {}) },
   };
   const worker = startStepWorker({
     connection: workerClient,

@@ -345,7 +345,11 @@ async function runAction(run: StepRun, call: Call): Promise<unknown> {
   );
   const name = step.action as keyof typeof ACTIONS;
   const idempotencyKey = idempotencyKeyOf(state.runId, call.key);
-  const actx = { signal: ctrl.signal, idempotencyKey, ...(engine.services ? { services: engine.services } : {}) };
+  const network = {
+    allow: [...(engine.network?.allow ?? []), ...step.allowHosts],
+    ...(engine.network?.resolve ? { resolve: engine.network.resolve } : {}),
+  };
+  const actx = { signal: ctrl.signal, idempotencyKey, network, ...(engine.services ? { services: engine.services } : {}) };
   try {
     return await Promise.race([
       engine.execute ? engine.execute(name, call.args, actx, { step: step.ref, index: call.index }) : ACTIONS[name].run(call.args, actx),

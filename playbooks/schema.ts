@@ -1,4 +1,5 @@
 import type { Location } from '../core/errors/index.js';
+import { allowEntryProblem } from './actions/net/address-policy.js';
 import type { ActionName } from './actions/registry.js';
 import { parseDuration } from './duration.js';
 import type { RunContext, Template } from './template.js';
@@ -59,6 +60,8 @@ export const STEP_FIELDS = {
   run_if: 'A Sigma detection block over the run context `{incident, steps}`; when false the step is skipped. Optional.',
   retry: '`{attempts, backoff: fixed|exponential, delay}` for ACTION_FAILED errors. Default one attempt.',
   timeout: 'Limit for one attempt, a duration (`30s`, `2m`). Default 60s.',
+  allow_hosts:
+    'Loopback, private, link-local, CGNAT or metadata hosts the action may connect to: host names (`siem.internal`, `*.corp.example`), addresses and networks (`10.0.0.0/8`); public addresses need no entry. A metadata endpoint (169.254.169.254) is reached only when named exactly. Default [].',
 } as const;
 
 export const MAX_ATTEMPTS = 25;
@@ -180,6 +183,8 @@ export interface Step {
   readonly runIf: Matcher | undefined;
   readonly retry: Readonly<RetryPolicy>;
   readonly timeoutMs: number;
+  /** Non-public hosts the action may reach (with `playbooks.network.allow`). */
+  readonly allowHosts: readonly string[];
   readonly line: number | undefined;
 }
 
@@ -222,6 +227,7 @@ export interface StepSpec {
   runIf: unknown;
   retry: RetryPolicy;
   timeoutMs: number;
+  allowHosts: string[];
 }
 
 export interface PlaybookSpec {
@@ -391,6 +397,7 @@ function readStep(raw: unknown, index: number, report: Report): StepSpec | undef
     for_each: forEach,
     concurrency,
     on_error: onError,
+    allow_hosts: allowHosts = [],
   } = raw;
   if (typeof ref !== 'string' || !STEP_REF.test(ref)) {
     report(at('ref'), 'ref is required: letters, digits and _, not starting with a digit');
@@ -430,6 +437,15 @@ function readStep(raw: unknown, index: number, report: Report): StepSpec | undef
     if (ms === undefined || ms <= 0) report(at('timeout'), `timeout "${String(timeout)}" is not a duration such as 30s`);
     else timeoutMs = ms;
   }
+  const allowList: string[] = [];
+  if (!Array.isArray(allowHosts)) report(at('allow_hosts'), 'allow_hosts is a list of host names, addresses and networks');
+  else {
+    allowHosts.forEach((h, i) => {
+      const why = allowEntryProblem(h);
+      if (why) report(at('allow_hosts', i), `allow_hosts entry "${String(h)}" ${why}`);
+      else allowList.push(h as string);
+    });
+  }
   return {
     index,
     ref,
@@ -444,6 +460,7 @@ function readStep(raw: unknown, index: number, report: Report): StepSpec | undef
     runIf,
     retry: readRetry(retry, at('retry'), report),
     timeoutMs,
+    allowHosts: allowList,
   };
 }
 

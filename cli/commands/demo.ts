@@ -23,6 +23,8 @@ function demoConfig(stamp: string, webhookUrl: string): VigilConfig {
     namePrefix: `vigil-demo-${stamp}`,
     indexPrefix: 'vigil-demo',
     secrets: { SOC_WEBHOOK_URL: `${webhookUrl}/hooks/soc` },
+    // The demo's webhook receiver listens on loopback, which a playbook reaches only when allowed.
+    allowHosts: ['127.0.0.1'],
   });
 }
 

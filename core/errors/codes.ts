@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
   ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },
   ACTION_REJECTED: { retriable: false, summary: 'a playbook action failed permanently' },
+  ACTION_ADDRESS_REFUSED: {
+    retriable: false,
+    summary:
+      'a playbook action would connect to a loopback, private, link-local, CGNAT, multicast or cloud-metadata address the step does not allow (allow_hosts, playbooks.network.allow)',
+  },
   ACTION_LIBRARY_INVALID: { retriable: false, summary: 'an action library file (playbooks/actions/library) is invalid' },
   PLAYBOOK_RUN_MISSING: { retriable: false, summary: 'a playbook step job found no run state in Redis (expired or deleted)' },
   PLAYBOOK_APPROVAL_DENIED: { retriable: false, summary: 'an approval step was denied (by a responder, or by its default at the timeout)' },

@@ -45,6 +45,12 @@ export const metrics = {
     labelNames: ['kind', 'id', 'reason'] as const,
     registers: [registry],
   }),
+  addressRefusals: new Counter({
+    name: 'vigil_playbook_address_refusals_total',
+    help: 'Connections playbook actions refused because the address is not public and not allowed, by class (loopback, private, link-local, cgnat, unspecified, multicast, reserved, metadata)',
+    labelNames: ['class'] as const,
+    registers: [registry],
+  }),
   ruleErrors: new Counter({
     name: 'vigil_rule_errors_total',
     help: 'Events a detection rule threw on while matching (the rule was skipped for them, they were dead-lettered), by rule id',

@@ -56,7 +56,9 @@ afterAll(async () => {
 });
 
 const http = ACTIONS['http.request'];
-const run = (args: Record<string, unknown>, signal = new AbortController().signal) => http.run(args, { signal });
+// The stand-ins listen on loopback, which an action reaches only when allowed.
+const network = { allow: ['127.0.0.1'] };
+const run = (args: Record<string, unknown>, signal = new AbortController().signal) => http.run(args, { signal, network });
 
 async function failure(args: Record<string, unknown>): Promise<{ code: ErrorCode; retriable: boolean; message: string }> {
   try {
@@ -87,7 +89,7 @@ describe('http.request', () => {
   });
 
   it('carries the step idempotency key in an Idempotency-Key header', async () => {
-    await http.run({ url: `${base}/json`, body: {} }, { signal: new AbortController().signal, idempotencyKey: 'run1:notify:1' });
+    await http.run({ url: `${base}/json`, body: {} }, { signal: new AbortController().signal, idempotencyKey: 'run1:notify:1', network });
     expect(seen.at(-1)?.headers['idempotency-key']).toBe('run1:notify:1');
     await run({ url: `${base}/json`, body: {} });
     expect(seen.at(-1)?.headers['idempotency-key']).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import type { Publisher } from '../../core/bus/index.js';
+import type { NetworkPolicy } from './net/guard.js';
 
 /** What every action receives besides its rendered args. */
 export interface ActionContext {
@@ -11,6 +12,11 @@ export interface ActionContext {
    * (an `Idempotency-Key` header, or the vendor's own field such as PagerDuty's `dedup_key`).
    */
   idempotencyKey?: string;
+  /**
+   * The non-public hosts an action that connects out may reach (the step's `allow_hosts` with
+   * `playbooks.network.allow`); absent: public addresses only.
+   */
+  network?: NetworkPolicy;
   /** Connections the worker owns; an action that needs one it was not given is ACTION_REJECTED. */
   services?: ActionServices;
 }

@@ -5,10 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigilError } from '../../core/errors/index.js';
 import { ACTIONS } from '../../playbooks/actions/registry.js';
-import type { ActionContext } from '../../playbooks/actions/types.js';
 import type { AuditDocument } from '../../playbooks/index.js';
+import { failure, loopbackContext } from '../support/actions.js';
 import { exitOf } from '../support/child.js';
 import { SERVICES } from '../support/config.js';
 import {
@@ -39,16 +38,6 @@ afterAll(async () => {
   await kc?.stop();
 });
 
-const ctx = (): ActionContext => ({ signal: new AbortController().signal });
-async function failure(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 const realmName = () => `vt-${randomBytes(4).toString('hex')}`;
 
 describe('keycloak.* on a real Keycloak', () => {
@@ -155,7 +144,7 @@ describe('keycloak.* on a real Keycloak', () => {
     it("refuses a wrong client secret with Keycloak's OAuth error, and never shows the secret", async (t) => {
       if (!kc) return t.skip();
       const denied = await failure(
-        ACTIONS['keycloak.disable_user'].run(args({ client_secret: 'wrong-secret-xyz', user_id: r.userId }), ctx()),
+        ACTIONS['keycloak.disable_user'].run(args({ client_secret: 'wrong-secret-xyz', user_id: r.userId }), loopbackContext()),
       );
       expect(denied).toMatchObject({ code: 'ACTION_REJECTED', message: 'OAuth token request refused: unauthorized_client' });
       expect(denied.message).not.toContain('wrong-secret-xyz');
@@ -164,12 +153,14 @@ describe('keycloak.* on a real Keycloak', () => {
 
     it("surfaces Keycloak's error for an unknown user id, and says so when no user has the username", async (t) => {
       if (!kc) return t.skip();
-      const unknown = await failure(ACTIONS['keycloak.logout_user'].run(args({ user_id: '00000000-0000-0000-0000-000000000000' }), ctx()));
+      const unknown = await failure(
+        ACTIONS['keycloak.logout_user'].run(args({ user_id: '00000000-0000-0000-0000-000000000000' }), loopbackContext()),
+      );
       expect(unknown).toMatchObject({ code: 'ACTION_REJECTED', message: 'keycloak.logout_user: HTTP 404 User not found' });
-      const nobody = await failure(ACTIONS['keycloak.disable_user'].run(args({ username: 'alice' }), ctx()));
+      const nobody = await failure(ACTIONS['keycloak.disable_user'].run(args({ username: 'alice' }), loopbackContext()));
       // `exact=true`: "alice" does not find "alice.compromised".
       expect(nobody).toMatchObject({ code: 'ACTION_REJECTED', message: 'keycloak.disable_user: no user_id found for username "alice"' });
-      expect((await failure(ACTIONS['keycloak.disable_user'].run(args(), ctx()))).message).toBe(
+      expect((await failure(ACTIONS['keycloak.disable_user'].run(args(), loopbackContext()))).message).toBe(
         'keycloak.disable_user: user_id or username is required',
       );
       expect((await userOf(kc, r)).enabled).toBe(true);
@@ -181,14 +172,16 @@ describe('keycloak.* on a real Keycloak', () => {
       expect(login.status).toBe(200);
       proxy.throttle(2, '1', '/admin/');
       const started = Date.now();
-      const done = await ACTIONS['keycloak.logout_user'].run(args({ base_url: proxy.url, username: r.username }), ctx());
+      const done = await ACTIONS['keycloak.logout_user'].run(args({ base_url: proxy.url, username: r.username }), loopbackContext());
       expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
       expect(done).toEqual({ user_id: r.userId, username: r.username, status: 204 });
       expect(proxy.throttled).toHaveLength(2);
       expect(await sessionCount(kc, r)).toBe(0);
 
       proxy.throttle(1, '600', '/admin/');
-      const limited = await failure(ACTIONS['keycloak.disable_user'].run(args({ base_url: proxy.url, user_id: r.userId }), ctx()));
+      const limited = await failure(
+        ACTIONS['keycloak.disable_user'].run(args({ base_url: proxy.url, user_id: r.userId }), loopbackContext()),
+      );
       expect(limited).toMatchObject({
         code: 'ACTION_FAILED',
         message: 'keycloak.disable_user: HTTP 429 too_many_requests: Rate limit exceeded (retry after 600 s)',

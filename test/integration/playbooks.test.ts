@@ -133,7 +133,11 @@ async function harness(opts: {
   };
   const secrets = opts.secrets?.(hook) ?? { HOOK: hook.url };
   const responder = await startResponder({
-    config: { redis: { url: SERVICES.redis, prefix }, playbooks: { paths, concurrency: 4, secrets } },
+    config: {
+      redis: { url: SERVICES.redis, prefix },
+      // The local target listens on loopback, which actions reach only when allowed.
+      playbooks: { paths, concurrency: 4, secrets, network: { allow: ['127.0.0.1'] } },
+    },
     publisher,
     actionsTopic: 'vigil.actions',
   });

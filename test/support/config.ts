@@ -21,6 +21,8 @@ export function testConfig(name: string, secrets: Record<string, string> = {}): 
     topicPrefix: `t.${id}.`,
     namePrefix: `t-${id}`,
     secrets,
+    // The tests' webhooks and stand-ins listen on loopback.
+    allowHosts: ['127.0.0.1'],
     kafkaBrokers: SERVICES.kafka,
     redisUrl: SERVICES.redis,
     elasticsearchNode: SERVICES.elasticsearch,

@@ -4,7 +4,8 @@
  * that a SIGKILL loses none that were written) and dispatches one incident at start.
  *
  *   VIGIL_TEST_REDIS, VIGIL_TEST_PREFIX, VIGIL_TEST_PLAYBOOKS (a folder), VIGIL_TEST_SECRETS (JSON),
- *   VIGIL_TEST_AUDIT (a file), VIGIL_TEST_INCIDENT (a JSON incident record), VIGIL_TEST_LOCK_MS
+ *   VIGIL_TEST_AUDIT (a file), VIGIL_TEST_INCIDENT (a JSON incident record), VIGIL_TEST_LOCK_MS,
+ *   VIGIL_TEST_ALLOW (playbooks.network.allow, comma-separated; default 127.0.0.1, where the stand-ins listen)
  */
 import { appendFileSync } from 'node:fs';
 import { startResponder } from '../../playbooks/index.js';
@@ -23,6 +24,7 @@ const responder = await startResponder({
       paths: [env('VIGIL_TEST_PLAYBOOKS')],
       concurrency: Number(process.env.VIGIL_TEST_CONCURRENCY ?? 4),
       secrets: JSON.parse(env('VIGIL_TEST_SECRETS')) as Record<string, string>,
+      network: { allow: (process.env.VIGIL_TEST_ALLOW ?? '127.0.0.1').split(',').filter(Boolean) },
     },
   },
   publisher: {

@@ -132,6 +132,8 @@ export async function harness(opts: {
   rateLimits?: Record<string, { perSecond?: number; perMinute?: number }>;
   /** Another harness's HTTP target, shared (not closed by this one). */
   hook?: Hook;
+  /** `playbooks.network.allow`. Default ['127.0.0.1'], where the local targets listen. */
+  allow?: string[];
 }): Promise<Harness> {
   const hook = opts.hook ?? (await startHook(opts.reply));
   const prefix = opts.prefix ?? `t-pb-${randomBytes(4).toString('hex')}`;
@@ -150,6 +152,7 @@ export async function harness(opts: {
         concurrency: 8,
         secrets: opts.secrets?.(hook) ?? { HOOK: hook.url },
         ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+        network: { allow: opts.allow ?? ['127.0.0.1'] },
       },
     },
     publisher,

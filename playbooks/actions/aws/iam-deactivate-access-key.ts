@@ -1,7 +1,11 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
 import { GetAccessKeyLastUsedCommand, IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { VigilError } from '../../../core/errors/index.js';
 import { abortedBy, argChecker, describeError } from '../args.js';
 import { RateLimiter } from '../declarative/limiter.js';
+import { checkedAddresses, guardedLookup } from '../net/guard.js';
 import type { ActionSpec } from '../types.js';
 
 const ACTION = 'aws.iam.deactivate_access_key';
@@ -70,6 +74,10 @@ export const awsIamDeactivateAccessKey: ActionSpec = {
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) check.reject('endpoint must be an http(s) URL');
     const sessionToken = check.optionalString(args, 'aws_session_token');
     const timeoutMs = check.timeoutMs(args, DEFAULT_TIMEOUT_MS);
+    // Node asks the agents' lookup only for a host name: an IP literal endpoint is checked here.
+    const endpointHost = endpoint === undefined ? undefined : new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+    if (endpointHost !== undefined && isIP(endpointHost)) await checkedAddresses(endpointHost, ctx.network);
+    const lookup = guardedLookup(ctx.network);
     const client = new IAMClient({
       region: check.optionalString(args, 'region') ?? 'us-east-1',
       credentials: {
@@ -78,6 +86,7 @@ export const awsIamDeactivateAccessKey: ActionSpec = {
         ...(sessionToken ? { sessionToken } : {}),
       },
       ...(endpoint ? { endpoint } : {}),
+      requestHandler: { httpAgent: new HttpAgent({ lookup }), httpsAgent: new HttpsAgent({ lookup }) },
       maxAttempts: 3,
     });
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);

@@ -140,7 +140,7 @@ async function call(spec: LibrarySpec, limiter: RateLimiter, given: Record<strin
 async function exchangeFollowing(spec: LibrarySpec, req: Record<string, unknown>, ctx: ActionContext): Promise<HttpExchange> {
   let current = req;
   for (let hops = 0; ; hops += 1) {
-    const res = await httpExchange(current, { signal: ctx.signal });
+    const res = await httpExchange(current, { signal: ctx.signal, ...(ctx.network ? { network: ctx.network } : {}) });
     const location = res.headers.location;
     if (hops >= spec.request.followRedirects || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
     const from = new URL(current.url as string);

@@ -1,21 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigilError } from '../../../core/errors/index.js';
+import { failure, loopbackContext } from '../../../test/support/actions.js';
 import { MDE_CLIENT, MDE_TENANT, defenderStandIn } from '../../../test/support/standins/defender.js';
 import { ACTIONS } from '../registry.js';
-import type { ActionContext } from '../types.js';
 import { LIBRARY_DIR, parseLibraryFile } from './index.js';
-
-const ctx = (): ActionContext => ({ signal: new AbortController().signal });
-async function failure(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('defender.isolate_machine and defender.unisolate_machine (Defender for Endpoint stand-in)', () => {
   const mde = defenderStandIn();
@@ -32,7 +20,7 @@ describe('defender.isolate_machine and defender.unisolate_machine (Defender for 
     login_url: mde.base,
     ...more,
   });
-  const isolate = (more?: Record<string, unknown>) => ACTIONS['defender.isolate_machine'].run(args(more), ctx());
+  const isolate = (more?: Record<string, unknown>) => ACTIONS['defender.isolate_machine'].run(args(more), loopbackContext());
 
   it('gets a token from the tenant with client credentials and the API scope, isolates, then releases the machine', async () => {
     mde.machines.set(machine, { isolated: false });
@@ -54,7 +42,7 @@ describe('defender.isolate_machine and defender.unisolate_machine (Defender for 
     mde.completePending();
     expect(mde.machines.get(machine)?.isolated).toBe(true);
 
-    const released = (await ACTIONS['defender.unisolate_machine'].run(args(), ctx())) as Record<string, unknown>;
+    const released = (await ACTIONS['defender.unisolate_machine'].run(args(), loopbackContext())) as Record<string, unknown>;
     expect(released).toMatchObject({ action_status: 'Pending', already_in_progress: false });
     expect(mde.seen.at(-1)?.body).toEqual({ Comment: 'Vigil incident inc-42: malware on web-01' });
     mde.completePending();
@@ -97,7 +85,7 @@ describe('defender.isolate_machine and defender.unisolate_machine (Defender for 
   it('gets one new token when the API refuses the cached one', async () => {
     const issued = mde.tokensIssued();
     mde.revokeTokens();
-    await ACTIONS['defender.unisolate_machine'].run(args(), ctx());
+    await ACTIONS['defender.unisolate_machine'].run(args(), loopbackContext());
     mde.completePending();
     expect(mde.tokensIssued()).toBe(issued + 1);
   });

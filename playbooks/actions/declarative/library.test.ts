@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../core/errors/index.js';
+import { failure, loopbackContext } from '../../../test/support/actions.js';
 import { abuseipdbStandIn, ABUSE_KEY } from '../../../test/support/standins/abuseipdb.js';
 import { crowdstrikeStandIn, CS_CLIENT } from '../../../test/support/standins/crowdstrike.js';
 import { greynoiseStandIn } from '../../../test/support/standins/greynoise.js';
@@ -12,28 +13,14 @@ import { teamsStandIn, TEAMS_PATH } from '../../../test/support/standins/teams.j
 import { thehiveStandIn, HIVE_KEY } from '../../../test/support/standins/thehive.js';
 import { virustotalStandIn, VT_KEY } from '../../../test/support/standins/virustotal.js';
 import { ACTIONS, isActionName } from '../registry.js';
-import type { ActionContext } from '../types.js';
 import { toAction } from './action.js';
 import { LIBRARY_DIR, libraryFileNames, parseLibraryFile } from './index.js';
 import { RateLimiter } from './limiter.js';
 
-const ctx = (idempotencyKey?: string): ActionContext => ({
-  signal: new AbortController().signal,
-  ...(idempotencyKey ? { idempotencyKey } : {}),
-});
 const call = (name: string, args: Record<string, unknown>, key?: string) => {
   if (!isActionName(name)) throw new Error(`no action ${name}`);
-  return ACTIONS[name].run(args, ctx(key));
+  return ACTIONS[name].run(args, loopbackContext(key ? { idempotencyKey: key } : {}));
 };
-async function failure(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('the action library', () => {
   it('registers every library file, and every registered library action has its file', () => {
@@ -294,7 +281,7 @@ describe('virustotal (stand-in)', () => {
   const base = () => `${vt.base}/api/v3`;
 
   it('reads ip, domain and file reports with x-apikey', async () => {
-    expect(await fast('virustotal.ip_report').run({ api_key: VT_KEY, ip: '203.0.113.9', base_url: base() }, ctx())).toEqual({
+    expect(await fast('virustotal.ip_report').run({ api_key: VT_KEY, ip: '203.0.113.9', base_url: base() }, loopbackContext())).toEqual({
       ip: '203.0.113.9',
       malicious: 7,
       suspicious: 1,
@@ -304,12 +291,16 @@ describe('virustotal (stand-in)', () => {
       as_owner: 'Example Hosting',
     });
     expect(vt.seen.at(-1)?.headers['x-apikey']).toBe(VT_KEY);
-    expect(await fast('virustotal.domain_report').run({ api_key: VT_KEY, domain: 'evil.example', base_url: base() }, ctx())).toMatchObject({
+    expect(
+      await fast('virustotal.domain_report').run({ api_key: VT_KEY, domain: 'evil.example', base_url: base() }, loopbackContext()),
+    ).toMatchObject({
       domain: 'evil.example',
       malicious: 9,
       registrar: 'Example Registrar',
     });
-    expect(await fast('virustotal.file_report').run({ api_key: VT_KEY, hash: 'a'.repeat(64), base_url: base() }, ctx())).toMatchObject({
+    expect(
+      await fast('virustotal.file_report').run({ api_key: VT_KEY, hash: 'a'.repeat(64), base_url: base() }, loopbackContext()),
+    ).toMatchObject({
       sha256: 'a'.repeat(64),
       malicious: 50,
       name: 'dropper.exe',
@@ -318,16 +309,16 @@ describe('virustotal (stand-in)', () => {
 
   it('maps VirusTotal error codes: NotFoundError and WrongCredentialsError reject, QuotaExceededError retries', async () => {
     const ip = fast('virustotal.ip_report');
-    const missing = await failure(ip.run({ api_key: VT_KEY, ip: '198.51.100.7', base_url: base() }, ctx()));
+    const missing = await failure(ip.run({ api_key: VT_KEY, ip: '198.51.100.7', base_url: base() }, loopbackContext()));
     expect(missing).toMatchObject({
       code: 'ACTION_REJECTED',
       message: 'virustotal.ip_report: HTTP 404 NotFoundError: ip_address "198.51.100.7" not found',
     });
-    expect((await failure(ip.run({ api_key: 'bad', ip: '203.0.113.9', base_url: base() }, ctx()))).message).toMatch(
+    expect((await failure(ip.run({ api_key: 'bad', ip: '203.0.113.9', base_url: base() }, loopbackContext()))).message).toMatch(
       /HTTP 401 WrongCredentialsError/,
     );
     vt.throttle(1, '0');
-    expect(await ip.run({ api_key: VT_KEY, ip: '203.0.113.9', base_url: base() }, ctx())).toMatchObject({ malicious: 7 });
+    expect(await ip.run({ api_key: VT_KEY, ip: '203.0.113.9', base_url: base() }, loopbackContext())).toMatchObject({ malicious: 7 });
   });
 });
 

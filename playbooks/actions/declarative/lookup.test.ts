@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../../core/errors/index.js';
+import { failure, loopbackContext } from '../../../test/support/actions.js';
 import { StandIn } from '../../../test/support/standin.js';
-import type { ActionContext } from '../types.js';
 import { toAction } from './action.js';
 import { parseLibraryFile } from './spec.js';
 
@@ -32,17 +32,6 @@ result:
   user_id: $.inputs.user_id
 `;
 
-const ctx = (): ActionContext => ({ signal: new AbortController().signal });
-async function failure(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('library lookup: an id found by another input before the call', () => {
   const users = [{ id: 'u-1', username: 'alice' }];
   let putThrottles = 0;
@@ -65,30 +54,32 @@ describe('library lookup: an id found by another input before the call', () => {
   const action = toAction(parseLibraryFile(FILE, '/lib/idp.disable.yml'));
 
   it('finds the id by name, then calls with it; a given id skips the lookup', async () => {
-    expect(await action.run({ base_url: idp.base, username: 'alice' }, ctx())).toEqual({ user_id: 'u-1' });
+    expect(await action.run({ base_url: idp.base, username: 'alice' }, loopbackContext())).toEqual({ user_id: 'u-1' });
     expect(idp.seen.slice(-2).map((s) => `${s.method} ${s.path}?${s.query.toString()}`)).toEqual([
       'GET /users?username=alice&exact=true',
       'PUT /users/u-1?',
     ]);
     const before = idp.seen.length;
-    await action.run({ base_url: idp.base, user_id: 'u-1' }, ctx());
+    await action.run({ base_url: idp.base, user_id: 'u-1' }, loopbackContext());
     expect(idp.seen.length - before).toBe(1);
   });
 
   it('rejects a name that finds nothing, and a step that gives neither input, without calling', async () => {
     const before = idp.seen.length;
-    expect((await failure(action.run({ base_url: idp.base, username: 'mallory' }, ctx()))).message).toBe(
+    expect((await failure(action.run({ base_url: idp.base, username: 'mallory' }, loopbackContext()))).message).toBe(
       'idp.disable: no user_id found for username "mallory"',
     );
     expect(idp.seen.slice(before).map((s) => s.method)).toEqual(['GET']);
-    expect((await failure(action.run({ base_url: idp.base }, ctx()))).message).toBe('idp.disable: user_id or username is required');
+    expect((await failure(action.run({ base_url: idp.base }, loopbackContext()))).message).toBe(
+      'idp.disable: user_id or username is required',
+    );
     expect(idp.seen.length - before).toBe(1);
   });
 
   it('does not look up again when the call after it waits out a 429', async () => {
     const before = idp.seen.length;
     putThrottles = 1;
-    expect(await action.run({ base_url: idp.base, username: 'alice' }, ctx())).toEqual({ user_id: 'u-1' });
+    expect(await action.run({ base_url: idp.base, username: 'alice' }, loopbackContext())).toEqual({ user_id: 'u-1' });
     expect(idp.seen.slice(before).map((s) => s.method)).toEqual(['GET', 'PUT', 'PUT']);
   });
 

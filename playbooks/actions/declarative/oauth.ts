@@ -65,7 +65,7 @@ async function fetchToken(
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
     },
-    { signal: ctx.signal },
+    { signal: ctx.signal, ...(ctx.network ? { network: ctx.network } : {}) },
   );
   const body = res.body as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
   if (res.status >= 200 && res.status < 300 && typeof body?.access_token === 'string') {

@@ -1,19 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VigilError } from '../../../core/errors/index.js';
+import { failure, loopbackContext } from '../../../test/support/actions.js';
 import { OKTA_ADMIN_TOKEN, oktaAdminStandIn } from '../../../test/support/standins/okta-admin.js';
 import { ACTIONS } from '../registry.js';
-import type { ActionContext } from '../types.js';
-
-const ctx = (): ActionContext => ({ signal: new AbortController().signal });
-async function failure(p: Promise<unknown>): Promise<VigilError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('okta.suspend_user and okta.clear_sessions (Okta Users API stand-in)', () => {
   const okta = oktaAdminStandIn();
@@ -30,9 +18,9 @@ describe('okta.suspend_user and okta.clear_sessions (Okta Users API stand-in)', 
     });
   });
   const suspend = (args: Record<string, unknown>) =>
-    ACTIONS['okta.suspend_user'].run({ base_url: okta.base, api_token: OKTA_ADMIN_TOKEN, ...args }, ctx());
+    ACTIONS['okta.suspend_user'].run({ base_url: okta.base, api_token: OKTA_ADMIN_TOKEN, ...args }, loopbackContext());
   const clear = (args: Record<string, unknown>) =>
-    ACTIONS['okta.clear_sessions'].run({ base_url: okta.base, api_token: OKTA_ADMIN_TOKEN, ...args }, ctx());
+    ACTIONS['okta.clear_sessions'].run({ base_url: okta.base, api_token: OKTA_ADMIN_TOKEN, ...args }, loopbackContext());
 
   it('suspends by login with the SSWS token, then clears the sessions and the OAuth tokens', async () => {
     expect(await suspend({ user: 'jane.doe@example.com' })).toEqual({ user: 'jane.doe@example.com', status: 200 });

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registry } from '../../core/telemetry/index.js';
+import { runIdOf, type AuditDocument } from '../../playbooks/index.js';
+import { exitOf } from '../support/child.js';
+import { SERVICES } from '../support/config.js';
+import { HIGH, dropPrefix, find, harness, incident, playbookDir, runEnded, sleep, startHook, type Hook } from '../support/playbooks.js';
+import { redisText } from '../support/redis-dump.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * The network guard and secret handling seen from a whole run on real Redis: a step aimed at
+ * loopback without an allow fails once, for good, in the audit trail, and nothing reaches the
+ * target; a step's allow_hosts lets it through; and a secret a target echoes back is in no
+ * stored result, audit record, Redis key or log line.
+ */
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+}, 30_000);
+
+async function refusals(): Promise<number> {
+  const m = await registry.getSingleMetricAsString('vigil_playbook_address_refusals_total');
+  const line = m.split('\n').find((l) => l.startsWith('vigil_playbook_address_refusals_total{class="loopback"}'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+describe('the network guard in a run', () => {
+  it('refuses a step to loopback with no allow: not retried, in the audit trail, counted, nothing sent', async () => {
+    const counted = await refusals();
+    const h = await harness({
+      allow: [],
+      playbooks: {
+        'p.yml': [
+          'id: internal-call',
+          'secrets: [HOOK]',
+          HIGH,
+          'steps:',
+          '  - ref: call',
+          '    action: http.request',
+          '    args: { url: "${{ secrets.HOOK }}/x" }',
+          '    retry: { attempts: 3, backoff: fixed, delay: 50ms }',
+        ].join('\n'),
+      },
+    });
+    cleanups.push(() => h.close());
+    await h.responder.dispatch(incident('inc-guard'));
+    const ended = await runEnded(h, runIdOf('internal-call', 'inc-guard'));
+    expect(ended.event.outcome).toBe('failure');
+    await sleep(300); // longer than the backoff: no second attempt comes
+    const failed = find(h.audit, 'playbook.step.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.vigil.playbook).toMatchObject({ step: 'call', attempt: 1, will_retry: false });
+    expect(failed[0]?.error?.code).toBe('ACTION_ADDRESS_REFUSED');
+    expect(failed[0]?.error?.message).toMatch(/127\.0\.0\.1.*loopback.*allow_hosts/);
+    expect(h.hook.calls).toEqual([]);
+    expect(await refusals()).toBe(counted + 1);
+  });
+
+  it('lets a step through to the hosts its allow_hosts names, and only that step', async () => {
+    const h = await harness({
+      allow: [],
+      playbooks: {
+        'p.yml': [
+          'id: allowed-call',
+          'secrets: [HOOK]',
+          HIGH,
+          'steps:',
+          '  - ref: allowed',
+          '    action: http.request',
+          '    args: { url: "${{ secrets.HOOK }}/allowed" }',
+          '    allow_hosts: [127.0.0.1]',
+          '  - ref: other',
+          '    needs: [allowed]',
+          '    action: http.request',
+          '    args: { url: "${{ secrets.HOOK }}/other" }',
+        ].join('\n'),
+      },
+    });
+    cleanups.push(() => h.close());
+    await h.responder.dispatch(incident('inc-allow'));
+    await runEnded(h, runIdOf('allowed-call', 'inc-allow'));
+    expect(find(h.audit, 'playbook.step.succeeded').map((d) => d.vigil.playbook.step)).toEqual(['allowed']);
+    expect(find(h.audit, 'playbook.step.failed')[0]?.error?.code).toBe('ACTION_ADDRESS_REFUSED');
+    expect(h.hook.calls.map((c) => c.path)).toEqual(['/allowed']);
+  });
+});
+
+describe('secrets in a run whose target echoes them back', () => {
+  it('are in no step result, Redis key, audit record or log line', async () => {
+    const apiKey = `sk-live-${randomBytes(12).toString('hex')}`;
+    const pathToken = `T0KEN-${randomBytes(8).toString('hex')}`;
+    // Echoes the credentials it was sent: in a result, in a permanent error and in a retried one.
+    const hook: Hook = await startHook((call, nth) => {
+      const echoed = { authorization: call.headers.authorization, key: call.headers['x-api-key'], path: call.path };
+      if (call.path.endsWith('/reject')) return { status: 400, body: { error: `bad key ${String(call.headers.authorization)}` } };
+      if (call.path.endsWith('/flaky') && nth <= 2) return { status: 500, body: { error: `busy ${String(call.headers['x-api-key'])}` } };
+      return { status: 200, body: { got: echoed } };
+    });
+    cleanups.push(() => hook.close());
+    const prefix = `t-pbsec-${randomBytes(4).toString('hex')}`;
+    const dir = await playbookDir({
+      'p.yml': [
+        'id: echo-secrets',
+        'secrets: [HOOK, API_KEY]',
+        HIGH,
+        'steps:',
+        '  - ref: call',
+        '    action: http.request',
+        '    args:',
+        '      url: "${{ secrets.HOOK }}/echo"',
+        '      headers: { authorization: "Bearer ${{ secrets.API_KEY }}", x-api-key: "${{ secrets.API_KEY }}" }',
+        '      body: { key: "${{ secrets.API_KEY }}" }',
+        '  - ref: each',
+        '    needs: [call]',
+        '    for_each: $.incident.entities.hosts',
+        '    action: http.request',
+        '    args: { url: "${{ secrets.HOOK }}/echo/${{ $.item }}", headers: { x-api-key: "${{ secrets.API_KEY }}" } }',
+        '  - ref: flaky',
+        '    needs: [call]',
+        '    action: http.request',
+        '    args: { url: "${{ secrets.HOOK }}/flaky", headers: { x-api-key: "${{ secrets.API_KEY }}" } }',
+        '    retry: { attempts: 3, backoff: fixed, delay: 50ms }',
+        '  - ref: reject',
+        '    needs: [call]',
+        '    action: http.request',
+        '    args: { url: "${{ secrets.HOOK }}/reject", headers: { authorization: "Bearer ${{ secrets.API_KEY }}" } }',
+      ].join('\n'),
+    });
+    const work = await mkdtemp(join(tmpdir(), 'vigil-pb-sec-'));
+    cleanups.push(async () => {
+      await dropPrefix(prefix);
+      await rm(dir, { recursive: true, force: true });
+      await rm(work, { recursive: true, force: true });
+    });
+    const auditFile = join(work, 'audit.jsonl');
+    // A real worker process, logging everything, so that its log lines can be searched.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
+      env: {
+        ...process.env,
+        VIGIL_TEST_REDIS: SERVICES.redis,
+        VIGIL_TEST_PREFIX: prefix,
+        VIGIL_TEST_PLAYBOOKS: dir,
+        VIGIL_TEST_SECRETS: JSON.stringify({ HOOK: `${hook.url}/t/${pathToken}`, API_KEY: apiKey }),
+        VIGIL_TEST_AUDIT: auditFile,
+        VIGIL_TEST_INCIDENT: JSON.stringify(incident('inc-secrets')),
+        VIGIL_TEST_LOCK_MS: '5000',
+        VIGIL_LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = exitOf(child);
+        child.kill('SIGKILL');
+        await gone;
+      }
+    });
+    const audit = (): AuditDocument[] =>
+      existsSync(auditFile)
+        ? readFileSync(auditFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as AuditDocument)
+        : [];
+    await waitFor('the run to end', async () => audit().find((d) => d.event.action === 'playbook.run.ended'), 60_000, 50);
+    await sleep(200); // the job's own completion is written to Redis after the audit record
+
+    // The target did get the secret, and echoed it: there was something to leak.
+    expect(hook.calls.some((c) => c.headers['x-api-key'] === apiKey)).toBe(true);
+    expect(hook.calls.some((c) => c.path.includes(pathToken))).toBe(true);
+    const auditText = readFileSync(auditFile, 'utf8');
+    expect(auditText).toContain('[REDACTED]');
+    expect(
+      find(audit(), 'playbook.step.succeeded')
+        .map((d) => d.vigil.playbook.step)
+        .sort(),
+    ).toEqual(['call', 'each', 'flaky']);
+    expect(find(audit(), 'playbook.step.failed').map((d) => d.error?.code)).toContain('ACTION_REJECTED');
+    expect(logs).toContain('step failed, will retry');
+
+    const stored = await redisText(prefix);
+    expect(stored).toContain('[REDACTED]');
+    for (const [where, text] of [
+      ['Redis', stored],
+      ['the audit trail', auditText],
+      ['the logs', logs],
+    ] as const) {
+      expect({ where, apiKey: text.includes(apiKey), pathToken: text.includes(pathToken) }).toEqual({
+        where,
+        apiKey: false,
+        pathToken: false,
+      });
+    }
+  }, 90_000);
+});
