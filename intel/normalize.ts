@@ -3,7 +3,7 @@
  * from a feed meet in one hash probe: lower-case domains (no trailing dot), hashes and emails;
  * IP addresses and networks in canonical text.
  */
-import { formatNetwork, parseAddress, parseNetwork } from './ip.js';
+import { formatAddress, formatNetwork, parseAddress, parseNetwork } from '../core/net/ip.js';
 import type { IndicatorType } from './model.js';
 
 const HEX = /^[0-9a-f]+$/;
@@ -45,7 +45,7 @@ export function normalizeIndicator(type: IndicatorType, text: string): string | 
     case 'ip': {
       if (t.includes('/')) return undefined;
       const a = parseAddress(t);
-      return a ? formatNetwork({ ...a, prefix: a.v6 ? 128 : 32 }).split('/')[0] : undefined;
+      return a ? formatAddress(a) : undefined;
     }
     case 'cidr': {
       const n = parseNetwork(t);

@@ -7,7 +7,7 @@
  * An index is immutable once built; a refresh builds a new one and `IntelStore` swaps it in
  * whole, so that readers never see half a list.
  */
-import { mappedV4, parseAddress, parseNetwork, parseV4, parseV6 } from './ip.js';
+import { mappedV4, parseAddress, parseIPv4, parseIPv6, parseNetwork } from '../core/net/ip.js';
 import { INDICATOR_TYPES, LIST_OF, type FeedList, type Indicator, type IndicatorType, type IntelList } from './model.js';
 import { normalizeDomain, normalizeUrl } from './normalize.js';
 import { IntTable } from './int-table.js';
@@ -79,12 +79,12 @@ export class IndicatorIndex {
   private add(ind: Indicator, feed: number): void {
     const until = ind.validUntil ?? NEVER;
     if (ind.type === 'cidr') {
-      const n = parseNetwork(ind.value);
+      const n = parseNetwork(ind.value.trim());
       if (n) this.trie.insert(n, this.push(ind, feed));
       return;
     }
     if (ind.type === 'ip') {
-      const a = parseAddress(ind.value);
+      const a = parseAddress(ind.value.trim());
       if (!a) return;
       // An IPv6 host is a /128 in the trie: looking it up then needs no canonical text.
       if (a.v6) this.trie.insert({ ...a, prefix: 128 }, this.push(ind, feed));
@@ -100,11 +100,11 @@ export class IndicatorIndex {
     let at: number | undefined;
     switch (list) {
       case 'ip': {
-        const v4 = parseV4(value);
+        const v4 = parseIPv4(value);
         if (v4 >= 0) {
           at = this.v4.get(v4);
           if (at < 0) at = this.trie.longestV4(v4);
-        } else if (parseV6(value, SCRATCH)) {
+        } else if (parseIPv6(value, SCRATCH)) {
           const mapped = mappedV4(SCRATCH);
           at = mapped >= 0 ? this.v4.get(mapped) : this.trie.longestV6(SCRATCH);
           if (mapped >= 0 && at < 0) at = this.trie.longestV4(mapped);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddress, parseNetwork } from './ip.js';
+import { parseAddress, parseNetwork } from '../core/net/ip.js';
 import { PrefixTrie } from './trie.js';
 
 function trie(...nets: string[]): PrefixTrie {

@@ -3,7 +3,7 @@
  * 32 or 128 steps, whatever the number of networks. Nodes live in growable typed arrays, not
  * objects, so that a million networks stay a few tens of megabytes.
  */
-import { bitOf, type Address, type Network } from './ip.js';
+import { bitOf, type IpAddress, type IpNetwork } from '../core/net/ip.js';
 
 class BitTrie {
   private zero = new Int32Array(1024);
@@ -25,7 +25,7 @@ class BitTrie {
     this.value = v;
   }
 
-  insert(n: Network, index: number): void {
+  insert(n: IpNetwork, index: number): void {
     let node = 0;
     for (let i = 0; i < n.prefix; i++) {
       const next = bitOf(n, i) ? this.one : this.zero;
@@ -77,13 +77,13 @@ export class PrefixTrie {
   private readonly v6 = new BitTrie();
   private count = 0;
 
-  insert(n: Network, index: number): void {
+  insert(n: IpNetwork, index: number): void {
     (n.v6 ? this.v6 : this.v4).insert(n, index);
     this.count++;
   }
 
   /** The index given with the longest network that holds the address, or -1. */
-  longest(a: Address): number {
+  longest(a: IpAddress): number {
     if (this.count === 0) return -1;
     return a.v6 ? this.v6.longestV6(a.words) : this.v4.longestV4(a.v4);
   }

@@ -9,14 +9,24 @@ import type { Infer, Same } from '../../core/config/dsl.js';
 import { configLoader } from '../../core/config/load.js';
 import { vigilSchemaWith } from '../../core/config/schema.js';
 import type { VigilConfig as Sections } from '../../core/config/types.js';
+import { enrichSchema, type EnrichConfig } from '../../ingest/enrich/config.js';
 import { INPUT_SCHEMAS, type InputConfig } from '../../ingest/inputs/registry.js';
 import { intelSchema, type IntelConfig } from '../../intel/config.js';
+import { playbooksSchema } from '../../playbooks/config.js';
+import { redisSchema } from '../../playbooks/queue/config.js';
 import { SINK_SCHEMAS, type SinkConfig } from '../../sinks/index.js';
 
-export const vigilSchema = vigilSchemaWith({ inputs: INPUT_SCHEMAS, sinks: SINK_SCHEMAS, intel: intelSchema });
+export const vigilSchema = vigilSchemaWith({
+  inputs: INPUT_SCHEMAS,
+  sinks: SINK_SCHEMAS,
+  intel: intelSchema,
+  enrich: enrichSchema,
+  redis: redisSchema,
+  playbooks: playbooksSchema,
+});
 
 /** `vigil.yaml` as loaded, every input and sink typed by its own schema. */
-export type VigilConfig = Sections<InputConfig, SinkConfig, IntelConfig>;
+export type VigilConfig = Sections<InputConfig, SinkConfig, IntelConfig, EnrichConfig>;
 
 export const { loadConfig, parseConfig, defaultConfig, describeSchema } = configLoader(vigilSchema);
 

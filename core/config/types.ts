@@ -1,14 +1,20 @@
 /**
  * The validated shape of `vigil.yaml`. Defaults are applied by the loader, so every field
  * here that has a default is present after loading. `vigil.example.yaml` documents each one.
- * The schema in `schema.ts` holds the checks and descriptions; a compile-time assertion there
- * fails when it and these interfaces disagree.
+ * The schemas (`schema.ts`, and each section's beside its owner's code, which `schema.ts` names)
+ * hold the checks and descriptions; a compile-time assertion beside each fails when it and these
+ * interfaces disagree.
  *
  * Inputs and sinks are typed by their own schemas, beside their code (`ingest/inputs/<type>/config.ts`,
  * `sinks/<type>/config.ts`); core knows only their `id` and `type`. `cli/config/schema.ts` names the
  * whole: `VigilConfig<InputConfig, SinkConfig>`.
  */
-export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S extends ComponentConfig = ComponentConfig, X = unknown> {
+export interface VigilConfig<
+  I extends ComponentConfig = ComponentConfig,
+  S extends ComponentConfig = ComponentConfig,
+  X = unknown,
+  E = unknown,
+> {
   kafka: KafkaConfig;
   redis: RedisConfig;
   elasticsearch: ElasticsearchConfig;
@@ -20,6 +26,8 @@ export interface VigilConfig<I extends ComponentConfig = ComponentConfig, S exte
   playbooks: PlaybooksConfig;
   /** Threat-intelligence feeds (`intel/config.ts`); absent: none. */
   intel?: X;
+  /** Enrichment at ingest from local databases (`ingest/enrich/config.ts`). */
+  enrich: E;
   sinks: S[];
 }
 
@@ -250,6 +258,14 @@ export interface PlaybooksConfig {
   secrets: Record<string, string>;
   /** Rate limits per action name, replacing the actions' own; shared by every worker. Default: the actions' own. */
   rateLimits?: Record<string, ActionRateLimitConfig>;
+  /** Where actions may connect beyond public addresses. Default: public addresses only. */
+  network?: PlaybooksNetworkConfig;
+}
+
+/** `playbooks.network`. */
+export interface PlaybooksNetworkConfig {
+  /** Non-public host names, addresses and networks every playbook may reach. Default `[]`. */
+  allow: string[];
 }
 
 /** One action's rate limit: one of the two. */

@@ -3,7 +3,7 @@
  * rule; per event it reads the field once, lower-cases its text at most once (shared by every
  * rule that reads the same field), and allocates nothing for the common shapes.
  */
-import { compileCidrTest, parseCidr, type Network } from './net.js';
+import { compileNetworkTest, parseNetwork, type IpNetwork } from '../../core/net/ip.js';
 import { compilePatternSet, type PatternPart } from './pattern.js';
 import { compileRegex } from './regex.js';
 import { ModifierError, type SigmaValue, type TimePart, type ValuePlan } from './modifiers/index.js';
@@ -106,7 +106,7 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
   const elements: ElementTest[] = [];
   const folded: (readonly PatternPart[])[] = [];
   const cased: (readonly PatternPart[])[] = [];
-  const networks: Network[] = [];
+  const networks: IpNetwork[] = [];
   const numbers = new Set<number>();
   for (const v of flat) {
     switch (v.kind) {
@@ -122,7 +122,7 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
         (v.cased ? cased : folded).push(v.parts);
         break;
       case 'cidr':
-        networks.push(parseCidr(v.text) as Network);
+        networks.push(parseNetwork(v.text) as IpNetwork);
         break;
       case 'number':
         if (plan.timePart) elements.push(elementTest(v, plan.timePart, read));
@@ -147,7 +147,7 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
     });
   }
   if (networks.length > 0) {
-    const t = compileCidrTest(networks);
+    const t = compileNetworkTest(networks);
     elements.push((x) => typeof x === 'string' && t(x));
   }
   if (numbers.size > 0) elements.push(numbersTest(numbers));

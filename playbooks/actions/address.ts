@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { networkOf, parseLiteral, sameAddress } from '../../core/net/ip.js';
 
 /** An IP address or network as a firewall takes it: the address, its version and, for a network, the prefix length. */
 export interface IpTarget {
@@ -17,38 +17,13 @@ export function parseIpTarget(value: unknown): IpTarget | undefined {
   const m = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(value.trim());
   if (!m) return undefined;
   const address = (m[1] as string).toLowerCase();
-  const version = isIP(address);
-  if (version !== 4 && version !== 6) return undefined;
+  // As written: the firewall gets `::ffff:192.0.2.1` as the IPv6 address it is.
+  const parsed = parseLiteral(address);
+  if (!parsed) return undefined;
+  const version = parsed.v6 ? 6 : 4;
   if (m[2] === undefined) return { text: address, version };
   const bits = Number(m[2]);
   if (bits > (version === 4 ? 32 : 128)) return undefined;
-  if (!hostBitsClear(address, version, bits)) return undefined;
+  if (!sameAddress(networkOf(parsed, bits), parsed)) return undefined;
   return { text: `${address}/${bits}`, version };
-}
-
-function hostBitsClear(address: string, version: 4 | 6, bits: number): boolean {
-  const bytes = version === 4 ? address.split('.').map(Number) : ipv6Bytes(address);
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    if (((bytes[i] as number) & (0xff >> keep)) !== 0) return false;
-  }
-  return true;
-}
-
-function ipv6Bytes(address: string): number[] {
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups first.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  let text = address;
-  if (v4) {
-    const [a, b, c, d] = (v4[1] as string).split('.').map(Number) as [number, number, number, number];
-    text = `${address.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
 }

@@ -1,23 +1,24 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Bus, ConsumerLoop } from '../../core/bus/index.js';
+import type { Bus } from '../../core/bus/index.js';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
-import { sendDeadLetters } from '../../core/deadletter/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { withRetry } from '../../core/retry/index.js';
-import { logger, metrics, type Logger } from '../../core/telemetry/index.js';
+import { logger, type Logger } from '../../core/telemetry/index.js';
+import { startSinkRunner } from '../runner/index.js';
 import { classifyRequestError } from './classify.js';
 import { displayNode, esClient, waitForElasticsearch } from './client.js';
-import { resolveSinkConfig, type ElasticsearchSinkOptions, type ResolvedSinkConfig } from './config.js';
+import { resolveSinkConfig, type ElasticsearchSinkOptions, type IndexedTopic, type ResolvedSinkConfig } from './config.js';
 import { keepAnalystEdits, type CurrentDoc, type MgetFn } from './analyst-edits.js';
-import { createBatchHandler, type BulkResult } from './deliver.js';
+import { deliveryTimeoutMs, esDelivery, type BulkResult } from './deliver.js';
 import { encodeTarget, type EncodeTarget } from './encode.js';
 import { ilmPolicy, indexTemplates, type FieldCapabilities } from './template.js';
 
 /**
  * The Elasticsearch sink: reads Vigil topics and bulk-indexes them, one index (or data stream)
- * per topic, with deterministic `_id`s so that replays do not duplicate. The bus commits a
- * partition's offset only after the batch handler resolved, and the handler resolves only once
- * Elasticsearch confirmed every document or it was dead-lettered.
+ * per topic, with deterministic `_id`s so that replays do not duplicate. It runs on the shared
+ * sink runner (sinks/runner), which commits a partition's offset only once Elasticsearch
+ * confirmed every document of the batch or it was dead-lettered; deliver.ts is what it gives the
+ * runner.
  *
  * What the minimal integ-test-zip build 8.19.7 (modules: transport-netty4, x-pack-core,
  * x-pack-security, apm) did and did not do, as seen from this sink:
@@ -129,7 +130,6 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
   const log = logger('sink', { id: cfg.id, type: 'elasticsearch' });
   // The sink retries per item itself: the client's own retries would hide failures and multiply waits.
   const client = esClient(opts.es, { maxRetries: 0, requestTimeout: cfg.requestTimeoutMs });
-  let loop: ConsumerLoop | null = null;
   try {
     const health = await waitForElasticsearch(client, opts.es.node, {
       log,
@@ -140,56 +140,36 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
     const caps = await probeCapabilities(client, log);
     await installTemplates(client, cfg, caps, log, opts.signal);
 
-    const publisher = await opts.bus.producer();
-    const targets = new Map<string, EncodeTarget>();
-    const indices: Partial<Record<string, string>> = {};
-    for (const t of cfg.topics) {
-      const target = encodeTarget(cfg, t);
-      targets.set(opts.bus.topics[t], target);
-      indices[t] = target.index;
-    }
-    const handler = createBatchHandler({
+    const targets = new Map<IndexedTopic, EncodeTarget>(cfg.topics.map((t) => [t, encodeTarget(cfg, t)]));
+    const indices: Partial<Record<string, string>> = Object.fromEntries([...targets].map(([t, target]) => [t, target.index]));
+    const loop = await startSinkRunner({
       id: cfg.id,
-      targets,
+      type: 'elasticsearch',
+      bus: opts.bus,
+      topics: cfg.topics,
+      ...esDelivery({
+        targets,
+        concurrency: cfg.concurrency,
+        log,
+        bulk: (operations, signal) => client.bulk({ operations }, signal ? { signal } : {}) as Promise<BulkResult>,
+        // Incidents never go to a data stream: their documents are written with `index`, which the guard makes conditional.
+        ...(indices.incidents !== undefined ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) } : {}),
+      }),
       batchSize: cfg.batchSize,
-      concurrency: cfg.concurrency,
       maxRetries: cfg.maxRetries,
       backoff: cfg.retryBackoff,
+      timeoutMs: deliveryTimeoutMs(cfg.requestTimeoutMs),
+      // No routes, so no route counts to publish.
+      statsIntervalMs: 0,
+      onClose: () => client.close(),
       log,
-      bulk: (operations) => client.bulk({ operations }) as Promise<BulkResult>,
-      // Incidents never go to a data stream: their documents are written with `index`, which the guard makes conditional.
-      ...(indices.incidents !== undefined ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) } : {}),
-      deadLetter: (letters) => sendDeadLetters(publisher, opts.bus.topics.deadletter, letters),
     });
-    const groupName = `sink-${cfg.id}`;
-    loop = await opts.bus.consume(groupName, { topics: [...targets.keys()], handler, component: cfg.id });
-    metrics.up.set({ kind: 'sink', id: cfg.id }, 1);
     log.info(
-      { node: displayNode(opts.es.node), cluster: health.clusterName, status: health.status, indices, topics: [...targets.keys()] },
+      { node: displayNode(opts.es.node), cluster: health.clusterName, status: health.status, indices },
       'elasticsearch sink started',
     );
-
-    const running = loop;
-    let closed: Promise<void> | null = null;
-    return {
-      indices,
-      capabilities: caps,
-      groupName,
-      close() {
-        closed ??= (async () => {
-          try {
-            await running.stop();
-          } finally {
-            metrics.up.set({ kind: 'sink', id: cfg.id }, 0);
-            await client.close();
-            log.info('elasticsearch sink stopped');
-          }
-        })();
-        return closed;
-      },
-    };
+    return { indices, capabilities: caps, groupName: loop.groupName, close: () => loop.close() };
   } catch (err) {
-    await loop?.stop().catch(() => undefined);
     await client.close().catch(() => undefined);
     throw err;
   }

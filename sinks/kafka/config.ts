@@ -1,7 +1,7 @@
 import { kafkaConnectionProblems } from '../../core/config/kafka-rules.js';
 import { array, number, object, oneOf, string, type FieldProblem, type Infer } from '../../core/config/dsl.js';
 import { componentId } from '../../core/config/fields.js';
-import { kafkaSecurityFields } from '../../core/config/schema.js';
+import { kafkaSecurityFields } from '../../core/bus/config.js';
 import type { KafkaSaslConfig, KafkaTlsConfig } from '../../core/config/types.js';
 import { runnerFields } from '../runner/config.js';
 import { defaultsOf } from '../../core/config/check.js';

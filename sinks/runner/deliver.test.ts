@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchContext, InRecord } from '../../core/bus/index.js';
 import type { DeadLetter } from '../../core/deadletter/index.js';
-import { logger } from '../../core/telemetry/index.js';
+import { logger, metrics } from '../../core/telemetry/index.js';
 import { createSinkHandler } from './deliver.js';
-import type { DeliverFn, Outgoing } from './types.js';
+import type { DeliverFn, IntakeFn, Outgoing } from './types.js';
 
 const TOPIC = 'u.vigil.events';
 const rec = (i: number, value = JSON.stringify({ n: i })): InRecord => ({
@@ -100,5 +100,89 @@ describe('sink batch handler', () => {
     const stoppingCtx: BatchContext = { ...ctx, heartbeat: async () => void (stopping = true), isStopping: () => stopping };
     await expect(h([rec(1)], stoppingCtx)).rejects.toThrow(/stopping with 1 records not yet delivered/);
     expect(letters).toEqual([]);
+  });
+});
+
+describe('a sink with its own intake', () => {
+  const DLQ = 'u.vigil.deadletter';
+  const sentCount = async (id: string) =>
+    (await metrics.sent.get()).values.find((v) => v.labels.kind === 'sink' && v.labels.id === id)?.value ?? 0;
+  const droppedCount = async (id: string) =>
+    (await metrics.dropped.get()).values.find((v) => v.labels.id === id && v.labels.reason === 'deadletter_not_indexed')?.value ?? 0;
+
+  /** Reads each record's value as a number; `x` is invalid; the batch's second `5` supersedes its first. */
+  const intake: IntakeFn<{ source: InRecord; v: number }> = (records) => {
+    const seen = new Set<string>();
+    const out: Array<{ source: InRecord; v: number }> = [];
+    const invalid: Array<{ record: InRecord; reason: string }> = [];
+    let superseded = 0;
+    for (const r of [...records].reverse()) {
+      const text = r.value.toString();
+      if (text === 'x') invalid.unshift({ record: r, reason: 'not a number' });
+      else if (seen.has(text)) superseded++;
+      else {
+        seen.add(text);
+        out.unshift({ source: r, v: Number(text) });
+      }
+    }
+    return { out, invalid, superseded };
+  };
+
+  const letters: DeadLetter[] = [];
+  const common = {
+    batchSize: 1,
+    maxRetries: 0,
+    backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+    timeoutMs: 1000,
+    deadLetter: async (l: DeadLetter[]) => void letters.push(...l),
+    log: logger('test').child({}, { level: 'silent' }),
+    sleep: async () => undefined,
+  };
+  beforeEach(() => void (letters.length = 0));
+
+  function intakeHandler(id: string, topic: string, logical: 'events' | 'deadletter', deliver: DeliverFn<{ source: InRecord; v: number }>) {
+    const h = createSinkHandler({ ...common, id, deliver, intake, concurrency: 3, who: 'far-end', topics: new Map([[topic, logical]]) });
+    return { h, letters };
+  }
+
+  it('delivers what its intake made, chunks at once, counting each confirmed or superseded record once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { h, letters } = intakeHandler('intake-unit', TOPIC, 'events', async (batch) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      return batch.map((o) => (o.v === 4 ? { outcome: 'reject', reason: 'four is refused' } : { outcome: 'ok' }));
+    });
+    const before = await sentCount('intake-unit');
+    await h([rec(1, '5'), rec(2, '2'), rec(3, 'x'), rec(4, '3'), rec(5, '4'), rec(6, '5')], ctx);
+    expect(most).toBe(3);
+    // 2, 3 and the second 5 confirmed, the first 5 superseded; 4 refused, x invalid.
+    expect((await sentCount('intake-unit')) - before).toBe(4);
+    expect(letters.map((l) => [l.code, l.origin?.offset, l.reason])).toEqual([
+      ['EVENT_INVALID', '3', 'not a number'],
+      ['SINK_REJECT', '5', 'far-end four is refused'],
+    ]);
+  });
+
+  it('never dead-letters a dead letter again: it stays on the dead-letter topic, counted as dropped', async () => {
+    const { h, letters } = intakeHandler('intake-dlq', DLQ, 'deadletter', async (batch) =>
+      batch.map(() => ({ outcome: 'reject', reason: 'refused' })),
+    );
+    const before = await droppedCount('intake-dlq');
+    await h([rec(1, '1'), rec(2, 'x')], { ...ctx, topic: DLQ });
+    expect(letters).toEqual([]);
+    expect((await droppedCount('intake-dlq')) - before).toBe(2);
+  });
+
+  it('refuses the dead-letter topic to a sink without an intake of its own', async () => {
+    const h = createSinkHandler({
+      ...common,
+      id: 'plain',
+      deliver: async (batch) => batch.map(() => ({ outcome: 'ok' })),
+      topics: new Map([[DLQ, 'deadletter']]),
+    });
+    await expect(h([rec(1)], { ...ctx, topic: DLQ })).rejects.toThrow(/dead-letter topic/);
   });
 });

@@ -4,18 +4,28 @@ import { VigilError, errorMessage, type ErrorCode } from '../../core/errors/inde
 import { backoffDelay, sleep, type BackoffPolicy } from '../../core/retry/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { OutgoingRecord } from './outgoing.js';
-import type { DeliverFn, Outgoing, Parsed, Router, SinkTopic, Verdict } from './types.js';
+import { pool } from './pool.js';
+import type { Deliverable, DeliverFn, Intake, IntakeFn, Outgoing, Parsed, ReadTopic, Router, SinkTopic, Verdict } from './types.js';
 
 /**
  * The batch → route → deliver → retry → dead-letter path every sink shares, apart from the
  * consumer lifecycle (index.ts) so that it can be tested with a fake `deliver`.
  */
-export interface BatchHandlerOptions {
+export interface BatchHandlerOptions<O extends Deliverable = Outgoing> {
   /** Sink id: metrics label, log field, dead-letter component. */
   id: string;
-  deliver: DeliverFn;
+  deliver: DeliverFn<O>;
+  /** The sink's own reading of a batch, in place of JSON parsing and `router` (types.ts). */
+  intake?: IntakeFn<O>;
+  /**
+   * Chunks of one batch delivered at once. Default 1: in order, each settled before the next.
+   * More only for a sink whose chunks are independent (elasticsearch: ids disjoint after `intake`).
+   */
+  concurrency?: number;
+  /** Names the sink at the start of every dead-letter reason of a refused record. Default `<id>:`. */
+  who?: string;
   /** Full topic name → logical topic. */
-  topics: ReadonlyMap<string, SinkTopic>;
+  topics: ReadonlyMap<string, ReadTopic>;
   /** Records per `deliver` call. */
   batchSize: number;
   /** Retries of a record the sink refused retriably before it is dead-lettered (0 = dead-letter at once). */
@@ -42,10 +52,11 @@ const passThrough: Router = {
   }),
 };
 
-export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
+export function createSinkHandler<O extends Deliverable = Outgoing>(opts: BatchHandlerOptions<O>): BatchHandler {
   const labels = { kind: 'sink', id: opts.id } as const;
   const pause = opts.sleep ?? ((ms: number) => sleep(ms));
   const router = opts.router ?? passThrough;
+  const who = opts.who ?? `${opts.id}:`;
 
   const letter = (record: InRecord, code: ErrorCode, reason: string): DeadLetter => ({
     stage: 'sink',
@@ -68,7 +79,7 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
   }
 
   /** One `deliver` call, bounded by timeoutMs, heartbeating while it runs (a slow endpoint must not cost the group membership). */
-  async function call(batch: Outgoing[], attempt: number, ctx: BatchContext): Promise<readonly Verdict[]> {
+  async function call(batch: O[], attempt: number, ctx: BatchContext): Promise<readonly Verdict[]> {
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let beat: NodeJS.Timeout | undefined;
@@ -93,9 +104,9 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
   }
 
   /** Delivers `batch` until every record is confirmed or dead-lettered; returns how many were confirmed. */
-  async function deliverAll(batch: Outgoing[], ctx: BatchContext, letters: DeadLetter[]): Promise<number> {
+  async function deliverAll(batch: O[], ctx: BatchContext, letters: DeadLetter[]): Promise<number> {
     let pending = batch;
-    const tries = new Map<Outgoing, number>();
+    const tries = new Map<O, number>();
     let requestAttempt = 0;
     let itemRound = 0;
     let sent = 0;
@@ -118,12 +129,12 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
         continue;
       }
       requestAttempt = 0;
-      const retry: Outgoing[] = [];
+      const retry: O[] = [];
       let rejected = 0;
       let gaveUp = 0;
       let sample: string | undefined;
       verdicts.forEach((v, i) => {
-        const o = pending[i] as Outgoing;
+        const o = pending[i] as O;
         if (v.outcome === 'ok') {
           sent++;
           return;
@@ -132,7 +143,7 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
         if (v.outcome === 'reject') {
           rejected++;
           metrics.errors.inc({ ...labels, code: 'SINK_REJECT' });
-          letters.push(letter(o.source, 'SINK_REJECT', `${opts.id}: ${v.reason}`));
+          letters.push(letter(o.source, 'SINK_REJECT', `${who} ${v.reason}`));
           return;
         }
         metrics.errors.inc({ ...labels, code: 'SINK_RETRY' });
@@ -140,7 +151,7 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
         tries.set(o, n);
         if (n > opts.maxRetries) {
           gaveUp++;
-          letters.push(letter(o.source, 'SINK_RETRY', `${opts.id}: still refused after ${n} attempts: ${v.reason}`));
+          letters.push(letter(o.source, 'SINK_RETRY', `${who} still refused after ${n} attempts: ${v.reason}`));
         } else retry.push(o);
       });
       if (rejected + gaveUp > 0) opts.log.error({ rejected, gaveUp, reason: sample }, 'sink refused records; dead-lettering them');
@@ -158,34 +169,71 @@ export function createSinkHandler(opts: BatchHandlerOptions): BatchHandler {
     const topic = opts.topics.get(ctx.topic);
     if (!topic) throw new VigilError('SINK_CONFIG', `sink ${opts.id} received records of unconfigured topic ${ctx.topic}`);
 
-    const letters: DeadLetter[] = [];
-    const parsed: Parsed[] = [];
-    for (const r of records) {
-      const doc = parseObject(r.value);
-      if (doc) parsed.push({ topic, doc, source: r });
-      else letters.push(letter(r, 'EVENT_INVALID', `${opts.id}: the record is not a JSON object`));
-    }
+    const { out, invalid, superseded, settle } = opts.intake
+      ? { ...opts.intake(records, topic), settle: undefined }
+      : routeRecords(records, readable(topic));
+    const letters: DeadLetter[] = invalid.map(({ record, reason }) => letter(record, 'EVENT_INVALID', reason));
     if (letters.length > 0) {
+      const first = invalid[0]?.record;
       metrics.errors.inc({ ...labels, code: 'EVENT_INVALID' }, letters.length);
       opts.log.error(
-        { count: letters.length, topic: ctx.topic, partition: ctx.partition },
+        { count: letters.length, topic: ctx.topic, partition: ctx.partition, offset: first?.offset, reason: invalid[0]?.reason },
         'records are not JSON objects; dead-lettering them',
       );
     }
 
-    const routed = router.route(parsed);
-    const out = routed.out;
-    let sent = 0;
-    // Chunks go in order, each settled before the next.
-    for (let i = 0; i < out.length; i += opts.batchSize) sent += await deliverAll(out.slice(i, i + opts.batchSize), ctx, letters);
+    const chunks: O[][] = [];
+    for (let i = 0; i < out.length; i += opts.batchSize) chunks.push(out.slice(i, i + opts.batchSize));
+    let sent = superseded;
+    await pool(chunks, opts.concurrency ?? 1, async (chunk) => {
+      const confirmed = await deliverAll(chunk, ctx, letters);
+      sent += confirmed;
+    });
 
     // Dead letters go out once per batch, after the sink settled everything else: a batch abandoned
     // half-way (stop, rebalance) leaves no duplicate dead letters behind.
-    await opts.deadLetter(letters);
-    routed.settle();
+    await opts.deadLetter(topic === 'deadletter' ? notDeliveredDeadLetters(letters) : letters);
+    settle?.();
     metrics.sent.inc(labels, sent);
     stop();
   };
+
+  function readable(topic: ReadTopic): SinkTopic {
+    if (topic === 'deadletter')
+      throw new VigilError('SINK_CONFIG', `sink ${opts.id} reads the dead-letter topic, which needs an intake of its own`);
+    return topic;
+  }
+
+  /** JSON objects through the routes; anything else is invalid. */
+  function routeRecords(records: readonly InRecord[], topic: SinkTopic): Intake<O> & { settle: () => void } {
+    const parsed: Parsed[] = [];
+    const invalid: Array<{ record: InRecord; reason: string }> = [];
+    for (const r of records) {
+      const doc = parseObject(r.value);
+      if (doc) parsed.push({ topic, doc, source: r });
+      else invalid.push({ record: r, reason: `${who} the record is not a JSON object` });
+    }
+    const routed = router.route(parsed);
+    // Without `intake`, O is Outgoing itself (the runner's records are what the sink receives).
+    return { out: routed.out as unknown as O[], invalid, superseded: 0, settle: () => routed.settle() };
+  }
+
+  /**
+   * A dead letter the sink refuses is not dead-lettered again: it would come back to the sink on
+   * the same topic, be refused again, and go round for ever. It stays on the dead-letter topic,
+   * and the refusal is counted and logged.
+   */
+  function notDeliveredDeadLetters(letters: DeadLetter[]): DeadLetter[] {
+    if (letters.length > 0) {
+      metrics.dropped.inc({ ...labels, reason: 'deadletter_not_indexed' }, letters.length);
+      const first = letters[0] as DeadLetter;
+      opts.log.error(
+        { count: letters.length, origin: first.origin, reason: first.reason },
+        'dead letters could not be delivered; they stay on the dead-letter topic only',
+      );
+    }
+    return [];
+  }
 }
 
 function parseObject(value: Buffer): Record<string, unknown> | undefined {

@@ -5,20 +5,39 @@ import { logger, metrics, type Logger } from '../../core/telemetry/index.js';
 import { compileRoutes, type RouteConfig } from '../routes/index.js';
 import { startStatsPublisher } from '../routes/stats-topic.js';
 import { createSinkHandler } from './deliver.js';
-import type { DeliverFn, SinkTopic } from './types.js';
+import type { Deliverable, DeliverFn, IntakeFn, Outgoing, ReadTopic } from './types.js';
 
-export type { DeliverContext, DeliverFn, Outgoing, Parsed, RoutedBatch, Router, SinkTopic, Verdict } from './types.js';
+export type {
+  Deliverable,
+  DeliverContext,
+  DeliverFn,
+  Intake,
+  IntakeFn,
+  Outgoing,
+  Parsed,
+  ReadTopic,
+  RoutedBatch,
+  Router,
+  SinkTopic,
+  Verdict,
+} from './types.js';
 export { createSinkHandler, type BatchHandlerOptions } from './deliver.js';
 
-export interface SinkRunnerOptions {
+export interface SinkRunnerOptions<O extends Deliverable = Outgoing> {
   /** The sink's id (from `vigil.yaml`): consumer group `sink-<id>`, metrics label, dead-letter component. */
   id: string;
   /** The sink's YAML `type`, for logs. */
   type: string;
   bus: Bus;
   /** The Vigil topics it reads. */
-  topics: readonly SinkTopic[];
-  deliver: DeliverFn;
+  topics: readonly ReadTopic[];
+  deliver: DeliverFn<O>;
+  /** The sink's own reading of a batch, in place of JSON parsing and routes (then give no `routes`). */
+  intake?: IntakeFn<O>;
+  /** Chunks of one batch delivered at once, for a sink whose chunks are independent. Default 1. */
+  concurrency?: number;
+  /** Names the sink at the start of every dead-letter reason of a refused record. Default `<id>:`. */
+  who?: string;
   /** Records per `deliver` call. Default 500. */
   batchSize?: number;
   /** Retries of a record refused retriably before it is dead-lettered. Default 8. */
@@ -48,17 +67,20 @@ export interface RunningSinkLoop {
  * only ever holds back its own offsets. Offsets are committed after every record of a batch was
  * delivered or dead-lettered.
  */
-export async function startSinkRunner(opts: SinkRunnerOptions): Promise<RunningSinkLoop> {
+export async function startSinkRunner<O extends Deliverable = Outgoing>(opts: SinkRunnerOptions<O>): Promise<RunningSinkLoop> {
   const log = opts.log ?? logger('sink', { id: opts.id, type: opts.type });
   const publisher = await opts.bus.producer();
-  const topics = new Map<string, SinkTopic>(opts.topics.map((t) => [opts.bus.topics[t], t]));
+  const topics = new Map<string, ReadTopic>(opts.topics.map((t) => [opts.bus.topics[t], t]));
   // Compiled before anything starts: a route that does not compile stops the sink at start, naming it.
   const router = compileRoutes(opts.routes, { sink: opts.id });
   const statsEvery = opts.statsIntervalMs ?? 60_000;
   const stats = statsEvery > 0 ? await startStatsPublisher({ bus: opts.bus, stats: router.stats, intervalMs: statsEvery, log }) : undefined;
-  const handler = createSinkHandler({
+  const handler = createSinkHandler<O>({
     id: opts.id,
     deliver: opts.deliver,
+    ...(opts.intake ? { intake: opts.intake } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.who !== undefined ? { who: opts.who } : {}),
     topics,
     batchSize: opts.batchSize ?? 500,
     maxRetries: opts.maxRetries ?? 8,

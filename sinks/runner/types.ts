@@ -3,6 +3,14 @@ import type { InRecord } from '../../core/bus/index.js';
 /** The Vigil topics a sink can read, by logical name. */
 export type SinkTopic = 'events' | 'alerts' | 'incidents' | 'actions';
 
+/** What the runner can read: `deadletter` too, for a sink with its own intake (elasticsearch indexes dead letters). */
+export type ReadTopic = SinkTopic | 'deadletter';
+
+/** What the runner needs of a record a sink delivers: the Kafka record it came from, for its dead letter. */
+export interface Deliverable {
+  readonly source: InRecord;
+}
+
 /** One record on its way to a sink: the document after its route, and the Kafka record it came from. */
 export interface Outgoing {
   /** The logical topic the record was read from. */
@@ -42,7 +50,7 @@ export interface DeliverContext {
  * is down, a connection reset): the runner retries the batch without limit, because a sink that
  * is down must not empty the topic into the dead letter.
  */
-export type DeliverFn = (batch: readonly Outgoing[], ctx: DeliverContext) => Promise<readonly Verdict[]>;
+export type DeliverFn<O extends Deliverable = Outgoing> = (batch: readonly O[], ctx: DeliverContext) => Promise<readonly Verdict[]>;
 
 /** A parsed record as the runner hands it to the router; the router may change `doc` in place. */
 export interface Parsed {
@@ -66,3 +74,19 @@ export interface RoutedBatch {
 export interface Router {
   route(records: Parsed[]): RoutedBatch;
 }
+
+/**
+ * What a sink that reads records its own way makes of one partition's batch, in place of the
+ * runner's JSON parsing and routes (elasticsearch: a tombstone becomes a delete, and the batch is
+ * deduplicated by document id so that its requests can go at once).
+ */
+export interface Intake<O extends Deliverable = Outgoing> {
+  /** What to deliver, in order. */
+  readonly out: O[];
+  /** Records that cannot be delivered: dead-lettered as EVENT_INVALID with `reason` as given. */
+  readonly invalid: ReadonlyArray<{ readonly record: InRecord; readonly reason: string }>;
+  /** Records that need no delivery of their own (a later record of the batch replaces them): counted as sent. */
+  readonly superseded: number;
+}
+
+export type IntakeFn<O extends Deliverable = Outgoing> = (records: readonly InRecord[], topic: ReadTopic) => Intake<O>;

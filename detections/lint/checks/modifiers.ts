@@ -4,7 +4,7 @@
  * comparisons of what is not a number, `all` over one value.
  */
 import { isModifierName } from '../../sigma/modifiers/index.js';
-import { parseCidr } from '../../sigma/net.js';
+import { parseNetwork } from '../../../core/net/ip.js';
 import { fieldEntries, type FieldEntry } from '../detection.js';
 import type { DocCheck, Emit, LintDoc } from '../model.js';
 
@@ -91,7 +91,7 @@ export const cidrInvalid = entryCheck('cidr-invalid', 'error', "a 'cidr' value t
   if (!e.modifiers.includes('cidr')) return;
   for (const v of e.values) {
     const s = typeof v.value === 'string' ? v.value : undefined;
-    if (s === undefined || !parseCidr(s)) emit(v, `'${String(v.value)}' is not a network in CIDR notation (10.0.0.0/8, fe80::/10)`);
+    if (s === undefined || !parseNetwork(s)) emit(v, `'${String(v.value)}' is not a network in CIDR notation (10.0.0.0/8, fe80::/10)`);
   }
 });
 

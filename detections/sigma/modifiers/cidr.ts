@@ -1,4 +1,4 @@
-import { formatCidr, parseCidr } from '../net.js';
+import { formatNetwork, parseNetwork } from '../../../core/net/ip.js';
 import { isPlain } from '../pattern.js';
 import { cannotApply, mapValues, ModifierError, mustBeFirst, type Modifier } from './types.js';
 
@@ -9,9 +9,9 @@ export const cidr: Modifier = {
     return mapValues(plan, (v) => {
       if (v.kind !== 'pattern') throw cannotApply('cidr', v);
       const text = isPlain(v.parts) ? v.parts.join('').trim() : undefined;
-      const network = text === undefined ? undefined : parseCidr(text);
+      const network = text === undefined ? undefined : parseNetwork(text);
       if (!network) throw new ModifierError(`'${v.raw ?? text}' is not an IPv4 or IPv6 CIDR network`);
-      return { kind: 'cidr', text: formatCidr(network) };
+      return { kind: 'cidr', text: formatNetwork(network) };
     });
   },
 };
