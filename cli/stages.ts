@@ -1,9 +1,11 @@
 import { Bus } from '../core/bus/index.js';
 import type { VigilConfig } from './config/schema.js';
+import type { Publisher } from '../core/bus/types.js';
 import type { RunningStage } from '../core/stage.js';
 import { logger } from '../core/telemetry/index.js';
 import { startDetectStage } from '../detections/index.js';
 import { startIncidentStage } from '../detections/incidents/stage.js';
+import { startGeoip } from '../ingest/enrich/geoip/index.js';
 import { startIngestStage } from '../ingest/index.js';
 import { startIntelWiring } from './intel.js';
 import { startRespondStage } from '../playbooks/index.js';
@@ -48,7 +50,11 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
       stages.push(...(await startDetectStage({ config, bus })));
     }
     if (want('ingest')) {
-      stages.push(await startIngestStage({ config, bus, ...(intel && { wrapPublisher: (p, events) => intel.wrapPublisher(p, events) }) }));
+      // Opened before any input listens: a missing or corrupt database stops the start.
+      const geoip = startGeoip(config.enrich.geoip);
+      const wraps = [geoip, intel].filter((w) => w !== undefined);
+      const wrapPublisher = (p: Publisher, events: string) => wraps.reduce((inner, w) => w.wrapPublisher(inner, events), p);
+      stages.push(await startIngestStage({ config, bus, geoip: geoip?.frames, ...(wraps.length > 0 && { wrapPublisher }) }));
     }
   } catch (err) {
     await Promise.allSettled(stages.map((s) => s.close()));

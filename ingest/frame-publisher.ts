@@ -3,6 +3,8 @@ import type { SyslogInputConfig } from './inputs/syslog/config.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { VigilError } from '../core/errors/index.js';
 import { metrics } from '../core/telemetry/index.js';
+import { GEOIP_ENRICHED, type FrameGeoip } from './enrich/geoip/frame.js';
+import { countFailure } from './enrich/geoip/lookup.js';
 import { frameDeadLetter, ingestFrame, type FrameContext, type IngestFrame } from './frame-to-record.js';
 import { isValidTimeZone } from './parsers/index.js';
 import { unpackValues } from './workers/codec.js';
@@ -32,6 +34,12 @@ export interface FramePublisherOptions {
   now?: () => Date;
   /** Worker threads that parse and serialize large batches; 0 (the default) does it all here. */
   workers?: number;
+  /**
+   * GeoIP enrichment of each event as it is built, here and on the workers (each with its own
+   * lookup over the databases' shared memory); its records carry a header telling the GeoIP
+   * publisher wrapper to pass them by.
+   */
+  geoip?: FrameGeoip | undefined;
 }
 
 /** Below this many frames a batch is handled on the main thread: the hop to a worker would cost more. */
@@ -51,15 +59,23 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
     });
   }
   const labels = { kind: 'input', id: input.id } as const;
-  const pool: FramePool | undefined = opts.workers ? createFramePool(opts.workers, { input }) : undefined;
+  const geoip = opts.geoip;
+  const pool: FramePool | undefined = opts.workers
+    ? createFramePool(opts.workers, { input, ...(geoip && { geoip: geoip.databases }) })
+    : undefined;
+  const geoipLabels = { kind: 'enrich', id: 'geoip' } as const;
 
   /** Frames → event records and dead letters, on this thread. */
   const inline = (frames: IngestFrame[], ctx: FrameContext, events: OutRecord[], letters: DeadLetter[]): void => {
+    let added = 0;
     for (const f of frames) {
       const r = ingestFrame(f, ctx);
-      if (r.ok) events.push(r.record);
-      else letters.push(r.letter);
+      if (r.ok) {
+        events.push(r.record);
+        if (r.geoipAdded) added++;
+      } else letters.push(r.letter);
     }
+    if (added > 0) metrics.sent.inc(geoipLabels, added);
   };
 
   /** The same on a worker thread; frames that failed framing never leave this one. */
@@ -71,7 +87,13 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
     const r = await (pool as FramePool).run(good, ctx.receivedAt);
     const values = unpackValues(r);
     const timestamp = ctx.receivedAt.getTime();
-    r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp }));
+    if (r.geoip) {
+      r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp, headers: GEOIP_ENRICHED }));
+      if (r.geoip.added > 0) metrics.sent.inc(geoipLabels, r.geoip.added);
+      if (r.geoip.lookupFailures > 0) countFailure(r.geoip.lookupFailures);
+    } else {
+      r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp }));
+    }
     for (const { index, code, reason } of r.failures) letters.push(frameDeadLetter(good[index] as IngestFrame, input.id, code, reason));
   };
 
@@ -83,7 +105,7 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
       const receivedAt = now();
       const events: OutRecord[] = [];
       const letters: DeadLetter[] = [];
-      const ctx: FrameContext = { input, receivedAt };
+      const ctx: FrameContext = { input, receivedAt, geoip: geoip?.lookup };
 
       metrics.received.inc(labels, frames.length);
       try {

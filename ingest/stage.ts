@@ -2,6 +2,7 @@ import type { Bus } from '../core/bus/index.js';
 import type { Publisher } from '../core/bus/types.js';
 import type { ComponentConfig, VigilConfig } from '../core/config/index.js';
 import type { RunningStage } from '../core/stage.js';
+import type { FrameGeoip } from './enrich/geoip/frame.js';
 import { startInput, type InputConfig, type RunningInput } from './inputs/registry.js';
 
 /**
@@ -13,15 +14,18 @@ export async function startIngestStage({
   config,
   bus,
   wrapPublisher,
+  geoip,
 }: {
   config: Pick<VigilConfig<InputConfig, ComponentConfig>, 'inputs'>;
   bus: Bus;
-  /** What every input publishes through, in front of the producer (threat-intelligence enrichment). */
+  /** What every input publishes through, in front of the producer (GeoIP and threat-intelligence enrichment). */
   wrapPublisher?: (publisher: Publisher, eventsTopic: string) => Publisher;
+  /** GeoIP enrichment for the inputs that build events from frames, as they build them (the wrapper then passes those by). */
+  geoip?: FrameGeoip | undefined;
 }): Promise<RunningStage> {
   const producer = await bus.producer();
   const publisher = wrapPublisher ? wrapPublisher(producer, bus.topics.events) : producer;
-  const deps = { publisher, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter };
+  const deps = { publisher, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter, geoip };
   const running: Array<{ id: string; input: RunningInput }> = [];
   try {
     for (const cfg of config.inputs) running.push({ id: cfg.id, input: await startInput(cfg, deps) });

@@ -29,3 +29,5 @@ bash scripts/ensure-keycloak.sh
 bash scripts/ensure-opensearch.sh
 # medallion (PyPI), the real TAXII 2.1 server the threat-intelligence client and feed poller are tested against.
 bash scripts/ensure-medallion.sh
+# mmdb-writer (PyPI), which builds the small MaxMind DB files with known entries the GeoIP enrichment tests read.
+bash scripts/ensure-mmdb-writer.sh

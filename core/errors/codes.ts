@@ -160,6 +160,10 @@ export const ERROR_CODES = {
     summary: 'a threat-intelligence feed or TAXII server could not be fetched (network error, HTTP error status)',
   },
   INTEL_FEED_AUTH: { retriable: false, summary: 'a TAXII server or feed refused the credentials (401/403)' },
+  GEOIP_DATABASE: {
+    retriable: false,
+    summary: 'a GeoIP or ASN database file is missing, unreadable or not a MaxMind DB / ASN CSV (checked at startup)',
+  },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

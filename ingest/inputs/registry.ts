@@ -6,7 +6,7 @@ import type { Publisher } from '../../core/bus/types.js';
 import type { Infer, ObjectSchema } from '../../core/config/dsl.js';
 import { deadLetterOversized } from '../../core/deadletter/oversized.js';
 import { VigilError } from '../../core/errors/index.js';
-import { createFramePublisher } from '../frame-publisher.js';
+import { createFramePublisher, type FramePublisherOptions } from '../frame-publisher.js';
 import * as cloudTrail from './aws-cloudtrail/index.js';
 import * as firehose from './aws-firehose/index.js';
 import * as eventHubs from './azure-eventhubs/index.js';
@@ -24,6 +24,8 @@ export interface InputDeps {
   /** Full (prefixed) topic names. */
   eventsTopic: string;
   deadletterTopic: string;
+  /** GeoIP enrichment for inputs that build events from frames (see ingest/enrich/geoip/frame.ts). */
+  geoip?: FramePublisherOptions['geoip'];
 }
 
 /** A started input, whatever its type. */

@@ -16,6 +16,11 @@ export interface PackedResults {
   valueEnds: Int32Array;
   keys: string[];
   failures: Array<{ index: number; code: ErrorCode; reason: string }>;
+  /**
+   * Set when the worker enriched the events with GeoIP: how many gained `geo` or `as`, and how
+   * many lookups a database failed (a worker thread's metrics are its own, so the main thread counts these).
+   */
+  geoip?: { added: number; lookupFailures: number };
 }
 
 export interface Frame {

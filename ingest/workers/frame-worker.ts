@@ -4,13 +4,35 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors/index.js';
+import { logger } from '../../core/telemetry/index.js';
+import { openSharedDatabases } from '../enrich/geoip/databases.js';
+import { GeoipLookup } from '../enrich/geoip/lookup.js';
 import { ingestFrame, type FrameContext } from '../frame-to-record.js';
 import { unpackFrames, ValueWriter, type PackedResults } from './codec.js';
 import type { BatchReply, BatchRequest, FrameWorkerData } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('frame-worker.ts runs as a worker thread');
-const { input } = workerData as FrameWorkerData;
+const { input, geoip: databases } = workerData as FrameWorkerData;
+
+let lookupFailures = 0;
+const geoip = databases ? openGeoip(databases) : undefined;
+
+/**
+ * This thread's own lookup and cache, over the databases the main thread opened (their memory is
+ * shared, their objects are not). The main thread checked them before any input listened, so
+ * failing here is unlikely; if it does, the batches go back unenriched and the publisher wrapper
+ * enriches them on the main thread.
+ */
+function openGeoip(d: NonNullable<FrameWorkerData['geoip']>): GeoipLookup | undefined {
+  try {
+    const { geo, asn } = openSharedDatabases(d);
+    return new GeoipLookup(geo, asn, d.cacheSize, () => lookupFailures++);
+  } catch (err) {
+    logger('frame-workers').warn({ input: input.id, err: errorMessage(err) }, 'GeoIP databases did not open in a frame worker');
+    return undefined;
+  }
+}
 
 /** Bytes of serialized events per byte of frames, as last seen (within 1 and MAX_GROWTH). */
 let growth = 4;
@@ -18,7 +40,9 @@ const MAX_GROWTH = 8;
 
 function run(req: BatchRequest): PackedResults {
   const frames = unpackFrames(req.frames);
-  const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt) };
+  const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt), geoip };
+  const failedBefore = lookupFailures;
+  let added = 0;
   // Room for the batch's events at the ratio of the last batch (events are some four times the
   // size of their lines, event.original included), so that the buffer rarely grows by a copy.
   const writer = new ValueWriter(Math.ceil(req.frames.bytes.byteLength * growth * 1.2) + 4096);
@@ -27,6 +51,7 @@ function run(req: BatchRequest): PackedResults {
   frames.forEach((f, index) => {
     const r = ingestFrame(f, ctx);
     if (r.ok) {
+      if (r.geoipAdded) added++;
       writer.push(r.record.value as string);
       keys.push(r.record.key as string);
     } else {
@@ -37,7 +62,7 @@ function run(req: BatchRequest): PackedResults {
   // of long lines, reserve dozens of times its size.
   if (req.frames.bytes.byteLength > 0 && writer.size > 0)
     growth = Math.min(MAX_GROWTH, Math.max(1, writer.size / req.frames.bytes.byteLength));
-  return { ...writer.finish(), keys, failures };
+  return { ...writer.finish(), keys, failures, ...(geoip && { geoip: { added, lookupFailures: lookupFailures - failedBefore } }) };
 }
 
 port.on('message', (req: BatchRequest) => {

@@ -1,9 +1,12 @@
+import type { FrameGeoip } from '../enrich/geoip/frame.js';
 import type { FrameContext } from '../frame-to-record.js';
 import type { PackedFrames, PackedResults } from './codec.js';
 
 /** What a frame worker is started with. */
 export interface FrameWorkerData {
   input: FrameContext['input'];
+  /** The GeoIP databases to open in the worker; unset: no enrichment there. */
+  geoip?: FrameGeoip['databases'] | undefined;
 }
 
 export interface BatchRequest {
