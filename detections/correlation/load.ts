@@ -91,21 +91,23 @@ function parseFile(text: string, file: string, options: LoadOptions, given: Read
     const parsed = parseDocument(doc.text, { lineCounter, prettyErrors: false });
     const problems: Problem[] = yamlProblems(parsed.errors, lineCounter);
     if (problems.length > 0) {
-      out.errors.push(...problems.map((p) => toVigilError(p, file)));
+      for (const item of problems.map((p) => toVigilError(p, file))) out.errors.push(item);
       continue;
     }
     const root = fromYamlNode(parsed.contents, parsed, lineCounter, problems);
     if (isCorrelationNode(root)) {
       const { rule, problems: more } = parseCorrelation(root, file);
-      problems.push(...more);
-      out.errors.push(...problems.map((p) => toVigilError(p, file)));
+      for (const item of more) problems.push(item);
+      for (const item of problems.map((p) => toVigilError(p, file))) out.errors.push(item);
       if (rule && problems.length === 0) out.correlations.push(rule);
       continue;
     }
     const { rule, errors } = loadRuleText(doc.text, file, options);
     // loadRules may have compiled this rule already (when it reads multi-document files).
     if (rule && given.has(rule.rule.id)) continue;
-    out.errors.push(...errors);
+    // A loop, not push(...errors): the errors of a hostile file (one per `|` of a 200 KB modifier
+    // chain) passed as arguments overflow the stack.
+    for (const item of errors) out.errors.push(item);
     if (rule) out.rules.push(rule);
   }
   return out;
@@ -136,7 +138,7 @@ export function loadCorrelations(paths: readonly string[], options: CorrelationL
   else if (plain.length > 0) {
     const loaded = loadRules(plain, options);
     rules.push(...loaded.rules);
-    errors.push(...loaded.errors);
+    for (const item of loaded.errors) errors.push(item);
   }
   return compileFiles(texts, rules, errors, options);
 }
@@ -163,7 +165,7 @@ function compileFiles(
     if (parsed.correlations.length === 0 && parsed.rules.length === 0 && parsed.errors.length === 0)
       errors.push(new VigilError('RULE_INVALID', 'the file holds no rule', { location: { file, line: 1, column: 1 } }));
     models.push(...parsed.correlations.filter((m) => !skipped(m)));
-    errors.push(...parsed.errors);
+    for (const item of parsed.errors) errors.push(item);
     for (const r of parsed.rules) {
       if (skipped(r.rule)) continue;
       if (known.has(r.rule.id)) {
@@ -182,6 +184,6 @@ function compileFiles(
     models,
     rules.map((r) => r.rule),
   );
-  errors.push(...compiled.errors);
+  for (const item of compiled.errors) errors.push(item);
   return { correlations: compiled.correlations, rules, errors, silenced: compiled.silenced };
 }

@@ -102,8 +102,17 @@ describe('expandTarget', () => {
     ['filter_main', ['filter_main']],
     ['nothing*', []],
     ['sel.ction', []], // only * is a wildcard
+    ['s*l*n', ['selection']], // stars in the middle, in order
+    ['*', ['selection', 'selection_a', 'filter_main', '_internal', 'sel_b']],
+    ['selection**', ['selection', 'selection_a']],
+    ['sel*ction_a*a', []], // the last literal may not reuse what a middle one matched
   ])('%j', (target, want) => {
     expect(expandTarget(target, names)).toEqual(want);
+  });
+
+  it('takes a pattern of any length (V8 refuses a RegExp built from a long enough one)', () => {
+    const long = `target_${'D'.repeat(200_000)}*`;
+    expect(expandTarget(long, [...names, `target_${'D'.repeat(200_000)}_x`])).toEqual([`target_${'D'.repeat(200_000)}_x`]);
   });
 });
 

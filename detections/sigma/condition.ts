@@ -184,13 +184,29 @@ export function parseCondition(text: string): { ast: ConditionNode } | { error: 
 /** Search identifiers a `1 of`/`all of` target stands for: `them` is every name not starting with `_`; a pattern uses `*` wildcards. */
 export function expandTarget(target: string | null, names: readonly string[]): string[] {
   if (target === null) return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp(
-    `^${target
-      .split('*')
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return names.filter((n) => re.test(n));
+  const parts = target.split('*');
+  return names.filter((n) => globMatches(parts, n));
+}
+
+/**
+ * Whether `name` matches the `*` pattern split into `parts` (the literal runs between the
+ * stars). A scan, not a RegExp: a pattern is rule text, and V8 refuses (throws on) a RegExp
+ * built from a long enough one.
+ */
+function globMatches(parts: readonly string[], name: string): boolean {
+  const first = parts[0] as string;
+  if (parts.length === 1) return name === first;
+  const last = parts[parts.length - 1] as string;
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  let at = first.length;
+  const end = name.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const part = parts[i] as string;
+    const found = name.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /**

@@ -34,7 +34,7 @@ export function compileDetection(detection: unknown, where: DetectionSource, opt
   const model = parseDetection({ problems }, root, where.path ?? '');
   if (model) {
     const { compiled, problems: more } = compileDetectionModel(deepFreeze(model), options);
-    problems.push(...more);
+    for (const item of more) problems.push(item);
     if (compiled && problems.length === 0) return compiled.matches;
   }
   const errors: VigilError[] = problems.map((p) => toVigilError(p, where.file));

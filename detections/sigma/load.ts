@@ -67,7 +67,7 @@ function compileFile(
     if (detection) {
       // Compile even when parsing found problems, so that condition problems are reported in the same pass.
       const result = compileDetectionModel(detection, options);
-      problems.push(...result.problems);
+      for (const item of result.problems) problems.push(item);
       compiled = result.compiled;
     }
     if (problems.length === 0 || parsed.located) return { parsed, compiled: problems.length === 0 ? compiled : undefined, problems };

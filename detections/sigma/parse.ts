@@ -101,7 +101,7 @@ function parseLocatedRoot(text: string, file: string): Omit<ParsedFile, 'located
     problems.push({ message: 'the file holds no rule', at: { path: '', line: 1, column: 1 } });
     return { problems };
   }
-  for (const doc of list) problems.push(...yamlProblems(doc.errors, lineCounter));
+  for (const doc of list) for (const item of yamlProblems(doc.errors, lineCounter)) problems.push(item);
   if (problems.length > 0) return { problems };
   if (list.length > 1) {
     const second = fromYamlNode(list[1]?.contents, list[1], lineCounter, problems);
