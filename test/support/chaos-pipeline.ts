@@ -2,10 +2,12 @@
  * The pipeline under fault: each stage (`ingest`, `detect` — correlation and incidents run in
  * it —, `respond`, `sink`) as its own `vigil run --stage <stage>` child process, as an operator
  * runs them, so that a stage can be SIGKILLed and restarted while the others carry on. Inputs:
- * RELP (acknowledges only what Kafka holds) and plain TCP syslog (acknowledges nothing), on
- * fixed loopback ports so that senders reconnect to the restarted stage.
+ * RELP (acknowledges only what Kafka holds) and plain TCP syslog (acknowledges nothing), and on
+ * request Splunk HEC with indexer acknowledgement (an ackId turns true once Kafka holds the
+ * request's events), on fixed loopback ports so that senders reconnect to the restarted stage.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,8 @@ export interface ChaosPipelineOptions {
   socWebhookUrl?: string;
   /** Replication of the topics the stages create (a cluster of the test's own); default the test config's. */
   replication?: { factor: number; minInsync: number };
+  /** Also a Splunk HEC input, its token with indexer acknowledgement (`hec`, `ports.hec`). */
+  hec?: boolean;
 }
 
 const instanceName = (stage: ChaosStage, instance: number) => (instance === 1 ? stage : `${stage}-${instance}`);
@@ -39,12 +43,14 @@ const instanceName = (stage: ChaosStage, instance: number) => (instance === 1 ? 
 export class ChaosPipeline {
   readonly config: VigilConfig;
   readonly dir: string;
-  readonly ports: { relp: number; tcp: number };
+  readonly ports: { relp: number; tcp: number; hec: number };
+  /** The HEC input's URL and token, when the pipeline has one. */
+  readonly hec: { url: string; token: string } | undefined;
   /** Keyed by `stage` for its first instance, `stage-<n>` for the others (`instance`). */
   private readonly children = new Map<string, ChildProcess>();
   private readonly files = new Map<string, { config: string; log: string; ops: number }>();
 
-  private constructor(opts: ChaosPipelineOptions, ports: { relp: number; tcp: number }) {
+  private constructor(opts: ChaosPipelineOptions, ports: { relp: number; tcp: number; hec: number }) {
     this.ports = ports;
     this.dir = mkdtempSync(join(tmpdir(), `vigil-chaos-${opts.name}-`));
     const c = testConfig(`chaos-${opts.name}`, opts.socWebhookUrl ? { SOC_WEBHOOK_URL: opts.socWebhookUrl } : {});
@@ -58,6 +64,11 @@ export class ChaosPipeline {
       { type: 'relp', id: 'relp-in', host: '127.0.0.1', port: ports.relp, auth: 'none' },
       { ...LOCAL_SYSLOG, id: 'tcp-in', protocol: 'tcp', port: ports.tcp },
     ] as unknown as VigilConfig['inputs'];
+    this.hec = opts.hec ? { url: `http://127.0.0.1:${ports.hec}`, token: randomUUID() } : undefined;
+    if (this.hec) {
+      const hec = { type: 'splunk-hec', id: 'hec-in', host: '127.0.0.1', port: ports.hec, tokens: [{ token: this.hec.token, ack: true }] };
+      c.inputs.push(hec as unknown as VigilConfig['inputs'][number]);
+    }
     c.playbooks = { ...c.playbooks, paths: opts.socWebhookUrl ? ['rules/playbooks'] : [] };
     this.config = c;
     this.sinkNode = opts.sinkNode;
@@ -66,7 +77,7 @@ export class ChaosPipeline {
   private readonly sinkNode: string | undefined;
 
   static async create(opts: ChaosPipelineOptions): Promise<ChaosPipeline> {
-    return new ChaosPipeline(opts, { relp: await freePort(), tcp: await freePort() });
+    return new ChaosPipeline(opts, { relp: await freePort(), tcp: await freePort(), hec: await freePort() });
   }
 
   /** One config file per stage instance: each has its own ops port, the sink may have its own Elasticsearch. */
@@ -99,7 +110,10 @@ export class ChaosPipeline {
     const up = waitFor(
       `vigil run --stage ${stage} to be up (log: ${f.log})`,
       async () => {
-        if (stage === 'ingest') return (await canConnect(this.ports.relp)) && (await canConnect(this.ports.tcp));
+        if (stage === 'ingest')
+          return (
+            (await canConnect(this.ports.relp)) && (await canConnect(this.ports.tcp)) && (!this.hec || (await canConnect(this.ports.hec)))
+          );
         const res = await fetch(`http://127.0.0.1:${f.ops}/health/live`).catch(() => undefined);
         return res?.ok === true;
       },

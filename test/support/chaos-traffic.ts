@@ -6,6 +6,7 @@
  * by its number and the run's base time: a resend has the same deterministic event id.
  */
 import type { Client } from '@elastic/elasticsearch';
+import type { Bus } from '../../core/bus/index.js';
 import { connect, type Socket } from 'node:net';
 
 /** Plain TCP syslog lines are numbered from here, RELP ones from 0: one index holds both. */
@@ -20,6 +21,37 @@ export function sudoLines(count: number, baseMs: number, first = 0): string[] {
   return Array.from({ length: count }, (_, i) => sudoLine(first + i, baseMs));
 }
 
+/**
+ * One HEC `/event` envelope per number: the number in `event.seq` (Elasticsearch maps it as a
+ * long under `vigil.splunk.event`), its time fixed by the run's base time, so that a resend is
+ * byte for byte the same envelope and has the same deterministic event id.
+ */
+export function hecEvent(seq: number, baseMs: number): string {
+  const time = ((baseMs + seq) / 1000).toFixed(3);
+  return `{"time":${time},"host":"hec${seq}","source":"vigil-chaos","sourcetype":"vigil:chaos","event":{"message":"chaos event ${seq}","seq":${seq}}}`;
+}
+
+export function hecEvents(count: number, baseMs: number): string[] {
+  return Array.from({ length: count }, (_, i) => hecEvent(i, baseMs));
+}
+
+/** How many records of the events topic are HEC events of the chaos stream, and how many distinct numbers they carry. */
+export async function hecInKafka(bus: Bus): Promise<{ records: number; distinct: number }> {
+  const topic = bus.topics.events;
+  const total = await bus.countRecords(topic);
+  const records = await bus.read(topic, { until: (r) => r.length >= total, timeoutMs: 60_000 });
+  const seen = new Set<number>();
+  let hec = 0;
+  for (const r of records) {
+    const v = JSON.parse(r.value.toString('utf8')) as { vigil?: { splunk?: { source?: string; event?: { seq?: unknown } } } };
+    const seq = v.vigil?.splunk?.source === 'vigil-chaos' ? v.vigil.splunk.event?.seq : undefined;
+    if (typeof seq !== 'number') continue;
+    hec++;
+    seen.add(seq);
+  }
+  return { records: hec, distinct: seen.size };
+}
+
 /** What one index holds of the sequence numbers in [from, to). */
 export interface Census {
   /** Documents in the range. */
@@ -30,10 +62,18 @@ export interface Census {
   missing: number[];
 }
 
-/** Where a document carries the line's number + 1: events and alerts at `process.pid`, incidents in their first event. */
-export type SeqField = 'process.pid' | 'incident.event.process.pid';
+/**
+ * Where a document carries its number: syslog lines as their number + 1 in `process.pid` (events
+ * and alerts) or in an incident's first event, HEC events as the number itself.
+ */
+export type SeqField = 'process.pid' | 'incident.event.process.pid' | 'vigil.splunk.event.seq';
 
-const pidRange = (from: number, to: number, field: SeqField) => ({ range: { [field]: { gte: from + 1, lt: to + 1 } } });
+/** What a document's field holds minus its number. */
+const offsetOf = (field: SeqField) => (field === 'vigil.splunk.event.seq' ? 0 : 1);
+
+const pidRange = (from: number, to: number, field: SeqField) => ({
+  range: { [field]: { gte: from + offsetOf(field), lt: to + offsetOf(field) } },
+});
 
 function pidOf(source: unknown, field: SeqField): unknown {
   let v: unknown = source;
@@ -60,7 +100,7 @@ export async function census(es: Client, index: string, from: number, to: number
     for (const h of hits) {
       docs++;
       const pid = pidOf(h._source, field);
-      if (typeof pid === 'number') seen.add(pid - 1);
+      if (typeof pid === 'number') seen.add(pid - offsetOf(field));
     }
     if (!res._scroll_id) break;
     res = await es.scroll({ scroll_id: res._scroll_id, scroll: '1m' });
