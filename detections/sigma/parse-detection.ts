@@ -131,6 +131,10 @@ function parseFieldMap(ctx: ParseContext, map: Extract<SNode, { kind: 'map' }>, 
   return { items, at: whereOf(map, path) };
 }
 
+const MAX_UNKNOWN_REPORTED = 5;
+const CLIP = 120;
+const clip = (text: string): string => (text.length > CLIP ? `${text.slice(0, CLIP)}… (${text.length} characters)` : text);
+
 function parseFieldItem(ctx: ParseContext, keyNode: SNode, valueNode: SNode, base: string): FieldItem | undefined {
   const key = scalarText(keyNode) ?? (keyNode.kind === 'scalar' && keyNode.value === null ? '' : undefined);
   if (key === undefined) {
@@ -141,18 +145,20 @@ function parseFieldItem(ctx: ParseContext, keyNode: SNode, valueNode: SNode, bas
   const at = whereOf(keyNode, path);
   const [fieldName = '', ...names] = key.split('|');
   const modifiers: ModifierName[] = [];
-  let ok = true;
+  // One report per kind of mistake, the key clipped: a key of 200,000 empty modifiers made as
+  // many messages, each quoting the whole key (gigabytes, the loader ran out of memory).
+  let empty = 0;
+  const unknown = new Set<string>();
   for (const name of names) {
-    if (isModifierName(name)) {
-      modifiers.push(name);
-    } else if (name === '') {
-      report(ctx, at, `empty modifier in '${key}'`);
-      ok = false;
-    } else {
-      report(ctx, at, `unknown modifier '${name}'`);
-      ok = false;
-    }
+    if (isModifierName(name)) modifiers.push(name);
+    else if (name === '') empty++;
+    else unknown.add(name);
   }
+  if (empty > 0) report(ctx, at, `empty modifier in '${clip(key)}'${empty > 1 ? ` (${empty} of them)` : ''}`);
+  for (const name of [...unknown].slice(0, MAX_UNKNOWN_REPORTED)) report(ctx, at, `unknown modifier '${clip(name)}'`);
+  if (unknown.size > MAX_UNKNOWN_REPORTED)
+    report(ctx, at, `${unknown.size - MAX_UNKNOWN_REPORTED} more unknown modifiers in '${clip(key)}'`);
+  const ok = empty === 0 && unknown.size === 0;
   const values = parseValues(ctx, valueNode, path, at);
   if (!ok || values === undefined) return undefined;
   return { field: fieldName === '' ? null : fieldName, modifiers, values, at };

@@ -242,6 +242,17 @@ describe('negative fixtures', () => {
     expect(errors.every((e) => e.location?.file === 'inline.yml' && typeof e.location.line === 'number')).toBe(true);
   });
 
+  it('reports a key of many bad modifiers once per kind, the key clipped', () => {
+    const key = `a${'|'.repeat(200_000)}|nope|zz`;
+    const { rule, errors } = loadRuleText(`title: t\nid: x\nlogsource: {}\ndetection:\n  s: {'${key}': 1}\n  condition: s\n`, 'many.yml');
+    expect(rule).toBeUndefined();
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^empty modifier in 'a\|+… \(200009 characters\)' \(200000 of them\)$/),
+      "unknown modifier 'nope'",
+      "unknown modifier 'zz'",
+    ]);
+  });
+
   it('resolves YAML aliases', () => {
     const text =
       'title: t\nid: x\nlogsource: {}\ndetection:\n  a: &shells {process.name: [bash, sh]}\n  b: *shells\n  condition: a and b\n';
