@@ -24,8 +24,9 @@ describe('core/bus producer when a partition leader moves during a send, on a 3-
     admin = new kafkajs.Kafka({ clientId: 'leader-move-test', brokers: cluster.brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
     // Partition 0 led by node 1, partition 1 by node 2: one send touches both brokers.
+    // Not `waitForLeaders`: kafkajs gives up when a node answers UNKNOWN_TOPIC_OR_PARTITION for a
+    // topic it has not learned of yet; the wait below retries until every node knows both leaders.
     await admin.createTopics({
-      waitForLeaders: true,
       topics: [
         {
           topic,
@@ -36,6 +37,15 @@ describe('core/bus producer when a partition leader moves during a send, on a 3-
         },
       ],
     });
+    await waitFor(
+      'both partitions to have their leaders',
+      async () => {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+        return meta?.topics[0]?.partitions.length === 2 && meta.topics[0].partitions.every((p) => p.leader >= 1);
+      },
+      60_000,
+      250,
+    );
     bus = new Bus({ ...testConfig('leader-move').kafka, brokers: cluster.brokers }, 'leader-move-test');
   }, 300_000);
   afterAll(async () => {

@@ -97,10 +97,14 @@ describe('secrets in a run whose target echoes them back', () => {
     const apiKey = `sk-live-${randomBytes(12).toString('hex')}`;
     const pathToken = `T0KEN-${randomBytes(8).toString('hex')}`;
     // Echoes the credentials it was sent: in a result, in a permanent error and in a retried one.
-    const hook: Hook = await startHook((call, nth) => {
+    // The flaky endpoint's own count: steps after `call` run concurrently, so the overall call
+    // number says nothing about which of them came first.
+    let flakyCalls = 0;
+    const hook: Hook = await startHook((call) => {
       const echoed = { authorization: call.headers.authorization, key: call.headers['x-api-key'], path: call.path };
       if (call.path.endsWith('/reject')) return { status: 400, body: { error: `bad key ${String(call.headers.authorization)}` } };
-      if (call.path.endsWith('/flaky') && nth <= 2) return { status: 500, body: { error: `busy ${String(call.headers['x-api-key'])}` } };
+      if (call.path.endsWith('/flaky') && ++flakyCalls === 1)
+        return { status: 500, body: { error: `busy ${String(call.headers['x-api-key'])}` } };
       return { status: 200, body: { got: echoed } };
     });
     cleanups.push(() => hook.close());
@@ -186,7 +190,12 @@ describe('secrets in a run whose target echoes them back', () => {
         .sort(),
     ).toEqual(['call', 'each', 'flaky']);
     expect(find(audit(), 'playbook.step.failed').map((d) => d.error?.code)).toContain('ACTION_REJECTED');
-    expect(logs).toContain('step failed, will retry');
+    // The worker's log reaches this process through a pipe, after the audit record: wait for it,
+    // then stop the worker so that every line it wrote is here before the logs are searched.
+    await waitFor('the worker to log the retry', async () => logs.includes('step failed, will retry'), 15_000, 50);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    child.kill('SIGTERM');
+    await closed;
 
     const stored = await redisText(prefix);
     expect(stored).toContain('[REDACTED]');
