@@ -24,9 +24,11 @@ describe('core/bus producer when a partition leader moves during a send, on a 3-
     admin = new kafkajs.Kafka({ clientId: 'leader-move-test', brokers: cluster.brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
     // Partition 0 led by node 1, partition 1 by node 2: one send touches both brokers.
-    // Not `waitForLeaders`: kafkajs gives up when a node answers UNKNOWN_TOPIC_OR_PARTITION for a
-    // topic it has not learned of yet; the wait below retries until every node knows both leaders.
+    // Not kafkajs's `waitForLeaders` (on by default): it gives up when a node answers
+    // UNKNOWN_TOPIC_OR_PARTITION for a topic it has not learned of yet; the wait below retries
+    // until both leaders are known.
     await admin.createTopics({
+      waitForLeaders: false,
       topics: [
         {
           topic,
@@ -63,7 +65,12 @@ describe('core/bus producer when a partition leader moves during a send, on a 3-
       { partition: 0, value: 'before-0' },
       { partition: 1, value: 'before-1' },
     ]);
-    expect(await leaders()).toEqual({ 0: 1, 1: 2 });
+    await waitFor(
+      'partition 0 led by node 1 and partition 1 by node 2, as assigned',
+      async () => JSON.stringify(await leaders()) === JSON.stringify({ 0: 1, 1: 2 }),
+      30_000,
+      250,
+    );
 
     // Node 1 leaves partition 0's replicas: node 2, which leads partition 1, becomes its leader.
     await admin.alterPartitionReassignments({ topics: [{ topic, partitionAssignment: [{ partition: 0, replicas: [2, 3] }] }] });
