@@ -126,29 +126,29 @@ describe('splunk-hec input (real Kafka, splunk-logging client)', () => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: h, body });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    expect(await post('/services/collector/event', `{"event":"ack 0 ${stamp}"}{"event":"ack 1 ${stamp}"}`)).toEqual({
-      status: 200,
-      body: { text: 'Success', code: 0, ackId: 0 },
-    });
+    const first = await post('/services/collector/event', `{"event":"ack 0 ${stamp}"}{"event":"ack 1 ${stamp}"}`);
+    expect(first).toEqual({ status: 200, body: { text: 'Success', code: 0, ackId: expect.any(Number) } });
+    const a = first.body.ackId as number;
     expect(await post('/services/collector/raw', `ack raw ${stamp}\n`)).toEqual({
       status: 200,
-      body: { text: 'Success', code: 0, ackId: 1 },
+      body: { text: 'Success', code: 0, ackId: a + 1 },
     });
 
     // An id is reported true once, then forgotten: collect the trues across polls, as clients do.
+    const ids = [String(a), String(a + 1)];
     const seen: Record<string, boolean> = {};
     await waitFor(
       'both ackIds true',
       async () => {
-        const pending = ['0', '1'].filter((id) => !seen[id]);
+        const pending = ids.filter((id) => !seen[id]);
         const r = await post('/services/collector/ack', JSON.stringify({ acks: pending.map(Number) }));
         Object.assign(seen, Object.fromEntries(Object.entries(r.body.acks as Record<string, boolean>).filter(([, v]) => v)));
-        return seen['0'] && seen['1'];
+        return ids.every((id) => seen[id]);
       },
       30_000,
       50,
     );
-    expect(seen).toEqual({ '0': true, '1': true });
+    expect(seen).toEqual({ [a]: true, [a + 1]: true });
     // True means durable: the events are readable from Kafka right now, once each.
     const mine = (rs: InRecord[]) => rs.filter((r) => r.value.toString('utf8').includes(`ack`) && r.value.toString('utf8').includes(stamp));
     const records = mine(await pipeline.bus.read(pipeline.bus.topics.events, { until: (rs) => mine(rs).length >= 3, timeoutMs: 5000 }));
@@ -158,7 +158,9 @@ describe('splunk-hec input (real Kafka, splunk-logging client)', () => {
       `ack raw ${stamp}`,
     ]);
     // Reported once, then forgotten (Splunk's rule).
-    expect((await post('/services/collector/ack', '{"acks":[0,1]}')).body).toEqual({ acks: { '0': false, '1': false } });
+    expect((await post('/services/collector/ack', JSON.stringify({ acks: [a, a + 1] }))).body).toEqual({
+      acks: { [a]: false, [a + 1]: false },
+    });
   });
 
   it('a malformed batch is refused with its event number and kept whole on the dead-letter topic', async () => {

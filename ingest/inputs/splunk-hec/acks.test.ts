@@ -20,6 +20,21 @@ describe('AckRegistry', () => {
     expect(reg.size).toEqual({ channels: 2, ids: 1 });
   });
 
+  it('numbers a restarted process’s ids above every id the one before could have handed out', () => {
+    const before = new AckRegistry({ maxPerChannel: 5000, maxChannels: 2, idleMs: 60_000, now: () => 1_700_000_000_000 });
+    let last = -1;
+    for (let i = 0; i < 4000; i++) {
+      last = before.open('a') as number;
+      before.settle('a', last, true);
+      before.query('a', [last]);
+    }
+    // Restarted one second later, after 4,000 requests on the channel in that second.
+    const after = new AckRegistry({ maxPerChannel: 5000, maxChannels: 2, idleMs: 60_000, now: () => 1_700_000_001_000 });
+    const first = after.open('a') as number;
+    expect(first).toBeGreaterThan(last);
+    expect(Number.isSafeInteger(first)).toBe(true);
+  });
+
   it('is busy past maxPerChannel (until ids are queried) and past maxChannels (until one expires)', () => {
     const { reg, tick } = make();
     for (let i = 0; i < 3; i++) reg.settle('a', reg.open('a') as number, true);

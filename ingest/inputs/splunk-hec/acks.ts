@@ -17,6 +17,16 @@ export interface AckOptions {
   now?: () => number;
 }
 
+/**
+ * Ids per channel, per millisecond of the clock when the registry was made. Splunk numbers a
+ * channel's ids from 0; so did we, and a restarted ingest then handed out 0, 1, … again, so a
+ * client still waiting on an id of the process that died could read the new request's `true`
+ * as its own and drop a lost request. Starting at the start time in microseconds puts every id
+ * of a later process above every id of an earlier one, unless a channel took over a million
+ * requests a second for the whole life of the earlier one; 2^53 lasts until the year 2255.
+ */
+const IDS_PER_MS = 1000;
+
 interface Channel {
   next: number;
   /** false while Kafka has not acknowledged, true once it has. */
@@ -27,12 +37,14 @@ interface Channel {
 export class AckRegistry {
   private readonly channels = new Map<string, Channel>();
   private readonly now: () => number;
+  private readonly firstId: number;
 
   constructor(private readonly opts: AckOptions) {
     this.now = opts.now ?? Date.now;
+    this.firstId = this.now() * IDS_PER_MS;
   }
 
-  /** The next ackId of `channel` (0, 1, 2, …), or `busy` when a bound is reached. */
+  /** The next ackId of `channel` (counting up from the registry's start), or `busy` when a bound is reached. */
   open(channel: string): number | 'busy' {
     let ch = this.channels.get(channel);
     if (!ch) {
@@ -40,7 +52,7 @@ export class AckRegistry {
         this.sweep();
         if (this.channels.size >= this.opts.maxChannels) return 'busy';
       }
-      ch = { next: 0, ids: new Map(), lastUsed: this.now() };
+      ch = { next: this.firstId, ids: new Map(), lastUsed: this.now() };
       this.channels.set(channel, ch);
     }
     if (ch.ids.size >= this.opts.maxPerChannel) return 'busy';

@@ -307,21 +307,23 @@ describe('acks', () => {
     const t = await start();
     const h = { Authorization: 'Splunk tok-ack', 'X-Splunk-Request-Channel': CHANNEL };
     const release = t.publisher.hold();
-    expect(await t.post('/services/collector/event', '{"event":"a"}', h)).toEqual({
-      status: 200,
-      body: { text: 'Success', code: 0, ackId: 0 },
-    });
+    const first = await t.post('/services/collector/event', '{"event":"a"}', h);
+    expect(first).toEqual({ status: 200, body: { text: 'Success', code: 0, ackId: expect.any(Number) } });
+    const a = (first.body as { ackId: number }).ackId;
     expect(await t.post(`/services/collector/raw?channel=${CHANNEL}`, 'line 1\nline 2\n', { Authorization: 'Splunk tok-ack' })).toEqual({
       status: 200,
-      body: { text: 'Success', code: 0, ackId: 1 },
+      body: { text: 'Success', code: 0, ackId: a + 1 },
     });
     const query = (ids: number[]) => t.post('/services/collector/ack', JSON.stringify({ acks: ids }), h);
-    expect(await query([0, 1, 7])).toEqual({ status: 200, body: { acks: { '0': false, '1': false, '7': false } } });
+    expect(await query([a, a + 1, a + 7])).toEqual({
+      status: 200,
+      body: { acks: { [a]: false, [a + 1]: false, [a + 7]: false } },
+    });
     expect(t.events()).toEqual([]);
     release();
     await t.publisher.waitFor(() => t.publisher.pending === 0 && t.events().length === 3);
-    expect(await query([0, 1])).toEqual({ status: 200, body: { acks: { '0': true, '1': true } } });
-    expect(await query([0])).toEqual({ status: 200, body: { acks: { '0': false } } }); // reported once
+    expect(await query([a, a + 1])).toEqual({ status: 200, body: { acks: { [a]: true, [a + 1]: true } } });
+    expect(await query([a])).toEqual({ status: 200, body: { acks: { [a]: false } } }); // reported once
     expect(t.events().map((e) => [e.message, e.vigil.splunk.channel])).toEqual([
       ['a', CHANNEL],
       ['line 1', CHANNEL],
@@ -333,10 +335,11 @@ describe('acks', () => {
     const t = await start();
     const h = { Authorization: 'Splunk tok-ack', 'X-Splunk-Request-Channel': CHANNEL };
     t.publisher.failNext = new Error('kafka down');
-    expect((await t.post('/services/collector', '{"event":"a"}', h)).body).toMatchObject({ ackId: 0 });
+    const { ackId } = (await t.post('/services/collector', '{"event":"a"}', h)).body as { ackId: number };
+    expect(Number.isSafeInteger(ackId)).toBe(true);
     await t.publisher.waitFor(() => t.publisher.pending === 0);
     await new Promise((r) => setTimeout(r, 20));
-    expect((await t.post('/services/collector/ack', '{"acks":[0]}', h)).body).toEqual({ acks: { '0': false } });
+    expect((await t.post('/services/collector/ack', JSON.stringify({ acks: [ackId] }), h)).body).toEqual({ acks: { [ackId]: false } });
   });
 
   it('refuses a malformed ack query with code 6', async () => {
