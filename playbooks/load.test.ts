@@ -82,6 +82,15 @@ describe('parsePlaybook: a valid playbook', () => {
     const problems = problemsOf(variant({ 8: '    action: http.nope', 11: '    needs: [zeroth]' }));
     expect(problems.map((p) => p.location?.line).sort()).toEqual([11, 14, 8].sort());
   });
+
+  it('refuses a line over 65,536 characters, on which the YAML parser would spend seconds', () => {
+    const text = [...BASE.slice(0, 3), `description: '${'x['.repeat(120_000)}`, ...BASE.slice(3)].join('\n');
+    const r = parsePlaybook(text, 'long.yml');
+    expect(r.playbook).toBeUndefined();
+    expect(r.problems.map((p) => [p.code, p.location?.line, p.message])).toEqual([
+      ['PLAYBOOK_INVALID', 4, 'line 4 is 240014 characters long; a playbook line may have at most 65536'],
+    ]);
+  });
 });
 
 interface Case {

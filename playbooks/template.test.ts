@@ -101,6 +101,8 @@ describe('templates: refused expressions', () => {
     ['$.incident.rule.tags[0,1]', /unsupported JSONPath segment/],
     ['$.incident.host^', /unsupported JSONPath segment/],
     ['$.incident.host.@string()', /unsupported JSONPath segment/],
+    ['$.i#1.id', /unsupported JSONPath/], // jsonpath-plus leaves a hole for `#`: threw a TypeError
+    ['$.steps.contain.a#b ?? null', /unsupported JSONPath/],
     ['$.steps', /followed by a step ref/],
     ['$.event.id', /starts with \$\.incident, \$\.steps/],
     ['incident.id', /JSONPath starting with/],

@@ -162,7 +162,9 @@ function parseBareExpr(source: string): Expr | string {
   } catch (err) {
     return `not a JSONPath: ${(err as Error).message}`;
   }
-  for (const seg of path) {
+  for (const seg of path as unknown[]) {
+    // jsonpath-plus leaves a hole in the array for some characters (`#`): not a name.
+    if (typeof seg !== 'string') return `unsupported JSONPath "${source}" (use names, indices and *)`;
     if (seg.startsWith('?(') || seg.startsWith('(')) return 'script expressions are not allowed in JSONPath';
     if (!SEGMENT.test(seg)) return `unsupported JSONPath segment "${seg}" (use names, indices and *)`;
   }
