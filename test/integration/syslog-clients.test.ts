@@ -237,12 +237,15 @@ describe.skipIf(!syslogNgReady)('syslog-ng (foreground, own config)', () => {
       { ...process.env, LD_LIBRARY_PATH: join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng') },
     );
     const m = lines(name, 20);
-    d.child.stdin?.end(`${m.join('\n')}\n`);
+    // stdin stays open until the lines arrived: syslog-ng stops at the end of its stdin() source,
+    // and a TLS destination still shaking hands under load then never sent them.
+    d.child.stdin?.write(`${m.join('\n')}\n`);
     try {
       await expectExactlyOnce(m);
     } catch (err) {
       throw new Error(`${String(err)}\nsyslog-ng said:\n${d.output()}`);
     } finally {
+      d.child.stdin?.end();
       await stop(d.child);
     }
   }
