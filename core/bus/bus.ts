@@ -112,14 +112,30 @@ export class Bus {
     return provisionTopics(this.kafka, withMinInsyncReplicas(specs, this.config), this.config.brokers);
   }
 
-  /** Partition count of a topic, or null when it does not exist. */
-  async partitionCount(topic: string): Promise<number | null> {
+  /**
+   * Partition count of a topic, or null when it does not exist. With `waitMs`, a topic not (yet)
+   * known is asked for again until then: on a cluster of several brokers, the one asked may not
+   * have learned of a topic created a moment ago (by this process or another instance).
+   */
+  async partitionCount(topic: string, opts: { waitMs?: number } = {}): Promise<number | null> {
+    const deadline = Date.now() + (opts.waitMs ?? 0);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      if (!(await admin.listTopics()).includes(topic)) return null;
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      return topics[0]?.partitions.length ?? null;
+      for (;;) {
+        const listed = (await admin.listTopics()).includes(topic);
+        const count = !listed
+          ? null
+          : await admin
+              .fetchTopicMetadata({ topics: [topic] })
+              .then(({ topics }) => topics[0]?.partitions.length || null)
+              .catch((err: unknown) => {
+                if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return null;
+                throw err;
+              });
+        if (count !== null || Date.now() >= deadline) return count;
+        await new Promise((r) => setTimeout(r, 250));
+      }
     } finally {
       await admin.disconnect();
     }

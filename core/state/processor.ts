@@ -113,6 +113,9 @@ interface PartitionState<S> {
  * read-committed readers). On revocation the partition's store is dropped; its new owner
  * restores it.
  */
+/** How long a topic just created (here or by another instance) may take to reach every broker's metadata. */
+const TOPIC_WAIT_MS = 30_000;
+
 export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S>): Promise<StatefulProcessor> {
   const { bus, name } = opts;
   const log = logger('state', { processor: name });
@@ -123,10 +126,10 @@ export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S
   const serde = opts.serde ?? jsonSerde<S>();
   const lateness = opts.allowedLatenessMs ?? 0;
 
-  const partitions = await bus.partitionCount(opts.input);
+  const partitions = await bus.partitionCount(opts.input, { waitMs: TOPIC_WAIT_MS });
   if (partitions === null) throw new VigilError('STATE_STORE', `processor ${name}: input topic ${opts.input} does not exist`);
   await bus.ensureTopics([changelogSpec(changelog, partitions, bus.config.replicationFactor)]);
-  const changelogPartitions = await bus.partitionCount(changelog);
+  const changelogPartitions = await bus.partitionCount(changelog, { waitMs: TOPIC_WAIT_MS });
   if (changelogPartitions !== partitions) {
     throw new VigilError(
       'STATE_STORE',

@@ -30,6 +30,19 @@ describe('core/bus on real Kafka', () => {
   const totalCommitted = async (group: string) =>
     (await bus.committedOffsets(group, bus.topics.events)).reduce((s, o) => s + Math.max(0, Number(o.offset)), 0);
 
+  it('counts a topic’s partitions, null for none, and waits for one that appears meanwhile when asked to', async () => {
+    expect(await bus.partitionCount(bus.topics.events)).toBe(config.kafka.partitions);
+    const late = `${config.kafka.topicPrefix}late-topic`;
+    expect(await bus.partitionCount(late)).toBeNull();
+    // Another instance creates it while this one waits (on a cluster: a broker that learns of it late).
+    const creating = new Promise((r) => setTimeout(r, 700)).then(() =>
+      bus.ensureTopics([{ name: late, partitions: 2, replicationFactor: 1, configs: {} }]),
+    );
+    expect(await bus.partitionCount(late, { waitMs: 30_000 })).toBe(2);
+    await creating;
+    expect(await bus.partitionCount(`${config.kafka.topicPrefix}never`, { waitMs: 600 })).toBeNull();
+  });
+
   it('hands every record to the handler once, in partition order, and commits after it', async () => {
     await produce(1000);
     const seen: InRecord[] = [];
