@@ -88,7 +88,7 @@ describe('parsePlaybook: a valid playbook', () => {
     const r = parsePlaybook(text, 'long.yml');
     expect(r.playbook).toBeUndefined();
     expect(r.problems.map((p) => [p.code, p.location?.line, p.message])).toEqual([
-      ['PLAYBOOK_INVALID', 4, 'line 4 is 240014 characters long; a playbook line may have at most 65536'],
+      ['PLAYBOOK_INVALID', 4, 'not valid YAML: line 4 is 240014 characters long; a YAML line may have at most 65536'],
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cron } from 'croner';
-import { Document, LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { Document, LineCounter, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { parseYamlDocument } from '../core/yaml/index.js';
 import { compileDetection } from '../detections/index.js';
 import { VigilError, errorMessage, firstYamlErrors, type ErrorCode } from '../core/errors/index.js';
 import { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
@@ -89,46 +90,13 @@ export function isSidecar(name: string): boolean {
 }
 
 /** Parses and validates one playbook file; `playbook` is set only when there is no problem. */
-/**
- * The YAML parser spends seconds on one broken line of a few hundred kilobytes (an error per
- * character); no playbook needs a line that long.
- */
-const MAX_LINE = 65_536;
-
-function firstLongLine(text: string): { line: number; length: number } | undefined {
-  if (text.length <= MAX_LINE) return undefined;
-  let start = 0;
-  for (let line = 1; start <= text.length; line++) {
-    const end = text.indexOf('\n', start);
-    const stop = end < 0 ? text.length : end;
-    if (stop - start > MAX_LINE) return { line, length: stop - start };
-    if (end < 0) return undefined;
-    start = end + 1;
-  }
-  return undefined;
-}
-
 export function parsePlaybook(
   text: string,
   file: string,
   options: LoadOptions = {},
 ): { playbook?: Playbook; problems: VigilError[]; idLine?: number } {
-  const long = firstLongLine(text);
-  if (long) {
-    return {
-      problems: [
-        new VigilError(
-          'PLAYBOOK_INVALID',
-          `line ${long.line} is ${long.length} characters long; a playbook line may have at most ${MAX_LINE}`,
-          {
-            location: { file, line: long.line },
-          },
-        ),
-      ],
-    };
-  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
       problems: firstYamlErrors(

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { loadCorrelations, type CorrelationSet } from '../../detections/correlation/index.js';
 import { parseCorrelationSidecar, runCorrelationSidecar } from '../../detections/correlation/sidecar.js';

@@ -113,6 +113,12 @@ describe('collecting problems', () => {
     expect(flat(err)).toEqual([{ code: 'CONFIG_YAML', line: 3, column: 3, path: undefined }]);
   });
 
+  it('refuses a line over 65,536 characters at that line, before the YAML parser spends seconds on it', () => {
+    const err = problemsOf(() => parseConfig(`ops:\n  port: 1\n# ${'x['.repeat(40_000)}\n`, 'x.yaml', {}));
+    expect(flat(err)).toEqual([{ code: 'CONFIG_YAML', line: 3, column: 1, path: undefined }]);
+    expect(err.problems[0]?.message).toMatch(/line 3 is 80002 characters long; a YAML line may have at most 65536/);
+  });
+
   it('a missing file is CONFIG_READ with the file as location', () => {
     const file = fixture('does-not-exist.yaml');
     const err = problemsOf(() => loadConfig(file, {}));

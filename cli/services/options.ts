@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { logger, type Logger } from '../../core/telemetry/index.js';
 import { resolveStateDir, SERVICE_NAMES, type ServiceName } from './paths.js';

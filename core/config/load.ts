@@ -14,7 +14,8 @@
  *   parser had to repair would give misleading schema problems.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseYamlDocument } from '../yaml/index.js';
 import { firstYamlErrors, VigilError } from '../errors/index.js';
 import { Checker, INVALID, defaultOf } from './check.js';
 import type { Env } from './env.js';
@@ -86,7 +87,7 @@ function readConfigText(file: string): string {
 
 function parseWith(schema: ObjectSchema, text: string, file: string, env: Env): unknown {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(
       file,

@@ -65,6 +65,14 @@ describe('splitDocuments', () => {
 });
 
 describe('loading', () => {
+  it('refuses a line over 65,536 characters with its line, before the YAML parser spends seconds on it', () => {
+    const text = `title: c\nname: c\ncorrelation:\n  type: event_count\n  rules: [r]\n  group-by: ['${'a,'.repeat(100_000)}\n  timespan: 5m\n`;
+    const set = loadCorrelationText(text, 'long.yml');
+    expect(set.correlations).toEqual([]);
+    expect(set.errors.map((e) => [e.location?.file, e.location?.line])).toEqual([['long.yml', 6]]);
+    expect(set.errors[0]?.message).toMatch(/line 6 is 200014 characters long; a YAML line may have at most 65536/);
+  });
+
   it('loads the specification example: the outer correlation first, rules by name, a chain', () => {
     const set = loadCorrelations([join(FIXTURES, 'valid/spec_failed_logins_then_success.yml')]);
     expect(set.errors).toEqual([]);

@@ -9,7 +9,8 @@
  * its file and line and leaves that correlation out; the others load.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseYamlDocument } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { RuleStatus } from '../model/index.js';
 import { findRuleFiles, loadRuleText, loadRules, readError, type CompiledRule, type LoadOptions } from '../sigma/load.js';
@@ -88,7 +89,7 @@ function parseFile(text: string, file: string, options: LoadOptions, given: Read
   const out: FileParse = { correlations: [], rules: [], errors: [] };
   for (const doc of splitDocuments(text)) {
     const lineCounter = new LineCounter();
-    const parsed = parseDocument(doc.text, { lineCounter, prettyErrors: false });
+    const parsed = parseYamlDocument(doc.text, { lineCounter, prettyErrors: false });
     const problems: Problem[] = yamlProblems(parsed.errors, lineCounter);
     if (problems.length > 0) {
       for (const item of problems.map((p) => toVigilError(p, file))) out.errors.push(item);

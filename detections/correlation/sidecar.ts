@@ -19,7 +19,7 @@
  * file's correlations may chain to others. Events without `vigil.id` get `<file name>-<n>`.
  */
 import { basename } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import type { CompiledRule } from '../sigma/load.js';
 import type { CompiledCorrelation } from './compile.js';

@@ -2,7 +2,8 @@
  * Rule files → located YAML documents (the same `yaml` parser and position machinery the Sigma
  * loader uses), and small readers over their nodes for the checks.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseYamlDocument } from '../../core/yaml/index.js';
 import { splitDocuments } from '../correlation/index.js';
 import { yamlProblems, type Problem } from '../sigma/problems.js';
 import { fromYamlNode, getKey, isNull, scalarText, type SNode } from '../sigma/source.js';
@@ -21,7 +22,7 @@ export function readRuleText(text: string, file: string): ReadFile {
   if (parts.length === 0) problems.push({ message: 'the file holds no rule', at: { path: '', line: 1, column: 1 } });
   parts.forEach((part, index) => {
     const lineCounter = new LineCounter();
-    const parsed = parseDocument(part.text, { lineCounter, prettyErrors: false });
+    const parsed = parseYamlDocument(part.text, { lineCounter, prettyErrors: false });
     const yamlErrors = yamlProblems(parsed.errors, lineCounter);
     if (yamlErrors.length > 0) {
       problems.push(...yamlErrors);

@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import { firstYamlErrors, VigilError } from '../../core/errors/index.js';
+import { parseYamlDocument } from '../../core/yaml/index.js';
 import { compileDetection } from '../sigma/detection.js';
 import {
   LOGSOURCE_KEYS,
@@ -43,7 +44,7 @@ export function listPipelines(dir = PIPELINES_DIR): string[] {
     .map((f) => f.replace(/\.ya?ml$/, ''))
     .filter((name) => {
       try {
-        const doc = parseDocument(readFileSync(join(dir, `${name}.yml`), 'utf8'));
+        const doc = parseYamlDocument(readFileSync(join(dir, `${name}.yml`), 'utf8'));
         return isMap(doc.contents) && doc.has('sections');
       } catch {
         return false;
@@ -95,7 +96,7 @@ class Source {
       problems.push(new VigilError('PIPELINE_INVALID', `cannot read: ${reason}`, { cause: err, location: { file } }));
       return;
     }
-    const doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false });
+    const doc = parseYamlDocument(text, { lineCounter: this.lineCounter, prettyErrors: false });
     problems.push(
       ...firstYamlErrors(
         doc.errors,

@@ -10,7 +10,7 @@
  * (A `CompileOptions` hook giving the resolver the rule's logsource would make this one pass.)
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { FieldResolver } from '../sigma/compile.js';
 import { findRuleFiles, loadRules, type CompiledRule, type LoadedFilter } from '../sigma/load.js';

@@ -4,7 +4,7 @@
  * counts gives a row for every rule whose count changed.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 
 export type Counts = ReadonlyMap<string, number>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRules, matchAll } from '../index.js';
+import { loadRuleText } from './load.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -20,6 +21,14 @@ describe('loadRules', () => {
     const files = new Set(errors.map((e) => e.location?.file));
     expect(files.size).toBe(readdirSync(join(FIXTURES, 'invalid')).length); // every fixture under invalid/
     expect(errors.every((e) => e.message.length > 0 && e.location?.file)).toBe(true);
+  });
+
+  it('refuses a line over 65,536 characters with its line, before the YAML parser spends seconds on it', () => {
+    const text = `title: t\nid: x\nlogsource: {}\ndescription: '${'x['.repeat(120_000)}\ndetection:\n  s: a\n  condition: s\n`;
+    const { rule, errors } = loadRuleText(text, 'long.yml');
+    expect(rule).toBeUndefined();
+    expect(errors.map((e) => [e.code, e.location?.file, e.location?.line])).toEqual([['RULE_INVALID', 'long.yml', 4]]);
+    expect(errors[0]?.message).toMatch(/line 4 is 240014 characters long; a YAML line may have at most 65536/);
   });
 
   it('reports a path that cannot be read', () => {

@@ -4,7 +4,8 @@
  * condition…); what depends on values and the condition is checked by `compile.ts`.
  */
 import jsYaml from 'js-yaml';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
+import { firstLongLine, parseYamlDocuments } from '../../core/yaml/index.js';
 import { parseFilterMap } from './filter.js';
 import { deepFreeze } from '../model/index.js';
 import type { Rule, SigmaFilter, Where } from './model.js';
@@ -46,7 +47,8 @@ export function parseRule(text: string, file: string): ParsedRule {
  * below the document itself.
  */
 export function parseSigmaFile(text: string, file: string, fast = true): ParsedFile {
-  if (fast) {
+  // js-yaml has no line limit of its own; an overlong line goes to the located parser, which refuses it.
+  if (fast && !firstLongLine(text)) {
     const quick = parseFast(text, file);
     if (quick) return quick;
   }
@@ -94,8 +96,7 @@ function parseLocated(text: string, file: string): ParsedFile {
 function parseLocatedRoot(text: string, file: string): Omit<ParsedFile, 'located'> {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  const list = parseYamlDocuments(text, { lineCounter, prettyErrors: false });
 
   if (list.length === 0 || list[0]?.contents === null) {
     problems.push({ message: 'the file holds no rule', at: { path: '', line: 1, column: 1 } });

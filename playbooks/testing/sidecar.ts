@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseYamlDocument } from '../../core/yaml/index.js';
 import { VigilError, errorMessage, firstYamlErrors } from '../../core/errors/index.js';
 import { ERROR_CODES } from '../../core/errors/index.js';
 import { locator } from '../load.js';
@@ -68,7 +69,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 /** Reads a test file; every problem has its file:line, and a test with a problem is left out. */
 export function readSidecar(text: string, file: string): Sidecar {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseYamlDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
       file,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parseYaml } from '../../../core/yaml/index.js';
 
 /**
  * Checks events against the official ECS field definitions (`ecs_flat.yml` of the ECS release,
@@ -19,7 +19,7 @@ export const ECS_FLAT = fileURLToPath(new URL('../../../../shared/ecs/ecs_flat.y
 
 let cache: Record<string, EcsField> | undefined;
 export function ecsFields(): Record<string, EcsField> {
-  cache ??= parse(readFileSync(ECS_FLAT, 'utf8')) as Record<string, EcsField>;
+  cache ??= parseYaml(readFileSync(ECS_FLAT, 'utf8')) as Record<string, EcsField>;
   return cache;
 }
 

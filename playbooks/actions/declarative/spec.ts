@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseYamlDocument } from '../../../core/yaml/index.js';
 import { VigilError } from '../../../core/errors/index.js';
 import { parseDuration } from '../../duration.js';
 import { checkPath, type SafePath } from '../jsonpath.js';
@@ -134,7 +135,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 /** Parses and checks one library file; every problem is reported together with its line. */
 export function parseLibraryFile(text: string, file: string): LibrarySpec {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseYamlDocument(text, { lineCounter });
   const problems: Array<{ path: string; message: string }> = [];
   const report = (path: string, message: string) => problems.push({ path, message });
   // The first few YAML errors are enough: the rest are usually the parser losing its way after them.

@@ -1,0 +1,10 @@
+export {
+  MAX_YAML_LINE,
+  firstLongLine,
+  longLineMessage,
+  parseYaml,
+  parseYamlDocument,
+  parseYamlDocuments,
+  type LongLine,
+  type YamlOptions,
+} from './parse.js';
