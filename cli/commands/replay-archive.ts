@@ -22,7 +22,7 @@ import { localArchive, s3Archive, s3Client, type ArchiveSource } from '../../sin
 import { recordTime } from '../../sinks/archive/partition.js';
 import { SINK_DELIVERIES, type SinkConfig, type SinkDelivery } from '../../sinks/index.js';
 import { compileRoutes } from '../../sinks/routes/index.js';
-import { createSinkHandler, type DeliverFn, type SinkTopic } from '../../sinks/runner/index.js';
+import { callFailure, createSinkHandler, type DeliverFn, type SinkTopic } from '../../sinks/runner/index.js';
 import { parseArgs } from '../args.js';
 import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { terminalIo, type ToolIo } from '../io.js';
@@ -102,7 +102,8 @@ export async function runArchiveReplay(argv: string[], io: ToolIo = terminalIo):
     const inner = delivery.deliver;
     const deliver: DeliverFn = async (batch, ctx) => {
       const verdicts = await inner(batch, ctx);
-      counts.delivered += verdicts.filter((v) => v.outcome === 'ok').length;
+      // A call that failed as a whole is sent again whole: its `ok` records count when it stands.
+      if (!callFailure(verdicts)) counts.delivered += verdicts.filter((v) => v.outcome === 'ok').length;
       return verdicts;
     };
     const publisher = await bus.producer();

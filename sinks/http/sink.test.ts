@@ -98,17 +98,28 @@ describe('http sink delivery against a local HTTP server', () => {
     'fails the whole call on a %i (retried without limit: no record spends maxRetries)',
     async (status) => {
       rx.answer({ status, body: 'try later' });
-      await expect(deliverer()([out(1), out(2)])).rejects.toThrow(`HTTP ${status}: try later`);
+      const reason = `HTTP ${status}: try later`;
+      expect(await deliverer()([out(1), out(2)])).toEqual([
+        { outcome: 'unavailable', reason },
+        { outcome: 'unavailable', reason },
+      ]);
     },
   );
 
-  it('honours Retry-After of a 429: the next request waits for it', async () => {
+  it('honours Retry-After of a 429: the runner waits for it, and so does the next request', async () => {
     rx.answer({ status: 429, body: 'slow down', headers: { 'Retry-After': '1' } });
     const d = deliverer();
-    await expect(d([out(1)])).rejects.toThrow('HTTP 429: slow down');
+    expect(await d([out(1)])).toEqual([{ outcome: 'unavailable', reason: 'HTTP 429: slow down', retryAfterMs: 1000 }]);
     expect(await d([out(1)])).toEqual([{ outcome: 'ok' }]);
     const [first, second] = rx.requests;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('caps a Retry-After at maxRetryAfterSeconds', async () => {
+    rx.answer({ status: 503, body: 'maintenance', headers: { 'Retry-After': '3600' } });
+    expect(await deliverer({ maxRetryAfterMs: 300 })([out(1)])).toEqual([
+      { outcome: 'unavailable', reason: 'HTTP 503: maintenance', retryAfterMs: 300 },
+    ]);
   });
 
   it('splits a 413 until the record that is too large stands alone, and dead-letters only it', async () => {
@@ -121,9 +132,10 @@ describe('http sink delivery against a local HTTP server', () => {
     ]);
   });
 
-  it('throws (the whole call is retried, uncounted) when the connection fails', async () => {
+  it('fails the whole call (retried, uncounted) when the connection fails', async () => {
     rx.answer({ status: 0, destroy: true });
-    await expect(deliverer()([out(1)])).rejects.toThrow(/socket hang up|ECONNRESET/);
+    const [v] = await deliverer()([out(1)]);
+    expect(v).toEqual({ outcome: 'unavailable', reason: expect.stringMatching(/socket hang up|ECONNRESET/) });
   });
 });
 
@@ -131,17 +143,17 @@ describe('classification', () => {
   it.each([
     [200, 'ok'],
     [204, 'ok'],
-    [301, 'retry'],
+    [301, 'unavailable'],
     [400, 'reject'],
-    [401, 'retry'], // the credential was refused, not the records: wait for a fix, dead-letter nothing
-    [403, 'retry'],
+    [401, 'unavailable'], // the credential was refused, not the records: wait for a fix, dead-letter nothing
+    [403, 'unavailable'],
     [404, 'reject'],
-    [408, 'retry'],
+    [408, 'unavailable'],
     [413, 'split'],
     [422, 'reject'],
-    [429, 'retry'],
-    [500, 'retry'],
-    [503, 'retry'],
+    [429, 'unavailable'],
+    [500, 'unavailable'],
+    [503, 'unavailable'],
   ])('HTTP %i → %s', (status, outcome) => {
     expect(classifyAnswer({ status, body: '' }, 2).outcome).toBe(outcome);
   });

@@ -91,12 +91,13 @@ export function createHttpDeliver(opts: HttpDeliveryOptions): { deliver: Deliver
       await Promise.all([request(live.slice(0, mid)), request(live.slice(mid))]);
       return;
     }
-    if (v.outcome === 'retry' && v.retryAfterMs !== undefined) {
+    let verdict: Verdict = v;
+    if (v.outcome === 'unavailable' && v.retryAfterMs !== undefined) {
       const after = Math.min(v.retryAfterMs, opts.maxRetryAfterMs);
       notBefore = Math.max(notBefore, Date.now() + after);
       opts.log.warn({ status: answer.status, retryAfterMs: after }, 'the endpoint asked to wait; holding requests');
+      verdict = { ...v, retryAfterMs: after };
     }
-    const verdict: Verdict = v.outcome === 'ok' ? { outcome: 'ok' } : { outcome: v.outcome, reason: v.reason };
     for (const i of live) i.settle({ ok: true, verdict });
   }
 
@@ -121,15 +122,8 @@ export function createHttpDeliver(opts: HttpDeliveryOptions): { deliver: Deliver
       ),
       aborted,
     ]);
-    // The request failed as a whole (refused, reset, timed out): the runner sends it again, without limit.
-    const failed = results.find((r) => !r.ok);
-    if (failed && !failed.ok) throw failed.error;
-    // An HTTP answer is about the whole request, never one record: 408, 429, 5xx, 401/403 mean the
-    // endpoint (or its credential) is unavailable, so the call fails as a whole too, and an outage
-    // of any length spends no record's maxRetries and dead-letters nothing.
-    const refused = results.find((r) => r.ok && r.verdict.outcome === 'retry');
-    if (refused?.ok && refused.verdict.outcome === 'retry') throw new VigilError('SINK_RETRY', refused.verdict.reason);
-    return results.map((r) => (r.ok ? r.verdict : { outcome: 'retry', reason: 'unreachable' }));
+    // A request that got no answer (refused, reset, timed out) says nothing about its records either.
+    return results.map((r) => (r.ok ? r.verdict : { outcome: 'unavailable', reason: errorMessage(r.error) }));
   };
 
   return {

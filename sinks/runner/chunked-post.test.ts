@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { callFailure } from './call-failure.js';
 import { chunkItems, postInChunks, retryAfterMs, type PostOutcome } from './chunked-post.js';
 
 const base = {
@@ -71,16 +72,16 @@ describe('postInChunks', () => {
     expect(waits[0]).toBe(2000);
   });
 
-  it('throws once the other requests settled when one failed as a whole', async () => {
+  it('fails the call when one request failed as a whole, once the other requests settled', async () => {
     const sent: string[] = [];
-    await expect(
-      postInChunks({
-        ...base,
-        maxBytes: 5,
-        encoded: enc('a', 'b', 'c'),
-        post: async (b): Promise<PostOutcome> => (sent.push(...b), b[0] === 'b' ? { kind: 'failed', reason: 'HTTP 503' } : { kind: 'ok' }),
-      }),
-    ).rejects.toThrow('test sink t: HTTP 503');
+    const v = await postInChunks({
+      ...base,
+      maxBytes: 5,
+      encoded: enc('a', 'b', 'c'),
+      post: async (b): Promise<PostOutcome> => (sent.push(...b), b[0] === 'b' ? { kind: 'failed', reason: 'HTTP 503' } : { kind: 'ok' }),
+    });
+    expect(v).toEqual([{ outcome: 'ok' }, { outcome: 'unavailable', reason: 'test sink t: HTTP 503' }, { outcome: 'ok' }]);
+    expect(callFailure(v)).toEqual({ reason: 'test sink t: HTTP 503' });
     expect(sent).toEqual(['a', 'b', 'c']);
   });
 

@@ -1,4 +1,3 @@
-import { VigilError } from '../../core/errors/index.js';
 import { sleep as defaultSleep } from '../../core/retry/index.js';
 import { pool } from './pool.js';
 import type { Verdict } from './types.js';
@@ -11,7 +10,7 @@ import type { Verdict } from './types.js';
  * bisected until the bad record is alone (a request is all or nothing, so only this finds it); a
  * throttled one waits the Retry-After it was given and goes again, however often, so that a
  * throttling storm delays records but never dead-letters them. A request that failed as a whole
- * (network, 5xx, credentials) makes the call throw once the others settled: the runner then
+ * (network, 5xx, credentials) makes its records `unavailable`, which fails the call: the runner
  * retries the batch without limit.
  */
 export type PostOutcome =
@@ -22,8 +21,8 @@ export type PostOutcome =
   | { kind: 'too-large'; reason: string }
   /** The data was refused (400): bisect; a record alone is dead-lettered with `reason`. */
   | { kind: 'refused'; reason: string }
-  /** The request failed as a whole, retriably (unreachable, 5xx, token refused): the call throws. */
-  | { kind: 'failed'; reason: string; error?: unknown };
+  /** The request failed as a whole, retriably (unreachable, 5xx, token refused): the call fails. */
+  | { kind: 'failed'; reason: string };
 
 /** One record, encoded for the request body, or refused before sending (too large alone, unmappable). */
 export type Encoded = { body: string } | { reject: string };
@@ -94,17 +93,13 @@ export async function postInChunks(opts: ChunkedPostOptions): Promise<Verdict[]>
     }
     items.push({ i, body: e.body, size });
   });
-  let failure: { reason: string; error?: unknown } | undefined;
   const set = (chunk: readonly Item[], v: Verdict) => {
     for (const it of chunk) verdicts[it.i] = v;
   };
 
   async function send(chunk: readonly Item[]): Promise<void> {
     for (;;) {
-      if (opts.signal.aborted) {
-        failure ??= { reason: 'delivery aborted' };
-        return set(chunk, { outcome: 'retry', reason: 'delivery aborted' });
-      }
+      if (opts.signal.aborted) return set(chunk, { outcome: 'unavailable', reason: `${opts.who}: delivery aborted` });
       let out: PostOutcome;
       try {
         out = await opts.post(
@@ -112,7 +107,7 @@ export async function postInChunks(opts: ChunkedPostOptions): Promise<Verdict[]>
           opts.signal,
         );
       } catch (err) {
-        out = { kind: 'failed', reason: `request failed: ${(err as Error)?.message ?? String(err)}`, error: err };
+        out = { kind: 'failed', reason: `request failed: ${(err as Error)?.message ?? String(err)}` };
       }
       switch (out.kind) {
         case 'ok':
@@ -124,8 +119,7 @@ export async function postInChunks(opts: ChunkedPostOptions): Promise<Verdict[]>
           continue;
         }
         case 'failed':
-          failure ??= out;
-          return set(chunk, { outcome: 'retry', reason: out.reason });
+          return set(chunk, { outcome: 'unavailable', reason: `${opts.who}: ${out.reason}` });
         case 'too-large':
         case 'refused':
           if (chunk.length === 1) {
@@ -138,7 +132,6 @@ export async function postInChunks(opts: ChunkedPostOptions): Promise<Verdict[]>
   }
 
   await pool(chunkItems(items, opts.maxItems, opts.maxBytes, opts.envelopeBytes), opts.concurrency, send);
-  if (failure) throw new VigilError('SINK_RETRY', `${opts.who}: ${failure.reason}`, { cause: failure.error });
   return verdicts;
 }
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchContext, InRecord } from '../../core/bus/index.js';
 import type { DeadLetter } from '../../core/deadletter/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
+import { callFailure } from './call-failure.js';
 import { createSinkHandler } from './deliver.js';
 import type { DeliverFn, IntakeFn, Outgoing } from './types.js';
 
@@ -18,7 +19,7 @@ const rec = (i: number, value = JSON.stringify({ n: i })): InRecord => ({
 const ctx: BatchContext = { topic: TOPIC, partition: 0, heartbeat: async () => undefined, isStopping: () => false };
 const n = (o: Outgoing) => (o.doc as { n: number }).n;
 
-function handler(deliver: DeliverFn, over: { timeoutMs?: number; maxRetries?: number } = {}) {
+function handler(deliver: DeliverFn, over: { timeoutMs?: number; maxRetries?: number; sleep?: (ms: number) => Promise<void> } = {}) {
   const letters: DeadLetter[] = [];
   const h = createSinkHandler({
     id: 'unit',
@@ -30,7 +31,7 @@ function handler(deliver: DeliverFn, over: { timeoutMs?: number; maxRetries?: nu
     timeoutMs: over.timeoutMs ?? 1000,
     deadLetter: async (l) => void letters.push(...l),
     log: logger('test'),
-    sleep: async () => undefined,
+    sleep: over.sleep ?? (async () => undefined),
   });
   return { h, letters };
 }
@@ -90,6 +91,59 @@ describe('sink batch handler', () => {
       ['SINK_REJECT', '1', 'unit: 400 bad field'],
       ['SINK_RETRY', '2', 'unit: still refused after 3 attempts: 503 busy'],
     ]);
+  });
+
+  it('sends a call with an unavailable verdict again whole, without limit, after its Retry-After, and dead-letters nothing for it', async () => {
+    const calls: number[][] = [];
+    const waits: number[] = [];
+    const { h, letters } = handler(
+      async (batch) => {
+        calls.push(batch.map(n));
+        // Five answers about the whole request (more than maxRetries), then one about each record.
+        if (calls.length <= 5) {
+          return batch.map((o) =>
+            n(o) === 1 ? { outcome: 'ok' } : { outcome: 'unavailable', reason: 'HTTP 503 no healthy upstream', retryAfterMs: 4000 },
+          );
+        }
+        return batch.map((o) => (n(o) === 2 ? { outcome: 'reject', reason: 'HTTP 400 bad field' } : { outcome: 'ok' }));
+      },
+      { maxRetries: 1, sleep: async (ms) => void waits.push(ms) },
+    );
+    await h([rec(1), rec(2)], ctx);
+    // The record the far end took is sent again with the rest: the call, not the record, failed.
+    expect(calls).toEqual(Array.from({ length: 6 }, () => [1, 2]));
+    // Each failed call waits its Retry-After (in heartbeat slices), not the 1 ms backoff.
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(5 * 4000);
+    expect(letters.map((l) => [l.code, l.origin?.offset, l.reason])).toEqual([['SINK_REJECT', '2', 'unit: HTTP 400 bad field']]);
+  });
+
+  it('reads a call as failed when one verdict is unavailable: the first reason, the longest Retry-After', () => {
+    expect(
+      callFailure([
+        { outcome: 'ok' },
+        { outcome: 'unavailable', reason: 'HTTP 429', retryAfterMs: 1000 },
+        { outcome: 'unavailable', reason: 'HTTP 503', retryAfterMs: 3000 },
+        { outcome: 'retry', reason: 'shard busy' },
+      ]),
+    ).toEqual({ reason: 'HTTP 429', retryAfterMs: 3000 });
+    expect(callFailure([{ outcome: 'unavailable', reason: 'ECONNREFUSED' }])).toEqual({ reason: 'ECONNREFUSED' });
+    expect(
+      callFailure([{ outcome: 'ok' }, { outcome: 'retry', reason: 'shard busy' }, { outcome: 'reject', reason: 'x' }]),
+    ).toBeUndefined();
+  });
+
+  it('retries a call that threw without limit, spending no record retries', async () => {
+    let calls = 0;
+    const { h, letters } = handler(
+      async (batch) => {
+        if (++calls <= 4) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+        return batch.map(() => ({ outcome: 'ok' as const }));
+      },
+      { maxRetries: 0 },
+    );
+    await h([rec(1)], ctx);
+    expect(calls).toBe(5);
+    expect(letters).toEqual([]);
   });
 
   it('gives up a batch (uncommitted, no dead letters) when the consumer is stopping', async () => {

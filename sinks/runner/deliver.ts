@@ -3,6 +3,7 @@ import type { DeadLetter } from '../../core/deadletter/index.js';
 import { VigilError, errorMessage, type ErrorCode } from '../../core/errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy } from '../../core/retry/index.js';
 import { metrics, type Logger } from '../../core/telemetry/index.js';
+import { callFailure, type CallFailure } from './call-failure.js';
 import { OutgoingRecord } from './outgoing.js';
 import { pool } from './pool.js';
 import type { Deliverable, DeliverFn, Intake, IntakeFn, Outgoing, Parsed, ReadTopic, Router, SinkTopic, Verdict } from './types.js';
@@ -115,16 +116,19 @@ export function createSinkHandler<O extends Deliverable = Outgoing>(opts: BatchH
         // Left uncommitted: re-read after the restart; sinks write idempotently or accept a duplicate.
         throw new VigilError('SINK_RETRY', `sink ${opts.id} is stopping with ${pending.length} records not yet delivered`);
       }
-      let verdicts: readonly Verdict[];
+      let verdicts: readonly Verdict[] = [];
+      let failed: CallFailure | undefined;
       try {
         verdicts = await call(pending, itemRound + requestAttempt + 1, ctx);
+        failed = callFailure(verdicts);
       } catch (err) {
+        failed = { reason: errorMessage(err) };
+      }
+      if (failed) {
+        // The whole call goes again, however often: an outage spends no record's maxRetries.
         metrics.errors.inc({ ...labels, code: 'SINK_RETRY' });
-        const delay = backoffDelay(++requestAttempt, opts.backoff);
-        opts.log.warn(
-          { count: pending.length, attempt: requestAttempt, delayMs: delay, err: errorMessage(err) },
-          'delivery failed; retrying',
-        );
+        const delay = Math.max(backoffDelay(++requestAttempt, opts.backoff), failed.retryAfterMs ?? 0);
+        opts.log.warn({ count: pending.length, attempt: requestAttempt, delayMs: delay, err: failed.reason }, 'delivery failed; retrying');
         await wait(delay, ctx);
         continue;
       }

@@ -21,6 +21,7 @@ export type {
   SinkTopic,
   Verdict,
 } from './types.js';
+export { callFailure, type CallFailure } from './call-failure.js';
 export { createSinkHandler, type BatchHandlerOptions } from './deliver.js';
 
 export interface SinkRunnerOptions<O extends Deliverable = Outgoing> {

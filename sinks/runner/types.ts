@@ -32,10 +32,18 @@ export interface Outgoing {
 /** What became of one record a sink was asked to deliver. */
 export type Verdict =
   | { readonly outcome: 'ok' }
-  /** Refused for now (429, 5xx, timeout): sent again after a backoff, dead-lettered after `maxRetries`. */
+  /** This record was refused for now (a bulk item's 429, an unavailable shard): sent again after a backoff, dead-lettered after `maxRetries`. */
   | { readonly outcome: 'retry'; readonly reason: string }
   /** Refused for good (mapping conflict, too large, bad request): dead-lettered at once with the reason. */
-  | { readonly outcome: 'reject'; readonly reason: string };
+  | { readonly outcome: 'reject'; readonly reason: string }
+  /**
+   * The far end said nothing about this record: its answer was about the whole request (408, 429,
+   * 5xx, a refused credential) or there was none (connection refused, timeout). One such verdict
+   * fails the whole call: the runner sends every record of it again, without limit, spending no
+   * record's `maxRetries` and dead-lettering nothing, after its backoff or `retryAfterMs` (the far
+   * end's Retry-After, capped by the sink), whichever is longer.
+   */
+  | { readonly outcome: 'unavailable'; readonly reason: string; readonly retryAfterMs?: number };
 
 export interface DeliverContext {
   /** Aborted when the attempt timed out or the sink is stopping: give up the request. */
@@ -46,9 +54,9 @@ export interface DeliverContext {
 
 /**
  * The one thing a sink writes: send `batch` and say what became of each record, one verdict per
- * record in the same order. Throwing means "the whole request failed, retriably" (the endpoint
- * is down, a connection reset): the runner retries the batch without limit, because a sink that
- * is down must not empty the topic into the dead letter.
+ * record in the same order. An `unavailable` verdict, or a throw, means "the whole call failed,
+ * retriably" (the endpoint is down, a connection reset): the runner retries the batch without
+ * limit, because a sink that is down must not empty the topic into the dead letter.
  */
 export type DeliverFn<O extends Deliverable = Outgoing> = (batch: readonly O[], ctx: DeliverContext) => Promise<readonly Verdict[]>;
 

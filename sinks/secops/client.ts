@@ -36,7 +36,7 @@ export function secopsPoster(sink: SecopsSinkConfig, tokens: TokenCache) {
       try {
         token = await tokens.get();
       } catch (err) {
-        return { kind: 'failed', reason: (err as Error).message, error: err };
+        return { kind: 'failed', reason: (err as Error).message };
       }
       const res = await fetch(url, {
         method: 'POST',

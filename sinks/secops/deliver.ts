@@ -32,8 +32,8 @@ export function encodeSecopsItem(sink: SecopsSinkConfig, o: Outgoing, now: () =>
 /**
  * One delivery call: records become import items, cut into calls under `maxRequestBytes`; an
  * import is all or nothing, so a 400 is bisected to the refused record, dead-lettered with
- * Google's `status: message`; 429 waits and goes again; 413 splits; 401/403/404/5xx throw (the
- * runner retries without limit).
+ * Google's `status: message`; 429 waits and goes again; 413 splits; 401/403/404/5xx fail the call
+ * (`unavailable`: the runner retries without limit).
  */
 export function createSecopsDeliver(
   sink: SecopsSinkConfig,

@@ -93,7 +93,7 @@ export function sentinelPoster(sink: SentinelSinkConfig, tokens: TokenCache) {
       try {
         token = await tokens.get();
       } catch (err) {
-        return { kind: 'failed', reason: (err as Error).message, error: err };
+        return { kind: 'failed', reason: (err as Error).message };
       }
       const res = await fetch(url, {
         method: 'POST',

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { SentinelStandIn } from '../../test/support/standins/sentinel.js';
-import type { Outgoing } from '../runner/index.js';
+import { callFailure, type Outgoing } from '../runner/index.js';
 import { sentinelRow } from './columns.js';
 import { withSentinelDefaults, type SentinelSinkConfig } from './config.js';
 import { openSentinelDelivery } from './sink.js';
@@ -88,12 +88,14 @@ describe('sentinel delivery against the Logs Ingestion stand-in', () => {
     });
   });
 
-  it('throws (retry without limit) when the rule or the stream is wrong, instead of dead-lettering every row', async () => {
+  it('fails the call (retry without limit) when the rule or the stream is wrong, instead of dead-lettering every row', async () => {
     const d = await openSentinelDelivery({ ...sink, dcrImmutableId: 'dcr-other' }, logger('test'));
-    await expect(d.deliver([out({ n: 1 })], ctx())).rejects.toThrow(/sentinel sink az: the rule or stream is unknown .*HTTP 404 NotFound/);
+    const v = await d.deliver([out({ n: 1 })], ctx());
+    expect(v.map((x) => x.outcome)).toEqual(['unavailable']);
+    expect(callFailure(v)?.reason).toMatch(/^sentinel sink az: the rule or stream is unknown .*HTTP 404 NotFound/);
     const s = await openSentinelDelivery({ ...sink, stream: 'Custom-Other_CL' }, logger('test'));
-    await expect(s.deliver([out({ n: 1 }), out({ n: 2 })], ctx())).rejects.toThrow(
-      /sentinel sink az: the API refuses the sink's settings: HTTP 400 InvalidStream/,
-    );
+    const w = await s.deliver([out({ n: 1 }), out({ n: 2 })], ctx());
+    expect(w.map((x) => x.outcome)).toEqual(['unavailable', 'unavailable']);
+    expect(callFailure(w)?.reason).toMatch(/^sentinel sink az: the API refuses the sink's settings: HTTP 400 InvalidStream/);
   });
 });

@@ -12,8 +12,8 @@ const MAX_ROWS = 10_000;
  * `maxRequestBytes` (before gzip; the API's limit is 1 MB), and each call's answer becomes its
  * rows' verdicts: 204 ok; 429 waits its Retry-After and goes again; 413 splits, and a row too
  * large by itself is dead-lettered; 400 bisects to the refused row and dead-letters it with
- * Azure's `error.code: message`; 401/403/404/5xx and network failures throw, so that the runner
- * retries without limit while the rule, the app's role or the service is being fixed.
+ * Azure's `error.code: message`; 401/403/404/5xx and network failures fail the call (`unavailable`),
+ * so that the runner retries without limit while the rule, the app's role or the service is being fixed.
  */
 export function createSentinelDeliver(
   sink: SentinelSinkConfig,

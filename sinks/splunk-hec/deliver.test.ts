@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { HecStandIn } from '../../test/support/splunk-hec-standin.js';
-import type { Outgoing, SinkTopic } from '../runner/index.js';
+import { callFailure, type Outgoing, type SinkTopic } from '../runner/index.js';
 import { AckPoller } from './acks.js';
 import { hecClient, type HecTransport } from './client.js';
 import { createHecDeliver } from './deliver.js';
@@ -74,10 +74,10 @@ describe('splunk-hec delivery (stand-in collector)', () => {
 
   it('503 server busy: the call fails as a whole, so the runner retries it without spending any record’s retries', async () => {
     hec.busy = 1;
-    await expect(deliver({ concurrency: 1 })(outgoing(3), ctx())).rejects.toMatchObject({
-      code: 'SINK_RETRY',
-      message: expect.stringContaining('splunk-hec sink splunk-out: HTTP 503 code 9 (Server is busy)'),
-    });
+    const verdicts = await deliver({ concurrency: 1 })(outgoing(3), ctx());
+    expect(verdicts).toEqual(
+      Array.from({ length: 3 }, () => ({ outcome: 'unavailable', reason: 'splunk-hec sink splunk-out: HTTP 503 code 9 (Server is busy)' })),
+    );
     expect(hec.indexed).toHaveLength(0);
   });
 
@@ -128,7 +128,9 @@ describe('splunk-hec delivery (stand-in collector)', () => {
 
   it('an unreachable collector fails the whole call, so the runner retries it without limit', async () => {
     await hec.stop();
-    await expect(deliver()(outgoing(2), ctx())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const verdicts = await deliver()(outgoing(2), ctx());
+    expect(verdicts.map((v) => v.outcome)).toEqual(['unavailable', 'unavailable']);
+    expect(callFailure(verdicts)?.reason).toMatch(/^splunk-hec sink splunk-out: request failed: ECONNREFUSED/);
     hec = await new HecStandIn(TOKEN).start();
   });
 

@@ -1,6 +1,6 @@
-import { VigilError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/telemetry/index.js';
 import type { DeliverContext, DeliverFn, Outgoing, Verdict } from '../runner/index.js';
+import { pool } from '../runner/pool.js';
 import type { AckPoller } from './acks.js';
 import { chunkLines } from './batch.js';
 import { classifyHecResponse, transportReason, type HecVerdict } from './classify.js';
@@ -13,8 +13,8 @@ import { encodeHecEvent } from './encode.js';
  * and wait for each request's indexer acknowledgement. A record is `ok` only once Splunk said its
  * ackId is true; an ackId that expires sends its request again (up to `maxResends` times within
  * the call, then the records go back to the runner as `retry`). When the collector cannot be
- * reached, or answers busy (429, 5xx), the call throws (after its other requests settled), so
- * that a collector that is down or overloaded fills no dead letter.
+ * reached, or answers busy (429, 5xx), the request's records are `unavailable`, which fails the
+ * call, so that a collector that is down or overloaded fills no dead letter.
  */
 export interface HecDeliveryOptions {
   /** The sink id, named in every refusal reason. */
@@ -41,15 +41,6 @@ interface Item {
   line: string;
 }
 
-/** Runs `fn` over `items`, at most `limit` at once. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
   let turn = 0;
   const nextChannel = () => opts.channels[turn++ % opts.channels.length] as string;
@@ -61,7 +52,6 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
       for (const it of items) verdicts[it.i] = v;
     };
     const refused = (reason: string) => `splunk-hec sink ${opts.id}: ${reason}`;
-    let unreachable: unknown;
 
     async function send(items: readonly Item[]): Promise<void> {
       const body = items.map((it) => it.line).join('\n');
@@ -72,9 +62,7 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
         try {
           v = classifyHecResponse(await opts.transport.sendEvents(body, channel));
         } catch (err) {
-          // The collector is unreachable: the whole call fails, and the runner retries it without limit.
-          unreachable ??= err;
-          return set(items, { outcome: 'retry', reason: transportReason(err) });
+          return set(items, { outcome: 'unavailable', reason: refused(transportReason(err)) });
         }
         switch (v.outcome) {
           case 'sent': {
@@ -100,10 +88,8 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
             continue;
           }
           case 'retry':
-            // 429 and 5xx are about the collector, never one event: the call fails as a whole, so
-            // an outage of any length spends no record's maxRetries and dead-letters nothing.
-            unreachable ??= new VigilError('SINK_RETRY', `splunk-hec sink ${opts.id}: ${v.reason}`);
-            return set(items, { outcome: 'retry', reason: v.reason });
+            // 429 and 5xx are about the collector, never one event.
+            return set(items, { outcome: 'unavailable', reason: refused(v.reason) });
           case 'fatal':
             opts.log.error({ reason: v.reason }, 'the collector refuses this sink');
             return set(items, { outcome: 'reject', reason: refused(v.reason) });
@@ -140,7 +126,6 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
     }));
     const chunks = chunkLines(items, opts.batchMaxEvents, opts.batchMaxBytes);
     await pool(chunks, opts.concurrency, (c) => send(c.items));
-    if (unreachable !== undefined) throw unreachable;
     return verdicts;
   };
 }
