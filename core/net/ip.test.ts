@@ -151,6 +151,14 @@ describe('networks', () => {
     expect(formatAddress(address('2001:db8:0:1:1:1:1:1'))).toBe('2001:db8:0:1:1:1:1:1');
     expect(formatAddress(address('::'))).toBe('::');
   });
+
+  it('writes an IPv4-mapped IPv6 literal with its IPv4 part dotted (RFC 5952 §5)', () => {
+    expect(formatAddress(parseLiteral('::ffff:a01:203')!)).toBe('::ffff:10.1.2.3');
+    expect(formatAddress(parseLiteral('::FFFF:192.0.2.1')!)).toBe('::ffff:192.0.2.1');
+    // Only the mapped prefix: other addresses ending in four bytes stay hexadecimal.
+    expect(formatAddress(parseLiteral('::fffe:a01:203')!)).toBe('::fffe:a01:203');
+    expect(formatAddress(parseLiteral('64:ff9b::a01:203')!)).toBe('64:ff9b::a01:203');
+  });
 });
 
 describe('classes', () => {

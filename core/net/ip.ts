@@ -225,9 +225,13 @@ export function bitOf(a: IpAddress, index: number): number {
   return ((a.words[index >> 4] as number) >>> (15 - (index & 15))) & 1;
 }
 
-/** Dotted quad, or IPv6 as RFC 5952 §4 writes it: lower case, the longest run of two or more zero words as `::`. */
+/** Dotted quad, or IPv6 as RFC 5952 writes it: lower case, the longest run of two or more zero words as `::` (§4), an IPv4-mapped address with its IPv4 part dotted (§5). */
 export function formatAddress(a: IpAddress): string {
-  if (!a.v6) return `${a.v4 >>> 24}.${(a.v4 >>> 16) & 255}.${(a.v4 >>> 8) & 255}.${a.v4 & 255}`;
+  if (!a.v6) return dotted(a.v4);
+  const w = a.words;
+  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
+    return `::ffff:${dotted((((w[6] as number) << 16) | (w[7] as number)) >>> 0)}`;
+  }
   let best = -1;
   let bestLen = 1;
   for (let k = 0; k < 8;) {
@@ -245,6 +249,10 @@ export function formatAddress(a: IpAddress): string {
   }
   const hex = [...a.words].map((w) => w.toString(16));
   return best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+function dotted(v4: number): string {
+  return `${v4 >>> 24}.${(v4 >>> 16) & 255}.${(v4 >>> 8) & 255}.${v4 & 255}`;
 }
 
 export function formatNetwork(n: IpNetwork): string {
