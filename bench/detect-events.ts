@@ -128,7 +128,7 @@ function processCreation(r: Rand): EcsEvent {
     ProcessId: String(int(r, 1000, 9000)),
   });
   Object.assign(e, {
-    event: { ...e.event, category: ['process'], type: ['start'], action: 'process-created' },
+    event: { ...e.event, category: ['process'], type: ['start'], action: 'Process creation' },
     process: {
       executable: image,
       name: baseName(image),
