@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { IncidentStatus } from '../detections/incidents/index.js';
+import { metricsOf, metricsSearch, type IncidentMetrics, type MetricsFilter } from './incident-metrics.js';
 
 /** What the incident list can be narrowed by; every field optional, values of one field ORed. */
 export interface IncidentFilter {
@@ -50,6 +51,8 @@ export interface IncidentReader {
   list(filter: IncidentFilter): Promise<{ total: number; incidents: IncidentDoc[] }>;
   get(id: string): Promise<IncidentDoc | undefined>;
   alerts(ids: readonly string[]): Promise<Record<string, unknown>[]>;
+  /** Time to acknowledge and to resolve, by Elasticsearch aggregations (incident-metrics.ts). */
+  metrics(filter: MetricsFilter): Promise<IncidentMetrics>;
 }
 
 /** Alerts returned with one incident at most; the incident lists the first ids (its `alert_count` has the total). */
@@ -150,6 +153,19 @@ export function elasticsearchIncidents(es: Client, indexPrefix: string): Inciden
         size: MAX_ALERTS,
       });
       return res.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+    },
+    async metrics(f) {
+      const query = incidentQuery({
+        limit: 0,
+        offset: 0,
+        ...(f.from ? { from: f.from } : {}),
+        ...(f.to ? { to: f.to } : {}),
+        ...(f.severity ? { severity: f.severity } : {}),
+        ...(f.rule ? { rule: f.rule } : {}),
+        ...(f.assignee ? { assignee: f.assignee } : {}),
+      });
+      const res = await es.search({ index: incidents, ignore_unavailable: true, allow_no_indices: true, ...metricsSearch(f, query) });
+      return metricsOf(res, f);
     },
   };
 }

@@ -17,11 +17,13 @@ const config: ApiConfig = {
   tokens: [{ name: 'ann', role: 'analyst', sha256: sha256Hex(TOKEN) }],
 };
 const published: unknown[] = [];
+const nothing = { mean: null, median: null, p90: null };
 const deps: ApiDeps = {
   incidents: {
     list: async () => ({ total: 0, incidents: [] }),
     get: async (id) => (id === 'inc-1' ? { incident: { id, status: 'open' } } : undefined),
     alerts: async () => [],
+    metrics: async () => ({ count: 0, acknowledged: 0, mtta: nothing, resolved: 0, mttr: nothing }),
   },
   publishStatus: async (c) => void published.push(c),
   audit: async (e) => void published.push(e),

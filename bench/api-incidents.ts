@@ -1,6 +1,7 @@
 /**
- * bench/api-incidents: latency of filtered incident lists through the responder API, served by a
- * real `vigil run --stage respond` process, with N incidents in the real local Elasticsearch (the
+ * bench/api-incidents: latency of filtered incident lists, and of the time to acknowledge and to
+ * resolve (`/api/incidents/metrics`), through the responder API, served by a real
+ * `vigil run --stage respond` process, with N incidents in the real local Elasticsearch (the
  * target: p99 under 50 ms at 10,000). The incidents are the incident builder's own documents
  * (triggering event, rules, entity risk; a third acknowledged, a third closed), bulk-loaded into
  * an index the Elasticsearch sink's templates map. Each query is timed on its own, request by
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { elasticsearchIncidents, sha256Hex, type IncidentFilter } from '../api/index.js';
+import type { MetricsFilter } from '../api/incident-metrics.js';
 import { logger } from '../core/telemetry/index.js';
 import { IncidentBuilder } from '../detections/incidents/index.js';
 import { buildAlert } from '../detections/model/index.js';
@@ -41,8 +43,8 @@ const seconds = Number(values.seconds);
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
 
-/** Each query as the API takes it, and as its Elasticsearch reader does (timed alone beside it). */
-const QUERIES: ReadonlyArray<{ name: string; url: string; filter: IncidentFilter }> = [
+/** Each query as the API takes it, and as its Elasticsearch reader does (timed alone beside it): a list, or time-to-acknowledge figures. */
+const QUERIES: ReadonlyArray<{ name: string; url: string; filter?: IncidentFilter; metrics?: MetricsFilter }> = [
   {
     name: 'open, high or critical, newest first, 50',
     url: '?status=open&severity=high,critical&sort=newest&limit=50',
@@ -59,6 +61,12 @@ const QUERIES: ReadonlyArray<{ name: string; url: string; filter: IncidentFilter
     filter: { q: 'brute force', status: ['open'], limit: 50, offset: 0 },
   },
   { name: 'entity user-4242, any status', url: '?entity=user-4242', filter: { entity: 'user-4242', limit: 50, offset: 0 } },
+  { name: 'metrics: MTTA/MTTR of all', url: '/metrics', metrics: { size: 20 } },
+  {
+    name: 'metrics: MTTA/MTTR by rule, one week',
+    url: '/metrics?group_by=rule&from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z',
+    metrics: { size: 20, groupBy: 'rule', from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' },
+  },
 ];
 
 const RULES = [
@@ -148,20 +156,21 @@ try {
   const get = async (q: string): Promise<{ ms: number; total: number }> => {
     const t = performance.now();
     const res = await fetch(`${base}${q}`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await res.json()) as { total: number };
+    const body = (await res.json()) as { total?: number; count?: number };
     if (res.status !== 200) throw new Error(`${q}: ${res.status} ${JSON.stringify(body)}`);
-    return { ms: performance.now() - t, total: body.total };
+    return { ms: performance.now() - t, total: body.total ?? body.count ?? 0 };
   };
   const reader = elasticsearchIncidents(es, config.elasticsearch.indexPrefix);
-  const read = async (f: IncidentFilter): Promise<number> => {
+  const read = async (q: (typeof QUERIES)[number]): Promise<number> => {
     const t = performance.now();
-    await reader.list(f);
+    if (q.metrics) await reader.metrics(q.metrics);
+    else await reader.list(q.filter as IncidentFilter);
     return performance.now() - t;
   };
   for (let i = 0; i < 40; i++) {
     const q = QUERIES[i % QUERIES.length] as (typeof QUERIES)[number];
     await get(q.url); // warm-up: JIT, ES caches
-    await read(q.filter);
+    await read(q);
   }
 
   const load = () =>
@@ -171,7 +180,8 @@ try {
   console.log(`  load average before: ${load()} (2 cores)`);
   console.log(`  up to ${requests} requests or ${seconds} s per query, ${concurrency} at once, to a vigil run process; ms:`);
   console.log('  (api: the request through the vigil process; es: the same search by its reader from this process, between requests)');
-  for (const { name, url: q, filter } of QUERIES) {
+  for (const query of QUERIES) {
+    const { name, url: q } = query;
     if (interrupted) break;
     const times: number[] = [];
     const esTimes: number[] = [];
@@ -184,7 +194,7 @@ try {
           const r = await get(q);
           times.push(r.ms);
           matched = r.total;
-          esTimes.push(await read(filter));
+          esTimes.push(await read(query));
         }
       }),
     );

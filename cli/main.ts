@@ -20,6 +20,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'triage an incident: vigil incident ack|close|reopen|assign|note|severity|merge <id> … [--config vigil.yaml]',
     load: () => import('./commands/incident.js'),
   },
+  incidents: {
+    summary: 'fill acknowledgement and resolution times missing on older incident documents: vigil incidents backfill [--dry-run]',
+    load: () => import('./commands/incidents.js'),
+  },
   demo: { summary: 'run the bundled attack sample end to end and print what happened', load: () => import('./commands/demo.js') },
   rules: {
     summary: 'check, lint, test, measure Sigma rules: vigil rules validate|lint|test|coverage|backtest [--pipeline NAME] [path…]',

@@ -69,6 +69,10 @@ export const ERROR_CODES = {
     retriable: false,
     summary: "an incident change does not apply to the incident's state (assigning a closed incident, merging into itself or a closed one)",
   },
+  INCIDENT_BACKFILL: {
+    retriable: false,
+    summary: 'Elasticsearch refused to write an acknowledgement or resolution time onto an incident document (`vigil incidents backfill`)',
+  },
   PLAYBOOK_INVALID: { retriable: false, summary: 'a playbook is invalid' },
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },
   ACTION_FAILED: { retriable: true, summary: 'a playbook action failed and may be retried' },

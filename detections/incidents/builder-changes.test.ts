@@ -287,6 +287,32 @@ describe('time to acknowledge', () => {
   });
 });
 
+describe('time to resolve', () => {
+  const status = (id: string, s: 'open' | 'acknowledged' | 'closed', minute: number) =>
+    change(id, { kind: 'status', status: s }, minute, s === 'closed' ? { reason: 'done' } : {});
+
+  it('records when a closed incident was closed, and the minutes from its first alert; reopening removes both', () => {
+    const { b, id } = oneIncident();
+    const [acked] = b.applyChange(status(id, 'acknowledged', 10));
+    expect(acked?.incident.resolved_at).toBeUndefined();
+    const [closed] = b.applyChange(status(id, 'closed', 90));
+    expect(closed?.incident).toMatchObject({ resolved_at: at(90), minutes_to_resolve: 90 });
+    const [reopened] = b.applyChange(status(id, 'open', 100));
+    expect(reopened?.incident.resolved_at).toBeUndefined();
+    expect(reopened?.incident.minutes_to_resolve).toBeUndefined();
+    const [again] = b.applyChange(status(id, 'closed', 150));
+    expect(again?.incident).toMatchObject({ resolved_at: at(150), minutes_to_resolve: 150 });
+  });
+
+  it('is not set by a merge, which closes an incident without resolving it', () => {
+    const { b, id } = oneIncident();
+    const other = b.add(alert({ host: 'h3', at: 2 })).incidentId;
+    const [merged] = b.applyChange(change(other, { kind: 'merge', into: id }, 6));
+    expect(merged?.incident).toMatchObject({ id: other, status: 'closed' });
+    expect(merged?.incident.resolved_at).toBeUndefined();
+  });
+});
+
 describe('change records and links', () => {
   it('round-trip through keyed records: notes never share a key, other kinds one per incident and field', () => {
     const n1 = change('inc-1', { kind: 'note', text: 'a' });

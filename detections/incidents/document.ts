@@ -90,6 +90,10 @@ export function incidentDocument(s: IncidentState, o: ResolvedIncidentOptions): 
       ...(s.acknowledgedAt !== undefined
         ? { acknowledged_at: iso(s.acknowledgedAt), minutes_to_acknowledge: Math.max(0, s.acknowledgedAt - s.first) / 60_000 }
         : {}),
+      // A merge closes an incident without resolving anything: its time is not a time to resolve.
+      ...(s.status === 'closed' && s.change && s.mergedInto === undefined
+        ? { resolved_at: iso(s.change.at), minutes_to_resolve: Math.max(0, s.change.at - s.first) / 60_000 }
+        : {}),
       ...triage(s, lead.level),
     },
     vigil: { id: s.id, emitted_status: s.status, ...(o.consoleUrl ? { links: { console: consoleLink(o.consoleUrl, s.id) } } : {}) },

@@ -88,6 +88,10 @@ export interface IncidentDocument {
     acknowledged_at?: string;
     /** builder: minutes from `first_seen` to `acknowledged_at` (0 when the acknowledgement is stamped earlier); MTTA averages it. */
     minutes_to_acknowledge?: number;
+    /** builder: when it was closed, while it is (not when merged into another); reopening removes it. */
+    resolved_at?: string;
+    /** builder: minutes from `first_seen` to `resolved_at`; MTTR averages it. */
+    minutes_to_resolve?: number;
     /** builder: who works on it. */
     assignee?: string;
     /** builder: who assigned it, when. */

@@ -55,3 +55,12 @@ export {
   type StatusHit,
 } from './es-status-poller.js';
 export { ensureIncidentInputTopic, forIncidents, incidentInputTopic, incidentInputTopicSpec, INCIDENTS_KEY } from './input-topic.js';
+export {
+  acknowledgementsSearch,
+  backfillIncidentTimes,
+  backfillQuery,
+  earliestAcknowledgements,
+  missingTimes,
+  type BackfillOptions,
+  type BackfillReport,
+} from './backfill.js';

@@ -144,6 +144,8 @@ export function ecsMappings(caps: FieldCapabilities): Mapping {
         status_change: props({ at: date, ...keywords('by', 'reason', 'source') }),
         acknowledged_at: date,
         minutes_to_acknowledge: float,
+        resolved_at: date,
+        minutes_to_resolve: float,
         // Enrichment results are any vendor's JSON: kept in _source, not mapped, so that one report's
         // hundreds of fields cannot push the index past its field limit or conflict in type.
         enrichments: { type: 'object', enabled: false },
