@@ -35,7 +35,7 @@ export const playbooksSchema = object({
     }),
     network: object({
       description:
-        "Where playbook actions may connect. Loopback, private (RFC 1918, fc00::/7), link-local, CGNAT, multicast and cloud-metadata addresses are refused unless allowed here (for every playbook) or in a step's allow_hosts.",
+        "Where playbook actions may connect (HTTP, email.send's SMTP server, the firewall nftables.* reaches over SSH). Loopback, private (RFC 1918, fc00::/7), link-local, CGNAT, multicast and cloud-metadata addresses are refused unless allowed here (for every playbook) or in a step's allow_hosts.",
       fields: {
         allow: array({
           description:

@@ -1,6 +1,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import { VigilError } from '../core/errors/index.js';
 import { REDACTED } from '../core/telemetry/redact.js';
+import { replaceForms, secretForms } from './secret-forms.js';
 
 /**
  * Playbook templates: `${{ <expr> }}` inside strings of a step's `args`, where `<expr>` is
@@ -242,42 +243,14 @@ function stringify(v: unknown): string {
 }
 
 /**
- * A secret and the parts of it that are secret on their own. A URL secret (a webhook) usually
- * holds its token in the path or query, which a server may echo without the origin, or in its
- * password: those are redacted wherever they appear too.
- */
-function secretParts(value: string): string[] {
-  const parts = [value];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return parts;
-  }
-  if (!url.host) return parts;
-  if (url.pathname.length > 1) parts.push(url.pathname + url.search, url.pathname);
-  if (url.search.length > 1) parts.push(url.search.slice(1));
-  if (url.password) parts.push(url.password, safeDecode(url.password));
-  return parts;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/**
  * A function that replaces every occurrence of every secret value in strings (deeply, keys
- * included) with `[REDACTED]`: applied to everything that goes to logs or the audit trail,
- * since an action's result or error may echo what it was sent.
+ * included) with `[REDACTED]`, in every form it may travel in (`secret-forms.ts`: URL-encoded,
+ * JSON-escaped, base64 alone or inside HTTP Basic auth): applied to everything that goes to
+ * logs, Redis or the audit trail, since an action's result or error may echo what it was sent.
  */
 export function redactor(secrets: Readonly<Record<string, string>>): <T>(value: T) => T {
-  // Longest first, so that a secret containing another is replaced whole.
-  const values = [...new Set(Object.values(secrets).flatMap(secretParts))].filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
-  const scrub = (s: string): string => values.reduce((acc, v) => acc.replaceAll(v, REDACTED), s);
+  const forms = secretForms(Object.values(secrets));
+  const scrub = (s: string): string => replaceForms(forms, s, REDACTED);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrub(v);
     if (Array.isArray(v)) return v.map(walk);
@@ -286,5 +259,5 @@ export function redactor(secrets: Readonly<Record<string, string>>): <T>(value: 
     }
     return v;
   };
-  return <T>(value: T): T => (values.length === 0 ? value : (walk(value) as T));
+  return <T>(value: T): T => (forms.literals.length === 0 ? value : (walk(value) as T));
 }

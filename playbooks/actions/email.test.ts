@@ -59,7 +59,11 @@ afterAll(async () => {
 
 const email = ACTIONS['email.send'];
 const send = (args: Record<string, unknown>, idempotencyKey?: string) =>
-  email.run(args, { signal: new AbortController().signal, ...(idempotencyKey ? { idempotencyKey } : {}) });
+  email.run(args, {
+    signal: new AbortController().signal,
+    network: { allow: ['127.0.0.1'] },
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
 const base = () => ({
   server: `smtp://127.0.0.1:${port}`,
   from: 'vigil@example.test',

@@ -1,7 +1,10 @@
+import type { LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import { abortedBy, argChecker, describeError } from './args.js';
+import { checkedAddresses } from './net/guard.js';
 import type { ActionContext, ActionSpec } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -31,8 +34,9 @@ interface EmailArgs {
  * `email.send`: one message over SMTP. `server` is an `smtp://` (STARTTLS when offered, required
  * when credentials are given) or `smtps://` (implicit TLS) URL with optional `user:password@`,
  * usually `${{ secrets.SMTP_URL }}`. Certificates are always verified. The idempotency key
- * becomes the Message-ID, which mail stores use to drop duplicates. SMTP 4xx, network errors
- * and timeouts are ACTION_FAILED; 5xx and authentication failures are ACTION_REJECTED.
+ * becomes the Message-ID, which mail stores use to drop duplicates. The server's host must be
+ * public or allowed by the step's network policy (ACTION_ADDRESS_REFUSED). SMTP 4xx, network
+ * errors and timeouts are ACTION_FAILED; 5xx and authentication failures are ACTION_REJECTED.
  */
 export const emailSend: ActionSpec = {
   description: 'Sends an email over SMTP and returns {message_id, accepted, rejected}',
@@ -98,17 +102,42 @@ function recipients(to: string[] | undefined): string[] {
 }
 
 async function send(a: EmailArgs, ctx: ActionContext): Promise<EmailResult> {
-  const transporter = createTransport(a.transport);
+  const host = a.transport.host as string;
+  // The SMTP server is held to the playbook's network policy: resolved once, every address
+  // checked, and the connection made to a checked address (playbooks/README.md, "Network").
+  const addresses = await Promise.race([checkedAddresses(host, ctx.network), abortedBy(ctx.signal, 'email.send')]);
+  // The name stays the TLS server name (SNI and certificate verification), as for http.request.
+  const servername = isIP(host) === 0 ? { servername: host } : {};
+  for (let i = 0; ; i++) {
+    const { address } = addresses[i] as LookupAddress;
+    try {
+      return await sendTo({ ...a.transport, host: address, ...servername }, a.message, ctx);
+    } catch (err) {
+      // A connection that never opened sent nothing: the next address is tried (a dual-stack host whose IPv6 route is down).
+      if (i + 1 < addresses.length && notConnected(err)) continue;
+      if (err instanceof VigilError) throw err;
+      throw classify(err);
+    }
+  }
+}
+
+async function sendTo(transport: SMTPTransport.Options, message: EmailArgs['message'], ctx: ActionContext): Promise<EmailResult> {
+  const transporter = createTransport(transport);
   try {
-    const info = await Promise.race([transporter.sendMail(a.message), abortedBy(ctx.signal, 'email.send')]);
+    const info = await Promise.race([transporter.sendMail(message), abortedBy(ctx.signal, 'email.send')]);
     const addr = (list: unknown[]) => list.map((x) => (typeof x === 'string' ? x : (x as { address: string }).address));
     return { message_id: info.messageId, accepted: addr(info.accepted), rejected: addr(info.rejected) };
-  } catch (err) {
-    if (err instanceof VigilError) throw err;
-    throw classify(err);
   } finally {
     transporter.close();
   }
+}
+
+/** nodemailer's failure to open the connection at all (refused, unreachable, timed out before the greeting). */
+function notConnected(err: unknown): boolean {
+  const e = err as { command?: unknown; code?: unknown; responseCode?: unknown };
+  return (
+    e.command === 'CONN' && e.responseCode === undefined && (e.code === 'ESOCKET' || e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT')
+  );
 }
 
 /** SMTP reply classes (RFC 5321 §4.2.1): 4yz is transient, 5yz permanent. */

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { VigilError, isVigilError } from '../../core/errors/index.js';
 import { parseDuration } from '../duration.js';
-import { guardedDispatcher } from './net/guard.js';
+import { sharedDispatcher } from './net/pool.js';
 import type { ActionContext, ActionSpec } from './types.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -67,21 +67,24 @@ export async function httpExchange(args: Readonly<Record<string, unknown>>, ctx:
 
 async function exchange(a: HttpArgs, ctx: ActionContext): Promise<HttpExchange> {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs)]);
-  // Every connection goes to an address the step's network policy allows (playbooks/README.md, "Network").
-  const dispatcher = guardedDispatcher(ctx.network);
+  // Every connection goes to an address the step's network policy allows (playbooks/README.md,
+  // "Network"); connections are kept alive for the next call under the same policy.
+  const dispatcher = sharedDispatcher(ctx.network);
   try {
     const res = await request(a.url, { method: a.method, headers: a.headers, body: a.body, signal, dispatcher });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const read = await readLimited(res.body);
+    // undici takes an idle kept-alive socket back only after one turn of the event loop (it first
+    // checks that the server did not close it meanwhile); a call made before that, such as a
+    // library action's request right after its token or lookup call, would open another connection.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const body = decodeBody(read, headers['content-type'] ?? '');
     return { status: res.statusCode, headers, body, snippet: read.text.slice(0, ERROR_SNIPPET_CHARS) };
   } catch (err) {
     if (isVigilError(err, 'ACTION_ADDRESS_REFUSED')) throw err;
     const why = signal.aborted ? `timed out or aborted (${a.timeoutMs} ms limit)` : describe(err);
     throw new VigilError('ACTION_FAILED', `http.request ${a.method}: ${why}`, { cause: err });
-  } finally {
-    void dispatcher.destroy().catch(() => undefined);
   }
 }
 

@@ -39,6 +39,8 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
     open.push(h);
     return h;
   };
+  // The firewall sits on a private network: a step reaches it only when allowed.
+  const allow = () => `    allow_hosts: [${fw.host}]`;
   const elements = (set = 'blocklist') => setElements(fw, 'inet', 'vigil', set);
   const vals = (set?: string) => elements(set).map((e) => JSON.stringify(e.val));
 
@@ -52,6 +54,7 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
           '    for_each: $.incident.entities.ips',
           '    action: nftables.block_address',
           `    args: { ${target()}, address: "\${{ $.item }}", ttl: 1h }`,
+          allow(),
         ].join('\n'),
       ),
       'unblock.yml': playbook(
@@ -62,6 +65,7 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
           '    for_each: $.incident.entities.ips',
           '    action: nftables.unblock_address',
           `    args: { ${target()}, address: "\${{ $.item }}" }`,
+          allow(),
         ].join('\n'),
       ),
     });
@@ -120,9 +124,12 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
       'block.yml': playbook(
         'fw-hostile',
         'r-hostile',
-        ['  - ref: block', '    action: nftables.block_address', `    args: { ${target()}, address: "\${{ $.incident.source.ip }}" }`].join(
-          '\n',
-        ),
+        [
+          '  - ref: block',
+          '    action: nftables.block_address',
+          `    args: { ${target()}, address: "\${{ $.incident.source.ip }}" }`,
+          allow(),
+        ].join('\n'),
       ),
     });
     await h.responder.dispatch(incident('inc-hostile', { rule: { id: 'r-hostile' }, source: { ip: hostile } }));
@@ -137,6 +144,24 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
     expect(() => fw.nft('list', 'set', 'inet', 'vigil', 'blocklist6')).not.toThrow();
   });
 
+  it('refuses the private firewall address when the step does not allow it, and never connects', async () => {
+    const before = fw.logins();
+    const h = await start({
+      'block.yml': playbook(
+        'fw-unallowed',
+        'r-unallowed',
+        ['  - ref: block', '    action: nftables.block_address', `    args: { ${target()}, address: 192.0.2.78 }`].join('\n'),
+      ),
+    });
+    await h.responder.dispatch(incident('inc-unallowed', { rule: { id: 'r-unallowed' } }));
+    const run = runIdOf('fw-unallowed', 'inc-unallowed');
+    expect((await runEnded(h, run)).event.outcome).toBe('failure');
+    const [failed] = find(h.audit, 'playbook.step.failed', { run, step: 'block' });
+    expect(failed?.error).toMatchObject({ code: 'ACTION_ADDRESS_REFUSED', message: expect.stringMatching(/private address.*allow_hosts/) });
+    expect(fw.logins()).toBe(before);
+    expect(vals()).not.toContain('"192.0.2.78"');
+  });
+
   it('refuses a host whose key is not the pinned one, and never logs in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-otherkey-'));
     try {
@@ -147,7 +172,9 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
         'block.yml': playbook(
           'fw-wrongkey',
           'r-wrongkey',
-          ['  - ref: block', '    action: nftables.block_address', `    args: { ${target(otherKey)}, address: 192.0.2.77 }`].join('\n'),
+          ['  - ref: block', '    action: nftables.block_address', `    args: { ${target(otherKey)}, address: 192.0.2.77 }`, allow()].join(
+            '\n',
+          ),
         ),
       });
       await h.responder.dispatch(incident('inc-wrongkey', { rule: { id: 'r-wrongkey' } }));

@@ -63,7 +63,7 @@ type Connector = ReturnType<typeof buildConnector>;
 /**
  * An undici dispatcher whose every connection goes to an address {@link checkedAddresses}
  * allowed: the host name stays the TLS server name, so certificates are verified against it
- * as usual. Close it when the exchange is over.
+ * as usual. `pool.ts` shares one per policy; one made for a single exchange is closed after it.
  */
 export function guardedDispatcher(policy: NetworkPolicy = PUBLIC_ONLY): Agent {
   const base = buildConnector({});

@@ -3,7 +3,7 @@ import { parseDuration } from '../../duration.js';
 import { parseIpTarget, type IpTarget } from '../address.js';
 import { argChecker } from '../args.js';
 import { RateLimiter } from '../declarative/limiter.js';
-import type { ActionInput, ActionSpec } from '../types.js';
+import type { ActionContext, ActionInput, ActionSpec } from '../types.js';
 import { runOverSsh, type SshTarget } from './ssh.js';
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -107,10 +107,10 @@ function ttlSeconds(action: string, value: unknown): number {
 /** One limiter per action in this process: a burst of runs does not open a burst of SSH sessions. */
 const RATE = { requests: 10, perMs: 1000 };
 
-async function nft(action: string, limiter: RateLimiter, call: NftCall, statement: string, signal: AbortSignal) {
-  await limiter.acquire(signal);
+async function nft(action: string, limiter: RateLimiter, call: NftCall, statement: string, ctx: ActionContext) {
+  await limiter.acquire(ctx.signal);
   // Every token was validated above; the single quotes keep the braces from the remote shell.
-  return runOverSsh(action, call.ssh, `${call.prefix} '${statement}'`, call.timeoutMs, signal);
+  return runOverSsh(action, call.ssh, `${call.prefix} '${statement}'`, call.timeoutMs, ctx.signal, ctx.network);
 }
 
 function nftFailure(action: string, stderr: string): VigilError {
@@ -135,7 +135,7 @@ export const nftablesBlockAddress: ActionSpec = {
     const action = 'nftables.block_address';
     const call = checkArgs(action, args);
     const ttl = ttlSeconds(action, args.ttl);
-    const out = await nft(action, blockLimiter, call, `add element ${call.setRef} { ${call.address.text} timeout ${ttl}s }`, ctx.signal);
+    const out = await nft(action, blockLimiter, call, `add element ${call.setRef} { ${call.address.text} timeout ${ttl}s }`, ctx);
     if (out.status !== 0) throw nftFailure(action, out.stderr);
     return { address: call.address.text, set: call.setRef, ttl_s: ttl };
   },
@@ -156,12 +156,12 @@ export const nftablesUnblockAddress: ActionSpec = {
     const action = 'nftables.unblock_address';
     if (args.ttl !== undefined) argChecker(action).reject('no input "ttl"');
     const call = checkArgs(action, args);
-    const out = await nft(action, unblockLimiter, call, `delete element ${call.setRef} { ${call.address.text} }`, ctx.signal);
+    const out = await nft(action, unblockLimiter, call, `delete element ${call.setRef} { ${call.address.text} }`, ctx);
     if (out.status === 0) return { address: call.address.text, set: call.setRef, removed: true };
     // nft reports a missing element as ENOENT (or, in an interval set, "element does not exist");
     // a missing set reads the same as the first, so the set is checked.
     if (/No such file or directory|element does not exist/.test(out.stderr)) {
-      const list = await nft(action, unblockLimiter, call, `list set ${call.setRef}`, ctx.signal);
+      const list = await nft(action, unblockLimiter, call, `list set ${call.setRef}`, ctx);
       if (list.status === 0) return { address: call.address.text, set: call.setRef, removed: false };
     }
     throw nftFailure(action, out.stderr);

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import type { LookupAddress } from 'node:dns';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VigilError } from '../../../core/errors/index.js';
+import { checkedAddresses, type NetworkPolicy } from '../net/guard.js';
 
 /** The system OpenSSH client; never a PATH lookup, so the environment cannot swap it. */
 export const SSH_BINARY = '/usr/bin/ssh';
@@ -10,6 +12,8 @@ export const SSH_BINARY = '/usr/bin/ssh';
 const MAX_OUTPUT = 16 * 1024;
 /** The name the pinned host key is filed under, whatever host or port the target is given as. */
 const HOST_ALIAS = 'vigil-pinned-target';
+/** ssh's words for a TCP connection that was not made. */
+const NOT_CONNECTED = /connect to host \S+ port \d+: (?:Connection refused|Connection timed out|No route to host|Network is unreachable)/;
 
 export interface SshTarget {
   host: string;
@@ -33,7 +37,9 @@ export interface SshOutcome {
  * a list), no user or system ssh config (`-F /dev/null`), key authentication only (BatchMode), and
  * only the host keys given (StrictHostKeyChecking=yes against a known_hosts of our own, so an
  * unknown or changed key is refused, never learned). `command` reaches the remote shell: the
- * caller builds it from validated tokens only. ssh's own failures (exit 255) are thrown: a refused
+ * caller builds it from validated tokens only. The host is held to `network` (the step's
+ * policy): resolved once, every address checked (ACTION_ADDRESS_REFUSED before anything runs),
+ * and ssh connects to a checked address. ssh's own failures (exit 255) are thrown: a refused
  * host key or login is ACTION_REJECTED, an unreachable host ACTION_FAILED; the remote command's
  * status is returned.
  */
@@ -43,7 +49,11 @@ export async function runOverSsh(
   command: string,
   timeoutMs: number,
   signal: AbortSignal,
+  network?: NetworkPolicy,
 ): Promise<SshOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  // ssh is given a checked address, never the name: it would resolve the name again itself.
+  const addresses = await checkedAddresses(target.host, network);
   const dir = await mkdtemp(join(tmpdir(), 'vigil-ssh-'));
   try {
     const keyFile = join(dir, 'id');
@@ -62,19 +72,22 @@ export async function runOverSsh(
       '-o', 'IdentitiesOnly=yes',
       '-o', 'PasswordAuthentication=no',
       '-o', 'KbdInteractiveAuthentication=no',
-      '-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
+      '-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000 / addresses.length))}`,
       '-o', 'LogLevel=ERROR',
       '-i', keyFile,
       '-p', String(target.port),
       '-l', target.user,
       '-T',
       '--',
-      target.host,
-      command,
     ]; // prettier-ignore
-    const out = await spawnSsh(args, timeoutMs, signal);
-    if (out.status === 255) throw sshFailure(action, out.stderr);
-    return out;
+    for (let i = 0; ; i++) {
+      const { address } = addresses[i] as LookupAddress;
+      const out = await spawnSsh([...args, address, command], Math.max(1, deadline - Date.now()), signal);
+      // A connection that never opened ran nothing: the next address is tried (a dual-stack host whose IPv6 route is down).
+      if (out.status === 255 && i + 1 < addresses.length && NOT_CONNECTED.test(out.stderr) && Date.now() < deadline) continue;
+      if (out.status === 255) throw sshFailure(action, out.stderr);
+      return out;
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
