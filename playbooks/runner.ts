@@ -349,7 +349,13 @@ async function runAction(run: StepRun, call: Call): Promise<unknown> {
     allow: [...(engine.network?.allow ?? []), ...step.allowHosts],
     ...(engine.network?.resolve ? { resolve: engine.network.resolve } : {}),
   };
-  const actx = { signal: ctrl.signal, idempotencyKey, network, ...(engine.services ? { services: engine.services } : {}) };
+  const actx = {
+    signal: ctrl.signal,
+    idempotencyKey,
+    network,
+    redact: engine.redact<string>,
+    ...(engine.services ? { services: engine.services } : {}),
+  };
   try {
     return await Promise.race([
       engine.execute ? engine.execute(name, call.args, actx, { step: step.ref, index: call.index }) : ACTIONS[name].run(call.args, actx),

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError, type ErrorCode } from '../../core/errors/index.js';
+import { redactor } from '../template.js';
 import { ACTIONS, isActionName } from './registry.js';
 
 interface Seen {
@@ -32,6 +33,11 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
   } else if (url === '/big') {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('x'.repeat(10_000));
+  } else if (url.startsWith('/echo-secret/')) {
+    // `/echo-secret/<status>/<pad>`: the secret the request carried, after `pad` characters.
+    const [, , code, pad] = url.split('/');
+    res.writeHead(Number(code), { 'content-type': 'text/plain' });
+    res.end(`${'y'.repeat(Number(pad))}${String(req.headers['x-api-key'])} and more`);
   } else if (url === '/slow') {
     setTimeout(() => res.end('late'), 2000).unref();
   } else {
@@ -105,6 +111,26 @@ describe('http.request', () => {
     expect(await run({ url: `${base}/bad-json`, method: 'GET' })).toEqual({ status: 200, body: '{not json' });
     const big = (await run({ url: `${base}/big`, method: 'GET' })) as { body: string };
     expect(big.body).toHaveLength(4096 + '…[truncated]'.length);
+  });
+
+  it('redacts a secret the answer echoes before cutting the text, so no prefix of it survives the cut', async () => {
+    const SECRET = 'sk_live_51HqLyjWDarjtT1zdp7dc';
+    const redact = redactor({ API_KEY: SECRET });
+    const call = (status: number, pad: number) =>
+      http.run(
+        { url: `${base}/echo-secret/${status}/${pad}`, method: 'GET', headers: { 'x-api-key': SECRET } },
+        { signal: new AbortController().signal, network, redact },
+      );
+    // The text answer is cut at 4,096 characters, the error's snippet at 200: the secret straddles each cut.
+    const body = JSON.stringify(redact(await call(200, 4080)));
+    const error = await call(500, 190).then(
+      () => '',
+      (err: Error) => redact(err.message),
+    );
+    for (const text of [body, error]) {
+      expect(text).toContain('[REDACTED]');
+      expect(text).not.toContain(SECRET.slice(0, 6));
+    }
   });
 
   it.each([

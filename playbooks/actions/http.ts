@@ -11,6 +11,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A non-JSON response body is kept up to this many characters in the result. */
 const MAX_TEXT_CHARS = 4096;
+/** How far past a cut a secret's forms are looked for: longer than any credential's base64. */
+const SECRET_ROOM_CHARS = 16 * 1024;
 /** How much of a refused response's body goes into the error message. */
 const ERROR_SNIPPET_CHARS = 200;
 
@@ -79,8 +81,8 @@ async function exchange(a: HttpArgs, ctx: ActionContext): Promise<HttpExchange> 
     // checks that the server did not close it meanwhile); a call made before that, such as a
     // library action's request right after its token or lookup call, would open another connection.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const body = decodeBody(read, headers['content-type'] ?? '');
-    return { status: res.statusCode, headers, body, snippet: read.text.slice(0, ERROR_SNIPPET_CHARS) };
+    const body = decodeBody(read, headers['content-type'] ?? '', ctx.redact);
+    return { status: res.statusCode, headers, body, snippet: cutText(read.text, ERROR_SNIPPET_CHARS, ctx.redact) };
   } catch (err) {
     if (isVigilError(err, 'ACTION_ADDRESS_REFUSED')) throw err;
     const why = signal.aborted ? `timed out or aborted (${a.timeoutMs} ms limit)` : describe(err);
@@ -145,7 +147,17 @@ async function readLimited(body: AsyncIterable<Buffer>): Promise<{ text: string;
   return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
-function decodeBody(read: { text: string; truncated: boolean }, contentType: string): unknown {
+/**
+ * The first `limit` characters of `text`, secrets redacted before the cut (see ActionContext.redact);
+ * only the part that can reach the cut is scanned, with room for the longest secret past it.
+ */
+function cutText(text: string, limit: number, redact: ((text: string) => string) | undefined): string {
+  if (text.length <= limit) return text;
+  const head = text.slice(0, limit + SECRET_ROOM_CHARS);
+  return (redact ? redact(head) : head).slice(0, limit);
+}
+
+function decodeBody(read: { text: string; truncated: boolean }, contentType: string, redact?: (text: string) => string): unknown {
   if (!read.truncated && /[/+]json\b/i.test(contentType) && read.text !== '') {
     try {
       return JSON.parse(read.text) as unknown;
@@ -154,7 +166,7 @@ function decodeBody(read: { text: string; truncated: boolean }, contentType: str
     }
   }
   const cut = read.truncated || read.text.length > MAX_TEXT_CHARS;
-  return cut ? `${read.text.slice(0, MAX_TEXT_CHARS)}…[truncated]` : read.text;
+  return cut ? `${cutText(read.text, MAX_TEXT_CHARS, redact)}…[truncated]` : read.text;
 }
 
 function describe(err: unknown): string {

@@ -19,6 +19,12 @@ export interface ActionContext {
   network?: NetworkPolicy;
   /** Connections the worker owns; an action that needs one it was not given is ACTION_REJECTED. */
   services?: ActionServices;
+  /**
+   * Removes every form of every configured secret from a text. The runner redacts what an action
+   * returns or throws; an action that cuts a text it received must redact it before the cut, or a
+   * secret straddling the cut leaves a prefix nothing can recognize afterwards.
+   */
+  redact?: (text: string) => string;
 }
 
 /** The worker's connections that core actions use instead of opening their own. */
