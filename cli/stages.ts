@@ -54,7 +54,9 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
       const geoip = startGeoip(config.enrich.geoip);
       const wraps = [geoip, intel].filter((w) => w !== undefined);
       const wrapPublisher = (p: Publisher, events: string) => wraps.reduce((inner, w) => w.wrapPublisher(inner, events), p);
-      stages.push(await startIngestStage({ config, bus, geoip: geoip?.frames, ...(wraps.length > 0 && { wrapPublisher }) }));
+      stages.push(
+        await startIngestStage({ config, bus, geoip: geoip?.frames, intel: intel?.frames, ...(wraps.length > 0 && { wrapPublisher }) }),
+      );
     }
   } catch (err) {
     await Promise.allSettled(stages.map((s) => s.close()));

@@ -3,8 +3,10 @@ import type { SyslogInputConfig } from './inputs/syslog/config.js';
 import { sendDeadLetters, type DeadLetter } from '../core/deadletter/index.js';
 import { VigilError } from '../core/errors/index.js';
 import { metrics } from '../core/telemetry/index.js';
-import { GEOIP_ENRICHED, type FrameGeoip } from './enrich/geoip/frame.js';
+import { frameMarker } from './enrich/frame-marker.js';
+import type { FrameGeoip } from './enrich/geoip/frame.js';
 import { countFailure } from './enrich/geoip/lookup.js';
+import type { FrameIntel } from './enrich/intel/frame.js';
 import { frameDeadLetter, ingestFrame, type FrameContext, type IngestFrame } from './frame-to-record.js';
 import { isValidTimeZone } from './parsers/index.js';
 import { unpackValues } from './workers/codec.js';
@@ -40,6 +42,12 @@ export interface FramePublisherOptions {
    * publisher wrapper to pass them by.
    */
   geoip?: FrameGeoip | undefined;
+  /**
+   * Threat-intelligence enrichment of each event as it is built, here and on the workers (each
+   * reading the index in force from shared memory, and told of each new one); likewise marked
+   * for the intel publisher wrapper to pass by.
+   */
+  intel?: FrameIntel | undefined;
 }
 
 /** Below this many frames a batch is handled on the main thread: the hop to a worker would cost more. */
@@ -59,23 +67,28 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
     });
   }
   const labels = { kind: 'input', id: input.id } as const;
-  const geoip = opts.geoip;
+  const { geoip, intel } = opts;
   const pool: FramePool | undefined = opts.workers
-    ? createFramePool(opts.workers, { input, ...(geoip && { geoip: geoip.databases }) })
+    ? createFramePool(opts.workers, { input, ...(geoip && { geoip: geoip.databases }), ...(intel && { intel: intel.shared() }) })
     : undefined;
+  const stopIntelUpdates = pool && intel ? intel.onChange((index) => pool.updateIntel(index)) : undefined;
   const geoipLabels = { kind: 'enrich', id: 'geoip' } as const;
+  const intelLabels = { kind: 'intel', id: 'enrich' } as const;
 
   /** Frames → event records and dead letters, on this thread. */
   const inline = (frames: IngestFrame[], ctx: FrameContext, events: OutRecord[], letters: DeadLetter[]): void => {
     let added = 0;
+    let threats = 0;
     for (const f of frames) {
       const r = ingestFrame(f, ctx);
       if (r.ok) {
         events.push(r.record);
         if (r.geoipAdded) added++;
+        if (r.intelAdded) threats++;
       } else letters.push(r.letter);
     }
     if (added > 0) metrics.sent.inc(geoipLabels, added);
+    if (threats > 0) metrics.sent.inc(intelLabels, threats);
   };
 
   /** The same on a worker thread; frames that failed framing never leave this one. */
@@ -87,13 +100,14 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
     const r = await (pool as FramePool).run(good, ctx.receivedAt);
     const values = unpackValues(r);
     const timestamp = ctx.receivedAt.getTime();
+    const headers = frameMarker(r.geoip !== undefined, r.intel !== undefined);
+    if (headers) r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp, headers }));
+    else r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp }));
     if (r.geoip) {
-      r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp, headers: GEOIP_ENRICHED }));
       if (r.geoip.added > 0) metrics.sent.inc(geoipLabels, r.geoip.added);
       if (r.geoip.lookupFailures > 0) countFailure(r.geoip.lookupFailures);
-    } else {
-      r.keys.forEach((key, i) => events.push({ key, value: values[i] as Buffer, timestamp }));
     }
+    if (r.intel && r.intel.added > 0) metrics.sent.inc(intelLabels, r.intel.added);
     for (const { index, code, reason } of r.failures) letters.push(frameDeadLetter(good[index] as IngestFrame, input.id, code, reason));
   };
 
@@ -105,7 +119,7 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
       const receivedAt = now();
       const events: OutRecord[] = [];
       const letters: DeadLetter[] = [];
-      const ctx: FrameContext = { input, receivedAt, geoip: geoip?.lookup };
+      const ctx: FrameContext = { input, receivedAt, geoip: geoip?.lookup, intel: intel?.store };
 
       metrics.received.inc(labels, frames.length);
       try {
@@ -122,6 +136,7 @@ export function createFramePublisher(opts: FramePublisherOptions): FramePublishe
       metrics.sent.inc(labels, events.length);
     },
     async close() {
+      stopIntelUpdates?.();
       await pool?.close();
     },
   };

@@ -3,8 +3,9 @@ import type { SyslogInputConfig } from './inputs/syslog/config.js';
 import type { DeadLetter } from '../core/deadletter/index.js';
 import { VigilError, errorMessage, type ErrorCode } from '../core/errors/index.js';
 import { enrichEvent } from './enrich/geoip/enrich.js';
-import { GEOIP_ENRICHED } from './enrich/geoip/frame.js';
+import { frameMarker } from './enrich/frame-marker.js';
 import type { GeoipLookup } from './enrich/geoip/lookup.js';
+import { enrichThreats, type FrameIntel } from './enrich/intel/frame.js';
 import { normalizeRecord } from './normalize/index.js';
 import { parseRecord } from './parsers/index.js';
 
@@ -14,15 +15,17 @@ export type IngestFrame = { raw: Buffer; peer: string; error?: undefined } | { e
 export interface FrameContext {
   input: Pick<SyslogInputConfig, 'id' | 'timezone' | 'keepOriginal'>;
   receivedAt: Date;
-  /** GeoIP enrichment of the event before it is serialized; its record then carries `GEOIP_ENRICHED`. */
+  /** GeoIP enrichment of the event before it is serialized; its record then says so (`frameMarker`). */
   geoip?: GeoipLookup | undefined;
+  /** Threat-intelligence enrichment of the event before it is serialized, against `current`; its record then says so. */
+  intel?: FrameIntel['store'] | undefined;
 }
 
 /**
  * What one frame became: the Kafka record of its event (and whether GeoIP added `geo` or `as` to
- * it), or a dead letter with its raw bytes and the reason.
+ * it, and threat intelligence `threat.enrichments`), or a dead letter with its raw bytes and the reason.
  */
-export type FrameResult = { ok: true; record: OutRecord; geoipAdded: boolean } | { ok: false; letter: DeadLetter };
+export type FrameResult = { ok: true; record: OutRecord; geoipAdded: boolean; intelAdded: boolean } | { ok: false; letter: DeadLetter };
 
 /** The dead letter of a frame that made no event: its raw bytes, where it came from, and why. */
 export function frameDeadLetter(f: Pick<IngestFrame, 'raw' | 'peer'>, inputId: string, code: ErrorCode, reason: string): DeadLetter {
@@ -58,9 +61,12 @@ export function ingestFrame(f: IngestFrame, ctx: FrameContext): FrameResult {
       timezone: input.timezone,
     });
     const geoipAdded = ctx.geoip !== undefined && enrichEvent(event as unknown as Record<string, unknown>, ctx.geoip) > 0;
+    const intelAdded = ctx.intel !== undefined && enrichThreats(event as unknown as Record<string, unknown>, ctx.intel.current) > 0;
+    const headers = frameMarker(ctx.geoip !== undefined, ctx.intel !== undefined);
     return {
       ok: true,
       geoipAdded,
+      intelAdded,
       record: {
         // What is correlated together (one host's lines) lands on one partition, in order.
         key: event.host?.name ?? f.peer,
@@ -68,7 +74,7 @@ export function ingestFrame(f: IngestFrame, ctx: FrameContext): FrameResult {
         value: JSON.stringify(event),
         // Receive time, not event time: retention must not drop a late or mis-dated line at once.
         timestamp: receivedAt.getTime(),
-        ...(ctx.geoip && { headers: GEOIP_ENRICHED }),
+        ...(headers && { headers }),
       },
     };
   } catch (err) {

@@ -3,6 +3,7 @@ import type { Publisher } from '../core/bus/types.js';
 import type { ComponentConfig, VigilConfig } from '../core/config/index.js';
 import type { RunningStage } from '../core/stage.js';
 import type { FrameGeoip } from './enrich/geoip/frame.js';
+import type { FrameIntel } from './enrich/intel/frame.js';
 import { startInput, type InputConfig, type RunningInput } from './inputs/registry.js';
 
 /**
@@ -15,6 +16,7 @@ export async function startIngestStage({
   bus,
   wrapPublisher,
   geoip,
+  intel,
 }: {
   config: Pick<VigilConfig<InputConfig, ComponentConfig>, 'inputs'>;
   bus: Bus;
@@ -22,10 +24,12 @@ export async function startIngestStage({
   wrapPublisher?: (publisher: Publisher, eventsTopic: string) => Publisher;
   /** GeoIP enrichment for the inputs that build events from frames, as they build them (the wrapper then passes those by). */
   geoip?: FrameGeoip | undefined;
+  /** Threat-intelligence enrichment for the same inputs, likewise. */
+  intel?: FrameIntel | undefined;
 }): Promise<RunningStage> {
   const producer = await bus.producer();
   const publisher = wrapPublisher ? wrapPublisher(producer, bus.topics.events) : producer;
-  const deps = { publisher, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter, geoip };
+  const deps = { publisher, eventsTopic: bus.topics.events, deadletterTopic: bus.topics.deadletter, geoip, intel };
   const running: Array<{ id: string; input: RunningInput }> = [];
   try {
     for (const cfg of config.inputs) running.push({ id: cfg.id, input: await startInput(cfg, deps) });

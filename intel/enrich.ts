@@ -5,7 +5,7 @@
  */
 import { getField } from '../core/event/fields.js';
 import type { IndicatorType, IntelList } from './model.js';
-import type { IndicatorIndex, IntelMatch } from './store.js';
+import type { IndicatorLookup, IntelMatch } from './store.js';
 
 /** The event fields looked up, and the list each is looked up in. */
 export const ENRICHED_FIELDS: ReadonlyArray<readonly [field: string, list: IntelList]> = [
@@ -79,7 +79,7 @@ function indicatorFields(m: IntelMatch): Record<string, unknown> {
  * Adds a `threat.enrichments` entry for every indicator the event holds (an array field: each
  * element). Returns how many; the event is left untouched when none.
  */
-export function enrichEvent(event: Record<string, unknown>, index: IndicatorIndex, now = Date.now()): number {
+export function enrichEvent(event: Record<string, unknown>, index: IndicatorLookup, now = Date.now()): number {
   if (index.size === 0) return 0;
   let added: Record<string, unknown>[] | undefined;
   for (const [field, list] of ENRICHED_FIELDS) {

@@ -17,6 +17,21 @@ export class IntTable {
     this.mask = size - 1;
   }
 
+  /** A read-only table over arrays `data` gave (in shared memory, for another thread). */
+  static over(data: IntTableData): IntTable {
+    const t = new IntTable(0);
+    t.keys = data.keys;
+    t.values = data.values;
+    t.mask = data.keys.length - 1;
+    t.count = data.count;
+    return t;
+  }
+
+  /** The table's arrays (not copies). */
+  data(): IntTableData {
+    return { keys: this.keys, values: this.values, count: this.count };
+  }
+
   /** Knuth's multiplicative hash: addresses of one network differ in their low bits only. */
   private slot(key: number): number {
     return Math.imul(key, 0x9e3779b1) >>> 0;
@@ -63,4 +78,10 @@ export class IntTable {
   get size(): number {
     return this.count;
   }
+}
+
+export interface IntTableData {
+  keys: Uint32Array;
+  values: Int32Array;
+  count: number;
 }

@@ -20,9 +20,28 @@ export interface IntelMatch {
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
-type TextList = Exclude<IntelList, 'ip'>;
+export type TextList = Exclude<IntelList, 'ip'>;
 
-export class IndicatorIndex {
+/** What enrichment needs of an index: this class, or its copy in shared memory (`shared-index.ts`) on another thread. */
+export interface IndicatorLookup {
+  readonly size: number;
+  match(list: IntelList, value: unknown, now?: number): IntelMatch | undefined;
+}
+
+/** An index's parts as they are, for `shared-index.ts` to copy into shared memory. */
+export interface IndexParts {
+  feeds: readonly string[];
+  values: readonly string[];
+  types: Uint8Array;
+  feedOf: Uint16Array;
+  expires: Float64Array;
+  meta: ReadonlyMap<number, { id?: string; description?: string }>;
+  v4: IntTable;
+  text: Readonly<Record<TextList, ReadonlyMap<string, number>>>;
+  trie: PrefixTrie;
+}
+
+export class IndicatorIndex implements IndicatorLookup {
   private readonly feeds: string[] = [];
   private readonly values: string[] = [];
   private readonly types: Uint8Array;
@@ -97,33 +116,8 @@ export class IndicatorIndex {
 
   /** The entry a value hits in a list, or -1 (expired entries miss). */
   private find(list: IntelList, value: string, now: number): number {
-    let at: number | undefined;
-    switch (list) {
-      case 'ip': {
-        const v4 = parseIPv4(value);
-        if (v4 >= 0) {
-          at = this.v4.get(v4);
-          if (at < 0) at = this.trie.longestV4(v4);
-        } else if (parseIPv6(value, SCRATCH)) {
-          const mapped = mappedV4(SCRATCH);
-          at = mapped >= 0 ? this.v4.get(mapped) : this.trie.longestV6(SCRATCH);
-          if (mapped >= 0 && at < 0) at = this.trie.longestV4(mapped);
-        } else return -1;
-        break;
-      }
-      case 'domain':
-        at = this.text.domain.get(normalizeDomain(value));
-        break;
-      case 'url':
-        at = this.text.url.get(normalizeUrl(value));
-        break;
-      case 'hash':
-      case 'email':
-        at = this.text[list].get(lowerTrimmed(value));
-        break;
-    }
-    if (at === undefined || at < 0) return -1;
-    return (this.expires[at] as number) > now ? at : -1;
+    const at = list === 'ip' ? findIp(this.v4, this.trie, value) : (this.text[list].get(textKey(list, value)) ?? -1);
+    return at >= 0 && (this.expires[at] as number) > now ? at : -1;
   }
 
   /** Whether the value is a live indicator of the list. Anything but a string misses. */
@@ -152,6 +146,12 @@ export class IndicatorIndex {
     return this.values.length;
   }
 
+  /** Its parts, not copies: read them, never change them. */
+  parts(): IndexParts {
+    const { feeds, values, types, feedOf, expires, meta, v4, text, trie } = this;
+    return { feeds, values, types, feedOf, expires, meta, v4, text, trie };
+  }
+
   /** Indicators indexed, by type. */
   counts(): Partial<Record<IndicatorType, number>> {
     const out: Partial<Record<IndicatorType, number>> = {};
@@ -165,6 +165,32 @@ export class IndicatorIndex {
 
 /** Lookups parse IPv6 text here: one thread, no allocation per lookup. */
 const SCRATCH = new Uint16Array(8);
+
+/** The entry an address (or the longest network holding it) points at, or -1; anything but an address misses. */
+export function findIp(v4Table: IntTable, trie: PrefixTrie, value: string): number {
+  const v4 = parseIPv4(value);
+  if (v4 >= 0) {
+    const at = v4Table.get(v4);
+    return at >= 0 ? at : trie.longestV4(v4);
+  }
+  if (!parseIPv6(value, SCRATCH)) return -1;
+  const mapped = mappedV4(SCRATCH);
+  if (mapped < 0) return trie.longestV6(SCRATCH);
+  const at = v4Table.get(mapped);
+  return at >= 0 ? at : trie.longestV4(mapped);
+}
+
+/** The text a value of a list other than `ip` is keyed by. */
+export function textKey(list: TextList, value: string): string {
+  switch (list) {
+    case 'domain':
+      return normalizeDomain(value);
+    case 'url':
+      return normalizeUrl(value);
+    default:
+      return lowerTrimmed(value);
+  }
+}
 
 /** Lower case without a copy when it already is, trimmed only when it needs to be. */
 function lowerTrimmed(s: string): string {
@@ -181,6 +207,7 @@ export interface LiveList {
 export class IntelStore {
   private index = IndicatorIndex.build([]);
   private readonly lists = new Map<IntelList, LiveList>();
+  private readonly listeners = new Set<(index: IndicatorIndex) => void>();
 
   get current(): IndicatorIndex {
     return this.index;
@@ -188,6 +215,13 @@ export class IntelStore {
 
   replace(index: IndicatorIndex): void {
     this.index = index;
+    for (const fn of this.listeners) fn(index);
+  }
+
+  /** Calls `fn` with each index swapped in from now on, synchronously within `replace`; returns how to stop. */
+  onReplace(fn: (index: IndicatorIndex) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   list(list: IntelList): LiveList {

@@ -6,10 +6,10 @@
 import { bitOf, type IpAddress, type IpNetwork } from '../core/net/ip.js';
 
 class BitTrie {
-  private zero = new Int32Array(1024);
-  private one = new Int32Array(1024);
+  private zero: Int32Array = new Int32Array(1024);
+  private one: Int32Array = new Int32Array(1024);
   /** The value index stored at a node, or -1. */
-  private value = new Int32Array(1024).fill(-1);
+  private value: Int32Array = new Int32Array(1024).fill(-1);
   private nodes = 1;
 
   private grow(): void {
@@ -69,13 +69,54 @@ class BitTrie {
   get size(): number {
     return this.nodes;
   }
+
+  data(): BitTrieData {
+    return { zero: this.zero, one: this.one, value: this.value, nodes: this.nodes };
+  }
+
+  static over(data: BitTrieData): BitTrie {
+    const t = new BitTrie();
+    t.zero = data.zero;
+    t.one = data.one;
+    t.value = data.value;
+    t.nodes = data.nodes;
+    return t;
+  }
+}
+
+/** A trie's node arrays, as `PrefixTrie.data` gives them and `PrefixTrie.over` reads them. */
+export interface BitTrieData {
+  zero: Int32Array;
+  one: Int32Array;
+  value: Int32Array;
+  nodes: number;
+}
+
+export interface PrefixTrieData {
+  v4: BitTrieData;
+  v6: BitTrieData;
+  count: number;
 }
 
 /** IPv4 and IPv6 networks, each with a value index given at insert. */
 export class PrefixTrie {
-  private readonly v4 = new BitTrie();
-  private readonly v6 = new BitTrie();
+  private v4 = new BitTrie();
+  private v6 = new BitTrie();
   private count = 0;
+
+  /** A read-only trie over arrays `data` gave (in shared memory, for another thread). */
+  static over(data: PrefixTrieData): PrefixTrie {
+    const t = new PrefixTrie();
+    t.v4 = BitTrie.over(data.v4);
+    t.v6 = BitTrie.over(data.v6);
+    t.count = data.count;
+    return t;
+  }
+
+  /** The trie's arrays (not copies). */
+  data(): PrefixTrieData {
+    return { v4: this.v4.data(), v6: this.v6.data(), count: this.count };
+  }
 
   insert(n: IpNetwork, index: number): void {
     (n.v6 ? this.v6 : this.v4).insert(n, index);

@@ -26,6 +26,8 @@ export interface InputDeps {
   deadletterTopic: string;
   /** GeoIP enrichment for inputs that build events from frames (see ingest/enrich/geoip/frame.ts). */
   geoip?: FramePublisherOptions['geoip'];
+  /** Threat-intelligence enrichment for the same inputs (see ingest/enrich/intel/frame.ts). */
+  intel?: FramePublisherOptions['intel'];
 }
 
 /** A started input, whatever its type. */

@@ -21,6 +21,8 @@ export interface PackedResults {
    * many lookups a database failed (a worker thread's metrics are its own, so the main thread counts these).
    */
   geoip?: { added: number; lookupFailures: number };
+  /** Set when the worker enriched the events with threat intelligence: how many gained `threat.enrichments`. */
+  intel?: { added: number };
 }
 
 export interface Frame {

@@ -8,12 +8,13 @@ import { logger } from '../../core/telemetry/index.js';
 import { openSharedDatabases } from '../enrich/geoip/databases.js';
 import { GeoipLookup } from '../enrich/geoip/lookup.js';
 import { ingestFrame, type FrameContext } from '../frame-to-record.js';
+import { SharedIndicatorIndex } from '../enrich/intel/frame.js';
 import { unpackFrames, ValueWriter, type PackedResults } from './codec.js';
-import type { BatchReply, BatchRequest, FrameWorkerData } from './protocol.js';
+import type { BatchReply, BatchRequest, FrameWorkerData, IntelUpdate } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('frame-worker.ts runs as a worker thread');
-const { input, geoip: databases } = workerData as FrameWorkerData;
+const { input, geoip: databases, intel: sharedIndex } = workerData as FrameWorkerData;
 
 let lookupFailures = 0;
 const geoip = databases ? openGeoip(databases) : undefined;
@@ -34,15 +35,19 @@ function openGeoip(d: NonNullable<FrameWorkerData['geoip']>): GeoipLookup | unde
   }
 }
 
+/** The indicator index in force, swapped by the main thread's `IntelUpdate` messages (see ingest/enrich/intel/frame.ts). */
+const intel = sharedIndex ? { current: new SharedIndicatorIndex(sharedIndex) } : undefined;
+
 /** Bytes of serialized events per byte of frames, as last seen (within 1 and MAX_GROWTH). */
 let growth = 4;
 const MAX_GROWTH = 8;
 
 function run(req: BatchRequest): PackedResults {
   const frames = unpackFrames(req.frames);
-  const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt), geoip };
+  const ctx: FrameContext = { input, receivedAt: new Date(req.receivedAt), geoip, intel };
   const failedBefore = lookupFailures;
   let added = 0;
+  let threats = 0;
   // Room for the batch's events at the ratio of the last batch (events are some four times the
   // size of their lines, event.original included), so that the buffer rarely grows by a copy.
   const writer = new ValueWriter(Math.ceil(req.frames.bytes.byteLength * growth * 1.2) + 4096);
@@ -52,6 +57,7 @@ function run(req: BatchRequest): PackedResults {
     const r = ingestFrame(f, ctx);
     if (r.ok) {
       if (r.geoipAdded) added++;
+      if (r.intelAdded) threats++;
       writer.push(r.record.value as string);
       keys.push(r.record.key as string);
     } else {
@@ -62,10 +68,20 @@ function run(req: BatchRequest): PackedResults {
   // of long lines, reserve dozens of times its size.
   if (req.frames.bytes.byteLength > 0 && writer.size > 0)
     growth = Math.min(MAX_GROWTH, Math.max(1, writer.size / req.frames.bytes.byteLength));
-  return { ...writer.finish(), keys, failures, ...(geoip && { geoip: { added, lookupFailures: lookupFailures - failedBefore } }) };
+  return {
+    ...writer.finish(),
+    keys,
+    failures,
+    ...(geoip && { geoip: { added, lookupFailures: lookupFailures - failedBefore } }),
+    ...(intel && { intel: { added: threats } }),
+  };
 }
 
-port.on('message', (req: BatchRequest) => {
+port.on('message', (req: BatchRequest | IntelUpdate) => {
+  if ('intel' in req) {
+    if (intel) intel.current = new SharedIndicatorIndex(req.intel);
+    return;
+  }
   let reply: BatchReply;
   try {
     reply = { id: req.id, results: run(req) };

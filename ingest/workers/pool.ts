@@ -2,13 +2,16 @@ import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../core/errors/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { packFrames, type Frame, type PackedResults } from './codec.js';
-import type { BatchReply, BatchRequest, FrameWorkerData } from './protocol.js';
+import type { SharedIndexData } from '../enrich/intel/frame.js';
+import type { BatchReply, BatchRequest, FrameWorkerData, IntelUpdate } from './protocol.js';
 
 const log = logger('frame-workers');
 
 export interface FramePool {
   /** Parses, normalizes and serializes `frames` on a worker thread. Rejects if the worker dies meanwhile. */
   run(frames: readonly Frame[], receivedAt: Date): Promise<PackedResults>;
+  /** Every batch run from now on is enriched with this indicator index (workers started later too). */
+  updateIntel(index: SharedIndexData): void;
   close(): Promise<void>;
 }
 
@@ -29,12 +32,13 @@ interface Slot {
  */
 export function createFramePool(
   size: number,
-  data: FrameWorkerData,
+  initial: FrameWorkerData,
   /** The worker's script; tests give one that misbehaves. */
   script: URL = new URL('./bootstrap.mjs', import.meta.url),
 ): FramePool {
   let nextId = 0;
   let closing = false;
+  let data = initial;
 
   const spawn = (): Slot => {
     const worker = new Worker(script, { workerData: data, execArgv: [] });
@@ -73,6 +77,11 @@ export function createFramePool(
         slot.pending.set(id, { resolve, reject });
         slot.worker.postMessage(req, [packed.bytes]);
       });
+    },
+    updateIntel(index) {
+      data = { ...data, intel: index };
+      const update: IntelUpdate = { intel: index };
+      for (const s of slots) s.worker.postMessage(update);
     },
     async close() {
       closing = true;
