@@ -11,7 +11,12 @@ import { parseArgs } from 'node:util';
 import { agreementByVendor, loadConformance } from '../test/support/conformance.js';
 
 const { values } = parseArgs({ options: { misses: { type: 'boolean', default: false }, vendor: { type: 'string' } } });
-const cases = loadConformance().filter((c) => values.vendor === undefined || c.vendor === values.vendor);
+const all = loadConformance();
+const cases = all.filter((c) => values.vendor === undefined || c.vendor === values.vendor);
+if (cases.length === 0) {
+  console.error(`no conformance cases for vendor ${values.vendor}; vendors: ${[...new Set(all.map((c) => c.vendor))].join(', ')}`);
+  process.exit(2);
+}
 const byVendor = agreementByVendor(cases);
 console.log(`${'vendor'.padEnd(12)} ${'cases'.padStart(5)} ${'fields'.padStart(6)} ${'agree'.padStart(6)}  agreement`);
 let fields = 0;

@@ -37,7 +37,11 @@ export const ERROR_CODES = {
   INPUT_SOCKET: { retriable: true, summary: 'a network input socket or connection failed' },
   INPUT_TLS: { retriable: true, summary: 'a TLS handshake with a sender failed (certificate, protocol, timeout)' },
   PARSE_RECORD_JSON: { retriable: false, summary: 'a record or line that should be JSON is not' },
-  PARSE_RECORD_SHAPE: { retriable: false, summary: 'a JSON record is not of the expected kind (not an object, wrong vendor layout)' },
+  PARSE_RECORD_SHAPE: {
+    retriable: false,
+    summary:
+      'a record is not of the expected kind (a JSON record not an object or of the wrong vendor layout, a VPC flow line whose field count differs from its header)',
+  },
   DECODE_PAYLOAD: { retriable: false, summary: 'a pushed payload could not be decoded (base64, gzip, UTF-8, envelope)' },
   INPUT_AUTH: { retriable: false, summary: 'a sender presented a missing or wrong credential (access key, token)' },
   INPUT_REMOTE: { retriable: true, summary: 'a remote API an input polls (S3, SQS, Okta) failed or refused a request' },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EcsEvent } from '../../core/event/index.js';
+import { bytesResults } from '../../ingest/normalize/cloud/cloudwatch.js';
 import { normalizeJsonText, type RecordType } from '../../ingest/normalize/cloud/records.js';
 import { normalizeRecord } from '../../ingest/normalize/index.js';
 import { parseRecord } from '../../ingest/parsers/index.js';
@@ -27,6 +28,12 @@ const JSON_VENDORS: Readonly<Record<string, RecordType>> = {
   'gcp-audit': 'gcp-audit',
   azure: 'azure',
 };
+
+/**
+ * Vendors whose input is text delivered as a pushed payload (Firehose, Pub/Sub, Event Hubs): one
+ * or more lines, of which the last gives the event (VPC flow logs: an optional header line, then the record).
+ */
+const TEXT_VENDORS: ReadonlySet<string> = new Set(['vpcflow']);
 
 export interface ConformanceCase {
   vendor: string;
@@ -57,6 +64,12 @@ const RECEIVED = new Date('2026-11-20T12:00:00.000Z');
 
 /** The case's input through Vigil's parser and normalizer, as an ingest input would run it. */
 export function normalizeCase(c: ConformanceCase): EcsEvent {
+  if (TEXT_VENDORS.has(c.vendor)) {
+    const results = bytesResults(Buffer.from(c.input), { inputId: 'conformance', receivedAt: RECEIVED, keepOriginal: true }, 'conformance');
+    const r = results[results.length - 1];
+    if (!r?.ok) throw new Error(`${c.file}: not normalized: ${r ? r.reason : 'no record'}`);
+    return r.event;
+  }
   const type = JSON_VENDORS[c.vendor];
   if (type) {
     const [r] = normalizeJsonText(c.input, { inputId: 'conformance', receivedAt: RECEIVED, keepOriginal: true }, type);

@@ -25,6 +25,11 @@ export function isEntraSignIn(r: Json): boolean {
   return isAzureRecord(r) && SIGNIN_CATEGORIES.has(String(r.category));
 }
 
+/** An Entra ID (Azure AD) directory audit record, as diagnostic settings stream it (`category: AuditLogs`). */
+export function isEntraAudit(r: Json): boolean {
+  return isAzureRecord(r) && r.category === 'AuditLogs';
+}
+
 /**
  * An Azure Monitor payload holds many records: `{records:[…]}` (Event Hubs, storage, Monitor
  * exports). Returns the records, or undefined when `doc` is not such a container.
@@ -34,15 +39,20 @@ export function azureRecords(doc: unknown): Json[] | undefined {
   return doc.records.filter(isObject);
 }
 
-/** `/SUBSCRIPTIONS/<id>/RESOURCEGROUPS/<rg>/PROVIDERS/<ns>/<type>/<name>` parts, case-insensitively. */
-function resourceParts(resourceId: string | undefined): { subscription?: string; group?: string; provider?: string } {
+/** `/SUBSCRIPTIONS/<id>/RESOURCEGROUPS/<rg>/PROVIDERS/<ns>/<type>/<name>` (or `/tenants/<id>/providers/<ns>`) parts, case-insensitively. */
+export function resourceParts(resourceId: string | undefined): {
+  subscription?: string;
+  group?: string;
+  provider?: string;
+  tenant?: string;
+} {
   if (!resourceId) return {};
   const parts = resourceId.split('/');
   const after = (key: string) => {
     const i = parts.findIndex((p) => p.toLowerCase() === key);
     return i >= 0 ? parts[i + 1] : undefined;
   };
-  return { subscription: after('subscriptions'), group: after('resourcegroups'), provider: after('providers') };
+  return { subscription: after('subscriptions'), group: after('resourcegroups'), provider: after('providers'), tenant: after('tenants') };
 }
 
 /** Activity log `resultType`: Start, Accept, Success/Succeeded, Failure/Failed, … */
@@ -54,7 +64,7 @@ function outcomeOf(resultType: string | undefined): 'success' | 'failure' | 'unk
 }
 
 /** `alice@corp.example` → name `alice`, domain `corp.example`, email; anything else is the name alone (as Elastic's grok splits it). */
-function upnUser(upn: string | undefined): { name?: string; domain?: string; email?: string } {
+export function upnUser(upn: string | undefined): { name?: string; domain?: string; email?: string } {
   if (!upn) return {};
   const m = /^([^@\s]+)@([^@\s]+)$/.exec(upn);
   return m ? { name: m[1], domain: m[2], email: upn } : { name: upn };

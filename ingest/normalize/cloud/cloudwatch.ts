@@ -3,6 +3,7 @@ import { errorMessage } from '../../../core/errors/index.js';
 import { buildEvent, isObject, merge, obj, str, type Json, type RecordContext } from './common.js';
 import { normalizeText } from './json.js';
 import { detectRecordType, normalizeDocument, normalizeRecord, type RecordResult } from './records.js';
+import { normalizeVpcFlowLine, vpcFlowReader } from './vpcflow.js';
 
 /** Largest decompressed record: a gzip bomb stops here instead of filling memory. */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
@@ -19,7 +20,7 @@ export function isCloudWatchLogs(doc: unknown): doc is Json {
  * One subscription payload → one result per log event. CONTROL_MESSAGE (CloudWatch's
  * reachability check) gives none. A message that is itself a known record (CloudTrail delivered
  * to a log group) is normalized as that record; any other becomes a generic event with the log
- * group and stream under `aws.cloudwatch`.
+ * group and stream under `aws.cloudwatch`; so does a VPC flow log record (`vpcflow.ts`).
  */
 export function cloudWatchResults(doc: Json, ctx: RecordContext): RecordResult[] {
   if (doc.messageType === 'CONTROL_MESSAGE') return [];
@@ -41,6 +42,8 @@ export function cloudWatchResults(doc: Json, ctx: RecordContext): RecordResult[]
       const r = normalizeRecord(parsed, ctx, 'auto', message);
       return r.ok ? { ok: true, event: merge(r.event, { aws: extra.aws }) as typeof r.event } : r;
     }
+    const flow = parsed === undefined ? normalizeVpcFlowLine(message, ctx) : undefined;
+    if (flow) return flow.ok ? { ok: true, event: merge(flow.event, { aws: extra.aws }) as typeof flow.event } : flow;
     const event = buildEvent(
       ctx,
       message,
@@ -68,7 +71,8 @@ export function decodeBase64(s: string): Buffer | undefined {
 /**
  * The bytes of one pushed record (a Firehose record's or a Pub/Sub message's `data`) → results:
  * gzip is inflated first; a CloudWatch Logs payload fans out per log event; a JSON document
- * (or JSON lines) is normalized by shape; other text gives one event per line.
+ * (or JSON lines) is normalized by shape; VPC flow log lines are flow events (`vpcflow.ts`); other
+ * text gives one event per line.
  */
 export function bytesResults(data: Buffer, ctx: RecordContext, textDataset: string): RecordResult[] {
   let bytes = data;
@@ -93,7 +97,9 @@ export function bytesResults(data: Buffer, ctx: RecordContext, textDataset: stri
   }
   if (typeof doc === 'object' && doc !== null)
     return isCloudWatchLogs(doc) ? cloudWatchResults(doc, ctx) : normalizeDocument(doc, ctx, 'auto', trimmed);
-  // JSON lines or plain text lines (a producer may pack several records into one).
+  // JSON lines or plain text lines (a producer may pack several records into one); text lines may
+  // be VPC flow records, after a header line that names their fields.
+  const textLine = vpcFlowReader(ctx, (line) => [{ ok: true, event: normalizeText(line, ctx, textDataset) }]);
   return trimmed
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '')
@@ -104,7 +110,7 @@ export function bytesResults(data: Buffer, ctx: RecordContext, textDataset: stri
       } catch {
         d = undefined;
       }
-      if (typeof d !== 'object' || d === null) return [{ ok: true, event: normalizeText(line, ctx, textDataset) }];
+      if (typeof d !== 'object' || d === null) return textLine(line);
       return isCloudWatchLogs(d) ? cloudWatchResults(d, ctx) : normalizeDocument(d, ctx, 'auto', line);
     });
 }

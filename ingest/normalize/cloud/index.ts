@@ -6,7 +6,8 @@
 export { buildEvent, ipOf, isObject, isoTime, prune, merge, type Json, type RecordContext, type RecordMeta } from './common.js';
 export { normalizeCloudTrail, isCloudTrailRecord } from './cloudtrail.js';
 export { normalizeGcpAudit, isGcpAuditEntry } from './gcp-audit.js';
-export { normalizeAzureActivity, normalizeEntraSignIn, isAzureRecord, isEntraSignIn, azureRecords } from './azure.js';
+export { normalizeAzureActivity, normalizeEntraSignIn, isAzureRecord, isEntraSignIn, isEntraAudit, azureRecords } from './azure.js';
+export { normalizeEntraAudit } from './entra-audit.js';
 export { normalizeOkta, isOktaEvent } from './okta.js';
 export { normalizeO365, isO365Record } from './o365.js';
 export { normalizeJson, normalizeText, ECS_ALLOWED } from './json.js';

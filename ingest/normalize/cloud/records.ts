@@ -5,8 +5,9 @@ import { isSuricataEve, normalizeSuricata } from '../suricata/index.js';
 import { isWindowsEvent } from '../windows/record.js';
 import { normalizeWindows } from '../windows/windows.js';
 import { isZeekLog, normalizeZeek } from '../zeek/index.js';
-import { isAzureRecord, isEntraSignIn, normalizeAzureActivity, normalizeEntraSignIn } from './azure.js';
+import { isAzureRecord, isEntraAudit, isEntraSignIn, normalizeAzureActivity, normalizeEntraSignIn } from './azure.js';
 import { isCloudTrailRecord, normalizeCloudTrail } from './cloudtrail.js';
+import { normalizeEntraAudit } from './entra-audit.js';
 import { isObject, type Json, type RecordContext } from './common.js';
 import { isGcpAuditEntry, normalizeGcpAudit } from './gcp-audit.js';
 import { normalizeJson } from './json.js';
@@ -36,7 +37,12 @@ const TYPES: Record<RecordType, TypeEntry> = {
   o365: { is: isO365Record, normalize: normalizeO365, what: 'a Management Activity API record' },
   azure: {
     is: isAzureRecord,
-    normalize: (r, ctx, original) => (isEntraSignIn(r) ? normalizeEntraSignIn(r, ctx, original) : normalizeAzureActivity(r, ctx, original)),
+    normalize: (r, ctx, original) =>
+      isEntraSignIn(r)
+        ? normalizeEntraSignIn(r, ctx, original)
+        : isEntraAudit(r)
+          ? normalizeEntraAudit(r, ctx, original)
+          : normalizeAzureActivity(r, ctx, original),
     what: 'an Azure Monitor record',
   },
   suricata: { is: isSuricataEve, normalize: normalizeSuricata, what: 'a Suricata EVE JSON record' },

@@ -1,9 +1,10 @@
 import { parseTimestamp } from '../../parsers/datetime.js';
-import type { Vendor, VendorContext, VendorFields } from './types.js';
-import { compact, count, deepMerge, endpoint, ip, port, splitCsv } from './util.js';
 import { isoString } from '../../parsers/iso.js';
-
-const merge = (...parts: VendorFields[]): VendorFields => parts.reduce((a, b) => deepMerge(a, b), {});
+import { panosAuthentication } from './panos-authentication.js';
+import { at, common, merge, panUser } from './panos-fields.js';
+import { panosGlobalProtect } from './panos-globalprotect.js';
+import type { Vendor, VendorContext, VendorFields } from './types.js';
+import { compact, count, endpoint, ip, port, splitCsv } from './util.js';
 
 /**
  * Palo Alto Networks PAN-OS syslog in the default CSV format (PAN-OS 10.1–11.x Administrator's
@@ -110,16 +111,6 @@ function verdict(action: string): string[] {
   return ALLOWED.has(action) ? ['allowed'] : DENIED.has(action) ? ['denied'] : [];
 }
 
-/** `CORP\\alice`, `alice@corp.example` or `alice` → name and domain. */
-function panUser(raw: string | undefined): { name: string; domain?: string } | undefined {
-  if (!raw) return undefined;
-  const slash = raw.lastIndexOf('\\');
-  if (slash > 0) return { domain: raw.slice(0, slash).replace(/\\+$/, ''), name: raw.slice(slash + 1) };
-  const at = raw.indexOf('@');
-  if (at > 0) return { name: raw.slice(0, at), domain: raw.slice(at + 1) };
-  return { name: raw };
-}
-
 /** A NAT column pair: kept unless it says no translation (`0.0.0.0` and port 0), as Elastic does. */
 function nat(addr: string | undefined, p: string | undefined): Record<string, unknown> | undefined {
   const a = ip(addr);
@@ -129,29 +120,7 @@ function nat(addr: string | undefined, p: string | undefined): Record<string, un
 }
 
 /** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
-const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM),/;
-
-const at = (f: string[], i: number): string | undefined => {
-  const v = f[i];
-  return v === undefined || v === '' ? undefined : v;
-};
-
-function common(f: string[], ctx: VendorContext, deviceName: number): VendorFields {
-  const t = parseTimestamp(f[F.generatedTime] ?? '', ctx.time);
-  const host = at(f, deviceName);
-  return compact({
-    related: host ? { hosts: [host] } : undefined,
-    ...(t !== undefined ? { '@timestamp': isoString(t) } : {}),
-    observer: {
-      vendor: 'Palo Alto Networks',
-      product: 'PAN-OS',
-      type: 'firewall',
-      serial_number: at(f, F.serial),
-      hostname: at(f, deviceName),
-    },
-    event: { module: 'panw', dataset: 'panw.panos' },
-  }) as VendorFields;
-}
+const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM|GLOBALPROTECT|AUTHENTICATION),/;
 
 function session(f: string[]): VendorFields {
   const src = endpoint(at(f, F.src), at(f, F.sport));
@@ -300,7 +269,7 @@ function system(f: string[], ctx: VendorContext): VendorFields {
   return merge(common(f, ctx, S.deviceName), fields);
 }
 
-/** PAN-OS TRAFFIC, THREAT and SYSTEM logs. */
+/** PAN-OS TRAFFIC, THREAT, SYSTEM, GLOBALPROTECT and AUTHENTICATION logs. */
 export function panos(message: string, ctx: VendorContext): VendorFields | undefined {
   if (!SNIFF.test(message)) return undefined;
   const f = splitCsv(message);
@@ -311,6 +280,10 @@ export function panos(message: string, ctx: VendorContext): VendorFields | undef
       return threat(f, ctx);
     case 'SYSTEM':
       return system(f, ctx);
+    case 'GLOBALPROTECT':
+      return panosGlobalProtect(f, ctx);
+    case 'AUTHENTICATION':
+      return panosAuthentication(f, ctx);
     default:
       return undefined;
   }

@@ -1,0 +1,43 @@
+import { parseTimestamp } from '../../parsers/datetime.js';
+import { isoString } from '../../parsers/iso.js';
+import type { VendorContext, VendorFields } from './types.js';
+import { compact, deepMerge } from './util.js';
+
+/** The columns every PAN-OS syslog log type opens with (0-based). */
+export const HEADER = { serial: 2, type: 3, subtype: 4, generatedTime: 6 } as const;
+
+export const merge = (...parts: VendorFields[]): VendorFields => parts.reduce((a, b) => deepMerge(a, b), {});
+
+/** The column's text, undefined when it is missing or empty. */
+export const at = (f: readonly string[], i: number): string | undefined => {
+  const v = f[i];
+  return v === undefined || v === '' ? undefined : v;
+};
+
+/** `CORP\\alice`, `alice@corp.example` or `alice` → name and domain. */
+export function panUser(raw: string | undefined): { name: string; domain?: string } | undefined {
+  if (!raw) return undefined;
+  const slash = raw.lastIndexOf('\\');
+  if (slash > 0) return { domain: raw.slice(0, slash).replace(/\\+$/, ''), name: raw.slice(slash + 1) };
+  const at = raw.indexOf('@');
+  if (at > 0) return { name: raw.slice(0, at), domain: raw.slice(at + 1) };
+  return { name: raw };
+}
+
+/** What every log type carries: the observer, the generated time (the firewall's wall clock, in the input's zone), the dataset. */
+export function common(f: readonly string[], ctx: VendorContext, deviceName: number): VendorFields {
+  const t = parseTimestamp(f[HEADER.generatedTime] ?? '', ctx.time);
+  const host = at(f, deviceName);
+  return compact({
+    related: host ? { hosts: [host] } : undefined,
+    ...(t !== undefined ? { '@timestamp': isoString(t) } : {}),
+    observer: {
+      vendor: 'Palo Alto Networks',
+      product: 'PAN-OS',
+      type: 'firewall',
+      serial_number: at(f, HEADER.serial),
+      hostname: host,
+    },
+    event: { module: 'panw', dataset: 'panw.panos' },
+  }) as VendorFields;
+}
