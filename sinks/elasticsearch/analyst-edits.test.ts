@@ -147,6 +147,30 @@ describe('analyst edits on incident documents', () => {
     }
   });
 
+  it('keeps a first acknowledgement the document holds and the new version lacks (written by `vigil incidents backfill`)', async () => {
+    const store = new VersionedStore();
+    store.put('inc-1', builderDoc('closed', 1));
+    store.edit('inc-1', { acknowledged_at: '2026-11-22T09:05:00.000Z', minutes_to_acknowledge: 5 });
+    // A new alert reopens the incident; the builder never saw the acknowledgement the backfill found.
+    await sink(store)([record(builderDoc('open', 2))], ctx);
+    expect(store.docs.get('inc-1')?.source.incident).toEqual({
+      id: 'inc-1',
+      status: 'open',
+      alert_count: 2,
+      acknowledged_at: '2026-11-22T09:05:00.000Z',
+      minutes_to_acknowledge: 5,
+    });
+    // The builder's own acknowledgement, when it has one, is the one written.
+    const own = builderDoc('open', 3);
+    own.incident.acknowledged_at = '2026-11-22T09:01:00.000Z';
+    own.incident.minutes_to_acknowledge = 1;
+    await sink(store)([record(own, 1)], ctx);
+    expect(store.docs.get('inc-1')?.source.incident).toMatchObject({
+      acknowledged_at: '2026-11-22T09:01:00.000Z',
+      minutes_to_acknowledge: 1,
+    });
+  });
+
   it('writes the document whole once the builder has taken the edit in', async () => {
     const store = new VersionedStore();
     store.put('inc-1', builderDoc('open', 1));
