@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Bus } from '../../core/bus/index.js';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
 import { VigilError } from '../../core/errors/index.js';
@@ -11,7 +11,7 @@ import { resolveSinkConfig, type ElasticsearchSinkOptions, type IndexedTopic, ty
 import { keepAnalystEdits, type CurrentDoc, type MgetFn } from './analyst-edits.js';
 import { deliveryTimeoutMs, esDelivery, type BulkResult } from './deliver.js';
 import { encodeTarget, type EncodeTarget } from './encode.js';
-import { ilmPolicy, indexTemplates, type FieldCapabilities } from './template.js';
+import { ecsMappings, ilmPolicy, indexTemplates, type FieldCapabilities } from './template.js';
 
 /**
  * The Elasticsearch sink: reads Vigil topics and bulk-indexes them, one index (or data stream)
@@ -122,7 +122,43 @@ export async function installTemplates(
     { templates: templates.map((t) => t.name), dataStream: cfg.dataStream, ilm: cfg.ilm?.policy ?? null, capabilities: caps },
     'index templates in place',
   );
+  if (cfg.topics.includes('incidents')) await addIncidentFields(client, cfg, caps, log, signal);
   return templates.map((t) => t.name);
+}
+
+/**
+ * Maps the incident fields on an incidents index that already exists. Templates apply to new
+ * indices only, and the incidents index is one plain index that lives on across versions: a field
+ * added since would otherwise be mapped by guess on its first value (`minutes_to_resolve: 35` as a
+ * `long`, which then truncates 35.5 in aggregations). Adding fields is allowed on a live index;
+ * a field already mapped another way keeps its type (only a reindex changes it), said in a warning.
+ */
+async function addIncidentFields(client: Client, cfg: ResolvedSinkConfig, caps: FieldCapabilities, log: Logger, signal?: AbortSignal) {
+  const index = encodeTarget(cfg, 'incidents').index;
+  const exists = await adminCall(`HEAD ${index}`, cfg, log, () => client.indices.exists({ index }), signal);
+  if (!exists) return;
+  const incident = ecsMappings(caps).properties as { incident: { properties: Record<string, estypes.MappingProperty> } };
+  const fields = Object.entries(incident.incident.properties);
+  const put = (props: Record<string, estypes.MappingProperty>) =>
+    client.indices.putMapping({ index, properties: { incident: { properties: props } } });
+  try {
+    await adminCall(`PUT ${index}/_mapping`, cfg, log, () => put(Object.fromEntries(fields)), signal);
+    return;
+  } catch (err) {
+    if (!(err instanceof VigilError) || err.retriable) throw err;
+  }
+  // One field conflicts: add the others one by one, so that it alone is left out.
+  for (const [name, mapping] of fields) {
+    try {
+      await adminCall(`PUT ${index}/_mapping incident.${name}`, cfg, log, () => put({ [name]: mapping }), signal);
+    } catch (err) {
+      if (!(err instanceof VigilError) || err.retriable) throw err;
+      log.warn(
+        { index, field: `incident.${name}`, err: err.message },
+        'incident field mapped another way on the existing index; reindex to change it',
+      );
+    }
+  }
 }
 
 export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions): Promise<RunningElasticsearchSink> {
