@@ -105,6 +105,30 @@ describe('vigil fields', () => {
     expect(report.unread.map((u: { path: string }) => u.path).at(-1)).toBe('labels.team');
   });
 
+  it.each([
+    [
+      ['--from', '2026-12-02T00:00Z', '--to', '2026-12-01T00:00Z'],
+      /--to \(2026-12-01T00:00:00\.000Z\) must be after --from \(2026-12-02T00:00:00\.000Z\)/,
+    ],
+    [['--from', 'yesterday', '--to', 'now'], /--from 'yesterday' is not a time with a zone, now, or now-<n><s\|m\|h\|d>/],
+    [['--from', '2026-12-01T00:00', '--to', 'now'], /--from '2026-12-01T00:00' is not a time with a zone/],
+    [['--from', 'now-1h', '--to', 'later'], /--to 'later' is not a time with a zone/],
+    [
+      ['--data', 'rules/samples', '--from', 'now-1h', '--to', 'now'],
+      /--data reads files and --from, --to a time range of a topic: give one or the other/,
+    ],
+    [['--data', 'rules/samples', '--topic', 'vigil.events'], /--data reads files and --topic a time range of a topic/],
+    [['--from', 'now-1h'], /--to is missing: a time range needs --from and --to/],
+    [['--topic', 'vigil.events', '--to', 'now'], /--from is missing/],
+    [[], /give --data FILE\|DIR, or --from TIME --to TIME/],
+  ])('refuses %j with a message naming the flag, before reading anything', (args, message) => {
+    const r = vigil(...args, join(dir, 'rules'));
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('[CLI_USAGE]');
+  });
+
   it('counts each path once per event, and stops adding paths past its limit', () => {
     const c = new FieldCounter(3);
     c.add({ a: [{ b: 1 }, { b: 2 }], c: 'x' });

@@ -26,7 +26,7 @@ import { callFailure, createSinkHandler, type DeliverFn, type SinkTopic } from '
 import { parseArgs } from '../args.js';
 import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { terminalIo, type ToolIo } from '../io.js';
-import { parseTime } from './replay.js';
+import { parseTimeRange } from '../kafka-range.js';
 
 export const ARCHIVE_USAGE =
   'usage: vigil replay --from-archive PATH|s3://BUCKET/PREFIX --to-sink NAME --from TIME --to TIME [--config FILE]\n' +
@@ -71,10 +71,7 @@ export async function runArchiveReplay(argv: string[], io: ToolIo = terminalIo):
   if (!source || !sinkId || !flags.from || !flags.to)
     throw new VigilError('CLI_USAGE', `--from-archive, --to-sink, --from and --to are required\n${ARCHIVE_USAGE}`);
   const now = io.now();
-  const fromMs = parseTime(flags.from, now, 'from');
-  const toMs = parseTime(flags.to, now, 'to');
-  if (toMs <= fromMs)
-    throw new VigilError('CLI_USAGE', `--to (${new Date(toMs).toISOString()}) must be after --from (${new Date(fromMs).toISOString()})`);
+  const { fromMs, toMs } = parseTimeRange(flags.from, flags.to, now, ARCHIVE_USAGE);
   const config = loadConfig(flags.config ?? 'vigil.yaml');
   const sink = config.sinks.find((s) => s.id === sinkId);
   if (!sink)

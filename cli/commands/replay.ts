@@ -24,24 +24,13 @@ import { IncidentBuilder, incidentOptionsFromConfig } from '../../detections/inc
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
 import { esClient, indexDocuments, installTemplates, probeCapabilities, resolveSinkConfig } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
-import { progressBar, terminalIo, type ToolIo } from '../io.js';
+import { terminalIo, type ToolIo } from '../io.js';
+import { describeRead, parseTimeRange, readEventRange, TIME_USAGE } from '../kafka-range.js';
 
 export const USAGE =
   'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME]\n' +
   '       vigil replay --from-archive PATH|s3://BUCKET/PREFIX --to-sink NAME --from TIME --to TIME [--config FILE]\n' +
-  '  TIME: an ISO 8601 time (2026-11-21T08:00:00Z), now, or now-<n><s|m|h|d> (now-2h)';
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `now`, `now-90m`, or an ISO 8601 time with a zone → epoch ms. */
-export function parseTime(text: string, now: Date, flag: string): number {
-  const rel = /^now(?:-(\d+)([smhd]))?$/.exec(text.trim());
-  if (rel) return now.getTime() - (rel[1] ? Number(rel[1]) * (UNIT_MS[rel[2] as string] as number) : 0);
-  const t = /(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(t))
-    throw new VigilError('CLI_USAGE', `--${flag} '${text}' is not a time with a zone, now, or now-<n><s|m|h|d>\n${USAGE}`);
-  return t;
-}
+  TIME_USAGE;
 
 /** The name a replay's topics and indices carry. */
 function replayName(given: string | undefined, now: Date): string {
@@ -92,10 +81,7 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
   const now = io.now();
   if (!flags.from || !flags.to) throw new VigilError('CLI_USAGE', `--from and --to are required\n${USAGE}`);
   if (lists.rules.length === 0) throw new VigilError('CLI_USAGE', `--rules is required\n${USAGE}`);
-  const fromMs = parseTime(flags.from, now, 'from');
-  const toMs = parseTime(flags.to, now, 'to');
-  if (toMs <= fromMs)
-    throw new VigilError('CLI_USAGE', `--to (${new Date(toMs).toISOString()}) must be after --from (${new Date(fromMs).toISOString()})`);
+  const range = parseTimeRange(flags.from, flags.to, now, USAGE);
   const name = replayName(flags.name, now);
   const config = loadConfig(flags.config ?? 'vigil.yaml');
 
@@ -120,11 +106,6 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
     const retro = new RetroHunt(rules, now);
     const all: EcsEvent[] = [];
     const byRule = new Map<string, { title: string; level: string; count: number }>();
-    let total = 0;
-    let events = 0;
-    let unreadable = 0;
-    let lastDraw = 0;
-
     const publish = async (alerts: EcsEvent[]): Promise<void> => {
       if (alerts.length === 0) return;
       for (const a of alerts) {
@@ -151,47 +132,23 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
       ]);
     };
 
-    const read = await bus.readRange(bus.topics.events, {
-      fromMs,
-      toMs,
-      onPlan: (ranges) => {
-        total = ranges.reduce((n, r) => n + Number(r.end - r.start), 0);
-      },
-      onRecords: async (records) => {
+    const read = await readEventRange(bus, bus.topics.events, {
+      range,
+      io,
+      detail: () => `${all.length} alert${all.length === 1 ? '' : 's'}`,
+      onEvents: async (events) => {
         const alerts: EcsEvent[] = [];
-        for (const rec of records) {
-          let event: EcsEvent;
-          try {
-            event = JSON.parse(rec.value.toString('utf8')) as EcsEvent;
-            if (typeof event?.['@timestamp'] !== 'string') throw new Error('no @timestamp');
-          } catch (err) {
-            if (++unreadable <= 20) io.err(`${rec.topic}[${rec.partition}]@${rec.offset}: unreadable event: ${errorMessage(err)}`);
-            continue;
-          }
-          events++;
-          const ownTime = event.vigil?.parse_status !== 'partial';
+        for (const { event, partition, offset } of events)
           retro.match(
             event,
-            { where: `${rec.partition}@${rec.offset}` },
+            { where: `${partition}@${offset}` },
             (alert) => alerts.push(alert),
-            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${rec.partition}@${rec.offset} and is disabled: ${errorMessage(err)}`),
-            ownTime,
+            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${partition}@${offset} and is disabled: ${errorMessage(err)}`),
+            event.vigil?.parse_status !== 'partial',
           );
-        }
         await publish(alerts);
-        if (io.progress && Date.now() - lastDraw > 100) {
-          lastDraw = Date.now();
-          io.progress(
-            progressBar(
-              events + unreadable,
-              total,
-              `${events + unreadable}/${total} events  ${all.length} alert${all.length === 1 ? '' : 's'}`,
-            ),
-          );
-        }
       },
     });
-    if (io.progress) io.progress('\r\x1b[K');
 
     if (retro.correlating) {
       const result = retro.correlate();
@@ -221,14 +178,12 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
       await out.es.indices.refresh({ index: `${out.indices.alerts},${out.indices.incidents}`, ignore_unavailable: true });
     await out.es?.close();
 
-    io.out(
-      `replayed ${events} event${events === 1 ? '' : 's'} of ${bus.topics.events} received ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} (${read.ranges.length} partitions)`,
-    );
+    io.out(`replayed ${describeRead(read)} (${read.partitions} partitions)`);
     const rows = [...byRule].sort((a, b) => b[1].count - a[1].count);
     for (const [id, r] of rows) io.out(`  ${String(r.count).padStart(6)}  ${r.level.padEnd(13)} ${r.title}  (${id})`);
     io.out(
       `${all.length} alert${all.length === 1 ? '' : 's'} from ${rows.length} rule${rows.length === 1 ? '' : 's'}, ${incidents.length} incident${incidents.length === 1 ? '' : 's'}` +
-        (unreadable > 0 ? `, ${unreadable} unreadable record${unreadable === 1 ? '' : 's'}` : ''),
+        (read.unreadable > 0 ? `, ${read.unreadable} unreadable record${read.unreadable === 1 ? '' : 's'}` : ''),
     );
     io.out(`topics: ${out.topics.alerts}, ${out.topics.incidents}`);
     io.out(out.indices ? `indices: ${out.indices.alerts}, ${out.indices.incidents}` : 'indices: none (no elasticsearch sink configured)');

@@ -11,7 +11,7 @@ import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/eng
 import { PipelineError } from '../../detections/pipelines/index.js';
 import { loadConfig } from '../config/schema.js';
 import type { ToolIo } from '../io.js';
-import { parseTime } from './replay.js';
+import { describeRead, parseTimeRange, readEventRange } from '../kafka-range.js';
 
 export interface KafkaRange {
   readonly config: string;
@@ -26,10 +26,10 @@ export async function alertsFromKafka(
   range: KafkaRange,
   io: ToolIo,
   onAlert: (alert: EcsEvent) => void,
+  usage?: string,
 ): Promise<number> {
   const now = io.now();
-  const fromMs = parseTime(range.from, now, 'from');
-  const toMs = parseTime(range.to, now, 'to');
+  const times = parseTimeRange(range.from, range.to, now, usage);
   const config = loadConfig(range.config);
   let loaded: RetroRules;
   try {
@@ -47,37 +47,22 @@ export async function alertsFromKafka(
   const bus = new Bus(config.kafka, 'backtest');
   try {
     const retro = new RetroHunt(loaded, now);
-    let events = 0;
-    let unreadable = 0;
-    await bus.readRange(bus.topics.events, {
-      fromMs,
-      toMs,
-      onRecords: async (records) => {
-        for (const rec of records) {
-          let event: EcsEvent;
-          try {
-            event = JSON.parse(rec.value.toString('utf8')) as EcsEvent;
-            if (typeof event?.['@timestamp'] !== 'string') throw new Error('no @timestamp');
-          } catch (err) {
-            if (++unreadable <= 20) io.err(`${rec.topic}[${rec.partition}]@${rec.offset}: unreadable event: ${errorMessage(err)}`);
-            continue;
-          }
-          events++;
+    const read = await readEventRange(bus, bus.topics.events, {
+      range: times,
+      io,
+      onEvents: (events) => {
+        for (const { event, partition, offset } of events)
           retro.match(
             event,
-            { where: `${rec.partition}@${rec.offset}` },
+            { where: `${partition}@${offset}` },
             onAlert,
-            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${rec.partition}@${rec.offset} and is disabled: ${errorMessage(err)}`),
+            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${partition}@${offset} and is disabled: ${errorMessage(err)}`),
             event.vigil?.parse_status !== 'partial',
           );
-        }
       },
     });
     if (retro.correlating) for (const fired of retro.correlate().alerts) if (fired.emit) onAlert(fired.alert);
-    io.err(
-      `${events} event${events === 1 ? '' : 's'} of ${bus.topics.events} received ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}` +
-        (unreadable > 0 ? `, ${unreadable} unreadable` : ''),
-    );
+    io.err(describeRead(read) + (read.unreadable > 0 ? `, ${read.unreadable} unreadable` : ''));
     return 0;
   } finally {
     await bus.close();

@@ -68,6 +68,7 @@ export async function runBacktest(argv: string[], io: RulesIo): Promise<number> 
         { config: flags.config ?? 'vigil.yaml', from: flags.from as string, to: flags.to as string },
         huntIo,
         count,
+        BACKTEST_USAGE,
       )
     : await hunt([...rules.flatMap((r) => ['--rules', r]), '--pipeline', pipeline, '--output', 'jsonl', ...lists.data], huntIo);
   if (code !== 0) return code;
