@@ -16,6 +16,7 @@ import type { Resolver } from './actions/net/guard.js';
 import { startSweeper } from './sweeper.js';
 import type { Playbook } from './schema.js';
 import { redactor } from './template.js';
+import { closeSharedDispatchers } from './actions/net/pool.js';
 
 /** How long `startResponder` waits for Redis before giving up. */
 const READY_TIMEOUT_MS = 15_000;
@@ -108,6 +109,8 @@ export async function startResponder(opts: ResponderOptions): Promise<Responder>
       scheduler.stop();
       await sweeper.stop();
       await worker.close();
+      // Kept-alive connections of the actions' HTTP calls (idle ones; the steps have finished).
+      await closeSharedDispatchers();
       await queue.close();
       await Promise.all([client.quit(), workerClient.quit()]);
       metrics.up.set({ kind: 'playbook', id: 'responder' }, 0);
