@@ -1,4 +1,4 @@
-import { MINUTES_TO_ACK, dataViewId } from './data-views.js';
+import { MINUTES_TO_ACK, MINUTES_TO_RESOLVE, dataViewId } from './data-views.js';
 import { col, lensPanel, type LensPanel } from './lens.js';
 import { triageSearchId } from './searches.js';
 import { CORE_MIGRATION_VERSION, PANEL_VERSION, type ObjectOptions, type SavedObject, type SavedObjectReference } from './types.js';
@@ -51,65 +51,86 @@ function dashboard(id: string, title: string, description: string, panels: LensP
 
 function socOverview(o: ObjectOptions, id: string): SavedObject {
   const incidents = dataViewId(o, 'incidents');
-  return dashboard(id, 'Vigil SOC overview', 'Incidents by severity and status, top rules and entities, time to acknowledge.', [
-    lensPanel({
-      id: 'severity',
-      title: 'Incidents by severity',
-      dataView: incidents,
-      columns: { t: col.overTime(), s: col.top('incident.severity', 5, 'n', 'Severity'), n: col.count('Incidents') },
-      vis: { kind: 'bar', x: 't', split: 's', y: ['n'] },
-      grid: { x: 0, y: 0, w: 24, h: 12 },
-    }),
-    lensPanel({
-      id: 'status',
-      title: 'Incidents by status',
-      dataView: incidents,
-      columns: { t: col.overTime(), s: col.top('incident.status', 3, 'n', 'Status'), n: col.count('Incidents') },
-      vis: { kind: 'bar', x: 't', split: 's', y: ['n'] },
-      grid: { x: 24, y: 0, w: 24, h: 12 },
-    }),
-    lensPanel({
-      id: 'rules',
-      title: 'Top rules',
-      dataView: incidents,
-      columns: { r: col.top('incident.rule.name', 10, 'n', 'Rule'), n: col.count('Incidents') },
-      vis: { kind: 'table', columns: ['r', 'n'] },
-      grid: { x: 0, y: 12, w: 16, h: 12 },
-    }),
-    lensPanel({
-      id: 'hosts',
-      title: 'Top hosts',
-      dataView: incidents,
-      columns: { h: col.top('incident.entities.hosts', 10, 'n', 'Host'), n: col.count('Incidents') },
-      vis: { kind: 'table', columns: ['h', 'n'] },
-      grid: { x: 16, y: 12, w: 12, h: 12 },
-    }),
-    lensPanel({
-      id: 'users',
-      title: 'Top users',
-      dataView: incidents,
-      columns: { u: col.top('incident.entities.users', 10, 'n', 'User'), n: col.count('Incidents') },
-      vis: { kind: 'table', columns: ['u', 'n'] },
-      grid: { x: 28, y: 12, w: 12, h: 12 },
-    }),
-    lensPanel({
-      id: 'mtta',
-      title: 'Mean time to acknowledge (minutes)',
-      dataView: incidents,
-      columns: { m: col.average(MINUTES_TO_ACK, 'Minutes to acknowledge') },
-      vis: { kind: 'metric', metric: 'm' },
-      grid: { x: 40, y: 12, w: 8, h: 6 },
-    }),
-    lensPanel({
-      id: 'mtta-median',
-      title: 'Median time to acknowledge (minutes)',
-      dataView: incidents,
-      columns: { m: col.median(MINUTES_TO_ACK, 'Minutes to acknowledge') },
-      vis: { kind: 'metric', metric: 'm' },
-      grid: { x: 40, y: 18, w: 8, h: 6 },
-    }),
-    searchPanel('triage', triageSearchId(o), { x: 0, y: 24, w: 48, h: 16 }),
-  ]);
+  return dashboard(
+    id,
+    'Vigil SOC overview',
+    'Incidents by severity and status, top rules and entities, time to acknowledge and to resolve.',
+    [
+      lensPanel({
+        id: 'severity',
+        title: 'Incidents by severity',
+        dataView: incidents,
+        columns: { t: col.overTime(), s: col.top('incident.severity', 5, 'n', 'Severity'), n: col.count('Incidents') },
+        vis: { kind: 'bar', x: 't', split: 's', y: ['n'] },
+        grid: { x: 0, y: 0, w: 24, h: 12 },
+      }),
+      lensPanel({
+        id: 'status',
+        title: 'Incidents by status',
+        dataView: incidents,
+        columns: { t: col.overTime(), s: col.top('incident.status', 3, 'n', 'Status'), n: col.count('Incidents') },
+        vis: { kind: 'bar', x: 't', split: 's', y: ['n'] },
+        grid: { x: 24, y: 0, w: 24, h: 12 },
+      }),
+      lensPanel({
+        id: 'rules',
+        title: 'Top rules',
+        dataView: incidents,
+        columns: { r: col.top('incident.rule.name', 10, 'n', 'Rule'), n: col.count('Incidents') },
+        vis: { kind: 'table', columns: ['r', 'n'] },
+        grid: { x: 0, y: 12, w: 16, h: 12 },
+      }),
+      lensPanel({
+        id: 'hosts',
+        title: 'Top hosts',
+        dataView: incidents,
+        columns: { h: col.top('incident.entities.hosts', 10, 'n', 'Host'), n: col.count('Incidents') },
+        vis: { kind: 'table', columns: ['h', 'n'] },
+        grid: { x: 16, y: 12, w: 12, h: 12 },
+      }),
+      lensPanel({
+        id: 'users',
+        title: 'Top users',
+        dataView: incidents,
+        columns: { u: col.top('incident.entities.users', 10, 'n', 'User'), n: col.count('Incidents') },
+        vis: { kind: 'table', columns: ['u', 'n'] },
+        grid: { x: 28, y: 12, w: 12, h: 12 },
+      }),
+      lensPanel({
+        id: 'mtta',
+        title: 'Mean time to acknowledge (minutes)',
+        dataView: incidents,
+        columns: { m: col.average(MINUTES_TO_ACK, 'Minutes to acknowledge') },
+        vis: { kind: 'metric', metric: 'm' },
+        grid: { x: 40, y: 12, w: 8, h: 6 },
+      }),
+      lensPanel({
+        id: 'mtta-median',
+        title: 'Median time to acknowledge (minutes)',
+        dataView: incidents,
+        columns: { m: col.median(MINUTES_TO_ACK, 'Minutes to acknowledge') },
+        vis: { kind: 'metric', metric: 'm' },
+        grid: { x: 40, y: 18, w: 8, h: 6 },
+      }),
+      lensPanel({
+        id: 'mttr',
+        title: 'Mean time to resolve (minutes)',
+        dataView: incidents,
+        columns: { m: col.average(MINUTES_TO_RESOLVE, 'Minutes to resolve') },
+        vis: { kind: 'metric', metric: 'm' },
+        grid: { x: 0, y: 24, w: 24, h: 6 },
+      }),
+      lensPanel({
+        id: 'mttr-median',
+        title: 'Median time to resolve (minutes)',
+        dataView: incidents,
+        columns: { m: col.median(MINUTES_TO_RESOLVE, 'Minutes to resolve') },
+        vis: { kind: 'metric', metric: 'm' },
+        grid: { x: 24, y: 24, w: 24, h: 6 },
+      }),
+      searchPanel('triage', triageSearchId(o), { x: 0, y: 30, w: 48, h: 16 }),
+    ],
+  );
 }
 
 function playbookActivity(o: ObjectOptions, id: string): SavedObject {

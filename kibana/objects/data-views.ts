@@ -52,6 +52,7 @@ const consoleLink: FieldFormat = {
  * builder (it stays through closing and reopening; incidents closed unacknowledged have none).
  */
 export const MINUTES_TO_ACK = 'incident.minutes_to_acknowledge';
+export const MINUTES_TO_RESOLVE = 'incident.minutes_to_resolve';
 
 interface ViewSpec {
   topic: DataViewTopic;

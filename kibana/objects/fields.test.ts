@@ -37,7 +37,7 @@ describe('every field a saved object reads is mapped by the sink templates, with
     expect(flattenMappings(templateFor(ts, 'vigil-deadletter')!.body.template.mappings).get('code')?.type).toBe('keyword');
   });
 
-  it('the time-to-acknowledge panels (mean and median) read a number the builder writes, not a runtime field', () => {
+  it('the time-to-acknowledge and time-to-resolve panels (mean and median) read a number the builder writes, not a runtime field', () => {
     const ts = templates('vigil', MINIMAL);
     const mapped = flattenMappings(templateFor(ts, 'vigil-incidents')!.body.template.mappings);
     expect(mapped.get('incident.minutes_to_acknowledge')?.type).toBe('float');
@@ -60,6 +60,11 @@ describe('every field a saved object reads is mapped by the sink templates, with
     ]);
     expect(columns('mtta-median')).toEqual([
       expect.objectContaining({ operationType: 'median', sourceField: 'incident.minutes_to_acknowledge' }),
+    ]);
+    expect(mapped.get('incident.minutes_to_resolve')?.type).toBe('float');
+    expect(columns('mttr')).toEqual([expect.objectContaining({ operationType: 'average', sourceField: 'incident.minutes_to_resolve' })]);
+    expect(columns('mttr-median')).toEqual([
+      expect.objectContaining({ operationType: 'median', sourceField: 'incident.minutes_to_resolve' }),
     ]);
   });
 });

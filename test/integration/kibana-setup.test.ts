@@ -277,7 +277,12 @@ describe('the connector, sent as Kibana’s webhook connector sends it, starts a
   let kibana: KibanaStandIn;
   beforeAll(async () => {
     const deps: ApiDeps = {
-      incidents: { list: async () => ({ total: 0, incidents: [] }), get: async () => undefined, alerts: async () => [] },
+      incidents: {
+        list: async () => ({ total: 0, incidents: [] }),
+        get: async () => undefined,
+        alerts: async () => [],
+        metrics: async () => Promise.reject(new Error('not read by this test')),
+      },
       publishStatus: async () => undefined,
       audit: async () => undefined,
       runs: {
