@@ -4,8 +4,8 @@
  *
  *   node --import tsx bench/playbook-kills.ts [--kills 20] [--incidents 300] [--concurrency 8] [--lock-ms 1000]
  *
- * The worker is the real responder in a process of its own (`test/support/playbook-worker.ts`,
- * as `test/integration/playbook-crash.test.ts` runs it: step worker, sweeper, BullMQ on Redis, the
+ * The worker is the real responder in a process of its own (started by `test/support/playbook-worker.ts`,
+ * as `test/integration/playbook-crash.test.ts` starts it: step worker, sweeper, BullMQ on Redis, the
  * audit appended to a file), with a short BullMQ lock (`--lock-ms`) so that a dead worker's jobs
  * are taken over in about a second instead of the respond stage's 30 s. Every worker started
  * dispatches all `--incidents` again, as a restarted respond stage re-reads incidents it had not
@@ -23,18 +23,10 @@
  * retry), calls sent again with their key (absorbed by the target), and how the runs ended.
  * Exits 1 when anything was lost or duplicated or a run did not succeed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AuditDocument } from '../playbooks/index.js';
-import { exitOf } from '../test/support/child.js';
-import { SERVICES } from '../test/support/config.js';
-import { dropPrefix } from '../test/support/playbooks.js';
+import { workerScene, type PlaybookWorker } from '../test/support/playbook-worker.js';
 import { waitFor } from '../test/support/wait.js';
 import { spread } from './playbook-stage.js';
 
@@ -84,11 +76,6 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const prefix = `bench-pbkill-${randomBytes(4).toString('hex')}`;
-const work = mkdtempSync(join(tmpdir(), 'vigil-bench-pbkill-'));
-const playbooks = join(work, 'playbooks');
-const auditFile = join(work, 'audit.jsonl');
-mkdirSync(playbooks);
 const steps = STEPS.flatMap((ref, i) => [
   `  - ref: ${ref}`,
   ...(i > 0 ? [`    needs: [${STEPS[i - 1]}]`] : []),
@@ -97,9 +84,8 @@ const steps = STEPS.flatMap((ref, i) => [
   '    retry: { attempts: 5, backoff: fixed, delay: 200ms }',
   '    timeout: 10s',
 ]);
-writeFileSync(
-  join(playbooks, 'kills.yml'),
-  [
+const scene = await workerScene('bench-pbkill', {
+  'kills.yml': [
     'id: kills',
     'secrets: [HOOK]',
     'trigger: { selection: { incident.severity: high }, condition: selection }',
@@ -107,39 +93,21 @@ writeFileSync(
     ...steps,
     '',
   ].join('\n'),
-);
+});
 const incidents = Array.from({ length: INCIDENTS }, (_, i) => ({
   incident: { id: `k-${i}`, severity: 'high', status: 'open', version: 1 },
 }));
 
-const env = {
-  ...process.env,
-  VIGIL_TEST_REDIS: SERVICES.redis,
-  VIGIL_TEST_PREFIX: prefix,
-  VIGIL_TEST_PLAYBOOKS: playbooks,
-  VIGIL_TEST_SECRETS: JSON.stringify({ HOOK: hookUrl }),
-  VIGIL_TEST_AUDIT: auditFile,
-  VIGIL_TEST_INCIDENT: JSON.stringify(incidents),
-  VIGIL_TEST_LOCK_MS: values['lock-ms'],
-  VIGIL_TEST_CONCURRENCY: values.concurrency,
-  VIGIL_LOG_LEVEL: 'error',
-};
-const children: ChildProcess[] = [];
-const worker = (): ChildProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
+const worker = (): PlaybookWorker =>
+  scene.start({
+    secrets: { HOOK: hookUrl },
+    incident: incidents,
+    lockMs: Number(values['lock-ms']),
+    concurrency: Number(values.concurrency),
+    logLevel: 'error',
+    stderr: 'inherit',
   });
-  children.push(child);
-  return child;
-};
-const audit = (): AuditDocument[] =>
-  existsSync(auditFile)
-    ? readFileSync(auditFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as AuditDocument)
-    : [];
+const audit = scene.audit;
 const runsEnded = () =>
   new Map(
     audit()
@@ -156,10 +124,8 @@ try {
     await waitFor('the worker to make a call', async () => calls > before, 60_000, 10);
     if (runsEnded().size >= INCIDENTS) break;
     await new Promise((r) => setTimeout(r, Math.random() * 1500));
-    const gone = exitOf(current);
     kills.push({ at: Date.now(), inFlight: [...inFlight.values()] });
-    current.kill('SIGKILL');
-    await gone;
+    await current.kill();
     current = worker();
   }
   await waitFor(`${INCIDENTS} runs to end`, async () => runsEnded().size >= INCIDENTS, 600_000, 250).catch((err: unknown) =>
@@ -209,10 +175,8 @@ try {
   );
   if (lost > 0 || duplicated > 0 || (statuses.succeeded ?? 0) !== INCIDENTS) process.exitCode = 1;
 } finally {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await scene.close();
   server.closeAllConnections();
   server.close();
-  await dropPrefix(prefix);
-  rmSync(work, { recursive: true, force: true });
 }
 process.exit(process.exitCode ?? 0);

@@ -1,15 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../playbooks/actions/registry.js';
-import type { AuditDocument } from '../../playbooks/index.js';
 import { failure, loopbackContext } from '../support/actions.js';
-import { exitOf } from '../support/child.js';
-import { SERVICES } from '../support/config.js';
 import {
   passwordLogin,
   sessionCount,
@@ -19,10 +11,10 @@ import {
   type KeycloakRealm,
   type KeycloakServer,
 } from '../support/keycloak.js';
-import { HIGH, dropPrefix, incident, playbookDir } from '../support/playbooks.js';
+import { workerScene } from '../support/playbook-worker.js';
+import { HIGH, incident } from '../support/playbooks.js';
 import { redisText } from '../support/redis-dump.js';
 import { startThrottleProxy, type ThrottleProxy } from '../support/throttle-proxy.js';
-import { waitFor } from '../support/wait.js';
 
 /**
  * keycloak.disable_user and keycloak.logout_user against a real Keycloak (started once for this
@@ -49,8 +41,7 @@ describe('keycloak.* on a real Keycloak', () => {
     expect(await sessionCount(kc, r)).toBeGreaterThanOrEqual(1);
 
     const creds = `base_url: "${kc.url}", realm: ${r.realm}, client_id: ${r.clientId}, client_secret: "\${{ secrets.KC_SECRET }}"`;
-    const prefix = `t-pb-kc-${randomBytes(4).toString('hex')}`;
-    const dir = await playbookDir({
+    const scene = await workerScene('t-pb-kc', {
       'p.yml': [
         'id: account-compromise',
         'secrets: [KC_SECRET]',
@@ -65,38 +56,17 @@ describe('keycloak.* on a real Keycloak', () => {
         `    args: { user_id: "\${{ $.steps.disable.user_id }}", ${creds} }`,
       ].join('\n'),
     });
-    const work = await mkdtemp(join(tmpdir(), 'vigil-pb-kc-'));
-    const auditFile = join(work, 'audit.jsonl');
-    let logs = '';
-    let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
-        env: {
-          ...process.env,
-          VIGIL_TEST_REDIS: SERVICES.redis,
-          VIGIL_TEST_PREFIX: prefix,
-          VIGIL_TEST_PLAYBOOKS: dir,
-          VIGIL_TEST_SECRETS: JSON.stringify({ KC_SECRET: r.clientSecret }),
-          VIGIL_TEST_AUDIT: auditFile,
-          VIGIL_TEST_INCIDENT: JSON.stringify(incident('inc-kc', { user: { name: r.username } })),
-          VIGIL_TEST_LOCK_MS: '5000',
-          VIGIL_LOG_LEVEL: 'debug',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const worker = scene.start({
+        secrets: { KC_SECRET: r.clientSecret },
+        incident: incident('inc-kc', { user: { name: r.username } }),
+        lockMs: 5000,
+        logLevel: 'debug',
       });
-      child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
-      const audit = (): AuditDocument[] =>
-        existsSync(auditFile)
-          ? readFileSync(auditFile, 'utf8')
-              .split('\n')
-              .filter(Boolean)
-              .map((l) => JSON.parse(l) as AuditDocument)
-          : [];
-      const end = await waitFor('the run to end', async () => audit().find((d) => d.event.action === 'playbook.run.ended'), 90_000, 100);
-      expect(end.vigil.playbook.status, logs.slice(-2000)).toBe('succeeded');
+      const end = await scene.runEnded(90_000, 100);
+      expect(end.vigil.playbook.status, worker.logs().slice(-2000)).toBe('succeeded');
       const result = (step: string) =>
-        audit().find((d) => d.event.action === 'playbook.step.succeeded' && d.vigil.playbook.step === step)?.vigil.playbook.result;
+        scene.audit().find((d) => d.event.action === 'playbook.step.succeeded' && d.vigil.playbook.step === step)?.vigil.playbook.result;
       expect(result('disable')).toEqual({ user_id: r.userId, username: r.username, status: 204 });
       expect(result('logout')).toEqual({ user_id: r.userId, username: null, status: 204 });
 
@@ -106,21 +76,14 @@ describe('keycloak.* on a real Keycloak', () => {
       // The partial update changed only `enabled`.
       expect(await userOf(kc, r)).toMatchObject({ enabled: false, email: 'alice@example.test' });
 
-      const stored = await redisText(prefix);
+      const stored = await redisText(scene.prefix);
       expect(stored).toContain(r.userId);
-      expect(logs).toMatch(/"step":"disable","status":"succeeded"/);
-      expect(logs).not.toContain(r.clientSecret);
-      expect(readFileSync(auditFile, 'utf8')).not.toContain(r.clientSecret);
+      expect(worker.logs()).toMatch(/"step":"disable","status":"succeeded"/);
+      expect(worker.logs()).not.toContain(r.clientSecret);
+      expect(scene.auditText()).not.toContain(r.clientSecret);
       expect(stored).not.toContain(r.clientSecret);
     } finally {
-      if (child && child.exitCode === null) {
-        const gone = exitOf(child);
-        child.kill('SIGTERM');
-        await gone;
-      }
-      await dropPrefix(prefix);
-      await rm(dir, { recursive: true, force: true });
-      await rm(work, { recursive: true, force: true });
+      await scene.close();
     }
   }, 180_000);
 

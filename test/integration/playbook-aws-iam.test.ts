@@ -1,18 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditDocument } from '../../playbooks/index.js';
-import { exitOf } from '../support/child.js';
-import { SERVICES } from '../support/config.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { HIGH, dropPrefix, incident, playbookDir } from '../support/playbooks.js';
+import { workerScene } from '../support/playbook-worker.js';
+import { HIGH, incident } from '../support/playbooks.js';
 import { redisText } from '../support/redis-dump.js';
-import { waitFor } from '../support/wait.js';
 
 /**
  * aws.iam.deactivate_access_key against moto's IAM (the real AWS API shapes, signed requests,
@@ -53,8 +45,7 @@ describe('aws.iam.deactivate_access_key on moto IAM', () => {
     const callerSecret = `vigil-caller-secret-${randomBytes(12).toString('hex')}`;
     const creds =
       'aws_access_key_id: "${{ secrets.AWS_ID }}", aws_secret_access_key: "${{ secrets.AWS_SECRET }}", endpoint: ' + moto.endpoint;
-    const prefix = `t-pb-iam-${randomBytes(4).toString('hex')}`;
-    const dir = await playbookDir({
+    const scene = await workerScene('t-pb-iam', {
       'p.yml': [
         'id: aws-contain',
         'secrets: [AWS_ID, AWS_SECRET]',
@@ -73,38 +64,17 @@ describe('aws.iam.deactivate_access_key on moto IAM', () => {
         '    on_error: continue',
       ].join('\n'),
     });
-    const work = await mkdtemp(join(tmpdir(), 'vigil-pb-iam-'));
-    const auditFile = join(work, 'audit.jsonl');
-    let logs = '';
-    let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
-        env: {
-          ...process.env,
-          VIGIL_TEST_REDIS: SERVICES.redis,
-          VIGIL_TEST_PREFIX: prefix,
-          VIGIL_TEST_PLAYBOOKS: dir,
-          VIGIL_TEST_SECRETS: JSON.stringify({ AWS_ID: callerId, AWS_SECRET: callerSecret }),
-          VIGIL_TEST_AUDIT: auditFile,
-          VIGIL_TEST_INCIDENT: JSON.stringify(incident('inc-aws', { cloud: { access_key_id: leaked } })),
-          VIGIL_TEST_LOCK_MS: '5000',
-          VIGIL_LOG_LEVEL: 'debug',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const worker = scene.start({
+        secrets: { AWS_ID: callerId, AWS_SECRET: callerSecret },
+        incident: incident('inc-aws', { cloud: { access_key_id: leaked } }),
+        lockMs: 5000,
+        logLevel: 'debug',
       });
-      child.stdout?.on('data', (c: Buffer) => (logs += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (logs += c.toString()));
-      const audit = (): AuditDocument[] =>
-        existsSync(auditFile)
-          ? readFileSync(auditFile, 'utf8')
-              .split('\n')
-              .filter(Boolean)
-              .map((l) => JSON.parse(l) as AuditDocument)
-          : [];
-      const end = await waitFor('the run to end', async () => audit().find((d) => d.event.action === 'playbook.run.ended'), 60_000, 50);
+      const end = await scene.runEnded(60_000, 50);
       expect(end.vigil.playbook.status).toBe('succeeded');
 
-      const of = (action: string, step: string) => audit().filter((d) => d.event.action === action && d.vigil.playbook.step === step);
+      const of = (action: string, step: string) => scene.audit().filter((d) => d.event.action === action && d.vigil.playbook.step === step);
       expect(of('playbook.step.succeeded', 'deactivate')[0]?.vigil.playbook.result).toEqual({
         access_key_id: leaked,
         user_name: user,
@@ -121,23 +91,16 @@ describe('aws.iam.deactivate_access_key on moto IAM', () => {
       expect(missing).toHaveLength(1);
       expect(missing[0]?.error).toMatchObject({ code: 'ACTION_REJECTED', message: expect.stringMatching(/NoSuchEntity \(HTTP 404\)/) });
 
-      const stored = await redisText(prefix);
+      const stored = await redisText(scene.prefix);
       expect(stored).toContain(leaked);
       for (const secret of [callerId, callerSecret]) {
-        expect(logs).not.toContain(secret);
-        expect(readFileSync(auditFile, 'utf8')).not.toContain(secret);
+        expect(worker.logs()).not.toContain(secret);
+        expect(scene.auditText()).not.toContain(secret);
         expect(stored).not.toContain(secret);
       }
-      expect(logs).toMatch(/NoSuchEntity/);
+      expect(worker.logs()).toMatch(/NoSuchEntity/);
     } finally {
-      if (child && child.exitCode === null) {
-        const gone = exitOf(child);
-        child.kill('SIGTERM');
-        await gone;
-      }
-      await dropPrefix(prefix);
-      await rm(dir, { recursive: true, force: true });
-      await rm(work, { recursive: true, force: true });
+      await scene.close();
     }
   }, 120_000);
 });

@@ -1,14 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runIdOf, type AuditDocument } from '../../playbooks/index.js';
-import { exitOf } from '../support/child.js';
-import { SERVICES } from '../support/config.js';
-import { HIGH, dropPrefix, incident, playbookDir, startHook, type Hook } from '../support/playbooks.js';
+import { runIdOf } from '../../playbooks/index.js';
+import { HIGH, incident, startHook, type Hook } from '../support/playbooks.js';
+import { workerScene } from '../support/playbook-worker.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -37,61 +30,18 @@ async function target(): Promise<Hook & { effects: Map<string, string> }> {
   return Object.assign(hook, { effects });
 }
 
+/** A scene for `playbook`, and a way to start a worker in it (stopped or killed by the test or after it). */
 async function setup(playbook: string, hook: Hook) {
-  const prefix = `t-pbk-${randomBytes(4).toString('hex')}`;
-  const dir = await playbookDir({ 'p.yml': playbook });
-  const work = await mkdtemp(join(tmpdir(), 'vigil-pb-kill-'));
-  cleanups.push(async () => {
-    await dropPrefix(prefix);
-    await rm(dir, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
-  });
-  const auditFile = join(work, 'audit.jsonl');
-  const env = {
-    ...process.env,
-    VIGIL_TEST_REDIS: SERVICES.redis,
-    VIGIL_TEST_PREFIX: prefix,
-    VIGIL_TEST_PLAYBOOKS: dir,
-    VIGIL_TEST_SECRETS: JSON.stringify({ HOOK: hook.url }),
-    VIGIL_TEST_AUDIT: auditFile,
-    VIGIL_TEST_INCIDENT: JSON.stringify(incident('inc-kill')),
-    VIGIL_TEST_LOCK_MS: String(LOCK_MS),
-    VIGIL_LOG_LEVEL: 'warn',
-  };
-  const worker = (): ChildProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = exitOf(child);
-        child.kill('SIGKILL');
-        await gone;
-      }
-      if (err.includes('Error')) console.error(err);
-    });
-    return child;
-  };
-  const audit = (): AuditDocument[] =>
-    existsSync(auditFile)
-      ? readFileSync(auditFile, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as AuditDocument)
-      : [];
-  return { worker, audit };
+  const scene = await workerScene('t-pbk', { 'p.yml': playbook });
+  cleanups.push(() => scene.close());
+  const worker = () => scene.start({ secrets: { HOOK: hook.url }, incident: incident('inc-kill'), lockMs: LOCK_MS, logLevel: 'warn' });
+  return { worker, audit: scene.audit, ended: () => scene.runEnded(30_000, 50) };
 }
-
-const ended = (audit: () => AuditDocument[]) =>
-  waitFor('the run to end', async () => audit().find((d) => d.event.action === 'playbook.run.ended'), 30_000, 50);
 
 describe('a worker killed mid-step', () => {
   it('an idempotent call is made again with the same key: the run finishes and the side effect happens once', async () => {
     const hook = await target();
-    const { worker, audit } = await setup(
+    const { worker, ended } = await setup(
       [
         'id: charge',
         'secrets: [HOOK]',
@@ -110,12 +60,10 @@ describe('a worker killed mid-step', () => {
     );
     const first = worker();
     await waitFor('the first call to arrive', async () => hook.calls.length === 1, 30_000, 20);
-    const gone = exitOf(first);
-    first.kill('SIGKILL');
-    expect(await gone).toBe(null);
+    expect(await first.kill()).toBe(null);
 
     worker();
-    const end = await ended(audit);
+    const end = await ended();
     expect(end.vigil.playbook.status).toBe('succeeded');
     expect(end.vigil.playbook.run_id).toBe(runIdOf('charge', 'inc-kill'));
     const charges = hook.calls.filter((c) => c.path === '/charge/inc-kill');
@@ -128,7 +76,7 @@ describe('a worker killed mid-step', () => {
 
   it('a call that is not idempotent is not made again: the step ends unknown and the run follows on_error', async () => {
     const hook = await target();
-    const { worker, audit } = await setup(
+    const { worker, audit, ended } = await setup(
       [
         'id: post',
         'secrets: [HOOK]',
@@ -147,12 +95,10 @@ describe('a worker killed mid-step', () => {
     );
     const first = worker();
     await waitFor('the first call to arrive', async () => hook.calls.length === 1, 30_000, 20);
-    const gone = exitOf(first);
-    first.kill('SIGKILL');
-    await gone;
+    await first.kill();
 
     worker();
-    const end = await ended(audit);
+    const end = await ended();
     expect(end.vigil.playbook.status).toBe('succeeded');
     expect(hook.calls.map((c) => c.path)).toEqual(['/charge/post', '/tell']);
     const unknown = audit().find((d) => d.event.action === 'playbook.step.failed' && d.vigil.playbook.step === 'post');

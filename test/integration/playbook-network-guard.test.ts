@@ -1,15 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registry } from '../../core/telemetry/index.js';
-import { runIdOf, type AuditDocument } from '../../playbooks/index.js';
-import { exitOf } from '../support/child.js';
-import { SERVICES } from '../support/config.js';
-import { HIGH, dropPrefix, find, harness, incident, playbookDir, runEnded, sleep, startHook, type Hook } from '../support/playbooks.js';
+import { runIdOf } from '../../playbooks/index.js';
+import { workerScene } from '../support/playbook-worker.js';
+import { HIGH, find, harness, incident, runEnded, sleep, startHook, type Hook } from '../support/playbooks.js';
 import { redisText } from '../support/redis-dump.js';
 import { waitFor } from '../support/wait.js';
 
@@ -108,8 +102,7 @@ describe('secrets in a run whose target echoes them back', () => {
       return { status: 200, body: { got: echoed } };
     });
     cleanups.push(() => hook.close());
-    const prefix = `t-pbsec-${randomBytes(4).toString('hex')}`;
-    const dir = await playbookDir({
+    const scene = await workerScene('t-pbsec', {
       'p.yml': [
         'id: echo-secrets',
         'secrets: [HOOK, API_KEY]',
@@ -137,72 +130,39 @@ describe('secrets in a run whose target echoes them back', () => {
         '    args: { url: "${{ secrets.HOOK }}/reject", headers: { authorization: "Bearer ${{ secrets.API_KEY }}" } }',
       ].join('\n'),
     });
-    const work = await mkdtemp(join(tmpdir(), 'vigil-pb-sec-'));
-    cleanups.push(async () => {
-      await dropPrefix(prefix);
-      await rm(dir, { recursive: true, force: true });
-      await rm(work, { recursive: true, force: true });
-    });
-    const auditFile = join(work, 'audit.jsonl');
+    cleanups.push(() => scene.close());
     // A real worker process, logging everything, so that its log lines can be searched.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/playbook-worker.ts'], {
-      env: {
-        ...process.env,
-        VIGIL_TEST_REDIS: SERVICES.redis,
-        VIGIL_TEST_PREFIX: prefix,
-        VIGIL_TEST_PLAYBOOKS: dir,
-        VIGIL_TEST_SECRETS: JSON.stringify({ HOOK: `${hook.url}/t/${pathToken}`, API_KEY: apiKey }),
-        VIGIL_TEST_AUDIT: auditFile,
-        VIGIL_TEST_INCIDENT: JSON.stringify(incident('inc-secrets')),
-        VIGIL_TEST_LOCK_MS: '5000',
-        VIGIL_LOG_LEVEL: 'debug',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = scene.start({
+      secrets: { HOOK: `${hook.url}/t/${pathToken}`, API_KEY: apiKey },
+      incident: incident('inc-secrets'),
+      lockMs: 5000,
+      logLevel: 'debug',
     });
-    let logs = '';
-    child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = exitOf(child);
-        child.kill('SIGKILL');
-        await gone;
-      }
-    });
-    const audit = (): AuditDocument[] =>
-      existsSync(auditFile)
-        ? readFileSync(auditFile, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as AuditDocument)
-        : [];
-    await waitFor('the run to end', async () => audit().find((d) => d.event.action === 'playbook.run.ended'), 60_000, 50);
+    await scene.runEnded(60_000, 50);
     await sleep(200); // the job's own completion is written to Redis after the audit record
 
     // The target did get the secret, and echoed it: there was something to leak.
     expect(hook.calls.some((c) => c.headers['x-api-key'] === apiKey)).toBe(true);
     expect(hook.calls.some((c) => c.path.includes(pathToken))).toBe(true);
-    const auditText = readFileSync(auditFile, 'utf8');
+    const auditText = scene.auditText();
     expect(auditText).toContain('[REDACTED]');
     expect(
-      find(audit(), 'playbook.step.succeeded')
+      find(scene.audit(), 'playbook.step.succeeded')
         .map((d) => d.vigil.playbook.step)
         .sort(),
     ).toEqual(['call', 'each', 'flaky']);
-    expect(find(audit(), 'playbook.step.failed').map((d) => d.error?.code)).toContain('ACTION_REJECTED');
+    expect(find(scene.audit(), 'playbook.step.failed').map((d) => d.error?.code)).toContain('ACTION_REJECTED');
     // The worker's log reaches this process through a pipe, after the audit record: wait for it,
     // then stop the worker so that every line it wrote is here before the logs are searched.
-    await waitFor('the worker to log the retry', async () => logs.includes('step failed, will retry'), 15_000, 50);
-    const closed = new Promise((resolve) => child.once('close', resolve));
-    child.kill('SIGTERM');
-    await closed;
+    await waitFor('the worker to log the retry', async () => worker.logs().includes('step failed, will retry'), 15_000, 50);
+    await worker.stop();
 
-    const stored = await redisText(prefix);
+    const stored = await redisText(scene.prefix);
     expect(stored).toContain('[REDACTED]');
     for (const [where, text] of [
       ['Redis', stored],
       ['the audit trail', auditText],
-      ['the logs', logs],
+      ['the logs', worker.logs()],
     ] as const) {
       expect({ where, apiKey: text.includes(apiKey), pathToken: text.includes(pathToken) }).toEqual({
         where,

@@ -10,13 +10,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type ConsumerLoop, type InRecord } from '../../core/bus/index.js';
-import { createKafka } from '../../core/bus/kafka-client.js';
-import type { DeadLetterDocument } from '../../core/deadletter/index.js';
-import type { RunningSinkLoop } from '../../sinks/runner/index.js';
 import { startSecopsSink, withSecopsDefaults, type SecopsSinkConfig } from '../../sinks/secops/index.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 import { SecopsStandIn } from '../support/standins/secops.js';
 import { waitFor } from '../support/wait.js';
 import { sinkTestKafka } from '../support/config.js';
@@ -24,13 +20,9 @@ import { sinkTestKafka } from '../support/config.js';
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const kafkaConfig = sinkTestKafka('secops', RUN);
 
-let bus: Bus;
-let admin: ReturnType<Kafka['admin']>;
+let kafka: SinkBus;
 let api: SecopsStandIn;
-let dlq: ConsumerLoop;
 let dir: string;
-const letters: DeadLetterDocument[] = [];
-const running: RunningSinkLoop[] = [];
 
 beforeAll(async () => {
   api = await new SecopsStandIn({
@@ -42,30 +34,11 @@ beforeAll(async () => {
   }).start();
   dir = mkdtempSync(join(tmpdir(), 'secops-it-'));
   api.writeKeyFile(join(dir, 'key.json'));
-  bus = new Bus(kafkaConfig, 'secops');
-  await bus.provision();
-  admin = createKafka(kafkaConfig, `secops-admin-${RUN}`, { silent: true }).admin();
-  await admin.connect();
-  dlq = await bus.consume('dlq', {
-    topics: [bus.topics.deadletter],
-    component: 'secops-dlq',
-    handler: async (records: InRecord[]) => {
-      for (const r of records) letters.push(JSON.parse(r.value.toString('utf8')) as DeadLetterDocument);
-    },
-  });
+  kafka = await startSinkBus(kafkaConfig, 'secops');
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled(running.map((r) => r.close()));
-  await dlq?.stop().catch(() => undefined);
-  if (bus) {
-    await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
-    await bus.close();
-  }
-  if (admin) {
-    await admin.deleteGroups(['sink-gsecops', 'sink-graw', 'dlq'].map((g) => `${kafkaConfig.groupPrefix}-${g}`)).catch(() => undefined);
-    await admin.disconnect();
-  }
+  await kafka?.close();
   await api?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -100,23 +73,15 @@ describe('secops sink → Chronicle API stand-in, on real Kafka', () => {
       event: { category: ['process'] },
       vigil: { id: `p-${i}` },
     }));
-    await (
-      await bus.producer()
-    ).send(
-      bus.topics.events,
-      [...net.slice(0, 75), ...other, ...net.slice(75)].map((d) => ({ key: 'k', value: JSON.stringify(d) })),
-    );
+    await kafka.sendEvents([...net.slice(0, 75), ...other, ...net.slice(75)]);
     api.throttle(4, '1');
-    running.push(await startSecopsSink({ sink: sinkConfig(), bus }));
+    kafka.running.push(await startSecopsSink({ sink: sinkConfig(), bus: kafka.bus }));
 
-    const letter = await waitFor('the dead letter', async () => letters.find((l) => l.component === 'gsecops'), 90_000, 200);
+    const letter = await waitFor('the dead letter', async () => kafka.letters.find((l) => l.component === 'gsecops'), 90_000, 200);
     await waitFor('events imported', async () => api.events.length >= net.length - 1, 60_000, 200);
     await waitFor(
       'commit after the imports',
-      async () => {
-        const [res] = await admin.fetchOffsets({ groupId: `${kafkaConfig.groupPrefix}-sink-gsecops`, topics: [bus.topics.events] });
-        return res?.partitions.find((p) => p.partition === 0)?.offset === String(net.length + other.length);
-      },
+      async () => (await kafka.committed('sink-gsecops', kafka.bus.topics.events)) === String(net.length + other.length),
       30_000,
     );
     const ids = (e: Record<string, unknown>) => (e.additional as { fields: Record<string, string> }).fields['vigil.id'];
@@ -135,7 +100,7 @@ describe('secops sink → Chronicle API stand-in, on real Kafka', () => {
       additional: { fields: { 'event.dataset': 'fw', 'vigil.id': 'id-5' } },
     });
     expect(api.statuses.filter((s) => s === 429)).toHaveLength(4);
-    expect(letters.filter((l) => l.component === 'gsecops')).toHaveLength(1);
+    expect(kafka.letters.filter((l) => l.component === 'gsecops')).toHaveLength(1);
     expect(letter.code).toBe('SINK_REJECT');
     expect(letter.reason).toBe(
       'gsecops: secops sink gsecops: HTTP 400 INVALID_ARGUMENT: invalid event at index 0: principal.ip: invalid IP address "10.1.2.999"',
@@ -144,8 +109,11 @@ describe('secops sink → Chronicle API stand-in, on real Kafka', () => {
   }, 150_000);
 
   it('sends the original message in unstructured mode', async () => {
-    running.push(
-      await startSecopsSink({ sink: sinkConfig({ id: 'graw', mode: 'unstructured', logType: 'LINUX', routes: undefined }), bus }),
+    kafka.running.push(
+      await startSecopsSink({
+        sink: sinkConfig({ id: 'graw', mode: 'unstructured', logType: 'LINUX', routes: undefined }),
+        bus: kafka.bus,
+      }),
     );
     await waitFor('logs imported', async () => api.logs.length >= 180, 60_000, 200);
     expect(api.logs.every((l) => l.logType === 'LINUX')).toBe(true);
@@ -155,8 +123,8 @@ describe('secops sink → Chronicle API stand-in, on real Kafka', () => {
 
   it('refuses to start with a key the token URI refuses, naming the sink', async () => {
     api.writeKeyFile(join(dir, 'rogue.json'), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-    await expect(startSecopsSink({ sink: sinkConfig({ id: 'gbad', credentialsFile: join(dir, 'rogue.json') }), bus })).rejects.toThrow(
-      /^secops sink gbad: the token URI refused service account .*: HTTP 400 invalid_grant: Invalid JWT Signature\./,
-    );
+    await expect(
+      startSecopsSink({ sink: sinkConfig({ id: 'gbad', credentialsFile: join(dir, 'rogue.json') }), bus: kafka.bus }),
+    ).rejects.toThrow(/^secops sink gbad: the token URI refused service account .*: HTTP 400 invalid_grant: Invalid JWT Signature\./);
   });
 });

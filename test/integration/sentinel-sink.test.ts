@@ -7,13 +7,9 @@
  * naming the sink. The API's 1 MB limit is scaled down to 16 KiB so that the test moves kilobytes.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type ConsumerLoop, type InRecord } from '../../core/bus/index.js';
-import { createKafka } from '../../core/bus/kafka-client.js';
-import type { DeadLetterDocument } from '../../core/deadletter/index.js';
-import type { RunningSinkLoop } from '../../sinks/runner/index.js';
 import { startSentinelSink, withSentinelDefaults, type SentinelSinkConfig } from '../../sinks/sentinel/index.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 import { SentinelStandIn } from '../support/standins/sentinel.js';
 import { waitFor } from '../support/wait.js';
 import { sinkTestKafka } from '../support/config.js';
@@ -28,39 +24,16 @@ const AZ = {
   stream: 'Custom-VigilAuth_CL',
 };
 
-let bus: Bus;
-let admin: ReturnType<Kafka['admin']>;
+let kafka: SinkBus;
 let api: SentinelStandIn;
-let dlq: ConsumerLoop;
-const letters: DeadLetterDocument[] = [];
-const running: RunningSinkLoop[] = [];
 
 beforeAll(async () => {
   api = await new SentinelStandIn({ ...AZ, maxBodyBytes: 16 * 1024 }).start();
-  bus = new Bus(kafkaConfig, 'sent');
-  await bus.provision();
-  admin = createKafka(kafkaConfig, `sent-admin-${RUN}`, { silent: true }).admin();
-  await admin.connect();
-  dlq = await bus.consume('dlq', {
-    topics: [bus.topics.deadletter],
-    component: 'sent-dlq',
-    handler: async (records: InRecord[]) => {
-      for (const r of records) letters.push(JSON.parse(r.value.toString('utf8')) as DeadLetterDocument);
-    },
-  });
+  kafka = await startSinkBus(kafkaConfig, 'sent');
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled(running.map((r) => r.close()));
-  await dlq?.stop().catch(() => undefined);
-  if (bus) {
-    await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
-    await bus.close();
-  }
-  if (admin) {
-    await admin.deleteGroups([`${kafkaConfig.groupPrefix}-sink-soc`, `${kafkaConfig.groupPrefix}-dlq`]).catch(() => undefined);
-    await admin.disconnect();
-  }
+  await kafka?.close();
   await api?.stop();
 });
 
@@ -94,22 +67,14 @@ describe('sentinel sink → Logs Ingestion stand-in, on real Kafka', () => {
     }));
     const huge = { '@timestamp': '2026-03-01T10:00:00Z', event: { dataset: 'linux.auth' }, n: -1, pad: 'z'.repeat(40_000) };
     const docs = [...auth.slice(0, 60), huge, ...noise, ...auth.slice(60)];
-    await (
-      await bus.producer()
-    ).send(
-      bus.topics.events,
-      docs.map((d) => ({ key: 'k', value: JSON.stringify(d) })),
-    );
+    await kafka.sendEvents(docs);
     api.throttle(5, '1');
-    running.push(await startSentinelSink({ sink: sinkConfig(), bus }));
+    kafka.running.push(await startSentinelSink({ sink: sinkConfig(), bus: kafka.bus }));
 
     await waitFor('rows delivered', async () => api.rows.length >= auth.length, 90_000, 200);
     await waitFor(
       'commit after the 204s',
-      async () => {
-        const [res] = await admin.fetchOffsets({ groupId: `${kafkaConfig.groupPrefix}-sink-soc`, topics: [bus.topics.events] });
-        return res?.partitions.find((p) => p.partition === 0)?.offset === String(docs.length);
-      },
+      async () => (await kafka.committed('sink-soc', kafka.bus.topics.events)) === String(docs.length),
       30_000,
     );
     expect(api.rows).toHaveLength(auth.length);
@@ -124,8 +89,8 @@ describe('sentinel sink → Logs Ingestion stand-in, on real Kafka', () => {
     expect(api.requests.filter((r) => r.status === 429)).toHaveLength(5);
     expect(api.requests.every((r) => r.gzip)).toBe(true);
 
-    const letter = await waitFor('the dead letter', async () => letters.find((l) => l.component === 'soc'), 30_000);
-    expect(letters.filter((l) => l.component === 'soc')).toHaveLength(1);
+    const letter = await waitFor('the dead letter', async () => kafka.letters.find((l) => l.component === 'soc'), 30_000);
+    expect(kafka.letters.filter((l) => l.component === 'soc')).toHaveLength(1);
     expect(letter.code).toBe('SINK_REJECT');
     expect(letter.reason).toMatch(
       /^soc: sentinel sink soc: HTTP 413 ContentLengthLimitExceeded: Maximum allowed content length: 16384 bytes/,
@@ -134,7 +99,7 @@ describe('sentinel sink → Logs Ingestion stand-in, on real Kafka', () => {
   }, 150_000);
 
   it('refuses to start with a secret the tenant refuses, naming the sink', async () => {
-    await expect(startSentinelSink({ sink: sinkConfig({ id: 'soc-bad', clientSecret: 'wrong' }), bus })).rejects.toThrow(
+    await expect(startSentinelSink({ sink: sinkConfig({ id: 'soc-bad', clientSecret: 'wrong' }), bus: kafka.bus })).rejects.toThrow(
       /^sentinel sink soc-bad: the token endpoint refused client app-it of tenant tenant-it: HTTP 401 invalid_client: AADSTS7000215/,
     );
   });

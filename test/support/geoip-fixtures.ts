@@ -22,6 +22,23 @@ export interface GeoipFixtures {
   remove(): void;
 }
 
+/**
+ * The ECS `geo` of the London record (81.2.69.0/24 in `city`), as Elastic's geoip processor maps
+ * it: the first subdivision only, and English names.
+ */
+export const LONDON_GEO = {
+  continent_code: 'EU',
+  continent_name: 'Europe',
+  country_iso_code: 'GB',
+  country_name: 'United Kingdom',
+  region_iso_code: 'GB-ENG',
+  region_name: 'England',
+  city_name: 'London',
+  postal_code: 'SW1A',
+  timezone: 'Europe/London',
+  location: { lat: 51.5142, lon: -0.0931 },
+} as const;
+
 /** Whether mmdb-writer is installed (scripts/ensure-mmdb-writer.sh). */
 export const canBuildGeoipFixtures = (): boolean => existsSync(PYTHON);
 

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './child.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -37,17 +37,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN = { username: 'vigil-harness-admin', password: 'vigil-harness-admin-pw' };
 // Starting on two shared cores under load took 47 s in the recipe's measurements; allow more.
 const READY_TIMEOUT_MS = 240_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Installs Keycloak when missing (idempotent) and starts it; undefined when it cannot run here. */
 export async function startKeycloak(): Promise<KeycloakServer | undefined> {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './child.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -30,17 +30,6 @@ export interface MedallionServer {
 const DIR = process.env.VIGIL_MEDALLION_DIR ?? join(homedir(), '.cache', 'vigil', 'medallion');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COLLECTION_ID = '365fed99-08fa-fdcd-a1b3-fb247eb41d01';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A STIX 2.1 indicator object with a pattern (ids are deterministic from `n`). */
 export function stixIndicator(n: number, pattern: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

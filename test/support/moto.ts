@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './child.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -17,17 +17,6 @@ export interface MotoServer {
 
 const DIR = process.env.VIGIL_MOTO_DIR ?? join(homedir(), '.cache', 'vigil', 'moto');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Installs moto when missing (idempotent) and starts it; undefined when it cannot be installed here. */
 export async function startMoto(): Promise<MotoServer | undefined> {

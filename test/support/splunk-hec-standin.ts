@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { LocalHttpServer } from './local-http.js';
 
 /**
  * A local HTTP Event Collector that behaves as Splunk documents it ("Troubleshoot HTTP Event
@@ -16,10 +16,9 @@ export interface HecStandInEvent {
   event: Record<string, unknown>;
 }
 
-export class HecStandIn {
+export class HecStandIn extends LocalHttpServer {
   readonly indexed: HecStandInEvent[] = [];
   readonly requests: Array<{ path: string; gzip: boolean; channel: string | undefined; status: number }> = [];
-  base = '';
   /** The next n event requests answer 503 "Server is busy". */
   busy = 0;
   /** The next n ackIds handed out never turn true (they expired on the indexer). */
@@ -28,31 +27,16 @@ export class HecStandIn {
   ackDelayPolls = 1;
   /** Events this collector refuses as invalid data (400 code 6), as Splunk does for a malformed one. */
   refuse: (envelope: Record<string, unknown>) => boolean = () => false;
-  private server: Server | undefined;
   private readonly channels = new Map<
     string,
     { next: number; pending: Map<number, { polls: number; expired: boolean; events: HecStandInEvent[] }> }
   >();
 
-  constructor(private readonly token: string) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+  constructor(private readonly token: string) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  private answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+  protected answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const url = new URL(req.url ?? '/', this.base);
     const channel = (req.headers['x-splunk-request-channel'] as string | undefined) ?? url.searchParams.get('channel') ?? undefined;
     const gzip = req.headers['content-encoding'] === 'gzip';

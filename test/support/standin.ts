@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpServer } from './local-http.js';
 
 /** One request a stand-in saw, with its body parsed as JSON or form when it is one. */
 export interface Seen {
@@ -24,32 +24,16 @@ export type Route = [method: string, pattern: string, handle: (req: Seen, params
  * `throttle(n, retryAfter)` makes the next n requests answer the vendor's 429 (`rateLimited`)
  * with a Retry-After header; everything a stand-in answers comes from its own file.
  */
-export class StandIn {
+export class StandIn extends LocalHttpServer {
   readonly seen: Seen[] = [];
-  base = '';
-  private server: Server | undefined;
   private throttled = 0;
   private retryAfter = '1';
 
   constructor(
     private readonly routes: Route[],
     private readonly rateLimited: Reply = { status: 429, body: { message: 'rate limited' } },
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+  ) {
+    super();
   }
 
   throttle(times: number, retryAfter = '1'): void {
@@ -57,7 +41,8 @@ export class StandIn {
     this.retryAfter = retryAfter;
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, raw: string): void {
+  protected answer(req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://standin');
     const type = String(req.headers['content-type'] ?? '');
     let body: unknown = raw;

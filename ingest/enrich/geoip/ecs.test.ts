@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LONDON_GEO } from '../../../test/support/geoip-fixtures.js';
 import { asFromRecord, geoFromRecord } from './ecs.js';
 
 describe('geoFromRecord', () => {
@@ -15,18 +16,7 @@ describe('geoFromRecord', () => {
         postal: { code: 'SW1A' },
         location: { latitude: 51.5142, longitude: -0.0931, time_zone: 'Europe/London', accuracy_radius: 10 },
       }),
-    ).toEqual({
-      continent_code: 'EU',
-      continent_name: 'Europe',
-      country_iso_code: 'GB',
-      country_name: 'United Kingdom',
-      region_iso_code: 'GB-ENG',
-      region_name: 'England',
-      city_name: 'London',
-      postal_code: 'SW1A',
-      timezone: 'Europe/London',
-      location: { lat: 51.5142, lon: -0.0931 },
-    });
+    ).toEqual(LONDON_GEO);
   });
 
   it('names the country and continent of a bare country code (ip-location-db)', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVigilError, type VigilError } from '../../../core/errors/index.js';
 import { parseAddress } from '../../../core/net/ip.js';
-import { buildGeoipFixtures, canBuildGeoipFixtures, type GeoipFixtures } from '../../../test/support/geoip-fixtures.js';
+import { LONDON_GEO, buildGeoipFixtures, canBuildGeoipFixtures, type GeoipFixtures } from '../../../test/support/geoip-fixtures.js';
 import { openAsn, openDatabases, openGeo } from './databases.js';
 import { enrichEvent } from './enrich.js';
 import { GeoipLookup, lookupText } from './lookup.js';
@@ -22,18 +22,7 @@ describe.skipIf(!canBuildGeoipFixtures())('GeoIP lookups over fixture databases'
   it('maps a GeoLite2 City and ASN record to ECS geo and as', () => {
     const lookup = new GeoipLookup(openGeo(fx.city), [openAsn(fx.asn)], 10);
     expect(lookup.lookup('81.2.69.142')).toEqual({
-      geo: {
-        continent_code: 'EU',
-        continent_name: 'Europe',
-        country_iso_code: 'GB',
-        country_name: 'United Kingdom',
-        region_iso_code: 'GB-ENG',
-        region_name: 'England',
-        city_name: 'London',
-        postal_code: 'SW1A',
-        timezone: 'Europe/London',
-        location: { lat: 51.5142, lon: -0.0931 },
-      },
+      geo: LONDON_GEO,
       as: { number: 20712, organization: { name: 'Andrews & Arnold Ltd' } },
     });
     expect(lookup.lookup('2a02:cf40::7')).toEqual({

@@ -1,7 +1,8 @@
 import { createVerify, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { LocalHttpServer } from '../local-http.js';
 
 /**
  * Google's OAuth token URI and the Chronicle API import methods, as documented, on one loopback
@@ -57,8 +58,7 @@ function machines(u: Udm, type: string): string | undefined {
   return has('principal') && has('target') ? undefined : `${type} requires a principal and a target machine (ip or hostname)`;
 }
 
-export class SecopsStandIn {
-  base = '';
+export class SecopsStandIn extends LocalHttpServer {
   readonly events: Udm[] = [];
   readonly logs: Array<{ logType: string; data: string; logEntryTime: string; collectionTime: string }> = [];
   readonly statuses: number[] = [];
@@ -67,30 +67,15 @@ export class SecopsStandIn {
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   private readonly keyId = randomBytes(20).toString('hex');
   private readonly tokens = new Map<string, number>();
-  private server: Server | undefined;
   private throttled = 0;
   private retryAfter = '1';
 
-  constructor(private readonly opts: SecopsStandInOptions) {}
+  constructor(private readonly opts: SecopsStandInOptions) {
+    super();
+  }
 
   get tokenUri(): string {
     return `${this.base}/token`;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
   }
 
   /** Writes the account's key file to `path`; `privateKey` overrides the key (a key the server does not know). */
@@ -114,7 +99,7 @@ export class SecopsStandIn {
     this.retryAfter = retryAfter;
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+  protected answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://standin');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.statuses.push(status);

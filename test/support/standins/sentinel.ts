@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { LocalHttpServer } from '../local-http.js';
 
 /**
  * Microsoft Entra's token endpoint and the Azure Monitor Logs Ingestion API, as documented, on
@@ -39,32 +39,16 @@ export interface SentinelRequest {
   rows: number;
 }
 
-export class SentinelStandIn {
-  base = '';
+export class SentinelStandIn extends LocalHttpServer {
   readonly rows: Record<string, unknown>[] = [];
   readonly requests: SentinelRequest[] = [];
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
-  private server: Server | undefined;
   private throttled = 0;
   private retryAfter = '1';
 
-  constructor(private readonly opts: SentinelStandInOptions) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+  constructor(private readonly opts: SentinelStandInOptions) {
+    super();
   }
 
   /** The next `times` ingestion calls answer 429 with `Retry-After: retryAfter`. */
@@ -78,7 +62,7 @@ export class SentinelStandIn {
     this.tokens.clear();
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+  protected answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://standin');
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
