@@ -47,6 +47,43 @@ describe('vigil parse', () => {
     expect(t.events()[0]!.raw_data).toBeUndefined();
   });
 
+  describe('VPC flow logs', () => {
+    // As S3 delivery writes them: a header line naming the fields (here a custom format), then a record a line.
+    const HEADER = 'version interface-id srcaddr dstaddr srcport dstport protocol bytes action flow-direction';
+    const FILE = [
+      HEADER,
+      '5 eni-0a1b2c3d4e5f67890 10.0.1.5 198.51.100.7 50000 443 6 5120 ACCEPT egress',
+      '5 eni-0a1b2c3d4e5f67890 198.51.100.7 10.0.1.5 443 50000 6 880 ACCEPT ingress',
+      '5 eni-0a1b2c3d4e5f67890 10.0.1.5 203.0.113.9 50001 22 6 REJECT egress',
+      '',
+    ].join('\n');
+
+    it.each([['--type', 'vpcflow'], []])(
+      '%s reads the header and every record with it; a short line is reported by its line',
+      async (...args) => {
+        const t = io(FILE);
+        expect(await run(args, t.io)).toBe(1);
+        expect(t.events().map((e) => [e.source.ip, e.source.port, e.destination.port, e.network.direction, e.event.outcome])).toEqual([
+          ['10.0.1.5', 50000, 443, 'egress', 'success'],
+          ['198.51.100.7', 443, 50000, 'ingress', 'success'],
+        ]);
+        expect(t.err).toEqual(['stdin:1: line 4: VPC flow log record has 9 fields, its header names 10 [PARSE_RECORD_SHAPE]']);
+      },
+    );
+
+    it('auto reads header-less lines of the default format by their layout', async () => {
+      const t = io('2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n');
+      expect(await run([], t.io)).toBe(0);
+      expect(t.events()[0]).toMatchObject({ source: { ip: '172.31.16.139', port: 20641 }, cloud: { account: { id: '123456789010' } } });
+    });
+
+    it('--type vpcflow reports a line that is no flow record', async () => {
+      const t = io('hello world\n');
+      expect(await run(['--type', 'vpcflow'], t.io)).toBe(1);
+      expect(t.err[0]).toMatch(/^stdin:1: line 1: not a VPC flow log record: 2 fields/);
+    });
+  });
+
   it('refuses unknown options with CLI_USAGE', async () => {
     await expect(run(['--type', 'nope'], io().io)).rejects.toMatchObject({ code: 'CLI_USAGE' });
     await expect(run(['--schema', 'xml'], io().io)).rejects.toMatchObject({ code: 'CLI_USAGE' });

@@ -106,7 +106,8 @@ function open(path: string): Readable {
 /**
  * Feeds `handle` one record at a time: a line for line-framed types, the whole input for
  * document-framed ones. With `auto`, an input whose first line is the start of a JSON document
- * but not a whole JSON value (a pretty-printed CloudTrail file) is read as one document.
+ * but not a whole JSON value (a pretty-printed CloudTrail file), or one a type says starts its
+ * documents (a VPC flow log header line), is read as one document.
  */
 async function readRecords(
   input: Readable,
@@ -128,7 +129,7 @@ async function readRecords(
       doc.push(line);
       continue;
     }
-    if (n === 1 && framing === undefined && /^\s*[[{]/.test(line) && !isJson(line)) {
+    if (n === 1 && framing === undefined && ((/^\s*[[{]/.test(line) && !isJson(line)) || startsDocument(line))) {
       doc = [line];
       continue;
     }
@@ -138,6 +139,10 @@ async function readRecords(
     if (full) await full;
   }
   if (doc) handle(doc.join('\n'), 1);
+}
+
+function startsDocument(firstLine: string): boolean {
+  return Object.values(PARSE_TYPES).some((t) => t.startsDocument?.(firstLine) === true);
 }
 
 function isJson(s: string): boolean {

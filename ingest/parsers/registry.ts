@@ -12,8 +12,11 @@ import {
   parseO365,
   parseOkta,
   parseSuricata,
+  parseVpcFlow,
   parseWindows,
   parseZeek,
+  isVpcFlowLine,
+  vpcFlowHeader,
   type ParseTextOptions,
 } from '../normalize/cloud/index.js';
 
@@ -39,6 +42,11 @@ export interface ParseType {
   framing: 'line' | 'document';
   /** For `--type auto`: does this record look like this type? Types are tried in registry order. */
   detect?: (raw: string) => boolean;
+  /**
+   * For `--type auto`: does an input whose first line is this one hold this type throughout, to be
+   * read as one document (a VPC flow log file's header line names the fields of every line after it)?
+   */
+  startsDocument?: (firstLine: string) => boolean;
   /** One raw record → its ECS events (a document may hold many), or the reason it cannot be read. */
   toEcs(raw: string, ctx: ParseTypeContext): ParseTypeResult;
 }
@@ -132,6 +140,13 @@ export const PARSE_TYPES: Record<string, ParseType> = {
     detect: (r) => /"ts"\s*:/.test(r) && hasShape(r, isZeekLog),
     toEcs: viaCloud(parseZeek),
   },
+  vpcflow: {
+    summary: 'AWS VPC flow logs: a header line naming the fields (as S3 delivery writes), then a record a line',
+    framing: 'document',
+    detect: (r) => vpcFlowHeader(firstLine(r)) !== undefined || isVpcFlowLine(firstLine(r)),
+    startsDocument: (line) => vpcFlowHeader(line) !== undefined,
+    toEcs: viaCloud(parseVpcFlow),
+  },
   cef: {
     summary: 'ArcSight CEF, bare or inside a syslog header',
     framing: 'line',
@@ -156,6 +171,11 @@ export const PARSE_TYPES: Record<string, ParseType> = {
     toEcs: viaRecord('syslog'),
   },
 };
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text : text.slice(0, nl);
+}
 
 /** The type `auto` picks for one raw record: the first whose `detect` says yes, else syslog. */
 export function detectParseType(raw: string): string {

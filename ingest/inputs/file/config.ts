@@ -3,7 +3,8 @@ import { componentId } from '../../../core/config/fields.js';
 import { defaultsOf } from '../../../core/config/check.js';
 
 export const schema = object({
-  description: 'Tails files (following appends and rotation) or reads them once: JSON lines, syslog lines, Windows event JSON.',
+  description:
+    'Tails files (following appends and rotation) or reads them once: JSON lines, syslog lines, Windows event JSON, VPC flow logs.',
   fields: {
     id: componentId('input'),
     paths: array({
@@ -18,8 +19,8 @@ export const schema = object({
     }),
     format: oneOf({
       description:
-        'Line format: `json` (JSON lines, vendor records detected), `syslog`, `windows` (evtx_dump or Winlogbeat JSON), or `auto` (by the first character).',
-      values: ['auto', 'json', 'syslog', 'windows'],
+        'Line format: `json` (JSON lines, vendor records detected), `syslog`, `windows` (evtx_dump or Winlogbeat JSON), `vpcflow` (AWS VPC flow logs, a header line naming the fields of the lines after it), or `auto` (by the first character; VPC flow log lines recognized).',
+      values: ['auto', 'json', 'syslog', 'windows', 'vpcflow'],
       default: 'auto',
     }),
     stateFile: string({ description: 'Checkpoint file of read offsets. Default `.vigil/state/<id>.json`.', minLength: 1, optional: true }),

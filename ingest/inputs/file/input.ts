@@ -5,9 +5,9 @@ import { logger, metrics } from '../../../core/telemetry/index.js';
 import { Batch, emit, type EmitTarget } from '../../normalize/cloud/index.js';
 import { isValidTimeZone } from '../../parsers/index.js';
 import { pause as sleep } from '../../poll/pause.js';
-import { lineResults } from './formats.js';
+import { lineResults, resumeLineState, type FileLineState } from './formats.js';
 import { StateFile, defaultStateFile } from '../../checkpoint/state-file.js';
-import { expandPath, findByInode, openTracked, readLines, type Tracked } from './tail.js';
+import { expandPath, findByInode, firstLine, openTracked, readLines, type Tracked } from './tail.js';
 
 export interface FileInput {
   /** Not a listener: always 0. */
@@ -88,8 +88,16 @@ export async function startFileInput(cfg: FileInputConfig, target: EmitTarget): 
     if (changed) await state.save({ files });
   }
 
+  /** Per open file: what its earlier lines say about the next (the VPC flow log header in force). */
+  const lineStates = new WeakMap<Tracked, FileLineState>();
+
   /** Reads `t` to its current end, publishing batch by batch; `key` is its checkpoint entry. */
   async function pump(t: Tracked, final: boolean, key: string | undefined): Promise<void> {
+    let lineState = lineStates.get(t);
+    if (!lineState) {
+      lineState = await resumeLineState(() => firstLine(t, cfg.maxLineBytes), cfg.format, t.readPos);
+      lineStates.set(t, lineState);
+    }
     for (;;) {
       const { lines, eof } = await readLines(t, cfg.maxLineBytes, MAX_BYTES_PER_PASS, final);
       if (lines.length > 0) {
@@ -106,7 +114,13 @@ export async function startFileInput(cfg: FileInputConfig, target: EmitTarget): 
           }
           const text = l.raw.toString('utf8');
           if (text.trim() === '') continue;
-          const results = lineResults({ text, raw: l.raw, position: `${t.dev}:${t.ino}:${l.start}` }, cfg.format, ctx, cfg.timezone);
+          const results = lineResults(
+            { text, raw: l.raw, position: `${t.dev}:${t.ino}:${l.start}` },
+            cfg.format,
+            ctx,
+            cfg.timezone,
+            lineState,
+          );
           for (const r of results) if (r.ok) r.event.log = { ...r.event.log, file: { path: t.path } };
           batch.add(results);
         }
@@ -152,6 +166,7 @@ export async function startFileInput(cfg: FileInputConfig, target: EmitTarget): 
         t.pendingStart = 0;
         t.discarding = false;
         t.committed = 0;
+        lineStates.delete(t);
       }
     }
   }

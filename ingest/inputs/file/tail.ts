@@ -104,6 +104,14 @@ export async function readLines(
   return { lines, eof };
 }
 
+/** The file's first line (without its line end), or undefined when none ends within `maxBytes`. */
+export async function firstLine(t: Tracked, maxBytes: number): Promise<string | undefined> {
+  const buf = Buffer.allocUnsafe(Math.min(maxBytes, 64 * 1024));
+  const { bytesRead } = await t.fd.read(buf, 0, buf.length, 0);
+  const lf = buf.subarray(0, bytesRead).indexOf(0x0a);
+  return lf < 0 ? undefined : buf.subarray(0, lf).toString('utf8').replace(/\r$/, '');
+}
+
 /** The files a configured path stands for: itself, or the regular files of a directory (not recursive). */
 export async function expandPath(path: string): Promise<string[]> {
   let st;

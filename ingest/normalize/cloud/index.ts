@@ -22,6 +22,7 @@ export {
   type RecordResult,
 } from './records.js';
 export { bytesResults, cloudWatchResults, decodeBase64, isCloudWatchLogs, MAX_INFLATED_BYTES } from './cloudwatch.js';
+export { isVpcFlowLine, normalizeVpcFlowLine, notVpcFlowRecord, vpcFlowHeader, vpcFlowReader, type VpcFlowFormat } from './vpcflow.js';
 export {
   parseCloudTrail,
   parseGcpAudit,
@@ -31,6 +32,7 @@ export {
   parseWindows,
   parseSuricata,
   parseZeek,
+  parseVpcFlow,
   parseCloudAuto,
   pipelineError,
   CLOUD_PARSE_TYPES,

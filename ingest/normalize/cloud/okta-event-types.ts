@@ -1,7 +1,10 @@
+import { ELASTIC_OKTA_TABLE } from './okta-event-table.js';
+
 /**
  * Okta System Log `eventType` → `event.category` / `event.type`, as Elastic's okta integration
- * maps them (its ingest pipeline's fixed lists, united with its table generated from Okta's event
- * types catalog). Types not listed fall back to `OKTA_FAMILIES` by prefix.
+ * maps them: its pipeline appends fixed lists for a few types (`OKTA_FIXED`), then unites them
+ * with its table generated from Okta's event types catalog (`okta-event-table.ts`, ~1,000 types).
+ * Types in neither fall back to `OKTA_FAMILIES` by prefix.
  */
 export interface OktaCategorization {
   category: readonly string[];
@@ -12,106 +15,57 @@ const c = (category: string[], type: string[]): OktaCategorization => ({ categor
 const AUTH_INFO = c(['authentication'], ['info']);
 const IAM_USER = c(['iam'], ['user']);
 
+/**
+ * The pipeline's own lists, applied before the table: `[category or type, value, event types]`.
+ * Its `event.type: network` for rate-limit and blocked-request events is left out: ECS allows no
+ * such type.
+ */
 // prettier-ignore
-export const OKTA_EVENT_TYPES: Readonly<Record<string, OktaCategorization>> = {
-  'user.session.start': c(['authentication', 'session'], ['start', 'info']),
-  'user.session.end': c(['authentication', 'session'], ['end', 'info']),
-  'user.session.expire': c(['session'], ['end']),
-  'user.session.clear': c(['session'], ['info']),
-  'user.session.access_admin_app': c(['session'], ['info']),
-  'user.session.context.change': c(['session'], ['info']),
-  'user.session.impersonation.initiate': c(['session'], ['start']),
-  'user.session.impersonation.end': c(['session'], ['end']),
-  'user.session.impersonation.grant': c(['session'], ['info']),
-  'user.session.impersonation.revoke': c(['session'], ['info']),
-  'user.session.impersonation.extend': c(['session'], ['info']),
-  'user.authentication.sso': AUTH_INFO,
-  'user.authentication.auth': AUTH_INFO,
-  'user.authentication.auth_via_mfa': AUTH_INFO,
-  'user.authentication.auth_via_IDP': AUTH_INFO,
-  'user.authentication.auth_via_AD_agent': AUTH_INFO,
-  'user.authentication.auth_via_LDAP_agent': AUTH_INFO,
-  'user.authentication.auth_via_inbound_SAML': AUTH_INFO,
-  'user.authentication.auth_via_inbound_delauth': AUTH_INFO,
-  'user.authentication.auth_via_iwa': AUTH_INFO,
-  'user.authentication.auth_via_radius': AUTH_INFO,
-  'user.authentication.auth_via_richclient': AUTH_INFO,
-  'user.authentication.auth_via_social': AUTH_INFO,
-  'user.authentication.authenticate': AUTH_INFO,
-  'user.authentication.verify': AUTH_INFO,
-  'user.authentication.slo': AUTH_INFO,
-  'user.authentication.universal_logout': c(['authentication'], ['end']),
-  'user.identity_verification': AUTH_INFO,
-  'user.identity_verification.start': c(['authentication'], ['start']),
-  'user.credential.enroll': AUTH_INFO,
-  'user.import.password': AUTH_INFO,
-  'policy.evaluate_sign_on': AUTH_INFO,
-  'user.mfa.attempt_bypass': AUTH_INFO,
-  'user.mfa.factor.activate': c(['authentication'], ['info', 'start']),
-  'user.mfa.factor.deactivate': c(['authentication'], ['end', 'info']),
-  'user.mfa.factor.reset_all': AUTH_INFO,
-  'user.mfa.factor.suspend': AUTH_INFO,
-  'user.mfa.factor.unsuspend': AUTH_INFO,
-  'user.mfa.factor.update': AUTH_INFO,
-  'user.mfa.okta_verify': AUTH_INFO,
-  'user.mfa.okta_verify.deny_push': AUTH_INFO,
-  'user.account.expire_password': c(['authentication'], ['end', 'info']),
-  'user.account.reset_password': AUTH_INFO,
-  'user.account.update_password': AUTH_INFO,
-  'user.account.lock': IAM_USER,
-  'user.account.lock.limit': IAM_USER,
-  'user.account.unlock': IAM_USER,
-  'user.account.unlock_by_admin': IAM_USER,
-  'user.account.unlock_failure': IAM_USER,
-  'user.account.unlock_token': IAM_USER,
-  'user.account.use_token': IAM_USER,
-  'user.account.preference_update': IAM_USER,
-  'user.account.privilege.grant': c(['iam'], ['info', 'user']),
-  'user.account.privilege.revoke': c(['iam'], ['deletion', 'user']),
-  'user.account.report_suspicious_activity_by_enduser': c(['iam'], ['info', 'user']),
-  'user.account.update_primary_email': c(['iam'], ['change', 'user']),
-  'user.account.update_secondary_email': c(['iam'], ['change', 'user']),
-  'user.account.update_profile': c(['iam'], ['change', 'user']),
-  'user.account.update_user_type': c(['iam'], ['change', 'user']),
-  'user.lifecycle.create': c(['iam'], ['user', 'creation', 'info']),
-  'user.lifecycle.activate': c(['iam'], ['user', 'change', 'info']),
-  'user.lifecycle.reactivate': IAM_USER,
-  'user.lifecycle.deactivate': c(['iam'], ['user', 'change', 'info']),
-  'user.lifecycle.suspend': c(['iam'], ['user', 'change', 'info']),
-  'user.lifecycle.unsuspend': c(['iam'], ['user', 'change', 'info']),
-  'user.lifecycle.delete.initiated': c(['iam'], ['deletion', 'user']),
-  'user.lifecycle.delete.completed': c(['iam'], ['deletion', 'user']),
-  'user.lifecycle.password_mass_expiry': AUTH_INFO,
-  'user.risk.change': c(['iam'], ['change', 'user']),
-  'user.risk.detect': IAM_USER,
-  'group.user_membership.add': c(['iam'], ['group', 'change']),
-  'group.user_membership.remove': c(['iam'], ['group', 'change']),
-  'application.user_membership.add': c(['iam'], ['user', 'change', 'info']),
-  'application.user_membership.remove': c(['iam'], ['user', 'change', 'info']),
-  'application.user_membership.change_username': c(['iam'], ['user', 'change', 'info']),
-  'policy.lifecycle.create': c(['configuration'], ['creation']),
-  'policy.lifecycle.update': c(['configuration'], ['change']),
-  'policy.lifecycle.activate': c(['configuration'], ['change']),
-  'policy.lifecycle.deactivate': c(['configuration'], ['change']),
-  'policy.lifecycle.delete': c(['configuration'], ['deletion']),
-  'policy.rule.add': c(['configuration'], ['change']),
-  'policy.rule.update': c(['configuration'], ['change']),
-  'policy.rule.activate': c(['configuration'], ['change']),
-  'policy.rule.deactivate': c(['configuration'], ['change']),
-  'policy.rule.delete': c(['configuration'], ['deletion']),
-  'application.lifecycle.create': c(['configuration'], ['creation']),
-  'application.lifecycle.update': c(['configuration'], ['change']),
-  'application.lifecycle.activate': c(['configuration'], ['change']),
-  'application.lifecycle.deactivate': c(['configuration'], ['change']),
-  'application.lifecycle.delete': c(['configuration'], ['deletion']),
-  'system.org.rate_limit.warning': c(['configuration'], ['info']),
-  'system.org.rate_limit.violation': c(['configuration'], ['info']),
-  'zone.create': c(['configuration'], ['creation']),
-  'zone.update': c(['configuration'], ['change']),
-  'zone.delete': c(['configuration'], ['deletion']),
-  'zone.activate': c(['configuration'], ['info']),
-  'zone.deactivate': c(['configuration'], ['info']),
-};
+const OKTA_FIXED: ReadonlyArray<readonly ['category' | 'type', string, readonly string[]]> = [
+  ['category', 'iam', ['group.user_membership.add', 'group.user_membership.remove', 'user.lifecycle.activate', 'user.lifecycle.create',
+    'user.lifecycle.deactivate', 'user.lifecycle.suspend', 'user.lifecycle.unsuspend']],
+  ['category', 'configuration', ['policy.lifecycle.activate', 'policy.lifecycle.create', 'policy.lifecycle.deactivate',
+    'policy.lifecycle.delete', 'policy.lifecycle.update', 'policy.rule.activate', 'policy.rule.add', 'policy.rule.deactivate',
+    'policy.rule.delete', 'application.lifecycle.create', 'application.lifecycle.delete', 'policy.rule.update',
+    'application.lifecycle.activate', 'application.lifecycle.deactivate', 'application.lifecycle.update']],
+  ['category', 'authentication', ['user.session.start', 'user.session.end', 'user.authentication.sso', 'policy.evaluate_sign_on']],
+  ['category', 'session', ['user.session.start', 'user.session.end']],
+  ['type', 'info', ['system.org.rate_limit.warning', 'system.org.rate_limit.violation', 'core.concurrency.org.limit.violation']],
+  ['type', 'start', ['user.session.start']],
+  ['type', 'end', ['user.session.end']],
+  ['type', 'group', ['group.user_membership.add', 'group.user_membership.remove']],
+  ['type', 'info', ['user.lifecycle.activate', 'user.lifecycle.create', 'user.lifecycle.deactivate', 'user.lifecycle.suspend',
+    'user.lifecycle.unsuspend', 'user.authentication.sso', 'user.session.start', 'user.session.end', 'application.user_membership.add',
+    'application.user_membership.remove', 'application.user_membership.change_username']],
+  ['type', 'change', ['user.lifecycle.activate', 'user.lifecycle.deactivate', 'user.lifecycle.suspend', 'user.lifecycle.unsuspend',
+    'group.user_membership.add', 'group.user_membership.remove', 'policy.lifecycle.activate', 'policy.lifecycle.deactivate',
+    'policy.lifecycle.update', 'policy.rule.activate', 'policy.rule.add', 'policy.rule.deactivate', 'policy.rule.update',
+    'application.user_membership.add', 'application.user_membership.remove', 'application.user_membership.change_username']],
+  ['type', 'creation', ['user.lifecycle.create', 'policy.lifecycle.create', 'application.lifecycle.create']],
+  ['type', 'deletion', ['policy.lifecycle.delete', 'application.lifecycle.delete']],
+  ['type', 'info', ['policy.evaluate_sign_on']],
+];
+
+function buildTable(): Record<string, OktaCategorization> {
+  const acc = new Map<string, { category: Set<string>; type: Set<string> }>();
+  const entry = (eventType: string) => {
+    let e = acc.get(eventType);
+    if (!e) acc.set(eventType, (e = { category: new Set(), type: new Set() }));
+    return e;
+  };
+  for (const [field, value, eventTypes] of OKTA_FIXED) for (const t of eventTypes) entry(t)[field].add(value);
+  for (const line of ELASTIC_OKTA_TABLE.split('\n')) {
+    const [eventType, categories, types] = line.split(' ');
+    if (!eventType || !categories || !types) continue;
+    const e = entry(eventType);
+    for (const v of categories.split(',')) if (v !== '-') e.category.add(v);
+    for (const v of types.split(',')) if (v !== '-') e.type.add(v);
+  }
+  return Object.fromEntries([...acc].map(([t, e]) => [t, c([...e.category], [...e.type])]));
+}
+
+/** Every event type Elastic's integration categorizes, with the union of its fixed lists and its table. */
+export const OKTA_EVENT_TYPES: Readonly<Record<string, OktaCategorization>> = buildTable();
 
 /**
  * For event types outside the table: the family's usual categorization in Elastic's table (every

@@ -83,8 +83,8 @@ export function normalizeOkta(r: Json, ctx: RecordContext, original: string): Ec
       event: {
         id: str(r.uuid),
         action: eventType,
-        category: cat ? [...cat.category] : undefined,
-        type: cat ? [...cat.type] : undefined,
+        category: cat && cat.category.length > 0 ? [...cat.category] : undefined,
+        type: cat && cat.type.length > 0 ? [...cat.type] : undefined,
         outcome: outcomeOf(str(outcome.result)),
         reason: str(outcome.reason),
       },

@@ -2,6 +2,7 @@ import type { EcsEvent } from '../../../core/event/index.js';
 import { deterministicId } from '../../../core/event/index.js';
 import type { RecordContext } from './common.js';
 import { normalizeJsonText, type RecordResult, type RecordType } from './records.js';
+import { notVpcFlowRecord, vpcFlowReader } from './vpcflow.js';
 
 /** Options of the pure parse functions; every field has a default for `vigil parse`. */
 export interface ParseTextOptions {
@@ -51,6 +52,26 @@ export const parseO365 = parseAs('o365');
 export const parseWindows = parseAs('windows');
 export const parseSuricata = parseAs('suricata');
 export const parseZeek = parseAs('zeek');
+/**
+ * AWS VPC flow log text as S3 delivers it (a header line naming the fields, then one record a
+ * line; a later header line changes the format), or records of a layout Elastic reads without a
+ * header. A line that is not a record is a `pipeline_error` event whose reason names its line.
+ */
+export function parseVpcFlow(text: string, opts: ParseTextOptions = {}): EcsEvent[] {
+  const ctx: RecordContext = {
+    inputId: opts.inputId ?? 'parse',
+    receivedAt: opts.receivedAt ?? new Date(),
+    keepOriginal: opts.keepOriginal ?? true,
+  };
+  const read = vpcFlowReader(ctx, (line) => [notVpcFlowRecord(line)]);
+  return text
+    .split('\n')
+    .flatMap((line, i) =>
+      line.trim() === ''
+        ? []
+        : read(line.replace(/\r$/, '')).map((r) => (r.ok ? r.event : pipelineError({ ...r, reason: `line ${i + 1}: ${r.reason}` }, ctx))),
+    );
+}
 /** Detects each record's type by its shape. */
 export const parseCloudAuto = parseAs('auto');
 

@@ -217,6 +217,20 @@ export function normalizeVpcFlowLine(line: string, ctx: RecordContext, format?: 
   return { ok: true, event: toEcs(line, byName(layout, values), ctx) };
 }
 
+/**
+ * The dead letter of a line that a reader told to expect VPC flow logs cannot read: no header line
+ * before it named its fields, and no layout of its length fits it.
+ */
+export function notVpcFlowRecord(line: string): RecordResult {
+  const n = line.trim().split(/\s+/).length;
+  return {
+    ok: false,
+    code: 'PARSE_RECORD_SHAPE',
+    reason: `not a VPC flow log record: ${n} fields, no header line before it, and no layout of ${n} fields fits (layouts read without a header: ${[...LAYOUTS.keys()].join(', ')} fields)`,
+    raw: line,
+  };
+}
+
 /** Whether a line (no header known) is a VPC flow record of a layout Elastic reads. */
 export function isVpcFlowLine(line: string): boolean {
   const values = line.trim().split(/\s+/);

@@ -1,4 +1,5 @@
 import { ipOf, isObject, obj, str, type Json } from '../cloud/common.js';
+import { domainParts } from '../domain.js';
 import { bool, count, distinguishedName, strings, timeOf } from '../network-fields.js';
 
 /**
@@ -61,7 +62,8 @@ export function dnsFields(dns: Json): { fields: Json; resolved: string[] } {
         id: str(dns.id),
         type,
         response_code: str(dns.rcode),
-        question: withQuestion ? { name: str(q.rrname), type: str(q.rrtype) } : undefined,
+        // Elastic splits `rrname` of every DNS record, v1 answers (which have no question) included.
+        question: { ...(withQuestion ? { name: str(q.rrname), type: str(q.rrtype) } : {}), ...domainParts(str(q.rrname)) },
         answers,
         resolved_ip: resolved.length > 0 ? resolved : undefined,
         header_flags: flags.length > 0 ? flags : undefined,

@@ -3,6 +3,7 @@ import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, endpoint, mergeInto, parseKv, transportOf } from './util.js';
 import { isoString } from '../../parsers/iso.js';
 import { countUnmapped } from '../unmapped.js';
+import { domainParts } from '../domain.js';
 
 /**
  * Fortinet FortiGate (FortiOS 6.x–7.x "Log Message Reference"): `key=value` pairs, values quoted
@@ -232,7 +233,7 @@ function utm(kv: Record<string, string>, action: string | undefined): VendorFiel
     },
     dns: {
       id: val(kv.xid),
-      question: { name: val(kv.qname), type: val(kv.qtype), class: val(kv.qclass) },
+      question: { name: val(kv.qname), type: val(kv.qtype), class: val(kv.qclass), ...domainParts(val(kv.qname)) },
       resolved_ip: resolved && resolved.length > 0 ? resolved : undefined,
     },
   } as VendorFields;

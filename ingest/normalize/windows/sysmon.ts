@@ -1,4 +1,5 @@
 import { int, ipOf, type Json } from '../cloud/common.js';
+import { domainParts } from '../domain.js';
 import type { WinEvent } from './record.js';
 import { baseName, val, type Mapping } from './mapping.js';
 
@@ -175,7 +176,7 @@ export const SYSMON_EVENTS: Record<number, Mapping> = {
     fields: (d) => ({
       user: sysmonUser(d),
       process: proc(d),
-      dns: { question: { name: val(d.QueryName) }, resolved_ip: resolvedIps(d.QueryResults) },
+      dns: { question: { name: val(d.QueryName), ...domainParts(val(d.QueryName)) }, resolved_ip: resolvedIps(d.QueryResults) },
       related: { hosts: [...new Set([...resultNames(d.QueryResults), ...(val(d.QueryName) ? [d.QueryName as string] : [])])] },
       network: { protocol: 'dns' },
       // Sysmon 22's QueryStatus is a Win32 error code; 0 is success.

@@ -1,4 +1,5 @@
 import { ipOf, isObject, str, type Json } from '../cloud/common.js';
+import { domainParts } from '../domain.js';
 import { bool, count, distinguishedName, macOf, num, strings, timeOf, totals } from '../network-fields.js';
 import { zeekField } from './record.js';
 
@@ -111,7 +112,7 @@ const dns: LogMapper = (r, rest) => {
         type: r.rcode_name !== undefined && r.rcode_name !== null ? 'answer' : 'query',
         response_code: str(r.rcode_name),
         header_flags: flags.length > 0 ? flags : undefined,
-        question: { name: str(r.query), type: str(r.qtype_name), class: QCLASS[count(r.qclass) ?? -1] },
+        question: { name: str(r.query), type: str(r.qtype_name), class: QCLASS[count(r.qclass) ?? -1], ...domainParts(str(r.query)) },
         answers: list,
         resolved_ip: resolved.length > 0 ? resolved : undefined,
       },
