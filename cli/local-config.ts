@@ -62,6 +62,7 @@ export function localConfig(o: LocalConfigOptions): VigilConfig {
   c.playbooks = {
     paths: ['rules/playbooks'],
     concurrency: 4,
+    dispatchConcurrency: 32,
     secrets: o.secrets ?? {},
     ...(o.allowHosts ? { network: { allow: o.allowHosts } } : {}),
   };

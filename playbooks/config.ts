@@ -15,6 +15,14 @@ export const playbooksSchema = object({
       default: ['rules/playbooks'],
     }),
     concurrency: number({ description: 'Jobs run at once by one worker.', int: true, min: 1, max: 1000, default: 4 }),
+    dispatchConcurrency: number({
+      description:
+        'Incidents of different ids one respond worker dispatches at once from a consumed batch (matching, storing the runs, auditing their start, queueing their first steps); the versions of one incident are dispatched one after another, in order.',
+      int: true,
+      min: 1,
+      max: 1000,
+      default: 32,
+    }),
     secrets: map({
       description: 'Named secrets for `${{ secrets.NAME }}` in playbooks; take values from the environment with `${VAR}`.',
       values: string({ description: 'A secret value.', sensitive: true }),

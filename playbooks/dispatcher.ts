@@ -122,29 +122,45 @@ export function inputsOf(pb: Playbook, set: Record<string, unknown> = {}): Recor
  */
 export async function dispatch(engine: Engine, record: unknown): Promise<void> {
   const incident = incidentOf(record);
-  await engine.runs.saveIncident(incident);
   const facts = {
     rank: SEVERITIES.indexOf(String(incident.severity)),
     closed: incident.status === 'closed',
     version: typeof incident.version === 'number' ? incident.version : -1,
   };
+  const matched: Playbook[] = [];
   for (const pb of engine.playbooks.values()) {
-    let matched: boolean;
     try {
-      matched = pb.trigger(record as object);
+      if (!pb.trigger(record as object)) continue;
     } catch (err) {
       metrics.errors.inc({ kind: 'playbook', id: pb.id, code: 'RULE_MATCH' });
       engine.log.warn({ playbook: pb.id, incident: incident.id, err: engine.redact(errorMessage(err)) }, 'trigger failed');
       continue;
     }
-    if (!matched) continue;
     metrics.received.inc({ kind: 'playbook', id: pb.id });
-    const { generation } = pb.rerun === 'never' ? { generation: 0 } : await engine.runs.generation(pb.id, incident.id, pb.rerun, facts);
-    const trigger = generation === 0 ? 'incident' : pb.rerun === 'on_reopen' ? 'reopen' : 'escalation';
-    const runId = runIdOf(pb.id, incident.id, generation);
-    const now = Date.now();
-    await startRun(engine, pb, runId, incident, { trigger, inputs: inputsOf(pb), createdAt: now, deadline: now + pb.timeoutMs });
+    matched.push(pb);
   }
+  // The incident record and every run go to Redis at once (a pipeline on one connection, in this
+  // order), so that a dispatch waits for one round trip there, two with a re-run policy, rather
+  // than one per command; the incident is stored before any run's step can be queued.
+  await settleAll([
+    engine.runs.saveIncident(incident),
+    ...matched.map(async (pb) => {
+      const { generation } = pb.rerun === 'never' ? { generation: 0 } : await engine.runs.generation(pb.id, incident.id, pb.rerun, facts);
+      const trigger = generation === 0 ? 'incident' : pb.rerun === 'on_reopen' ? 'reopen' : 'escalation';
+      const now = Date.now();
+      const meta = { trigger, inputs: inputsOf(pb), createdAt: now, deadline: now + pb.timeoutMs };
+      await startRun(engine, pb, runIdOf(pb.id, incident.id, generation), incident, meta);
+    }),
+  ]);
+}
+
+/**
+ * Waits for every promise to settle, then throws the first failure: a dispatch that failed has
+ * nothing left running when its batch is retried.
+ */
+async function settleAll(work: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Creates the run (unless it exists), announces its start once, and queues its first steps. */
@@ -155,29 +171,37 @@ export async function startRun(
   incident: Record<string, unknown>,
   meta: RunMeta,
 ): Promise<void> {
-  await engine.runs.create(runId, pb.id, incident, meta);
-  await announce(engine, pb, runId);
+  const { state, announced } = await engine.runs.open(runId, pb.id, incident, meta);
+  await announceState(engine, pb, state, announced);
 }
 
 /** Audits the start of a created run (once) and advances it: what a `$start` job does. */
 export async function announce(engine: Engine, pb: Playbook, runId: string): Promise<void> {
   const state = await engine.runs.load(runId);
   if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} vanished right after it was created`);
-  const incidentId = incidentIdOf(state);
   const stored = await engine.runs.create(runId, pb.id, state.incident, state);
-  if (!stored.announced) {
-    await engine.audit.record({
-      action: 'playbook.run.started',
-      runId,
-      playbookId: pb.id,
-      incidentId,
-      reason: `trigger: ${state.trigger}${state.by ? ` by ${state.by}` : ''}`,
-      ...(Object.keys(state.inputs).length > 0 ? { args: state.inputs } : {}),
-    });
-    await engine.runs.mark(runId, 'announced');
-    engine.log.info({ playbook: pb.id, run: runId, incident: incidentId, trigger: state.trigger }, 'run started');
-  }
-  await advance(engine, pb, state);
+  await announceState(engine, pb, state, stored.announced);
+}
+
+/**
+ * The run's start goes to the audit trail before its first steps are queued, so that it comes
+ * before their records on the run's partition. Then the mark and the first steps go to Redis
+ * together: each is safe to repeat, and a crash between them re-audits the start under the
+ * same audit id (one document downstream) or queues the steps again under their job ids (once).
+ */
+async function announceState(engine: Engine, pb: Playbook, state: RunState, announced: boolean): Promise<void> {
+  if (announced) return advance(engine, pb, state);
+  const incidentId = incidentIdOf(state);
+  await engine.audit.record({
+    action: 'playbook.run.started',
+    runId: state.runId,
+    playbookId: pb.id,
+    incidentId,
+    reason: `trigger: ${state.trigger}${state.by ? ` by ${state.by}` : ''}`,
+    ...(Object.keys(state.inputs).length > 0 ? { args: state.inputs } : {}),
+  });
+  await settleAll([engine.runs.mark(state.runId, 'announced'), advance(engine, pb, state)]);
+  engine.log.info({ playbook: pb.id, run: state.runId, incident: incidentId, trigger: state.trigger }, 'run started');
 }
 
 /** Whether a settled step lets what needs it go on. */

@@ -23,7 +23,8 @@ const READY_TIMEOUT_MS = 15_000;
 const DEFAULT_SWEEP_MS = 5_000;
 
 export interface ResponderOptions {
-  config: { redis: RedisConfig; playbooks: PlaybooksConfig };
+  /** `dispatchConcurrency` is the respond stage's (it calls `dispatch` for several incidents at once). */
+  config: { redis: RedisConfig; playbooks: Omit<PlaybooksConfig, 'dispatchConcurrency'> };
   /** Writes the audit trail. */
   publisher: Publisher;
   /** The audit topic as the bus names it (prefix applied), e.g. `vigil.actions`. */

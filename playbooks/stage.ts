@@ -13,9 +13,8 @@ import { startResponder } from './responder.js';
  * A partition's offset is committed once every incident of the batch is dispatched (its first
  * steps durably in Redis) or dead-lettered; a Redis or Kafka failure throws, and the batch is
  * retried, which dispatch tolerates (deterministic run and job ids). Incidents of different ids
- * are dispatched at once (DISPATCH_LANES), the versions of one incident in order.
+ * are dispatched at once (`playbooks.dispatchConcurrency`), the versions of one incident in order.
  */
-const DISPATCH_LANES = 32;
 export async function startRespondStage({
   config,
   bus,
@@ -50,7 +49,7 @@ export async function startRespondStage({
       await forEachByKey(
         incidents,
         (r) => r.key ?? `offset:${r.offset}`,
-        DISPATCH_LANES,
+        config.playbooks.dispatchConcurrency,
         async (r) => {
           try {
             await responder.dispatch(JSON.parse(r.value.toString('utf8')));

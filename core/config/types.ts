@@ -254,6 +254,8 @@ export interface PlaybooksConfig {
   paths: string[];
   /** Jobs run at once by one worker. Default 4. */
   concurrency: number;
+  /** Incidents of different ids dispatched at once by one respond worker; one incident's versions in order. Default 32. */
+  dispatchConcurrency: number;
   /** Named secrets for `${{ secrets.NAME }}`; values usually come from `${ENV}`. Default `{}`. */
   secrets: Record<string, string>;
   /** Rate limits per action name, replacing the actions' own; shared by every worker. Default: the actions' own. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { VigilError } from '../../core/errors/index.js';
 
 /**
  * Run state in Redis: one hash per run at `<prefix>:playbook-run:<runId>`, with the incident,
@@ -144,6 +145,34 @@ export class RunStore {
     return { announced: res[4] === 1 };
   }
 
+  /**
+   * `create` and `load` in one transaction (one round trip): the run as it stands once created
+   * (a redelivered incident finds what its run did so far), and whether its start was announced.
+   */
+  async open(
+    runId: string,
+    playbookId: string,
+    incident: Record<string, unknown>,
+    meta: RunMeta,
+  ): Promise<{ state: RunState; announced: boolean }> {
+    const key = this.key(runId);
+    const res = await exec(
+      this.redis
+        .multi()
+        .hsetnx(key, 'incident', JSON.stringify(incident))
+        .hsetnx(key, 'playbook', playbookId)
+        .hsetnx(key, 'meta', JSON.stringify(meta))
+        .expire(key, RUN_TTL_SECONDS)
+        .zadd(this.allKey, 'NX', meta.createdAt, runId)
+        .zadd(this.activeKey, 'NX', meta.deadline, runId)
+        .hgetall(key),
+    );
+    const h = res[6] as Record<string, string>;
+    const state = stateOf(runId, h);
+    if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} was not stored by the transaction that creates it`);
+    return { state, announced: h.announced !== undefined };
+  }
+
   /** Notes that the run's start (`announced`) or end (`ended`) was audited, so that it is not again. */
   async mark(runId: string, what: 'announced' | 'ended'): Promise<void> {
     if (what === 'announced') await this.redis.hset(this.key(runId), what, '1');
@@ -151,33 +180,7 @@ export class RunStore {
   }
 
   async load(runId: string): Promise<RunState | undefined> {
-    const h = await this.redis.hgetall(this.key(runId));
-    if (h.incident === undefined || h.playbook === undefined) return undefined;
-    const steps = new Map<string, StepRecord>();
-    const began = new Map<string, number>();
-    const inflight = new Map<string, { attempt: number; at: number }>();
-    const decisions = new Map<string, Decision>();
-    for (const [field, value] of Object.entries(h)) {
-      if (field.startsWith(F.step)) steps.set(field.slice(F.step.length), JSON.parse(value) as StepRecord);
-      else if (field.startsWith(F.began)) began.set(field.slice(F.began.length), Number(value));
-      else if (field.startsWith(F.inflight))
-        inflight.set(field.slice(F.inflight.length), JSON.parse(value) as { attempt: number; at: number });
-      else if (field.startsWith(F.decision)) decisions.set(field.slice(F.decision.length), JSON.parse(value) as Decision);
-    }
-    const meta: RunMeta = h.meta ? (JSON.parse(h.meta) as RunMeta) : { trigger: 'incident', inputs: {}, createdAt: 0, deadline: Infinity };
-    return {
-      runId,
-      playbookId: h.playbook,
-      incident: JSON.parse(h.incident) as Record<string, unknown>,
-      ...meta,
-      steps,
-      began,
-      inflight,
-      decisions,
-      ...(h.end ? { end: JSON.parse(h.end) as RunEnd } : {}),
-      ...(h.cancel ? { cancel: JSON.parse(h.cancel) as RunState['cancel'] } : {}),
-      ended: h.ended !== undefined,
-    };
+    return stateOf(runId, await this.redis.hgetall(this.key(runId)));
   }
 
   /** Records a step's outcome unless one is recorded already; returns the one that stands. */
@@ -321,4 +324,34 @@ async function exec(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {
     if (err) throw err;
     return value;
   });
+}
+
+/** A run from the fields of its hash; undefined when the hash is gone (or was never written). */
+function stateOf(runId: string, h: Record<string, string>): RunState | undefined {
+  if (h.incident === undefined || h.playbook === undefined) return undefined;
+  const steps = new Map<string, StepRecord>();
+  const began = new Map<string, number>();
+  const inflight = new Map<string, { attempt: number; at: number }>();
+  const decisions = new Map<string, Decision>();
+  for (const [field, value] of Object.entries(h)) {
+    if (field.startsWith(F.step)) steps.set(field.slice(F.step.length), JSON.parse(value) as StepRecord);
+    else if (field.startsWith(F.began)) began.set(field.slice(F.began.length), Number(value));
+    else if (field.startsWith(F.inflight))
+      inflight.set(field.slice(F.inflight.length), JSON.parse(value) as { attempt: number; at: number });
+    else if (field.startsWith(F.decision)) decisions.set(field.slice(F.decision.length), JSON.parse(value) as Decision);
+  }
+  const meta: RunMeta = h.meta ? (JSON.parse(h.meta) as RunMeta) : { trigger: 'incident', inputs: {}, createdAt: 0, deadline: Infinity };
+  return {
+    runId,
+    playbookId: h.playbook,
+    incident: JSON.parse(h.incident) as Record<string, unknown>,
+    ...meta,
+    steps,
+    began,
+    inflight,
+    decisions,
+    ...(h.end ? { end: JSON.parse(h.end) as RunEnd } : {}),
+    ...(h.cancel ? { cancel: JSON.parse(h.cancel) as RunState['cancel'] } : {}),
+    ended: h.ended !== undefined,
+  };
 }

@@ -52,6 +52,16 @@ export class MemoryRuns implements Runs {
     return { announced: false };
   }
 
+  async open(
+    runId: string,
+    playbookId: string,
+    incident: Record<string, unknown>,
+    meta: RunMeta,
+  ): Promise<{ state: RunState; announced: boolean }> {
+    const { announced } = await this.create(runId, playbookId, incident, meta);
+    return { state: (await this.load(runId)) as RunState, announced };
+  }
+
   async mark(runId: string, what: 'announced' | 'ended'): Promise<void> {
     this.get(runId)[what] = true;
   }

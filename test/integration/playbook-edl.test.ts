@@ -64,7 +64,7 @@ beforeAll(async () => {
       tokens: [{ name: 'panos', role: 'viewer', sha256: sha256Hex(TOKEN) }],
     },
     redis: { url: SERVICES.redis, prefix: h.prefix },
-    playbooks: { paths: [h.dir], concurrency: 1, secrets: {} },
+    playbooks: { paths: [h.dir], concurrency: 1, dispatchConcurrency: 1, secrets: {} },
     es,
     indexPrefix: `${h.prefix}-none`,
     publisher: { send: async () => undefined },
