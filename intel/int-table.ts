@@ -1,19 +1,23 @@
 /**
  * An open-addressing hash table from unsigned 32-bit keys (IPv4 addresses) to non-negative
  * ints, in two typed arrays: 8 bytes a slot at half load, where a `Map` of numbers above 2^31
- * would box every key. Lookups allocate nothing.
+ * would box every key. Lookups allocate nothing. The arrays are in shared memory, so that worker
+ * threads read the table a build made without a copy.
  */
+const shared32 = <A extends Uint32Array | Int32Array>(Ctor: new (b: SharedArrayBuffer) => A, n: number): A =>
+  new Ctor(new SharedArrayBuffer(n * 4));
+
 export class IntTable {
   private keys: Uint32Array;
   private values: Int32Array;
   private mask: number;
   private count = 0;
 
-  constructor(expected = 16) {
+  constructor(expected = 8) {
     let size = 16;
     while (size < expected * 2) size *= 2;
-    this.keys = new Uint32Array(size);
-    this.values = new Int32Array(size).fill(-1);
+    this.keys = shared32(Uint32Array, size);
+    this.values = shared32(Int32Array, size).fill(-1);
     this.mask = size - 1;
   }
 
@@ -68,8 +72,8 @@ export class IntTable {
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.values = new Int32Array(keys.length * 2).fill(-1);
+    this.keys = shared32(Uint32Array, keys.length * 2);
+    this.values = shared32(Int32Array, keys.length * 2).fill(-1);
     this.mask = this.keys.length - 1;
     this.count = 0;
     for (let i = 0; i < keys.length; i++) if ((values[i] as number) >= 0) this.set(keys[i] as number, values[i] as number);

@@ -107,4 +107,22 @@ describe('feed poller and shared lists', () => {
       reader.close();
     }
   }, 60_000);
+
+  it('keeps the index in force when a stored list cannot be read, and counts it', async () => {
+    const shared = new SharedLists(redis, PREFIX);
+    const store = new IntelStore();
+    const reader = new IntelReader(shared, ['stored-feed'], store);
+    await shared.write('stored-feed', [{ type: 'domain', value: 'c2.evil.example', id: 'indicator--7' }]);
+    expect(await reader.check()).toBe(true);
+    const before = await counterValue(metrics.errors, { kind: 'intel', id: 'reader', code: 'INTEL_FEED_INVALID' });
+
+    await redis.multi().set(`${PREFIX}feed:stored-feed`, '[[4,"half.written.example"').incr(`${PREFIX}version`).exec();
+    expect(await reader.check()).toBe(false);
+    expect(await counterValue(metrics.errors, { kind: 'intel', id: 'reader', code: 'INTEL_FEED_INVALID' })).toBe(before + 1);
+    expect(store.current.match('domain', 'C2.evil.example')?.indicator).toEqual({
+      type: 'domain',
+      value: 'c2.evil.example',
+      id: 'indicator--7',
+    });
+  });
 });

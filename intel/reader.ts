@@ -1,9 +1,10 @@
 /**
  * Keeps this process's `IntelStore` in step with the shared lists: checks the version every
- * `checkMs` and, when it moved, reads every feed's list and swaps a new index in. A Redis that is
- * away leaves the index in force as it is.
+ * `checkMs` and, when it moved, reads every feed's list and swaps a new index in, built from the
+ * stored text without an object per indicator. A Redis that is away, or a stored list that cannot
+ * be read, leaves the index in force as it is.
  */
-import { errorMessage } from '../core/errors/index.js';
+import { VigilError, errorMessage } from '../core/errors/index.js';
 import { logger, metrics } from '../core/telemetry/index.js';
 import type { SharedLists } from './shared.js';
 import { IndicatorIndex, type IntelStore } from './store.js';
@@ -25,14 +26,14 @@ export class IntelReader {
     try {
       const version = await this.shared.version();
       if (version === this.seen) return false;
-      const lists = await this.shared.read(this.feeds);
-      this.store.replace(IndicatorIndex.build(lists));
+      this.store.replace(IndicatorIndex.from(await this.shared.source(this.feeds)));
       this.seen = version;
       log.debug({ version, indicators: this.store.current.size }, 'indicator lists reloaded');
       return true;
     } catch (err) {
-      metrics.errors.inc({ kind: 'intel', id: 'reader', code: 'INTEL_FEED_UNREACHABLE' });
-      log.error({ err: errorMessage(err) }, 'cannot read the shared indicator lists; the lists in force stay');
+      const code = err instanceof VigilError ? err.code : 'INTEL_FEED_UNREACHABLE';
+      metrics.errors.inc({ kind: 'intel', id: 'reader', code });
+      log.error({ code, err: errorMessage(err) }, 'cannot read the shared indicator lists; the lists in force stay');
       return false;
     }
   }

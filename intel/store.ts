@@ -1,17 +1,22 @@
 /**
- * The indicator index: one hash set per list (IPv4 addresses in an `IntTable` keyed by their
- * 32-bit number, the rest in `Map`s keyed by normalized text) and a prefix trie for networks, so
- * that looking a value up is one probe (plus at most 32/128 steps for a network). What the index
- * keeps per indicator is packed in parallel typed arrays (type, feed, expiry), with the feed's id
- * and description only for those that have one: a million indicators stay well under 200 MB.
- * An index is immutable once built; a refresh builds a new one and `IntelStore` swaps it in
- * whole, so that readers never see half a list.
+ * The indicator index: what `builder.ts` made, in shared memory, and the lookups over it. IPv4
+ * addresses are one probe of an `IntTable`, networks and IPv6 addresses at most 32/128 steps of a
+ * `PrefixTrie` (longest match), domains, URLs, hashes and emails one probe of a table keyed by
+ * their UTF-8 bytes. The same data serves this thread, the `intel` Sigma modifier and ingest's
+ * frame worker threads (`shared-index.ts`): one copy per process, some 50 MB for a million
+ * indicators. An index is immutable once built; a refresh builds a new one and `IntelStore`
+ * swaps it in whole, so that readers never see half a list.
  */
-import { mappedV4, parseAddress, parseIPv4, parseIPv6, parseNetwork } from '../core/net/ip.js';
-import { INDICATOR_TYPES, LIST_OF, type FeedList, type Indicator, type IndicatorType, type IntelList } from './model.js';
+import { mappedV4, parseIPv4, parseIPv6 } from '../core/net/ip.js';
+import { INDICATOR_TYPES, type FeedList, type Indicator, type IndicatorType, type IntelList } from './model.js';
 import { normalizeDomain, normalizeUrl } from './normalize.js';
+import { buildIndexData, typeNumber, type IndexData, type IndicatorSource } from './builder.js';
+import { NEVER, expiryOf, rangesOf } from './entry-bytes.js';
 import { IntTable } from './int-table.js';
+import { LIST_NUMBER, findAscii, findBytes } from './text-table.js';
 import { PrefixTrie } from './trie.js';
+
+export type { IndexData, IndicatorSource } from './builder.js';
 
 /** What a value matched: the indicator and the feed it came from. */
 export interface IntelMatch {
@@ -19,105 +24,61 @@ export interface IntelMatch {
   readonly indicator: Indicator;
 }
 
-const NEVER = Number.POSITIVE_INFINITY;
 export type TextList = Exclude<IntelList, 'ip'>;
 
-/** What enrichment needs of an index: this class, or its copy in shared memory (`shared-index.ts`) on another thread. */
+/** What enrichment needs of an index. */
 export interface IndicatorLookup {
   readonly size: number;
   match(list: IntelList, value: unknown, now?: number): IntelMatch | undefined;
 }
 
-/** An index's parts as they are, for `shared-index.ts` to copy into shared memory. */
-export interface IndexParts {
-  feeds: readonly string[];
-  values: readonly string[];
-  types: Uint8Array;
-  feedOf: Uint16Array;
-  expires: Float64Array;
-  meta: ReadonlyMap<number, { id?: string; description?: string }>;
-  v4: IntTable;
-  text: Readonly<Record<TextList, ReadonlyMap<string, number>>>;
-  trie: PrefixTrie;
+/** Feed lists as objects, as a source for a build. */
+export function listSource(lists: readonly FeedList[]): IndicatorSource {
+  return {
+    feeds: lists.map((l) => l.feed),
+    each(feed, visit) {
+      for (const i of (lists[feed] as FeedList).indicators) visit(typeNumber(i.type), i.value, i.id, i.validUntil, i.description);
+    },
+  };
 }
 
 export class IndicatorIndex implements IndicatorLookup {
-  private readonly feeds: string[] = [];
-  private readonly values: string[] = [];
-  private readonly types: Uint8Array;
-  private readonly feedOf: Uint16Array;
-  private readonly expires: Float64Array;
-  /** id and description, for the indicators that have them. */
-  private readonly meta = new Map<number, { id?: string; description?: string }>();
   private readonly v4: IntTable;
-  private readonly text: Record<TextList, Map<string, number>> = {
-    domain: new Map(),
-    url: new Map(),
-    hash: new Map(),
-    email: new Map(),
-  };
-  private readonly trie = new PrefixTrie();
+  private readonly trie: PrefixTrie;
+  private readonly buf: Buffer;
+  /** A non-ASCII value's UTF-8 bytes while it is looked up (one thread, no allocation per lookup). */
+  private scratch = Buffer.allocUnsafeSlow(256);
 
-  private constructor(capacity: number) {
-    this.types = new Uint8Array(capacity);
-    this.feedOf = new Uint16Array(capacity);
-    this.expires = new Float64Array(capacity);
-    this.v4 = new IntTable(capacity);
+  /** Opens an index's data, on this thread or on another one it was posted to. */
+  constructor(readonly data: IndexData) {
+    this.v4 = IntTable.over(data.v4);
+    this.trie = PrefixTrie.over(data.trie);
+    this.buf = Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
   }
 
   /** Every feed's indicators; what has expired by `now` is left out, a value in two feeds keeps the longer-lived. */
   static build(lists: readonly FeedList[], now = Date.now()): IndicatorIndex {
-    const index = new IndicatorIndex(lists.reduce((n, l) => n + l.indicators.length, 0));
-    for (const list of lists) {
-      const feed = index.feeds.push(list.feed) - 1;
-      for (const ind of list.indicators) if ((ind.validUntil ?? NEVER) > now) index.add(ind, feed);
-    }
-    return index;
+    return IndicatorIndex.from(listSource(lists), now);
   }
 
-  private push(ind: Indicator, feed: number): number {
-    const at = this.values.length;
-    this.values.push(ind.value);
-    this.types[at] = INDICATOR_TYPES.indexOf(ind.type);
-    this.feedOf[at] = feed;
-    this.expires[at] = ind.validUntil ?? NEVER;
-    if (ind.id !== undefined || ind.description !== undefined) {
-      this.meta.set(at, {
-        ...(ind.id !== undefined && { id: ind.id }),
-        ...(ind.description !== undefined && { description: ind.description }),
-      });
-    }
-    return at;
+  /** The same from any source of indicators (`shared.ts` decodes the stored lists without making objects of them). */
+  static from(source: IndicatorSource, now = Date.now()): IndicatorIndex {
+    return new IndicatorIndex(buildIndexData(source, now));
   }
 
-  /** Whether an indicator that expires at `until` should replace the entry `before` (-1: none). */
-  private replaces(before: number, until: number): boolean {
-    return before < 0 || (this.expires[before] as number) < until;
-  }
-
-  private add(ind: Indicator, feed: number): void {
-    const until = ind.validUntil ?? NEVER;
-    if (ind.type === 'cidr') {
-      const n = parseNetwork(ind.value.trim());
-      if (n) this.trie.insert(n, this.push(ind, feed));
-      return;
-    }
-    if (ind.type === 'ip') {
-      const a = parseAddress(ind.value.trim());
-      if (!a) return;
-      // An IPv6 host is a /128 in the trie: looking it up then needs no canonical text.
-      if (a.v6) this.trie.insert({ ...a, prefix: 128 }, this.push(ind, feed));
-      else if (this.replaces(this.v4.get(a.v4), until)) this.v4.set(a.v4, this.push(ind, feed));
-      return;
-    }
-    const map = this.text[LIST_OF[ind.type] as TextList];
-    if (this.replaces(map.get(ind.value) ?? -1, until)) map.set(ind.value, this.push(ind, feed));
+  private findText(list: TextList, value: string): number {
+    const key = textKey(list, value);
+    const l = LIST_NUMBER[list];
+    const at = findAscii(this.data, l, key);
+    if (at !== -2) return at;
+    if (key.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(key.length * 3);
+    return findBytes(this.data, l, this.scratch, this.scratch.write(key, 0, 'utf8'));
   }
 
   /** The entry a value hits in a list, or -1 (expired entries miss). */
   private find(list: IntelList, value: string, now: number): number {
-    const at = list === 'ip' ? findIp(this.v4, this.trie, value) : (this.text[list].get(textKey(list, value)) ?? -1);
-    return at >= 0 && (this.expires[at] as number) > now ? at : -1;
+    const at = list === 'ip' ? findIp(this.v4, this.trie, value) : this.findText(list, value);
+    return at >= 0 && expiryOf(this.data, at) > now ? at : -1;
   }
 
   /** Whether the value is a live indicator of the list. Anything but a string misses. */
@@ -125,38 +86,48 @@ export class IndicatorIndex implements IndicatorLookup {
     return typeof value === 'string' && this.find(list, value, now) >= 0;
   }
 
+  private string([from, to]: [number, number]): string {
+    return this.buf.toString('utf8', from, to);
+  }
+
+  /** The live indicator the value is (for `ip`, the address or the longest network holding it), with its feed. */
   match(list: IntelList, value: unknown, now = Date.now()): IntelMatch | undefined {
     if (typeof value !== 'string') return undefined;
     const at = this.find(list, value, now);
     if (at < 0) return undefined;
-    const expires = this.expires[at] as number;
+    const { feedOf, types, feeds } = this.data;
+    const until = expiryOf(this.data, at);
+    const r = rangesOf(this.data, at);
     return {
-      feed: this.feeds[this.feedOf[at] as number] as string,
+      feed: feeds[feedOf[at] as number] as string,
       indicator: {
-        type: INDICATOR_TYPES[this.types[at] as number] as IndicatorType,
-        value: this.values[at] as string,
-        ...this.meta.get(at),
-        ...(expires !== NEVER && { validUntil: expires }),
+        type: INDICATOR_TYPES[types[at] as number] as IndicatorType,
+        value: this.string(r.value),
+        ...(r.id && { id: this.string(r.id) }),
+        ...(r.description && { description: this.string(r.description) }),
+        ...(until !== NEVER && { validUntil: until }),
       },
     };
   }
 
-  /** Indicators indexed. */
+  /** Entries indexed. */
   get size(): number {
-    return this.values.length;
+    return this.data.size;
   }
 
-  /** Its parts, not copies: read them, never change them. */
-  parts(): IndexParts {
-    const { feeds, values, types, feedOf, expires, meta, v4, text, trie } = this;
-    return { feeds, values, types, feedOf, expires, meta, v4, text, trie };
+  /** Bytes of memory the index holds. */
+  get bytes(): number {
+    const d = this.data;
+    const arrays = [d.types, d.feedOf, d.bytes, d.ends, d.flags, d.v4.keys, d.v4.values, d.text];
+    for (const t of [d.trie.v4, d.trie.v6]) arrays.push(t.zero, t.one, t.value);
+    return arrays.reduce((n, a) => n + a.byteLength, 0);
   }
 
-  /** Indicators indexed, by type. */
+  /** Entries indexed, by type. */
   counts(): Partial<Record<IndicatorType, number>> {
     const out: Partial<Record<IndicatorType, number>> = {};
-    for (let k = 0; k < this.values.length; k++) {
-      const t = INDICATOR_TYPES[this.types[k] as number] as IndicatorType;
+    for (let k = 0; k < this.data.size; k++) {
+      const t = INDICATOR_TYPES[this.data.types[k] as number] as IndicatorType;
       out[t] = (out[t] ?? 0) + 1;
     }
     return out;

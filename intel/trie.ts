@@ -1,24 +1,27 @@
 /**
  * A binary prefix trie of IPv4 and IPv6 networks (one root each): longest-prefix match in at most
  * 32 or 128 steps, whatever the number of networks. Nodes live in growable typed arrays, not
- * objects, so that a million networks stay a few tens of megabytes.
+ * objects, so that a million networks stay a few tens of megabytes; the arrays are in shared
+ * memory, so that worker threads read the trie a build made without a copy.
  */
 import { bitOf, type IpAddress, type IpNetwork } from '../core/net/ip.js';
 
+const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
+
 class BitTrie {
-  private zero: Int32Array = new Int32Array(1024);
-  private one: Int32Array = new Int32Array(1024);
+  private zero: Int32Array = sharedInt32(64);
+  private one: Int32Array = sharedInt32(64);
   /** The value index stored at a node, or -1. */
-  private value: Int32Array = new Int32Array(1024).fill(-1);
+  private value: Int32Array = sharedInt32(64).fill(-1);
   private nodes = 1;
 
   private grow(): void {
     const size = this.zero.length * 2;
-    const z = new Int32Array(size);
+    const z = sharedInt32(size);
     z.set(this.zero);
-    const o = new Int32Array(size);
+    const o = sharedInt32(size);
     o.set(this.one);
-    const v = new Int32Array(size).fill(-1);
+    const v = sharedInt32(size).fill(-1);
     v.set(this.value);
     this.zero = z;
     this.one = o;
@@ -38,6 +41,13 @@ class BitTrie {
       node = child;
     }
     this.value[node] = index;
+  }
+
+  /** The value index stored at exactly this network, or -1. */
+  exact(n: IpNetwork): number {
+    let node = 0;
+    for (let i = 0; i < n.prefix && node >= 0; i++) node = ((bitOf(n, i) ? this.one[node] : this.zero[node]) as number) || -1;
+    return node < 0 ? -1 : (this.value[node] as number);
   }
 
   /** The value index of the longest IPv4 network holding the address, or -1. */
@@ -70,8 +80,10 @@ class BitTrie {
     return this.nodes;
   }
 
+  /** The node arrays in use (views, not copies). */
   data(): BitTrieData {
-    return { zero: this.zero, one: this.one, value: this.value, nodes: this.nodes };
+    const n = this.nodes;
+    return { zero: this.zero.subarray(0, n), one: this.one.subarray(0, n), value: this.value.subarray(0, n), nodes: n };
   }
 
   static over(data: BitTrieData): BitTrie {
@@ -121,6 +133,11 @@ export class PrefixTrie {
   insert(n: IpNetwork, index: number): void {
     (n.v6 ? this.v6 : this.v4).insert(n, index);
     this.count++;
+  }
+
+  /** The index given with exactly this network, or -1. */
+  exact(n: IpNetwork): number {
+    return (n.v6 ? this.v6 : this.v4).exact(n);
   }
 
   /** The index given with the longest network that holds the address, or -1. */

@@ -4,14 +4,13 @@
  * worker threads alike, so the publisher wrapper (`publisher.ts`) need not parse and serialize it
  * again. The record says so in its marker header (`../frame-marker.ts`).
  *
- * Workers read the index in force from shared memory (`intel/shared-index.ts`): one copy for
- * every worker of every input. Why a message per new index rather than a shared buffer whose
+ * Workers read the index in force from shared memory (`intel/shared-index.ts`): the index is
+ * built there, so the main thread and every worker of every input read one copy. Why a message per new index rather than a shared buffer whose
  * generation workers poll: a new index is a new set of buffers (its size changes with the
  * lists), and a SharedArrayBuffer reaches another thread only by being posted, so a message is
  * needed anyway; and a worker handles its messages in order, so every batch dispatched after the
- * main thread swapped an index in is enriched with it there, as it would be inline. The copy is
- * made on the main thread once per index, when the reader swaps it in, and only for inputs with
- * workers.
+ * main thread swapped an index in is enriched with it there, as it would be inline. Posting an
+ * index copies nothing: its arrays are SharedArrayBuffers from the build on.
  */
 import type { IndicatorLookup, IntelStore } from '../../../intel/store.js';
 import { shareIndex, type SharedIndexData } from '../../../intel/shared-index.js';
@@ -25,7 +24,7 @@ export interface FrameIntel {
   readonly store: { readonly current: IndicatorLookup };
   /** The index in force, in shared memory. */
   shared(): SharedIndexData;
-  /** Calls `fn` with the shared copy of each index swapped in from now on (synchronously); returns how to stop. */
+  /** Calls `fn` with the shared data of each index swapped in from now on (synchronously); returns how to stop. */
   onChange(fn: (index: SharedIndexData) => void): () => void;
 }
 
