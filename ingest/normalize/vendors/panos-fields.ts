@@ -1,7 +1,7 @@
 import { parseTimestamp } from '../../parsers/datetime.js';
 import { isoString } from '../../parsers/iso.js';
 import type { VendorContext, VendorFields } from './types.js';
-import { compact, deepMerge } from './util.js';
+import { compact, deepMerge, ip, port } from './util.js';
 
 /** The columns every PAN-OS syslog log type opens with (0-based). */
 export const HEADER = { serial: 2, type: 3, subtype: 4, generatedTime: 6 } as const;
@@ -40,4 +40,32 @@ export function common(f: readonly string[], ctx: VendorContext, deviceName: num
     },
     event: { module: 'panw', dataset: 'panw.panos' },
   }) as VendorFields;
+}
+
+/** The session actions Elastic's pipeline files as `allowed` and as `denied`. */
+export const ALLOWED = new Set(['alert', 'allow', 'continue']);
+const DENIED = new Set([
+  'deny',
+  'drop',
+  'reset-client',
+  'reset-server',
+  'reset-both',
+  'block-url',
+  'block-ip',
+  'random-drop',
+  'sinkhole',
+  'block',
+]);
+
+/** `allowed` / `denied` from the session's action, as Elastic's pipeline appends them. */
+export function verdict(action: string): string[] {
+  return ALLOWED.has(action) ? ['allowed'] : DENIED.has(action) ? ['denied'] : [];
+}
+
+/** A NAT column pair: kept unless it says no translation (`0.0.0.0` and port 0), as Elastic does. */
+export function nat(addr: string | undefined, p: string | undefined): Record<string, unknown> | undefined {
+  const a = ip(addr);
+  const n = port(p);
+  if (!a || (a === '0.0.0.0' && (n === undefined || n === 0))) return undefined;
+  return compact({ ip: a, port: n });
 }

@@ -8,6 +8,17 @@ const GP =
 const AUTH =
   '1,2026/11/20 09:24:00,012801001234,AUTHENTICATION,login,2561,2026/11/20 09:24:00,vsys1,10.0.0.5,alice,corp\\alice,obj,auth-intranet,1,1234567,Duo,default,duo-profile,"MFA",Web UI,authentication-success,2,7234567890200,0x0,0,0,0,0,,PA-3220,1,saml,0c4f5a1b,2026-11-20T09:24:00.498+00:00,,,,,,,LAPTOP-ALICE,aa:bb:cc:dd:ee:ff,NL,,"Mozilla/5.0",123456';
 
+const CONFIG_DEFAULT =
+  '1,2026/11/20 09:30:12,012801001234,CONFIG,0,2561,2026/11/20 09:30:12,10.0.0.20,vsys1,set,admin,Web,Succeeded, vsys  vsys1 rulebase security rules  allow-web,7234567890300,0x0,0,0,0,0,,PA-3220,0,,0,2026-11-20T09:30:12.000+00:00,,"allow-web { to [ untrust ]; from [ trust ]; action allow; } "';
+const CONFIG_CUSTOM =
+  '1,2026/11/20 09:31:40,012801001234,CONFIG,0,2561,2026/11/20 09:31:40,10.0.0.21,,override,netops,CLI,Failed, deviceconfig system device-telemetry,,,7234567890301,0x0,0,0,0,0,,PA-3220,0,';
+const USERID =
+  '1,2026/11/20 09:33:00,012801001234,USERID,login,2561,2026/11/20 09:33:00,vsys1,10.0.0.5,corp\\alice,dc01.corp.example,0,1,2700,0,0,active-directory,unknown,7234567890400,0x0,0,0,0,0,,PA-3220,1,,2026/11/20 09:33:00,1,0x80000000,alice';
+const HIPMATCH =
+  '1,2026/11/20 09:36:30,012801001234,HIPMATCH,0,2561,2026/11/20 09:36:30,bob,vsys1,MBP-Bob,Mac,10.8.0.18,GlobalProtect 6.2.1,1,object,0,0,7234567890501,0x0,0,0,0,0,,PA-3220,1,2001:db8::18,0f2a7c1e-5b1d-4d7e-9a39-0d5c3b6f1a20,C02XYZ123,,';
+const DECRYPTION =
+  '1,2026/11/20 09:40:44,012801001234,DECRYPTION,0,2561,2026/11/20 09:40:44,10.0.0.5,198.51.100.20,192.0.2.10,198.51.100.20,decrypt-outbound,,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,,2026/11/20 09:40:44,45123,1,49908,443,40123,443,0x1400000,tcp,allow,N/A,,,,,731a6a1a-9a62-4a92-a49a-0876025a9436,Server_Hello,Client_Hello,TLS1.2,ECDHE,AES_256_GCM,SHA384,,secp256r1,Certificate,trusted,Trusted,Forward,ba67e84495b59512,a6a13e87221733b712ddbd0978da1ffdd69503dfd1f0a86f73d86bf90b743b85,2026/01/11 15:21:28,2027/01/11 15:21:28,V3,2048,15,10,0,15,:::::RSA,www.example.com,Example CA,,www.example.com,Received fatal alert CertificateUnknown from client,,,,,,,,2026-11-20T09:40:44.000+00:00,,,,,,,,,,,,,,,,,7234567890600,0x0,0,0,0,0,,PA-3220,1,unknown,unknown,unknown,1,,,ssl,no';
+
 describe('PAN-OS GLOBALPROTECT and AUTHENTICATION', () => {
   it('reads the tunnel address as the source and the public address as its NAT', () => {
     expect(panos(GP, ctx)).toMatchObject({
@@ -29,6 +40,11 @@ describe('PAN-OS GLOBALPROTECT and AUTHENTICATION', () => {
   it.each([
     ['GLOBALPROTECT', GP],
     ['AUTHENTICATION', AUTH],
+    ['CONFIG (default layout)', CONFIG_DEFAULT],
+    ['CONFIG (custom layout)', CONFIG_CUSTOM],
+    ['USERID', USERID],
+    ['HIPMATCH', HIPMATCH],
+    ['DECRYPTION', DECRYPTION],
   ])('gives ECS-valid fields for a %s line cut at any column or with a column emptied', (_t, line) => {
     const cols = line.split(',');
     for (let i = 7; i <= cols.length; i++) {
@@ -37,6 +53,62 @@ describe('PAN-OS GLOBALPROTECT and AUTHENTICATION', () => {
         expect(f, variant).toBeDefined();
         expect(ecsProblems(f), variant).toEqual([]);
       }
+    }
+  });
+});
+
+describe('PAN-OS CONFIG, USERID, HIPMATCH and DECRYPTION', () => {
+  it('reads the change details where the layout puts them: after the path or at the end', () => {
+    expect(panos(CONFIG_DEFAULT, ctx)).toMatchObject({
+      event: { category: ['configuration'], action: 'cmd-set', outcome: 'success', sequence: 7234567890300 },
+      host: { ip: ['10.0.0.20'] },
+      user: { name: 'admin' },
+      labels: { after_change_detail: 'allow-web { to [ untrust ]; from [ trust ]; action allow; } ' },
+    });
+    const custom = panos(CONFIG_CUSTOM, ctx);
+    expect(custom).toMatchObject({ event: { outcome: 'failure', sequence: 7234567890301 }, observer: { hostname: 'PA-3220' } });
+    expect(custom?.event?.action).toBeUndefined();
+  });
+
+  it('reads a User-ID mapping as the source address and its user', () => {
+    expect(panos(USERID, ctx)).toMatchObject({
+      event: { category: ['network', 'iam'], code: '0' },
+      source: { ip: '10.0.0.5', port: 0, user: { name: 'alice', domain: 'corp' } },
+      destination: { port: 0 },
+      user: { name: 'alice', domain: 'corp' },
+    });
+  });
+
+  it("prefers the HIP report's IPv6 address, and writes the MAC as ECS does", () => {
+    expect(panos(HIPMATCH, ctx)).toMatchObject({ source: { ip: '2001:db8::18', user: { name: 'bob' } }, host: { name: 'mbp-bob' } });
+    const v4 = HIPMATCH.replace('2001:db8::18', '0.0.0.0').replace('C02XYZ123,,', 'C02XYZ123,aa:bb:cc:dd:ee:ff,');
+    expect(panos(v4, ctx)).toMatchObject({ source: { ip: '10.8.0.18' }, host: { mac: ['AA-BB-CC-DD-EE-FF'] } });
+  });
+
+  it('calls a decryption with an error a failure, one without a success, one cut before the error column neither', () => {
+    expect(panos(DECRYPTION, ctx)).toMatchObject({
+      event: { type: ['allowed'], outcome: 'failure' },
+      tls: {
+        version: '1.2',
+        version_protocol: 'tls',
+        client: { hash: { sha256: 'a6a13e87221733b712ddbd0978da1ffdd69503dfd1f0a86f73d86bf90b743b85' } },
+      },
+    });
+    const cols = DECRYPTION.split(',');
+    const ok = cols.map((c, i) => (i === 64 ? '' : c)).join(',');
+    expect(panos(ok, ctx)?.event?.outcome).toBe('success');
+    expect(panos(cols.slice(0, 64).join(','), ctx)?.event?.outcome).toBeUndefined();
+  });
+
+  it.each([
+    ['CONFIG', CONFIG_DEFAULT],
+    ['USERID', USERID],
+    ['HIPMATCH', HIPMATCH],
+    ['DECRYPTION', DECRYPTION],
+  ])('gives ECS-valid fields, or leaves the line to the generic syslog path, for a %s line cut at any character', (_t, line) => {
+    for (let i = 0; i <= line.length; i++) {
+      const f = panos(line.slice(0, i), ctx);
+      if (f !== undefined) expect(ecsProblems(f), line.slice(0, i)).toEqual([]);
     }
   });
 });

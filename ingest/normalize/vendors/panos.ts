@@ -1,10 +1,14 @@
 import { parseTimestamp } from '../../parsers/datetime.js';
 import { isoString } from '../../parsers/iso.js';
 import { panosAuthentication } from './panos-authentication.js';
-import { at, common, merge, panUser } from './panos-fields.js';
+import { panosConfig } from './panos-config.js';
+import { panosDecryption } from './panos-decryption.js';
+import { ALLOWED, at, common, merge, nat, panUser, verdict } from './panos-fields.js';
 import { panosGlobalProtect } from './panos-globalprotect.js';
+import { panosHipMatch } from './panos-hipmatch.js';
+import { panosUserId } from './panos-userid.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
-import { compact, count, endpoint, ip, port, splitCsv } from './util.js';
+import { compact, count, endpoint, port, splitCsv } from './util.js';
 
 /**
  * Palo Alto Networks PAN-OS syslog in the default CSV format (PAN-OS 10.1–11.x Administrator's
@@ -92,35 +96,9 @@ const THREAT_ACTION: Readonly<Record<string, string>> = {
   wildfire: 'wildfire_verdict',
   'wildfire-virus': 'wildfire_virus_detected',
 };
-const ALLOWED = new Set(['alert', 'allow', 'continue']);
-const DENIED = new Set([
-  'deny',
-  'drop',
-  'reset-client',
-  'reset-server',
-  'reset-both',
-  'block-url',
-  'block-ip',
-  'random-drop',
-  'sinkhole',
-  'block',
-]);
-
-/** `allowed` / `denied` from the session's action, as Elastic's pipeline appends them. */
-function verdict(action: string): string[] {
-  return ALLOWED.has(action) ? ['allowed'] : DENIED.has(action) ? ['denied'] : [];
-}
-
-/** A NAT column pair: kept unless it says no translation (`0.0.0.0` and port 0), as Elastic does. */
-function nat(addr: string | undefined, p: string | undefined): Record<string, unknown> | undefined {
-  const a = ip(addr);
-  const n = port(p);
-  if (!a || (a === '0.0.0.0' && (n === undefined || n === 0))) return undefined;
-  return compact({ ip: a, port: n });
-}
-
 /** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
-const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM|GLOBALPROTECT|AUTHENTICATION),/;
+const SNIFF =
+  /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM|GLOBALPROTECT|AUTHENTICATION|CONFIG|USERID|HIPMATCH|HIP-MATCH|DECRYPTION),/;
 
 function session(f: string[]): VendorFields {
   const src = endpoint(at(f, F.src), at(f, F.sport));
@@ -269,7 +247,7 @@ function system(f: string[], ctx: VendorContext): VendorFields {
   return merge(common(f, ctx, S.deviceName), fields);
 }
 
-/** PAN-OS TRAFFIC, THREAT, SYSTEM, GLOBALPROTECT and AUTHENTICATION logs. */
+/** PAN-OS TRAFFIC, THREAT, SYSTEM, GLOBALPROTECT, AUTHENTICATION, CONFIG, USERID, HIPMATCH and DECRYPTION logs. */
 export function panos(message: string, ctx: VendorContext): VendorFields | undefined {
   if (!SNIFF.test(message)) return undefined;
   const f = splitCsv(message);
@@ -284,6 +262,15 @@ export function panos(message: string, ctx: VendorContext): VendorFields | undef
       return panosGlobalProtect(f, ctx);
     case 'AUTHENTICATION':
       return panosAuthentication(f, ctx);
+    case 'CONFIG':
+      return panosConfig(f, ctx);
+    case 'USERID':
+      return panosUserId(f, ctx);
+    case 'HIPMATCH':
+    case 'HIP-MATCH':
+      return panosHipMatch(f, ctx);
+    case 'DECRYPTION':
+      return panosDecryption(f, ctx, session(f));
     default:
       return undefined;
   }
