@@ -97,6 +97,16 @@ describe('unmapped vendor ids', () => {
     expect(await unmapped('fortigate', 'event/wad/')).toBe(before + 1);
   });
 
+  it('PAN-OS: a log type no mapping reads keeps the fields every type carries and is counted', async () => {
+    const before = await unmapped('pan-os', 'IPTAG');
+    const e = syslog('<14>Nov 20 09:14:03 PA-3260 1,2026/11/20 09:14:03,013201001234,IPTAG,0,2561,2026/11/20 09:14:03,vsys1,10.0.0.5');
+    expect(e.event).toMatchObject({ kind: 'event', module: 'panw', dataset: 'panw.panos', original: expect.stringContaining(',IPTAG,') });
+    expect(e.event?.category).toBeUndefined();
+    expect(e.observer).toMatchObject({ vendor: 'Palo Alto Networks', product: 'PAN-OS', serial_number: '013201001234' });
+    expect(e.labels).toMatchObject({ log_type: 'IPTAG' });
+    expect(await unmapped('pan-os', 'IPTAG')).toBe(before + 1);
+  });
+
   it('caps the distinct ids per vendor: the rest are counted as other', async () => {
     for (let i = 0; i < MAX_IDS_PER_VENDOR; i++) countUnmapped('cap-test', `id-${i}`);
     const before = await unmapped('cap-test', 'other');

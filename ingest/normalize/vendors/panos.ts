@@ -3,6 +3,7 @@ import { isoString } from '../../parsers/iso.js';
 import { panosAuthentication } from './panos-authentication.js';
 import { panosConfig } from './panos-config.js';
 import { panosDecryption } from './panos-decryption.js';
+import { countUnmapped } from '../unmapped.js';
 import { ALLOWED, at, common, merge, nat, panUser, verdict } from './panos-fields.js';
 import { panosGlobalProtect } from './panos-globalprotect.js';
 import { panosHipMatch } from './panos-hipmatch.js';
@@ -97,8 +98,12 @@ const THREAT_ACTION: Readonly<Record<string, string>> = {
   'wildfire-virus': 'wildfire_virus_detected',
 };
 /** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
-const SNIFF =
-  /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,(?:TRAFFIC|THREAT|SYSTEM|GLOBALPROTECT|AUTHENTICATION|CONFIG|USERID|HIPMATCH|HIP-MATCH|DECRYPTION),/;
+/**
+ * A PAN-OS syslog line: future use, receive time, serial, then the log type. Any type is taken, so
+ * that one Vigil does not map yet (IPTAG, GTP, SCTP, tunnel inspection…) still gets the fields every
+ * type carries and is counted as unmapped, rather than passing as plain syslog.
+ */
+const SNIFF = /^\d+,\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]*,[A-Z][A-Z-]{0,31},/;
 
 function session(f: string[]): VendorFields {
   const src = endpoint(at(f, F.src), at(f, F.sport));
@@ -271,8 +276,11 @@ export function panos(message: string, ctx: VendorContext): VendorFields | undef
       return panosHipMatch(f, ctx);
     case 'DECRYPTION':
       return panosDecryption(f, ctx, session(f));
-    default:
-      return undefined;
+    default: {
+      const type = f[F.type] as string;
+      countUnmapped('pan-os', type);
+      return merge(common(f, ctx, -1), compact({ labels: { log_type: type, log_subtype: at(f, F.subtype) } }) as VendorFields);
+    }
   }
 }
 
