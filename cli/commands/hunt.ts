@@ -19,9 +19,10 @@ import { relative } from 'node:path';
 import { errorMessage, VigilError } from '../../core/errors/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { LEVEL_SCORE } from '../../detections/model/index.js';
+import type { RuleMatcher } from '../../detections/engine/detect.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
-import { huntEvents, inputFiles } from '../hunt/events.js';
+import { huntEventBatches, inputFiles } from '../hunt/events.js';
 import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
@@ -73,6 +74,18 @@ function timeOf(e: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Where an event came from: its file and line (`where` only when a correlation keeps the event). */
+class Source {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+  ) {}
+
+  get where(): string {
+    return `${this.file}:${this.line}`;
+  }
+}
+
 interface Tally {
   events: number;
   alerts: number;
@@ -106,13 +119,28 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
   const started = Date.now();
   const now = io.now();
   const tally: Tally = { events: 0, alerts: 0, unreadable: 0, byRule: new Map() };
-  const retro = new RetroHunt<{ where: string; file: string; line: number }>(rules, now);
+  const retro = new RetroHunt<Source>(rules, now);
   const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
   let doneBytes = 0;
   let lastDraw = 0;
   const rows: string[][] = [];
 
-  const where = (file: string): string => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
+  const shown = new Map<string, string>();
+  const where = (file: string): string => {
+    let name = shown.get(file);
+    if (name === undefined) {
+      name = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+      shown.set(file, name);
+    }
+    return name;
+  };
+  /** jsonl alerts not written yet: one write per batch of events, not one per alert. */
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    io.out(pending.join('\n'));
+    pending = [];
+  };
   const report = (alert: EcsEvent, id: string, title: string, level: string, file: string, line: number): void => {
     (alert as Record<string, unknown>).log = { file: { path: where(file) } };
     (alert.vigil as unknown as Record<string, unknown>).source = { file: where(file), line };
@@ -120,10 +148,20 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
     const t = tally.byRule.get(id) ?? { title, level, count: 0 };
     t.count++;
     tally.byRule.set(id, t);
-    if (opts.output === 'jsonl') io.out(JSON.stringify(alert));
+    if (opts.output === 'jsonl') pending.push(JSON.stringify(alert));
     else rows.push([alert['@timestamp'], level, title, `${where(file)}:${line}`]);
   };
 
+  /** The event being matched: the callbacks below are made once, not per event. */
+  let at = new Source('', 0);
+  const onAlert = (alert: EcsEvent, rule: RuleMatcher): void => {
+    alert['@timestamp'] ??= now.toISOString();
+    report(alert, rule.fired.id, rule.fired.title, rule.fired.level, at.file, at.line);
+  };
+  const onError = (rule: RuleMatcher, err: unknown): void => {
+    flush();
+    io.err(`rule ${rule.fired.id} threw on ${at.where} and is disabled: ${err instanceof Error ? err.message : String(err)}`);
+  };
   const hunt = (event: Record<string, unknown>, file: string, line: number): void => {
     tally.events++;
     const time = (event['@timestamp'] as string | undefined) ?? timeOf(event);
@@ -131,42 +169,39 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
     // A record ingest could not read (parse_status partial) carries the time it was read, not
     // its own: it would move the watermark to today and close every window of the hunt.
     const ownTime = (event.vigil as { parse_status?: string } | undefined)?.parse_status !== 'partial';
-    retro.match(
-      timed,
-      { where: `${file}:${line}`, file, line },
-      (alert, rule) => {
-        alert['@timestamp'] ??= now.toISOString();
-        report(alert, rule.fired.id, rule.fired.title, rule.fired.level, file, line);
-      },
-      (rule, err) =>
-        io.err(`rule ${rule.fired.id} threw on ${file}:${line} and is disabled: ${err instanceof Error ? err.message : String(err)}`),
-      ownTime,
-    );
+    at = new Source(file, line);
+    retro.match(timed, at, onAlert, onError, ownTime);
   };
   const unreadable = (file: string, line: number, reason: string): void => {
     tally.unreadable++;
-    if (tally.unreadable <= 20) io.err(`${file}:${line}: ${reason}`);
+    if (tally.unreadable > 20) return;
+    // Alerts of the records before this one come first, as they were found.
+    flush();
+    io.err(`${file}:${line}: ${reason}`);
   };
 
   for (const file of files) {
     const size = statSync(file).size;
     let read = 0;
-    let n = 0;
     const onBytes = (b: number): void => {
       read += b;
     };
     try {
-      for await (const r of huntEvents(file, opts.pipeline, now, { onBytes })) {
-        if (r.kind === 'bad') unreadable(file, r.line, r.reason);
-        else hunt(r.event, file, r.line);
+      for await (const batch of huntEventBatches(file, opts.pipeline, now, { onBytes })) {
+        for (const r of batch) {
+          if (r.kind === 'bad') unreadable(file, r.line, r.reason);
+          else hunt(r.event, file, r.line);
+        }
+        flush();
         const full = io.room?.();
         if (full) await full;
-        if (io.progress && (++n & 1023) === 0 && Date.now() - lastDraw > 100) {
+        if (io.progress && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
           io.progress(progressBar(doneBytes + Math.min(read, size), totalBytes, huntDetail(tally.alerts, file)));
         }
       }
     } catch (err) {
+      flush();
       unreadable(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`);
     }
     doneBytes += size;
@@ -185,6 +220,7 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
     }
     for (const l of result.late.slice(0, 20)) unreadable('(correlation)', 0, l.reason);
   }
+  flush();
 
   if (opts.output === 'table' && rows.length > 0) {
     const head = ['time', 'level', 'rule', 'source'];

@@ -3,12 +3,15 @@
  * evtx_dump documents normalized to ECS (unless the pipeline is `raw`) and text lines parsed
  * as `vigil parse --type auto` parses them. `vigil fields` reads its data through the same
  * path, so a field it reports is one the rules would see.
+ *
+ * Ingest's parsers are loaded when the first text line or evtx_dump document arrives: a hunt
+ * over ECS JSON lines never needs them, and they are a third of a second of start-up.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VigilError } from '../../core/errors/index.js';
-import { detectParseType, PARSE_TYPES, type ParseType } from '../../ingest/parsers/registry.js';
-import { readHuntFile, type ReadOptions } from './readers.js';
+import type { ParseType } from '../../ingest/parsers/registry.js';
+import { readHuntBatches, type HuntRecord, type ReadOptions } from './readers.js';
 
 export type HuntEvent = { kind: 'event'; event: Record<string, unknown>; line: number } | { kind: 'bad'; line: number; reason: string };
 
@@ -44,24 +47,50 @@ function ctx(file: string, line: number, now: Date) {
 
 /** Every event of the file as the rules see it, and every record that could not be read, in order. */
 export async function* huntEvents(file: string, pipeline: string, now: Date, options: ReadOptions = {}): AsyncGenerator<HuntEvent> {
-  for await (const r of readHuntFile(file, options)) {
-    if (r.kind === 'bad') yield r;
-    else if (r.kind === 'event') {
-      if (pipeline !== 'raw' && isEvtxDocument(r.event)) {
-        const p = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(r.event), ctx(file, r.line, now));
-        if (p.ok) for (const e of p.events) yield { kind: 'event', event: e as Record<string, unknown>, line: r.line };
-        else yield { kind: 'bad', line: r.line, reason: p.error.message };
-      } else yield r;
-    } else {
-      if (r.text.trim() === '') continue;
-      const type = PARSE_TYPES[detectParseType(r.text)] as ParseType;
-      const p = type.toEcs(r.text, ctx(file, r.line, now));
-      if (!p.ok) yield { kind: 'bad', line: r.line, reason: `${p.error.message} [${p.error.code}]` };
-      else
-        for (const e of p.events) {
-          if (e.event?.kind === 'pipeline_error') yield { kind: 'bad', line: r.line, reason: 'unreadable record' };
-          else yield { kind: 'event', event: e as Record<string, unknown>, line: r.line };
-        }
+  for await (const batch of huntEventBatches(file, pipeline, now, options)) yield* batch;
+}
+
+type Parsers = typeof import('../../ingest/parsers/registry.js');
+let loading: Promise<Parsers> | undefined;
+const loadParsers = (): Promise<Parsers> => (loading ??= import('../../ingest/parsers/registry.js'));
+
+/** Whether the record goes through one of ingest's parsers. */
+const parsed = (r: HuntRecord, pipeline: string): boolean =>
+  r.kind === 'line' || (r.kind === 'event' && pipeline !== 'raw' && isEvtxDocument(r.event));
+
+/** `huntEvents` in batches (a chunk of the file's records each; none empty). */
+export async function* huntEventBatches(file: string, pipeline: string, now: Date, options: ReadOptions = {}): AsyncGenerator<HuntEvent[]> {
+  let parsers: Parsers | undefined;
+  for await (const records of readHuntBatches(file, options)) {
+    const batch: HuntEvent[] = [];
+    for (const r of records) {
+      if (parsers === undefined && parsed(r, pipeline)) parsers = await loadParsers();
+      eventsOf(r, file, pipeline, now, parsers, batch);
     }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** The events of one record, onto `out` (`parsers` loaded when the record needs them). */
+function eventsOf(r: HuntRecord, file: string, pipeline: string, now: Date, parsers: Parsers | undefined, out: HuntEvent[]): void {
+  if (r.kind === 'bad') out.push(r);
+  else if (r.kind === 'event') {
+    if (pipeline !== 'raw' && isEvtxDocument(r.event)) {
+      const { PARSE_TYPES } = parsers as Parsers;
+      const p = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(r.event), ctx(file, r.line, now));
+      if (p.ok) for (const e of p.events) out.push({ kind: 'event', event: e as Record<string, unknown>, line: r.line });
+      else out.push({ kind: 'bad', line: r.line, reason: p.error.message });
+    } else out.push(r);
+  } else {
+    if (r.text.trim() === '') return;
+    const { PARSE_TYPES, detectParseType } = parsers as Parsers;
+    const type = PARSE_TYPES[detectParseType(r.text)] as ParseType;
+    const p = type.toEcs(r.text, ctx(file, r.line, now));
+    if (!p.ok) out.push({ kind: 'bad', line: r.line, reason: `${p.error.message} [${p.error.code}]` });
+    else
+      for (const e of p.events) {
+        if (e.event?.kind === 'pipeline_error') out.push({ kind: 'bad', line: r.line, reason: 'unreadable record' });
+        else out.push({ kind: 'event', event: e as Record<string, unknown>, line: r.line });
+      }
   }
 }

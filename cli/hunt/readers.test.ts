@@ -87,6 +87,42 @@ describe('hunt readers', () => {
     for (const chunkBytes of [1, 2, 3, 7, 13]) expect(await read(text, { chunkBytes })).toEqual(whole);
   });
 
+  it('reads a JSON line whole as the bracket scan reads it (lines cut in one-byte chunks never arrive whole)', async () => {
+    const text = [
+      '{"a":1}\r',
+      '  {"b":{"c":"}"}}  ',
+      '{"x":1} {"y":2}',
+      '{"x":1}}',
+      '{"z":"no end"',
+      '{"Records":[{"eventName":"A"},7,{"eventName":"B"}]}',
+      '{"q":"\\\\"} tail',
+      `{"long":"${'x'.repeat(200)}"}`,
+      '{"last":true}',
+    ].join('\n');
+    const whole = await read(`${text}\n`, { maxRecordChars: 100 });
+    expect(short(whole)).toEqual([
+      [1, { a: 1 }],
+      [2, { b: { c: '}' } }],
+      [3, { x: 1 }],
+      [3, { y: 2 }],
+      [4, { x: 1 }],
+      [4, 'bad', 'not JSON: }'],
+      [5, 'bad', 'not JSON: the record ends before its closing bracket'],
+      [6, { eventName: 'A' }],
+      [6, { eventName: 'B' }],
+      [7, { q: '\\' }],
+      [7, 'bad', 'not JSON: tail'],
+      [8, 'bad', 'a record longer than 100 characters'],
+      [9, { last: true }],
+    ]);
+    // In one-byte chunks every line goes through the scan (less the cut-short line: the scan
+    // sees the next line's bracket only when it is in the same chunk as the newline).
+    const scannable = text.replace('{"z":"no end"\n', '');
+    expect(await read(`${scannable}\n`, { maxRecordChars: 100, chunkBytes: 1 })).toEqual(
+      await read(`${scannable}\n`, { maxRecordChars: 100 }),
+    );
+  });
+
   it('skips a record larger than the limit, says where, and reads on', async () => {
     const big = `{"a":"${'x'.repeat(500)}"}`;
     expect(short(await read(`${big}\n{"b":1}\n`, { maxRecordChars: 100, chunkBytes: 64 }))).toEqual([

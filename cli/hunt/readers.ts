@@ -7,6 +7,9 @@
  * `Record N` lines between them), or an array of objects, however large; `{Records: […]}`
  * (CloudTrail) gives its records. A Windows `.evtx` file (by its `ElfFile` signature) is read
  * chunk by chunk (ingest/parsers/evtx/). Anything else is read as text lines (syslog, CEF, LEEF).
+ *
+ * Records come in batches, one per chunk read (`readHuntBatches`): a hunt over millions of
+ * records pays for one step of the asynchronous chain per megabyte, not per record.
  */
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -27,7 +30,11 @@ export interface ReadOptions {
   onBytes?: (n: number) => void;
   /** A JSON value longer than this is skipped and reported. Default 64 MiB. */
   maxRecordChars?: number;
-  /** Bytes read from the file at a time. Default 1 MiB. */
+  /**
+   * Bytes read from the file at a time, and so the size of a batch of records. Default 64 KiB:
+   * a batch of JSON lines is held until it is matched, and larger ones outlive the young
+   * generation (peak RSS of a 100k-event hunt 300 MB at 64 KiB, 470 MB at 1 MiB).
+   */
   chunkBytes?: number;
 }
 
@@ -51,7 +58,7 @@ function isGzip(file: string): boolean {
 
 /** The decoded text of a file, in chunks. */
 async function* textChunks(file: string, options: ReadOptions): AsyncGenerator<string> {
-  const raw = createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+  const raw = createReadStream(file, { highWaterMark: options.chunkBytes ?? 64 << 10 });
   if (options.onBytes) raw.on('data', (b) => options.onBytes?.((b as Buffer).length));
   const source = isGzip(file) ? raw.pipe(createGunzip()) : raw;
   raw.on('error', (err) => source.destroy(err));
@@ -66,8 +73,13 @@ async function* textChunks(file: string, options: ReadOptions): AsyncGenerator<s
 
 /** Every record of the file, in order. Throws only when the file cannot be read at all. */
 export async function* readHuntFile(file: string, options: ReadOptions = {}): AsyncGenerator<HuntRecord> {
+  for await (const batch of readHuntBatches(file, options)) yield* batch;
+}
+
+/** Every record of the file, in order, in batches (none empty). Throws only when the file cannot be read at all. */
+export async function* readHuntBatches(file: string, options: ReadOptions = {}): AsyncGenerator<HuntRecord[]> {
   if (isEvtx(firstBytes(file, 8))) {
-    yield* evtxHuntRecords(file, options);
+    for await (const r of evtxHuntRecords(file, options)) yield [r];
     return;
   }
   const chunks = textChunks(file, options);
@@ -94,20 +106,22 @@ export async function* readHuntFile(file: string, options: ReadOptions = {}): As
   else yield* textLines(all());
 }
 
-async function* textLines(chunks: AsyncIterable<string>): AsyncGenerator<HuntRecord> {
+async function* textLines(chunks: AsyncIterable<string>): AsyncGenerator<HuntRecord[]> {
   let carry = '';
   let line = 0;
   for await (const chunk of chunks) {
     const text = carry + chunk;
+    const batch: HuntRecord[] = [];
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       line++;
-      yield { kind: 'line', text: text.slice(start, nl).replace(/\r$/, ''), line };
+      batch.push({ kind: 'line', text: text.slice(start, nl).replace(/\r$/, ''), line });
       start = nl + 1;
     }
     carry = text.slice(start);
+    if (batch.length > 0) yield batch;
   }
-  if (carry !== '') yield { kind: 'line', text: carry.replace(/\r$/, ''), line: line + 1 };
+  if (carry !== '') yield [{ kind: 'line', text: carry.replace(/\r$/, ''), line: line + 1 }];
 }
 
 const OPEN_OBJ = 0x7b; // {
@@ -125,9 +139,10 @@ const EVTX_DUMP_HEADER = /^Record \d+\s*$/;
 /**
  * JSON values one after another, scanned bracket by bracket (strings skipped with indexOf): a
  * value is parsed once its closing bracket arrives. Text between values that is not JSON is
- * reported line by line.
+ * reported line by line. A line that is one whole JSON object (JSON lines) is parsed as it is,
+ * without the scan: the scan would end that value at the line's last bracket all the same.
  */
-async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<HuntRecord> {
+async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<HuntRecord[]> {
   let line = 1;
   let depth = 0;
   let inString = false;
@@ -141,17 +156,42 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
   let junk: string | undefined;
   let junkLine = 0;
 
-  const finish = (text: string): HuntRecord[] => {
+  /** The records of one value's text, onto `out`. */
+  const finish = (text: string, out: HuntRecord[]): void => {
     let v: unknown;
     try {
       v = JSON.parse(text);
     } catch (err) {
-      return [{ kind: 'bad', line: valueLine, reason: `not JSON: ${(err as Error).message}` }];
+      out.push({ kind: 'bad', line: valueLine, reason: `not JSON: ${(err as Error).message}` });
+      return;
     }
-    if (!isObject(v)) return [{ kind: 'bad', line: valueLine, reason: 'not a JSON object' }];
+    if (!isObject(v)) out.push({ kind: 'bad', line: valueLine, reason: 'not a JSON object' });
+    else records(v, out);
+  };
+  const records = (v: Record<string, unknown>, out: HuntRecord[]): void => {
     const list = !inArray && Array.isArray(v.Records) ? v.Records : !inArray && Array.isArray(v.records) ? v.records : undefined;
-    if (!list) return [{ kind: 'event', event: v, line: valueLine }];
-    return list.filter(isObject).map((event) => ({ kind: 'event' as const, event, line: valueLine }));
+    if (!list) out.push({ kind: 'event', event: v, line: valueLine });
+    else for (const event of list) if (isObject(event)) out.push({ kind: 'event', event, line: valueLine });
+  };
+  /**
+   * The object that is the whole line starting at `i` (up to spaces), when it is one; parsed
+   * here and the index after it returned, else -1 (the scan reads the line).
+   */
+  const wholeLine = (chunk: string, i: number, out: HuntRecord[]): number => {
+    const nl = chunk.indexOf('\n', i);
+    if (nl === -1) return -1;
+    let end = nl;
+    while (end > i && isSpace(chunk.charCodeAt(end - 1))) end--;
+    if (chunk.charCodeAt(end - 1) !== CLOSE_OBJ || end - i > maxChars) return -1;
+    let v: unknown;
+    try {
+      v = JSON.parse(chunk.slice(i, end));
+    } catch {
+      return -1;
+    }
+    valueLine = line;
+    records(v as Record<string, unknown>, out);
+    return end;
   };
   const endJunk = (): HuntRecord[] => {
     const text = (junk ?? '').trim();
@@ -161,6 +201,7 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
   };
 
   for await (const chunk of chunks) {
+    const batch: HuntRecord[] = [];
     let i = 0;
     let from = 0; // where the current value's text in this chunk starts
     const n = chunk.length;
@@ -202,7 +243,7 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
             i = n;
             break;
           }
-          for (const r of endJunk()) yield r;
+          batch.push(...endJunk());
           line++;
           i = nl + 1;
           continue;
@@ -225,6 +266,13 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
           inArray = false;
           i++;
           continue;
+        }
+        if (c === OPEN_OBJ && !inArray) {
+          const after = wholeLine(chunk, i, batch);
+          if (after !== -1) {
+            i = after;
+            continue;
+          }
         }
         if (c === OPEN_OBJ || c === OPEN_ARR) {
           depth = 1;
@@ -249,15 +297,15 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
           keep(i + 1);
           const text = parts.length === 1 ? (parts[0] as string) : parts.join('');
           parts = [];
-          if (tooLarge) yield { kind: 'bad', line: valueLine, reason: `a record longer than ${maxChars} characters` };
-          else for (const r of finish(text)) yield r;
+          if (tooLarge) batch.push({ kind: 'bad', line: valueLine, reason: `a record longer than ${maxChars} characters` });
+          else finish(text, batch);
         }
       } else if (c === NL) {
         line++;
         // A JSON line cut short, and the next begins: report it and read on from there
         // (pretty-printed JSON never starts a nested value at column 0).
         if (chunk.charCodeAt(i + 1) === OPEN_OBJ) {
-          yield { kind: 'bad', line: valueLine, reason: 'not JSON: the record ends before its closing bracket' };
+          batch.push({ kind: 'bad', line: valueLine, reason: 'not JSON: the record ends before its closing bracket' });
           depth = 0;
           parts = [];
         }
@@ -265,9 +313,13 @@ async function* jsonValues(chunks: AsyncIterable<string>, maxChars: number): Asy
       i++;
     }
     if (depth > 0) keep(n);
+    if (batch.length > 0) yield batch;
   }
-  if (depth > 0) yield { kind: 'bad', line: valueLine, reason: 'not JSON: the file ends inside a value' };
-  else if (junk !== undefined) for (const r of endJunk()) yield r;
+  if (depth > 0) yield [{ kind: 'bad', line: valueLine, reason: 'not JSON: the file ends inside a value' }];
+  else if (junk !== undefined) {
+    const last = endJunk();
+    if (last.length > 0) yield last;
+  }
 }
 
 /** How many backslashes end the text kept so far. */
