@@ -21,11 +21,12 @@
 import { parseArgs } from 'node:util';
 import type { OutRecord, Publisher } from '../core/bus/types.js';
 import { frameIntel } from '../ingest/enrich/intel/frame.js';
-import { intelPublisher } from '../ingest/enrich/intel/publisher.js';
+import { intelStep } from '../ingest/enrich/intel/step.js';
+import { enrichmentPublisher } from '../ingest/enrich/publisher.js';
 import { ingestFrame, type FrameContext, type IngestFrame } from '../ingest/frame-to-record.js';
-import type { Indicator } from '../intel/model.js';
 import { shareIndex } from '../intel/shared-index.js';
-import { IndicatorIndex, IntelStore } from '../intel/store.js';
+import { cpuPerEvent } from './cpu-per-event.js';
+import { benchIntelStore } from './intel-indicators.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,23 +39,7 @@ const events = Number(values.events);
 const rounds = Number(values.rounds);
 const generated = Number(values.indicators);
 
-const indicators: Indicator[] = [
-  { type: 'ip', value: '203.0.113.9', id: 'indicator--1', description: 'c2 server' },
-  { type: 'cidr', value: '198.51.100.128/25' },
-  { type: 'domain', value: 'evil.example' },
-  { type: 'url', value: 'http://evil.example/x?y=1' },
-];
-for (let i = 0; i < generated; i++) {
-  indicators.push(
-    i % 3 === 0
-      ? { type: 'ip', value: `100.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }
-      : i % 3 === 1
-        ? { type: 'domain', value: `bad${i}.example` }
-        : { type: 'sha256', value: i.toString(16).padStart(64, '0') },
-  );
-}
-const store = new IntelStore();
-store.replace(IndicatorIndex.build([{ feed: 'bench', indicators }]));
+const store = benchIntelStore(generated);
 
 // What frame workers are given: the index's own shared memory, nothing copied.
 console.log(
@@ -73,29 +58,11 @@ const receivedAt = new Date('2026-12-07T11:00:01.000Z');
 const plain: FrameContext = { input, receivedAt };
 const withIntel: FrameContext = { input, receivedAt, intel: frameIntel(store).store };
 const sink: Publisher = { send: async () => undefined };
-const wrapper = intelPublisher(sink, 'events', store);
+// The enrichment publisher with intelligence as its only step.
+const wrapper = enrichmentPublisher(sink, 'events', [intelStep(store)]);
 const BATCH = 500;
 
-/**
- * CPU µs per event of each variant, best of the rounds; the variants take turns within a round, so
- * that a burst of load on this shared machine does not fall on one of them alone.
- */
-function measure(variants: Record<string, (n: number) => void>): Record<string, number> {
-  const best: Record<string, number> = {};
-  for (const [name, run] of Object.entries(variants)) {
-    run(Math.min(events, 20_000)); // warm-up
-    best[name] = Number.POSITIVE_INFINITY;
-  }
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(variants)) {
-      const start = process.cpuUsage();
-      run(events);
-      const used = process.cpuUsage(start);
-      best[name] = Math.min(best[name] as number, (used.user + used.system) / events);
-    }
-  }
-  return best;
-}
+const measure = (variants: Record<string, (n: number) => void>) => cpuPerEvent(variants, { events, rounds });
 
 /** The frame path in batches of BATCH, optionally followed by the wrapper over each batch's records. */
 function framePath(frame: IngestFrame, ctx: FrameContext, throughWrapper: boolean) {

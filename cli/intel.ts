@@ -1,14 +1,14 @@
 /**
  * Wires threat intelligence into `vigil run`: one Redis connection for the shared lists, the
  * `intel` Sigma modifier's lists filled from this process's store, and ingest's enrichment (on
- * the frame path as events are built, and a publisher wrapper for the other inputs' events).
+ * the frame path as events are built, and a step of the enrichment publisher for the other inputs' events).
  * Nothing starts when `intel.feeds` is empty.
  */
 import { Redis } from 'ioredis';
-import type { Publisher } from '../core/bus/types.js';
 import { provideLookups, type LookupListName } from '../detections/sigma/lookups.js';
 import { frameIntel, type FrameIntel } from '../ingest/enrich/intel/frame.js';
-import { intelPublisher } from '../ingest/enrich/intel/publisher.js';
+import { intelStep } from '../ingest/enrich/intel/step.js';
+import type { EnrichmentStep } from '../ingest/enrich/publisher.js';
 import { INTEL_LISTS, type IntelList } from '../intel/model.js';
 import { startIntel } from '../intel/runtime.js';
 import { redisConnection } from '../playbooks/queue/connection.js';
@@ -24,8 +24,8 @@ const SAME_LISTS: Record<LookupListName, IntelList> & Record<IntelList, LookupLi
 };
 
 export interface IntelWiring {
-  /** Wraps ingest's publisher when `intel.enrich`; the publisher itself otherwise. */
-  wrapPublisher(p: Publisher, eventsTopic: string): Publisher;
+  /** The enrichment publisher's step for the other inputs' events, when `intel.enrich`. */
+  step: EnrichmentStep | undefined;
   /** Enrichment of the events ingest builds from frames, when `intel.enrich`. */
   frames: FrameIntel | undefined;
   close(): Promise<void>;
@@ -39,7 +39,7 @@ export async function startIntelWiring(config: Pick<VigilConfig, 'intel' | 'redi
   const running = await startIntel(intel, redis);
   const restore = provideLookups(Object.fromEntries(INTEL_LISTS.map((l) => [SAME_LISTS[l], running.store.list(l)])));
   return {
-    wrapPublisher: (p, eventsTopic) => (intel.enrich ? intelPublisher(p, eventsTopic, running.store) : p),
+    step: intel.enrich ? intelStep(running.store) : undefined,
     frames: intel.enrich ? frameIntel(running.store) : undefined,
     async close() {
       restore();

@@ -6,6 +6,7 @@ import { logger } from '../core/telemetry/index.js';
 import { startDetectStage } from '../detections/index.js';
 import { startIncidentStage } from '../detections/incidents/stage.js';
 import { startGeoip } from '../ingest/enrich/geoip/index.js';
+import { enrichmentPublisher } from '../ingest/enrich/publisher.js';
 import { startIngestStage } from '../ingest/index.js';
 import { startIntelWiring } from './intel.js';
 import { startRespondStage } from '../playbooks/index.js';
@@ -52,10 +53,11 @@ export async function startStages(config: VigilConfig, only: readonly StageName[
     if (want('ingest')) {
       // Opened before any input listens: a missing or corrupt database stops the start.
       const geoip = startGeoip(config.enrich.geoip);
-      const wraps = [geoip, intel].filter((w) => w !== undefined);
-      const wrapPublisher = (p: Publisher, events: string) => wraps.reduce((inner, w) => w.wrapPublisher(inner, events), p);
+      // In the frame path's order: every event gets its fields in the same order whichever input made it.
+      const steps = [geoip?.step, intel?.step].filter((s) => s !== undefined);
+      const wrapPublisher = (p: Publisher, events: string) => enrichmentPublisher(p, events, steps);
       stages.push(
-        await startIngestStage({ config, bus, geoip: geoip?.frames, intel: intel?.frames, ...(wraps.length > 0 && { wrapPublisher }) }),
+        await startIngestStage({ config, bus, geoip: geoip?.frames, intel: intel?.frames, ...(steps.length > 0 && { wrapPublisher }) }),
       );
     }
   } catch (err) {

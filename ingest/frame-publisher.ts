@@ -38,14 +38,14 @@ export interface FramePublisherOptions {
   workers?: number;
   /**
    * GeoIP enrichment of each event as it is built, here and on the workers (each with its own
-   * lookup over the databases' shared memory); its records carry a header telling the GeoIP
-   * publisher wrapper to pass them by.
+   * lookup over the databases' shared memory); its records carry a header telling the
+   * enrichment publisher (`enrich/publisher.ts`) to skip GeoIP for them.
    */
   geoip?: FrameGeoip | undefined;
   /**
    * Threat-intelligence enrichment of each event as it is built, here and on the workers (each
    * reading the index in force from shared memory, and told of each new one); likewise marked
-   * for the intel publisher wrapper to pass by.
+   * for the enrichment publisher to skip it.
    */
   intel?: FrameIntel | undefined;
 }

@@ -22,7 +22,7 @@ export async function startIngestStage({
   bus: Bus;
   /** What every input publishes through, in front of the producer (GeoIP and threat-intelligence enrichment). */
   wrapPublisher?: (publisher: Publisher, eventsTopic: string) => Publisher;
-  /** GeoIP enrichment for the inputs that build events from frames, as they build them (the wrapper then passes those by). */
+  /** GeoIP enrichment for the inputs that build events from frames, as they build them (the enrichment publisher then passes those by). */
   geoip?: FrameGeoip | undefined;
   /** Threat-intelligence enrichment for the same inputs, likewise. */
   intel?: FrameIntel | undefined;

@@ -7,7 +7,8 @@ import { counterValue } from '../../../test/support/metrics.js';
 import { openDatabases } from './databases.js';
 import { ENRICHED_HEADER, type FrameGeoip } from './frame.js';
 import { GeoipLookup } from './lookup.js';
-import { geoipPublisher } from './publisher.js';
+import { enrichmentPublisher } from '../publisher.js';
+import { geoipStep } from './step.js';
 
 const EVENTS = 'test.geoip-frame.events';
 const NOW = new Date('2026-12-07T12:00:00.000Z');
@@ -52,15 +53,16 @@ function framePublisher(workers: number, geoip: FrameGeoip | undefined, id = `ge
   return { pipeline, events };
 }
 
+const geoipPublisher = (next: MemoryPublisher, lookup: GeoipLookup) => enrichmentPublisher(next, EVENTS, [geoipStep(lookup)]);
 const parse = (r: OutRecord) => JSON.parse(r.value.toString()) as Record<string, Record<string, unknown>>;
 const enrichedCount = () => counterValue(metrics.sent, { kind: 'enrich', id: 'geoip' });
 
-/** The same frames through the frame path without GeoIP, then through the publisher wrapper alone: what enrichment gave before. */
+/** The same frames through the frame path without GeoIP, then through the enrichment publisher alone. */
 async function viaWrapperOnly(n: number, inputId: string): Promise<OutRecord[]> {
   const { pipeline, events } = framePublisher(0, undefined, inputId);
   await pipeline.handle(frames(n));
   const sink = new MemoryPublisher();
-  await geoipPublisher(sink, EVENTS, frameGeoip().lookup).send(EVENTS, events());
+  await geoipPublisher(sink, frameGeoip().lookup).send(EVENTS, events());
   return sink.acked.map((a) => a.record);
 }
 
@@ -87,7 +89,7 @@ describe.each([
     expect((await enrichedCount()) - before).toBe(n);
   }, 60_000);
 
-  it('gives the same events as the publisher wrapper did, and the wrapper passes them by without parsing them', async () => {
+  it('gives the same events as the enrichment publisher does, and the publisher passes them by without parsing them', async () => {
     // One input id for both runs: it is part of each event's id.
     const inputId = `geoip-frame-same-${workers}`;
     const { pipeline, events } = framePublisher(workers, frameGeoip(), inputId);
@@ -99,7 +101,7 @@ describe.each([
     const jsonParse = vi.spyOn(JSON, 'parse');
     const before = await enrichedCount();
     const sink = new MemoryPublisher();
-    await geoipPublisher(sink, EVENTS, spyLookup).send(EVENTS, fromFrames);
+    await geoipPublisher(sink, spyLookup).send(EVENTS, fromFrames);
     expect(jsonParse).not.toHaveBeenCalled();
     expect(lookups).not.toHaveBeenCalled();
     // Counted once, at the frame step.
@@ -117,7 +119,7 @@ describe.each([
 });
 
 describe('GeoIP on the frame path, when a worker cannot open the databases', () => {
-  it('sends its events unmarked, and the publisher wrapper enriches them', async () => {
+  it('sends its events unmarked, and the enrichment publisher enriches them', async () => {
     const notMmdb = { path: '/var/lib/vigil/not.mmdb', mmdb: new SharedArrayBuffer(64) };
     const { pipeline, events } = framePublisher(1, frameGeoip({ geo: notMmdb, asn: [], cacheSize: 10 }));
     await pipeline.handle(frames(40));
@@ -127,16 +129,16 @@ describe('GeoIP on the frame path, when a worker cannot open the databases', () 
     expect(parse(records[0]!).source).toEqual({ ip: '8.8.8.8' });
 
     const sink = new MemoryPublisher();
-    await geoipPublisher(sink, EVENTS, frameGeoip().lookup).send(EVENTS, records);
+    await geoipPublisher(sink, frameGeoip().lookup).send(EVENTS, records);
     expect(parse(sink.acked[0]!.record).source).toMatchObject({ geo: { country_iso_code: 'US' }, as: { number: 15169 } });
   }, 60_000);
 });
 
-describe('geoipPublisher and the frame marker', () => {
+describe('the enrichment publisher (GeoIP) and the frame marker', () => {
   it('takes the marker off and keeps any other header', async () => {
     const sink = new MemoryPublisher();
     const record = { key: 'k', value: '{"source":{"ip":"8.8.8.8"}}', headers: { [ENRICHED_HEADER]: 'geoip', other: 'x' } };
-    await geoipPublisher(sink, EVENTS, frameGeoip().lookup).send(EVENTS, [record]);
+    await geoipPublisher(sink, frameGeoip().lookup).send(EVENTS, [record]);
     expect(sink.acked[0]?.record).toEqual({ key: 'k', value: record.value, headers: { other: 'x' } });
     expect(record.headers).toEqual({ [ENRICHED_HEADER]: 'geoip', other: 'x' });
   });

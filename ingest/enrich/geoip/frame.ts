@@ -1,11 +1,10 @@
 /**
  * GeoIP enrichment where ingest builds events from frames (syslog, RELP): the event object gains
  * `geo`/`as` before it is serialized, on the main thread and on the frame worker threads alike,
- * so the publisher wrapper need not parse and serialize it again. The record says so in a header
- * (`../frame-marker.ts`) that the wrapper reads, and takes off before the record reaches Kafka.
+ * so the enrichment publisher (`../publisher.ts`) need not parse and serialize it again. The record
+ * says so in a header (`../frame-marker.ts`) that the publisher reads, and takes off before the
+ * record reaches Kafka.
  */
-import type { OutRecord } from '../../../core/bus/types.js';
-import { enrichedAtFrame as enrichedAt, withoutMarker as without } from '../frame-marker.js';
 import type { SharedDatabases } from './databases.js';
 import type { GeoipLookup } from './lookup.js';
 
@@ -20,8 +19,3 @@ export interface FrameGeoip {
 }
 
 export { ENRICHED_HEADER } from '../frame-marker.js';
-
-export const enrichedAtFrame = (r: OutRecord): boolean => enrichedAt(r, 'geoip');
-
-/** The record without GeoIP on its marker (`frame-marker.ts`). */
-export const withoutMarker = (r: OutRecord): OutRecord => without(r, 'geoip');

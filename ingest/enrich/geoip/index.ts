@@ -1,15 +1,15 @@
 /**
  * GeoIP and ASN enrichment at ingest (`enrich.geoip`): opens the databases when the stage starts
  * and gives what adds `geo` and `as` to events: the frame path's lookup (syslog and RELP events,
- * enriched as they are built) and the publisher wrapper (every other input's events).
+ * enriched as they are built) and the enrichment publisher's step (every other input's events).
  */
-import type { Publisher } from '../../../core/bus/types.js';
 import { logger } from '../../../core/telemetry/index.js';
 import type { GeoipConfig } from './config.js';
 import { openDatabases } from './databases.js';
 import type { FrameGeoip } from './frame.js';
 import { GeoipLookup } from './lookup.js';
-import { geoipPublisher } from './publisher.js';
+import type { EnrichmentStep } from '../publisher.js';
+import { geoipStep } from './step.js';
 
 export { geoipSchema, type GeoipConfig } from './config.js';
 export { GeoipLookup, type GeoipResult } from './lookup.js';
@@ -17,9 +17,7 @@ export { openDatabases, shippedPaths } from './databases.js';
 export type { FrameGeoip } from './frame.js';
 
 /** Opens the databases (throws `GEOIP_DATABASE` naming the file); undefined when disabled. */
-export function startGeoip(
-  config: GeoipConfig,
-): { frames: FrameGeoip; wrapPublisher(p: Publisher, eventsTopic: string): Publisher } | undefined {
+export function startGeoip(config: GeoipConfig): { frames: FrameGeoip; step: EnrichmentStep } | undefined {
   if (!config.enabled) return undefined;
   const started = Date.now();
   const { geo, asn } = openDatabases(config);
@@ -27,6 +25,6 @@ export function startGeoip(
   logger('geoip').info({ geo: geo.path, asn: asn.map((a) => a.path), ms: Date.now() - started }, 'GeoIP databases open');
   return {
     frames: { lookup, databases: { geo: geo.shared, asn: asn.map((a) => a.shared), cacheSize: config.cacheSize } },
-    wrapPublisher: (p, eventsTopic) => geoipPublisher(p, eventsTopic, lookup),
+    step: geoipStep(lookup),
   };
 }

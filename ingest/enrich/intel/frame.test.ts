@@ -1,7 +1,7 @@
 /**
  * Threat intelligence on the frame path: events gain `threat.enrichments` as they are built, on
- * the main thread and on frame workers alike, with what the publisher wrapper gave when it
- * re-parsed every event; a worker sees an index swapped in after it started; the wrapper passes
+ * the main thread and on frame workers alike, with what the enrichment publisher gives when it
+ * parses an event; a worker sees an index swapped in after it started; the publisher passes
  * the frame path's records by unparsed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,9 +16,10 @@ import { ENRICHED_HEADER } from '../frame-marker.js';
 import { openDatabases } from '../geoip/databases.js';
 import type { FrameGeoip } from '../geoip/frame.js';
 import { GeoipLookup } from '../geoip/lookup.js';
-import { geoipPublisher } from '../geoip/publisher.js';
+import { geoipStep } from '../geoip/step.js';
+import { enrichmentPublisher } from '../publisher.js';
 import { frameIntel, type FrameIntel } from './frame.js';
-import { intelPublisher } from './publisher.js';
+import { intelStep } from './step.js';
 
 const EVENTS = 'test.intel-frame.events';
 const NOW = new Date('2026-12-07T12:00:00.000Z');
@@ -82,6 +83,8 @@ function framePublisher(workers: number, intel: FrameIntel | undefined, opts: { 
   return { pipeline, events };
 }
 
+const intelPublisher = (next: MemoryPublisher, store: IntelStore) => enrichmentPublisher(next, EVENTS, [intelStep(store)]);
+
 type Event = { threat?: { enrichments: Array<{ matched: { occurred: string } }> } } & Record<string, unknown>;
 const parse = (r: OutRecord) => JSON.parse(r.value.toString()) as Event;
 /** The events with each `matched.occurred` (the time of the lookup) checked to be a time of this run, then set aside. */
@@ -101,7 +104,7 @@ describe.each([
   { path: 'on the main thread (a small batch)', workers: 0, n: 6 },
   { path: 'on a frame worker (workers: 1, a batch of 45)', workers: 1, n: 45 },
 ])('threat intelligence on the frame path, $path', ({ workers, n }) => {
-  it('gives each event the threat.* fields the re-parsing wrapper gave, and the wrapper passes the records by unparsed', async () => {
+  it('gives each event the threat.* fields the enrichment publisher gives, and the publisher passes the records by unparsed', async () => {
     const since = Date.now();
     const store = storeWith(FEEDS);
     // One input id for both runs: it is part of each event's id.
@@ -126,11 +129,11 @@ describe.each([
     });
     expect(parse(fromFrames[1] as OutRecord).threat).toBeUndefined();
 
-    // The wrapper: no parse, the marker gone, nothing counted twice.
+    // The publisher: no parse, the marker gone, nothing counted twice.
     const jsonParse = vi.spyOn(JSON, 'parse');
     const sink = new MemoryPublisher();
     const counted = await enrichedCount();
-    await intelPublisher(sink, EVENTS, store).send(EVENTS, fromFrames);
+    await intelPublisher(sink, store).send(EVENTS, fromFrames);
     expect(jsonParse).not.toHaveBeenCalled();
     jsonParse.mockRestore();
     expect((await enrichedCount()) - counted).toBe(0);
@@ -140,11 +143,11 @@ describe.each([
       expect(r.headers).toBeUndefined();
     });
 
-    // What the wrapper alone made of the same frames, built without enrichment.
+    // What the publisher alone makes of the same frames, built without enrichment.
     const plain = framePublisher(0, undefined, { id });
     await plain.pipeline.handle(frames(n));
     const wrapped = new MemoryPublisher();
-    await intelPublisher(wrapped, EVENTS, store).send(EVENTS, plain.events());
+    await intelPublisher(wrapped, store).send(EVENTS, plain.events());
     expect(withoutOccurred(out.map(parse), since)).toEqual(
       withoutOccurred(
         wrapped.acked.map((a) => parse(a.record)),
@@ -181,7 +184,7 @@ describe('threat intelligence on a frame worker, after a refresh', () => {
 });
 
 describe('GeoIP and threat intelligence on the frame path together', () => {
-  it('marks both, and each wrapper takes its own name off without parsing', async () => {
+  it('marks both, and the publisher with both steps takes the marker off without parsing', async () => {
     const { geo, asn } = openDatabases({});
     const geoip: FrameGeoip = {
       lookup: new GeoipLookup(geo, asn, 100),
@@ -196,8 +199,8 @@ describe('GeoIP and threat intelligence on the frame path together', () => {
 
     const sink = new MemoryPublisher();
     const jsonParse = vi.spyOn(JSON, 'parse');
-    // As `vigil run` stacks them: intel in front of GeoIP in front of the producer.
-    await intelPublisher(geoipPublisher(sink, EVENTS, geoip.lookup), EVENTS, store).send(EVENTS, records);
+    // As `vigil run` configures it.
+    await enrichmentPublisher(sink, EVENTS, [geoipStep(geoip.lookup), intelStep(store)]).send(EVENTS, records);
     expect(jsonParse).not.toHaveBeenCalled();
     expect(sink.acked.map((a) => a.record.headers)).toEqual(records.map(() => undefined));
   }, 60_000);

@@ -1,8 +1,8 @@
 /**
  * Threat-intelligence enrichment where ingest builds events from frames (syslog, RELP): the event
  * object gains `threat.enrichments` before it is serialized, on the main thread and on the frame
- * worker threads alike, so the publisher wrapper (`publisher.ts`) need not parse and serialize it
- * again. The record says so in its marker header (`../frame-marker.ts`).
+ * worker threads alike, so the enrichment publisher (`../publisher.ts`) need not parse and
+ * serialize it again. The record says so in its marker header (`../frame-marker.ts`).
  *
  * Workers read the index in force from shared memory (`intel/shared-index.ts`): the index is
  * built there, so the main thread and every worker of every input read one copy. Why a message per new index rather than a shared buffer whose
