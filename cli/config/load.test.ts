@@ -214,7 +214,7 @@ describe('defaults', () => {
         includeDeprecated: false,
         correlation: { allowedLatenessSeconds: 60, maxKeysPerCorrelation: 1_000_000, idleAdvanceSeconds: 60 },
       },
-      playbooks: { paths: ['rules/playbooks'], concurrency: 4, secrets: {}, network: { allow: [] } },
+      playbooks: { paths: ['rules/playbooks'], concurrency: 4, dispatchConcurrency: 32, secrets: {}, network: { allow: [] } },
       intel: { feeds: [], enrich: true, checkSeconds: 5, redisPrefix: 'vigil:intel:' },
       enrich: { geoip: { enabled: true, cacheSize: 100_000 } },
       sinks: [],
