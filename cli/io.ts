@@ -2,7 +2,8 @@ import { stdoutRoom } from './exit.js';
 
 /** Where a command that reads a lot writes: results, problems, a progress bar, and its clock (tests pass their own). */
 export interface ToolIo {
-  out: (line: string) => void;
+  /** One or more whole lines, without the last newline (a command may write a batch of lines at once). */
+  out: (text: string) => void;
   err: (line: string) => void;
   /** Progress goes here when set (a terminal). */
   progress?: (text: string) => void;

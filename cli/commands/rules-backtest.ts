@@ -57,7 +57,14 @@ export async function runBacktest(argv: string[], io: RulesIo): Promise<number> 
     counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
     if (rule.name) titles.set(rule.id, rule.name);
   };
-  const huntIo: ToolIo = { out: (line) => count(JSON.parse(line) as { rule?: unknown }), err: io.err, now: () => new Date() };
+  // Hunt writes its alerts a batch at a time: one call, one JSON line per alert.
+  const huntIo: ToolIo = {
+    out: (text) => {
+      for (const line of text.split('\n')) if (line !== '') count(JSON.parse(line) as { rule?: unknown });
+    },
+    err: io.err,
+    now: () => new Date(),
+  };
   const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
   const code = kafka
     ? await (
