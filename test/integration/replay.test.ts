@@ -55,7 +55,7 @@ function toEvents(lines: string[]): EcsEvent[] {
 const capture = () => {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), now: () => new Date(NOW) } };
+  return { out, err, io: { out: (l: string) => out.push(...l.split('\n')), err: (l: string) => err.push(l), now: () => new Date(NOW) } };
 };
 
 /** (rule id, @timestamp) of each alert, sorted: what both paths must agree on (event ids differ between a file and the bus). */
