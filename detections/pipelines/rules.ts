@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { FieldResolver } from '../sigma/compile.js';
-import { findRuleFiles, loadRules, type CompiledRule, type LoadedFilter } from '../sigma/load.js';
+import { findRuleFiles, loadRuleFiles, type CompiledRule, type LoadedFilter } from '../sigma/load.js';
 import type { RuleStatus } from '../model/index.js';
 import type { Placeholders } from '../sigma/modifiers/index.js';
 import { loadPipeline, DEFAULT_PIPELINE } from './load.js';
@@ -136,12 +136,17 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
     }
     g.files.push(file);
   };
+  // Each file is read once: the scan's text is what loadRuleFiles compiles.
+  const texts = new Map<string, string>();
+  const read = (file: string): string => texts.get(file) ?? readFileSync(file, 'utf8');
   for (const file of files) {
     let scanned: ScannedFile;
     try {
-      scanned = scanRuleFile(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      texts.set(file, text);
+      scanned = scanRuleFile(text);
     } catch {
-      scanned = { filter: false, correlation: false, logsource: {} }; // loadRules reports the read error
+      scanned = { filter: false, correlation: false, logsource: {} }; // loadRuleFiles reports the read error
     }
     if (scanned.correlation) correlationFiles++;
     else if (scanned.filter) filterFiles.push(file);
@@ -162,7 +167,7 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
   const loaded: PipelineRule[] = [];
   const loadGroup = (g: Group, only?: ReadonlySet<string>): CompiledRule[] => {
     const resolve = resolverFor(pipeline, g.logsource);
-    const out = loadRules([...g.files, ...filterFiles], { resolveField: resolve, placeholders: options.placeholders });
+    const out = loadRuleFiles([...g.files, ...filterFiles], { resolveField: resolve, placeholders: options.placeholders }, read);
     addErrors(out.errors);
     for (const f of out.filters) {
       const key = `${f.filter.location.file}:${f.filter.location.line ?? 0}`;

@@ -225,4 +225,13 @@ describe('compiling never mutates the model, and the field lookup is pluggable',
     expect(JSON.stringify(rule, (_k, v: unknown) => (v instanceof Map ? [...v] : v))).toBe(before);
     expect(Object.isFrozen(rule!.detection.selections.get('s'))).toBe(true);
   });
+  it('compiles one model again with other placeholders, and with none (each compile sees its own)', () => {
+    const text = 'title: t\nid: y\nlogsource: {}\ndetection:\n  s: {user.name|expand: "%admins%"}\n  condition: s\n';
+    const model = parseRule(text, 'p.yml').rule!;
+    const first = compileDetectionModel(model.detection, { placeholders: { admins: ['alice'] } }).compiled!;
+    const second = compileDetectionModel(model.detection, { placeholders: { admins: ['bob'] } }).compiled!;
+    expect([first.matches({ user: { name: 'alice' } }), first.matches({ user: { name: 'bob' } })]).toEqual([true, false]);
+    expect([second.matches({ user: { name: 'alice' } }), second.matches({ user: { name: 'bob' } })]).toEqual([false, true]);
+    expect(compileDetectionModel(model.detection).problems.map((p) => p.placeholder)).toEqual([true]);
+  });
 });

@@ -143,8 +143,22 @@ function toSigmaValue(v: SigmaScalar): SigmaValue {
   return patternValue(v);
 }
 
-/** The item's values after its modifiers, applied in the order the rule writes them. */
+/**
+ * Plans by item (rule models are frozen, so an item's plan never changes) and by the
+ * placeholders they were expanded with: the compiler and the prefilter both read each plan.
+ */
+const plans = new WeakMap<FieldItem, { readonly placeholders: Placeholders | undefined; readonly plan: ValuePlan }>();
+
+/** The item's values after its modifiers, applied in the order the rule writes them. The plan is shared: never mutate it. */
 export function applyModifiers(item: FieldItem, options: CompileOptions): ValuePlan {
+  const known = plans.get(item);
+  if (known && known.placeholders === options.placeholders) return known.plan;
+  const plan = planOf(item, options);
+  if (Object.isFrozen(item)) plans.set(item, { placeholders: options.placeholders, plan });
+  return plan;
+}
+
+function planOf(item: FieldItem, options: CompileOptions): ValuePlan {
   let plan: ValuePlan = { values: item.values.map(toSigmaValue), join: 'or' };
   const previous: string[] = [];
   for (const name of item.modifiers) {

@@ -169,8 +169,23 @@ class Parser {
   }
 }
 
-/** Parses a condition; on a syntax error returns where and why. */
-export function parseCondition(text: string): { ast: ConditionNode } | { error: ConditionError } {
+type ParsedCondition = { ast: ConditionNode } | { error: ConditionError };
+
+/** Thousands of rules share a few condition texts, and the compiler and the prefilter both parse each. */
+const parsedConditions = new Map<string, ParsedCondition>();
+const MAX_PARSED_CONDITIONS = 10_000;
+
+/** Parses a condition; on a syntax error returns where and why. The result is shared: never mutate it. */
+export function parseCondition(text: string): ParsedCondition {
+  let parsed = parsedConditions.get(text);
+  if (parsed) return parsed;
+  parsed = parseConditionText(text);
+  if (parsedConditions.size >= MAX_PARSED_CONDITIONS) parsedConditions.clear();
+  parsedConditions.set(text, parsed);
+  return parsed;
+}
+
+function parseConditionText(text: string): ParsedCondition {
   try {
     return { ast: new Parser(tokenize(text)).parse() };
   } catch (err) {

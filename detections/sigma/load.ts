@@ -136,6 +136,8 @@ function isFile(p: string): boolean {
   }
 }
 
+const readText = (file: string): string => readFileSync(file, 'utf8');
+
 export function readError(file: string, err: unknown): VigilError {
   const reason = err instanceof Error ? err.message : String(err);
   return new VigilError('CONFIG_READ', `cannot read rules: ${reason}`, { cause: err, location: { file } });
@@ -152,12 +154,24 @@ export function loadRules(
   options: LoadOptions = {},
 ): { rules: CompiledRule[]; errors: VigilError[]; filters: LoadedFilter[] } {
   const errors: VigilError[] = [];
+  const files = findRuleFiles(paths, errors);
+  const out = loadRuleFiles(files, options);
+  return { ...out, errors: [...errors, ...out.errors] };
+}
+
+/** `loadRules` over rule files already found (`findRuleFiles`), their text read by `read`. */
+export function loadRuleFiles(
+  files: readonly string[],
+  options: LoadOptions = {},
+  read: (file: string) => string = readText,
+): { rules: CompiledRule[]; errors: VigilError[]; filters: LoadedFilter[] } {
+  const errors: VigilError[] = [];
   const loaded: { rule: Rule; compiled: CompiledDetection }[] = [];
   const filters: CompiledFilter[] = [];
-  for (const file of findRuleFiles(paths, errors)) {
+  for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = read(file);
     } catch (err) {
       errors.push(readError(file, err));
       continue;

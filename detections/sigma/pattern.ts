@@ -28,10 +28,6 @@ export const ONE: Wildcard = Object.freeze({ wildcard: '?' });
 export function parsePattern(raw: string): PatternPart[] {
   const parts: PatternPart[] = [];
   let lit = '';
-  const flush = (): void => {
-    if (lit) parts.push(lit);
-    lit = '';
-  };
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i] as string;
     if (c === '\\') {
@@ -43,13 +39,14 @@ export function parsePattern(raw: string): PatternPart[] {
         lit += c;
       }
     } else if (c === '*' || c === '?') {
-      flush();
+      if (lit) parts.push(lit);
+      lit = '';
       parts.push(c === '*' ? ANY : ONE);
     } else {
       lit += c;
     }
   }
-  flush();
+  if (lit) parts.push(lit);
   return parts;
 }
 
@@ -180,12 +177,13 @@ export function compilePatternSet(list: readonly (readonly PatternPart[])[], cas
       continue;
     }
     const lit = (lits[0] as string | undefined) ?? '';
-    const open = (i: number): boolean => norm[i] === ANY;
+    const openStart = norm[0] === ANY;
+    const openEnd = norm[norm.length - 1] === ANY;
     if (stars === 0) exact.add(lit);
     else if (lits.length === 0)
       return () => true; // `*` alone
-    else if (open(0) && open(norm.length - 1)) infixes.push(lit);
-    else if (open(0)) suffixes.push(lit);
+    else if (openStart && openEnd) infixes.push(lit);
+    else if (openStart) suffixes.push(lit);
     else prefixes.push(lit);
   }
   const tests: TextTest[] = [];
