@@ -9,6 +9,7 @@
  *   node --import tsx bench/capacity.ts [--rates 2000,5000,10000,20000,40000] [--step-seconds 600]
  *     [--rules ../shared/sigma/rules] [--soak] [--soak-seconds 3600] [--soak-rate N]
  *     [--layout one|stages] [--connections 2] [--sample-seconds 5] [--warmup-seconds 30] [--keep-going]
+ *     [--es-batch N] [--es-concurrency N]
  *
  * Each step of the ladder holds its rate (a realistic mix, bench/capacity-traffic.ts) for
  * `--step-seconds` and prints: the rate the sender achieved and what ingest took in, the lag of
@@ -53,6 +54,8 @@ const { values } = parseArgs({
     'sample-seconds': { type: 'string', default: '5' },
     'warmup-seconds': { type: 'string', default: '30' },
     'keep-going': { type: 'boolean', default: false },
+    'es-batch': { type: 'string' },
+    'es-concurrency': { type: 'string' },
   },
 });
 const RATES = values.rates.split(',').map(Number);
@@ -246,6 +249,16 @@ async function main(): Promise<void> {
   } as VigilConfig['ops'];
   for (const r of values.rules) if (!existsSync(r)) throw new Error(`--rules ${r}: no such file or folder`);
   config.detections = { ...config.detections, rules: ['rules/sigma', 'rules/correlation', ...values.rules] };
+  // The Elasticsearch sink's bulk size and requests in flight, when the ladder is to show what they change.
+  config.sinks = config.sinks.map((s) =>
+    s.type !== 'elasticsearch'
+      ? s
+      : {
+          ...s,
+          ...(values['es-batch'] !== undefined ? { batchSize: Number(values['es-batch']) } : {}),
+          ...(values['es-concurrency'] !== undefined ? { concurrency: Number(values['es-concurrency']) } : {}),
+        },
+  ) as VigilConfig['sinks'];
   const dir = mkdtempSync(join(tmpdir(), 'vigil-capacity-'));
   console.log(`bench/capacity: layout ${LAYOUT}, rules ${config.detections.rules.join(', ')}, ${CORES} cores, steps of ${STEP_S} s`);
   let procs: Proc[] = [];
