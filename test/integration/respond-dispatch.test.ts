@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus } from '../../core/bus/index.js';
@@ -9,6 +8,7 @@ import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { startOwnServices } from '../support/own-services.js';
 import { playbookDir } from '../support/playbooks.js';
+import { monitorRedis } from '../support/redis-monitor.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -61,15 +61,13 @@ async function stage(config: VigilConfig, name: string): Promise<{ bus: Bus; sta
  * (its record saved) and `announced <run id>` (its run's start marked as audited).
  */
 async function watch(url: string, prefix: string, ids: string[]): Promise<{ of(id: string): string[]; close(): Promise<void> }> {
-  const client = new Redis(url);
-  const monitor = await client.monitor();
   const byIncident = new Map<string, string[]>();
   // Run ids are hashes: name the ones each incident may have.
   const byRun = new Map(ids.flatMap((id) => [0, 1, 2, 3].map((g) => [runIdOf('escalate', id, g), id] as const)));
   const note = (id: string, what: string) => byIncident.set(id, [...(byIncident.get(id) ?? []), what]);
   const incidentKey = `${prefix}:playbook-incident:`;
   const runKey = `${prefix}:playbook-run:`;
-  monitor.on('monitor', (_time: string, args: string[]) => {
+  const monitor = await monitorRedis(url, (args) => {
     const [command, , , key, , version] = args;
     if (command?.toLowerCase() === 'eval' && key?.startsWith(incidentKey)) note(key.slice(incidentKey.length), `stored v${version}`);
     const [, hashKey, field] = args;
@@ -81,10 +79,7 @@ async function watch(url: string, prefix: string, ids: string[]): Promise<{ of(i
   });
   return {
     of: (id) => byIncident.get(id) ?? [],
-    close: async () => {
-      monitor.disconnect();
-      client.disconnect();
-    },
+    close: async () => monitor.close(),
   };
 }
 
