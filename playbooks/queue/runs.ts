@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { VigilError } from '../../core/errors/index.js';
 
 /**
@@ -11,6 +11,8 @@ import { VigilError } from '../../core/errors/index.js';
 
 /** Runs are forgotten after this long (an incident re-delivered later starts a new run). */
 const RUN_TTL_SECONDS = 7 * 24 * 3600;
+/** How many commands `creating` queues: the index of the first one a caller adds. */
+const CREATING_COMMANDS = 6;
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'unknown';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
@@ -130,19 +132,8 @@ export class RunStore {
    * the caller announces it and then calls `mark(runId, 'announced')`.
    */
   async create(runId: string, playbookId: string, incident: Record<string, unknown>, meta: RunMeta): Promise<{ announced: boolean }> {
-    const key = this.key(runId);
-    const res = await exec(
-      this.redis
-        .multi()
-        .hsetnx(key, 'incident', JSON.stringify(incident))
-        .hsetnx(key, 'playbook', playbookId)
-        .hsetnx(key, 'meta', JSON.stringify(meta))
-        .expire(key, RUN_TTL_SECONDS)
-        .hexists(key, 'announced')
-        .zadd(this.allKey, 'NX', meta.createdAt, runId)
-        .zadd(this.activeKey, 'NX', meta.deadline, runId),
-    );
-    return { announced: res[4] === 1 };
+    const res = await exec(this.creating(runId, playbookId, incident, meta).hexists(this.key(runId), 'announced'));
+    return { announced: res[CREATING_COMMANDS] === 1 };
   }
 
   /**
@@ -155,22 +146,24 @@ export class RunStore {
     incident: Record<string, unknown>,
     meta: RunMeta,
   ): Promise<{ state: RunState; announced: boolean }> {
-    const key = this.key(runId);
-    const res = await exec(
-      this.redis
-        .multi()
-        .hsetnx(key, 'incident', JSON.stringify(incident))
-        .hsetnx(key, 'playbook', playbookId)
-        .hsetnx(key, 'meta', JSON.stringify(meta))
-        .expire(key, RUN_TTL_SECONDS)
-        .zadd(this.allKey, 'NX', meta.createdAt, runId)
-        .zadd(this.activeKey, 'NX', meta.deadline, runId)
-        .hgetall(key),
-    );
-    const h = res[6] as Record<string, string>;
+    const res = await exec(this.creating(runId, playbookId, incident, meta).hgetall(this.key(runId)));
+    const h = res[CREATING_COMMANDS] as Record<string, string>;
     const state = stateOf(runId, h);
     if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} was not stored by the transaction that creates it`);
     return { state, announced: h.announced !== undefined };
+  }
+
+  /** A transaction that creates the run unless it exists (CREATING_COMMANDS commands); the caller adds what it reads back. */
+  private creating(runId: string, playbookId: string, incident: Record<string, unknown>, meta: RunMeta): ChainableCommander {
+    const key = this.key(runId);
+    return this.redis
+      .multi()
+      .hsetnx(key, 'incident', JSON.stringify(incident))
+      .hsetnx(key, 'playbook', playbookId)
+      .hsetnx(key, 'meta', JSON.stringify(meta))
+      .expire(key, RUN_TTL_SECONDS)
+      .zadd(this.allKey, 'NX', meta.createdAt, runId)
+      .zadd(this.activeKey, 'NX', meta.deadline, runId);
   }
 
   /** Notes that the run's start (`announced`) or end (`ended`) was audited, so that it is not again. */
