@@ -75,7 +75,8 @@ export const ERROR_CODES = {
   },
   INCIDENT_BACKFILL: {
     retriable: false,
-    summary: 'Elasticsearch refused to write an acknowledgement or resolution time onto an incident document (`vigil incidents backfill`)',
+    summary:
+      'Elasticsearch refused to write an acknowledgement or resolution time onto an incident document, or vigil.incident-status could not be read (`vigil incidents backfill`)',
   },
   PLAYBOOK_INVALID: { retriable: false, summary: 'a playbook is invalid' },
   TEMPLATE_INVALID: { retriable: false, summary: 'a template expression is invalid' },

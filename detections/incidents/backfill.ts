@@ -4,17 +4,29 @@
  * that the time to acknowledge and to resolve count them too.
  *
  * ## Where the first acknowledgement is found
- * An incident document holds only its last status change, so the history is read from the audit
- * trail in `<prefix>-actions` (`vigil.actions`):
- * - the responder API's records: `event.action: api.incident.status` with
- *   `vigil.api.details.to: acknowledged`, for `vigil.incident.id`;
- * - playbook steps: `event.action: playbook.step.succeeded` of `vigil.playbook.action:
- *   incident.update` with `vigil.playbook.args.status: acknowledged`, for `vigil.playbook.args.incident`;
- * - and the document itself: an incident whose status is `acknowledged` was acknowledged at its
- *   `status_change.at` (its last acknowledgement; the first is the earliest of all these).
- * `vigil incident ack` and Kibana edits leave no audit record: an incident acknowledged only that
- * way and closed since has no acknowledgement on record and is left without one, as the builder
- * leaves an incident closed without acknowledgement.
+ * An incident document holds only its last status change, so the history is read from three
+ * sources:
+ * 1. the document itself: an incident whose status is `acknowledged` was acknowledged at its
+ *    `status_change.at`;
+ * 2. the audit trail in `<prefix>-actions` (`vigil.actions`): the responder API's records,
+ *    `event.action: api.incident.status` with `vigil.api.details.to: acknowledged`, for
+ *    `vigil.incident.id`; and playbook steps, `event.action: playbook.step.succeeded` of
+ *    `vigil.playbook.action: incident.update` with `vigil.playbook.args.status: acknowledged`,
+ *    for `vigil.playbook.args.incident`;
+ * 3. `vigil.incident-status` (backfill-status-topic.ts, read once by the caller and passed as
+ *    `statusTopic`): the status changes of every path, `vigil incident ack` and Kibana edits
+ *    included, which leave no audit record; as long as compaction has not removed them.
+ *
+ * Precedence: a time the document has is kept, whatever the sources say. Otherwise no source
+ * outranks another (they record the same acts: an API acknowledgement is on the topic and in
+ * the trail with one time), and the first acknowledgement is the earliest of them, counting
+ * only acknowledgements at or before the document's last status change: the builder applies
+ * status changes in time order, so a later one did not apply (a repeat of the status it had,
+ * an incident it no longer held) or is not in Elasticsearch yet (and the builder's next
+ * version carries its time). An incident acknowledged only by a path whose record is gone, and
+ * closed or reopened since, is left without one, as the builder leaves an incident closed
+ * without acknowledgement. (An acknowledgement that reached the builder after a later change,
+ * which it ignored, counts by its own time.)
  *
  * A closed incident's resolution is its own `status_change.at` (the close), unless it was merged.
  *
@@ -36,6 +48,8 @@ export interface BackfillOptions {
   incidents: string;
   /** `<indexPrefix>-actions`, the audit trail. */
   actions: string;
+  /** Incident id → epoch ms of its earliest acknowledgement on `vigil.incident-status` (`statusTopicAcknowledgements`). */
+  statusTopic?: ReadonlyMap<string, number>;
   /** Documents per page. Default 500. */
   pageSize?: number;
   /** Count what would change, write nothing. */
@@ -158,15 +172,25 @@ const ms = (v: string | undefined): number | undefined => {
 /** Minutes from the first alert, never below 0 (as the builder counts them). */
 const minutesFrom = (first: number, at: number) => Math.max(0, at - first) / 60_000;
 
-/** The partial document that fills what `hit` misses, given the audit trail's acknowledgements; undefined when there is nothing to fill. */
-export function missingTimes(hit: Hit, audited: ReadonlyMap<string, number>): { incident: Record<string, unknown> } | undefined {
+/**
+ * The partial document that fills what `hit` misses, given the earliest acknowledgement per
+ * incident of the audit trail and of the status topic; undefined when there is nothing to fill.
+ */
+export function missingTimes(
+  hit: Hit,
+  audited: ReadonlyMap<string, number>,
+  statusTopic: ReadonlyMap<string, number> = new Map(),
+): { incident: Record<string, unknown> } | undefined {
   const i = hit._source?.incident ?? {};
   const first = ms(i.first_seen) ?? ms(hit._source?.['@timestamp']);
   if (first === undefined) return undefined;
   const fill: Record<string, unknown> = {};
-  if (i.acknowledged_at === undefined) {
-    const candidates = [audited.get(i.id ?? hit._id), i.status === 'acknowledged' ? ms(i.status_change?.at) : undefined].filter(
-      (t): t is number => t !== undefined,
+  const lastChange = ms(i.status_change?.at);
+  if (i.acknowledged_at === undefined && lastChange !== undefined) {
+    const id = i.id ?? hit._id;
+    // Each source's earliest: when it is later than the last change, so are all its others.
+    const candidates = [i.status === 'acknowledged' ? lastChange : undefined, audited.get(id), statusTopic.get(id)].filter(
+      (t): t is number => t !== undefined && t <= lastChange,
     );
     if (candidates.length > 0) {
       const at = Math.min(...candidates);
@@ -221,7 +245,7 @@ export async function backfillIncidentTimes(o: BackfillOptions): Promise<Backfil
     const audited = earliestAcknowledgements(trail.aggregations as Record<string, unknown> | undefined);
     const updates: Array<{ hit: Hit; doc: { incident: Record<string, unknown> } }> = [];
     for (const hit of hits) {
-      const doc = missingTimes(hit, audited);
+      const doc = missingTimes(hit, audited, o.statusTopic);
       const i = hit._source?.incident;
       if (i?.acknowledged_at === undefined && doc?.incident.acknowledged_at === undefined && i?.status !== 'open')
         report.noAcknowledgement++;

@@ -64,3 +64,4 @@ export {
   type BackfillOptions,
   type BackfillReport,
 } from './backfill.js';
+export { statusTopicAcknowledgements, type StatusTopicRead } from './backfill-status-topic.js';

@@ -177,7 +177,20 @@ beforeAll(async () => {
   await es.indices.refresh({ index: `${prefix}-*` });
   dir = mkdtempSync(join(tmpdir(), 'vigil-backfill-'));
   configFile = join(dir, 'vigil.yaml');
-  writeFileSync(configFile, ['elasticsearch:', `  node: ${config.elasticsearch.node}`, `  indexPrefix: ${prefix}`, ''].join('\n'));
+  // Kafka of the test's own prefix, where no incident change was ever sent: the status topic does not exist.
+  const k = config.kafka;
+  writeFileSync(
+    configFile,
+    [
+      'kafka:',
+      `  brokers: [${k.brokers.join(', ')}]`,
+      `  topicPrefix: "${k.topicPrefix}"`,
+      'elasticsearch:',
+      `  node: ${config.elasticsearch.node}`,
+      `  indexPrefix: ${prefix}`,
+      '',
+    ].join('\n'),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -190,7 +203,16 @@ describe('vigil incidents backfill', () => {
   it('--dry-run counts what it would fill and writes nothing', async () => {
     const before = await documents();
     const out = JSON.parse(await backfill('--dry-run', '--output', 'json'));
-    expect(out).toEqual({ index: incidents, dryRun: true, scanned: 6, acknowledged: 4, resolved: 2, noAcknowledgement: 2, conflicts: 0 });
+    expect(out).toEqual({
+      index: incidents,
+      dryRun: true,
+      scanned: 6,
+      acknowledged: 4,
+      resolved: 2,
+      noAcknowledgement: 2,
+      conflicts: 0,
+      statusTopic: { topic: `${config.kafka.topicPrefix}vigil.incident-status`, exists: false, records: 0, acknowledged: 0, unreadable: 0 },
+    });
     // Pages of two documents: the same count, page after page.
     const paged = await backfillIncidentTimes({
       es,
@@ -208,6 +230,7 @@ describe('vigil incidents backfill', () => {
     const before = await documents();
     const out = await backfill();
     expect(out.split('\n')).toEqual([
+      `${config.kafka.topicPrefix}vigil.incident-status: does not exist (no incident change was ever sent)`,
       `${incidents}: 6 incident documents missing a time read`,
       '  4 given acknowledged_at and minutes_to_acknowledge',
       '  2 given resolved_at and minutes_to_resolve',

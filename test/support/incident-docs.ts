@@ -21,7 +21,8 @@ export interface IncidentScript {
 
 let seq = 0;
 
-function alert(t0: number, s: IncidentScript): EcsEvent {
+/** The first alert of a script: its rule on its host at its minute. */
+export function scriptAlert(t0: number, s: IncidentScript): EcsEvent {
   const rule: FiredRule = {
     id: s.rule,
     title: `Rule ${s.rule}`,
@@ -45,7 +46,7 @@ function alert(t0: number, s: IncidentScript): EcsEvent {
 export function builtIncidents(t0: number, scripts: readonly IncidentScript[]): Map<string, IncidentDocument> {
   const b = new IncidentBuilder();
   const ids = new Map<string, string>();
-  for (const s of scripts) ids.set(s.host, b.add(alert(t0, s)).incidentId as string);
+  for (const s of scripts) ids.set(s.host, b.add(scriptAlert(t0, s)).incidentId as string);
   const at = (m: number) => new Date(t0 + m * MINUTE).toISOString();
   for (const s of scripts) {
     const incidentId = ids.get(s.host) as string;
