@@ -81,6 +81,11 @@ export const metrics = {
     labelNames: ['vendor', 'id'] as const,
     registers: [registry],
   }),
+  userAgentUnparsed: new Counter({
+    name: 'vigil_normalize_user_agent_unparsed_total',
+    help: 'Unseen user agents left unparsed (user_agent.original only) because the parse budget of the second was spent',
+    registers: [registry],
+  }),
   latency: new Histogram({
     name: 'vigil_component_processing_seconds',
     help: 'Time a component spends on one batch',

@@ -1,5 +1,6 @@
 import type { EcsEvent } from '../../../core/event/index.js';
 import { buildEvent, ipOf, isObject, obj, str, verbType, type Json, type RecordContext } from './common.js';
+import { userAgent } from '../user-agent.js';
 
 /** Entra ID (Azure AD) sign-in categories, as diagnostic settings name them. */
 const SIGNIN_CATEGORIES = new Set([
@@ -170,7 +171,8 @@ export function normalizeEntraSignIn(r: Json, ctx: RecordContext, original: stri
           location: lat !== undefined && lon !== undefined ? { lat, lon } : undefined,
         },
       },
-      user_agent: { original: str(p.userAgent), os: { name: str(device.operatingSystem) } },
+      // Elastic's user_agent processor replaces the whole object; the device's OS only stands in when there is no user agent.
+      user_agent: userAgent(str(p.userAgent)) ?? { os: { name: str(device.operatingSystem) } },
       error: failed ? { code: errorCode, message: str(status.failureReason) } : undefined,
       azure: {
         tenant_id: str(r.tenantId) ?? str(p.tenantId),

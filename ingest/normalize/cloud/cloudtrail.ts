@@ -1,6 +1,7 @@
 import type { EcsEvent } from '../../../core/event/index.js';
 import { buildEvent, ipOf, obj, str, verbType, type Json, type RecordContext } from './common.js';
 import { CLOUDTRAIL_EVENT_NAMES } from './cloudtrail-event-names.js';
+import { userAgent } from '../user-agent.js';
 
 /** A CloudTrail record: the fields that identify one (AWS CloudTrail record contents, `eventVersion` 1.x). */
 export function isCloudTrailRecord(r: Json): boolean {
@@ -92,7 +93,7 @@ export function normalizeCloudTrail(r: Json, ctx: RecordContext, original: strin
       // The group a call names (`AddUserToGroup`, `CreateGroup`, …), as Elastic's pipeline sets it.
       group: { name: str(request.groupName) },
       source: { address: sourceAddress, ip: ipOf(sourceAddress) },
-      user_agent: { original: str(r.userAgent) },
+      user_agent: userAgent(str(r.userAgent)),
       error: failed ? { code: errorCode, message: str(r.errorMessage) } : undefined,
       aws: {
         cloudtrail: {

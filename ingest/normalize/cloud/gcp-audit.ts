@@ -1,5 +1,6 @@
 import type { EcsEvent } from '../../../core/event/index.js';
 import { buildEvent, ipOf, isObject, obj, str, verbType, type Json, type RecordContext } from './common.js';
+import { userAgent } from '../user-agent.js';
 
 const AUDIT_LOG_TYPE = 'type.googleapis.com/google.cloud.audit.AuditLog';
 
@@ -97,7 +98,7 @@ export function normalizeGcpAudit(r: Json, ctx: RecordContext, original: string)
       user: { name: email, email: email?.includes('@') ? email : undefined },
       client: { user: { email, id: str(auth.principalSubject) } },
       source: { address: callerIp, ip: ipOf(callerIp) },
-      user_agent: { original: str(meta.callerSuppliedUserAgent) },
+      user_agent: userAgent(str(meta.callerSuppliedUserAgent)),
       log: { level: str(r.severity)?.toLowerCase(), logger: logName },
       error: failed ? { code: String(code), message: str(status.message) } : undefined,
       gcp: {

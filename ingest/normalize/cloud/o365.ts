@@ -4,6 +4,7 @@ import { countUnmapped } from '../unmapped.js';
 import { buildEvent, int, obj, str, type Json, type RecordContext } from './common.js';
 import { O365_RECORD_TYPES } from './o365-record-types.js';
 import { splitLogin } from './okta.js';
+import { userAgent } from '../user-agent.js';
 
 /** A Microsoft 365 Management Activity API record (common schema: `CreationTime`, `Id`, `Operation`, `RecordType`, `Workload`). */
 export function isO365Record(r: Json): boolean {
@@ -255,7 +256,7 @@ export function normalizeO365(r: Json, ctx: RecordContext, original: string): Ec
       organization: { id: orgId, name: orgName },
       host: { id: orgId, name: orgName ?? login.domain },
       process: { name: schema === 'ExchangeItem' ? str(r.ClientProcessName) : undefined },
-      user_agent: { original: str(r.UserAgent) ?? extended?.UserAgent },
+      user_agent: userAgent(str(r.UserAgent) ?? extended?.UserAgent),
       group: { name: yammer ? str(r.GroupName) : schema === 'MicrosoftTeams' ? str(r.TeamName) : undefined },
       file: {
         name: sharepointFile ? str(r.SourceFileName) : yammer ? str(r.FileName) : dlp ? str(sharePointMeta.FileName) : undefined,

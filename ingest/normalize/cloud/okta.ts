@@ -2,6 +2,7 @@ import type { EcsEvent } from '../../../core/event/index.js';
 import { countUnmapped } from '../unmapped.js';
 import { buildEvent, ipOf, obj, str, verbType, type Json, type RecordContext } from './common.js';
 import { OKTA_EVENT_TYPES, OKTA_FAMILIES, type OktaCategorization } from './okta-event-types.js';
+import { userAgent as parseUserAgent } from '../user-agent.js';
 
 /** An Okta System Log LogEvent (`uuid`, `published`, `eventType`, `actor`). */
 export function isOktaEvent(r: Json): boolean {
@@ -119,7 +120,7 @@ export function normalizeOkta(r: Json, ctx: RecordContext, original: string): Ec
         },
         as: { organization: { name: str(security.asOrg) } },
       },
-      user_agent: { original: str(userAgent.rawUserAgent) },
+      user_agent: parseUserAgent(str(userAgent.rawUserAgent)),
       okta: {
         uuid: str(r.uuid),
         event_type: eventType,

@@ -1,6 +1,7 @@
 import { ipOf, isObject, obj, str, type Json } from '../cloud/common.js';
 import { domainParts } from '../domain.js';
 import { bool, count, distinguishedName, strings, timeOf } from '../network-fields.js';
+import { userAgent } from '../user-agent.js';
 
 /**
  * The ECS fields of EVE's per-protocol objects, as Elastic's `suricata.eve` pipeline (and its
@@ -21,7 +22,7 @@ export function httpFields(http: Json): Json {
     },
     url: { original: url, path: m?.[1], query: m?.[2], fragment: m?.[3], domain: host },
     destination: { domain: host },
-    user_agent: { original: str(http.http_user_agent) },
+    user_agent: userAgent(str(http.http_user_agent)),
     event: { outcome: status === undefined ? undefined : status < 400 ? 'success' : 'failure' },
   };
 }

@@ -1,6 +1,7 @@
 import { at, common, HEADER, merge, panUser } from './panos-fields.js';
 import type { VendorContext, VendorFields } from './types.js';
 import { compact, count, ip } from './util.js';
+import { userAgent } from '../user-agent.js';
 
 /**
  * AUTHENTICATION log columns (0-based, after the common header), as PAN-OS 10.1–11.x's
@@ -24,6 +25,7 @@ const A = {
   deviceName: 29,
   protocol: 31,
   ruleUuid: 32,
+  highRes: 33,
   srcHost: 40,
   userAgent: 44,
 } as const;
@@ -40,7 +42,7 @@ export function panosAuthentication(f: readonly string[], ctx: VendorContext): V
   const src = ip(at(f, A.ip));
   const hosts = [at(f, A.deviceName), at(f, A.srcHost)].filter((h): h is string => h !== undefined);
   return merge(
-    common(f, ctx, A.deviceName),
+    common(f, ctx, A.deviceName, A.highRes),
     compact({
       event: {
         category: ['authentication'],
@@ -51,7 +53,7 @@ export function panosAuthentication(f: readonly string[], ctx: VendorContext): V
       source: compact({ ip: src, user: who }),
       user: who,
       rule: { name: at(f, A.policy), uuid: at(f, A.ruleUuid) },
-      user_agent: { original: at(f, A.userAgent) },
+      user_agent: userAgent(at(f, A.userAgent)),
       network: { type: src === undefined ? undefined : src.includes(':') ? 'ipv6' : 'ipv4' },
       related: compact({
         hosts: hosts.length > 0 ? [...new Set(hosts)] : undefined,

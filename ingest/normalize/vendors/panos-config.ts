@@ -10,8 +10,8 @@ import { compact, count, ip } from './util.js';
  * after the path says which.
  */
 const C = { host: 7, vsys: 8, command: 9, admin: 10, client: 11, result: 12, path: 13 } as const;
-const STANDARD = { seqno: 14, deviceName: 21, comment: 23, before: 26, after: 27 } as const;
-const CUSTOM = { before: 14, after: 15, seqno: 16, deviceName: 23, comment: 25 } as const;
+const STANDARD = { seqno: 14, deviceName: 21, comment: 23, highRes: 25, before: 26, after: 27 } as const;
+const CUSTOM = { before: 14, after: 15, seqno: 16, deviceName: 23, comment: 25, highRes: 27 } as const;
 
 /** The commands Elastic's pipeline names as `cmd-<command>`; others (`override`, …) get no action. */
 const COMMANDS = new Set(['add', 'clone', 'commit', 'delete', 'edit', 'move', 'rename', 'set']);
@@ -27,7 +27,7 @@ export function panosConfig(f: readonly string[], ctx: VendorContext): VendorFie
   const admin = at(f, C.admin);
   const L = /^\d+$/.test(f[STANDARD.seqno] ?? '') ? STANDARD : CUSTOM;
   return merge(
-    common(f, ctx, L.deviceName),
+    common(f, ctx, L.deviceName, L.highRes),
     compact({
       event: {
         category: ['configuration'],

@@ -36,6 +36,7 @@ const D = {
   rootCn: 62,
   sni: 63,
   error: 64,
+  highRes: 72,
   seqno: 89,
   deviceName: 96,
 } as const;
@@ -65,7 +66,7 @@ export function panosDecryption(f: readonly string[], ctx: VendorContext, sessio
   const issuer = at(f, D.issuerCn);
   const type = verdict(at(f, D.action) ?? '');
   return merge(
-    common(f, ctx, D.deviceName),
+    common(f, ctx, D.deviceName, D.highRes),
     session,
     compact({
       event: {

@@ -24,9 +24,28 @@ export function panUser(raw: string | undefined): { name: string; domain?: strin
   return { name: raw };
 }
 
-/** What every log type carries: the observer, the generated time (the firewall's wall clock, in the input's zone), the dataset. */
-export function common(f: readonly string[], ctx: VendorContext, deviceName: number): VendorFields {
-  const t = parseTimestamp(f[HEADER.generatedTime] ?? '', ctx.time);
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
+
+/**
+ * The high-resolution timestamp column of PAN-OS 10.0 and later (`2026-11-20T09:14:03.123+01:00`),
+ * which Elastic's pipeline takes for `@timestamp` when the line has one. Logs of PAN-OS 9.1 and
+ * earlier firewalls, forwarded by a newer Panorama, carry a placeholder there
+ * (`1969-12-31T16:00:00.000-08:00`) that Elastic ignores, as Vigil does. A column that is not an
+ * ISO 8601 time (an older or custom layout) is ignored too.
+ */
+function highResolution(v: string | undefined, ctx: VendorContext): number | undefined {
+  if (v === undefined || !ISO_8601.test(v) || v.startsWith('1969') || v.startsWith('1970')) return undefined;
+  return parseTimestamp(v, ctx.time);
+}
+
+/**
+ * What every log type carries: the observer, the time, the dataset. The time is the
+ * high-resolution timestamp at column `highRes` when the line has one, else the generated time
+ * (the firewall's wall clock, in the input's zone).
+ */
+export function common(f: readonly string[], ctx: VendorContext, deviceName: number, highRes?: number): VendorFields {
+  const t =
+    (highRes !== undefined ? highResolution(f[highRes], ctx) : undefined) ?? parseTimestamp(f[HEADER.generatedTime] ?? '', ctx.time);
   const host = at(f, deviceName);
   return compact({
     related: host ? { hosts: [host] } : undefined,

@@ -32,6 +32,7 @@ const G = {
   connectMethod: 31,
   portal: 33,
   seqno: 34,
+  highRes: 36,
   gateway: 41,
   deviceName: 47,
 } as const;
@@ -68,7 +69,7 @@ export function panosGlobalProtect(f: readonly string[], ctx: VendorContext): Ve
   const duration = count(at(f, G.loginDuration));
   const hosts = [device, machine].filter((h): h is string => h !== undefined);
   return merge(
-    common(f, ctx, G.deviceName),
+    common(f, ctx, G.deviceName, G.highRes),
     compact({
       event: {
         ...categorize(eventId),

@@ -22,6 +22,7 @@ const H = {
   hostId: 27,
   serial: 28,
   mac: 29,
+  highRes: 30,
 } as const;
 
 /** A GlobalProtect client's host information matched a HIP object or profile. */
@@ -35,7 +36,7 @@ export function panosHipMatch(f: readonly string[], ctx: VendorContext): VendorF
   const mac = raw !== undefined ? normalizeMac(raw) : undefined;
   const hosts = [at(f, H.deviceName), machine].filter((h): h is string => h !== undefined);
   return merge(
-    common(f, ctx, H.deviceName),
+    common(f, ctx, H.deviceName, H.highRes),
     compact({
       event: { category: ['network'], type: ['info'], sequence: count(at(f, H.seqno)) },
       source: compact({ ip: src, user }),

@@ -112,3 +112,53 @@ describe('PAN-OS CONFIG, USERID, HIPMATCH and DECRYPTION', () => {
     }
   });
 });
+
+describe('PAN-OS high-resolution timestamp', () => {
+  const unquoted = (line: string): string => line.replace(/"[^"]*"/g, (q) => q.replace(/,/g, ' '));
+  const TRAFFIC =
+    '1,2026/11/20 09:14:03,012801001234,TRAFFIC,end,2561,2026/11/20 09:14:03,10.0.0.5,198.51.100.7,192.0.2.10,198.51.100.7,allow-web,corp\\alice,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,default,2026/11/20 09:14:03,34567,1,51234,443,40123,443,0x40001c,tcp,allow,5120,1024,4096,20,2026/11/20 09:13:33,30,computer-and-internet-info,0,7123456789,0x8000000000000000,10.0.0.0-10.255.255.255,United States,0,10,10,tcp-fin,0,0,0,0,,PA-3220,from-policy';
+  const THREAT =
+    '1,2026/11/20 09:14:05,012801001234,THREAT,vulnerability,2561,2026/11/20 09:14:05,203.0.113.45,10.0.0.20,0.0.0.0,0.0.0.0,inbound-web,,,web-browsing,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,default,2026/11/20 09:14:05,45678,1,40222,80,0,0,0x402000,tcp,reset-both,index.php,PHP Remote Code Execution Vulnerability(54321),any,critical,client-to-server,7123456790,0x2000000000000000,United States,10.0.0.0-10.255.255.255,,,0,,,,Mozilla/5.0 (X11; Linux x86_64),,,,,,,,,,,,,PA-3220,,,,post';
+  /**
+   * The line with `value` at column `at` (0-based), padding with empty columns as PAN-OS 10.1+
+   * writes them (commas inside quoted columns become spaces, so that a split on commas counts right).
+   */
+  const withColumn = (line: string, at: number, value: string): string => {
+    const cols = unquoted(line).split(',');
+    while (cols.length <= at) cols.push('');
+    cols[at] = value;
+    return cols.join(',');
+  };
+
+  it.each([
+    ['TRAFFIC', 102, TRAFFIC],
+    ['THREAT', 107, THREAT],
+  ])('takes @timestamp from the %s column %i, with its milliseconds and offset', (_t, at, line) => {
+    // The firewall's clock is at +01:00 while the input reads wall times as UTC: the offset wins.
+    expect(panos(withColumn(line, at, '2026-11-20T10:14:03.457+01:00'), ctx)?.['@timestamp']).toBe('2026-11-20T09:14:03.457Z');
+  });
+
+  it('reads it where each log type puts it', () => {
+    const hr = '2026-11-20T09:20:05.123-05:00';
+    const lines: [string, number][] = [
+      [GP, 36],
+      [AUTH, 33],
+      [CONFIG_DEFAULT, 25],
+      [HIPMATCH, 30],
+      [DECRYPTION, 72],
+    ];
+    for (const [line, at] of lines) {
+      // The sample lines above that carry the column already have a time there.
+      expect(unquoted(line).split(',')[at] ?? '', `column ${at} of ${line.slice(0, 60)}`).toMatch(/^(2026-11-20T.*)?$/);
+      expect(panos(withColumn(line, at, hr), ctx)?.['@timestamp']).toBe('2026-11-20T14:20:05.123Z');
+    }
+    expect(panos(withColumn(CONFIG_CUSTOM, 27, hr), ctx)?.['@timestamp']).toBe('2026-11-20T14:20:05.123Z');
+  });
+
+  it('keeps the generated time for the placeholder of PAN-OS 9.1 and earlier, an empty column or another value there', () => {
+    for (const v of ['1969-12-31T16:00:00.000-08:00', '1970-01-01T00:00:00.000+00:00', '', 'not-a-time', '2026/11/20 11:11:11']) {
+      expect(panos(withColumn(TRAFFIC, 102, v), ctx)?.['@timestamp']).toBe('2026-11-20T09:14:03.000Z');
+    }
+    expect(panos(TRAFFIC, ctx)?.['@timestamp']).toBe('2026-11-20T09:14:03.000Z');
+  });
+});

@@ -10,6 +10,7 @@ import { panosHipMatch } from './panos-hipmatch.js';
 import { panosUserId } from './panos-userid.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, endpoint, port, splitCsv } from './util.js';
+import { userAgent } from '../user-agent.js';
 
 /**
  * Palo Alto Networks PAN-OS syslog in the default CSV format (PAN-OS 10.1–11.x Administrator's
@@ -57,6 +58,7 @@ const T = {
   pktsReceived: 45,
   endReason: 46,
   deviceName: 52,
+  highRes: 102,
 } as const;
 // THREAT only
 const TH = {
@@ -71,6 +73,7 @@ const TH = {
   referer: 49,
   deviceName: 59,
   httpMethod: 63,
+  highRes: 107,
 } as const;
 // SYSTEM
 const S = { vsys: 7, eventId: 8, object: 9, module: 12, severity: 13, description: 14, seqno: 15, deviceName: 22 } as const;
@@ -141,7 +144,7 @@ function traffic(f: string[], ctx: VendorContext): VendorFields {
   const elapsed = count(at(f, T.elapsed));
   const s = session(f);
   return merge(
-    common(f, ctx, T.deviceName),
+    common(f, ctx, T.deviceName, T.highRes),
     s,
     compact({
       event: {
@@ -173,7 +176,7 @@ function threat(f: string[], ctx: VendorContext): VendorFields {
   const sev = at(f, TH.severity);
   const misc = at(f, TH.misc);
   return merge(
-    common(f, ctx, TH.deviceName),
+    common(f, ctx, TH.deviceName, TH.highRes),
     session(f),
     compact({
       event: {
@@ -197,7 +200,7 @@ function threat(f: string[], ctx: VendorContext): VendorFields {
               : 'unknown',
       },
       ...threatObject(subtype, misc),
-      user_agent: { original: at(f, TH.userAgent) },
+      user_agent: userAgent(at(f, TH.userAgent)),
       http: { request: { referrer: at(f, TH.referer), method: at(f, TH.httpMethod) } },
       labels: { log_type: 'THREAT', log_subtype: subtype, threat_category: at(f, TH.category), direction: at(f, TH.direction) },
     }) as VendorFields,

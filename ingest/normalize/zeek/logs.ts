@@ -2,6 +2,7 @@ import { ipOf, isObject, str, type Json } from '../cloud/common.js';
 import { domainParts } from '../domain.js';
 import { bool, count, distinguishedName, macOf, num, strings, timeOf, totals } from '../network-fields.js';
 import { zeekField } from './record.js';
+import { userAgent } from '../user-agent.js';
 
 /** What a log's mapper adds to the common Zeek fields. */
 export interface LogMapping {
@@ -151,7 +152,7 @@ const http: LogMapper = (r, rest) => {
         response: { status_code: status, body: { bytes: count(take(rest, 'response_body_len')) } },
       },
       url,
-      user_agent: { original: str(take(rest, 'user_agent')) },
+      user_agent: userAgent(str(take(rest, 'user_agent'))),
       user: { name: username },
     },
   };
