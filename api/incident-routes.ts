@@ -5,13 +5,13 @@ import {
   MAX_NOTE_CHARS,
   MAX_NOTES,
   statusChange,
+  type ChangeAction,
   type ChangeRequest,
   type IncidentChange,
   type IncidentStatus,
   type IncidentView,
   type Level,
 } from '../detections/incidents/index.js';
-import type { ApiAction } from './audit.js';
 import { INCIDENT_SORTS, type IncidentDoc, type IncidentSort } from './incidents.js';
 import { RequestInvalid, nowOf, reason, type ApiDeps, type Route } from './route.js';
 import { int, obj, str, type ObjectShape } from './schema.js';
@@ -117,7 +117,7 @@ function changeRoute(o: {
   verb: string;
   summary: string;
   body: ObjectShape;
-  action: ApiAction;
+  action: ChangeAction;
   /** The change asked, from the body; `details` go to the audit trail. */
   ask(body: Record<string, unknown>): { request: ChangeRequest; details: Record<string, unknown> };
 }): Route {

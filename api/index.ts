@@ -7,11 +7,10 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Publisher } from '../core/bus/index.js';
 import type { ApiConfig, PlaybooksConfig, RedisConfig } from '../core/config/types.js';
 import { logger } from '../core/telemetry/index.js';
-import { publishIncidentChanges } from '../detections/incidents/index.js';
+import { changeAuditDocument, changeAuditRecord, publishIncidentChanges } from '../detections/incidents/index.js';
 import { RunControl, loadPlaybooks, type Playbook } from '../playbooks/index.js';
 import { EdlStore } from '../playbooks/actions/edl/store.js';
 import { RunStore, StepQueue, createRedisClient, redisConnection } from '../playbooks/queue/index.js';
-import { apiAuditDocument, apiAuditRecord } from './audit.js';
 import { elasticsearchIncidents } from './incidents.js';
 import { startApiServer, type RunningApi } from './server.js';
 
@@ -19,7 +18,7 @@ export { startApiServer, type RunningApi, type ApiServerOptions } from './server
 export { ROUTES, runTimeline, type ApiDeps, type Route } from './routes.js';
 export { openApiDocument } from './openapi.js';
 export { sha256Hex, TokenTable, allows, type Caller, type Role } from './auth.js';
-export { apiAuditDocument, type ApiAuditDocument, type ApiAuditEntry } from './audit.js';
+export { changeAuditDocument, type ChangeAuditDocument, type ChangeAuditEntry } from '../detections/incidents/index.js';
 export { elasticsearchIncidents, incidentQuery, type IncidentReader, type IncidentFilter } from './incidents.js';
 
 export interface StartApiOptions {
@@ -52,7 +51,7 @@ export async function startApi(o: StartApiOptions): Promise<RunningApi> {
       deps: {
         incidents: elasticsearchIncidents(o.es, o.indexPrefix),
         publishStatus: (change) => publishIncidentChanges(o.publisher, o.statusTopic, [change]),
-        audit: (entry) => o.publisher.send(o.actionsTopic, [apiAuditRecord(apiAuditDocument(entry))]),
+        audit: (entry) => o.publisher.send(o.actionsTopic, [changeAuditRecord(changeAuditDocument(entry))]),
         runs: new RunControl(new RunStore(client, o.redis.prefix), queue),
         playbooks: () => loaded,
         edl: new EdlStore(client, o.redis.prefix),

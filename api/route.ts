@@ -3,7 +3,7 @@ import type { IncidentChange } from '../detections/incidents/index.js';
 import { VigilError } from '../core/errors/index.js';
 import type { RunControl } from '../playbooks/control.js';
 import type { Playbook } from '../playbooks/index.js';
-import type { ApiAuditEntry } from './audit.js';
+import type { ChangeAuditEntry } from '../detections/incidents/index.js';
 import type { Caller, Role } from './auth.js';
 import type { IncidentReader } from './incidents.js';
 import { str, type FieldIssue, type ObjectShape } from './schema.js';
@@ -14,7 +14,7 @@ export interface ApiDeps {
   /** Writes an incident change (status, assignee, note, severity, merge) to `vigil.incident-status`; resolves once Kafka acknowledged it. */
   publishStatus(change: IncidentChange): Promise<void>;
   /** Writes an audit record to `vigil.actions`; resolves once Kafka acknowledged it. */
-  audit(entry: ApiAuditEntry): Promise<void>;
+  audit(entry: ChangeAuditEntry): Promise<void>;
   runs: RunControl;
   playbooks(): readonly Playbook[];
   /** The External Dynamic Lists that `edl.add` fills (undefined for a list never written). */

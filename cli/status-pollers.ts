@@ -1,4 +1,4 @@
-import type { Bus } from '../core/bus/index.js';
+import { topicsFor, type Bus } from '../core/bus/index.js';
 import type { VigilConfig } from './config/schema.js';
 import type { RunningStage } from '../core/stage.js';
 import { ensureIncidentStatusTopic, startEsStatusPoller } from '../detections/incidents/index.js';
@@ -7,7 +7,7 @@ import { esClient, indexName, resolveSinkConfig } from '../sinks/elasticsearch/i
 /**
  * Where an Elasticsearch sink writes incidents, analysts triage them in Kibana: for each such
  * index, a poller hands the status changes they make on the documents to the incident builder
- * (detections/incidents/es-status-poller.ts). Runs with the sink stage, which owns the index;
+ * and their audit records to `vigil.actions` (detections/incidents/es-status-poller.ts). Runs with the sink stage, which owns the index;
  * two processes polling one index send a change twice, which the builder ignores.
  */
 export async function startStatusPollers({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
@@ -21,7 +21,7 @@ export async function startStatusPollers({ config, bus }: { config: VigilConfig;
   const publisher = await bus.producer();
   return [...indices].map((index) => {
     const es = esClient(config.elasticsearch);
-    const poller = startEsStatusPoller({ es, index, publisher, topic });
+    const poller = startEsStatusPoller({ es, index, publisher, topic, actionsTopic: topicsFor(config.kafka.topicPrefix).actions });
     return {
       name: `status-poller:${index}`,
       close: async () => {

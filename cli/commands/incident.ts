@@ -1,10 +1,13 @@
 import { userInfo } from 'node:os';
-import { Bus } from '../../core/bus/index.js';
+import { Bus, topicSpecs, topicsFor } from '../../core/bus/index.js';
 import { loadConfig, type VigilConfig } from '../config/schema.js';
 import { VigilError } from '../../core/errors/index.js';
 import {
+  changeAuditDocument,
+  changeAuditRecord,
   ensureIncidentStatusTopic,
   incidentChange,
+  incidentChangeAudit,
   levelRank,
   LEVELS,
   publishIncidentChanges,
@@ -45,15 +48,21 @@ const defaultIo: IncidentIo = {
 };
 
 /**
- * Writes one change to `vigil.incident-status` (created when missing) and resolves once Kafka
- * acknowledged it. The incident builder that holds the incident applies it, or refuses it with
- * the reason (a dead letter) when the incident's state does not allow it.
+ * Writes one change to `vigil.incident-status` (created when missing) and, once Kafka
+ * acknowledged it, its audit record (who, from the CLI) to `vigil.actions`, as the API does. The
+ * incident builder that holds the incident applies the change, or refuses it with the reason (a
+ * dead letter) when the incident's state does not allow it.
  */
 export async function sendIncidentChange(config: VigilConfig, change: IncidentChange): Promise<string> {
   const topic = await ensureIncidentStatusTopic(config.kafka);
   const bus = new Bus(config.kafka, 'incident-cli');
   try {
-    await publishIncidentChanges(await bus.producer(), topic, [change]);
+    const actions = topicsFor(config.kafka.topicPrefix).actions;
+    await bus.ensureTopics(topicSpecs(config.kafka).filter((t) => t.name === actions));
+    const producer = await bus.producer();
+    await publishIncidentChanges(producer, topic, [change]);
+    const audit = incidentChangeAudit(change, { name: change.by, role: 'cli' });
+    if (audit) await producer.send(actions, [changeAuditRecord(changeAuditDocument(audit))]);
   } finally {
     await bus.close();
   }

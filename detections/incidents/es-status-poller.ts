@@ -1,6 +1,7 @@
 /**
  * Picks up status changes an analyst makes on incident documents in Elasticsearch (Kibana) and
- * writes them to `vigil.incident-status`, as `vigil incident ack|close|reopen` does.
+ * writes them to `vigil.incident-status`, then their audit records (who: the edit's
+ * `incident.status_by` or `kibana`) to `vigil.actions`, as `vigil incident ack|close|reopen` does.
  *
  * ## How a change is recognised
  * Every document Vigil writes carries `incident.status` and a copy of it, `vigil.emitted_status`.
@@ -29,6 +30,7 @@ import type { Publisher } from '../../core/bus/index.js';
 import { errorMessage, isVigilError } from '../../core/errors/index.js';
 import { EDIT_SOURCE_FIELDS, EMITTED_STATUS_FIELD, editPending, type EditableSource } from '../../core/event/index.js';
 import { logger, metrics, type Logger } from '../../core/telemetry/index.js';
+import { changeAuditDocument, changeAuditRecord, incidentChangeAudit } from './audit.js';
 import { INCIDENT_STATUSES, isIncidentStatus } from './incident.js';
 import { statusChange, type StatusChange } from './status.js';
 import { publishStatusChanges } from './status-topic.js';
@@ -42,6 +44,8 @@ export interface EsStatusPollerOptions {
   publisher: Publisher;
   /** `incidentStatusTopic(kafka.topicPrefix)`, provisioned (`ensureIncidentStatusTopic`). */
   topic: string;
+  /** `vigil.actions` (`topicsFor(kafka.topicPrefix).actions`): each change's audit record, once the change is written. */
+  actionsTopic: string;
   /** Between the end of one poll and the start of the next, in ms. Default 5000. */
   intervalMs?: number;
   /** Documents per search request. Default 500. */
@@ -116,7 +120,7 @@ export class EsStatusPoller {
 
   /** One pass: finds the analysts' changes, writes those not sent yet, returns them. A missing index is no change. */
   async pollOnce(): Promise<StatusChange[]> {
-    const found = new Map<string, { change: StatusChange; sig: string }>();
+    const found = new Map<string, { change: StatusChange; sig: string; from?: string }>();
     const now = this.now();
     let after: unknown[] | undefined;
     for (;;) {
@@ -134,7 +138,13 @@ export class EsStatusPoller {
       const hits = res.hits.hits as StatusHit[];
       for (const hit of hits) {
         const change = statusChangeFromHit(hit, now);
-        if (change) found.set(change.incident_id, { change, sig: `${change.status}@${hit._primary_term ?? ''}:${hit._seq_no ?? ''}` });
+        const from = (hit._source as EditableSource | undefined)?.vigil?.emitted_status;
+        if (change)
+          found.set(change.incident_id, {
+            change,
+            sig: `${change.status}@${hit._primary_term ?? ''}:${hit._seq_no ?? ''}`,
+            ...(typeof from === 'string' ? { from } : {}),
+          });
       }
       metrics.received.inc({ kind: 'incident', id: 'es-status-poller' }, hits.length);
       if (hits.length < this.pageSize) break;
@@ -149,6 +159,11 @@ export class EsStatusPoller {
         this.opts.publisher,
         this.opts.topic,
         fresh.map((f) => f.change),
+      );
+      const audits = fresh.flatMap(({ change, from }) => incidentChangeAudit(change, { name: change.by, role: 'kibana' }, from) ?? []);
+      await this.opts.publisher.send(
+        this.opts.actionsTopic,
+        audits.map((a) => changeAuditRecord(changeAuditDocument(a))),
       );
       for (const f of fresh) {
         this.sent.set(f.change.incident_id, f.sig);

@@ -36,6 +36,15 @@ export {
   type IncidentChangeKind,
 } from './change.js';
 export { changeConflict, type IncidentView } from './transitions.js';
+export {
+  changeAuditDocument,
+  changeAuditRecord,
+  incidentChangeAudit,
+  type ChangeAction,
+  type ChangeActor,
+  type ChangeAuditDocument,
+  type ChangeAuditEntry,
+} from './audit.js';
 export { alertFacts, levelRank, LEVELS, type AlertFacts, type EntityRef, type Level } from './alert-facts.js';
 export { decodeState, encodeState, type IncidentState, type StateEntry } from './state.js';
 export { decodeStatusChange, statusChange, statusChangeRecord, STATUS_VERBS, type StatusChange } from './status.js';

@@ -129,16 +129,35 @@ describe('the Elasticsearch status poller', () => {
     return { es, calls };
   }
 
-  function capture(): Publisher & { sent: OutRecord[] } {
+  /** What was sent to the status topic `t`, and to the actions topic `a`, in the order sent. */
+  function capture(): Publisher & { sent: OutRecord[]; audits: OutRecord[]; order: string[] } {
     const sent: OutRecord[] = [];
-    return { sent, send: async (_topic, records) => void sent.push(...records) };
+    const audits: OutRecord[] = [];
+    const order: string[] = [];
+    return {
+      sent,
+      audits,
+      order,
+      send: async (topic, records) => {
+        if (records.length > 0) order.push(topic);
+        (topic === 'a' ? audits : sent).push(...records);
+      },
+    };
   }
 
   it('pages through results, sends each change once per document version, forgets converged ones', async () => {
     let docs = [hit('a', 'closed', 'open'), hit('b', 'acknowledged', 'open'), hit('c', 'open', 'closed')];
     const { es, calls } = stubEs(() => docs);
     const pub = capture();
-    const poller = new EsStatusPoller({ es, index: 'x-incidents', publisher: pub, topic: 't', pageSize: 2, now: () => NOW });
+    const poller = new EsStatusPoller({
+      es,
+      index: 'x-incidents',
+      publisher: pub,
+      topic: 't',
+      actionsTopic: 'a',
+      pageSize: 2,
+      now: () => NOW,
+    });
 
     expect((await poller.pollOnce()).map((c) => [c.incident_id, c.status])).toEqual([
       ['a', 'closed'],
@@ -148,6 +167,22 @@ describe('the Elasticsearch status poller', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({ index: 'x-incidents', seq_no_primary_term: true, ignore_unavailable: true });
     expect(pub.sent.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+    // Each change's audit record, after the changes: the action the API writes, who, from what to what, when.
+    expect(pub.order).toEqual(['t', 'a']);
+    expect(pub.audits.map((r) => JSON.parse(r.value as string))).toEqual(
+      [
+        ['a', 'open', 'closed'],
+        ['b', 'open', 'acknowledged'],
+        ['c', 'closed', 'open'],
+      ].map(([id, from, to]) =>
+        expect.objectContaining({
+          '@timestamp': NOW.toISOString(),
+          event: expect.objectContaining({ action: 'api.incident.status', dataset: 'vigil.actions' }),
+          user: { name: 'kibana', roles: ['kibana'] },
+          vigil: expect.objectContaining({ incident: { id }, api: { caller: 'kibana', role: 'kibana', details: { from, to } } }),
+        }),
+      ),
+    );
 
     // Not applied yet: nothing is sent again.
     expect(await poller.pollOnce()).toEqual([]);
@@ -171,7 +206,7 @@ describe('the Elasticsearch status poller', () => {
       },
     } as unknown as Client;
     const pub = capture();
-    const poller = new EsStatusPoller({ es, index: 'i', publisher: pub, topic: 't', intervalMs: 10 }).start();
+    const poller = new EsStatusPoller({ es, index: 'i', publisher: pub, topic: 't', actionsTopic: 'a', intervalMs: 10 }).start();
     await new Promise((r) => setTimeout(r, 100));
     await poller.stop();
     expect(pub.sent.map((r) => r.key)).toEqual(['a']);

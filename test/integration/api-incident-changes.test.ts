@@ -7,13 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex, startApiServer, type ApiAuditDocument, type RunningApi } from '../../api/index.js';
-import { apiAuditDocument, apiAuditRecord } from '../../api/audit.js';
+import { sha256Hex, startApiServer, type ChangeAuditDocument, type RunningApi } from '../../api/index.js';
 import { elasticsearchIncidents } from '../../api/incidents.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus, type InRecord } from '../../core/bus/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import {
+  changeAuditDocument,
+  changeAuditRecord,
   ensureIncidentStatusTopic,
   forIncidents,
   incidentChange,
@@ -99,7 +100,7 @@ const incidentWhen = (id: string, ready: (d: IncidentDocument) => boolean) =>
       .find(ready),
   );
 const auditOf = (action: string, id: string) =>
-  readUntil(actionsTopic, (rs) => parse<ApiAuditDocument>(rs).find((d) => d.event.action === action && d.vigil.incident?.id === id));
+  readUntil(actionsTopic, (rs) => parse<ChangeAuditDocument>(rs).find((d) => d.event.action === action && d.vigil.incident?.id === id));
 /** Waits until the API (reading Elasticsearch) shows the incident with `ready`. */
 const apiShows = (id: string, ready: (i: IncidentDocument['incident']) => boolean) =>
   waitFor(
@@ -141,7 +142,7 @@ beforeAll(async () => {
     deps: {
       incidents: elasticsearchIncidents(reader, config.elasticsearch.indexPrefix),
       publishStatus: (c) => publishIncidentChanges(producer, statusTopic, [c]),
-      audit: (e) => producer.send(actionsTopic, [apiAuditRecord(apiAuditDocument(e))]),
+      audit: (e) => producer.send(actionsTopic, [changeAuditRecord(changeAuditDocument(e))]),
       // The incident routes use no run control.
       runs: undefined as unknown as RunControl,
       playbooks: () => [],

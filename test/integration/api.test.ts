@@ -5,13 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, sha256Hex, startApiServer, type ApiAuditDocument, type RunningApi } from '../../api/index.js';
-import { apiAuditRecord, apiAuditDocument } from '../../api/audit.js';
+import { ROUTES, sha256Hex, startApiServer, type ChangeAuditDocument, type RunningApi } from '../../api/index.js';
 import { elasticsearchIncidents } from '../../api/incidents.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus, type InRecord } from '../../core/bus/index.js';
 import type { ApiConfig } from '../../core/config/types.js';
 import {
+  changeAuditRecord,
+  changeAuditDocument,
   decodeIncidentChange,
   decodeStatusChange,
   ensureIncidentStatusTopic,
@@ -89,7 +90,7 @@ async function readUntil<T>(topic: string, pick: (records: InRecord[]) => T | un
   if (found === undefined) throw new Error(`nothing on ${topic} matched`);
   return found;
 }
-const auditDocs = (rs: InRecord[]) => rs.map((r) => JSON.parse(r.value.toString('utf8')) as ApiAuditDocument);
+const auditDocs = (rs: InRecord[]) => rs.map((r) => JSON.parse(r.value.toString('utf8')) as ChangeAuditDocument);
 
 const approvalPlaybook = [
   'id: api-approve',
@@ -147,7 +148,7 @@ beforeAll(async () => {
     deps: {
       incidents: elasticsearchIncidents(reader, prefix),
       publishStatus: (c) => publishStatusChanges(publisher, statusTopic, [c]),
-      audit: (e) => publisher.send(actionsTopic, [apiAuditRecord(apiAuditDocument(e))]),
+      audit: (e) => publisher.send(actionsTopic, [changeAuditRecord(changeAuditDocument(e))]),
       runs: h.responder.control,
       playbooks: () => h.responder.playbooks,
     },

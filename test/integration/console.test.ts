@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiAuditDocument } from '../../api/index.js';
+import type { ChangeAuditDocument } from '../../api/index.js';
 import type { InRecord } from '../../core/bus/index.js';
 import { decodeStatusChange } from '../../detections/incidents/index.js';
 import { runIdOf } from '../../playbooks/index.js';
@@ -68,7 +68,7 @@ async function login(role: TestRole, hash = ''): Promise<Page> {
   return page;
 }
 
-const auditDocs = (rs: InRecord[]) => rs.map((r) => JSON.parse(r.value.toString('utf8')) as ApiAuditDocument);
+const auditDocs = (rs: InRecord[]) => rs.map((r) => JSON.parse(r.value.toString('utf8')) as ChangeAuditDocument);
 
 beforeAll(async () => {
   c = await startConsoleApi({

@@ -60,7 +60,7 @@ describe('the Elasticsearch status poller reads only the fields of an edit', () 
 
   it('finds the edits of 1.5 MB documents in responses under 2 KB, holding the edit fields alone', async () => {
     const publisher = new MemoryPublisher();
-    const poller = new EsStatusPoller({ es, index, publisher, topic: 'status', pageSize: 500 });
+    const poller = new EsStatusPoller({ es, index, publisher, topic: 'status', actionsTopic: 'actions', pageSize: 500 });
     const changes = await poller.pollOnce();
     expect(changes.map((c) => [c.incident_id, c.status, c.by, c.reason]).sort()).toEqual([
       ['inc-big-0', 'closed', 'carol', 'benign'],

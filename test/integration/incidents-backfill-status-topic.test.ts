@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAuditDocument } from '../../api/audit.js';
 import { run as incidentCommand } from '../../cli/commands/incident.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus } from '../../core/bus/index.js';
 import {
+  changeAuditDocument,
   decodeIncidentChange,
   IncidentBuilder,
   incidentChange,
@@ -154,7 +154,7 @@ beforeAll(async () => {
     incidents,
     [...indexed.values()].map((d) => ({ id: d.incident.id, doc: oldShaped(d) })),
   );
-  const apiAck = apiAuditDocument({
+  const apiAck = changeAuditDocument({
     action: 'api.incident.status',
     caller: { name: 'ann', role: 'analyst' },
     incidentId: ids.get('both') as string,

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAuditDocument } from '../../api/audit.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
-import { backfillIncidentTimes, type IncidentDocument } from '../../detections/incidents/index.js';
+import { changeAuditDocument, backfillIncidentTimes, type IncidentDocument } from '../../detections/incidents/index.js';
 import { auditDocument } from '../../playbooks/index.js';
 import { ecsMappings, esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from '../support/cleanup.js';
@@ -93,7 +92,7 @@ function oldShaped(d: IncidentDocument): IncidentDocument {
 }
 
 const apiRecord = (host: string, to: string, minute: number) =>
-  apiAuditDocument({
+  changeAuditDocument({
     action: 'api.incident.status',
     caller: { name: 'ann', role: 'analyst' },
     incidentId: ids.get(host) as string,

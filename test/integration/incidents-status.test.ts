@@ -198,7 +198,7 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
 
     const topic = await ensureIncidentStatusTopic(config.kafka);
     expect(topic).toBe(statusTopic);
-    const poller = new EsStatusPoller({ es, index, publisher: producer, topic, intervalMs: 200 }).start();
+    const poller = new EsStatusPoller({ es, index, publisher: producer, topic, actionsTopic: bus.topics.actions, intervalMs: 200 }).start();
     try {
       const seen = await bus.read(statusTopic, {
         until: (r) => r.some((x) => x.key === id),
@@ -206,6 +206,19 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
       });
       const change = decodeStatusChange(seen.find((x) => x.key === id) as { value: Buffer });
       expect(change).toMatchObject({ incident_id: id, status: 'closed', by: 'carol', reason: 'false positive', source: 'elasticsearch' });
+      // Its audit record, by the analyst the edit names, from Kibana: the record the API writes for a close.
+      const audits = await bus.read(bus.topics.actions, { until: (r) => r.some((x) => x.key === id), timeoutMs: 30_000 });
+      expect(audits.filter((x) => x.key === id).map((x) => JSON.parse(x.value.toString('utf8')))).toEqual([
+        expect.objectContaining({
+          '@timestamp': change.at,
+          event: expect.objectContaining({ action: 'api.incident.status' }),
+          user: { name: 'carol', roles: ['kibana'] },
+          vigil: expect.objectContaining({
+            incident: { id },
+            api: { caller: 'carol', role: 'kibana', details: { from: 'open', to: 'closed', reason: 'false positive' } },
+          }),
+        }),
+      ]);
 
       // Sent once, although the document still differs until the builder's update lands.
       await new Promise((r) => setTimeout(r, 1000));

@@ -5,11 +5,15 @@
  * responder (BullMQ on Redis). For the console's browser test, its bench and its screenshots.
  */
 import { randomBytes } from 'node:crypto';
-import { apiAuditDocument, apiAuditRecord } from '../../api/audit.js';
 import { elasticsearchIncidents, sha256Hex, startApiServer, type RunningApi } from '../../api/index.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { Bus, type InRecord } from '../../core/bus/index.js';
-import { ensureIncidentStatusTopic, publishStatusChanges } from '../../detections/incidents/index.js';
+import {
+  changeAuditDocument,
+  changeAuditRecord,
+  ensureIncidentStatusTopic,
+  publishStatusChanges,
+} from '../../detections/incidents/index.js';
 import { ecsMappings, esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from './cleanup.js';
 import { testConfig } from './config.js';
@@ -79,7 +83,7 @@ export async function startConsoleApi(opts: {
       deps: {
         incidents: elasticsearchIncidents(es, prefix),
         publishStatus: (c) => publishStatusChanges(publisher, statusTopic, [c]),
-        audit: (e) => publisher.send(actionsTopic, [apiAuditRecord(apiAuditDocument(e))]),
+        audit: (e) => publisher.send(actionsTopic, [changeAuditRecord(changeAuditDocument(e))]),
         runs: h.responder.control,
         playbooks: () => h.responder.playbooks,
       },
