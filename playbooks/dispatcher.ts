@@ -234,10 +234,14 @@ function handledBy(pb: Playbook, handler: string): Step | undefined {
  * that are not needed), enqueues the steps whose needs are met and the handlers of failed steps,
  * and ends the run once every step settled. Idempotent: a step already queued keeps its job
  * (deterministic job ids). A run that ended (timed out, cancelled) gets nothing new.
+ *
+ * `before` (a step's outcome) is audited first, in the same Kafka request as the skips and the
+ * run's end, and before any step is queued.
  */
-export async function advance(engine: Engine, pb: Playbook, state: RunState): Promise<void> {
+export async function advance(engine: Engine, pb: Playbook, state: RunState, before: readonly AuditEntry[] = []): Promise<void> {
   if (state.end) {
-    if (!state.ended) await finishRun(engine, pb, state, state.end);
+    if (!state.ended) await finishRun(engine, pb, state, state.end, before);
+    else await engine.audit.record(...before);
     return;
   }
   const incidentId = incidentIdOf(state);
@@ -276,10 +280,10 @@ export async function advance(engine: Engine, pb: Playbook, state: RunState): Pr
       changed = true;
     }
   }
-  await engine.audit.record(...skipped);
-  await engine.queue.enqueue(ready.map((s) => jobSpec(state.runId, pb.id, s)));
-
-  if (pb.steps.every((s) => state.steps.has(s.ref))) {
+  if (!pb.steps.every((s) => state.steps.has(s.ref))) {
+    await engine.audit.record(...before, ...skipped);
+    await engine.queue.enqueue(ready.map((s) => jobSpec(state.runId, pb.id, s)));
+  } else {
     const failedStep = pb.steps.find((s) => {
       const st = state.steps.get(s.ref)?.status;
       return (st === 'failed' || st === 'unknown') && !satisfied(pb, state, s.ref);
@@ -290,14 +294,23 @@ export async function advance(engine: Engine, pb: Playbook, state: RunState): Pr
       at: Date.now(),
       outputs: outputsOf(engine, pb, state),
     });
-    await finishRun(engine, pb, state, end);
+    await finishRun(engine, pb, state, end, [...before, ...skipped]);
   }
 }
 
-/** Audits a run's end (once) and takes it off the sweeper's list. */
-export async function finishRun(engine: Engine, pb: Playbook, state: RunState, end: RunEnd): Promise<void> {
-  if (state.ended) return;
-  await engine.audit.record({
+/** Audits a run's end (once, after `before`, in one Kafka request) and takes it off the sweeper's list. */
+export async function finishRun(
+  engine: Engine,
+  pb: Playbook,
+  state: RunState,
+  end: RunEnd,
+  before: readonly AuditEntry[] = [],
+): Promise<void> {
+  if (state.ended) {
+    await engine.audit.record(...before);
+    return;
+  }
+  await engine.audit.record(...before, {
     action: 'playbook.run.ended',
     runId: state.runId,
     playbookId: pb.id,

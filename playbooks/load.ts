@@ -6,6 +6,7 @@ import { parseYamlDocument } from '../core/yaml/index.js';
 import { compileDetection } from '../detections/index.js';
 import { VigilError, errorMessage, firstYamlErrors, type ErrorCode } from '../core/errors/index.js';
 import { ACTIONS, isActionName, type ActionName } from './actions/registry.js';
+import { allowRefOf, isAllowTemplate } from './allow-hosts.js';
 import { readApproval, readWait } from './builtin.js';
 import { checkGraph } from './graph.js';
 import {
@@ -326,6 +327,12 @@ function compileStep(s: StepSpec, ctx: StepContext): Step | undefined {
           if (root !== 'steps') return 'a run_if field names incident.<field>, inputs.<name> or steps.<ref>.<field>';
           return stepRead(ref);
         });
+
+  s.allowHosts.forEach((entry, i) => {
+    if (!isAllowTemplate(entry)) return;
+    const ref = allowRefOf(entry, ctx.spec);
+    if (typeof ref === 'string') report(at('allow_hosts', i), `allow_hosts entry "${entry}" ${ref}`);
+  });
 
   if (!action) return undefined;
   return Object.freeze({

@@ -2,6 +2,7 @@ import { ERROR_CODES, VigilError, errorMessage, type ErrorCode } from '../core/e
 import { deterministicId } from '../core/event/index.js';
 import { metrics } from '../core/telemetry/index.js';
 import { ACTIONS } from './actions/registry.js';
+import { allowHostsFor } from './allow-hosts.js';
 import type { AuditEntry } from './audit.js';
 import { untilHolds } from './builtin.js';
 import { START_STEP, advance, announce, contextOf, incidentIdOf, type Engine } from './dispatcher.js';
@@ -31,18 +32,24 @@ type Next = void | { recheckAt: number };
  * The processor of step jobs. One call is one BullMQ attempt:
  *
  * 1. a `$start` job announces a run created elsewhere and queues its first steps;
- * 2. nothing runs in a run that ended (timed out, cancelled);
- * 3. a step already settled in Redis (an earlier attempt acted, then its bookkeeping failed)
+ * 2. a step already settled in Redis (an earlier attempt acted, then its bookkeeping failed)
  *    only redoes the bookkeeping: audit of the outcome, then `advance`;
+ * 3. nothing else runs in a run that ended (timed out, cancelled);
  * 4. `wait` and `approval` steps poll: they return when to look again, holding no worker slot;
  * 5. `run_if` false settles the step as skipped;
  * 6. a call marked in flight by an earlier attempt that never came back (the worker died) is
  *    made again only when the action is idempotent; otherwise the step settles `unknown`;
- * 7. otherwise the args are rendered (per item for `for_each`), the start audited, the action
- *    run under the step's timeout; a retriable failure with attempts left is audited and
- *    rethrown (BullMQ retries after the backoff), anything else settles the step as failed;
- * 8. the outcome is settled in Redis first, then audited, then the run advanced. A failed
- *    step ends its job with a non-retriable error, so that BullMQ shows it failed.
+ * 7. otherwise the args are rendered (per item for `for_each`), the start audited while the
+ *    first call is marked in flight (no call is made before both are stored), the action run
+ *    under the step's timeout; a retriable failure with attempts left is audited and rethrown
+ *    (BullMQ retries after the backoff), anything else settles the step as failed;
+ * 8. the outcome is settled in Redis first (with the in-flight marks cleared and the run read
+ *    back, one transaction), then audited (with the run's end when it was the last step, one
+ *    Kafka request), then the run advanced. A failed step ends its job with a non-retriable
+ *    error, so that BullMQ shows it failed.
+ *
+ * Redis round trips on the run per action step: read the run, mark the call in flight (while its
+ * start is audited), settle; Kafka acknowledgements awaited: the start, the outcome.
  */
 export function stepProcessor(engine: Engine): StepProcessor {
   return async ({ data, attempt }): Promise<Next> => {
@@ -57,11 +64,12 @@ export function stepProcessor(engine: Engine): StepProcessor {
     }
     const state = await engine.runs.load(data.runId);
     if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `no state for run ${data.runId} of playbook ${pb.id}`);
-    if (state.end) return advance(engine, pb, state);
     const run: StepRun = { engine, pb, step, state, attempt };
 
+    // Before the run's end: the last step's outcome is audited with the end, after the end is stored.
     const settled = state.steps.get(step.ref);
-    if (settled) return finish(run, settled);
+    if (settled) return finish(run, settled, state);
+    if (state.end) return advance(engine, pb, state);
 
     const ctx: RunContext = contextOf(state);
     try {
@@ -82,6 +90,8 @@ export function stepProcessor(engine: Engine): StepProcessor {
 /** One call of the action: the step's, or one item's of a for_each. */
 interface Call {
   key: string;
+  /** The step's `allow_hosts`, entries that follow an input or a secret read. */
+  allow: readonly string[];
   index: number | undefined;
   args: Record<string, unknown>;
   shown: unknown;
@@ -93,11 +103,13 @@ async function callAction(run: StepRun, ctx: RunContext): Promise<Next> {
   const action = ACTIONS[step.action as keyof typeof ACTIONS];
   let calls: Call[];
   try {
+    const allow = allowHostsFor(step.allowHosts, { inputs: state.inputs, secrets: engine.secrets }, where);
     const items = step.forEach === undefined ? [undefined] : listAt(step.forEach, ctx, where);
     calls = items.map((item, i) => {
       const c = step.forEach === undefined ? ctx : { ...ctx, item };
       return {
         key: step.forEach === undefined ? step.ref : `${step.ref}#${i}`,
+        allow,
         index: step.forEach === undefined ? undefined : i,
         args: renderTemplate(step.args, c, engine.secrets, { where }) as Record<string, unknown>,
         shown: renderTemplate(step.args, c, engine.secrets, { where, redactSecrets: true }),
@@ -139,28 +151,44 @@ async function callAction(run: StepRun, ctx: RunContext): Promise<Next> {
 async function callWithin(run: StepRun, calls: Call[], todo: Call[], done: Map<number, unknown>): Promise<void> {
   const { engine, pb, step, state, attempt } = run;
   const shown = step.forEach === undefined ? calls[0]?.shown : calls.map((c) => c.shown);
-  await engine.audit.record(entry(run, { action: 'playbook.step.started', attempt, maxAttempts: step.retry.attempts, args: shown }));
+  const first = todo[0];
+  const [audited, marked] = await Promise.allSettled([
+    engine.audit.record(entry(run, { action: 'playbook.step.started', attempt, maxAttempts: step.retry.attempts, args: shown })),
+    first ? markInFlight(run, first) : undefined,
+  ]);
+  if (audited.status === 'rejected') {
+    // No call was made: the mark goes, so that the next attempt does not take the call for one cut short.
+    if (first && marked.status === 'fulfilled') await engine.runs.clearInflight(state.runId, first.key);
+    throw audited.reason;
+  }
+  if (marked.status === 'rejected') throw marked.reason;
 
   const endTimer = metrics.latency.startTimer({ kind: 'playbook', id: pb.id });
   const results = new Map<number, unknown>(done);
+  // Calls that answered whose marks are cleared with the step's outcome, in the same transaction.
+  const answered: string[] = [];
   let firstError: VigilError | undefined;
   try {
     await pool(todo, step.concurrency, async (c) => {
-      if (firstError) return;
-      // Waiting here is neither a failure nor an attempt; the step's timeout starts after it.
-      await engine.throttle?.wait(step.action);
-      await engine.runs.begin(state.runId, step.ref, c.key, attempt);
+      if (c !== first) {
+        if (firstError) return;
+        await markInFlight(run, c);
+      }
+      let result: unknown;
       try {
-        const result = await runAction(run, c);
-        if (c.index !== undefined) {
-          await engine.runs.saveItem(state.runId, step.ref, c.index, engine.redact(result));
-          results.set(c.index, result);
-        } else results.set(0, result);
-        await engine.runs.clearInflight(state.runId, c.key);
+        result = await runAction(run, c);
       } catch (err) {
         // The call answered with an error: its outcome is known, whatever is done next.
         await engine.runs.clearInflight(state.runId, c.key);
         firstError ??= asVigilError(err);
+        return;
+      }
+      if (c.index === undefined) {
+        results.set(0, result);
+        answered.push(c.key);
+      } else {
+        await engine.runs.saveItem(state.runId, step.ref, c.index, engine.redact(result), c.key);
+        results.set(c.index, result);
       }
     });
   } finally {
@@ -168,7 +196,7 @@ async function callWithin(run: StepRun, calls: Call[], todo: Call[], done: Map<n
   }
   if (firstError) {
     const e = firstError;
-    if (!e.retriable || attempt >= step.retry.attempts) return settle(run, failed(run, e));
+    if (!e.retriable || attempt >= step.retry.attempts) return settle(run, failed(run, e), answered);
     metrics.errors.inc({ kind: 'playbook', id: pb.id, code: e.code });
     engine.log.warn(
       { playbook: pb.id, run: state.runId, step: step.ref, attempt, err: engine.redact(e.describe()) },
@@ -184,7 +212,13 @@ async function callWithin(run: StepRun, calls: Call[], todo: Call[], done: Map<n
   }
   metrics.sent.inc({ kind: 'playbook', id: pb.id });
   const result = step.forEach === undefined ? results.get(0) : calls.map((_, i) => results.get(i) ?? null);
-  return settle(run, { status: 'succeeded', result, attempt });
+  return settle(run, { status: 'succeeded', result, attempt }, answered);
+}
+
+/** Waits for the call's rate limit (neither a failure nor an attempt: the step's timeout starts after it), then marks it in flight. */
+async function markInFlight(run: StepRun, c: Call): Promise<void> {
+  await run.engine.throttle?.wait(run.step.action);
+  await run.engine.runs.begin(run.state.runId, run.step.ref, c.key, run.attempt);
 }
 
 /** The list a for_each names; anything else is TEMPLATE_INVALID. */
@@ -290,19 +324,25 @@ function failed(run: StepRun, e: VigilError): StepRecord {
 }
 
 /**
- * Records the outcome in Redis (the first one written stands), then finishes with it. Secret
- * values are scrubbed out of it first, since a result may echo what the action was sent: a later
- * step reading `$.steps.<ref>` sees `[REDACTED]` where a secret was.
+ * Records the outcome in Redis (the first one written stands) with the marks of the `answered`
+ * calls cleared, then finishes with it. Secret values are scrubbed out of it first, since a
+ * result may echo what the action was sent: a later step reading `$.steps.<ref>` sees
+ * `[REDACTED]` where a secret was.
  */
-async function settle(run: StepRun, record: StepRecord): Promise<void> {
-  return finish(run, await run.engine.runs.settle(run.state.runId, run.step.ref, run.engine.redact(record)));
+async function settle(run: StepRun, record: StepRecord, answered: readonly string[] = []): Promise<void> {
+  const { record: stood, state } = await run.engine.runs.settleAndLoad(run.state.runId, run.step.ref, run.engine.redact(record), answered);
+  return finish(run, stood, state);
 }
 
-/** Audits a settled step and advances the run; a failed step then fails its job for good. */
-async function finish(run: StepRun, rec: StepRecord): Promise<void> {
+/**
+ * Audits a settled step and advances the run; a failed step then fails its job for good. `now`
+ * is the run read after the outcome was written: of two steps a join needs, the one that settles
+ * last sees both (write, then read).
+ */
+async function finish(run: StepRun, rec: StepRecord, now: RunState): Promise<void> {
   const { engine, pb, step, state } = run;
   const maxAttempts = step.retry.attempts;
-  await engine.audit.record(
+  const outcome =
     rec.status === 'succeeded'
       ? entry(run, { action: 'playbook.step.succeeded', attempt: rec.attempt, maxAttempts, result: rec.result })
       : rec.status === 'skipped'
@@ -314,15 +354,13 @@ async function finish(run: StepRun, rec: StepRecord): Promise<void> {
             willRetry: false,
             ...(rec.error ? { error: rec.error } : {}),
             ...(rec.status === 'unknown' ? { outcome: 'unknown' as const, reason: rec.reason } : {}),
-          }),
-  );
+          });
+  // The outcome's audit record is the first `advance` writes, before it queues what is next.
+  await advance(engine, pb, now, [outcome]);
   engine.log.info(
     { playbook: pb.id, run: state.runId, step: step.ref, status: rec.status, attempt: rec.attempt, err: rec.error?.message },
     'step settled',
   );
-  // Read the run again after writing this step: a sibling may have settled meanwhile, and of two
-  // steps a join needs, the one that settles last must see both (write, then read).
-  await advance(engine, pb, (await engine.runs.load(state.runId)) ?? state);
   if (rec.status === 'failed' || rec.status === 'unknown') {
     const code = rec.error && Object.hasOwn(ERROR_CODES, rec.error.code) ? (rec.error.code as ErrorCode) : 'ACTION_FAILED';
     throw new VigilError(code, rec.error?.message ?? 'step failed', { retriable: false });
@@ -346,7 +384,7 @@ async function runAction(run: StepRun, call: Call): Promise<unknown> {
   const name = step.action as keyof typeof ACTIONS;
   const idempotencyKey = idempotencyKeyOf(state.runId, call.key);
   const network = {
-    allow: [...(engine.network?.allow ?? []), ...step.allowHosts],
+    allow: [...(engine.network?.allow ?? []), ...call.allow],
     ...(engine.network?.resolve ? { resolve: engine.network.resolve } : {}),
   };
   const actx = {

@@ -1,5 +1,6 @@
 import type { Location } from '../core/errors/index.js';
 import { allowEntryProblem } from './actions/net/address-policy.js';
+import { isAllowTemplate } from './allow-hosts.js';
 import type { ActionName } from './actions/registry.js';
 import { parseDuration } from './duration.js';
 import type { RunContext, Template } from './template.js';
@@ -61,7 +62,7 @@ export const STEP_FIELDS = {
   retry: '`{attempts, backoff: fixed|exponential, delay}` for ACTION_FAILED errors. Default one attempt.',
   timeout: 'Limit for one attempt, a duration (`30s`, `2m`). Default 60s.',
   allow_hosts:
-    'Loopback, private, link-local, CGNAT or metadata hosts the action may connect to: host names (`siem.internal`, `*.corp.example`), addresses and networks (`10.0.0.0/8`); public addresses need no entry. A metadata endpoint (169.254.169.254) is reached only when named exactly. Default [].',
+    'Loopback, private, link-local, CGNAT or metadata hosts the action may connect to: host names (`siem.internal`, `*.corp.example`), addresses and networks (`10.0.0.0/8`); public addresses need no entry. A metadata endpoint (169.254.169.254) is reached only when named exactly. An entry may be exactly `${{ $.inputs.<name> }}` (a string input) or `${{ secrets.<NAME> }}`: the one host it holds when the step runs. Default [].',
 } as const;
 
 export const MAX_ATTEMPTS = 25;
@@ -441,7 +442,8 @@ function readStep(raw: unknown, index: number, report: Report): StepSpec | undef
   if (!Array.isArray(allowHosts)) report(at('allow_hosts'), 'allow_hosts is a list of host names, addresses and networks');
   else {
     allowHosts.forEach((h, i) => {
-      const why = allowEntryProblem(h);
+      // An entry following an input or a secret is checked where the inputs are known (load.ts).
+      const why = isAllowTemplate(h) ? undefined : allowEntryProblem(h);
       if (why) report(at('allow_hosts', i), `allow_hosts entry "${String(h)}" ${why}`);
       else allowList.push(h as string);
     });

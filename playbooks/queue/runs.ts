@@ -181,6 +181,28 @@ export class RunStore {
     return this.once(runId, F.step + step, { ...record, at: record.at ?? Date.now() });
   }
 
+  /**
+   * Records a step's outcome unless one is recorded already, clears the marks of its calls whose
+   * outcome is now known, and reads the run back, in one transaction: the outcome that stands and
+   * the run as it stands with it (a sibling step that settled meanwhile included, since the read
+   * comes after the write). Clearing in the same transaction leaves no moment where a call is
+   * neither in flight nor settled, which a crash would turn into a second call.
+   */
+  async settleAndLoad(
+    runId: string,
+    step: string,
+    record: StepRecord,
+    calls: readonly string[] = [],
+  ): Promise<{ record: StepRecord; state: RunState }> {
+    const key = this.key(runId);
+    const multi = this.redis.multi().hsetnx(key, F.step + step, JSON.stringify({ ...record, at: record.at ?? Date.now() }));
+    if (calls.length > 0) multi.hdel(key, ...calls.map((c) => F.inflight + c));
+    const res = await exec(multi.hgetall(key));
+    const state = stateOf(runId, res[res.length - 1] as Record<string, string>);
+    if (!state) throw new VigilError('PLAYBOOK_RUN_MISSING', `run ${runId} vanished while step ${step} settled`);
+    return { record: state.steps.get(step) ?? record, state };
+  }
+
   /** Notes that a step began (first time only) and that a call under `callKey` is in flight. */
   async begin(runId: string, step: string, callKey: string, attempt: number): Promise<void> {
     const now = Date.now();
@@ -223,8 +245,15 @@ export class RunStore {
     return out;
   }
 
-  async saveItem(runId: string, step: string, index: number, result: unknown): Promise<void> {
-    await this.redis.hsetnx(this.key(runId), `${F.item}${step}:${index}`, JSON.stringify(result ?? null));
+  /** Keeps the result of a for_each item and clears the mark of its call (`callKey`), in one transaction. */
+  async saveItem(runId: string, step: string, index: number, result: unknown, callKey: string): Promise<void> {
+    const key = this.key(runId);
+    await exec(
+      this.redis
+        .multi()
+        .hsetnx(key, `${F.item}${step}:${index}`, JSON.stringify(result ?? null))
+        .hdel(key, F.inflight + callKey),
+    );
   }
 
   /** Records an approval decision unless one stands; returns the one that stands. */

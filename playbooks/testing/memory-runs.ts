@@ -90,6 +90,17 @@ export class MemoryRuns implements Runs {
     return copy(r.steps.get(step) as StepRecord);
   }
 
+  async settleAndLoad(
+    runId: string,
+    step: string,
+    record: StepRecord,
+    calls: readonly string[] = [],
+  ): Promise<{ record: StepRecord; state: RunState }> {
+    const stood = await this.settle(runId, step, record);
+    for (const c of calls) this.get(runId).inflight.delete(c);
+    return { record: stood, state: (await this.load(runId)) as RunState };
+  }
+
   async begin(runId: string, step: string, callKey: string, attempt: number): Promise<void> {
     const r = this.get(runId);
     if (!r.began.has(step)) r.began.set(step, 0);
@@ -117,9 +128,10 @@ export class MemoryRuns implements Runs {
     return out;
   }
 
-  async saveItem(runId: string, step: string, index: number, result: unknown): Promise<void> {
+  async saveItem(runId: string, step: string, index: number, result: unknown, callKey: string): Promise<void> {
     const items = this.get(runId).items;
     if (!items.has(`${step}:${index}`)) items.set(`${step}:${index}`, copy(result ?? null));
+    this.get(runId).inflight.delete(callKey);
   }
 
   async decide(runId: string, step: string, decision: Decision): Promise<Decision> {

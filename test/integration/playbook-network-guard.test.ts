@@ -84,6 +84,48 @@ describe('the network guard in a run', () => {
     expect(find(h.audit, 'playbook.step.failed')[0]?.error?.code).toBe('ACTION_ADDRESS_REFUSED');
     expect(h.hook.calls.map((c) => c.path)).toEqual(['/allowed']);
   });
+
+  it('lets a step through to the one host an input names in allow_hosts, as the run set it; a network there fails the step', async () => {
+    const h = await harness({
+      allow: [],
+      playbooks: {
+        'p.yml': [
+          'id: follow-input',
+          'secrets: [HOOK]',
+          HIGH,
+          'inputs:',
+          '  target: { type: string, default: 192.0.2.10 }',
+          'steps:',
+          '  - ref: call',
+          '    action: http.request',
+          '    args: { url: "${{ secrets.HOOK }}/followed" }',
+          "    allow_hosts: ['${{ $.inputs.target }}']",
+        ].join('\n'),
+      },
+    });
+    cleanups.push(() => h.close());
+    const pb = h.responder.playbooks.find((p) => p.id === 'follow-input');
+    if (!pb) throw new Error('follow-input did not load');
+
+    // The default names another host: 127.0.0.1 stays refused.
+    await h.responder.dispatch(incident('inc-follow'));
+    const byDefault = await runEnded(h, runIdOf('follow-input', 'inc-follow'));
+    expect(byDefault.event.outcome).toBe('failure');
+    expect(find(h.audit, 'playbook.step.failed', { run: byDefault.vigil.playbook.run_id })[0]?.error?.code).toBe('ACTION_ADDRESS_REFUSED');
+    expect(h.hook.calls).toEqual([]);
+
+    // A manual run that names the target's address reaches it.
+    const named = await h.responder.control.start(pb, 'inc-follow', { target: '127.0.0.1' }, 'alice');
+    expect((await runEnded(h, named)).event.outcome).toBe('success');
+    expect(h.hook.calls.map((c) => c.path)).toEqual(['/followed']);
+
+    // A network is not one host: the step fails before anything connects.
+    const network = await h.responder.control.start(pb, 'inc-follow', { target: '127.0.0.0/8' }, 'alice');
+    expect((await runEnded(h, network)).event.outcome).toBe('failure');
+    const failed = find(h.audit, 'playbook.step.failed', { run: network })[0];
+    expect(failed?.error).toMatchObject({ code: 'TEMPLATE_INVALID', message: expect.stringMatching(/127\.0\.0\.0\/8.*is a network/) });
+    expect(h.hook.calls).toHaveLength(1);
+  });
 });
 
 describe('secrets in a run whose target echoes them back', () => {

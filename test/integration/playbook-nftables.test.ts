@@ -162,6 +162,26 @@ describe.skipIf(unavailable !== undefined)('nftables actions over SSH into a rea
     expect(vals()).not.toContain('"192.0.2.78"');
   });
 
+  it('reaches the private firewall an input names when allow_hosts follows that input (the shipped contain-ssh-bruteforce)', async () => {
+    const h = await start({
+      'block.yml': [
+        'id: fw-input',
+        'secrets: [FW_KEY]',
+        'trigger: { selection: { incident.rule.id: r-input }, condition: selection }',
+        'inputs:',
+        `  firewall_host: { type: string, default: "${fw.host}" }`,
+        'steps:',
+        '  - ref: block',
+        '    action: nftables.block_address',
+        `    args: { ${target().replace(`"${fw.host}"`, '"${{ $.inputs.firewall_host }}"')}, address: 192.0.2.79, ttl: 1h }`,
+        "    allow_hosts: ['${{ $.inputs.firewall_host }}']",
+      ].join('\n'),
+    });
+    await h.responder.dispatch(incident('inc-input', { rule: { id: 'r-input' } }));
+    expect((await runEnded(h, runIdOf('fw-input', 'inc-input'))).event.outcome).toBe('success');
+    expect(vals()).toContain('"192.0.2.79"');
+  });
+
   it('refuses a host whose key is not the pinned one, and never logs in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-otherkey-'));
     try {

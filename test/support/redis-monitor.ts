@@ -10,7 +10,8 @@ export interface RedisMonitor {
   close(): void;
 }
 
-export async function monitorRedis(url: string, onCommand: (args: string[]) => void): Promise<RedisMonitor> {
+/** `onCommand` gets each command's arguments and the client that sent it (`127.0.0.1:5000`). */
+export async function monitorRedis(url: string, onCommand: (args: string[], client: string) => void): Promise<RedisMonitor> {
   const { hostname, port } = new URL(url);
   const socket: Socket = connect(Number(port || 6379), hostname || '127.0.0.1');
   socket.setEncoding('utf8');
@@ -28,12 +29,19 @@ export async function monitorRedis(url: string, onCommand: (args: string[]) => v
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 2);
       if (line === '+OK') ready();
-      else if (line.startsWith('+')) onCommand(commandArgs(line));
+      else if (line.startsWith('+')) onCommand(commandArgs(line), clientOf(line));
     }
   });
   socket.write('MONITOR\r\n');
   await ok;
   return { close: () => socket.destroy() };
+}
+
+/** `+1700000000.123456 [0 127.0.0.1:5000] "hset" …` → `127.0.0.1:5000`. */
+function clientOf(line: string): string {
+  const open = line.indexOf('[');
+  const close = line.indexOf(']', open);
+  return open < 0 || close < 0 ? '' : (line.slice(open + 1, close).split(' ')[1] ?? '');
 }
 
 /** `+1700000000.123456 [0 127.0.0.1:5000] "hset" "key" "field"` → `['hset', 'key', 'field']`. */
