@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../test/support/actions.js';
+import { listenLocal, type LocalHttp } from '../../test/support/local-http.js';
 import { httpRequest, type HttpResult } from './http.js';
 import type { NetworkPolicy, Resolver } from './net/guard.js';
 import { closeSharedDispatchers } from './net/pool.js';
@@ -11,25 +10,22 @@ import { closeSharedDispatchers } from './net/pool.js';
  * address guard still decides every new connection: a host the policy refuses never rides a
  * connection opened for one it allows, even to the same address and port.
  */
-let server: Server;
+let server: LocalHttp;
 let port: number;
 let connections = 0;
 let requests = 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await listenLocal((_req, res) => {
     requests++;
-    req.resume();
-    req.on('end', () => res.end('ok'));
+    res.end('ok');
   });
-  server.on('connection', () => connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  server.server.on('connection', () => connections++);
+  port = Number(new URL(server.base).port);
 });
 afterAll(async () => {
   await closeSharedDispatchers();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 // The runner builds a policy object per step; calls with equal policies share connections.

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError, type ErrorCode } from '../../core/errors/index.js';
+import { freePort } from '../../test/support/child.js';
+import { listenLocal, type LocalHttp } from '../../test/support/local-http.js';
 import { redactor } from '../template.js';
 import { ACTIONS, isActionName } from './registry.js';
 
@@ -12,7 +13,7 @@ interface Seen {
   body: string;
 }
 
-let server: Server;
+let server: LocalHttp;
 let base: string;
 const seen: Seen[] = [];
 
@@ -47,18 +48,12 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocal((req, res, body) => answer(req, res, body.toString('utf8')));
+  base = server.base;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 const http = ACTIONS['http.request'];
@@ -153,10 +148,7 @@ describe('http.request', () => {
   });
 
   it('makes network errors and timeouts retriable, without the URL in the message', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const refused = await failure({ url: `http://127.0.0.1:${port}/secret-path` });
     expect(refused).toMatchObject({ code: 'ACTION_FAILED', retriable: true });
     expect(refused.message).toMatch(/ECONNREFUSED/);

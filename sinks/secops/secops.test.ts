@@ -3,26 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
+import { firstAttempt as ctx, outgoing as out } from '../../test/support/outgoing.js';
 import { SecopsStandIn } from '../../test/support/standins/secops.js';
-import type { Outgoing } from '../runner/index.js';
 import { withSecopsDefaults, type SecopsSinkConfig } from './config.js';
 import { encodeSecopsItem } from './deliver.js';
 import { openSecopsDelivery } from './sink.js';
 import { toUdm } from './udm.js';
-
-const source = (ts = 0): InRecord => ({
-  topic: 't',
-  partition: 0,
-  offset: '0',
-  key: null,
-  value: Buffer.from('{}'),
-  headers: {},
-  timestamp: ts,
-});
-const out = (doc: Record<string, unknown>): Outgoing => ({ topic: 'events', doc, route: 'default', source: source(Date.UTC(2026, 0, 1)) });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 
 describe('ECS → UDM', () => {
   it('maps an SSH login failure to USER_LOGIN with principal, target user and a FAIL result', () => {

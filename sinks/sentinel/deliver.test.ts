@@ -1,24 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
+import { firstAttempt as ctx, outgoing as out } from '../../test/support/outgoing.js';
 import { SentinelStandIn } from '../../test/support/standins/sentinel.js';
-import { callFailure, type Outgoing } from '../runner/index.js';
+import { callFailure } from '../runner/index.js';
 import { sentinelRow } from './columns.js';
 import { withSentinelDefaults, type SentinelSinkConfig } from './config.js';
 import { openSentinelDelivery } from './sink.js';
 
 const AZ = { tenantId: 'tenant-1', clientId: 'app-1', clientSecret: 's3cret', dcrImmutableId: 'dcr-0123abcd', stream: 'Custom-Vigil_CL' };
-const source = (ts = 0): InRecord => ({
-  topic: 't',
-  partition: 0,
-  offset: '0',
-  key: null,
-  value: Buffer.from('{}'),
-  headers: {},
-  timestamp: ts,
-});
-const out = (doc: Record<string, unknown>): Outgoing => ({ topic: 'events', doc, route: 'default', source: source(Date.UTC(2026, 0, 1)) });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 
 describe('sentinel rows', () => {
   it('maps TimeGenerated from @timestamp, the document to RawData, and configured columns from ECS', () => {

@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InRecord } from '../../core/bus/index.js';
-import type { Outgoing } from '../runner/index.js';
+import { firstAttempt as ctx, outgoing as out } from '../../test/support/outgoing.js';
 import { createSyslogDeliver, type MessageOptions } from './sink.js';
 import { StreamTransport } from './transport.js';
 
@@ -15,8 +14,6 @@ const opts: MessageOptions = {
   framing: 'lf',
   maxMessageBytes: 300,
 };
-const out = (doc: Record<string, unknown>): Outgoing => ({ topic: 'events', doc, route: 'default', source: {} as InRecord });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 
 /** A receiver that keeps every line it reads, and can drop its connections. */
 async function receiver(port = 0): Promise<{ server: Server; port: number; lines: string[]; sockets: Set<Socket> }> {

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { esClient } from '../../sinks/elasticsearch/index.js';
-import { ChaosPipeline } from '../support/chaos-pipeline.js';
+import { runChaosFault } from '../support/chaos-fault.js';
 import { ChaosReport } from '../support/chaos-report.js';
-import { CHAOS_FULL, runFaultScenario } from '../support/chaos-scenario.js';
+import { CHAOS_FULL } from '../support/chaos-scenario.js';
 import { startOwnServices, type OwnServices } from '../support/own-services.js';
 
 /**
@@ -28,36 +27,30 @@ describe.runIf(CHAOS_FULL)('the Kafka broker stopped for 60 s', () => {
   it('loses no acknowledged line, doubles none, and catches up within the bound', async () => {
     own = await startOwnServices(['kafka']);
     const kafka = own.kafka!;
-    const pipeline = await ChaosPipeline.create({ name: 'broker', kafkaBrokers: [kafka.address] });
-    const es = esClient(pipeline.config.elasticsearch);
-    try {
-      await pipeline.startAll(['sink', 'detect', 'ingest']);
-      const res = await runFaultScenario({
-        pipeline,
-        es,
-        topic: 'events',
-        relpLines: RELP_LINES,
-        rate: RATE,
-        tcpLines: TCP_LINES,
-        faultAfterMs: 20_000,
-        fault: {
-          name: 'Kafka broker stopped 60 s',
-          begin: () => kafka.stop(),
-          end: async () => void (await kafka.start()),
-          durationMs: OUTAGE_MS,
-        },
-        recoveryBoundMs: BOUND_MS,
-      });
-      for (const row of res.rows) report.add(row);
-
-      expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
-      expect(res.relp.recoveryMs).toBeLessThanOrEqual(BOUND_MS);
-      expect(res.tcp?.duplicates).toBe(0);
+    const res = await runChaosFault({
+      pipeline: { name: 'broker', kafkaBrokers: [kafka.address] },
+      stages: ['sink', 'detect', 'ingest'],
+      report,
+      topic: 'events',
+      relpLines: RELP_LINES,
+      rate: RATE,
+      tcpLines: TCP_LINES,
+      faultAfterMs: 20_000,
+      fault: () => ({
+        name: 'Kafka broker stopped 60 s',
+        begin: () => kafka.stop(),
+        end: async () => void (await kafka.start()),
+        durationMs: OUTAGE_MS,
+      }),
+      recoveryBoundMs: BOUND_MS,
       // Every stage is ready again: no consumer stayed down after the broker came back.
-      for (const s of ['sink', 'detect', 'ingest'] as const) expect(await pipeline.ready(s)).toBe(true);
-    } finally {
-      await es.close();
-      await pipeline.close();
-    }
+      after: async (_, pipeline) => {
+        for (const s of ['sink', 'detect', 'ingest'] as const) expect(await pipeline.ready(s)).toBe(true);
+      },
+    });
+
+    expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
+    expect(res.relp.recoveryMs).toBeLessThanOrEqual(BOUND_MS);
+    expect(res.tcp?.duplicates).toBe(0);
   }, 900_000);
 });

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { esClient } from '../../sinks/elasticsearch/index.js';
-import { ChaosPipeline } from '../support/chaos-pipeline.js';
+import { runChaosFault } from '../support/chaos-fault.js';
 import { ChaosReport } from '../support/chaos-report.js';
-import { CHAOS_FULL, runFaultScenario } from '../support/chaos-scenario.js';
+import { CHAOS_FULL } from '../support/chaos-scenario.js';
 import { startOwnServices, type OwnServices } from '../support/own-services.js';
 
 /**
@@ -27,34 +26,26 @@ describe.runIf(CHAOS_FULL)('Elasticsearch down for 5 minutes', () => {
   it('loses and doubles nothing, and the sink catches up within the bound', async () => {
     own = await startOwnServices(['elasticsearch']);
     const elasticsearch = own.elasticsearch!;
-    const pipeline = await ChaosPipeline.create({ name: 'es-down', elasticsearchNode: elasticsearch.address });
-    const es = esClient(pipeline.config.elasticsearch);
-    try {
-      await pipeline.startAll(['sink', 'detect', 'ingest']);
-      const res = await runFaultScenario({
-        pipeline,
-        es,
-        topic: 'events',
-        relpLines: RELP_LINES,
-        rate: RATE,
-        faultAfterMs: 20_000,
-        fault: {
-          name: 'Elasticsearch down 5 min',
-          begin: () => elasticsearch.stop(),
-          end: async () => void (await elasticsearch.start()),
-          durationMs: OUTAGE_MS,
-        },
-        recoveryBoundMs: BOUND_MS,
-      });
-      for (const row of res.rows) report.add(row);
+    const res = await runChaosFault({
+      pipeline: { name: 'es-down', elasticsearchNode: elasticsearch.address },
+      stages: ['sink', 'detect', 'ingest'],
+      report,
+      topic: 'events',
+      relpLines: RELP_LINES,
+      rate: RATE,
+      faultAfterMs: 20_000,
+      fault: () => ({
+        name: 'Elasticsearch down 5 min',
+        begin: () => elasticsearch.stop(),
+        end: async () => void (await elasticsearch.start()),
+        durationMs: OUTAGE_MS,
+      }),
+      recoveryBoundMs: BOUND_MS,
+    });
 
-      expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
-      expect(res.relp.recoveryMs).toBeLessThanOrEqual(BOUND_MS);
-      // Ingest does not depend on Elasticsearch: the sender was never held up.
-      expect(res.sendMs).toBeLessThan((RELP_LINES / RATE) * 1000 + 10_000);
-    } finally {
-      await es.close();
-      await pipeline.close();
-    }
+    expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
+    expect(res.relp.recoveryMs).toBeLessThanOrEqual(BOUND_MS);
+    // Ingest does not depend on Elasticsearch: the sender was never held up.
+    expect(res.sendMs).toBeLessThan((RELP_LINES / RATE) * 1000 + 10_000);
   }, 1_200_000);
 });

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { esClient } from '../../sinks/elasticsearch/index.js';
-import { ChaosPipeline } from '../support/chaos-pipeline.js';
+import { runChaosFault } from '../support/chaos-fault.js';
 import { ChaosReport } from '../support/chaos-report.js';
-import { CHAOS_FULL, runFaultScenario } from '../support/chaos-scenario.js';
+import { CHAOS_FULL } from '../support/chaos-scenario.js';
 import { SERVICES } from '../support/config.js';
 import { startSlowProxy } from '../support/slow-proxy.js';
 
@@ -25,34 +24,29 @@ afterAll(() => report.print('Faults: a slow sink'));
 describe('a slow sink (Elasticsearch answers after 5 s)', () => {
   it(`keeps ingest acknowledging at the sender's pace and catches up within ${BOUND_MS / 1000} s`, async () => {
     const proxy = await startSlowProxy(SERVICES.elasticsearch);
-    const pipeline = await ChaosPipeline.create({ name: 'slow-sink', sinkNode: proxy.url });
-    const es = esClient(pipeline.config.elasticsearch);
     try {
-      await pipeline.startAll(['sink', 'ingest']);
-      const res = await runFaultScenario({
-        pipeline,
-        es,
+      const res = await runChaosFault({
+        pipeline: { name: 'slow-sink', sinkNode: proxy.url },
+        stages: ['sink', 'ingest'],
+        report,
         topic: 'events',
         relpLines: RELP_LINES,
         rate: RATE,
         faultAfterMs: 3000,
-        fault: {
+        fault: () => ({
           name: `slow sink (${DELAY_MS / 1000} s per request, ${SLOW_FOR_MS / 1000} s)`,
           begin: async () => void (proxy.delayMs = DELAY_MS),
           end: async () => void (proxy.delayMs = 0),
           durationMs: SLOW_FOR_MS,
-        },
+        }),
         recoveryBoundMs: BOUND_MS,
       });
-      for (const row of res.rows) report.add(row);
 
       expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
       expect(res.relp.recoveryMs).toBeLessThanOrEqual(BOUND_MS);
       // Backpressure stops at Kafka: the sender was never held up by the slow sink.
       expect(res.sendMs).toBeLessThan((RELP_LINES / RATE) * 1000 + 5000);
     } finally {
-      await es.close();
-      await pipeline.close();
       await proxy.close();
     }
   }, 300_000);

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { esClient } from '../../sinks/elasticsearch/index.js';
-import { ChaosPipeline, type ChaosStage } from '../support/chaos-pipeline.js';
+import { runChaosFault } from '../support/chaos-fault.js';
+import type { ChaosStage } from '../support/chaos-pipeline.js';
 import { ChaosReport } from '../support/chaos-report.js';
-import { CHAOS_FULL, runFaultScenario } from '../support/chaos-scenario.js';
+import { CHAOS_FULL } from '../support/chaos-scenario.js';
 
 /**
  * SIGKILL of one stage process mid-stream, then a restart 2 s later, on the shared services
@@ -48,50 +48,44 @@ afterAll(() => report.print('Faults: SIGKILL of a stage'));
 describe('SIGKILL of a stage process mid-stream, restarted after 2 s', () => {
   for (const c of CASES) {
     it(`${c.stage}: every acknowledged line reaches Elasticsearch once, within ${c.boundMs / 1000} s of the restart`, async () => {
-      const pipeline = await ChaosPipeline.create({ name: `kill-${c.stage}`, hec: c.hec });
-      const es = esClient(pipeline.config.elasticsearch);
-      try {
-        await pipeline.startAll(c.stages);
-        const res = await runFaultScenario({
-          pipeline,
-          es,
-          topic: c.topic,
-          relpLines: RELP_LINES,
-          rate: RATE,
-          tcpLines: c.tcp ? TCP_LINES : 0,
-          tcpRate: TCP_RATE,
-          hecEvents: c.hec ? HEC_EVENTS : 0,
-          faultAfterMs: 3000,
-          fault: {
-            name: `SIGKILL ${c.stage}`,
-            begin: () => pipeline.kill(c.stage),
-            end: () => pipeline.start(c.stage),
-            durationMs: 2000,
-          },
-          recoveryBoundMs: c.boundMs,
-        });
-        for (const row of res.rows) report.add(row);
-        if (res.relp.lost > 0 || (res.hec?.lost ?? 0) > 0) console.error(pipeline.logTail(c.stage));
+      const res = await runChaosFault({
+        pipeline: { name: `kill-${c.stage}`, hec: c.hec },
+        stages: c.stages,
+        report,
+        topic: c.topic,
+        relpLines: RELP_LINES,
+        rate: RATE,
+        tcpLines: c.tcp ? TCP_LINES : 0,
+        tcpRate: TCP_RATE,
+        hecEvents: c.hec ? HEC_EVENTS : 0,
+        faultAfterMs: 3000,
+        fault: (pipeline) => ({
+          name: `SIGKILL ${c.stage}`,
+          begin: () => pipeline.kill(c.stage),
+          end: () => pipeline.start(c.stage),
+          durationMs: 2000,
+        }),
+        recoveryBoundMs: c.boundMs,
+        after: (r, pipeline) => {
+          if (r.relp.lost > 0 || (r.hec?.lost ?? 0) > 0) console.error(pipeline.logTail(c.stage));
+        },
+      });
 
-        expect(res.offeredBeforeFault).toBeGreaterThan(0);
-        expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
-        expect(res.relp.recoveryMs).toBeLessThanOrEqual(c.boundMs);
-        if (c.hec) {
-          // At least once into Kafka (resends), once in Elasticsearch (the resent envelope has the same id).
-          expect(res.hec).toMatchObject({ acked: HEC_EVENTS, inElasticsearch: HEC_EVENTS, lost: 0, duplicates: 0 });
-          expect(res.hec!.recoveryMs).toBeLessThanOrEqual(c.boundMs);
-          expect(res.hecKafka!.distinct).toBe(HEC_EVENTS);
-          // What Kafka took in the 500 ms before the kill was never acknowledged: sent again, so Kafka holds it twice.
-          expect(res.hecKafka!.records).toBeGreaterThan(HEC_EVENTS);
-        }
-        if (res.tcp) {
-          // No acknowledgement, so no promise of delivery: only that nothing arrives twice.
-          expect(res.tcp.duplicates).toBe(0);
-          expect(res.tcp.inElasticsearch).toBeGreaterThan(0);
-        }
-      } finally {
-        await es.close();
-        await pipeline.close();
+      expect(res.offeredBeforeFault).toBeGreaterThan(0);
+      expect(res.relp).toMatchObject({ acked: RELP_LINES, inElasticsearch: RELP_LINES, lost: 0, duplicates: 0 });
+      expect(res.relp.recoveryMs).toBeLessThanOrEqual(c.boundMs);
+      if (c.hec) {
+        // At least once into Kafka (resends), once in Elasticsearch (the resent envelope has the same id).
+        expect(res.hec).toMatchObject({ acked: HEC_EVENTS, inElasticsearch: HEC_EVENTS, lost: 0, duplicates: 0 });
+        expect(res.hec!.recoveryMs).toBeLessThanOrEqual(c.boundMs);
+        expect(res.hecKafka!.distinct).toBe(HEC_EVENTS);
+        // What Kafka took in the 500 ms before the kill was never acknowledged: sent again, so Kafka holds it twice.
+        expect(res.hecKafka!.records).toBeGreaterThan(HEC_EVENTS);
+      }
+      if (res.tcp) {
+        // No acknowledgement, so no promise of delivery: only that nothing arrives twice.
+        expect(res.tcp.duplicates).toBe(0);
+        expect(res.tcp.inElasticsearch).toBeGreaterThan(0);
       }
     }, 300_000);
   }

@@ -6,8 +6,6 @@
  * hostile values from event data shown as text and never run; a viewer offered no change at all;
  * a cross-site form refused.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeAuditDocument } from '../../api/index.js';
@@ -17,6 +15,7 @@ import { runIdOf } from '../../playbooks/index.js';
 import { esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { launchChromium } from '../support/browser.js';
 import { startConsoleApi, type ConsoleApi, type TestRole } from '../support/console-api.js';
+import { listenLocal, type LocalHttp } from '../support/local-http.js';
 import { HIGH, find, incident } from '../support/playbooks.js';
 import { waitFor } from '../support/wait.js';
 
@@ -45,7 +44,7 @@ const approvalPlaybook = [
 
 let c: ConsoleApi;
 let browser: Browser;
-let evil: Server;
+let evil: LocalHttp;
 const pageErrors: string[] = [];
 const dialogs: string[] = [];
 
@@ -112,19 +111,18 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   // Another site: its page posts a form to the API, as a CSRF attempt would.
-  evil = createServer((_req, res) => {
+  evil = await listenLocal((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(
       `<form id="f" method="POST" enctype="text/plain" action="${c.api.url}/api/incidents/inc-low/ack">` +
         `<input name='{"reason":"csrf","x":"' value='"}'></form><script>document.getElementById('f').submit()</script>`,
     );
   });
-  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  evil?.close();
+  await evil?.close();
   await c?.close();
 }, 60_000);
 
@@ -327,7 +325,7 @@ describe('the console in Chromium', () => {
   it('refuses a cross-site form POST: no Authorization header rides along, so the API answers 401', async () => {
     const page = await newPage();
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/incidents/inc-low/ack'));
-    await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    await page.goto(`${evil.base}/`);
     const res = await answer;
     expect(res.status()).toBe(401);
     expect(await res.text()).toContain('API_UNAUTHENTICATED');

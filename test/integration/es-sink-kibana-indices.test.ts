@@ -7,11 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type OutRecord } from '../../core/bus/index.js';
+import type { OutRecord } from '../../core/bus/index.js';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
 import { deadLetterRecord } from '../../core/deadletter/index.js';
 import { metrics } from '../../core/telemetry/index.js';
-import { startElasticsearchSink, type RunningElasticsearchSink } from '../../sinks/elasticsearch/index.js';
+import { startElasticsearchSink } from '../../sinks/elasticsearch/index.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 import { waitFor } from '../support/wait.js';
 import { sinkTestKafka } from '../support/config.js';
 
@@ -26,12 +27,11 @@ const ALERTS = `logs-vigil.alerts-${NS}`;
 const EVENTS = `logs-vigil.events-${NS}`;
 const LETTERS = `${es.indexPrefix}-deadletter`;
 
-let bus: Bus;
+let kafka: SinkBus;
 let admin: Client;
-const sinks: RunningElasticsearchSink[] = [];
 
 async function publish(topic: string, records: OutRecord[]): Promise<void> {
-  await (await bus.producer()).send(topic, records);
+  await (await kafka.bus.producer()).send(topic, records);
 }
 
 const alert = {
@@ -54,10 +54,10 @@ const event = {
 
 beforeAll(async () => {
   admin = new Client({ node: ES_URL });
-  bus = new Bus(kafkaConfig, 'eski');
-  await bus.provision();
+  kafka = await startSinkBus(kafkaConfig, 'eski');
+  const bus = kafka.bus;
   const base = { type: 'elasticsearch' as const, batchSize: 10, maxRetries: 2, retryBackoff: FAST, replicas: 0 };
-  sinks.push(
+  kafka.running.push(
     await startElasticsearchSink({
       sink: { ...base, id: 'eski-sec', topics: ['alerts', 'events'], elasticSecurity: { namespace: NS } },
       es,
@@ -68,7 +68,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const s of sinks) await s.close().catch(() => undefined);
+  await kafka?.close();
   if (admin) {
     await admin.indices.delete({ index: [ALERTS, EVENTS, LETTERS], ignore_unavailable: true }).catch(() => undefined);
     for (const name of [es.indexPrefix, `${es.indexPrefix}-deadletter`, `${es.indexPrefix}-security-${NS}`]) {
@@ -76,16 +76,12 @@ afterAll(async () => {
     }
     await admin.close();
   }
-  if (bus) {
-    await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
-    await bus.close();
-  }
 });
 
 describe('alerts and events where Elastic Security reads them', () => {
   it('an alert is found by a `logs-*` search for event.kind:alert, with the ECS fields the external-alerts view shows', async () => {
-    await publish(bus.topics.alerts, [{ key: 'r-ssh', value: JSON.stringify(alert) }]);
-    await publish(bus.topics.events, [{ key: 'web-1', value: JSON.stringify(event) }]);
+    await publish(kafka.bus.topics.alerts, [{ key: 'r-ssh', value: JSON.stringify(alert) }]);
+    await publish(kafka.bus.topics.events, [{ key: 'web-1', value: JSON.stringify(event) }]);
     // Elastic Security's default index patterns include `logs-*`; its external-alerts view filters on event.kind: alert.
     const search = async (q: string) => {
       await admin.indices.refresh({ index: 'logs-*', ignore_unavailable: true, allow_no_indices: true });
@@ -140,7 +136,7 @@ describe('dead letters in their own index', () => {
       reason: 'no PRI',
       raw: '<<garbage',
     });
-    await publish(bus.topics.deadletter, [letter]);
+    await publish(kafka.bus.topics.deadletter, [letter]);
     const hits = await waitFor(
       'the dead letter indexed',
       async () => {
@@ -162,9 +158,9 @@ describe('dead letters in their own index', () => {
       (await metrics.dropped.get()).values.find((v) => v.labels.id === 'eski-dlq' && v.labels.reason === 'deadletter_not_indexed')?.value ??
       0;
     const before = await dropped();
-    const high = async () => (await bus.topicOffsets(bus.topics.deadletter)).reduce((n, o) => n + Number(o.high), 0);
+    const high = async () => (await kafka.bus.topicOffsets(kafka.bus.topics.deadletter)).reduce((n, o) => n + Number(o.high), 0);
     // `origin.partition` is a long in the dead-letter template: a string there is refused.
-    await publish(bus.topics.deadletter, [
+    await publish(kafka.bus.topics.deadletter, [
       {
         key: 'x',
         value: JSON.stringify({

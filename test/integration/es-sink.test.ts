@@ -4,22 +4,19 @@
  * templates, and deletes them afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type ConsumerLoop, type InRecord, type OutRecord } from '../../core/bus/index.js';
-import { createKafka } from '../../core/bus/kafka-client.js';
+import type { OutRecord } from '../../core/bus/index.js';
 import type { ElasticsearchConfig } from '../../core/config/types.js';
-import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { isVigilError } from '../../core/errors/index.js';
 import { metrics } from '../../core/telemetry/index.js';
 import { startElasticsearchSink, type RunningElasticsearchSink } from '../../sinks/elasticsearch/index.js';
 import { startSink } from '../../sinks/index.js';
-import { sinkTestKafka } from '../support/config.js';
+import { SERVICES, sinkTestKafka } from '../support/config.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
+import { waitFor as eventually } from '../support/wait.js';
 
-const BROKERS = (process.env.VIGIL_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-const ES_URL = process.env.VIGIL_ES_URL ?? 'http://127.0.0.1:9200';
+const ES_URL = SERVICES.elasticsearch;
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 const kafkaConfig = sinkTestKafka('esit', RUN, 2);
@@ -29,37 +26,8 @@ const FAST = { initialMs: 50, maxMs: 250, factor: 2, jitter: 0.5 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-function portOpen(hostPort: string): Promise<boolean> {
-  const [host, port] = hostPort.split(':');
-  return new Promise((resolve) => {
-    const s = connect({ host, port: Number(port) });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
-let bus: Bus;
+let kafka: SinkBus;
 let admin: Client;
-let kafkaAdmin: ReturnType<Kafka['admin']>;
-let dlqLoop: ConsumerLoop;
-const deadLetters: DeadLetterDocument[] = [];
 let sink: RunningElasticsearchSink | null = null;
 const SINK_ID = 'esit';
 
@@ -67,24 +35,15 @@ const json = (v: unknown): string => JSON.stringify(v);
 const idx = (t: string) => `${es.indexPrefix}-${t}`;
 
 async function publish(topic: string, records: OutRecord[]): Promise<void> {
-  await (await bus.producer()).send(topic, records);
+  await (await kafka.bus.producer()).send(topic, records);
 }
 
 /** Committed offsets of a sink's group on a topic, per partition ('-1' = none). */
 async function committed(groupName: string, topic: string): Promise<Map<number, string>> {
-  const [res] = await kafkaAdmin.fetchOffsets({ groupId: `${kafkaConfig.groupPrefix}-${groupName}`, topics: [topic] });
-  return new Map((res?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  return new Map((await kafka.bus.committedOffsets(groupName, topic)).map((p) => [p.partition, p.offset]));
 }
 
-async function highWatermarks(topic: string): Promise<Map<number, string>> {
-  return new Map((await bus.topicOffsets(topic)).map((o) => [o.partition, o.high]));
-}
-
-/** True when the group committed every partition of `topic` up to its high watermark. */
-async function caughtUp(groupName: string, topic: string): Promise<boolean> {
-  const [c, h] = await Promise.all([committed(groupName, topic), highWatermarks(topic)]);
-  return [...h].every(([p, high]) => high === '0' || c.get(p) === high);
-}
+const caughtUp = (groupName: string, topic: string) => kafka.caughtUp(groupName, topic);
 
 async function count(index: string): Promise<number> {
   await admin.indices.refresh({ index, ignore_unavailable: true });
@@ -107,7 +66,7 @@ async function apiAvailable(path: string): Promise<boolean> {
   }
 }
 
-const lettersFrom = (topic: string) => deadLetters.filter((d) => d.origin?.topic === topic);
+const lettersFrom = (topic: string) => kafka.letters.filter((d) => d.origin?.topic === topic);
 
 function event(i: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -124,8 +83,7 @@ function event(i: number, over: Record<string, unknown> = {}): Record<string, un
 }
 
 beforeAll(async () => {
-  // Services are started by `vigil up` (another process); wait for them rather than start our own.
-  await eventually('Kafka on ' + BROKERS[0], async () => portOpen(BROKERS[0] as string), 170_000, 1000);
+  // Elasticsearch is started by `vigil up` (another process); wait for it rather than start our own.
   admin = new Client({ node: ES_URL });
   await eventually(
     `Elasticsearch at ${ES_URL}`,
@@ -134,18 +92,7 @@ beforeAll(async () => {
     1000,
   );
 
-  bus = new Bus(kafkaConfig, 'esit');
-  await bus.provision();
-  kafkaAdmin = createKafka(kafkaConfig, `esit-admin-${RUN}`, { silent: true }).admin();
-  await kafkaAdmin.connect();
-
-  dlqLoop = await bus.consume('dlq-reader', {
-    topics: [bus.topics.deadletter],
-    component: 'esit-dlq-reader',
-    handler: async (records: InRecord[]) => {
-      for (const r of records) deadLetters.push(JSON.parse(r.value.toString('utf8')) as DeadLetterDocument);
-    },
-  });
+  kafka = await startSinkBus(kafkaConfig, 'esit');
 
   sink = await startElasticsearchSink({
     sink: {
@@ -158,13 +105,13 @@ beforeAll(async () => {
       replicas: 0,
     },
     es,
-    bus,
+    bus: kafka.bus,
   });
 });
 
 afterAll(async () => {
   await sink?.close().catch(() => undefined);
-  await dlqLoop?.stop().catch(() => undefined);
+  await kafka?.close();
   if (admin) {
     const indices = ['events', 'alerts', 'incidents', 'actions'].map(idx);
     // By name: wildcard deletes are refused by default (action.destructive_requires_name).
@@ -172,15 +119,6 @@ afterAll(async () => {
     for (const name of [es.indexPrefix, `${es.indexPrefix}-ds`, `${es.indexPrefix}-deadletter`])
       await admin.indices.deleteIndexTemplate({ name }).catch(() => undefined);
     await admin.close();
-  }
-  if (bus) {
-    await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
-    await bus.close();
-  }
-  if (kafkaAdmin) {
-    const groups = ['sink-esit', 'sink-esit-actions', 'dlq-reader'].map((g) => `${kafkaConfig.groupPrefix}-${g}`);
-    await kafkaAdmin.deleteGroups(groups).catch(() => undefined);
-    await kafkaAdmin.disconnect();
   }
 });
 
@@ -199,7 +137,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
   });
 
   it('indexes events with _id = vigil.id, dead-letters the unmappable and the non-JSON, and stays idempotent on replay', async () => {
-    const topic = bus.topics.events;
+    const topic = kafka.bus.topics.events;
     const good = Array.from({ length: 9 }, (_, i) => event(i + 1));
     const bad = event(50, { source: { ip: 'not-an-ip' }, vigil: { id: `ev-${RUN}-bad` } });
     const records: OutRecord[] = [
@@ -256,7 +194,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
   });
 
   it('keeps one document per incident with its latest state, and deletes on a tombstone', async () => {
-    const topic = bus.topics.incidents;
+    const topic = kafka.bus.topics.incidents;
     const inc = (id: string, status: string, n: number) => ({
       '@timestamp': new Date(Date.UTC(2025, 0, 1, 1, 0, n)).toISOString(),
       incident: {
@@ -293,7 +231,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
   });
 
   it('commits offsets only after Elasticsearch confirmed the documents', async () => {
-    const topic = bus.topics.alerts;
+    const topic = kafka.bus.topics.alerts;
     // A write-blocked index refuses every document (403 cluster_block_exception, retriable)
     // until the block is lifted: the sink must hold the partition uncommitted meanwhile.
     await admin.indices.create({ index: idx('alerts'), settings: { 'index.blocks.write': true } });
@@ -328,7 +266,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
     await sink?.close();
     sink = null;
     for (const t of ['events', 'alerts', 'incidents'] as const) {
-      expect(await caughtUp(`sink-${SINK_ID}`, bus.topics[t])).toBe(true);
+      expect(await caughtUp(`sink-${SINK_ID}`, kafka.bus.topics[t])).toBe(true);
     }
     expect(await count(idx('events'))).toBe(9);
     expect(await count(idx('alerts'))).toBe(5);
@@ -336,7 +274,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
   });
 
   it('dead-letters documents still refused after maxRetries, with the ES reason (via the registry)', async () => {
-    const topic = bus.topics.actions;
+    const topic = kafka.bus.topics.actions;
     await admin.indices.create({ index: idx('actions'), settings: { 'index.blocks.write': true } });
     const running = await startSink(
       {
@@ -347,7 +285,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
         maxRetries: 2,
         retryBackoff: FAST,
       } as Parameters<typeof startSink>[0],
-      { bus, elasticsearch: es },
+      { bus: kafka.bus, elasticsearch: es },
     );
     try {
       await publish(topic, [
@@ -388,12 +326,12 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
         replicas: 0,
       },
       es: dsEs,
-      bus,
+      bus: kafka.bus,
     });
     const stream = `${dsEs.indexPrefix}-events`;
     try {
       await eventually('events in the data stream', async () => (await count(stream)) === 9);
-      await eventually('ds sink caught up', () => caughtUp(`sink-${SINK_ID}-ds`, bus.topics.events));
+      await eventually('ds sink caught up', () => caughtUp(`sink-${SINK_ID}-ds`, kafka.bus.topics.events));
       const ds = await admin.indices.getDataStream({ name: stream });
       expect(ds.data_streams).toHaveLength(1);
       // The topic holds each good event twice (the replay above): still 9 documents.
@@ -421,7 +359,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
         ilm: { policy: `esit-${RUN}`, create: {} },
       },
       es: { node: ES_URL, indexPrefix: `esit-ilm-${RUN}` },
-      bus,
+      bus: kafka.bus,
     }).catch((e: unknown) => e);
     expect(isVigilError(err, 'SINK_CONFIG')).toBe(true);
     expect((err as Error).message).toContain(
@@ -446,7 +384,7 @@ describe('elasticsearch sink on real Kafka and Elasticsearch', () => {
         retryBackoff: FAST,
       },
       es: { node: 'http://127.0.0.1:1', indexPrefix: es.indexPrefix },
-      bus,
+      bus: kafka.bus,
     }).catch((e: unknown) => e);
     expect(isVigilError(err, 'SERVICE_UNAVAILABLE')).toBe(true);
     expect((err as Error).message).toMatch(/^Elasticsearch at http:\/\/127\.0\.0\.1:1 is unreachable after \d+ s/);

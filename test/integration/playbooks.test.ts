@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Publisher } from '../../core/bus/types.js';
 import { isVigilError } from '../../core/errors/index.js';
 import { runIdOf, startResponder, type AuditDocument, type Responder } from '../../playbooks/index.js';
 import { SERVICES } from '../support/config.js';
+import { dropPrefix, find, HIGH, playbookDir, runEnded, sleep, startHook, type Hook, type Replier } from '../support/playbooks.js';
+import { redisText } from '../support/redis-dump.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -18,51 +15,7 @@ import { waitFor } from '../support/wait.js';
  * is an in-memory list (Kafka delivery is the end-to-end test's business).
  */
 
-interface Call {
-  method: string;
-  path: string;
-  body: unknown;
-}
-interface Reply {
-  status: number;
-  body?: unknown;
-  delayMs?: number;
-}
-type Replier = (call: Call, nth: number) => Reply;
-
-interface Hook {
-  url: string;
-  calls: Call[];
-  close(): Promise<void>;
-}
-
-async function startHook(reply: Replier = () => ({ status: 200 })): Promise<Hook> {
-  const calls: Call[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const call = { method: req.method ?? '', path: req.url ?? '', body: text ? (JSON.parse(text) as unknown) : undefined };
-      calls.push(call);
-      const r = reply(call, calls.length);
-      setTimeout(() => {
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(r.body ?? { path: call.path }));
-      }, r.delayMs ?? 0);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
+/** This file's incident: the shipped playbook's ticket body carries its rule's tags and its event. */
 function incident(id: string, overrides: Record<string, unknown> = {}): { incident: Record<string, unknown> } {
   return {
     incident: {
@@ -81,8 +34,6 @@ function incident(id: string, overrides: Record<string, unknown> = {}): { incide
   };
 }
 
-const HIGH = 'trigger: { selection: { incident.severity: [high, critical] }, condition: selection }';
-
 interface Harness {
   responder: Responder;
   audit: AuditDocument[];
@@ -96,7 +47,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A responder with its own queue prefix, over playbook files (or paths) of its own. */
+/** A responder with its own queue prefix, over playbook files (or paths) of its own; the audit records' keys too. */
 async function harness(opts: {
   playbooks?: Record<string, string>;
   paths?: string[];
@@ -106,18 +57,11 @@ async function harness(opts: {
   const hook = await startHook(opts.reply);
   cleanups.push(() => hook.close());
   const prefix = `t-pb-${randomBytes(4).toString('hex')}`;
-  cleanups.push(async () => {
-    const redis = new Redis(SERVICES.redis, { maxRetriesPerRequest: 3 });
-    const found = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 500 })) found.push(...(batch as string[]));
-    if (found.length) await redis.del(...found);
-    await redis.quit();
-  });
+  cleanups.push(() => dropPrefix(prefix));
   let paths = opts.paths ?? [];
   if (opts.playbooks) {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-pb-it-'));
+    const dir = await playbookDir(opts.playbooks);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    for (const [name, text] of Object.entries(opts.playbooks)) await writeFile(join(dir, name), text);
     paths = [dir];
   }
   const audit: AuditDocument[] = [];
@@ -146,52 +90,6 @@ async function harness(opts: {
   return { responder, audit, keys, prefix, hook };
 }
 
-/** Every key under `prefix` with its content (strings, hashes, lists, sets, sorted sets, streams), as one text. */
-async function dumpRedis(prefix: string): Promise<string> {
-  const redis = new Redis(SERVICES.redis, { maxRetriesPerRequest: 3 });
-  try {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...(batch as string[]));
-    const out: unknown[] = [];
-    for (const key of keys) {
-      const type = await redis.type(key);
-      const value =
-        type === 'string'
-          ? await redis.get(key)
-          : type === 'hash'
-            ? await redis.hgetall(key)
-            : type === 'list'
-              ? await redis.lrange(key, 0, -1)
-              : type === 'set'
-                ? await redis.smembers(key)
-                : type === 'zset'
-                  ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-                  : type === 'stream'
-                    ? await redis.xrange(key, '-', '+')
-                    : `(unread type ${type})`;
-      out.push([key, value]);
-    }
-    return JSON.stringify(out);
-  } finally {
-    await redis.quit();
-  }
-}
-
-const ofRun = (audit: AuditDocument[], runId: string) => audit.filter((d) => d.vigil.playbook.run_id === runId);
-/**
- * The audit records of one kind, one per `vigil.id`. Delivery is at least once: two workers
- * advancing one run at the same moment may both write a record, with the same deterministic id,
- * which Elasticsearch (and any reader keyed by it) keeps once.
- */
-const find = (audit: AuditDocument[], action: string, step?: string) => [
-  ...new Map(
-    audit.filter((d) => d.event.action === action && (step === undefined || d.vigil.playbook.step === step)).map((d) => [d.vigil.id, d]),
-  ).values(),
-];
-const runEnded = (h: Harness, runId: string) =>
-  waitFor(`run ${runId} to end`, async () => find(ofRun(h.audit, runId), 'playbook.run.ended')[0], 20_000, 25);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('playbooks on real Redis', () => {
   it('runs the shipped notify-soc-webhook playbook with bodies templated from the incident, secrets redacted', async () => {
     const h = await harness({
@@ -204,7 +102,7 @@ describe('playbooks on real Redis', () => {
     const runId = runIdOf('notify-soc-webhook', 'inc-notify-1');
     expect((await runEnded(h, runId)).event.outcome).toBe('success');
 
-    expect(h.hook.calls).toEqual([
+    expect(h.hook.calls.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
       {
         method: 'POST',
         path: '/hooks/T0KEN-s3cr3t',
@@ -244,7 +142,7 @@ describe('playbooks on real Redis', () => {
     expect(new Set(h.audit.map((d) => d.vigil.id)).size).toBe(h.audit.length);
     expect(h.audit.every((d) => d.event.kind === 'event' && d.event.category[0] === 'process')).toBe(true);
     // The hook echoes its path, the token part of the secret URL: redacted as well.
-    expect(find(h.audit, 'playbook.step.succeeded', 'notify')[0]?.vigil.playbook.result).toEqual({
+    expect(find(h.audit, 'playbook.step.succeeded', { step: 'notify' })[0]?.vigil.playbook.result).toEqual({
       status: 200,
       body: { path: '[REDACTED]' },
     });
@@ -295,18 +193,18 @@ describe('playbooks on real Redis', () => {
     // A later step sees the echoed value redacted: it was never stored.
     expect(h.hook.calls[2]?.body).toEqual({ echoed: '[REDACTED]' });
 
-    const stored = await dumpRedis(h.prefix);
+    const stored = await redisText(h.prefix);
     expect(stored).toContain(runId);
     expect(stored).toContain('bad key [REDACTED]');
     expect(stored).not.toContain(apiKey);
 
     const trail = JSON.stringify(h.audit);
     expect(trail).not.toContain(apiKey);
-    expect(find(h.audit, 'playbook.step.succeeded', 'call')[0]?.vigil.playbook.result).toEqual({
+    expect(find(h.audit, 'playbook.step.succeeded', { step: 'call' })[0]?.vigil.playbook.result).toEqual({
       status: 200,
       body: { got: '[REDACTED]', session: { token: '[REDACTED]' } },
     });
-    expect((find(h.audit, 'playbook.step.started', 'call')[0]?.vigil.playbook.args as { headers: unknown }).headers).toEqual({
+    expect((find(h.audit, 'playbook.step.started', { step: 'call' })[0]?.vigil.playbook.args as { headers: unknown }).headers).toEqual({
       authorization: '[REDACTED]',
     });
   });
@@ -499,17 +397,17 @@ describe('playbooks on real Redis', () => {
     await h.responder.dispatch(incident('inc-missing'));
     const ended = await runEnded(h, runIdOf('missing', 'inc-missing'));
     expect(ended.event.outcome).toBe('failure');
-    const failed = find(ofRun(h.audit, runIdOf('missing', 'inc-missing')), 'playbook.step.failed');
+    const failed = find(h.audit, 'playbook.step.failed', { run: runIdOf('missing', 'inc-missing') });
     expect(failed).toHaveLength(1);
     expect(failed[0]?.error).toEqual({
       code: 'TEMPLATE_INVALID',
       message: 'playbook missing step call: ${{ $.incident.user.id }} has no value (in args.url)',
     });
-    expect(find(h.audit, 'playbook.step.started', 'call').filter((d) => d.vigil.playbook.id === 'missing')).toEqual([]);
+    expect(find(h.audit, 'playbook.step.started', { step: 'call' }).filter((d) => d.vigil.playbook.id === 'missing')).toEqual([]);
 
     const slow = await runEnded(h, runIdOf('slow', 'inc-missing'));
     expect(slow.event.outcome).toBe('failure');
-    const timedOut = find(ofRun(h.audit, runIdOf('slow', 'inc-missing')), 'playbook.step.failed');
+    const timedOut = find(h.audit, 'playbook.step.failed', { run: runIdOf('slow', 'inc-missing') });
     expect(timedOut.map((d) => [d.error?.code, d.vigil.playbook.will_retry])).toEqual([['ACTION_FAILED', false]]);
     expect(timedOut[0]?.error?.message).toMatch(/timed out after 200 ms/);
     expect(h.hook.calls.map((c) => c.path)).toEqual(['/slow']);

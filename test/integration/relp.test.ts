@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,10 @@ import type { EcsEvent } from '../../core/event/index.js';
 import type { RelpInputConfig } from '../../ingest/inputs/relp/config.js';
 import { withRelpDefaults } from '../../ingest/inputs/relp/index.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
-import { exitOf, freePort, spawnVigil } from '../support/child.js';
+import { exitOf, freePort, spawnVigil, stopChild } from '../support/child.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
+import { OMRELP, RSYSLOGD, startRsyslogRelpSender, type RsyslogRelpSender } from '../support/rsyslog.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -23,78 +24,58 @@ import { waitFor } from '../support/wait.js';
  * resends what Vigil had not acknowledged, and Vigil acknowledged nothing Kafka did not hold.
  * `scripts/ensure-syslog-clients.sh` installs rsyslog-relp.
  */
-const RSYSLOGD = '/usr/sbin/rsyslogd';
-const OMRELP = '/usr/lib/x86_64-linux-gnu/rsyslog/omrelp.so';
 const RUN = randomBytes(4).toString('hex');
 const ready = existsSync(RSYSLOGD) && existsSync(OMRELP);
 
 let dir: string;
 let pki: TestPki;
-const children: ChildProcess[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-relp-'));
   pki = makeTestPki();
 });
 
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+afterAll(() => {
   pki?.remove();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Vigil config with one RELP input on `port`, written to a file for `vigil run`. */
-function vigilConfig(name: string, port: number, over: Partial<RelpInputConfig> = { auth: 'none' }) {
+/** One test's pipeline: `vigil run --stage ingest` with a RELP input, rsyslog sending to it, and a reader of its topics. */
+interface RelpRun {
+  bus: Bus;
+  rsyslog: RsyslogRelpSender;
+  /** The running Vigil process. */
+  vigil: ChildProcess;
+  /** Starts Vigil again on the same config and port. */
+  restartVigil(): Promise<void>;
+  /** Stops rsyslog and Vigil, and deletes the run's topics and indices. */
+  close(): Promise<void>;
+}
+
+/** `input` overrides the RELP input's options; `omrelp` is added to rsyslog's omrelp action. */
+async function startRelpRun(name: string, input: Partial<RelpInputConfig> = { auth: 'none' }, omrelp = ''): Promise<RelpRun> {
+  const port = await freePort();
   const config = testConfig(name);
-  config.inputs = [withRelpDefaults({ id: 'relp-in', port, ...over })];
+  config.inputs = [withRelpDefaults({ id: 'relp-in', port, ...input })];
   config.playbooks.paths = [];
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, stringify(config));
-  return { config, file, log: join(dir, `${name}.log`) };
-}
-
-async function startVigil(file: string, log: string, port: number): Promise<ChildProcess> {
-  const child = await spawnVigil(['run', '--config', file, '--stage', 'ingest'], log, port);
-  children.push(child);
-  return child;
-}
-
-/** rsyslogd in the foreground: imfile follows `input`, every line goes to `port` through omrelp. */
-function startRsyslog(name: string, port: number, actionExtra = ''): { input: string; output: () => string; stop: () => Promise<void> } {
-  const work = join(dir, name);
-  mkdirSync(work, { recursive: true });
-  const input = join(work, 'in.log');
-  writeFileSync(input, '');
-  const conf = join(work, 'rsyslog.conf');
-  writeFileSync(
-    conf,
-    [
-      `global(workDirectory="${work}")`,
-      'module(load="imfile")',
-      'module(load="omrelp")',
-      `input(type="imfile" File="${input}" Tag="vigiltest:" Severity="info" Facility="local0" ruleset="relp")`,
-      // Retry for ever, once a second: while Vigil is down the messages wait in the action queue.
-      `ruleset(name="relp") { action(type="omrelp" target="127.0.0.1" port="${port}" windowSize="128"` +
-        ` action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList" queue.size="100000" ${actionExtra}) }`,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(work, 'pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return {
-    input,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = exitOf(child);
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+  const log = join(dir, `${name}.log`);
+  const startVigil = () => spawnVigil(['run', '--config', file, '--stage', 'ingest'], log, port);
+  const bus = new Bus(config.kafka, 'relp-test');
+  const run: RelpRun = {
+    bus,
+    vigil: await startVigil(),
+    rsyslog: startRsyslogRelpSender(port, omrelp),
+    restartVigil: async () => void (run.vigil = await startVigil()),
+    close: async () => {
+      await run.rsyslog.stop();
+      await stopChild(run.vigil, 30_000);
+      await bus.close();
+      await cleanupTest(config);
     },
   };
+  return run;
 }
 
 const line = (test: string, i: number) => `vigil-relp-${RUN}-${test}-${i}`;
@@ -138,11 +119,7 @@ async function readLines(bus: Bus, test: string, n: number, timeoutMs: number): 
 describe.skipIf(!ready)('rsyslog omrelp into the relp input (real client, real Kafka)', () => {
   it('delivers 2,000 lines, each exactly once', async () => {
     const N = 2000;
-    const port = await freePort();
-    const { config, file, log } = vigilConfig('relp-all', port);
-    const bus = new Bus(config.kafka, 'relp-test');
-    const vigil = await startVigil(file, log, port);
-    const rsyslog = startRsyslog('all', port);
+    const { bus, rsyslog, close } = await startRelpRun('relp-all');
     try {
       appendFileSync(rsyslog.input, `${Array.from({ length: N }, (_, i) => line('all', i)).join('\n')}\n`);
       const first = await readLines(bus, 'all', N, 60_000);
@@ -153,31 +130,15 @@ describe.skipIf(!ready)('rsyslog omrelp into the relp input (real client, real K
       counts.add(all);
       expect({ unique: counts.unique, duplicates: counts.duplicates }).toEqual({ unique: N, duplicates: 0 });
     } finally {
-      await rsyslog.stop();
-      vigil.kill('SIGTERM');
-      await exitOf(vigil);
-      await bus.close();
-      await cleanupTest(config);
+      await close();
     }
   }, 120_000);
 
   it('takes omrelp over mutual TLS (tls="on", a client certificate from the input\'s CA), with no auth: none', async () => {
     const N = 200;
-    const port = await freePort();
-    const tls = {
-      certFile: pki.serverCert,
-      keyFile: pki.serverKey,
-      caFile: pki.caFile,
-      requestCert: true,
-      rejectUnauthorized: true,
-      handshakeTimeoutMs: 10_000,
-    };
-    const { config, file, log } = vigilConfig('relp-tls', port, { tls });
-    const bus = new Bus(config.kafka, 'relp-test');
-    const vigil = await startVigil(file, log, port);
-    const rsyslog = startRsyslog(
-      'tls',
-      port,
+    const { bus, rsyslog, close } = await startRelpRun(
+      'relp-tls',
+      { tls: pki.mutualTls(10_000) },
       `tls="on" tls.caCert="${pki.caFile}" tls.myCert="${pki.clientCert}" tls.myPrivKey="${pki.clientKey}" tls.authMode="name" tls.permittedPeer="localhost"`,
     );
     try {
@@ -187,35 +148,28 @@ describe.skipIf(!ready)('rsyslog omrelp into the relp input (real client, real K
       });
       expect(counts.unique).toBe(N);
     } finally {
-      await rsyslog.stop();
-      vigil.kill('SIGTERM');
-      await exitOf(vigil);
-      await bus.close();
-      await cleanupTest(config);
+      await close();
     }
   }, 120_000);
 
   it('loses no line when the Vigil process is killed mid-stream and restarted: omrelp resends what was not acknowledged', async () => {
     const N = 6000;
-    const port = await freePort();
-    const { config, file, log } = vigilConfig('relp-kill', port);
-    const bus = new Bus(config.kafka, 'relp-test');
-    let vigil = await startVigil(file, log, port);
-    const rsyslog = startRsyslog('kill', port);
+    const run = await startRelpRun('relp-kill');
+    const { bus, rsyslog } = run;
     try {
       // All at once: omrelp streams with a full window of unacknowledged frames, so that the kill
       // lands on frames in flight (some published but not acknowledged, some not yet published).
       appendFileSync(rsyslog.input, `${Array.from({ length: N }, (_, i) => line('kill', i)).join('\n')}\n`);
 
       await waitFor('the first lines in Kafka', async () => (await bus.countRecords(bus.topics.events)) >= 500, 60_000, 20);
-      vigil.kill('SIGKILL');
-      await exitOf(vigil);
+      run.vigil.kill('SIGKILL');
+      await exitOf(run.vigil);
       const atKill = await bus.countRecords(bus.topics.events);
       expect(atKill, 'the kill should land mid-stream').toBeLessThan(N);
 
       // While Vigil is down omrelp keeps what it has not had acknowledged; the writer goes on.
       await new Promise((r) => setTimeout(r, 1500));
-      vigil = await startVigil(file, log, port);
+      await run.restartVigil();
       const counts = await readLines(bus, 'kill', N, 90_000);
       const missing = Array.from({ length: N }, (_, i) => line('kill', i)).filter((l) => !counts.counts.has(l));
       expect(missing.slice(0, 10), `${missing.length} lines missing; rsyslogd said:\n${rsyslog.output()}`).toEqual([]);
@@ -223,11 +177,7 @@ describe.skipIf(!ready)('rsyslog omrelp into the relp input (real client, real K
       console.info(`relp kill test: ${N} lines, ${atKill} events in Kafka at the kill, ${counts.duplicates} duplicates after the restart`);
       expect(counts.unique).toBe(N);
     } finally {
-      await rsyslog.stop();
-      vigil.kill('SIGTERM');
-      await exitOf(vigil);
-      await bus.close();
-      await cleanupTest(config);
+      await run.close();
     }
   }, 150_000);
 });

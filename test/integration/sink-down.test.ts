@@ -18,13 +18,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VigilConfig } from '../../cli/config/schema.js';
 import { pipelineReadiness, type Readiness } from '../../cli/readiness.js';
-import { Bus, type LagMonitor } from '../../core/bus/index.js';
+import type { Bus, LagMonitor } from '../../core/bus/index.js';
 import type { HealthReport } from '../../core/telemetry/index.js';
 import { startHttpSink, withHttpSinkDefaults } from '../../sinks/http/index.js';
 import type { RunningSinkLoop } from '../../sinks/runner/index.js';
-import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 import { startOutageEndpoint, type OutageEndpoint } from '../support/outage-endpoint.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 import { waitFor } from '../support/wait.js';
 
 const DOWN_S = Number(process.env.VIGIL_SINK_DOWN_SECONDS ?? 12);
@@ -59,6 +59,7 @@ function counts(ep: OutageEndpoint): Map<number, number> {
 
 describe(`a sink whose destination is down for ${DOWN_S} s`, () => {
   let config: VigilConfig;
+  let kafka: SinkBus;
   let bus: Bus;
   let down: OutageEndpoint;
   let healthy: OutageEndpoint;
@@ -69,8 +70,8 @@ describe(`a sink whose destination is down for ${DOWN_S} s`, () => {
   beforeAll(async () => {
     config = testConfig('sink-down');
     config.ops.health = { maxConsumerLag: MAX_LAG, lagIntervalMs: 1000, checkTimeoutMs: 2000 };
-    bus = new Bus(config.kafka, 'sink-down');
-    await bus.provision();
+    kafka = await startSinkBus(config.kafka, 'sink-down');
+    bus = kafka.bus;
     down = await startOutageEndpoint();
     healthy = await startOutageEndpoint();
   }, 120_000);
@@ -79,10 +80,9 @@ describe(`a sink whose destination is down for ${DOWN_S} s`, () => {
     await lag?.stop();
     await readiness?.close();
     await Promise.allSettled(sinks.map((s) => s.close()));
-    await bus?.close();
+    await kafka?.close();
     await down?.close();
     await healthy?.close();
-    if (config) await cleanupTest(config);
   });
 
   it(

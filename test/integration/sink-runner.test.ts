@@ -4,12 +4,9 @@
  * stall another. Own topics and groups per run, deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bus, type ConsumerLoop, type InRecord } from '../../core/bus/index.js';
-import { createKafka } from '../../core/bus/kafka-client.js';
-import type { DeadLetterDocument } from '../../core/deadletter/index.js';
 import { startSinkRunner, type DeliverFn, type Outgoing, type RunningSinkLoop } from '../../sinks/runner/index.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 import { waitFor as eventually } from '../support/wait.js';
 import { sinkTestKafka } from '../support/config.js';
 
@@ -17,33 +14,25 @@ const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const kafkaConfig = sinkTestKafka('srit', RUN);
 const FAST = { initialMs: 20, maxMs: 100, factor: 2, jitter: 0.5 };
 
-let bus: Bus;
-let kafkaAdmin: ReturnType<Kafka['admin']>;
-let dlqLoop: ConsumerLoop;
-const deadLetters: DeadLetterDocument[] = [];
-const running: RunningSinkLoop[] = [];
-const groups: string[] = [];
+let kafka: SinkBus;
 
 async function publish(topic: 'events' | 'alerts', docs: Array<Record<string, unknown> | string>): Promise<void> {
   await (
-    await bus.producer()
+    await kafka.bus.producer()
   ).send(
-    bus.topics[topic],
+    kafka.bus.topics[topic],
     docs.map((d) => ({ key: 'k', value: typeof d === 'string' ? d : JSON.stringify(d) })),
   );
 }
 
 /** The group's committed offset on partition 0 of `topic` ('-1' = none). */
-async function committed(group: string, topic: string): Promise<string> {
-  const [res] = await kafkaAdmin.fetchOffsets({ groupId: `${kafkaConfig.groupPrefix}-${group}`, topics: [topic] });
-  return res?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
-}
+const committed = async (group: string, topic: string): Promise<string> => (await kafka.committed(group, topic)) ?? '-1';
 
 async function start(id: string, topics: Array<'events' | 'alerts'>, deliver: DeliverFn, maxRetries = 2): Promise<RunningSinkLoop> {
   const r = await startSinkRunner({
     id,
     type: 'test',
-    bus,
+    bus: kafka.bus,
     topics,
     deliver,
     batchSize: 10,
@@ -52,39 +41,18 @@ async function start(id: string, topics: Array<'events' | 'alerts'>, deliver: De
     timeoutMs: 2000,
     statsIntervalMs: 0,
   });
-  running.push(r);
-  groups.push(r.groupName);
+  kafka.running.push(r);
   return r;
 }
 
 const n = (o: Outgoing) => (o.doc as { n?: number }).n;
 
 beforeAll(async () => {
-  bus = new Bus(kafkaConfig, 'srit');
-  await bus.provision();
-  kafkaAdmin = createKafka(kafkaConfig, `srit-admin-${RUN}`, { silent: true }).admin();
-  await kafkaAdmin.connect();
-  dlqLoop = await bus.consume('dlq-reader', {
-    topics: [bus.topics.deadletter],
-    component: 'srit-dlq',
-    handler: async (records: InRecord[]) => {
-      for (const r of records) deadLetters.push(JSON.parse(r.value.toString('utf8')) as DeadLetterDocument);
-    },
-  });
-  groups.push('dlq-reader');
+  kafka = await startSinkBus(kafkaConfig, 'srit');
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled(running.map((r) => r.close()));
-  await dlqLoop?.stop().catch(() => undefined);
-  if (bus) {
-    await bus.deleteTopics(Object.values(bus.topics)).catch(() => undefined);
-    await bus.close();
-  }
-  if (kafkaAdmin) {
-    await kafkaAdmin.deleteGroups(groups.map((g) => `${kafkaConfig.groupPrefix}-${g}`)).catch(() => undefined);
-    await kafkaAdmin.disconnect();
-  }
+  await kafka?.close();
 });
 
 describe('sink runner on real Kafka', () => {
@@ -106,17 +74,17 @@ describe('sink runner on real Kafka', () => {
 
     // Down: the records are retried, never committed, never dead-lettered.
     await new Promise((r) => setTimeout(r, 2500));
-    expect(await committed('sink-commit', bus.topics.alerts)).toBe('-1');
-    expect(deadLetters.filter((d) => d.component === 'commit')).toEqual([]);
+    expect(await committed('sink-commit', kafka.bus.topics.alerts)).toBe('-1');
+    expect(kafka.letters.filter((d) => d.component === 'commit')).toEqual([]);
 
     open = true;
-    await eventually('the batch committed', async () => (await committed('sink-commit', bus.topics.alerts)) === '4', 30_000);
+    await eventually('the batch committed', async () => (await committed('sink-commit', kafka.bus.topics.alerts)) === '4', 30_000);
     expect(delivered.sort()).toEqual([1, 2, 4]);
-    const letter = await eventually('the dead letter', async () => deadLetters.find((d) => d.component === 'commit'), 30_000);
+    const letter = await eventually('the dead letter', async () => kafka.letters.find((d) => d.component === 'commit'), 30_000);
     expect(letter.code).toBe('SINK_REJECT');
     expect(letter.reason).toContain('HTTP 400 mapping conflict on field n');
     expect(JSON.parse(letter.raw.data)).toEqual({ n: 3 });
-    expect(letter.origin).toMatchObject({ topic: bus.topics.alerts, partition: 0, offset: '2' });
+    expect(letter.origin).toMatchObject({ topic: kafka.bus.topics.alerts, partition: 0, offset: '2' });
   }, 90_000);
 
   it('dead-letters a record still refused after maxRetries, and one that is not JSON, then commits', async () => {
@@ -127,9 +95,9 @@ describe('sink runner on real Kafka', () => {
       2,
     );
     await publish('events', [{ n: 1 }, { n: 2 }, 'not json']);
-    await eventually('committed', async () => (await committed('sink-retries', bus.topics.events)) === '3', 30_000);
+    await eventually('committed', async () => (await committed('sink-retries', kafka.bus.topics.events)) === '3', 30_000);
     const mine = await eventually('two dead letters', async () => {
-      const l = deadLetters.filter((d) => d.component === 'retries');
+      const l = kafka.letters.filter((d) => d.component === 'retries');
       return l.length >= 2 ? l : undefined;
     });
     expect(mine.map((d) => d.code).sort()).toEqual(['EVENT_INVALID', 'SINK_RETRY']);
@@ -146,8 +114,8 @@ describe('sink runner on real Kafka', () => {
     });
     await publish('events', [{ n: 101 }, { n: 102 }]);
     await eventually('the fast sink got everything', async () => [100, 101, 102].every((i) => fast.includes(i)), 30_000);
-    const high = (await bus.topicOffsets(bus.topics.events)).find((o) => o.partition === 0)?.high;
-    await eventually('the fast sink committed', async () => (await committed('sink-fast', bus.topics.events)) === high, 30_000);
-    expect(await committed('sink-stalled', bus.topics.events)).toBe('-1');
+    const high = (await kafka.bus.topicOffsets(kafka.bus.topics.events)).find((o) => o.partition === 0)?.high;
+    await eventually('the fast sink committed', async () => (await committed('sink-fast', kafka.bus.topics.events)) === high, 30_000);
+    expect(await committed('sink-stalled', kafka.bus.topics.events)).toBe('-1');
   }, 90_000);
 });

@@ -8,12 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStages, type RunningStages } from '../../cli/stages.js';
 import type { VigilConfig } from '../../cli/config/schema.js';
-import { Bus } from '../../core/bus/index.js';
 import { withHecDefaults } from '../../ingest/inputs/splunk-hec/index.js';
-import type { RunningSinkLoop } from '../../sinks/runner/index.js';
 import { startSplunkHecSink, withHecSinkDefaults } from '../../sinks/splunk-hec/index.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
+import { startSinkBus, type SinkBus } from '../support/sink-bus.js';
 
 const TOKEN = `acked-${randomUUID()}`;
 
@@ -27,10 +26,8 @@ interface Received {
 
 describe('splunk-hec sink → Vigil HEC receiver (real Kafka both sides)', () => {
   let receiverConfig: VigilConfig;
-  let senderConfig: VigilConfig;
   let receiver: RunningStages;
-  let senderBus: Bus;
-  let sink: RunningSinkLoop | undefined;
+  let sender: SinkBus;
   let port: number;
 
   beforeAll(async () => {
@@ -38,16 +35,12 @@ describe('splunk-hec sink → Vigil HEC receiver (real Kafka both sides)', () =>
     receiverConfig.inputs = [withHecDefaults({ id: 'hec', port: 0, tokens: [{ token: TOKEN, name: 'acked', ack: true }] })];
     receiver = await startStages(receiverConfig, ['ingest']);
     port = receiver.ports.hec as number;
-    senderConfig = testConfig('hec-send');
-    senderBus = new Bus(senderConfig.kafka);
-    await senderBus.provision();
+    sender = await startSinkBus(testConfig('hec-send').kafka, 'hec-send');
   }, 120_000);
 
   afterAll(async () => {
-    await sink?.close();
-    await senderBus?.close();
+    await sender?.close();
     await receiver?.close();
-    if (senderConfig) await cleanupTest(senderConfig);
     if (receiverConfig) await cleanupTest(receiverConfig);
   });
 
@@ -62,12 +55,12 @@ describe('splunk-hec sink → Vigil HEC receiver (real Kafka both sides)', () =>
       vigil: { id: `id-${i}`, input: 'syslog-tcp' },
     }));
     await (
-      await senderBus.producer()
+      await sender.bus.producer()
     ).send(
-      senderBus.topics.events,
+      sender.bus.topics.events,
       docs.map((d) => ({ key: d.host.name, value: JSON.stringify(d) })),
     );
-    sink = await startSplunkHecSink({
+    const sink = await startSplunkHecSink({
       sink: withHecSinkDefaults({
         id: 'to-vigil',
         url: `http://127.0.0.1:${port}`,
@@ -76,8 +69,9 @@ describe('splunk-hec sink → Vigil HEC receiver (real Kafka both sides)', () =>
         ackPollMs: 50,
         index: 'main',
       }),
-      bus: senderBus,
+      bus: sender.bus,
     });
+    sender.running.push(sink);
 
     const got = (
       await receiver.bus.read(receiver.bus.topics.events, {
@@ -101,7 +95,7 @@ describe('splunk-hec sink → Vigil HEC receiver (real Kafka both sides)', () =>
     await expect(
       startSplunkHecSink({
         sink: withHecSinkDefaults({ id: 'bad-token', url: `http://127.0.0.1:${port}`, token: `wrong-${randomUUID()}` }),
-        bus: senderBus,
+        bus: sender.bus,
       }),
     ).rejects.toThrow(/^splunk-hec sink bad-token: the collector refused the token: HTTP 40[13]/);
   });

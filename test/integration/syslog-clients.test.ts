@@ -1,16 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyslogInputConfig } from '../../ingest/inputs/syslog/config.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { startStages, type RunningStages } from '../../cli/stages.js';
 import { LOCAL_SYSLOG } from '../../cli/local-config.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
+import { spawnDaemon, stopChild } from '../support/child.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
+import { RSYSLOGD } from '../support/rsyslog.js';
+import { SYSLOG_NG, syslogNgCommand } from '../support/syslog-ng.js';
 
 /**
  * Real syslog clients into a running ingest stage, into real Kafka: util-linux `logger` (UDP,
@@ -21,10 +24,7 @@ import { testConfig } from '../support/config.js';
  * `scripts/ensure-syslog-clients.sh` (run by `npm test`) installs the clients.
  */
 const RUN = randomBytes(4).toString('hex');
-const RSYSLOGD = '/usr/sbin/rsyslogd';
 const GTLS = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
-const SYSLOG_NG_HOME = resolve(process.env.VIGIL_STATE_DIR ?? '.vigil', 'cache', 'syslog-ng');
-const SYSLOG_NG = join(SYSLOG_NG_HOME, 'usr/sbin/syslog-ng');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 let pipeline: RunningStages;
@@ -98,20 +98,9 @@ function logger(args: string[], message?: string): void {
 
 /** Runs a daemon in the foreground until `done()` or the timeout; returns its output. */
 function runDaemon(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; output: () => string } {
-  const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+  const d = spawnDaemon(cmd, args, { env, stdin: 'pipe' });
+  children.push(d.child);
+  return d;
 }
 
 describe('util-linux logger', () => {
@@ -181,7 +170,7 @@ describe.skipIf(!rsyslogReady)('rsyslog omfwd (foreground, own config)', () => {
     } catch (err) {
       throw new Error(`${String(err)}\nrsyslogd said:\n${d.output()}`);
     } finally {
-      await stop(d.child);
+      await stopChild(d.child);
     }
   }
 
@@ -206,7 +195,6 @@ describe.skipIf(!syslogNgReady)('syslog-ng (foreground, own config)', () => {
   async function forward(name: string, destination: string): Promise<void> {
     const work = join(dir, name);
     spawnSync('mkdir', ['-p', work]);
-    const modules = readdirSync(join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng')).find((d) => /^\d+\.\d+$/.test(d));
     const conf = join(work, 'syslog-ng.conf');
     writeFileSync(
       conf,
@@ -219,23 +207,8 @@ describe.skipIf(!syslogNgReady)('syslog-ng (foreground, own config)', () => {
         '',
       ].join('\n'),
     );
-    const d = runDaemon(
-      SYSLOG_NG,
-      [
-        '-F',
-        '--no-caps',
-        `--module-path=${join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng', modules ?? '')}`,
-        '-f',
-        conf,
-        '-R',
-        join(work, 'persist'),
-        '-p',
-        join(work, 'pid'),
-        '-c',
-        join(work, 'ctl'),
-      ],
-      { ...process.env, LD_LIBRARY_PATH: join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng') },
-    );
+    const ng = syslogNgCommand(conf, work);
+    const d = runDaemon(SYSLOG_NG, ng.args, ng.env);
     const m = lines(name, 20);
     // stdin stays open until the lines arrived: syslog-ng stops at the end of its stdin() source,
     // and a TLS destination still shaking hands under load then never sent them.
@@ -246,7 +219,7 @@ describe.skipIf(!syslogNgReady)('syslog-ng (foreground, own config)', () => {
       throw new Error(`${String(err)}\nsyslog-ng said:\n${d.output()}`);
     } finally {
       d.child.stdin?.end();
-      await stop(d.child);
+      await stopChild(d.child);
     }
   }
 

@@ -4,12 +4,11 @@
  * receives to a file. Every message sent must be in the file once, whole. The clients are
  * installed by `scripts/ensure-syslog-clients.sh`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { parseCef } from '../../ingest/parsers/cef.js';
@@ -18,11 +17,12 @@ import type { Outgoing } from '../../sinks/runner/index.js';
 import type { SyslogSinkConfig } from '../../sinks/syslog/config.js';
 import { createSyslogDeliver, messageOptions, syslogTransport } from '../../sinks/syslog/sink.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
+import { canConnect, freePort, spawnDaemon, stopChild } from '../support/child.js';
+import { RSYSLOGD } from '../support/rsyslog.js';
+import { SYSLOG_NG, syslogNgCommand } from '../support/syslog-ng.js';
+import { waitFor } from '../support/wait.js';
 
 const RUN = randomBytes(4).toString('hex');
-const RSYSLOGD = '/usr/sbin/rsyslogd';
-const SYSLOG_NG_HOME = resolve(process.env.VIGIL_STATE_DIR ?? '.vigil', 'cache', 'syslog-ng');
-const SYSLOG_NG = join(SYSLOG_NG_HOME, 'usr/sbin/syslog-ng');
 
 let dir: string;
 let pki: TestPki;
@@ -33,47 +33,21 @@ beforeAll(() => {
   pki = makeTestPki();
 });
 afterAll(async () => {
-  for (const c of children) await stop(c);
+  for (const c of children) await stopChild(c);
   pki?.remove();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function listening(port: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((r) => {
-      const c = connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
-      c.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`receiver never listened on ${port}:\n${output()}`);
+  await waitFor('the receiver listening', () => canConnect(port), 15_000, 100).catch(() => {
+    throw new Error(`receiver never listened on ${port}:\n${output()}`);
+  });
 }
 
 function daemon(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; output: () => string } {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+  const d = spawnDaemon(cmd, args, { env });
+  children.push(d.child);
+  return d;
 }
 
 /** `n` events, each with a unique marker in its message and source user. */
@@ -223,7 +197,6 @@ describe.skipIf(!existsSync(SYSLOG_NG))('syslog-ng receiver (syslog() and networ
     mkdirSync(work, { recursive: true });
     [tcp5424, tls] = [await freePort(), await freePort()];
     file = join(work, 'out.log');
-    const modules = readdirSync(join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng')).find((d) => /^\d+\.\d+$/.test(d)) ?? '';
     const conf = join(work, 'syslog-ng.conf');
     writeFileSync(
       conf,
@@ -237,23 +210,8 @@ describe.skipIf(!existsSync(SYSLOG_NG))('syslog-ng receiver (syslog() and networ
         '',
       ].join('\n'),
     );
-    const d = daemon(
-      SYSLOG_NG,
-      [
-        '-F',
-        '--no-caps',
-        `--module-path=${join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng', modules)}`,
-        '-f',
-        conf,
-        '-R',
-        join(work, 'persist'),
-        '-p',
-        join(work, 'pid'),
-        '-c',
-        join(work, 'ctl'),
-      ],
-      { ...process.env, LD_LIBRARY_PATH: join(SYSLOG_NG_HOME, 'usr/lib/syslog-ng') },
-    );
+    const ng = syslogNgCommand(conf, work);
+    const d = daemon(SYSLOG_NG, ng.args, ng.env);
     output = d.output;
     await listening(tcp5424, output);
     await listening(tls, output);

@@ -15,7 +15,18 @@ export interface TestPki {
   rogueCert: string;
   rogueKey: string;
   read(file: string): Buffer;
+  /** An input's `tls` options with the server certificate, requiring a client certificate from the CA. */
+  mutualTls(handshakeTimeoutMs: number): MutualTlsOptions;
   remove(): void;
+}
+
+export interface MutualTlsOptions {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  requestCert: true;
+  rejectUnauthorized: true;
+  handshakeTimeoutMs: number;
 }
 
 /** A CA, a server certificate for `localhost`/127.0.0.1, a client certificate, and a rogue one. */
@@ -71,6 +82,14 @@ export function makeTestPki(): TestPki {
     rogueCert: p('rogue.pem'),
     rogueKey: p('rogue.key'),
     read: (f) => readFileSync(f),
+    mutualTls: (handshakeTimeoutMs) => ({
+      certFile: p('server.pem'),
+      keyFile: p('server.key'),
+      caFile: p('ca.pem'),
+      requestCert: true,
+      rejectUnauthorized: true,
+      handshakeTimeoutMs,
+    }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -3,9 +3,9 @@
  * body, gunzipped) and answers from a script, one answer per request, then 200 once the script
  * is used up. Listens on a free loopback port.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { listenLocal } from './local-http.js';
 
 export interface ReceivedRequest {
   at: number;
@@ -37,31 +37,20 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const queue: Answer[] = [];
   let decide: ((r: ReceivedRequest) => Answer | undefined) | undefined;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      const r: ReceivedRequest = { at: Date.now(), method: req.method ?? '', headers: req.headers, body };
-      requests.push(r);
-      const a = decide?.(r) ?? queue.shift() ?? { status: 200, body: '{"ok":true}' };
-      if (a.destroy) return void req.socket.destroy();
-      res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
-      res.end(a.body ?? '');
-    });
+  const http = await listenLocal((req, res, raw) => {
+    const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+    const r: ReceivedRequest = { at: Date.now(), method: req.method ?? '', headers: req.headers, body };
+    requests.push(r);
+    const a = decide?.(r) ?? queue.shift() ?? { status: 200, body: '{"ok":true}' };
+    if (a.destroy) return void req.socket.destroy();
+    res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
+    res.end(a.body ?? '');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/ingest`,
+    url: `${http.base}/ingest`,
     requests,
     answer: (...a) => void queue.push(...a),
     answerWith: (fn) => void (decide = fn),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => http.close(),
   };
 }

@@ -5,9 +5,8 @@
  * that connections are refused (the host is up, the service is not), and listens on the same port
  * again when set back to `up` or `503`.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenLocal } from './local-http.js';
 
 export type OutageMode = 'up' | '503' | 'refuse';
 
@@ -26,32 +25,23 @@ export async function startOutageEndpoint(retryAfterSeconds = 1): Promise<Outage
   const accepted: OutageEndpoint['accepted'] = [];
   let mode: OutageMode = 'up';
   let unavailable = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (mode !== 'up') {
-        unavailable++;
-        res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': String(retryAfterSeconds) });
-        res.end('Service Unavailable: no healthy upstream');
-        return;
-      }
-      const raw = Buffer.concat(chunks);
-      const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      const at = Date.now();
-      for (const line of body.split('\n')) if (line !== '') accepted.push({ at, line });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"ok":true}');
-    });
+  const http = await listenLocal((req, res, raw) => {
+    if (mode !== 'up') {
+      unavailable++;
+      res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': String(retryAfterSeconds) });
+      res.end('Service Unavailable: no healthy upstream');
+      return;
+    }
+    const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+    const at = Date.now();
+    for (const line of body.split('\n')) if (line !== '') accepted.push({ at, line });
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"ok":true}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server } = http;
+  const port = Number(new URL(http.base).port);
 
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const stopListening = () => http.close();
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -62,7 +52,7 @@ export async function startOutageEndpoint(retryAfterSeconds = 1): Promise<Outage
     });
 
   return {
-    url: `http://127.0.0.1:${port}/ingest`,
+    url: `${http.base}/ingest`,
     accepted,
     get unavailable() {
       return unavailable;

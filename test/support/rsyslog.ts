@@ -1,15 +1,17 @@
 /**
- * A real rsyslog receiver for tests: `rsyslogd -n` with its own config, imtcp on a free loopback
- * port, every message's MSG part appended to a file, one line each. rsyslog is installed by
- * `scripts/ensure-syslog-clients.sh`; `RSYSLOGD` tells whether it is there.
+ * Real rsyslog for tests, `rsyslogd -n` with a config of its own: a receiver (imtcp on a free
+ * loopback port, every message's MSG part appended to a file, one line each) and a RELP sender
+ * (imfile follows a file, omrelp sends each line). rsyslog and its omrelp module are installed
+ * by `scripts/ensure-syslog-clients.sh`; `RSYSLOGD` and `OMRELP` tell whether they are there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canConnect, freePort } from './child.js';
+import { canConnect, freePort, stopChild } from './child.js';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
+export const OMRELP = '/usr/lib/x86_64-linux-gnu/rsyslog/omrelp.so';
 
 export interface RsyslogReceiver {
   port: number;
@@ -41,12 +43,7 @@ export async function startRsyslog(): Promise<RsyslogReceiver> {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    await stopChild(child);
     rmSync(work, { recursive: true, force: true });
   };
   const deadline = Date.now() + 15_000;
@@ -67,5 +64,49 @@ export async function startRsyslog(): Promise<RsyslogReceiver> {
         : [],
     output: () => out,
     stop,
+  };
+}
+
+export interface RsyslogRelpSender {
+  /** The file rsyslog follows: append lines to send them. */
+  input: string;
+  /** What rsyslogd printed, for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * rsyslogd in the foreground: imfile follows `input`, every line goes to 127.0.0.1:`port` through
+ * omrelp. `actionExtra` is added to the omrelp action (e.g. its TLS parameters).
+ */
+export function startRsyslogRelpSender(port: number, actionExtra = ''): RsyslogRelpSender {
+  const work = mkdtempSync(join(tmpdir(), 'vigil-omrelp-'));
+  const input = join(work, 'in.log');
+  writeFileSync(input, '');
+  const conf = join(work, 'rsyslog.conf');
+  writeFileSync(
+    conf,
+    [
+      `global(workDirectory="${work}")`,
+      'module(load="imfile")',
+      'module(load="omrelp")',
+      `input(type="imfile" File="${input}" Tag="vigiltest:" Severity="info" Facility="local0" ruleset="relp")`,
+      // Retry for ever, once a second: while the receiver is down the messages wait in the action queue.
+      `ruleset(name="relp") { action(type="omrelp" target="127.0.0.1" port="${port}" windowSize="128"` +
+        ` action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList" queue.size="100000" ${actionExtra}) }`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(work, 'pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    input,
+    output: () => out,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(work, { recursive: true, force: true });
+    },
   };
 }

@@ -169,15 +169,7 @@ describe('relp input', () => {
   });
 
   it('over mutual TLS, takes a client with a certificate from the CA and refuses one without', async () => {
-    const tls = {
-      certFile: pki.serverCert,
-      keyFile: pki.serverKey,
-      caFile: pki.caFile,
-      requestCert: true,
-      rejectUnauthorized: true,
-      handshakeTimeoutMs: 5000,
-    };
-    const { server, messages } = await start({ auth: undefined, tls });
+    const { server, messages } = await start({ auth: undefined, tls: pki.mutualTls(5000) });
     const ca = readFileSync(pki.caFile);
     const good = await client(server.port, {
       ca,
