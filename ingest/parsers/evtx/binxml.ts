@@ -5,7 +5,7 @@
  * tree whose substitution tokens stay placeholders, filled per record from the instance's values.
  */
 import { EvtxFormatError } from './errors.js';
-import { decodeValue, T_BINXML, utf16, valueText, type JsonValue } from './values.js';
+import { decodeValue, T_BINXML, ucs2, utf16, valueText, type JsonValue } from './values.js';
 
 /** An element with its attributes and content, in document order. */
 export interface XmlElement {
@@ -41,10 +41,31 @@ interface TplElement {
   attrs: { name: string; value: Piece[] }[];
   children: TplNode[];
 }
-type TplNode = TplElement | XmlText | Placeholder;
+export type TplNode = TplElement | XmlText | Placeholder;
 
-/** A substitution value: typed, or a nested BinXML fragment (type 0x21) already read. */
-type SubValue = { type: number; v: JsonValue } | { type: typeof T_BINXML; nodes: XmlNode[] };
+/** A template definition of the chunk, parsed. */
+export interface Template {
+  nodes: TplNode[];
+  /** Its GUID and data size as 20 latin1 characters: the same template in another chunk has the same (and the same `nodes`). */
+  guid: string;
+  /** Its number among the file's templates (record-json.ts), -1 until it has one. */
+  id: number;
+}
+
+/** A template instance, unfilled. */
+export interface Instance {
+  template: Template;
+  values: SubValue[];
+}
+/** A record's fragment: one template instance (nearly every record), or any other fragment's nodes. */
+export type RecordContent = Instance | XmlNode[];
+
+/**
+ * A substitution value: typed, or a nested BinXML fragment (type 0x21) already read: its nodes,
+ * or when it is one template instance (as a record's EventData usually is), that instance unfilled.
+ */
+export type SubValue =
+  { type: number; v: JsonValue } | { type: typeof T_BINXML; nodes: XmlNode[] } | { type: typeof T_BINXML; inst: Instance };
 /** An array value of more than one item, in a filled element until the element is repeated per item. */
 interface ArrayPiece {
   items: JsonValue[];
@@ -57,7 +78,7 @@ const MAX_DEPTH = 32;
 
 export class BinXmlReader {
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, TplNode[]>();
+  private readonly templates = new Map<number, Template>();
 
   /** `buf` is the chunk: every offset the tokens carry is relative to its start. */
   constructor(private readonly buf: Buffer) {}
@@ -68,17 +89,41 @@ export class BinXmlReader {
     return this.fragment(start, end, false, 0).nodes as unknown as XmlNode[];
   }
 
+  /**
+   * A record's fragment in `[start, end)`. When it is a fragment header, one template instance and
+   * its end, the template and values unfilled (the same reads, in the same order, as `read`, so
+   * the same errors); otherwise `read`'s nodes.
+   */
+  readRecord(start: number, end: number): RecordContent {
+    return this.loneInstance(start, end, 0) ?? this.read(start, end);
+  }
+
+  /**
+   * The fragment in `[start, end)` when it is one template instance (after a fragment header or
+   * not) and its end, read as `fragment` reads it; otherwise undefined.
+   */
+  private loneInstance(start: number, end: number, depth: number): Instance | undefined {
+    const b = this.buf;
+    let pos = start;
+    if (pos < end && ((b[pos] as number) & ~0x40) === 0x0f) pos += 4;
+    if (pos >= end || ((b[pos] as number) & ~0x40) !== 0x0c) return undefined;
+    const r = this.instanceParts(pos, depth);
+    return r.pos >= end || ((b[r.pos] as number) & ~0x40) === 0x00 ? { template: r.template, values: r.values } : undefined;
+  }
+
   private u8(at: number): number {
     if (at >= this.buf.length) throw new EvtxFormatError(`a token runs past the chunk at 0x${at.toString(16)}`);
     return this.buf[at] as number;
   }
   private u16(at: number): number {
     if (at + 2 > this.buf.length) throw new EvtxFormatError(`a token runs past the chunk at 0x${at.toString(16)}`);
-    return this.buf.readUInt16LE(at);
+    const b = this.buf;
+    return (b[at] as number) | ((b[at + 1] as number) << 8);
   }
   private u32(at: number): number {
     if (at + 4 > this.buf.length) throw new EvtxFormatError(`a token runs past the chunk at 0x${at.toString(16)}`);
-    return this.buf.readUInt32LE(at);
+    const b = this.buf;
+    return ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 0x1000000;
   }
 
   /** A name at `offset`: next-name offset u32, hash u16, length u16, UTF-16 chars, NUL. */
@@ -87,7 +132,7 @@ export class BinXmlReader {
     if (n === undefined) {
       const chars = this.u16(offset + 6);
       if (offset + 8 + 2 * chars > this.buf.length) throw new EvtxFormatError(`a name at 0x${offset.toString(16)} runs past the chunk`);
-      n = this.buf.toString('utf16le', offset + 8, offset + 8 + 2 * chars);
+      n = ucs2(this.buf, offset + 8, offset + 8 + 2 * chars);
       this.names.set(offset, n);
     }
     return n;
@@ -206,8 +251,14 @@ export class BinXmlReader {
     return utf16(this.buf, at, 2 * chars);
   }
 
-  /** A template instance at `pos`: its definition (inline the first time), then its values. */
+  /** A template instance at `pos`, filled. */
   private instance(pos: number, depth: number): { nodes: XmlNode[]; pos: number } {
+    const r = this.instanceParts(pos, depth);
+    return { nodes: fill(r.template.nodes, r.values), pos: r.pos };
+  }
+
+  /** A template instance at `pos`: its definition (inline the first time), then its values. */
+  private instanceParts(pos: number, depth: number): { template: Template; values: SubValue[]; pos: number } {
     const defOffset = this.u32(pos + 6);
     let at = pos + 10;
     if (defOffset === at) at += 24 + this.u32(at + 20);
@@ -220,21 +271,28 @@ export class BinXmlReader {
     for (let i = 0; i < count; i++) {
       const size = this.u16(at + 4 * i);
       const type = this.u8(at + 4 * i + 2);
-      if (type === T_BINXML)
-        values[i] = { type, nodes: size === 0 ? [] : (this.fragment(value, value + size, false, depth + 1).nodes as unknown as XmlNode[]) };
+      if (type === T_BINXML) values[i] = size === 0 ? { type, nodes: [] } : this.binXmlValue(value, value + size, depth + 1);
       else values[i] = { type, v: size === 0 && type !== 0x01 ? null : decodeValue(type, this.buf, value, size) };
       value += size;
     }
-    return { nodes: fill(template, values), pos: value };
+    return { template, values, pos: value };
   }
 
-  private template(offset: number, depth: number): TplNode[] {
+  /** A BinXML value: a lone template instance unfilled (read as `fragment` would read it), else its nodes. */
+  private binXmlValue(start: number, end: number, depth: number): SubValue {
+    const inst = depth <= MAX_DEPTH ? this.loneInstance(start, end, depth) : undefined;
+    if (inst) return { type: T_BINXML, inst };
+    return { type: T_BINXML, nodes: this.fragment(start, end, false, depth).nodes as unknown as XmlNode[] };
+  }
+
+  private template(offset: number, depth: number): Template {
     let t = this.templates.get(offset);
     if (!t) {
       const size = this.u32(offset + 20);
       const start = offset + 24;
       if (start + size > this.buf.length) throw new EvtxFormatError(`a template at 0x${offset.toString(16)} runs past the chunk`);
-      t = this.fragment(start, start + size, true, depth + 1).nodes;
+      const nodes = this.fragment(start, start + size, true, depth + 1).nodes;
+      t = { nodes, guid: this.buf.toString('latin1', offset + 4, offset + 24), id: -1 };
       this.templates.set(offset, t);
     }
     return t;
@@ -242,6 +300,26 @@ export class BinXmlReader {
 }
 
 const isPlaceholder = (n: TplNode | Piece): n is Placeholder => 'sub' in n;
+
+/** Whether two parsed templates are the same tree (names, texts, substitutions, dependencies). */
+export function sameTemplate(a: readonly TplNode[], b: readonly TplNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameNode(a[i] as TplNode, b[i] as TplNode)) return false;
+  return true;
+}
+
+function sameNode(x: TplNode | Piece, y: TplNode | Piece): boolean {
+  if (isPlaceholder(x)) return isPlaceholder(y) && x.sub === y.sub && x.optional === y.optional;
+  if ('v' in x) return 'v' in y && x.v === y.v;
+  if (!('name' in y) || x.name !== y.name || x.dep !== y.dep || x.attrs.length !== y.attrs.length) return false;
+  for (let i = 0; i < x.attrs.length; i++) {
+    const p = x.attrs[i] as TplElement['attrs'][number];
+    const q = y.attrs[i] as TplElement['attrs'][number];
+    if (p.name !== q.name || p.value.length !== q.value.length) return false;
+    for (let j = 0; j < p.value.length; j++) if (!sameNode(p.value[j] as Piece, q.value[j] as Piece)) return false;
+  }
+  return sameTemplate(x.children, y.children);
+}
 const isElement = (n: TplNode): n is TplElement => 'name' in n;
 
 /** The value as one text piece: arrays of one item as that item's text, as evtx_dump renders them. */
@@ -262,14 +340,15 @@ function subst(p: Placeholder, values: SubValue[]): XmlNode[] | XmlText | ArrayP
   const v = values[p.sub];
   if (!v) return undefined;
   if ('nodes' in v) return v.nodes;
+  if ('inst' in v) return fill(v.inst.template.nodes, v.inst.values);
   const x = piece(v.v);
   return !x || (p.optional && 'v' in x && x.v === '') ? undefined : x;
 }
 
-const isNull = (v: SubValue | undefined): boolean => v !== undefined && !('nodes' in v) && v.v === null;
+const isNull = (v: SubValue | undefined): boolean => v !== undefined && 'v' in v && v.v === null;
 
 /** The template with the values in place of its substitutions. */
-function fill(nodes: TplNode[], values: SubValue[], out: XmlNode[] = [], root = true): XmlNode[] {
+export function fill(nodes: TplNode[], values: SubValue[], out: XmlNode[] = [], root = true): XmlNode[] {
   for (const n of nodes) {
     if (isPlaceholder(n)) {
       const x = subst(n, values);

@@ -84,6 +84,21 @@ describe('.evtx reader against the reference decoder', () => {
     expect(records(items).map((r) => r.event)).toEqual(want);
   });
 
+  it('prints every record of both samples byte for byte as the line evtx_dump -o jsonl prints for it', async () => {
+    for (const name of ['security', 'synthetic']) {
+      const lines = gunzipSync(readFileSync(new URL(`${name}.evtx_dump.jsonl.gz`, FIXTURES)))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      const got = records(await readAll(readFileSync(new URL(`${name}.evtx`, FIXTURES))));
+      expect(got.length, name).toBe(lines.length);
+      for (const [i, r] of got.entries()) {
+        expect(r.json, `${name} record ${r.recordId}`).toBe(lines[i]);
+        expect(JSON.stringify(r.event), `${name} record ${r.recordId}`).toBe(lines[i]);
+      }
+    }
+  });
+
   it('skips a chunk whose record data fails its CRC32, names its offset, and reads the other chunks', async () => {
     const copy = Buffer.from(ORIGINAL);
     // Flip bytes inside the third chunk's records, past its header and tables.

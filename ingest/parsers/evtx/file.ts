@@ -9,7 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { BinXmlReader } from './binxml.js';
 import { EvtxFormatError } from './errors.js';
-import { toEvtxDumpJson } from './json.js';
+import { RecordJson } from './record-json.js';
 import { fileTime, type JsonValue } from './values.js';
 
 export const EVTX_FILE_MAGIC = Buffer.from('ElfFile\0', 'latin1');
@@ -20,9 +20,27 @@ export const CHUNK_BYTES = 65536;
 const RECORDS_START = 512;
 const RECORD_MAGIC = 0x00002a2a;
 
+/**
+ * A record: its id, the time it was written (record header) and its document as evtx_dump's JSON,
+ * as text (`json`, the line `evtx_dump -o jsonl` prints) and as an object (`event`, parsed from
+ * the text when first asked for).
+ */
+export class EvtxRecord {
+  readonly kind = 'record' as const;
+  private parsed: Record<string, JsonValue> | undefined;
+  constructor(
+    readonly recordId: number,
+    readonly written: string,
+    readonly json: string,
+    readonly offset: number,
+  ) {}
+  get event(): Record<string, JsonValue> {
+    return (this.parsed ??= JSON.parse(this.json) as Record<string, JsonValue>);
+  }
+}
+
 export type EvtxItem =
-  /** A record: its id, the time it was written (record header) and its document as evtx_dump's JSON. */
-  | { kind: 'record'; recordId: number; written: string; event: Record<string, JsonValue>; offset: number }
+  | EvtxRecord
   /** What could not be read, where (file offset), and why. */
   | { kind: 'bad'; offset: number; reason: string; chunk?: number };
 
@@ -60,7 +78,7 @@ export function checkChunk(c: Buffer): string | undefined {
  * The records of one checked chunk. `base` is the chunk's file offset, for reports. A record that
  * cannot be read is reported and skipped by its size; a broken size ends the chunk.
  */
-export function* chunkRecords(c: Buffer, base: number, chunkIndex: number): Generator<EvtxItem> {
+export function* chunkRecords(c: Buffer, base: number, chunkIndex: number, render = new RecordJson()): Generator<EvtxItem> {
   const reader = new BinXmlReader(c);
   const end = c.readUInt32LE(48);
   let p = RECORDS_START;
@@ -77,8 +95,8 @@ export function* chunkRecords(c: Buffer, base: number, chunkIndex: number): Gene
     const recordId = Number(c.readBigUInt64LE(p + 8));
     try {
       const written = fileTime(c, p + 16);
-      const event = toEvtxDumpJson(reader.read(p + 24, p + size - 4));
-      yield { kind: 'record', recordId, written, event, offset: base + p };
+      const json = render.text(reader.readRecord(p + 24, p + size - 4));
+      yield new EvtxRecord(recordId, written, json, base + p);
     } catch (err) {
       // A Buffer read out of range is bad input too, whatever check missed it.
       if (!(err instanceof EvtxFormatError) && !(err instanceof RangeError)) throw err;
@@ -110,6 +128,7 @@ export async function* readEvtxFile(file: string, options: EvtxReadOptions = {})
     const blockSize = header.readUInt16LE(40);
     let offset = blockSize >= 128 && blockSize <= FILE_HEADER_BYTES ? blockSize : FILE_HEADER_BYTES;
     const chunk = Buffer.alloc(CHUNK_BYTES);
+    const render = new RecordJson();
     for (let index = 0; ; index++, offset += CHUNK_BYTES) {
       // 64 KiB from the page cache: a synchronous read costs less than a trip through the thread pool.
       const bytesRead = readSync(fd, chunk, 0, CHUNK_BYTES, offset);
@@ -127,7 +146,7 @@ export async function* readEvtxFile(file: string, options: EvtxReadOptions = {})
         yield { kind: 'bad', offset, chunk: index, reason: `chunk ${index} skipped: ${problem}` };
         continue;
       }
-      yield* chunkRecords(chunk, offset, index);
+      yield* chunkRecords(chunk, offset, index, render);
     }
   } finally {
     closeSync(fd);

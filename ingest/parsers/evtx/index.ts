@@ -6,6 +6,7 @@ export {
   chunkRecords,
   CHUNK_BYTES,
   EVTX_FILE_MAGIC,
+  EvtxRecord,
   type EvtxItem,
   type EvtxReadOptions,
 } from './file.js';

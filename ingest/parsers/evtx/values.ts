@@ -13,34 +13,65 @@ export const T_STRING = 0x01;
 export const T_BINXML = 0x21;
 const ARRAY = 0x80;
 
-/** FILETIME of 1970-01-01: 100 ns intervals since 1601-01-01. */
-const UNIX_EPOCH_FILETIME = 116444736000000000n;
+/** Seconds from 1601-01-01 (FILETIME's epoch) to 1970-01-01. */
+const UNIX_EPOCH_SECONDS = 11644473600;
+const DAY_MS = 86400000;
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+const TWO = Array.from({ length: 100 }, (_, i) => pad(i, 2));
+
+/** Buffer's own slice methods, which `toString(encoding, …)` reaches after checks its callers here have made. */
+type Slicing = Buffer & { ucs2Slice(start: number, end: number): string };
+/** `buf.toString('utf16le', start, end)` without the dispatch (start and end within the buffer). */
+export function ucs2(buf: Buffer, start: number, end: number): string {
+  const e = Math.min(end, buf.length);
+  return start >= e ? '' : (buf as Slicing).ucs2Slice(start, e);
+}
+
+/** The date part of the last day formatted, as times of one log fall on few days. */
+let lastDay = NaN;
+let lastDate = '';
 
 /** `ms`: whole seconds since 1970 in milliseconds; `ticks`: the fraction of the second in 100 ns. */
 function iso(ms: number, ticks: number): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) throw new EvtxFormatError(`a time out of range (${ms} ms)`);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(ticks, 7)}Z`
-  );
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    const d = new Date(day * DAY_MS);
+    if (Number.isNaN(d.getTime()) || Number.isNaN(new Date(ms).getTime())) throw new EvtxFormatError(`a time out of range (${ms} ms)`);
+    lastDate = `${pad(d.getUTCFullYear(), 4)}-${TWO[d.getUTCMonth() + 1] as string}-${TWO[d.getUTCDate()] as string}T`;
+    lastDay = day;
+  }
+  const s = (ms - day * DAY_MS) / 1000;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  return `${lastDate}${TWO[h] as string}:${TWO[m] as string}:${TWO[s % 60] as string}.${pad(ticks, 7)}Z`;
 }
 
 /** A FILETIME (100 ns since 1601, UTC) as evtx_dump prints it: `2016-07-08T18:12:51.6816408Z`. */
 export function fileTime(buf: Buffer, at: number): string {
-  const ticks = buf.readBigUInt64LE(at) - UNIX_EPOCH_FILETIME;
-  let frac = ticks % 10000000n;
-  if (frac < 0n) frac += 10000000n;
-  return iso(Number((ticks - frac) / 10000n), Number(frac));
+  const lo = buf.readUInt32LE(at);
+  const hi = buf.readUInt32LE(at + 4);
+  // ticks = a·2^48 + b·2^32 + lo, split so that every step is an exact integer below 2^53:
+  // 2^48 = 28147497·10^7 + 6710656 and 2^32 = 429·10^7 + 4967296.
+  const a = Math.floor(hi / 65536);
+  const b = hi % 65536;
+  const rest = a * 6710656 + b * 4967296 + lo;
+  const seconds = a * 28147497 + b * 429 + Math.floor(rest / 10000000);
+  return iso((seconds - UNIX_EPOCH_SECONDS) * 1000, rest % 10000000);
 }
 
 /** A SYSTEMTIME (year, month, weekday, day, hour, minute, second, milliseconds as u16). */
 function sysTime(buf: Buffer, at: number): string {
-  const f = (i: number): number => buf.readUInt16LE(at + 2 * i);
-  const ms = Date.UTC(f(0), f(1) - 1, f(3), f(4), f(5), f(6), 0);
-  return iso(ms, f(7) * 10000);
+  const ms = Date.UTC(
+    buf.readUInt16LE(at),
+    buf.readUInt16LE(at + 2) - 1,
+    buf.readUInt16LE(at + 6),
+    buf.readUInt16LE(at + 8),
+    buf.readUInt16LE(at + 10),
+    buf.readUInt16LE(at + 12),
+    0,
+  );
+  return iso(ms, buf.readUInt16LE(at + 14) * 10000);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
@@ -51,15 +82,12 @@ function hexUpper(buf: Buffer, at: number, len: number): string {
   return s;
 }
 
+const HEX_LOWER = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hx = (b: Buffer, i: number): string => HEX_LOWER[b[i] as number] as string;
+
 /** `{d1-d2-d3-d4[0..2]-d4[2..8]}`, lower case, data1–3 little-endian. */
-export function guid(buf: Buffer, at: number): string {
-  const h = (o: number, n: number): string =>
-    buf
-      .readUIntLE(at + o, n)
-      .toString(16)
-      .padStart(2 * n, '0');
-  const b = buf.toString('hex', at + 8, at + 16);
-  return `{${h(0, 4)}-${h(4, 2)}-${h(6, 2)}-${b.slice(0, 4)}-${b.slice(4)}}`;
+export function guid(b: Buffer, at: number): string {
+  return `{${hx(b, at + 3)}${hx(b, at + 2)}${hx(b, at + 1)}${hx(b, at)}-${hx(b, at + 5)}${hx(b, at + 4)}-${hx(b, at + 7)}${hx(b, at + 6)}-${hx(b, at + 8)}${hx(b, at + 9)}-${hx(b, at + 10)}${hx(b, at + 11)}${hx(b, at + 12)}${hx(b, at + 13)}${hx(b, at + 14)}${hx(b, at + 15)}}`;
 }
 
 /** A SID: revision, sub-authority count, 48-bit big-endian authority, u32 sub-authorities. */
@@ -73,11 +101,11 @@ function sid(buf: Buffer, at: number, len: number): string {
   return s;
 }
 
-const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
+const hex = (v: number): string => `0x${v.toString(16)}`;
 
 /** Text of UTF-16LE code units, cut at the first NUL (substitution strings are often NUL-terminated). */
 export function utf16(buf: Buffer, at: number, bytes: number): string {
-  const s = buf.toString('utf16le', at, at + (bytes & ~1));
+  const s = ucs2(buf, at, at + (bytes & ~1));
   const nul = s.indexOf('\0');
   return nul === -1 ? s : s.slice(0, nul);
 }
@@ -92,8 +120,18 @@ function float32(x: number): number {
   return x;
 }
 
-/** A 64-bit integer as a JSON number (exact up to 2^53, as serde_json's u64 is not; rare in logs). */
-const num64 = (v: bigint): number => Number(v);
+/**
+ * A 64-bit integer as a JSON number (exact up to 2^53, as serde_json's u64 is not; rare in logs):
+ * hi·2^32 is exact and the sum is rounded once, as Number(bigint) rounds.
+ */
+const u64 = (buf: Buffer, at: number): number => buf.readUInt32LE(at + 4) * 0x100000000 + buf.readUInt32LE(at);
+const i64 = (buf: Buffer, at: number): number => buf.readInt32LE(at + 4) * 0x100000000 + buf.readUInt32LE(at);
+/** A 64-bit integer as `0x…` hex, no leading zeros. */
+function hex64(buf: Buffer, at: number): string {
+  const hi = buf.readUInt32LE(at + 4);
+  const lo = buf.readUInt32LE(at).toString(16);
+  return hi === 0 ? `0x${lo}` : `0x${hi.toString(16)}${lo.padStart(8, '0')}`;
+}
 
 /** The byte size of one element of a fixed-size type, or 0 for variable-size types. */
 function fixedSize(type: number, len: number): number {
@@ -150,9 +188,9 @@ function scalar(type: number, buf: Buffer, at: number, len: number): JsonValue {
     case 0x08:
       return buf.readUInt32LE(at);
     case 0x09:
-      return num64(buf.readBigInt64LE(at));
+      return i64(buf, at);
     case 0x0a:
-      return num64(buf.readBigUInt64LE(at));
+      return u64(buf, at);
     // Floats are text in evtx_dump's JSON, not numbers.
     case 0x0b:
       return String(float32(buf.readFloatLE(at)));
@@ -167,7 +205,7 @@ function scalar(type: number, buf: Buffer, at: number, len: number): JsonValue {
     case 0x0f:
       return guid(buf, at);
     case 0x10:
-      return len === 4 ? hex(buf.readUInt32LE(at)) : hex(buf.readBigUInt64LE(at));
+      return len === 4 ? hex(buf.readUInt32LE(at)) : hex64(buf, at);
     case 0x11:
       return fileTime(buf, at);
     case 0x12:
@@ -177,7 +215,7 @@ function scalar(type: number, buf: Buffer, at: number, len: number): JsonValue {
     case 0x14:
       return hex(buf.readUInt32LE(at));
     case 0x15:
-      return hex(buf.readBigUInt64LE(at));
+      return hex64(buf, at);
     default:
       throw new EvtxFormatError(`value type 0x${type.toString(16)} is not one BinXML defines`);
   }
@@ -196,7 +234,7 @@ export function decodeValue(type: number, buf: Buffer, at: number, len: number):
   }
   const base = type & ~ARRAY;
   if (base === T_STRING) {
-    const s = buf.toString('utf16le', at, at + (len & ~1));
+    const s = ucs2(buf, at, at + (len & ~1));
     const items = s.split('\0');
     if (items[items.length - 1] === '') items.pop();
     return items;
