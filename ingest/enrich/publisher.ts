@@ -1,14 +1,15 @@
 /**
  * Enrichment in front of the producer, for the events of inputs that do not build them from
- * frames (HEC, S2S, cloud and file inputs): each record bound for `vigil.events` is parsed once,
+ * frames (S2S, cloud and file inputs): each record bound for `vigil.events` is parsed once,
  * goes through every configured step in order (GeoIP, threat intelligence, …), and is serialized
  * once when a step added something. Why at ingest and not in detect: detect writes alerts, not
  * events, so enrichment there would never reach `vigil.events` and the sinks that index it; at
  * ingest every consumer (detect, Elasticsearch, the archive) sees the same enriched event.
  *
- * A record the frame path already enriched (`frame-marker.ts`) skips the steps its marker names,
- * and is passed by unparsed when none is left; the marker is taken off, so it never reaches
- * Kafka. A record that is not a JSON object goes on untouched: enrichment never loses an event.
+ * A record the frame path (or the HEC input, which enriches each event as it builds it) already
+ * enriched (`frame-marker.ts`) skips the steps its marker names, and is passed by unparsed when
+ * none is left; the marker is taken off, so it never reaches Kafka. A record that is not a JSON
+ * object goes on untouched: enrichment never loses an event.
  */
 import type { OutRecord, Publisher } from '../../core/bus/types.js';
 import { metrics } from '../../core/telemetry/index.js';

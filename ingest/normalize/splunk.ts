@@ -63,6 +63,8 @@ export interface SplunkRecord {
   meta: SplunkMeta;
   /** The bytes that identify the record (an HEC envelope's JSON, a raw line with its metadata). */
   identity: string | Buffer;
+  /** An object event's JSON as the sender wrote it (HEC): `event.original` then, without serializing the event again. */
+  eventText?: string;
 }
 
 /** Epoch seconds (number, or numeric string as splunk-logging sends) → seconds; undefined when not a time. */
@@ -98,9 +100,21 @@ function messageOf(event: unknown): string | undefined {
   return undefined;
 }
 
+// The inputs hand a batch's events one receive time: written once, not once per event.
+let lastMs = NaN;
+let lastIso = '';
+function isoOf(d: Date): string {
+  const ms = d.getTime();
+  if (ms !== lastMs) {
+    lastIso = d.toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /** One Splunk record → one ECS event. */
 export function normalizeSplunk(rec: SplunkRecord, ctx: SplunkContext): EcsEvent {
-  const received = ctx.receivedAt.toISOString();
+  const received = isoOf(ctx.receivedAt);
   const { meta } = rec;
   const ts = rec.time === undefined ? received : new Date(Math.round(rec.time * 1000)).toISOString();
   const event: EcsEvent = { '@timestamp': ts };
@@ -108,7 +122,7 @@ export function normalizeSplunk(rec: SplunkRecord, ctx: SplunkContext): EcsEvent
   if (message !== undefined && message !== '') event.message = message;
   event.event = { kind: 'event', created: received };
   if (meta.sourcetype) event.event.dataset = meta.sourcetype;
-  if (ctx.keepOriginal) event.event.original = typeof rec.event === 'string' ? rec.event : JSON.stringify(rec.event);
+  if (ctx.keepOriginal) event.event.original = typeof rec.event === 'string' ? rec.event : (rec.eventText ?? JSON.stringify(rec.event));
   if (meta.host) event.host = { name: meta.host, hostname: meta.host };
   if (meta.source && isAbsolutePath(meta.source)) event.log = { file: { path: meta.source } };
   if (ctx.forwarder !== undefined) event.agent = { type: 'splunk-forwarder', name: ctx.forwarder };
@@ -134,11 +148,11 @@ export function normalizeSplunk(rec: SplunkRecord, ctx: SplunkContext): EcsEvent
   return event;
 }
 
-/** The Kafka record of an event: keyed by host (one host's events on one partition, in order). */
-export function eventRecord(event: EcsEvent, peer: string, receivedAt: Date): OutRecord {
+/** The Kafka record of an event: keyed by host (one host's events on one partition, in order); `value` is its JSON. */
+export function eventRecord(event: EcsEvent, peer: string, receivedAt: Date, value: string = JSON.stringify(event)): OutRecord {
   return {
     key: event.host?.name ?? peer,
-    value: JSON.stringify(event),
+    value,
     // Receive time, not event time: retention must not drop a late or mis-dated event at once.
     timestamp: receivedAt.getTime(),
   };

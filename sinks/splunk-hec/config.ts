@@ -40,7 +40,14 @@ export const schema = object({
       max: 64,
       default: 4,
     }),
-    concurrency: number({ description: 'HEC requests in flight at once.', int: true, min: 1, max: 64, default: 4 }),
+    concurrency: number({
+      description:
+        'HEC requests being sent at once, over the whole sink (a request waiting for its acknowledgement holds no place); also how many `batchSize` chunks of one Kafka batch are delivered at once.',
+      int: true,
+      min: 1,
+      max: 64,
+      default: 4,
+    }),
     ack: boolean({
       description:
         'Indexer acknowledgement: a request counts as delivered only once `/services/collector/ack` says true (the token must have it on).',

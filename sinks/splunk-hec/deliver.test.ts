@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { logger } from '../../core/telemetry/index.js';
 import { HecStandIn } from '../../test/support/splunk-hec-standin.js';
@@ -138,5 +138,48 @@ describe('splunk-hec delivery (stand-in collector)', () => {
     const verdicts = await deliver({ acks: null })(outgoing(2), ctx());
     expect(verdicts.map((v) => v.outcome)).toEqual(['ok', 'ok']);
     expect(hec.requests.some((r) => r.path === '/services/collector/ack')).toBe(false);
+  });
+});
+
+describe('splunk-hec delivery: requests in flight', () => {
+  it('bounds the POSTs by concurrency, while requests waiting for their acknowledgement hold no place', async () => {
+    let posting = 0;
+    let most = 0;
+    let posted = 0;
+    const transport: HecTransport = {
+      async sendEvents() {
+        most = Math.max(most, ++posting);
+        await new Promise((r) => setTimeout(r, 5));
+        posting--;
+        return { status: 200, body: { text: 'Success', code: 0, ackId: posted++ } };
+      },
+      queryAcks: async () => ({ status: 200, body: { acks: {} } }),
+      close: () => undefined,
+    };
+    let ackAll!: () => void;
+    const acked = new Promise<void>((r) => (ackAll = r));
+    const waited: number[] = [];
+    const acks = { wait: async (_: string, id: number) => (waited.push(id), await acked, 'acked' as const) } as unknown as AckPoller;
+    const deliver = createHecDeliver({
+      id: 'splunk-out',
+      transport,
+      acks,
+      channels: [CHANNEL],
+      batchMaxEvents: 10,
+      batchMaxBytes: 1024 * 1024,
+      concurrency: 1,
+      metadata: {},
+      maxResends: 0,
+      log: logger('test'),
+    });
+    const ctx = { signal: new AbortController().signal, attempt: 1 };
+    // Two calls at once, as the runner makes them for two chunks or two partitions: 3 + 2 requests.
+    const calls = [deliver(outgoing(30), ctx), deliver(outgoing(20), ctx)];
+    await vi.waitFor(() => expect(waited).toHaveLength(5));
+    expect(most).toBe(1);
+    ackAll();
+    const verdicts = await Promise.all(calls);
+    expect(verdicts.flat().every((v) => v.outcome === 'ok')).toBe(true);
+    expect(verdicts.flat()).toHaveLength(50);
   });
 });

@@ -3,14 +3,16 @@ import type { DeliverContext, DeliverFn, Outgoing, Verdict } from '../runner/ind
 import { pool } from '../runner/pool.js';
 import type { AckPoller } from './acks.js';
 import { chunkLines } from './batch.js';
+import { limiter } from './limit.js';
 import { classifyHecResponse, transportReason, type HecVerdict } from './classify.js';
 import type { HecTransport } from './client.js';
 import type { HecMetadataOverrides } from './config.js';
 import { encodeHecEvent } from './encode.js';
 
 /**
- * One delivery call: encode, cut into requests, send them over the channels a few at a time,
- * and wait for each request's indexer acknowledgement. A record is `ok` only once Splunk said its
+ * One delivery call: encode, cut into requests, send them over the channels (at most
+ * `concurrency` POSTs in flight over all calls), and wait for each request's indexer
+ * acknowledgement, all of the call's together. A record is `ok` only once Splunk said its
  * ackId is true; an ackId that expires sends its request again (up to `maxResends` times within
  * the call, then the records go back to the runner as `retry`). When the collector cannot be
  * reached, or answers busy (429, 5xx), the request's records are `unavailable`, which fails the
@@ -42,6 +44,8 @@ interface Item {
 }
 
 export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
+  // POSTs in flight, over every call at once (the runner may deliver several chunks, and partitions, at a time).
+  const posting = limiter(opts.concurrency);
   let turn = 0;
   const nextChannel = () => opts.channels[turn++ % opts.channels.length] as string;
   let warnedNoAck = false;
@@ -60,7 +64,7 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
         const channel = nextChannel();
         let v: HecVerdict;
         try {
-          v = classifyHecResponse(await opts.transport.sendEvents(body, channel));
+          v = classifyHecResponse(await posting(() => opts.transport.sendEvents(body, channel)));
         } catch (err) {
           return set(items, { outcome: 'unavailable', reason: refused(transportReason(err)) });
         }
@@ -120,12 +124,15 @@ export function createHecDeliver(opts: HecDeliveryOptions): DeliverFn {
       }
     }
 
-    const items: Item[] = batch.map((o, i) => ({
-      i,
-      line: encodeHecEvent(o.doc, o.topic, o.source.timestamp, { ...opts.metadata, ...opts.routeMetadata?.(o.route) }),
-    }));
+    const items: Item[] = batch.map((o, i) => {
+      const own = opts.routeMetadata?.(o.route);
+      const metadata = own ? { ...opts.metadata, ...own } : opts.metadata;
+      return { i, line: encodeHecEvent(o.doc, o.topic, o.source.timestamp, metadata, o.json) };
+    });
     const chunks = chunkLines(items, opts.batchMaxEvents, opts.batchMaxBytes);
-    await pool(chunks, opts.concurrency, (c) => send(c.items));
+    // Every request of the call is under way at once: `posting` bounds the POSTs, and the
+    // acknowledgements of the requests already sent are awaited together.
+    await Promise.all(chunks.map((c) => send(c.items)));
     return verdicts;
   };
 }

@@ -54,12 +54,24 @@ function epochSeconds(doc: Readonly<Record<string, unknown>>, fallbackMs: number
   return (Number.isFinite(ms) ? ms : fallbackMs) / 1000;
 }
 
-/** The HEC event line of one document: its JSON, with `time` and the Splunk metadata around it. */
+/**
+ * The HEC event line of one document: `time` and the Splunk metadata, then the document's JSON as
+ * the event. `json` is that JSON when the caller has it (the runner's `Outgoing.json`: for a record
+ * no route changed, the Kafka record's own bytes), so that the document is not serialized again;
+ * the line is written around it rather than built as an object and stringified whole.
+ */
 export function encodeHecEvent(
   doc: Readonly<Record<string, unknown>>,
   topic: string,
   kafkaTimestampMs: number,
   fixed: HecMetadataOverrides = {},
+  json?: string,
 ): string {
-  return JSON.stringify({ time: epochSeconds(doc, kafkaTimestampMs), ...hecMetadata(doc, topic, fixed), event: doc });
+  const m = hecMetadata(doc, topic, fixed);
+  let line = `{"time":${JSON.stringify(epochSeconds(doc, kafkaTimestampMs))}`;
+  if (m.host !== undefined) line += `,"host":${JSON.stringify(m.host)}`;
+  if (m.source !== undefined) line += `,"source":${JSON.stringify(m.source)}`;
+  if (m.sourcetype !== undefined) line += `,"sourcetype":${JSON.stringify(m.sourcetype)}`;
+  if (m.index !== undefined) line += `,"index":${JSON.stringify(m.index)}`;
+  return `${line},"event":${json ?? JSON.stringify(doc)}}`;
 }

@@ -108,6 +108,9 @@ export async function startSplunkHecSink(opts: StartSplunkHecSinkOptions): Promi
   try {
     return await startSinkRunner({
       ...runnerSettings(sink, 'splunk-hec'),
+      // HEC requests are independent (Splunk orders by time, not by arrival): several chunks of a
+      // batch wait for their acknowledgements at once, while `concurrency` bounds the POSTs.
+      concurrency: sink.concurrency,
       bus: opts.bus,
       log,
       deliver: delivery.deliver,

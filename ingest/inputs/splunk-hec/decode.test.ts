@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvents, decodeRaw, splitObjects } from './decode.js';
+import { decodeEvents, decodeRaw, splitEnvelopes, splitObjects } from './decode.js';
 import { HecError } from './errors.js';
 
 describe('splitObjects', () => {
@@ -31,7 +31,39 @@ describe('decodeEvents', () => {
       time: 1700000000.5,
       meta: { host: '42', fields: { n: 3 } },
       text: '{"time":"1700000000.5","host":42,"event":{"k":[1]},"fields":{"n":3}}',
+      eventText: '{"k":[1]}',
     });
+  });
+
+  it("keeps an object event's text as sent, whitespace inside it included; the last of two event keys, as JSON.parse takes it", () => {
+    const [a, b, c] = decodeEvents(
+      Buffer.from(
+        '{"event" : { "a": "},\\"event\\":1" , "b":[1.0]} ,"host":"h"}{"event":[1],"x":{"event":2},"event":{"z":1}}{"event":"s"}',
+      ),
+    );
+    expect(a?.eventText).toBe('{ "a": "},\\"event\\":1" , "b":[1.0]}');
+    expect(JSON.parse(a?.eventText as string)).toEqual(a?.event);
+    expect(b?.eventText).toBe('{"z":1}');
+    expect(b?.event).toEqual({ z: 1 });
+    // A string event is its own text: nothing to keep.
+    expect(c?.eventText).toBeUndefined();
+  });
+
+  it('keeps no text for an event over several lines, or under a key written with escapes', () => {
+    const [a, b] = decodeEvents(Buffer.from('{"event":{\n"a":1}}{"\\u0065vent":{"a":1}}'));
+    expect(a?.event).toEqual({ a: 1 });
+    expect(a?.eventText).toBeUndefined();
+    expect(b?.event).toEqual({ a: 1 });
+    expect(b?.eventText).toBeUndefined();
+  });
+});
+
+describe('splitEnvelopes', () => {
+  it('finds the top-level "event" value of each object, not one nested or inside a string', () => {
+    const text = '{"x":"\\"event\\":0","y":{"event":1},"event": 2 }  {"event":{"k":"}"}}{"a":1}';
+    const parts = splitEnvelopes(text);
+    expect(parts.map((p) => p.text)).toEqual(splitObjects(text));
+    expect(parts.map((p) => p.event && p.text.slice(...p.event))).toEqual(['2', '{"k":"}"}', undefined]);
   });
 });
 

@@ -15,6 +15,11 @@ export interface HecEnvelope {
   meta: SplunkMeta;
   /** The envelope's JSON text as sent: the event's identity, and what a dead letter keeps. */
   text: string;
+  /**
+   * An object (or array) event's JSON as sent, when it is on one line: `event.original` and the
+   * record's `vigil.splunk.event` take it as is instead of serializing the parsed event again.
+   */
+  eventText?: string;
 }
 
 /** Decompresses a gzip body, refusing to inflate past `maxBytes` (a gzip bomb is a 413, not an OOM). */
@@ -29,6 +34,8 @@ const CLOSE = 0x7d; // }
 const OPEN_ARRAY = 0x5b; // [
 const CLOSE_ARRAY = 0x5d; // ]
 const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
 const BACKSLASH = 0x5c;
 
 function isSpace(c: number): boolean {
@@ -43,13 +50,28 @@ function isSpace(c: number): boolean {
  */
 export const MAX_NESTING_DEPTH = 100;
 
+/** One object of an `/event` body: its text, and where its top-level `"event"` value is in it. */
+export interface EnvelopeText {
+  text: string;
+  /** Offsets (into `text`) of the last top-level `"event"` value, whitespace around it excluded. */
+  event?: [start: number, end: number];
+}
+
 /**
  * Splits concatenated JSON objects by brace depth outside strings, then parses each. The scan is
  * only a splitter: JSON.parse still judges every object, so a brace inside a string cannot fool it.
  * It also refuses an object nested deeper than `maxDepth` (objects and arrays), before any parse.
  */
 export function splitObjects(text: string, maxDepth = MAX_NESTING_DEPTH): string[] {
-  const out: string[] = [];
+  return splitEnvelopes(text, maxDepth).map((e) => e.text);
+}
+
+/**
+ * `splitObjects`, also noting in the same scan where each object's top-level `"event"` value
+ * lies (a key written with escapes is not recognised: the value is then serialized again).
+ */
+export function splitEnvelopes(text: string, maxDepth = MAX_NESTING_DEPTH): EnvelopeText[] {
+  const out: EnvelopeText[] = [];
   const n = text.length;
   let i = 0;
   for (;;) {
@@ -61,13 +83,39 @@ export function splitObjects(text: string, maxDepth = MAX_NESTING_DEPTH): string
     // Objects and arrays; `depth` counts objects only, to find where this one ends.
     let nesting = 0;
     let inString = false;
+    // At the top level: where the key being read starts (-1 outside a key), and the "event" value's start.
+    let keyStart = -1;
+    let expectKey = false;
+    let eventKey = false;
+    let valueStart = -1;
+    let event: [number, number] | undefined;
+    const endValue = (at: number) => {
+      if (valueStart < 0) return;
+      let s = valueStart;
+      let e = at;
+      while (s < e && isSpace(text.charCodeAt(s))) s++;
+      while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+      event = [s - start, e - start];
+      valueStart = -1;
+    };
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
       if (inString) {
         if (c === BACKSLASH) i++;
-        else if (c === QUOTE) inString = false;
-      } else if (c === QUOTE) inString = true;
-      else if (c === OPEN || c === OPEN_ARRAY) {
+        else if (c === QUOTE) {
+          inString = false;
+          if (keyStart >= 0) {
+            eventKey = i - keyStart === 6 && text.startsWith('"event', keyStart);
+            keyStart = -1;
+          }
+        }
+      } else if (c === QUOTE) {
+        inString = true;
+        if (expectKey && nesting === 1) {
+          keyStart = i;
+          expectKey = false;
+        }
+      } else if (c === OPEN || c === OPEN_ARRAY) {
         if (c === OPEN) depth++;
         if (++nesting > maxDepth) {
           throw new HecError(
@@ -76,15 +124,27 @@ export function splitObjects(text: string, maxDepth = MAX_NESTING_DEPTH): string
             out.length,
           );
         }
+        if (nesting === 1) expectKey = true;
       } else if (c === CLOSE_ARRAY) nesting--;
       else if (c === CLOSE) {
         nesting--;
-        if (--depth === 0) break;
+        if (--depth === 0) {
+          endValue(i);
+          break;
+        }
+      } else if (nesting === 1) {
+        if (c === COLON && eventKey) {
+          valueStart = i + 1;
+          eventKey = false;
+        } else if (c === COMMA) {
+          endValue(i);
+          expectKey = true;
+        }
       }
     }
     if (i >= n) throw new HecError('INVALID_DATA_FORMAT', `event ${out.length} is cut off`, out.length);
     i++;
-    out.push(text.slice(start, i));
+    out.push(event ? { text: text.slice(start, i), event } : { text: text.slice(start, i) });
   }
 }
 
@@ -130,16 +190,22 @@ function checkFields(fields: unknown, n: number): NonNullable<SplunkMeta['fields
 /** An `/event` body → envelopes; throws HecError (code and event number) on the first bad one. */
 export function decodeEvents(body: Buffer, maxDepth = MAX_NESTING_DEPTH): HecEnvelope[] {
   const text = body.toString('utf8');
-  const parts = splitObjects(text, maxDepth);
+  const parts = splitEnvelopes(text, maxDepth);
   if (parts.length === 0) throw new HecError('NO_DATA', 'the body holds no event');
   return parts.map((part, n) => {
     let obj: unknown;
     try {
-      obj = JSON.parse(part);
+      obj = JSON.parse(part.text);
     } catch {
       throw new HecError('INVALID_DATA_FORMAT', `event ${n} is not valid JSON`, n);
     }
-    return toEnvelope(obj as Record<string, unknown>, part, n);
+    const env = toEnvelope(obj as Record<string, unknown>, part.text, n);
+    if (part.event && typeof env.event === 'object') {
+      const eventText = part.text.slice(part.event[0], part.event[1]);
+      // On one line, so that the record it is written into stays one line (NDJSON archives, line tools).
+      if (!/[\r\n]/.test(eventText)) env.eventText = eventText;
+    }
+    return env;
   });
 }
 

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DeadLetterDocument } from '../../../core/deadletter/index.js';
 import { logger } from '../../../core/telemetry/index.js';
 import { MemoryPublisher } from '../../../test/support/memory-publisher.js';
+import type { GeoipLookup } from '../../enrich/geoip/lookup.js';
+import { enrichmentPublisher, type EnrichmentStep } from '../../enrich/publisher.js';
 import { withHecDefaults } from './config.js';
 import { createHecHandlers, type HecRequest } from './handlers.js';
 
@@ -72,6 +74,37 @@ describe('an event the normalizer throws on', () => {
       await new Promise((r) => setImmediate(r));
       expect(publisher.values(DLQ)).toHaveLength(1);
       expect(h.acks.query('0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba', [ackId])).toEqual({ [ackId]: true });
+    } finally {
+      h.stop();
+    }
+  });
+});
+
+describe('enrichment', () => {
+  it('happens as each event is built: the enrichment publisher passes the records by without parsing them, and takes the marker off', async () => {
+    const cfg = withHecDefaults({ id: 'hec-enrich', port: 0, tokens: [{ token: 'tok-plain', name: 'plain' }] });
+    const kafka = new MemoryPublisher();
+    const asked: string[] = [];
+    const lookup = { lookup: (ip: string) => (asked.push(ip), {}) } as unknown as GeoipLookup;
+    let parsedByPublisher = 0;
+    const step: EnrichmentStep = {
+      name: 'geoip',
+      counted: { kind: 'enrich', id: 'geoip' },
+      forBatch: () => () => (parsedByPublisher++, false),
+    };
+    const publisher = enrichmentPublisher(kafka, EVENTS, [step]);
+    const h = createHecHandlers(cfg, { publisher, eventsTopic: EVENTS, deadletterTopic: DLQ, geoip: { lookup } }, logger('test'));
+    try {
+      const req: HecRequest = { route: 'event', query: new URLSearchParams(), headers: { authorization: 'Splunk tok-plain' }, peer: 'p' };
+      const auth = h.authorize(req);
+      if ('status' in auth) throw new Error('refused');
+      const r = await h.handle(req, auth, Buffer.from('{"event":"x"}{"event":{"source":{"ip":"192.0.2.7"}}}'));
+      expect(r.status).toBe(200);
+      expect(kafka.acked).toHaveLength(2);
+      expect(kafka.acked.map((a) => a.record.headers)).toEqual([undefined, undefined]);
+      expect(parsedByPublisher).toBe(0);
+      // The HEC mapping keeps an object event whole under vigil.splunk.event: no ECS address for GeoIP to look up.
+      expect(asked).toEqual([]);
     } finally {
       h.stop();
     }

@@ -3,10 +3,15 @@ import type { SplunkHecInputConfig } from './config.js';
 import { sendDeadLetters, type DeadLetter } from '../../../core/deadletter/index.js';
 import { errorMessage } from '../../../core/errors/index.js';
 import { metrics, type Logger } from '../../../core/telemetry/index.js';
-import { eventRecord, normalizeSplunk, parseEpochSeconds, type SplunkMeta, type SplunkRecord } from '../../normalize/splunk.js';
+import { normalizeSplunk, parseEpochSeconds, type SplunkMeta, type SplunkRecord } from '../../normalize/splunk.js';
 import { encodeSignature, S2sDecoder, SIGNATURE_BYTES, pairText } from '../../framing/s2s.js';
 import { S2sAssembler } from '../../parsers/s2s-records.js';
+import { frameMarker } from '../../enrich/frame-marker.js';
+import { enrichEvent } from '../../enrich/geoip/enrich.js';
+import type { FrameGeoip } from '../../enrich/geoip/frame.js';
+import { enrichThreats, type FrameIntel } from '../../enrich/intel/frame.js';
 import { AckRegistry } from './acks.js';
+import { hecEventRecord } from './record.js';
 import { CHANNEL_RE, type ResolvedToken } from './config.js';
 import { tokenTable } from './tokens.js';
 import { decodeEvents, decodeRaw } from './decode.js';
@@ -46,8 +51,16 @@ export interface HecDeps {
   publisher: Publisher;
   eventsTopic: string;
   deadletterTopic: string;
+  /** GeoIP enrichment of each event as it is built (ingest/enrich/geoip/frame.ts). */
+  geoip?: Pick<FrameGeoip, 'lookup'> | undefined;
+  /** Threat-intelligence enrichment of each event as it is built (ingest/enrich/intel/frame.ts). */
+  intel?: Pick<FrameIntel, 'store'> | undefined;
   now?: () => Date;
 }
+
+/** The counters the enrichment steps count under (ingest/enrich/geoip/step.ts, ingest/enrich/intel/step.ts). */
+const GEOIP_LABELS = { kind: 'enrich', id: 'geoip' } as const;
+const INTEL_LABELS = { kind: 'intel', id: 'enrich' } as const;
 
 /** An authenticated request: its token and channel. */
 export interface Authorized {
@@ -150,9 +163,20 @@ export function createHecHandlers(cfg: SplunkHecInputConfig, deps: HecDeps, log:
     const out: OutRecord[] = [];
     const letters: DeadLetter[] = [];
     const ctx = { inputId: cfg.id, peer, receivedAt, keepOriginal: cfg.keepOriginal, ...(channel !== undefined ? { channel } : {}) };
+    // Enriched here, on the event object, and marked: the enrichment publisher then passes the
+    // record by instead of parsing and serializing every event again.
+    const geoip = deps.geoip?.lookup;
+    const intel = deps.intel?.store.current;
+    const headers = frameMarker(geoip !== undefined, intel !== undefined);
+    let geoipAdded = 0;
+    let intelAdded = 0;
     for (const r of records) {
       try {
-        out.push(eventRecord(normalizeSplunk(r, ctx), peer, receivedAt));
+        const event = normalizeSplunk(r, ctx);
+        if (geoip && enrichEvent(event as unknown as Record<string, unknown>, geoip) > 0) geoipAdded++;
+        if (intel && enrichThreats(event as unknown as Record<string, unknown>, intel) > 0) intelAdded++;
+        const record = hecEventRecord(event, r.eventText, peer, receivedAt);
+        out.push(headers ? { ...record, headers } : record);
       } catch (err) {
         metrics.errors.inc({ ...labels, code: 'NORMALIZE_FAILED' });
         letters.push({
@@ -174,6 +198,8 @@ export function createHecHandlers(cfg: SplunkHecInputConfig, deps: HecDeps, log:
       stop();
     }
     metrics.sent.inc(labels, out.length);
+    if (geoipAdded > 0) metrics.sent.inc(GEOIP_LABELS, geoipAdded);
+    if (intelAdded > 0) metrics.sent.inc(INTEL_LABELS, intelAdded);
   }
 
   /** Tracks a publish for `drain` and the pending-events bound. */
@@ -244,6 +270,7 @@ export function createHecHandlers(cfg: SplunkHecInputConfig, deps: HecDeps, log:
       ...(env.time !== undefined ? { time: env.time } : {}),
       meta: applyToken(env.meta, token, n),
       identity: env.text,
+      ...(env.eventText !== undefined ? { eventText: env.eventText } : {}),
     }));
   }
 
