@@ -3,13 +3,15 @@
  * NDJSON file of ECS events (bench/detect-events.ts's mix), all SigmaHQ rules (../shared/sigma/rules),
  * each process pinned to the same one core (`taskset -c`), alerts written as JSON lines to a file.
  *
- *   node --import tsx bench/hunt.ts [--events 100000] [--big 1000000] [--runs 3] [--core 0] [--rsigma PATH]
+ *   node --import tsx bench/hunt.ts [--events 100000] [--big 1000000] [--runs 3] [--core 0] [--rsigma PATH] [--no-cache]
  *
  * Each run times both, one after the other (so a busy machine weighs on both alike): wall
  * seconds, CPU seconds (user + system: steadier on a shared machine), events/s and events per
  * CPU second, peak RSS, alert lines; and the ratio vigil / rsigma. Start-up (Node, rule loading
  * and compiling for vigil; rule loading for rsigma) is inside the whole-process figures; a run
- * over a one-event file shows it apart. With --big, one run of each over a file of that many
+ * over a one-event file shows it apart: vigil's first, with an empty rule cache (a cache folder
+ * of the bench's own, `VIGIL_CACHE_DIR`), then with the cache that run filled, as every later run
+ * has it; `--no-cache` runs vigil without its cache throughout. With --big, one run of each over a file of that many
  * events (alerts to /dev/null) shows whether peak memory grows with the file.
  *
  * rsigma comes from --rsigma, $RSIGMA or scripts/ensure-rsigma.sh (which builds it with cargo the
@@ -51,11 +53,11 @@ async function writeEvents(file: string, n: number): Promise<void> {
 }
 
 /** One process on one core, stdout to `outFile`: wall and CPU seconds, peak RSS, lines written. */
-function timed(core: string, outFile: string, cmd: string, args: string[]): Run {
+function timed(core: string, outFile: string, cmd: string, args: string[], env?: NodeJS.ProcessEnv): Run {
   const r = spawnSync(
     'bash',
     ['-c', 'exec taskset -c "$1" /usr/bin/time -f "TIME %e %M %U %S" "${@:2}" > "$0"', outFile, core, cmd, ...args],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: env ?? process.env },
   );
   const m = /TIME (\S+) (\d+) (\S+) (\S+)\s*$/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.slice(-600)}`);
@@ -97,8 +99,16 @@ async function main(): Promise<void> {
     await writeEvents(file, n);
     await writeEvents(one, 1);
     const out = join(dir, 'out.jsonl');
+    const noCache = process.argv.includes('--no-cache');
+    const env = { ...process.env, VIGIL_CACHE_DIR: join(dir, 'cache') };
     const vigil = (f: string, to = out): Run =>
-      timed(core, to, process.execPath, ['bin/vigil.js', 'hunt', '--rules', CORPUS, '--output', 'jsonl', f]);
+      timed(
+        core,
+        to,
+        process.execPath,
+        ['bin/vigil.js', 'hunt', '--rules', CORPUS, '--output', 'jsonl', ...(noCache ? ['--no-cache'] : []), f],
+        env,
+      );
     const rsigma = (f: string, to = out): Run =>
       timed(core, to, bin as string, [
         'engine',
@@ -119,7 +129,12 @@ async function main(): Promise<void> {
       `corpus: ${CORPUS}; ${fmt(n)} events (${file}); one core each (taskset -c ${core}); vigil: node ${process.version}${peer ? `; ${peer}` : ''}`,
     );
     const startV = vigil(one);
-    console.log(line('vigil', 1, startV).replace(/:.*events\/s, .* per CPU s,/, ': start-up (one event),'));
+    const startup = noCache ? 'start-up (one event, no cache)' : 'start-up (one event, empty cache)';
+    console.log(line('vigil', 1, startV).replace(/:.*events\/s, .* per CPU s,/, `: ${startup},`));
+    if (!noCache) {
+      const warm = vigil(one);
+      console.log(line('vigil', 1, warm).replace(/:.*events\/s, .* per CPU s,/, ': start-up (one event, rules cached),'));
+    }
     if (peer) {
       const startR = rsigma(one);
       console.log(line('rsigma', 1, startR).replace(/:.*events\/s, .* per CPU s,/, ': start-up (one event),'));

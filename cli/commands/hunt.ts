@@ -13,6 +13,10 @@
  * sorted by `@timestamp` (files may interleave hosts) and run through the offline engine after
  * the last file; a correlation alert names the file and line of the event that completed it.
  * Windows still open at the end of the input are not decided (as in a live stream).
+ *
+ * Rule models parsed without a problem are kept in the user's cache folder between runs
+ * (detections/sigma/parse-cache.ts: keyed by each file's path and text and by the parser's
+ * code); `--no-cache` parses every file again and keeps nothing.
  */
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -22,22 +26,24 @@ import { LEVEL_SCORE } from '../../detections/model/index.js';
 import type { RuleMatcher } from '../../detections/engine/detect.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
+import { defaultCacheDir, ParseCache } from '../../detections/sigma/parse-cache.js';
 import { huntEventBatches, inputFiles } from '../hunt/events.js';
 import { progressBar, terminalIo, type ToolIo } from '../io.js';
 
 export const USAGE =
-  'usage: vigil hunt --rules <path> [--rules <path>…] [--pipeline NAME] [--output table|jsonl] [--no-prefilter] <file|dir>…';
+  'usage: vigil hunt --rules <path> [--rules <path>…] [--pipeline NAME] [--output table|jsonl] [--no-prefilter] [--no-cache] <file|dir>…';
 
 interface Options {
   rules: string[];
   pipeline: string;
   output: 'table' | 'jsonl';
   prefilter: boolean;
+  cache: boolean;
   inputs: string[];
 }
 
 function parseHuntArgs(argv: string[]): Options | 'help' {
-  const o: Options = { rules: [], pipeline: DEFAULT_PIPELINE, output: 'table', prefilter: true, inputs: [] };
+  const o: Options = { rules: [], pipeline: DEFAULT_PIPELINE, output: 'table', prefilter: true, cache: true, inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const [name, inline] = a.startsWith('--') ? (a.slice(2).split('=', 2) as [string, string | undefined]) : [undefined, undefined];
@@ -55,6 +61,7 @@ function parseHuntArgs(argv: string[]): Options | 'help' {
       if (v !== 'table' && v !== 'jsonl') throw new VigilError('CLI_USAGE', `--output is table or jsonl\n${USAGE}`);
       o.output = v;
     } else if (name === 'no-prefilter') o.prefilter = false;
+    else if (name === 'no-cache') o.cache = false;
     else throw new VigilError('CLI_USAGE', `unknown option --${name}\n${USAGE}`);
   }
   if (o.rules.length === 0) throw new VigilError('CLI_USAGE', `--rules is required\n${USAGE}`);
@@ -102,7 +109,14 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
   const files = inputFiles(opts.inputs);
   let rules: RetroRules;
   try {
-    rules = loadRetroRules(opts.rules, { pipeline: opts.pipeline, prefilter: opts.prefilter });
+    const parseCache = opts.cache ? ParseCache.open(defaultCacheDir(), opts.rules) : undefined;
+    rules = loadRetroRules(opts.rules, {
+      pipeline: opts.pipeline,
+      prefilter: opts.prefilter,
+      parseCache,
+      lazyCompile: true,
+    });
+    parseCache?.save();
   } catch (err) {
     if (!(err instanceof PipelineError)) throw err;
     for (const p of err.problems) io.err(p.describe());

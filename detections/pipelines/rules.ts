@@ -14,6 +14,7 @@ import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { FieldResolver } from '../sigma/compile.js';
 import { findRuleFiles, loadRuleFiles, type CompiledRule, type LoadedFilter } from '../sigma/load.js';
+import type { ParseCache } from '../sigma/parse-cache.js';
 import type { RuleStatus } from '../model/index.js';
 import type { Placeholders } from '../sigma/modifiers/index.js';
 import { loadPipeline, DEFAULT_PIPELINE } from './load.js';
@@ -47,6 +48,10 @@ export interface RuleSetOptions {
   readonly placeholders?: Placeholders;
   /** Rules with one of these statuses are left out (and listed in `skipped`). Default: none. */
   readonly skipStatuses?: readonly RuleStatus[];
+  /** Rule models parsed by earlier runs, and where this run's are kept (see sigma/parse-cache.ts). Default: none. */
+  readonly parseCache?: ParseCache;
+  /** Build each rule's matcher the first time it is asked to match; every rule is still checked in full at load (CompileOptions.lazy). Default false. */
+  readonly lazyCompile?: boolean;
 }
 
 export interface LoadedRuleSet {
@@ -167,7 +172,11 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
   const loaded: PipelineRule[] = [];
   const loadGroup = (g: Group, only?: ReadonlySet<string>): CompiledRule[] => {
     const resolve = resolverFor(pipeline, g.logsource);
-    const out = loadRuleFiles([...g.files, ...filterFiles], { resolveField: resolve, placeholders: options.placeholders }, read);
+    const out = loadRuleFiles(
+      [...g.files, ...filterFiles],
+      { resolveField: resolve, placeholders: options.placeholders, parseCache: options.parseCache, lazy: options.lazyCompile },
+      read,
+    );
     addErrors(out.errors);
     for (const f of out.filters) {
       const key = `${f.filter.location.file}:${f.filter.location.line ?? 0}`;

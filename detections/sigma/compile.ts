@@ -5,12 +5,12 @@
  */
 import { compileCondition, parseCondition } from './condition.js';
 import { firstOfPaths } from './field-path.js';
-import { compileKeywords } from './keywords.js';
+import { checkKeywords, compileKeywords } from './keywords.js';
 import type { Detection, FieldItem, Selection, SigmaScalar, Where } from './model.js';
 import { MODIFIERS, ModifierError, type Placeholders, type SigmaValue, type ValuePlan } from './modifiers/index.js';
 import { patternValue } from './modifiers/types.js';
 import type { Problem } from './problems.js';
-import { compileFieldPlan } from './values.js';
+import { checkFieldPlan, compileFieldPlan } from './values.js';
 
 /**
  * Turns a rule's field name into a getter, once at compile time. The default reads ECS dotted
@@ -41,6 +41,18 @@ export interface CompileOptions {
    * not given here is rejected with RULE_PLACEHOLDER. Default: none.
    */
   readonly placeholders?: Placeholders;
+  /**
+   * Build the matcher the first time it is asked to match (`vigil hunt`: most rules never see a
+   * candidate event). The detection is still checked in full: the same problems are reported
+   * at load, only the closures wait. Default false.
+   */
+  readonly lazy?: boolean;
+  /**
+   * With `lazy`: the detection is known to compile without a problem under these options (a
+   * model from the parse cache, which keeps only such models), so the check at load is skipped
+   * as well. Should it not compile after all, its matcher throws when first used. Default false.
+   */
+  readonly checked?: boolean;
 }
 
 export type EventTest = (event: object) => boolean;
@@ -54,6 +66,8 @@ export interface CompiledDetection {
   matchedSelections(event: object): string[] | null;
   /** The names of every selection that matches the event, whatever the condition says. */
   selectionsOf(event: object): string[];
+  /** With `lazy`: the detection compiled (once, on the first call); the methods above forward to it. */
+  readonly realize?: () => CompiledDetection;
 }
 
 export function compileDetectionModel(
@@ -63,7 +77,11 @@ export function compileDetectionModel(
   const problems: Problem[] = [];
   const names = [...detection.selections.keys()];
   const tests = new Map<string, EventTest>();
-  for (const [name, sel] of detection.selections) tests.set(name, compileSelection(sel, options, problems));
+  const lazy = options.lazy === true;
+  if (lazy && options.checked === true) return { problems, compiled: onFirstUse(detection, names, options) };
+  for (const [name, sel] of detection.selections)
+    if (lazy) checkSelection(sel, options, problems);
+    else tests.set(name, compileSelection(sel, options, problems));
 
   const conditions: EventTest[] = [];
   detection.condition.forEach((text, i) => {
@@ -73,7 +91,7 @@ export function compileDetectionModel(
       problems.push(conditionProblem(at, parsed.error.message, parsed.error.offset, parsed.error.unsupported));
       return;
     }
-    const compiled = compileCondition<object>(parsed.ast, names, (name) => tests.get(name) as EventTest);
+    const compiled = compileCondition<object>(parsed.ast, names, (name) => (lazy ? never : (tests.get(name) as EventTest)));
     if ('errors' in compiled) {
       for (const e of compiled.errors) problems.push(conditionProblem(at, e.message, e.offset, e.unsupported));
       return;
@@ -81,6 +99,7 @@ export function compileDetectionModel(
     conditions.push(compiled.evaluate);
   });
   if (problems.length > 0) return { compiled: undefined, problems };
+  if (lazy) return { problems, compiled: onFirstUse(detection, names, options) };
 
   // A list of conditions is ORed (Sigma 2.1).
   const matches = anyOf(conditions);
@@ -93,6 +112,28 @@ export function compileDetectionModel(
       matchedSelections: (event) => (matches(event) ? selectionsOf(event) : null),
       selectionsOf,
     },
+  };
+}
+
+const never: EventTest = () => false;
+
+/** A detection checked in full, compiled the first time it is asked to match. */
+function onFirstUse(detection: Detection, names: readonly string[], options: CompileOptions): CompiledDetection {
+  let built: CompiledDetection | undefined;
+  const realize = (): CompiledDetection => {
+    if (built) return built;
+    const r = compileDetectionModel(detection, { ...options, lazy: false, checked: false });
+    // Not expected: the check at load reports what compiling reports.
+    if (!r.compiled) throw new Error(`the detection does not compile: ${r.problems.map((p) => p.message).join('; ')}`);
+    built = r.compiled;
+    return built;
+  };
+  return {
+    names,
+    matches: (event) => realize().matches(event),
+    matchedSelections: (event) => realize().matchedSelections(event),
+    selectionsOf: (event) => realize().selectionsOf(event),
+    realize,
   };
 }
 
@@ -136,6 +177,12 @@ function compileSelection(sel: Selection, options: CompileOptions, problems: Pro
   return anyOf(sel.maps.map((m) => allOf(m.items.map((item) => compileItem(item, options, problems)))));
 }
 
+/** `compileSelection`'s checks, building nothing. */
+function checkSelection(sel: Selection, options: CompileOptions, problems: Problem[]): void {
+  if (sel.kind === 'keywords') checkItem({ field: null, modifiers: [], values: sel.values, at: sel.at }, options, problems);
+  else for (const m of sel.maps) for (const item of m.items) checkItem(item, options, problems);
+}
+
 function toSigmaValue(v: SigmaScalar): SigmaValue {
   if (v === null) return { kind: 'null' };
   if (typeof v === 'number') return { kind: 'number', value: v };
@@ -175,13 +222,27 @@ function compileItem(item: FieldItem, options: CompileOptions, problems: Problem
     if (item.field === null) return compileKeywords(plan);
     return compileFieldPlan(plan, item.field, options.resolveField ?? ecsFieldResolver);
   } catch (err) {
-    if (!(err instanceof ModifierError)) throw err;
-    problems.push({
-      message: err.message,
-      at: item.at,
-      ...(err.kind === 'unsupported' && { unsupported: true }),
-      ...(err.kind === 'placeholder' && { placeholder: true }),
-    });
+    itemProblem(item, err, problems);
     return () => false;
   }
+}
+
+function checkItem(item: FieldItem, options: CompileOptions, problems: Problem[]): void {
+  try {
+    const plan = applyModifiers(item, options);
+    if (item.field === null) checkKeywords(plan);
+    else checkFieldPlan(plan, item.field, options.resolveField ?? ecsFieldResolver);
+  } catch (err) {
+    itemProblem(item, err, problems);
+  }
+}
+
+function itemProblem(item: FieldItem, err: unknown, problems: Problem[]): void {
+  if (!(err instanceof ModifierError)) throw err;
+  problems.push({
+    message: err.message,
+    at: item.at,
+    ...(err.kind === 'unsupported' && { unsupported: true }),
+    ...(err.kind === 'placeholder' && { placeholder: true }),
+  });
 }

@@ -51,6 +51,13 @@ function someString(event: object, test: StringTest): boolean {
   return walk(event, test, 0);
 }
 
+/** Throws the ModifierError `compileKeywords` would throw for this plan, building no matcher. */
+export function checkKeywords(plan: ValuePlan): void {
+  if (plan.timePart) throw new ModifierError(`modifier '${plan.timePart}' needs a field`);
+  if (plan.join === 'or') collectKeywords(plan.values);
+  else for (const v of plan.values) collectKeywords([v]);
+}
+
 export function compileKeywords(plan: ValuePlan): (event: object) => boolean {
   if (plan.timePart) throw new ModifierError(`modifier '${plan.timePart}' needs a field`);
   const tests = plan.join === 'or' ? [alternativesTest(plan.values)] : plan.values.map((v) => alternativesTest([v]));
@@ -63,7 +70,12 @@ export function compileKeywords(plan: ValuePlan): (event: object) => boolean {
   };
 }
 
-function alternativesTest(values: readonly SigmaValue[]): StringTest {
+/** Keyword values by the test each takes; what a keyword cannot be throws here. */
+function collectKeywords(values: readonly SigmaValue[]): {
+  folded: (readonly PatternPart[])[];
+  cased: (readonly PatternPart[])[];
+  others: TextTest[];
+} {
   const folded: (readonly PatternPart[])[] = [];
   const cased: (readonly PatternPart[])[] = [];
   const others: TextTest[] = [];
@@ -91,6 +103,11 @@ function alternativesTest(values: readonly SigmaValue[]): StringTest {
     }
   };
   values.forEach(add);
+  return { folded, cased, others };
+}
+
+function alternativesTest(values: readonly SigmaValue[]): StringTest {
+  const { folded, cased, others } = collectKeywords(values);
   const tests: StringTest[] = [];
   if (folded.length > 0) {
     const t = compilePatternSet(folded);

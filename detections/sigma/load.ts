@@ -9,6 +9,7 @@ import { compileDetectionModel, type CompileOptions, type CompiledDetection, typ
 import { filterApplies } from './filter.js';
 import type { Rule, SigmaFilter } from './model.js';
 import { parseSigmaFile, type ParsedFile } from './parse.js';
+import type { ParseCache } from './parse-cache.js';
 import { toVigilError, type Problem } from './problems.js';
 
 export interface MatchResult {
@@ -23,7 +24,10 @@ export interface CompiledRule {
   match(event: object): MatchResult | null;
 }
 
-export type LoadOptions = CompileOptions;
+export interface LoadOptions extends CompileOptions {
+  /** Models parsed by earlier runs (`vigil hunt`); clean models parsed here are added to it. Default: none. */
+  readonly parseCache?: ParseCache;
+}
 
 /** A Sigma filter that loaded, and the ids of the rules it was applied to. */
 export interface LoadedFilter {
@@ -39,6 +43,20 @@ interface CompiledFilter {
 }
 
 function ruleMatcher(model: Rule, compiled: CompiledDetection, filters: readonly CompiledFilter[]): CompiledRule {
+  const { realize } = compiled;
+  if (!realize) return builtMatcher(model, compiled, filters);
+  // Compiled on first use (`lazy`): the first call puts the built matcher in its own place.
+  const lazy: CompiledRule = {
+    rule: model,
+    match: (event) => {
+      lazy.match = builtMatcher(model, realize(), filters).match;
+      return lazy.match(event);
+    },
+  };
+  return lazy;
+}
+
+function builtMatcher(model: Rule, compiled: CompiledDetection, filters: readonly CompiledFilter[]): CompiledRule {
   const tests = [compiled.matches, ...filters.map((f) => f.test)];
   const holds: EventTest =
     tests.length === 1
@@ -59,17 +77,22 @@ function compileFile(
   file: string,
   options: LoadOptions,
 ): { parsed: ParsedFile; compiled?: CompiledDetection; problems: readonly Problem[] } {
-  let parsed = parseSigmaFile(text, file, true);
+  const cache = options.parseCache;
+  const cached = cache?.get(file, text);
+  let parsed = cached ?? parseSigmaFile(text, file, true);
   for (;;) {
     const detection = parsed.rule?.detection ?? parsed.filter?.detection;
     const problems = [...parsed.problems];
     let compiled: CompiledDetection | undefined;
     if (detection) {
       // Compile even when parsing found problems, so that condition problems are reported in the same pass.
-      const result = compileDetectionModel(detection, options);
+      // A cached model compiled without a problem (under no placeholders) when it was kept.
+      const checked = parsed === cached && options.lazy === true && options.placeholders === undefined;
+      const result = compileDetectionModel(detection, checked ? { ...options, checked } : options);
       for (const item of result.problems) problems.push(item);
       compiled = result.compiled;
     }
+    if (problems.length === 0 && parsed !== cached && options.placeholders === undefined) cache?.put(file, text, parsed);
     if (problems.length === 0 || parsed.located) return { parsed, compiled: problems.length === 0 ? compiled : undefined, problems };
     parsed = parseSigmaFile(text, file, false);
   }

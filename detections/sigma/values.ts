@@ -84,6 +84,18 @@ export function compileFieldPlan(plan: ValuePlan, field: string, read: FieldRead
   };
 }
 
+/**
+ * Throws the ModifierError `compileFieldPlan` would throw for this plan, building no matcher:
+ * a rule compiled on first use is still checked in full when it loads.
+ */
+export function checkFieldPlan(plan: ValuePlan, field: string, read: FieldReader): void {
+  read(field);
+  const memo = memoFor(field);
+  if (plan.timePart) checkTimePlan(plan.values, plan.timePart);
+  if (plan.join === 'or') collectAlternatives(plan.values, plan, memo, read);
+  else for (const v of plan.values) collectAlternatives([v], plan, memo, read);
+}
+
 function checkTimePlan(values: readonly SigmaValue[], part: TimePart): void {
   for (const v of values) {
     if (v.kind === 'any') checkTimePlan(v.values, part);
@@ -92,8 +104,18 @@ function checkTimePlan(values: readonly SigmaValue[], part: TimePart): void {
   }
 }
 
-/** OR of values (alternatives flattened): field-level checks (null, exists) and one element test. */
-function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, memo: LowerMemo, read: FieldReader): FieldTest {
+/** A value list sorted by the test each kind takes; what cannot be tested on a field throws here. */
+interface Alternatives {
+  readonly flat: readonly SigmaValue[];
+  readonly fieldChecks: FieldTest[];
+  readonly elements: ElementTest[];
+  readonly folded: (readonly PatternPart[])[];
+  readonly cased: (readonly PatternPart[])[];
+  readonly networks: IpNetwork[];
+  readonly numbers: Set<number>;
+}
+
+function collectAlternatives(values: readonly SigmaValue[], plan: ValuePlan, memo: LowerMemo, read: FieldReader): Alternatives {
   const flat: SigmaValue[] = [];
   const flatten = (vs: readonly SigmaValue[]): void => {
     for (const v of vs)
@@ -133,6 +155,12 @@ function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, mem
         elements.push(elementTest(v, plan.timePart, read));
     }
   }
+  return { flat, fieldChecks, elements, folded, cased, networks, numbers };
+}
+
+/** OR of values (alternatives flattened): field-level checks (null, exists) and one element test. */
+function compileAlternatives(values: readonly SigmaValue[], plan: ValuePlan, memo: LowerMemo, read: FieldReader): FieldTest {
+  const { flat, fieldChecks, elements, folded, cased, networks, numbers } = collectAlternatives(values, plan, memo, read);
   let needsLower = false;
   if (folded.length > 0) {
     const t = compilePatternSet(folded);
