@@ -5,7 +5,9 @@
  * enrich step (JSON in, `geo`/`as` added, JSON out) against the same events passed through
  * JSON parse and stringify alone.
  *
- *   node --import tsx bench/geoip.ts [--lookups 1000000] [--events 200000] [--hot 5000]
+ *   node --import tsx bench/geoip.ts [--lookups 1000000] [--events 200000] [--hot 5000] [--geo dbip-city|FILE]
+ *
+ * `--geo` measures another geo database (what `enrich.geoip.geo` takes) with the shipped ASN ones.
  */
 import { parseArgs } from 'node:util';
 import { openDatabases } from '../ingest/enrich/geoip/databases.js';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     lookups: { type: 'string', default: '1000000' },
     events: { type: 'string', default: '200000' },
     hot: { type: 'string', default: '5000' },
+    geo: { type: 'string' },
   },
 });
 const lookups = Number(values.lookups);
@@ -34,7 +37,7 @@ const address = (n: number) => (n % 10 === 9 ? `2a00:${(n % 0xffff).toString(16)
 
 const rss0 = process.memoryUsage().rss;
 let t = performance.now();
-const { geo, asn } = openDatabases({});
+const { geo, asn } = openDatabases({ geo: values.geo });
 console.log(`open: ${(performance.now() - t).toFixed(0)} ms, RSS +${mb(process.memoryUsage().rss - rss0)}`);
 
 const cold = new GeoipLookup(geo, asn, 0);

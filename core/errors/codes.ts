@@ -173,6 +173,10 @@ export const ERROR_CODES = {
     retriable: false,
     summary: 'a GeoIP or ASN database file is missing, unreadable or not a MaxMind DB / ASN CSV (checked at startup)',
   },
+  GEOIP_DATABASE_NOT_INSTALLED: {
+    retriable: false,
+    summary: 'enrich.geoip.geo names a database (dbip-city) whose install script has not been run; the message names the script',
+  },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

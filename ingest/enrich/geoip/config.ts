@@ -12,7 +12,7 @@ export const geoipSchema = object({
     enabled: boolean({ description: 'Look up the public addresses of every event bound for `vigil.events`.', default: true }),
     geo: string({
       description:
-        'A MaxMind DB file (GeoIP2/GeoLite2 City or Country, or an ip-location-db country or city .mmdb). Unset: the shipped country database (@ip-location-db/geo-whois-asn-country-mmdb).',
+        'A MaxMind DB file (GeoIP2/GeoLite2 City or Country, or an ip-location-db country or city .mmdb), or `dbip-city`: DB-IP City Lite (CC BY 4.0) as scripts/ensure-geoip-city.sh installs it. Unset: the shipped country database (@ip-location-db/geo-whois-asn-country-mmdb).',
       minLength: 1,
       optional: true,
     }),

@@ -13,6 +13,7 @@ import type { IpAddress } from '../../../core/net/ip.js';
 import { asnTable, parseAsnCsv, type AsnTableData } from './asn-csv.js';
 import { asFromRecord, geoFromRecord, type EcsAs, type EcsGeo } from './ecs.js';
 import type { GeoipConfig } from './config.js';
+import { geoFiles } from './named.js';
 
 export interface GeoDatabase {
   readonly path: string;
@@ -39,8 +40,12 @@ export function shippedPaths(): { geo: string; asn: string[] } {
   };
 }
 
-/** A database as another thread receives it: a MaxMind DB file's bytes, or an ASN CSV's table, in shared memory. */
-export type SharedDatabase = { path: string; mmdb: SharedArrayBuffer } | { path: string; asnTable: AsnTableData };
+/**
+ * A database as another thread receives it, in shared memory: a MaxMind DB file's bytes, several
+ * files' (a geo database split into IPv4 and IPv6 files), or an ASN CSV's table.
+ */
+export type SharedDatabase =
+  { path: string; mmdb: SharedArrayBuffer } | { path: string; mmdbs: SharedArrayBuffer[] } | { path: string; asnTable: AsnTableData };
 
 export interface SharedDatabases {
   geo: SharedDatabase;
@@ -50,17 +55,20 @@ export interface SharedDatabases {
 /** The databases another thread opened, from their shared memory (see `shared` on each). */
 export function openSharedDatabases(shared: SharedDatabases): { geo: GeoDatabase; asn: AsnDatabase[] } {
   const { geo } = shared;
-  if (!('mmdb' in geo)) throw invalid(geo.path, 'is not a MaxMind DB file');
+  if ('asnTable' in geo) throw invalid(geo.path, 'is not a MaxMind DB file');
   return {
-    geo: geoOf(geo.path, geo.mmdb),
-    asn: shared.asn.map((db) => ('mmdb' in db ? asnOfMmdb(db.path, db.mmdb) : asnOfTable(db.path, db.asnTable))),
+    geo: geoOf(geo.path, 'mmdb' in geo ? [geo.mmdb] : geo.mmdbs),
+    asn: shared.asn.map((db) =>
+      'mmdb' in db ? asnOfMmdb(db.path, db.mmdb) : 'asnTable' in db ? asnOfTable(db.path, db.asnTable) : unreachable(db.path),
+    ),
   };
 }
 
 export function openDatabases(config: Pick<GeoipConfig, 'geo' | 'asn'>): { geo: GeoDatabase; asn: AsnDatabase[] } {
   const shipped = shippedPaths();
+  const geo = config.geo === undefined ? [shipped.geo] : geoFiles(config.geo);
   return {
-    geo: once(config.geo ?? shipped.geo, openGeo),
+    geo: geo.length === 1 ? once(geo[0]!, openGeo) : openGeoFiles(geo),
     asn: (config.asn ?? shipped.asn).map((path) => once(path, openAsn)),
   };
 }
@@ -85,18 +93,29 @@ function once<D extends GeoDatabase | AsnDatabase>(path: string, open: (path: st
 }
 
 export function openGeo(path: string): GeoDatabase {
-  return geoOf(path, readShared(path));
+  return geoOf(path, [readShared(path)]);
 }
 
-function geoOf(path: string, bytes: SharedArrayBuffer): GeoDatabase {
-  const reader = openMmdb(path, bytes);
+/** One geo database in several MaxMind DB files (an IPv4 and an IPv6 file), looked up in turn. */
+export function openGeoFiles(paths: string[]): GeoDatabase {
+  return geoOf(paths.join(', '), paths.map(readShared), paths);
+}
+
+function geoOf(path: string, files: SharedArrayBuffer[], paths: string[] = [path]): GeoDatabase {
+  const readers = files.map((bytes, i) => openMmdb(paths[i] ?? path, bytes));
   // Many networks share one record, which the reader's cache returns as one object: map it once.
   const mapped = new WeakMap<object, EcsGeo | undefined>();
   return {
     path,
-    shared: { path, mmdb: bytes },
+    shared: files.length === 1 ? { path, mmdb: files[0]! } : { path, mmdbs: files },
     lookup(text) {
-      const record = reader.get(text);
+      let record: Record<string, unknown> | null = null;
+      for (const reader of readers) {
+        // An IPv4-only file walks an IPv6 address's first 32 bits as if they were an IPv4 address.
+        if (reader.metadata.ipVersion === 4 && text.includes(':')) continue;
+        record = reader.get(text);
+        if (record !== null) break;
+      }
       if (record === null) return undefined;
       if (mapped.has(record)) return mapped.get(record);
       const geo = geoFromRecord(record);
@@ -140,6 +159,10 @@ function shareTable(t: AsnTableData): AsnTableData {
   };
   return { v4: share(t.v4), v4Rec: share(t.v4Rec), v6: share(t.v6), v6Rec: share(t.v6Rec), records: t.records };
 }
+
+const unreachable = (path: string): never => {
+  throw invalid(path, 'is not an ASN database');
+};
 
 const asOf = (r: { number: number; organization: string } | undefined): EcsAs | undefined =>
   r === undefined ? undefined : r.organization === '' ? { number: r.number } : { number: r.number, organization: { name: r.organization } };
