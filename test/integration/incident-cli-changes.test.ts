@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { Bus, topicsFor } from '../../core/bus/index.js';
 import { isVigilError } from '../../core/errors/index.js';
 import { decodeIncidentChange, incidentStatusTopic, type ChangeAuditDocument } from '../../detections/incidents/index.js';
 import { cleanupTest } from '../support/cleanup.js';
+import { writeCliConfig } from '../support/cli-config.js';
 import { testConfig } from '../support/config.js';
 
 const exec = promisify(execFile);
@@ -30,13 +31,7 @@ describe('vigil incident assign|note|severity|merge (Kafka)', () => {
   const io = (lines: string[]) => ({ out: (l: string) => lines.push(l), user: () => 'alice', now: () => new Date('2025-03-01T10:05:00Z') });
 
   beforeAll(() => {
-    const k = config.kafka;
-    writeFileSync(
-      configFile,
-      ['kafka:', `  brokers: [${k.brokers.join(', ')}]`, `  topicPrefix: "${k.topicPrefix}"`, `  partitions: ${k.partitions}`, ''].join(
-        '\n',
-      ),
-    );
+    writeCliConfig(configFile, config);
   });
 
   afterAll(async () => {

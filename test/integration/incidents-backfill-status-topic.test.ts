@@ -7,7 +7,7 @@
  * than the document's last status change does not; an unreadable record is skipped and named.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,7 @@ import {
 } from '../../detections/incidents/index.js';
 import { ecsMappings, esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from '../support/cleanup.js';
+import { writeCliConfig } from '../support/cli-config.js';
 import { testConfig } from '../support/config.js';
 import { MINUTE, scriptAlert } from '../support/incident-docs.js';
 
@@ -85,22 +86,7 @@ beforeAll(async () => {
   bus = new Bus(config.kafka, 'backfill-status-test');
   dir = mkdtempSync(join(tmpdir(), 'vigil-backfill-status-'));
   configFile = join(dir, 'vigil.yaml');
-  const k = config.kafka;
-  writeFileSync(
-    configFile,
-    [
-      'kafka:',
-      `  brokers: [${k.brokers.join(', ')}]`,
-      `  topicPrefix: "${k.topicPrefix}"`,
-      `  groupPrefix: "${k.groupPrefix}"`,
-      `  partitions: ${k.partitions}`,
-      '  compression: none',
-      'elasticsearch:',
-      `  node: ${config.elasticsearch.node}`,
-      `  indexPrefix: ${prefix}`,
-      '',
-    ].join('\n'),
-  );
+  writeCliConfig(configFile, config, { elasticsearch: true });
 
   const builder = new IncidentBuilder();
   for (const host of HOSTS) ids.set(host, builder.add(scriptAlert(T0, { host, rule: 'r-1', level: 'high', at: 0 })).incidentId);

@@ -5,7 +5,7 @@
  * last status change; a second run changes nothing; documents that have the times are untouched.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { changeAuditDocument, backfillIncidentTimes, type IncidentDocument } fro
 import { auditDocument } from '../../playbooks/index.js';
 import { ecsMappings, esClient, indexDocuments } from '../../sinks/elasticsearch/index.js';
 import { cleanupTest } from '../support/cleanup.js';
+import { writeCliConfig } from '../support/cli-config.js';
 import { testConfig } from '../support/config.js';
 import { builtIncidents, MINUTE, type IncidentScript } from '../support/incident-docs.js';
 
@@ -177,19 +178,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-backfill-'));
   configFile = join(dir, 'vigil.yaml');
   // Kafka of the test's own prefix, where no incident change was ever sent: the status topic does not exist.
-  const k = config.kafka;
-  writeFileSync(
-    configFile,
-    [
-      'kafka:',
-      `  brokers: [${k.brokers.join(', ')}]`,
-      `  topicPrefix: "${k.topicPrefix}"`,
-      'elasticsearch:',
-      `  node: ${config.elasticsearch.node}`,
-      `  indexPrefix: ${prefix}`,
-      '',
-    ].join('\n'),
-  );
+  writeCliConfig(configFile, config, { elasticsearch: true });
 }, 60_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
  * sink) carries the status, so the analyst's edit and Vigil agree again.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,7 @@ import {
 import { esClient, indexName, startElasticsearchSink, type RunningElasticsearchSink } from '../../sinks/elasticsearch/index.js';
 import { run as incidentCommand } from '../../cli/commands/incident.js';
 import { cleanupTest } from '../support/cleanup.js';
+import { writeCliConfig } from '../support/cli-config.js';
 import { testConfig } from '../support/config.js';
 import { waitFor } from '../support/wait.js';
 
@@ -65,19 +66,7 @@ describe('incident status flowing back (Kafka + Elasticsearch)', () => {
 
   beforeAll(async () => {
     await bus.provision();
-    const k = config.kafka;
-    writeFileSync(
-      configFile,
-      [
-        'kafka:',
-        `  brokers: [${k.brokers.join(', ')}]`,
-        `  topicPrefix: "${k.topicPrefix}"`,
-        `  groupPrefix: "${k.groupPrefix}"`,
-        `  partitions: ${k.partitions}`,
-        '  compression: none',
-        '',
-      ].join('\n'),
-    );
+    writeCliConfig(configFile, config);
   });
 
   afterAll(async () => {
