@@ -4,7 +4,11 @@
  * sequential bulk lanes as the sink has partitions, `--batch` documents per request, `_id` from
  * `vigil.id`, the sink's own index template). Goal: the sink ≥ 90% of the loader.
  *
- *   node --import tsx bench/es-sink.ts [--docs 100000] [--batch 500] [--partitions 2] [--runs 3]
+ *   node --import tsx bench/es-sink.ts [--docs 100000] [--batch N] [--concurrency N] [--partitions 2] [--runs 3]
+ *
+ * `--batch` and `--concurrency` default to the sink's own defaults. Each row also gives the 1-minute
+ * load average and this process's CPU per 1000 documents on either side (ms): on a shared machine
+ * the rates move with everything else it runs, the CPU much less.
  *
  * Each run writes the documents to a fresh `vigil.events` first; both clocks run from the first
  * documents visible in the index until all are (the steady rate: start-up is paid once).
@@ -15,6 +19,8 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
 import { Bus } from '../core/bus/index.js';
 import type { ElasticsearchConfig } from '../core/config/types.js';
+import { loadavg } from 'node:os';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../sinks/elasticsearch/config.js';
 import { esClient, indexName, startElasticsearchSink } from '../sinks/elasticsearch/index.js';
 import { sinkTestKafka } from '../test/support/config.js';
 
@@ -22,13 +28,15 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     docs: { type: 'string', default: '100000' },
-    batch: { type: 'string', default: '500' },
+    batch: { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
+    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     partitions: { type: 'string', default: '2' },
     runs: { type: 'string', default: '3' },
   },
 });
 const N = Number(values.docs);
 const BATCH = Number(values.batch);
+const CONCURRENCY = Number(values.concurrency);
 const PARTITIONS = Number(values.partitions);
 const ES_URL = process.env.VIGIL_ES_URL ?? 'http://127.0.0.1:9200';
 
@@ -67,21 +75,30 @@ async function until(es: Client, index: string, n: number, timeoutMs = 600_000):
   }
 }
 
+interface Steady {
+  /** Documents/s. */
+  rate: number;
+  /** This process's CPU per 1000 documents, in ms. */
+  cpuMsPer1k: number;
+}
+
 /**
  * Documents/s from the first documents visible until all `n` are: the steady rate, without the
  * start-up either side pays once (the sink's template install and group join, index creation).
  */
-async function steadyRate(es: Client, index: string, n: number): Promise<number> {
+async function steadyRate(es: Client, index: string, n: number): Promise<Steady> {
   const first = await until(es, index, 1);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await until(es, index, n);
-  return ((n - first) / (performance.now() - t0)) * 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: ((n - first) / (performance.now() - t0)) * 1000, cpuMsPer1k: (cpu.user + cpu.system) / (n - first) };
 }
 
 type Mappings = Awaited<ReturnType<Client['indices']['getMapping']>>[string]['mappings'];
 
 /** The sink: from its start until the index holds every document. Also returns the events index's mapping. */
-async function sinkRun(run: string, docs: ReturnType<typeof document>[], es: Client): Promise<{ rate: number; mappings: Mappings }> {
+async function sinkRun(run: string, docs: ReturnType<typeof document>[], es: Client): Promise<Steady & { mappings: Mappings }> {
   const bus = new Bus(sinkTestKafka('esbench', run, PARTITIONS), 'bench-es');
   await bus.provision();
   const producer = await bus.producer();
@@ -95,21 +112,29 @@ async function sinkRun(run: string, docs: ReturnType<typeof document>[], es: Cli
   const cfg: ElasticsearchConfig = { node: ES_URL, indexPrefix: `esbench-sink-${run}` };
   const index = indexName(cfg.indexPrefix, 'events');
   const sink = await startElasticsearchSink({
-    sink: { id: `esbench-${run}`, type: 'elasticsearch', topics: ['events'], batchSize: BATCH, maxRetries: 8, replicas: 0 },
+    sink: {
+      id: `esbench-${run}`,
+      type: 'elasticsearch',
+      topics: ['events'],
+      batchSize: BATCH,
+      concurrency: CONCURRENCY,
+      maxRetries: 8,
+      replicas: 0,
+    },
     es: cfg,
     bus,
   });
-  const rate = await steadyRate(es, index, docs.length);
+  const steady = await steadyRate(es, index, docs.length);
   await sink.close();
   await bus.close();
   const mappings = Object.values(await es.indices.getMapping({ index }))[0]?.mappings;
   await es.indices.delete({ index }, { ignore: [404] });
   await es.indices.deleteIndexTemplate({ name: cfg.indexPrefix }, { ignore: [404] }).catch(() => undefined);
-  return { rate, mappings };
+  return { ...steady, mappings };
 }
 
 /** The plain loader: `PARTITIONS` lanes of sequential `_bulk` requests into an index with the sink's mapping. */
-async function loaderRun(run: string, docs: ReturnType<typeof document>[], es: Client, mappings: Mappings): Promise<number> {
+async function loaderRun(run: string, docs: ReturnType<typeof document>[], es: Client, mappings: Mappings): Promise<Steady> {
   const index = `esbench-plain-${run}`;
   await es.indices.create({ index, mappings, settings: { number_of_replicas: 0 } });
   const lanes = Array.from({ length: PARTITIONS }, (_, lane) => docs.filter((_, i) => i % PARTITIONS === lane));
@@ -122,10 +147,10 @@ async function loaderRun(run: string, docs: ReturnType<typeof document>[], es: C
       }
     }),
   );
-  const rate = await steadyRate(es, index, docs.length);
+  const steady = await steadyRate(es, index, docs.length);
   await loading;
   await es.indices.delete({ index }, { ignore: [404] });
-  return rate;
+  return steady;
 }
 
 const es = esClient({ node: ES_URL });
@@ -136,30 +161,33 @@ const { mappings } = await sinkRun(
   Array.from({ length: 10 }, (_, i) => document(i, warm)),
   es,
 );
-const rows: Array<{ run: number; sinkFirst: boolean; sinkDocsPerSec: number; loaderDocsPerSec: number; ratio: number }> = [];
+const rows: Array<Record<string, number | boolean>> = [];
 for (let r = 0; r < Number(values.runs); r++) {
   const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const docs = Array.from({ length: N }, (_, i) => document(i, run));
   const sinkFirst = r % 2 === 0;
-  let sinkRate = 0;
-  let loaderRate = 0;
+  let sink: Steady;
+  let loader: Steady;
   if (sinkFirst) {
-    sinkRate = Math.round((await sinkRun(run, docs, es)).rate);
-    loaderRate = Math.round(await loaderRun(run, docs, es, mappings));
+    sink = await sinkRun(run, docs, es);
+    loader = await loaderRun(run, docs, es, mappings);
   } else {
-    loaderRate = Math.round(await loaderRun(run, docs, es, mappings));
-    sinkRate = Math.round((await sinkRun(run, docs, es)).rate);
+    loader = await loaderRun(run, docs, es, mappings);
+    sink = await sinkRun(run, docs, es);
   }
   const row = {
     run: r + 1,
     sinkFirst,
-    sinkDocsPerSec: sinkRate,
-    loaderDocsPerSec: loaderRate,
-    ratio: Math.round((sinkRate / loaderRate) * 100) / 100,
+    sinkDocsPerSec: Math.round(sink.rate),
+    loaderDocsPerSec: Math.round(loader.rate),
+    ratio: Math.round((sink.rate / loader.rate) * 100) / 100,
+    sinkCpuMsPer1k: Math.round(sink.cpuMsPer1k * 10) / 10,
+    loaderCpuMsPer1k: Math.round(loader.cpuMsPer1k * 10) / 10,
+    load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
-console.log(JSON.stringify({ docs: N, batch: BATCH, partitions: PARTITIONS, runs: rows }));
+console.log(JSON.stringify({ docs: N, batch: BATCH, concurrency: CONCURRENCY, partitions: PARTITIONS, runs: rows }));
 await es.close();
 process.exit(0);

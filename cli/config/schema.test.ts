@@ -78,7 +78,7 @@ describe('vigil.example.yaml', () => {
       type: 'elasticsearch',
       id: 'es',
       topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
-      batchSize: 500,
+      batchSize: 2000,
       concurrency: 2,
       maxRetries: 8,
     });

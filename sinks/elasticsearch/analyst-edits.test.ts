@@ -4,7 +4,7 @@ import { logger } from '../../core/telemetry/index.js';
 import { keepAnalystEdits, withAnalystFields, type CurrentDoc, type MgetFn } from './analyst-edits.js';
 import { resolveSinkConfig } from './config.js';
 import { createBatchHandler, type BulkFn, type BulkResult } from './deliver.js';
-import { bulkOperations, encodeTarget, type BulkOp } from './encode.js';
+import { bulkBody, encodeTarget, type BulkOp } from './encode.js';
 
 const TOPIC = 't.vigil.incidents';
 const cfg = resolveSinkConfig(
@@ -61,7 +61,8 @@ class VersionedStore {
         : { _id: id, found: false };
     });
 
-  bulk: BulkFn = async (operations) => {
+  bulk: BulkFn = async (body) => {
+    const operations = lines(body);
     const hook = this.beforeBulk;
     this.beforeBulk = undefined;
     hook?.();
@@ -78,6 +79,15 @@ class VersionedStore {
     }
     return { items };
   };
+}
+
+/** The lines of a bulk body, parsed. */
+function lines(body: Buffer): unknown[] {
+  return body
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 const ctx: BatchContext = { topic: TOPIC, partition: 0, heartbeat: async () => undefined, isStopping: () => false };
@@ -118,8 +128,8 @@ describe('analyst edits on incident documents', () => {
     const op = (id: string, index = INDEX): BulkOp => ({ op: 'index', index, id, doc: { a: 1 }, record: record(builderDoc('open', 1)) });
     const out = await keepAnalystEdits(INDEX, store.mget)([op('inc-1'), op('inc-2'), op('inc-1', 'p-alerts')]);
     expect(out.map((o) => o.ifVersion?.seqNo)).toEqual([1, undefined, undefined]);
-    expect(bulkOperations(out.slice(0, 1))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-1', if_seq_no: 1, if_primary_term: 1 } });
-    expect(bulkOperations(out.slice(1, 2))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-2' } });
+    expect(lines(bulkBody(out.slice(0, 1)))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-1', if_seq_no: 1, if_primary_term: 1 } });
+    expect(lines(bulkBody(out.slice(1, 2)))[0]).toEqual({ index: { _index: INDEX, _id: 'inc-2' } });
   });
 
   it('keeps an edit the poller has not passed on yet when a new alert updates the incident', async () => {

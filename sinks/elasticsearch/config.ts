@@ -7,6 +7,11 @@ import type { ElasticsearchConfig } from '../../core/config/types.js';
 import { VigilError, type ErrorCode } from '../../core/errors/index.js';
 import type { BackoffPolicy } from '../../core/retry/index.js';
 
+/** Documents per bulk request (bench/es-sink.ts, bench/README.md). */
+export const DEFAULT_BATCH_SIZE = 2000;
+/** Bulk requests in flight per partition's batch. */
+export const DEFAULT_CONCURRENCY = 2;
+
 export const schema = object({
   description: 'Indexes Vigil topics into the `elasticsearch` cluster.',
   fields: {
@@ -17,10 +22,16 @@ export const schema = object({
       minItems: 1,
       default: [...VIGIL_TOPICS, 'deadletter'],
     }),
-    batchSize: number({ description: 'Documents per bulk request.', int: true, min: 1, max: 10000, default: 500 }),
-    concurrency: number({
+    batchSize: number({
       description:
-        'Bulk requests of one fetched batch in flight at once (their ids are disjoint: a batch is deduplicated by id first). Default 2.',
+        'Documents per bulk request. Elasticsearch pays for each request (parsing it, a translog fsync per shard), not only for each document: larger requests leave more of the node to indexing.',
+      int: true,
+      min: 1,
+      max: 10000,
+      default: DEFAULT_BATCH_SIZE,
+    }),
+    concurrency: number({
+      description: `Bulk requests of one fetched batch in flight at once (their ids are disjoint: a batch is deduplicated by id first). The batches of several partitions go at once too, so the cluster sees up to partitions × concurrency requests; more only queue on a node of few cores. Default ${DEFAULT_CONCURRENCY}.`,
       int: true,
       min: 1,
       max: 16,
@@ -152,7 +163,7 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
   if (!INDEX_PREFIX.test(indexPrefix)) {
     problems.push(`elasticsearch.indexPrefix: "${indexPrefix}" is not a valid index name prefix (lowercase letters, digits, . _ -)`);
   }
-  const batchSize = sink.batchSize ?? 500;
+  const batchSize = sink.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) problems.push(`${path}.batchSize: must be an integer >= 1`);
   const maxRetries = sink.maxRetries ?? 8;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) problems.push(`${path}.maxRetries: must be an integer >= 0`);
@@ -170,7 +181,7 @@ export function resolveSinkConfig(sink: ElasticsearchSinkOptions, es: Elasticsea
     id: sink.id,
     topics,
     batchSize,
-    concurrency: sink.concurrency ?? 2,
+    concurrency: sink.concurrency ?? DEFAULT_CONCURRENCY,
     maxRetries,
     indexPrefix,
     dataStream,

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/telemetry/index.js';
 import { createSinkHandler, type DeliverFn, type IntakeFn, type Verdict as RecordVerdict } from '../runner/index.js';
 import { classifyItem, classifyRequestError, type EsErrorCause, type ItemResult, type Verdict } from './classify.js';
 import type { IndexedTopic } from './config.js';
-import { bulkOperations, dedupeOps, encodeRecord, type BulkOp, type EncodeTarget } from './encode.js';
+import { bulkBody, dedupeOps, encodeRecord, type BulkOp, type EncodeTarget } from './encode.js';
 
 /**
  * What the Elasticsearch sink gives the shared runner (sinks/runner): how a batch of records
@@ -20,7 +20,8 @@ export interface BulkResult {
   items: Array<Partial<Record<NonNullable<ItemResult['op']>, { status: number; error?: EsErrorCause }>>>;
 }
 
-export type BulkFn = (operations: unknown[], signal?: AbortSignal) => Promise<BulkResult>;
+/** Sends one `_bulk` request: `body` is its NDJSON (encode.ts's `bulkBody`). */
+export type BulkFn = (body: Buffer, signal?: AbortSignal) => Promise<BulkResult>;
 
 /** One record on its way to Elasticsearch: the bulk operation made of it, and the record (for its dead letter). */
 export interface BulkRecord {
@@ -105,7 +106,7 @@ export function esDelivery(opts: EsDeliveryOptions): EsDelivery {
     let result: BulkResult;
     try {
       const sent = opts.prepare ? await opts.prepare(ops) : ops;
-      result = await opts.bulk(bulkOperations(sent), signal);
+      result = await opts.bulk(bulkBody(sent), signal);
     } catch (err) {
       const c = classifyRequestError(err);
       if (c.outcome === 'fatal') throw new VigilError('SERVICE_UNAVAILABLE', `Elasticsearch cannot be used: ${c.reason}`, { cause: err });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InRecord } from '../../core/bus/index.js';
 import { deterministicId } from '../../core/event/index.js';
 import { resolveSinkConfig, type IndexedTopic } from './config.js';
-import { bulkOperations, dedupeOps, documentId, encodeRecord, encodeTarget, type BulkOp } from './encode.js';
+import { bulkBody, dedupeOps, documentId, encodeRecord, encodeTarget, type BulkOp } from './encode.js';
 
 const rec = (value: unknown, over: Partial<InRecord> = {}): InRecord => ({
   topic: 'x.vigil.events',
@@ -150,12 +150,54 @@ describe('dedupeOps and bulkOperations', () => {
     expect(superseded).toHaveLength(2);
   });
   it('writes action and source lines; deletes have no source', () => {
-    expect(bulkOperations([op('a', 1), op('b', 0, 'delete'), { ...op('c', 2), op: 'create' }])).toEqual([
-      { index: { _index: 'pfx-incidents', _id: 'a' } },
-      { v: 1 },
-      { delete: { _index: 'pfx-incidents', _id: 'b' } },
-      { create: { _index: 'pfx-incidents', _id: 'c' } },
-      { v: 2 },
+    expect(lines(bulkBody([op('a', 1), op('b', 0, 'delete'), { ...op('c', 2), op: 'create' }]))).toEqual([
+      '{"index":{"_index":"pfx-incidents","_id":"a"}}',
+      '{"v":1}',
+      '{"delete":{"_index":"pfx-incidents","_id":"b"}}',
+      '{"create":{"_index":"pfx-incidents","_id":"c"}}',
+      '{"v":2}',
+      '',
     ]);
+  });
+});
+
+/** The NDJSON lines of a bulk body, as text. */
+const lines = (body: Buffer): string[] => body.toString('utf8').split('\n');
+
+describe("source lines: the record's own bytes where nothing changes", () => {
+  const events = encodeTarget(cfg, 'events');
+  const sourceLine = (e: ReturnType<typeof encodeRecord>): string => (e.ok ? (lines(bulkBody([e.op]))[1] as string) : 'refused');
+
+  it('sends the record as it is, byte for byte (a re-serialization would round this integer and drop the spacing)', () => {
+    const text = '{ "@timestamp": "2025-01-01T00:00:00Z", "vigil": {"id": "id1"}, "n": 12345678901234567890, "s": "é" }';
+    expect(sourceLine(encodeRecord(rec(text), events))).toBe(text);
+  });
+  it("puts a missing @timestamp and the data_stream fields in front of the record's own fields", () => {
+    const security = encodeTarget({ ...cfg, securityNamespace: 'prod' }, 'events');
+    const e = encodeRecord(rec('  {"vigil":{"id":"id1"},"n":12345678901234567890}'), security);
+    expect(sourceLine(e)).toBe(
+      '  {"@timestamp":"2025-01-02T03:04:05.000Z","data_stream":{"type":"logs","dataset":"vigil.events","namespace":"prod"},"vigil":{"id":"id1"},"n":12345678901234567890}',
+    );
+    expect(sourceLine(encodeRecord(rec('{}'), events))).toBe('{"@timestamp":"2025-01-02T03:04:05.000Z"}');
+  });
+  const serialized: Array<[string, Buffer]> = [
+    ['holds a newline (it would end the NDJSON line)', Buffer.from('{"@timestamp":"t",\n"vigil":{"id":"id1"},"n":1.0}')],
+    [
+      'is not UTF-8 (it was read with a replacement character)',
+      Buffer.from([...Buffer.from('{"@timestamp":"t","n":1.0,"s":"'), 0xff, 0x22, 0x7d]),
+    ],
+    ['has a data_stream field of its own, which the sink replaces', Buffer.from('{"@timestamp":"t","data_stream":{"type":"x"},"n":1.0}')],
+  ];
+  it.each(serialized)('serializes the document when the record %s', (_why, value) => {
+    const security = encodeTarget({ ...cfg, securityNamespace: 'prod' }, 'events');
+    const e = encodeRecord(rec(value), security);
+    expect(e.ok).toBe(true);
+    if (e.ok) expect(sourceLine(e)).toBe(JSON.stringify(e.op.doc));
+    expect(sourceLine(e)).not.toContain('1.0');
+  });
+  it('serializes a document that was changed after it was read', () => {
+    const e = encodeRecord(rec('{"@timestamp":"t","n":1.0}'), events);
+    if (!e.ok) throw new Error('refused');
+    expect(sourceLine({ ok: true, op: { ...e.op, doc: { ...e.op.doc, n: 2 } } })).toBe('{"@timestamp":"t","n":2}');
   });
 });

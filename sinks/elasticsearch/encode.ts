@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { InRecord } from '../../core/bus/index.js';
 import { deterministicId, getField } from '../../core/event/index.js';
 import { SECURITY_TOPICS, targetIndex, usesDataStream, type IndexedTopic, type ResolvedSinkConfig } from './config.js';
@@ -10,6 +11,12 @@ export interface BulkOp {
   id: string;
   /** Absent for `delete`. */
   doc?: Record<string, unknown>;
+  /**
+   * `doc` as JSON bytes made from the record's own (bulk sends them as the source line, so a
+   * document is not serialized again). Valid only while `doc` is this same object: whoever changes
+   * a document makes a new object (analyst-edits.ts), and the source line is then serialized.
+   */
+  asRead?: { doc: Record<string, unknown>; bytes: Buffer };
   /** Where the record came from, for dead letters and logs. */
   record: InRecord;
   /** Write only if the document is still at this version (analyst-edits.ts); 409 otherwise. */
@@ -88,13 +95,40 @@ export function encodeRecord(record: InRecord, target: EncodeTarget): Encoded {
     return { ok: false, reason: `not a JSON object (got ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed})` };
   }
   const doc = parsed as Record<string, unknown>;
+  const added: Record<string, unknown> = {};
   // Data streams require @timestamp and Kibana sorts by it: when a producer left it out, the
   // Kafka record time is the best event time we have.
   if (doc['@timestamp'] === undefined && Number.isFinite(record.timestamp) && record.timestamp > 0) {
-    doc['@timestamp'] = new Date(record.timestamp).toISOString();
+    added['@timestamp'] = new Date(record.timestamp).toISOString();
   }
-  if (target.dataStreamFields) doc.data_stream = { ...target.dataStreamFields };
-  return { ok: true, op: { op: target.writeOp, index: target.index, id: documentId(target.topic, doc, record), doc, record } };
+  if (target.dataStreamFields) added.data_stream = { ...target.dataStreamFields };
+  const bytes = asReadBytes(record.value, doc, added);
+  Object.assign(doc, added);
+  const op: BulkOp = { op: target.writeOp, index: target.index, id: documentId(target.topic, doc, record), doc, record };
+  if (bytes) op.asRead = { doc, bytes };
+  return { ok: true, op };
+}
+
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+
+/**
+ * The record's bytes as the bulk source line of `doc` with the fields of `added` put in front, or
+ * undefined where they cannot be sent as they are: a newline would end the NDJSON line, bytes
+ * that are not UTF-8 were read with replacement characters, and a field to replace (not only to
+ * add) needs the document serialized.
+ */
+function asReadBytes(value: Buffer, doc: Record<string, unknown>, added: Record<string, unknown>): Buffer | undefined {
+  if (value.includes(NEWLINE) || !isUtf8(value)) return undefined;
+  const names = Object.keys(added);
+  if (names.length === 0) return value;
+  if (names.some((n) => n in doc)) return undefined;
+  // A JSON object (checked by the caller) starts with `{` after optional whitespace.
+  const brace = value.indexOf(OPEN_BRACE);
+  const fields = JSON.stringify(added).slice(1, -1);
+  const rest = value.subarray(brace + 1);
+  const empty = Object.keys(doc).length === 0;
+  return Buffer.concat([value.subarray(0, brace + 1), Buffer.from(empty ? fields : `${fields},`), rest]);
 }
 
 /**
@@ -112,13 +146,16 @@ export function dedupeOps(ops: BulkOp[]): { kept: BulkOp[]; superseded: BulkOp[]
   return { kept, superseded };
 }
 
-/** The NDJSON lines of a bulk request, as the client's `operations` array. */
-export function bulkOperations(ops: BulkOp[]): unknown[] {
-  const lines: unknown[] = [];
+/** The NDJSON body of a bulk request: an action line per operation, and its source line unless it deletes. */
+export function bulkBody(ops: readonly BulkOp[]): Buffer {
+  const parts: Buffer[] = [];
   for (const o of ops) {
     const conditional = o.ifVersion ? { if_seq_no: o.ifVersion.seqNo, if_primary_term: o.ifVersion.primaryTerm } : {};
-    lines.push({ [o.op]: { _index: o.index, _id: o.id, ...conditional } });
-    if (o.op !== 'delete') lines.push(o.doc);
+    parts.push(Buffer.from(`${JSON.stringify({ [o.op]: { _index: o.index, _id: o.id, ...conditional } })}\n`));
+    if (o.op === 'delete') continue;
+    parts.push(o.asRead !== undefined && o.asRead.doc === o.doc ? o.asRead.bytes : Buffer.from(JSON.stringify(o.doc)), NEWLINE_BYTES);
   }
-  return lines;
+  return Buffer.concat(parts);
 }
+
+const NEWLINE_BYTES = Buffer.from('\n');

@@ -35,6 +35,17 @@ import { ecsMappings, ilmPolicy, indexTemplates, type FieldCapabilities } from '
  * - `GET /` answers 405 ("allowed: [DELETE]"): readiness uses `GET /_cluster/health`.
  */
 
+/**
+ * What one fetch from Kafka brings per partition, and so the most one batch holds. Kafka's (and
+ * core/bus's) 1 MiB is under two requests of `batchSize` 2000 documents of ~600 bytes: every
+ * batch would end in a short request and then wait for the next fetch, its commit and its parsing
+ * with nothing in flight. kafkajs caps a whole fetch at 10 MiB, whatever the partition count.
+ */
+const FETCH_BYTES_PER_PARTITION = 8 * 1_048_576;
+
+/** The parts of a `_bulk` answer deliver.ts reads: each item's operation, status and error. */
+const BULK_FILTER_PATH = 'items.*.status,items.*.error';
+
 export interface StartElasticsearchSinkOptions {
   sink: ElasticsearchSinkOptions;
   es: ElasticsearchConfig;
@@ -187,11 +198,17 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
         targets,
         concurrency: cfg.concurrency,
         log,
-        bulk: (operations, signal) => client.bulk({ operations }, signal ? { signal } : {}) as Promise<BulkResult>,
+        bulk: (body, signal) =>
+          client.transport.request<BulkResult>(
+            // Each item's status and error only, what deliver.ts reads: far less for Elasticsearch to write and for us to parse.
+            { method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: BULK_FILTER_PATH } },
+            signal ? { signal } : {},
+          ),
         // Incidents never go to a data stream: their documents are written with `index`, which the guard makes conditional.
         ...(indices.incidents !== undefined ? { prepare: keepAnalystEdits(indices.incidents, mgetCurrent(client)) } : {}),
       }),
       batchSize: cfg.batchSize,
+      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       maxRetries: cfg.maxRetries,
       backoff: cfg.retryBackoff,
       timeoutMs: deliveryTimeoutMs(cfg.requestTimeoutMs),

@@ -137,7 +137,7 @@ describe('resolveSinkConfig', () => {
     const c = resolveSinkConfig({ id: 'es', type: 'elasticsearch' } as ElasticsearchSinkOptions, { node: 'http://x', indexPrefix: '' });
     expect(c).toMatchObject({
       topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
-      batchSize: 500,
+      batchSize: 2000,
       maxRetries: 8,
       indexPrefix: 'vigil',
       dataStream: false,

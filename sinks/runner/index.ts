@@ -37,6 +37,8 @@ export interface SinkRunnerOptions<O extends Deliverable = Outgoing> {
   intake?: IntakeFn<O>;
   /** Chunks of one batch delivered at once, for a sink whose chunks are independent. Default 1. */
   concurrency?: number;
+  /** Bytes fetched from Kafka per partition, the most one batch holds. Default core/bus's 1 MiB. */
+  maxBytesPerPartition?: number;
   /** Names the sink at the start of every dead-letter reason of a refused record. Default `<id>:`. */
   who?: string;
   /** Records per `deliver` call. Default 500. */
@@ -94,7 +96,12 @@ export async function startSinkRunner<O extends Deliverable = Outgoing>(opts: Si
   const groupName = `sink-${opts.id}`;
   let loop: ConsumerLoop;
   try {
-    loop = await opts.bus.consume(groupName, { topics: [...topics.keys()], handler, component: opts.id });
+    loop = await opts.bus.consume(groupName, {
+      topics: [...topics.keys()],
+      handler,
+      component: opts.id,
+      ...(opts.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
+    });
   } catch (err) {
     await stats?.stop().catch(() => undefined);
     throw err;
