@@ -19,6 +19,11 @@ export interface GeoipFixtures {
   flatCity: string;
   /** GeoLite2-ASN form, for the networks of `city`. */
   asn: string;
+  /**
+   * GeoLite2-ASN form, IPv4 only: 81.2.69.0/24 AS65010, and 42.2.0.0/16 AS65099 (what the first
+   * 32 bits of 2a02:cf40::/29 read as, were an IPv6 address walked through it).
+   */
+  asnIpv4: string;
   remove(): void;
 }
 
@@ -50,6 +55,7 @@ export function buildGeoipFixtures(): GeoipFixtures {
     city: join(dir, 'city.mmdb'),
     flatCity: join(dir, 'flat-city.mmdb'),
     asn: join(dir, 'asn.mmdb'),
+    asnIpv4: join(dir, 'asn-ipv4.mmdb'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -111,8 +111,7 @@ function geoOf(path: string, files: SharedArrayBuffer[], paths: string[] = [path
     lookup(text) {
       let record: Record<string, unknown> | null = null;
       for (const reader of readers) {
-        // An IPv4-only file walks an IPv6 address's first 32 bits as if they were an IPv4 address.
-        if (reader.metadata.ipVersion === 4 && text.includes(':')) continue;
+        if (!knows(reader, text)) continue;
         record = reader.get(text);
         if (record !== null) break;
       }
@@ -147,8 +146,15 @@ function asnOfTable(path: string, data: AsnTableData): AsnDatabase {
 
 function asnOfMmdb(path: string, bytes: SharedArrayBuffer): AsnDatabase {
   const reader = openMmdb(path, bytes);
-  return { path, shared: { path, mmdb: bytes }, lookup: (text) => asFromRecord(reader.get(text)) };
+  return { path, shared: { path, mmdb: bytes }, lookup: (text) => (knows(reader, text) ? asFromRecord(reader.get(text)) : undefined) };
 }
+
+/**
+ * Whether a MaxMind DB file can answer for an address as `lookupText` gives it (an IPv4-mapped
+ * address in dotted form): an IPv4-only file would walk an IPv6 address's first 32 bits as if
+ * they were an IPv4 address.
+ */
+const knows = (reader: Reader<Record<string, unknown>>, text: string): boolean => reader.metadata.ipVersion !== 4 || !text.includes(':');
 
 /** The table with its ranges moved to shared memory (the record list is small and is copied to each thread). */
 function shareTable(t: AsnTableData): AsnTableData {

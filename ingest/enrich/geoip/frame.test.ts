@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutRecord } from '../../../core/bus/types.js';
 import { metrics } from '../../../core/telemetry/index.js';
 import { createFramePublisher, type FramePublisher } from '../../frame-publisher.js';
 import { MemoryPublisher } from '../../../test/support/memory-publisher.js';
 import { counterValue } from '../../../test/support/metrics.js';
-import { openDatabases } from './databases.js';
+import { buildGeoipFixtures, canBuildGeoipFixtures, type GeoipFixtures } from '../../../test/support/geoip-fixtures.js';
+import { openAsn, openDatabases, openGeo } from './databases.js';
 import { ENRICHED_HEADER, type FrameGeoip } from './frame.js';
 import { GeoipLookup } from './lookup.js';
 import { enrichmentPublisher } from '../publisher.js';
@@ -116,6 +117,44 @@ describe.each([
     });
     expect(out.map(parse)).toEqual((await viaWrapperOnly(n, inputId)).map(parse));
   }, 60_000);
+});
+
+describe.skipIf(!canBuildGeoipFixtures())('GeoIP on the frame path, with an IPv4-only ASN database before a dual one', () => {
+  let fx: GeoipFixtures;
+  beforeAll(() => {
+    fx = buildGeoipFixtures();
+  });
+  afterAll(() => fx?.remove());
+
+  /** 42 frames (a batch large enough for a worker) from an IPv6, an IPv4-mapped and an IPv4 source in turn. */
+  async function sources(workers: number) {
+    const geo = openGeo(fx.city);
+    const asn = [openAsn(fx.asnIpv4), openAsn(fx.asn)];
+    const databases = { geo: geo.shared, asn: asn.map((a) => a.shared), cacheSize: 10 };
+    const { pipeline, events } = framePublisher(workers, { lookup: new GeoipLookup(geo, asn, 10), databases });
+    const ips = ['2a02:cf40::7', '::ffff:81.2.69.1', '81.2.69.142'];
+    await pipeline.handle(
+      Array.from({ length: 42 }, (_, i) => ({
+        raw: Buffer.from(`CEF:0|Acme|NGFW|7.1|deny|Connection denied|7|src=${ips[i % 3]} dst=10.0.0.1 act=deny`),
+        peer: '192.0.2.1',
+      })),
+    );
+    return events()
+      .slice(0, 3)
+      .map((r) => ({ marked: r.headers?.[ENRICHED_HEADER], source: parse(r).source }));
+  }
+
+  it.each([0, 1])(
+    'asks the IPv4-only file only about IPv4 addresses (workers: %i)',
+    async (workers) => {
+      const [v6, mapped, v4] = await sources(workers);
+      for (const e of [v6, mapped, v4]) expect(e?.marked).toBe('geoip');
+      expect(v6?.source).toMatchObject({ ip: '2a02:cf40::7', geo: { country_iso_code: 'NO' }, as: { number: 64512 } });
+      expect(mapped?.source?.as).toEqual({ number: 65010, organization: { name: 'IPv4 Only Co' } });
+      expect(v4?.source?.as).toEqual({ number: 65010, organization: { name: 'IPv4 Only Co' } });
+    },
+    60_000,
+  );
 });
 
 describe('GeoIP on the frame path, when a worker cannot open the databases', () => {

@@ -93,6 +93,18 @@ describe.skipIf(!canBuildGeoipFixtures())('GeoIP lookups over fixture databases'
     expect(lookup.lookup('2a02:cf40::1').as).toEqual({ number: 64512 });
   });
 
+  it('never asks an IPv4-only ASN database about an IPv6 address, and asks it about an IPv4-mapped one as IPv4', () => {
+    const v4Only = openAsn(fx.asnIpv4);
+    expect(v4Only.lookup('81.2.69.1', parseAddress('81.2.69.1')!)).toEqual({ number: 65010, organization: { name: 'IPv4 Only Co' } });
+    // 2a02:cf40::7 read as IPv4 is 42.2.207.64, which the file places in AS65099.
+    expect(v4Only.lookup('2a02:cf40::7', parseAddress('2a02:cf40::7')!)).toBeUndefined();
+
+    const lookup = new GeoipLookup(undefined, [v4Only, openAsn(fx.asn)], 10);
+    expect(lookup.lookup('2a02:cf40::7').as).toEqual({ number: 64512 });
+    expect(lookup.lookup('::ffff:81.2.69.1').as).toEqual({ number: 65010, organization: { name: 'IPv4 Only Co' } });
+    expect(lookup.lookup('::FFFF:5102:4501').as).toEqual({ number: 65010, organization: { name: 'IPv4 Only Co' } });
+  });
+
   it('refuses a truncated MaxMind DB at open, naming the file', () => {
     const cut = join(fx.dir, 'cut.mmdb');
     writeFileSync(cut, readFileSync(fx.city).subarray(0, 200));

@@ -2,7 +2,8 @@
 
 usage: build-mmdb.py OUT_DIR
 Writes city.mmdb (GeoLite2-City form), flat-city.mmdb (ip-location-db city form) and
-asn.mmdb (GeoLite2-ASN form), each with IPv4 and IPv6 networks, into OUT_DIR.
+asn.mmdb (GeoLite2-ASN form), each with IPv4 and IPv6 networks, and asn-ipv4.mmdb (GeoLite2-ASN
+form, an IPv4-only file), into OUT_DIR.
 """
 import sys
 
@@ -48,3 +49,10 @@ asn = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-ASN
 asn.insert_network(IPSet(["81.2.69.0/24"]), {"autonomous_system_number": 20712, "autonomous_system_organization": "Andrews & Arnold Ltd"})
 asn.insert_network(IPSet(["2a02:cf40::/29"]), {"autonomous_system_number": 64512})
 asn.to_db_file(f"{out}/asn.mmdb")
+
+# An IPv4-only file. 42.2.0.0/16 is what 2a02:cf40::/29's first 32 bits read as: a reader that
+# walks an IPv6 address through this tree answers with it.
+asn4 = MMDBWriter(ip_version=4, database_type="GeoLite2-ASN")
+asn4.insert_network(IPSet(["81.2.69.0/24"]), {"autonomous_system_number": 65010, "autonomous_system_organization": "IPv4 Only Co"})
+asn4.insert_network(IPSet(["42.2.0.0/16"]), {"autonomous_system_number": 65099, "autonomous_system_organization": "Wrong Co"})
+asn4.to_db_file(f"{out}/asn-ipv4.mmdb")
