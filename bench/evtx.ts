@@ -4,6 +4,11 @@
  * lines (`-o jsonl`) written to /dev/null.
  *
  *   node --import tsx bench/evtx.ts [--mb 64] [--file F.evtx] [--evtx-dump PATH]
+ *   node --import tsx bench/evtx.ts --hunt RULES [--mb 64] [--file F.evtx]
+ *
+ * With --hunt, measures `vigil hunt --rules RULES` over the same files instead (the records as
+ * objects, normalized to ECS and matched; alerts to /dev/null), and the same hunt over the 711
+ * records of the sample, whose CPU seconds (start-up and loading the rules) are the fixed part.
  *
  * Without --file, builds a file of about --mb MiB from the chunks of test/fixtures/evtx/security.evtx
  * repeated (a real Security log), and one a quarter that size to show that memory does not grow
@@ -104,9 +109,23 @@ try {
       files.push(f);
     }
   }
-  const dump = evtxDump();
-  console.log(`evtx_dump: ${dump ?? 'not found (only our reader is measured)'}`);
-  for (const file of files) {
+  const rules = arg('hunt');
+  const dump = rules ? undefined : evtxDump();
+  if (rules) {
+    const hunt = (file: string): Run => timed(process.execPath, ['bin/vigil.js', 'hunt', '--rules', rules, file]);
+    const fixed = hunt(join(ROOT, 'test/fixtures/evtx/security.evtx'));
+    console.log(`vigil hunt --rules ${rules}: sample (711 records, start-up and rules) CPU ${fixed.cpu.toFixed(2)} s`);
+    for (const file of files) {
+      const mb = statSync(file).size / 2 ** 20;
+      const r = hunt(file);
+      const net = Math.max(r.cpu - fixed.cpu, 0.01);
+      console.log(
+        `  ${file.split('/').pop()}: ${mb.toFixed(1)} MiB, wall ${r.seconds.toFixed(2)} s, CPU ${r.cpu.toFixed(2)} s ` +
+          `(${(mb / r.cpu).toFixed(1)} MB per CPU s; ${(mb / net).toFixed(1)} without the sample's CPU), peak RSS ${r.rssMb.toFixed(0)} MB`,
+      );
+    }
+  } else console.log(`evtx_dump: ${dump ?? 'not found (only our reader is measured)'}`);
+  for (const file of rules ? [] : files) {
     const bytes = statSync(file).size;
     const ours = timed(process.execPath, ['--import', 'tsx', 'bench/evtx.ts', '--child', file]);
     const counts = JSON.parse(/\{"records".*\}/.exec(ours.stderr)?.[0] ?? '{"records":0,"bad":0}') as { records: number; bad: number };

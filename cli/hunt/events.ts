@@ -50,9 +50,12 @@ export async function* huntEvents(file: string, pipeline: string, now: Date, opt
   for await (const batch of huntEventBatches(file, pipeline, now, options)) yield* batch;
 }
 
-type Parsers = typeof import('../../ingest/parsers/registry.js');
+type Parsers = typeof import('../../ingest/parsers/registry.js') & typeof import('../../ingest/normalize/cloud/index.js');
 let loading: Promise<Parsers> | undefined;
-const loadParsers = (): Promise<Parsers> => (loading ??= import('../../ingest/parsers/registry.js'));
+const loadParsers = (): Promise<Parsers> =>
+  (loading ??= Promise.all([import('../../ingest/parsers/registry.js'), import('../../ingest/normalize/cloud/index.js')]).then(
+    ([registry, cloud]) => ({ ...registry, ...cloud }),
+  ));
 
 /** Whether the record goes through one of ingest's parsers. */
 const parsed = (r: HuntRecord, pipeline: string): boolean =>
@@ -76,10 +79,11 @@ function eventsOf(r: HuntRecord, file: string, pipeline: string, now: Date, pars
   if (r.kind === 'bad') out.push(r);
   else if (r.kind === 'event') {
     if (pipeline !== 'raw' && isEvtxDocument(r.event)) {
-      const { PARSE_TYPES } = parsers as Parsers;
-      const p = (PARSE_TYPES.windows as ParseType).toEcs(JSON.stringify(r.event), ctx(file, r.line, now));
-      if (p.ok) for (const e of p.events) out.push({ kind: 'event', event: e as Record<string, unknown>, line: r.line });
-      else out.push({ kind: 'bad', line: r.line, reason: p.error.message });
+      // The object as it is, as `vigil parse --type windows` normalizes the parsed text (without parsing it again).
+      const { normalizeDocument, pipelineError } = parsers as Parsers;
+      const rctx = { inputId: 'hunt', receivedAt: now, keepOriginal: false };
+      for (const n of normalizeDocument(r.event, rctx, 'windows', JSON.stringify(r.event)))
+        out.push({ kind: 'event', event: (n.ok ? n.event : pipelineError(n, rctx)) as Record<string, unknown>, line: r.line });
     } else out.push(r);
   } else {
     if (r.text.trim() === '') return;

@@ -7,7 +7,8 @@ import { readEvtxFile } from '../../ingest/parsers/evtx/index.js';
 import type { HuntRecord, ReadOptions } from './readers.js';
 
 export async function* evtxHuntRecords(file: string, options: ReadOptions): AsyncGenerator<HuntRecord> {
-  for await (const item of readEvtxFile(file, { onBytes: options.onBytes })) {
+  // The objects are built while reading; the JSON text is never made.
+  for await (const item of readEvtxFile(file, { onBytes: options.onBytes, build: 'event' })) {
     if (item.kind === 'record') yield { kind: 'event', event: item.event, line: item.recordId };
     else {
       const chunk = item.chunk === undefined ? '' : ` (chunk ${item.chunk})`;

@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { BinXmlReader } from './binxml.js';
+import { BinXmlReader, type RecordContent } from './binxml.js';
 import { EvtxFormatError } from './errors.js';
 import { RecordJson } from './record-json.js';
 import { fileTime, type JsonValue } from './values.js';
@@ -22,22 +22,36 @@ const RECORD_MAGIC = 0x00002a2a;
 
 /**
  * A record: its id, the time it was written (record header) and its document as evtx_dump's JSON,
- * as text (`json`, the line `evtx_dump -o jsonl` prints) and as an object (`event`, parsed from
- * the text when first asked for).
+ * as text (`json`, the line `evtx_dump -o jsonl` prints) and as an object (`event`, what
+ * `JSON.parse(json)` gives). The one the reader was asked for (`EvtxReadOptions.build`) is made
+ * while the chunk is read; the other when first asked for, from the same template and values.
  */
 export class EvtxRecord {
   readonly kind = 'record' as const;
-  private parsed: Record<string, JsonValue> | undefined;
+  private text: string | undefined;
+  private object: Record<string, JsonValue> | undefined;
   constructor(
     readonly recordId: number,
     readonly written: string,
-    readonly json: string,
     readonly offset: number,
-  ) {}
+    private readonly content: RecordContent,
+    private readonly render: RecordJson,
+    build: EvtxBuild,
+  ) {
+    // Made now, so that a record that cannot be converted is reported where it is read.
+    if (build === 'event') this.object = render.event(content);
+    else this.text = render.text(content);
+  }
+  get json(): string {
+    return (this.text ??= this.render.text(this.content));
+  }
   get event(): Record<string, JsonValue> {
-    return (this.parsed ??= JSON.parse(this.json) as Record<string, JsonValue>);
+    return (this.object ??= this.render.event(this.content));
   }
 }
+
+/** What each record is made as while the file is read: its JSON text or its object. */
+export type EvtxBuild = 'json' | 'event';
 
 export type EvtxItem =
   | EvtxRecord
@@ -47,6 +61,8 @@ export type EvtxItem =
 export interface EvtxReadOptions {
   /** Called with the number of bytes read from the file. */
   onBytes?: (n: number) => void;
+  /** Default `json`; `event` when the objects are wanted (the text is then made only when asked for). */
+  build?: EvtxBuild;
 }
 
 /** True when `head` starts with the `.evtx` file signature. */
@@ -78,7 +94,13 @@ export function checkChunk(c: Buffer): string | undefined {
  * The records of one checked chunk. `base` is the chunk's file offset, for reports. A record that
  * cannot be read is reported and skipped by its size; a broken size ends the chunk.
  */
-export function* chunkRecords(c: Buffer, base: number, chunkIndex: number, render = new RecordJson()): Generator<EvtxItem> {
+export function* chunkRecords(
+  c: Buffer,
+  base: number,
+  chunkIndex: number,
+  render = new RecordJson(),
+  build: EvtxBuild = 'json',
+): Generator<EvtxItem> {
   const reader = new BinXmlReader(c);
   const end = c.readUInt32LE(48);
   let p = RECORDS_START;
@@ -95,8 +117,7 @@ export function* chunkRecords(c: Buffer, base: number, chunkIndex: number, rende
     const recordId = Number(c.readBigUInt64LE(p + 8));
     try {
       const written = fileTime(c, p + 16);
-      const json = render.text(reader.readRecord(p + 24, p + size - 4));
-      yield new EvtxRecord(recordId, written, json, base + p);
+      yield new EvtxRecord(recordId, written, base + p, reader.readRecord(p + 24, p + size - 4), render, build);
     } catch (err) {
       // A Buffer read out of range is bad input too, whatever check missed it.
       if (!(err instanceof EvtxFormatError) && !(err instanceof RangeError)) throw err;
@@ -146,7 +167,7 @@ export async function* readEvtxFile(file: string, options: EvtxReadOptions = {})
         yield { kind: 'bad', offset, chunk: index, reason: `chunk ${index} skipped: ${problem}` };
         continue;
       }
-      yield* chunkRecords(chunk, offset, index, render);
+      yield* chunkRecords(chunk, offset, index, render, options.build);
     }
   } finally {
     closeSync(fd);

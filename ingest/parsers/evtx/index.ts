@@ -7,6 +7,7 @@ export {
   CHUNK_BYTES,
   EVTX_FILE_MAGIC,
   EvtxRecord,
+  type EvtxBuild,
   type EvtxItem,
   type EvtxReadOptions,
 } from './file.js';

@@ -77,6 +77,32 @@ function record(
 describe('compiled template JSON', () => {
   /** The records' texts, each checked against the slow way's. */
   function texts(keyed: boolean): { got: string[]; counts: RecordJson['counts'] } {
+    const { reader, spans } = records(keyed);
+    const render = new RecordJson();
+    const got = spans.map(({ start, end }) => {
+      const text = render.text(reader.readRecord(start, end));
+      expect(text).toBe(JSON.stringify(toEvtxDumpJson(reader.read(start, end))));
+      return text;
+    });
+    return { got, counts: render.counts };
+  }
+
+  /** The records' objects, each checked against the slow way's (same keys in the same order, same values). */
+  function objects(keyed: boolean): { got: unknown[]; counts: RecordJson['objectCounts'] } {
+    const { reader, spans } = records(keyed);
+    const render = new RecordJson();
+    const got = spans.map(({ start, end }) => {
+      const object = render.event(reader.readRecord(start, end));
+      const want = toEvtxDumpJson(reader.read(start, end));
+      expect(object).toEqual(want);
+      expect(JSON.stringify(object)).toBe(JSON.stringify(want));
+      return object;
+    });
+    return { got, counts: render.objectCounts };
+  }
+
+  /** The first record (defining the outer template) and seven of the outer template with EventData of the inner one. */
+  function records(keyed: boolean): { reader: BinXmlReader; spans: { start: number; end: number }[] } {
     const b = new Bytes();
     // The first record defines the outer template, its EventData null (left out).
     const first = { start: b.pos, end: 0 };
@@ -113,14 +139,7 @@ describe('compiled template JSON', () => {
       ],
     ];
     const spans = [first, ...rows.map((values) => record(b, outerDef, defs, values))];
-    const reader = new BinXmlReader(b.buf);
-    const render = new RecordJson();
-    const got = spans.map(({ start, end }) => {
-      const text = render.text(reader.readRecord(start, end));
-      expect(text).toBe(JSON.stringify(toEvtxDumpJson(reader.read(start, end))));
-      return text;
-    });
-    return { got, counts: render.counts };
+    return { reader: new BinXmlReader(b.buf), spans };
   }
 
   it('gives every record the text the slow way gives, whatever kinds its values change to', () => {
@@ -152,5 +171,28 @@ describe('compiled template JSON', () => {
     expect(JSON.parse(got[2] as string).Event.EventData.Beta).toBe('y "quoted"\n');
     expect(Object.keys(JSON.parse(got[4] as string).Event.EventData)).toEqual(['1', 'Alpha', 'Count', 'Both']);
     expect(JSON.parse(got[7] as string).Event.EventData.Gamma).toEqual(['a', 'b']);
+  });
+
+  it("builds every record's object as the slow way does, repeated kinds from a compiled function", () => {
+    const { got, counts } = objects(false);
+    // As for the text: records 4, 5 and 6 repeat the kinds of 1, 2 and 3.
+    expect(counts).toEqual({ compiled: 3, slow: 5 });
+    const text = texts(false).got;
+    for (const [i, o] of got.entries()) expect(JSON.stringify(o), `record ${i}`).toBe(text[i]);
+    const data = (got[4] as { Event: { EventData: Record<string, unknown> } }).Event.EventData;
+    expect(data).toEqual({ '1': 'two', First: 'z', Count: 3, Both: '(z) and 4' });
+    expect(Object.keys(data)).toEqual(['1', 'First', 'Count', 'Both']);
+  });
+
+  it('builds each record its own object, and keys that come from values the slow way', () => {
+    const { got } = objects(false);
+    // Records 1 and 4 share a compiled function: the objects are distinct, not one object refilled.
+    const [one, four] = [got[1], got[4]] as { Event: { EventData: Record<string, unknown> } }[];
+    expect(one?.Event.EventData).not.toBe(four?.Event.EventData);
+    expect(one?.Event.EventData.First).toBe('x');
+    expect(four?.Event.EventData.First).toBe('z');
+    const keyed = objects(true);
+    expect(keyed.counts.compiled).toBe(0);
+    expect(Object.keys((keyed.got[4] as { Event: { EventData: object } }).Event.EventData)).toEqual(['1', 'Alpha', 'Count', 'Both']);
   });
 });

@@ -5,8 +5,10 @@
  * elements are left out, which are null, and what is bare or joined. So the JSON of a template
  * for one set of kinds is made once, the slow way (`fill`, `toEvtxDumpJson`, `JSON.stringify`),
  * with markers in place of the values, and cut at the markers; a record of the same template
- * and kinds is then its pieces with its values between. Anything else (array values that repeat
- * their element, nested BinXML, a value that ends up in a key) takes the slow way every time.
+ * and kinds is then its pieces with its values between. The object (what `JSON.parse` of the text
+ * gives) is made the same way: the marked object once, then a function that builds that object
+ * with the values in place of the markers. Anything else (array values that repeat their element,
+ * nested BinXML, a value that ends up in a key) takes the slow way every time.
  */
 import { fill, sameTemplate, type Instance, type RecordContent, type SubValue, type Template } from './binxml.js';
 import { toEvtxDumpJson } from './json.js';
@@ -100,7 +102,7 @@ function compile(inst: Instance, count: number): Compiled | undefined {
     // A value that is a whole string is written with its quotes by JSON.stringify.
     const whole = inString && opened === at - 1 && json.charCodeAt(after) === 0x22;
     out.text.push(json.slice(last, whole ? at - 1 : at));
-    out.subs.push(m[1] !== undefined ? m[1].charCodeAt(0) - 0xe001 : Number(m[2]));
+    out.subs.push(markerAt(m));
     out.modes.push(whole ? STRING : inString ? IN_STRING : BARE);
     last = whole ? after + 1 : after;
     if (whole) {
@@ -139,12 +141,92 @@ function emit(c: Compiled, values: readonly SubValue[]): string {
   return s;
 }
 
-const slow = (content: RecordContent): string =>
-  JSON.stringify(toEvtxDumpJson(Array.isArray(content) ? content : fill(content.template.nodes, content.values)));
+/** A record's object (evtx_dump's JSON parsed), from its values in marker order. */
+type Build = (values: readonly SubValue[]) => JsonObject;
+type JsonObject = { [key: string]: JsonValue };
+/** A template's compiled forms for one set of kinds: undefined until tried, null when it must go the slow way. */
+interface Shape {
+  text?: Compiled | null;
+  object?: Build | null;
+}
+
+const MARKED = /\uE000[\uE001-\uF8FF]|-8800000000\d{6}/;
+/** A marker's value number in `MARKERS`' match. */
+const markerAt = (m: RegExpMatchArray): number => (m[1] !== undefined ? m[1].charCodeAt(0) - 0xe001 : Number(m[2]));
 
 /**
- * Turns records into JSON text, keeping each template's compiled JSON for the whole file (chunks
- * repeat their templates; a template is known by its GUID and tree, not its chunk offset).
+ * The JavaScript expression that builds `v`, the marked object, with `x[k].v` in place of bare
+ * marker k and `t(x[k].v)` (the value's text) for a text marker; undefined when a marker is in a
+ * key or a key cannot be written as a literal one.
+ */
+function expression(v: JsonValue): string | undefined {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') {
+    const at = BARE_BASE - v;
+    if (Number.isInteger(at) && at >= 0 && at <= MAX_MARKED) return `x[${at}].v`;
+    return Number.isFinite(v) && !Object.is(v, -0) ? String(v) : undefined;
+  }
+  if (typeof v === 'string') {
+    const parts: string[] = [];
+    let last = 0;
+    for (const m of v.matchAll(MARKERS)) {
+      if (m.index > last) parts.push(JSON.stringify(v.slice(last, m.index)));
+      parts.push(`t(x[${markerAt(m)}].v)`);
+      last = m.index + m[0].length;
+    }
+    if (last < v.length || parts.length === 0) parts.push(JSON.stringify(v.slice(last)));
+    return parts.join('+');
+  }
+  const items: string[] = [];
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      const e = expression(item);
+      if (e === undefined) return undefined;
+      items.push(e);
+    }
+    return `[${items.join(',')}]`;
+  }
+  for (const [key, item] of Object.entries(v)) {
+    // `__proto__:` in a literal sets the prototype rather than a key.
+    if (key === '__proto__' || MARKED.test(key)) return undefined;
+    const e = expression(item);
+    if (e === undefined) return undefined;
+    items.push(`${JSON.stringify(key)}:${e}`);
+  }
+  return `{${items.join(',')}}`;
+}
+
+/** The function that builds the template's object for one set of kinds, or undefined when a marker lands in a key. */
+function compileObject(inst: Instance, count: number): Build | undefined {
+  if (count > MAX_MARKED) return undefined;
+  const source = expression(toEvtxDumpJson(fill(inst.template.nodes, markers(inst.values, { next: 0 }))));
+  if (source === undefined) return undefined;
+  try {
+    return new Function('t', `return (x) => (${source});`)(textOf) as Build;
+  } catch (err) {
+    // Code generation disallowed (--disallow-code-generation-from-strings): the slow way.
+    if (err instanceof EvalError) return undefined;
+    throw err;
+  }
+}
+
+/** Whether `build` makes `object` from `flat`; one that throws (marker-like text in the template itself) is not. */
+function sameAs(build: Build, flat: Parameters<Build>[0], object: JsonObject): boolean {
+  try {
+    return JSON.stringify(build(flat)) === JSON.stringify(object);
+  } catch {
+    return false;
+  }
+}
+
+const slowObject = (content: RecordContent): JsonObject =>
+  toEvtxDumpJson(Array.isArray(content) ? content : fill(content.template.nodes, content.values));
+const slow = (content: RecordContent): string => JSON.stringify(slowObject(content));
+
+/**
+ * Turns records into JSON text or objects, keeping each template's compiled forms for the whole
+ * file (chunks repeat their templates; a template is known by its GUID and tree, not its chunk offset).
  */
 export class RecordJson {
   /** Template GUID and size → the templates seen with it (normally one), with their ids. */
@@ -153,43 +235,82 @@ export class RecordJson {
   /** Reused per record: the values in marker order, and the shape key's character codes. */
   private readonly flat: SubValue[] = [];
   private readonly codes: number[] = [];
-  /** Records written from compiled JSON, and the slow way. */
+  /** Records written from compiled JSON, and the slow way; objects built from compiled functions, and the slow way. */
   readonly counts = { compiled: 0, slow: 0 };
+  readonly objectCounts = { compiled: 0, slow: 0 };
   private held = 0;
-  /** Outer template id → the kinds of all values (nested instances' included) → its JSON, or null for the slow way. */
-  private readonly shapes = new Map<number, Map<string, Compiled | null>>();
+  /** Outer template id → the kinds of all values (nested instances' included) → its compiled forms. */
+  private readonly shapes = new Map<number, Map<string, Shape>>();
 
   text(content: RecordContent): string {
-    if (Array.isArray(content)) return this.slow(content);
+    const shape = this.shape(content);
+    if (!shape) return this.slow(content);
+    const compiled = shape.text;
+    if (compiled) {
+      this.counts.compiled++;
+      return emit(compiled, this.flat);
+    }
+    const text = this.slow(content);
+    if (compiled === undefined) {
+      const c = compile(content as Instance, this.flat.length);
+      // The compiled form must give this record's text exactly, or it is not used.
+      shape.text = c && emit(c, this.flat) === text ? c : null;
+    }
+    return text;
+  }
+
+  /** The record's object: what `JSON.parse(this.text(content))` gives. */
+  event(content: RecordContent): JsonObject {
+    const shape = this.shape(content);
+    if (!shape) return this.slowEvent(content);
+    const build = shape.object;
+    if (build) {
+      this.objectCounts.compiled++;
+      return build(this.flat);
+    }
+    const object = this.slowEvent(content);
+    if (build === undefined) {
+      const b = compileObject(content as Instance, this.flat.length);
+      // The built object must be this record's exactly (same keys in the same order, same values), or it is not used.
+      shape.object = b && sameAs(b, this.flat, object) ? b : null;
+    }
+    return object;
+  }
+
+  private slow(content: RecordContent): string {
+    this.counts.slow++;
+    return slow(content);
+  }
+
+  private slowEvent(content: RecordContent): JsonObject {
+    this.objectCounts.slow++;
+    return slowObject(content);
+  }
+
+  /**
+   * The compiled forms for the record's template and kinds of values (created empty when new),
+   * with its values in marker order in `flat`; undefined when it must go the slow way.
+   */
+  private shape(content: RecordContent): Shape | undefined {
+    if (Array.isArray(content)) return undefined;
     const flat = this.flat;
     const codes = this.codes;
     flat.length = 0;
     codes.length = 0;
-    if (!this.shapeOf(content.values, flat, codes)) return this.slow(content);
-    const shape = String.fromCharCode.apply(null, codes);
+    if (!this.shapeOf(content.values, flat, codes)) return undefined;
+    const key = String.fromCharCode.apply(null, codes);
     const id = this.idOf(content.template);
     let byShape = this.shapes.get(id);
     if (!byShape) {
       byShape = new Map();
       this.shapes.set(id, byShape);
     }
-    const compiled = byShape.get(shape);
-    if (compiled) {
-      this.counts.compiled++;
-      return emit(compiled, flat);
+    let shape = byShape.get(key);
+    if (!shape) {
+      if (byShape.size >= MAX_SHAPES) return undefined;
+      byShape.set(key, (shape = {}));
     }
-    const text = this.slow(content);
-    if (compiled === undefined && byShape.size < MAX_SHAPES) {
-      const c = compile(content, flat.length);
-      // The compiled form must give this record's text exactly, or it is not used.
-      byShape.set(shape, c && emit(c, flat) === text ? c : null);
-    }
-    return text;
-  }
-
-  private slow(content: RecordContent): string {
-    this.counts.slow++;
-    return slow(content);
+    return shape;
   }
 
   /**
