@@ -2,7 +2,14 @@
  * Correlation: Sigma correlation rules (and Vigil's extensions) over event-time windows, as a
  * pure engine the detection stage runs on the bus with changelog-backed state.
  */
-export { loadCorrelations, loadCorrelationText, splitDocuments, type CorrelationLoadOptions, type CorrelationSet } from './load.js';
+export {
+  holdsCorrelation,
+  loadCorrelations,
+  loadCorrelationText,
+  splitDocuments,
+  type CorrelationLoadOptions,
+  type CorrelationSet,
+} from './load.js';
 export { compileCorrelations, type CompiledCorrelation, type CorrelationInputSpec } from './compile.js';
 export {
   CorrelationEngine,

@@ -3,6 +3,8 @@
  * negative fixture per kind of problem, each reported with its file and line while the other
  * rules load.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -172,6 +174,47 @@ describe('loading', () => {
     for (const e of set.errors) expect(e.location?.file).toBe(path);
     expect(set.correlations.map((c) => c.id)).toEqual([...loaded, '9e0cf1a3-5c2f-4f3e-9a61-000000000003']);
     expect(set.rules.map((r) => r.rule.name)).toEqual(expect.arrayContaining(['failed_login', 'successful_login', 'internal_error']));
+  });
+
+  // The loader picks correlation files out of a folder by their text before parsing YAML: any
+  // form of the top-level key must be found, and a rule that only mentions the word is a rule.
+  const BODY = '{ type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 5m, condition: { gte: 2 } }';
+  const FORMS: Array<[form: string, text: (id: string) => string]> = [
+    ['plain', (id) => `title: C\nid: ${id}\ncorrelation: ${BODY}\n`],
+    ['double-quoted', (id) => `title: C\nid: ${id}\n"correlation": ${BODY}\n`],
+    ['single-quoted', (id) => `title: C\nid: ${id}\n'correlation' : ${BODY}\n`],
+    ['indented root', (id) => `  title: C\n  id: ${id}\n  correlation: ${BODY}\n`],
+    ['a flow mapping', (id) => `{ title: C, id: ${id}, correlation: ${BODY} }\n`],
+    ['an explicit key', (id) => `title: C\nid: ${id}\n?\n  correlation\n: ${BODY}\n`],
+    ['a tagged key', (id) => `title: C\nid: ${id}\n!!str correlation: ${BODY}\n`],
+    ['an alias key', (id) => `title: &k correlation\nid: ${id}\n*k : ${BODY}\n`],
+    ['hex escapes', (id) => `title: C\nid: ${id}\n"\\x63orrel\\u0061tio\\U0000006e": ${BODY}\n`],
+    ['an escaped line break', (id) => `title: C\nid: ${id}\n? "correl\\\n  ation"\n: ${BODY}\n`],
+  ];
+
+  it('finds a correlation file in a folder whatever the YAML form of its key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-corr-forms-'));
+    try {
+      FORMS.forEach(([, text], i) => writeFileSync(join(dir, `c${i}.yml`), text(`form-${i}`)));
+      // Prose that mentions the word: a rule file, not read as a correlation.
+      const rule = (readFileSync(BASE, 'utf8').split('---')[0] as string)
+        .replace(/^title: .*$/m, 'title: used in correlation with others')
+        .replace(/^id: .*$/m, 'id: prose-rule');
+      writeFileSync(join(dir, 'rule.yml'), rule);
+      const base = loadCorrelations([BASE]).rules;
+      const set = loadCorrelations([dir], { rules: base });
+      expect(set.errors.map((e) => e.describe())).toEqual([]);
+      expect(set.rules).toHaveLength(base.length);
+      expect(set.correlations.map((c) => c.id).sort()).toEqual(FORMS.map((_, i) => `form-${i}`).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads no file the rule loader read already', () => {
+    const texts = new Map([[join(FIXTURES, 'valid/spec_aliases.yml'), `title: C\nid: from-memory\ncorrelation: ${BODY}\n`]]);
+    const set = loadCorrelations([join(FIXTURES, 'valid/spec_aliases.yml')], { rules: loadCorrelations([BASE]).rules, texts });
+    expect(set.correlations.map((c) => c.id)).toEqual(['from-memory']);
   });
 
   it('refuses a text with no document in it, as the rule loader does', () => {

@@ -26,6 +26,8 @@ export interface CorrelationLoadOptions extends LoadOptions {
    * correlation are not read again. When absent, they are loaded here with `loadRules`.
    */
   rules?: readonly CompiledRule[];
+  /** Texts of files under the same paths already read (by `loadRuleSet`'s `texts`), by path: those are not read again. */
+  texts?: ReadonlyMap<string, string>;
   /** Correlations (and rules beside them) with one of these statuses are left out. Default: none. */
   skipStatuses?: readonly RuleStatus[];
 }
@@ -50,6 +52,52 @@ export interface DocumentText {
 const DOC_START = /^---(?:[ \t]|$)/;
 const DOC_END = /^\.\.\.[ \t]*$/;
 const HAS_CORRELATION = /^correlation[ \t]*:/m;
+/** A line that may start or end a document (a superset of DOC_START and DOC_END: `^` also follows a lone CR). */
+const MAY_SPLIT = /^(?:---|\.\.\.)/m;
+/**
+ * How a key could spell `correlation` without those letters in a row: a double-quoted scalar of
+ * its letters and at least one escape, of a letter (all in 0x60–0x7f: `\x63`, `\u0063`,
+ * `\U00000063`) or of a line break (which joins the lines, the next one's indentation dropped;
+ * an unescaped break folds into a space, so the key would not be `correlation`).
+ */
+const LETTER_ESCAPE = String.raw`\\(?:x[67][0-9a-fA-F]|u00[67][0-9a-fA-F]|U000000[67][0-9a-fA-F]|(?:\r\n?|\n)[ \t]*)`;
+const HIDDEN_KEY = new RegExp(`"(?:[acenilort]|${LETTER_ESCAPE})*${LETTER_ESCAPE}`);
+/**
+ * After the word, a key ends: a closing quote, blanks, then `:` (implicit key), a comment or the
+ * line's end (explicit key), or `,` / `}` (a flow mapping's key with no value).
+ */
+const KEY_END = /["']?[ \t]*(?:[:#,}\r\n]|$)/y;
+
+/**
+ * Whether an occurrence of `correlation` could be a mapping key, in any YAML form: followed by
+ * the end of a key (plain, quoted, in a flow mapping, tagged), or after a `?` (explicit key) or
+ * `&` (an anchor an alias key may name) on its line. Prose (`used in correlation with…`) is not.
+ */
+function mayBeKey(text: string): boolean {
+  for (let at = text.indexOf('correlation'); at >= 0; at = text.indexOf('correlation', at + 1)) {
+    const before = text.slice(Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1, at);
+    if (before.includes('?') || before.includes('&')) return true;
+    KEY_END.lastIndex = at + 'correlation'.length;
+    if (KEY_END.test(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a document of the text has a top-level `correlation` key, as the parser reads keys: a
+ * plain key at column 0 is found by a text search; other forms (quoted, indented, flow, explicit
+ * keys, escapes) are rare, so only texts that could hold one are parsed.
+ */
+export function holdsCorrelation(text: string): boolean {
+  if (HAS_CORRELATION.test(text)) return true;
+  if (!mayBeKey(text) && !(text.includes('\\') && HIDDEN_KEY.test(text))) return false;
+  return splitDocuments(text).some((doc) => {
+    const lineCounter = new LineCounter();
+    const parsed = parseYamlDocument(doc.text, { lineCounter, prettyErrors: false });
+    // A document that does not parse is the rule loader's to report.
+    return parsed.errors.length === 0 && isCorrelationNode(fromYamlNode(parsed.contents, parsed, lineCounter, []));
+  });
+}
 
 /** Splits a multi-document YAML text at its `---` / `...` markers (always at column 0, even inside block scalars). */
 export function splitDocuments(text: string): DocumentText[] {
@@ -123,15 +171,17 @@ export function loadCorrelations(paths: readonly string[], options: CorrelationL
   const texts: Array<{ file: string; text: string }> = [];
   const plain: string[] = [];
   for (const file of findRuleFiles(paths, errors)) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      errors.push(readError(file, err));
-      continue;
+    let text = options.texts?.get(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        errors.push(readError(file, err));
+        continue;
+      }
     }
     // Several documents: loadRules reads one rule per file, so their rules are compiled here.
-    if (HAS_CORRELATION.test(text) || splitDocuments(text).length > 1) texts.push({ file, text });
+    if (holdsCorrelation(text) || (MAY_SPLIT.test(text) && splitDocuments(text).length > 1)) texts.push({ file, text });
     else plain.push(file);
   }
   const rules: CompiledRule[] = [];

@@ -26,8 +26,10 @@ export interface RetroRules {
  * Throws PipelineError for an unknown or invalid pipeline.
  */
 export function loadRetroRules(paths: readonly string[], options: RuleSetOptions & { prefilter?: boolean } = {}): RetroRules {
-  const loaded = loadRuleSetFrom(paths, options);
-  const correlations = loadCorrelations(paths, { rules: loaded.ruleset.matchers.map((m) => asBaseRule(m.source)) });
+  // Each rule file is read once: the correlation loader takes the texts the rule loader read.
+  const texts = new Map<string, string>();
+  const loaded = loadRuleSetFrom(paths, { ...options, texts });
+  const correlations = loadCorrelations(paths, { rules: loaded.ruleset.matchers.map((m) => asBaseRule(m.source)), texts });
   return { ruleset: loaded.ruleset, correlations, errors: [...loaded.errors, ...correlations.errors] };
 }
 

@@ -146,6 +146,10 @@ describe('loadRuleSet', () => {
     expect(scanRuleFile('logsource: { product: linux, service: sshd }\n').logsource).toEqual({ product: 'linux', service: 'sshd' });
     expect(scanRuleFile('title: f\nfilter:\n  rules: any\n').filter).toBe(true);
     expect(scanRuleFile('title: c\ncorrelation:\n  type: event_count\n').correlation).toBe(true);
+    // A key in any YAML form, as the correlation loader finds it; the word in prose is not one.
+    expect(scanRuleFile('title: c\n"correlation": { type: event_count }\n').correlation).toBe(true);
+    expect(scanRuleFile('{ title: c, correlation: { type: event_count } }\n').correlation).toBe(true);
+    expect(scanRuleFile('title: c\ndescription: use it in correlation with others\n').correlation).toBe(false);
   });
 
   it('compiles each rule with its logsource resolver, also when the scan misreads the file', () => {

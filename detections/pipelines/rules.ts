@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseYaml } from '../../core/yaml/index.js';
 import { VigilError } from '../../core/errors/index.js';
 import type { FieldResolver } from '../sigma/compile.js';
+import { holdsCorrelation } from '../correlation/index.js';
 import { findRuleFiles, loadRuleFiles, type CompiledRule, type LoadedFilter } from '../sigma/load.js';
 import type { ParseCache } from '../sigma/parse-cache.js';
 import type { RuleStatus } from '../model/index.js';
@@ -52,6 +53,8 @@ export interface RuleSetOptions {
   readonly parseCache?: ParseCache;
   /** Build each rule's matcher the first time it is asked to match; every rule is still checked in full at load (CompileOptions.lazy). Default false. */
   readonly lazyCompile?: boolean;
+  /** Filled with every rule file's text, by path, as it is read: a second loader of the same paths (correlations) need not read them again. Default: none. */
+  readonly texts?: Map<string, string>;
 }
 
 export interface LoadedRuleSet {
@@ -86,12 +89,11 @@ const unquote = (s: string): string => {
 export function scanRuleFile(text: string): ScannedFile {
   const lines = text.split(/\r?\n/);
   let filter = false;
-  let correlation = false;
+  const correlation = holdsCorrelation(text);
   let logsource: Record<string, string> = {};
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (/^filter\s*:/.test(line)) filter = true;
-    if (/^correlation\s*:/.test(line)) correlation = true;
     const m = /^logsource\s*:(.*)$/.exec(line);
     if (!m) continue;
     const rest = (m[1] as string).replace(/\s+#.*$/, '').trim();
@@ -142,7 +144,7 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
     g.files.push(file);
   };
   // Each file is read once: the scan's text is what loadRuleFiles compiles.
-  const texts = new Map<string, string>();
+  const texts = options.texts ?? new Map<string, string>();
   const read = (file: string): string => texts.get(file) ?? readFileSync(file, 'utf8');
   for (const file of files) {
     let scanned: ScannedFile;

@@ -11,10 +11,13 @@
  *    the rules all of whose clauses (one or two) have a literal found, plus the rules with no
  *    clause, are the candidates.
  *
+ * A rule's clauses are derived when a plan first needs them (an event of its logsource arrives):
+ * start-up does not pay for the rules of logsources the data never shows.
+ *
  * Never changes results: a rule that is not a candidate cannot match (its logsource predicate
  * is false, or none of the literals it needs occurs). A candidate still runs its full matcher.
  */
-import type { FieldResolver } from '../sigma/compile.js';
+import type { CompileOptions, FieldResolver } from '../sigma/compile.js';
 import type { Placeholders } from '../sigma/modifiers/index.js';
 import { EXISTS_KEY, fieldKeys, type LogsourceMatcher } from '../pipelines/logsource.js';
 import type { Getter } from '../pipelines/resolver.js';
@@ -97,8 +100,10 @@ export interface RuleIndexStats {
 
 export class RuleIndex<T> {
   private readonly entries: readonly IndexEntry<T>[];
-  private readonly clauses: readonly Clauses[];
-  /** Per rule: the mask of all its clauses (bit c: clause c has a hit). */
+  private readonly compileOptions: CompileOptions;
+  /** Per rule: its clauses, once a plan has needed them (`clausesOf`). */
+  private readonly clauses: (Clauses | undefined)[];
+  /** Per rule: the mask of all its clauses (bit c: clause c has a hit), set with its clauses. */
   private readonly fullMask: Uint8Array;
   /** Per rule: the clauses hit so far for the event of `ruleStamp`. */
   private readonly hitMask: Uint8Array;
@@ -130,9 +135,9 @@ export class RuleIndex<T> {
   constructor(entries: readonly IndexEntry<T>[], options: RuleIndexOptions = {}) {
     this.entries = entries;
     this.maxPlans = options.maxPlans ?? 256;
-    const compileOptions = { placeholders: options.placeholders };
-    this.clauses = entries.map((e) => ruleClauses(e.rule, e.resolve, compileOptions));
-    this.fullMask = Uint8Array.from(this.clauses, (c) => (1 << c.length) - 1);
+    this.compileOptions = { placeholders: options.placeholders };
+    this.clauses = new Array<Clauses | undefined>(entries.length).fill(undefined);
+    this.fullMask = new Uint8Array(entries.length);
     this.hitMask = new Uint8Array(entries.length);
     const lkIndex = new Map<LogsourceMatcher, number>();
     entries.forEach((e, i) => {
@@ -182,6 +187,18 @@ export class RuleIndex<T> {
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** The clauses of rule `i`, derived the first time they are asked for. */
+  private clausesOf(i: number): Clauses {
+    let c = this.clauses[i];
+    if (c === undefined) {
+      const e = this.entries[i] as IndexEntry<T>;
+      c = ruleClauses(e.rule, e.resolve, this.compileOptions);
+      this.clauses[i] = c;
+      this.fullMask[i] = (1 << c.length) - 1;
+    }
+    return c;
   }
 
   private nextStamp(): number {
@@ -258,7 +275,7 @@ export class RuleIndex<T> {
     const bySource = new Map<Source, Map<string, number[]>>();
     const byEq = new Map<Getter, Map<string, number[]>>();
     for (const rule of ruleIds) {
-      const clauses = this.clauses[rule] as Clauses;
+      const clauses = this.clausesOf(rule);
       if (clauses.length === 0) {
         always.push(rule);
         continue;
@@ -437,6 +454,7 @@ export class RuleIndex<T> {
     return ids.map((i) => (this.entries[i] as IndexEntry<T>).item);
   }
 
+  /** Derives every rule's clauses (`withClause` counts them all). */
   stats(): RuleIndexStats {
     let states = 0;
     let bytes = 0;
@@ -447,7 +465,7 @@ export class RuleIndex<T> {
       }
     return {
       rules: this.entries.length,
-      withClause: this.clauses.filter((c) => c.length > 0).length,
+      withClause: this.entries.filter((_, i) => this.clausesOf(i).length > 0).length,
       logsources: this.lks.length,
       anchoredLogsources: this.lks.filter((l) => l.anchors !== undefined).length,
       plans: this.plans.size,
