@@ -251,7 +251,7 @@ describe('defaults', () => {
         type: 'elasticsearch',
         id: 'es',
         topics: ['events', 'alerts', 'incidents', 'actions', 'deadletter'],
-        batchSize: 500,
+        batchSize: 2000,
         maxRetries: 8,
       },
     ]);
