@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { RE2JS } from 're2js';
+import { Lru } from '../../core/cache/lru.js';
 import { metrics } from '../../core/telemetry/index.js';
 import { parseYaml } from '../../core/yaml/index.js';
 import { AtomIndex, asciiLower, passes, prefilterOf, type Prefilter, type Scan } from './user-agent-prefilter.js';
@@ -150,7 +151,7 @@ function parse(original: string): UserAgentFields {
   return out;
 }
 
-const cache = new Map<string, UserAgentFields>();
+const cache = new Lru<string, UserAgentFields>(CACHE_SIZE);
 const budget = { perSecond: DEFAULT_PARSE_BUDGET_CHARS_PER_SECOND, windowStart: 0, spent: 0 };
 
 /** Sets this thread's parse budget (characters a second; `Infinity` for none). */
@@ -178,16 +179,13 @@ function takeBudget(chars: number): boolean {
 export function userAgent(original: string | undefined): UserAgent | undefined {
   if (original === undefined || original === '') return undefined;
   let hit = cache.get(original);
-  if (hit !== undefined) {
-    cache.delete(original);
-  } else {
+  if (hit === undefined) {
     if (!takeBudget(Math.min(original.length, MAX_PARSED))) {
       metrics.userAgentUnparsed.inc();
       return { original };
     }
     hit = parse(original);
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(original, hit);
   }
-  cache.set(original, hit);
   return { ...hit, ...(hit.os ? { os: { ...hit.os } } : {}), device: { ...hit.device } };
 }

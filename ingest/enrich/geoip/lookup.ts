@@ -8,7 +8,7 @@ import { formatAddress, isPublicAddress, parseAddress, type IpAddress } from '..
 import { metrics } from '../../../core/telemetry/index.js';
 import type { AsnDatabase, GeoDatabase } from './databases.js';
 import type { EcsAs, EcsGeo } from './ecs.js';
-import { Lru } from './lru.js';
+import { Lru } from '../../../core/cache/lru.js';
 
 export interface GeoipResult {
   geo?: EcsGeo;
