@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Bus } from '../core/bus/index.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,9 +17,9 @@ const { values } = parseArgs({
     callers: { type: 'string', default: '16' },
   },
 });
-const total = Number(values.records);
-const size = Number(values.size);
-const callers = Number(values.callers);
+const total = num(values, 'records');
+const size = num(values, 'size');
+const callers = num(values, 'callers');
 const perCall = 100;
 
 async function run(compression: 'gzip' | 'none'): Promise<void> {

@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import { encodeCef } from '../sinks/syslog/cef.js';
 import { frame, syslogLine } from '../sinks/syslog/framing.js';
 import { encodeLeef } from '../sinks/syslog/leef.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000000' } } });
-const total = Number(values.events);
+const total = num(values, 'events');
 
 const fixture = (name: string) =>
   (

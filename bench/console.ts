@@ -15,6 +15,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/browser.js';
 import { startConsoleApi, type ConsoleApi, type Seed } from '../test/support/console-api.js';
 import { HIGH } from '../test/support/playbooks.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -188,7 +189,7 @@ async function screenshots(browser: Browser, c: ConsoleApi, dir: string, inciden
 }
 
 const shots = values.screenshots;
-const total = shots ? 40 : Number(values.incidents);
+const total = shots ? 40 : num(values, 'incidents');
 const show = showcase();
 const seeds = Array.from({ length: total }, (_, i) =>
   i === 0 ? show.incident : incidentSeed(i, shots && i % 5 === 3 ? 'acknowledged' : 'open'),
@@ -205,7 +206,7 @@ try {
     await c.h.responder.dispatch(show.incident.doc as { incident: Record<string, unknown> });
     await new Promise((r) => setTimeout(r, 1500));
     await screenshots(browser, c, shots, show.incident.id);
-  } else await bench(browser, c, Number(values.runs), total);
+  } else await bench(browser, c, num(values, 'runs'), total);
 } finally {
   await browser.close();
   await c.close();

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { EcsEvent } from '../core/event/index.js';
 import { CorrelationEngine, type CorrelationEngineOptions } from '../detections/correlation/engine.js';
 import { loadCorrelationText } from '../detections/correlation/load.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,8 +87,8 @@ const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 function throughput(): void {
-  const keys = Number(values.keys ?? 100_000);
-  const total = Number(values.events);
+  const keys = num(values, 'keys', 100_000);
+  const total = num(values, 'events');
   const span = 240_000; // four minutes: inside the 5m timespan, so no group expires
   const events: EcsEvent[] = new Array(total);
   for (let i = 0; i < total; i++) {
@@ -138,7 +139,7 @@ function throughput(): void {
 }
 
 function memory(): void {
-  const keys = Number(values.keys ?? 1_000_000);
+  const keys = num(values, 'keys', 1_000_000);
   gc();
   const before = process.memoryUsage();
   const type = values.type === 'value_count' ? 'value_count' : 'event_count';

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { ChildProcess } from 'node:child_process';
 import type { VigilConfig } from '../cli/config/schema.js';
+import { num, nums } from './args.js';
 
 process.env.VIGIL_LOG_LEVEL ??= 'warn';
 const { Bus } = await import('../core/bus/index.js');
@@ -40,9 +41,9 @@ const { values } = parseArgs({
     rules: { type: 'string', multiple: true, default: [] },
   },
 });
-const TOTAL = Number(values.events);
-const STEPS = values.instances.split(',').map(Number);
-const PARTITIONS = Number(values.partitions);
+const TOTAL = num(values, 'events');
+const STEPS = nums(values, 'instances');
+const PARTITIONS = num(values, 'partitions');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const RULES = ['rules/sigma', 'rules/correlation', ...values.rules];

@@ -18,12 +18,9 @@ import type { EcsEvent } from '../core/event/index.js';
 import { detectBatch, matchEvent, type Rules } from '../detections/engine/detect.js';
 import { loadRuleSetFrom, ruleSetOf } from '../detections/engine/ruleset.js';
 import { mixedEvents } from './detect-events.js';
+import { arg, argNumber } from './args.js';
 
 const CORPUS = process.env.SIGMA_CORPUS ?? fileURLToPath(new URL('../../shared/sigma/rules', import.meta.url));
-const arg = (name: string, def?: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 
 if (process.argv.includes('--load-only')) {
   const t0 = performance.now();
@@ -56,8 +53,8 @@ function run(rules: Rules, events: readonly EcsEvent[]): { ms: number; alerts: n
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function main(): void {
-  const n = Number(arg('events', '100000'));
-  const naiveN = Number(arg('naive', '3000'));
+  const n = argNumber('events', 100_000);
+  const naiveN = argNumber('naive', 3_000);
   console.log(`corpus: ${CORPUS}`);
   const load = measureLoad();
   console.log(`load (fresh process): ${fmt(load.ms)} ms, RSS ${load.rssMB.toFixed(0)} MB, ${load.rules} rules, ${load.rejected} rejected`);

@@ -13,12 +13,13 @@ import { startStages } from '../cli/stages.js';
 import { openTcp } from '../ingest/inputs/syslog/sender.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '20000' }, rate: { type: 'string', default: '5000' } },
 });
-const total = Number(values.events);
-const rate = Number(values.rate);
+const total = num(values, 'events');
+const rate = num(values, 'rate');
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

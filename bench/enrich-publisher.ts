@@ -24,6 +24,7 @@ import { intelStep } from '../ingest/enrich/intel/step.js';
 import { enrichmentPublisher } from '../ingest/enrich/publisher.js';
 import { cpuPerEvent } from './cpu-per-event.js';
 import { benchIntelStore } from './intel-indicators.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +33,9 @@ const { values } = parseArgs({
     indicators: { type: 'string', default: '100000' },
   },
 });
-const events = Number(values.events);
-const rounds = Number(values.rounds);
-const generated = Number(values.indicators);
+const events = num(values, 'events');
+const rounds = num(values, 'rounds');
+const generated = num(values, 'indicators');
 
 const store = benchIntelStore(generated);
 const { geo, asn } = openDatabases({});

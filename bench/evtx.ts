@@ -22,12 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvtxFile } from '../ingest/parsers/evtx/index.js';
+import { arg, argNumber } from './args.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const arg = (name: string, def?: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 
 if (process.argv[2] === '--child') {
   // The measured process: read, render JSON lines, write them out (as evtx_dump -o jsonl does),
@@ -99,7 +96,7 @@ function evtxDump(): string | undefined {
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-evtx-'));
 try {
-  const mb = Number(arg('mb', '64'));
+  const mb = argNumber('mb', 64);
   const files: string[] = [];
   if (arg('file')) files.push(arg('file') as string);
   else {

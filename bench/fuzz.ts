@@ -14,6 +14,7 @@ import { saveRegression } from '../test/fuzz/regressions.js';
 import { fuzzTarget, type FuzzStats } from '../test/fuzz/run.js';
 import { samplesOf } from '../test/fuzz/seeds.js';
 import { FUZZ_TARGETS } from '../test/fuzz/targets/index.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,9 +24,9 @@ const { values } = parseArgs({
     'budget-ms': { type: 'string', default: '250' },
   },
 });
-const COUNT = Number(values.count);
-const SEED = Number(values.seed);
-const BUDGET = Number(values['budget-ms']);
+const COUNT = num(values, 'count');
+const SEED = num(values, 'seed');
+const BUDGET = num(values, 'budget-ms');
 const only = values.target?.split(',');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(11);
 

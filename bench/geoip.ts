@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { openDatabases } from '../ingest/enrich/geoip/databases.js';
 import { GeoipLookup } from '../ingest/enrich/geoip/lookup.js';
 import { geoipStep } from '../ingest/enrich/geoip/step.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,9 +23,9 @@ const { values } = parseArgs({
     geo: { type: 'string' },
   },
 });
-const lookups = Number(values.lookups);
-const events = Number(values.events);
-const hot = Number(values.hot);
+const lookups = num(values, 'lookups');
+const events = num(values, 'events');
+const hot = num(values, 'hot');
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')}/s`;
 

@@ -24,13 +24,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixedEvents } from './detect-events.js';
+import { arg, argNumber } from './args.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CORPUS = process.env.SIGMA_CORPUS ?? fileURLToPath(new URL('../../shared/sigma/rules', import.meta.url));
-const arg = (name: string, def?: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 interface Run {
@@ -83,9 +80,9 @@ function ensureRsigma(): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const n = Number(arg('events', '100000'));
-  const big = arg('big') === undefined ? 0 : Number(arg('big'));
-  const runs = Number(arg('runs', '3'));
+  const n = argNumber('events', 100_000);
+  const big = argNumber('big', 0);
+  const runs = argNumber('runs', 3);
   const core = arg('core', '0') as string;
   const bin = arg('rsigma') ?? process.env.RSIGMA ?? ensureRsigma();
   const probe = bin === undefined ? undefined : spawnSync(bin, ['--version'], { encoding: 'utf8' });

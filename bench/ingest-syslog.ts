@@ -31,6 +31,7 @@ import { parseRecord } from '../ingest/parsers/index.js';
 import { counterValue } from '../test/support/metrics.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,10 +52,10 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '200000' },
   },
 });
-const SECONDS = Number(values.seconds);
-const TOTAL = Number(values.events);
-const WARMUP = Number(values.warmup);
-const CONNECTIONS = Number(values.connections);
+const SECONDS = num(values, 'seconds');
+const TOTAL = num(values, 'events');
+const WARMUP = num(values, 'warmup');
+const CONNECTIONS = num(values, 'connections');
 
 // ~250-byte RFC 5424 line, the size issue 3's target names.
 const rfc5424 = (i: number) =>
@@ -178,10 +179,10 @@ async function tcpFigures(): Promise<void> {
   const config = testConfig('bench-ingest');
   config.kafka.partitions = 6;
   config.kafka.compression = values.compression === 'none' ? 'none' : 'gzip';
-  config.kafka.gzipLevel = Number(values['gzip-level']);
+  config.kafka.gzipLevel = num(values, 'gzip-level');
   config.inputs = config.inputs
     .filter((i) => i.type === 'syslog' && i.protocol === 'tcp')
-    .map((i) => ({ ...i, parseWorkers: Number(values['parse-workers']) }));
+    .map((i) => ({ ...i, parseWorkers: num(values, 'parse-workers') }));
   const pipeline = await startStages(config, ['ingest']);
   const inputId = config.inputs[0]!.id;
   const port = pipeline.ports[inputId]!;

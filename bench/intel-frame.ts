@@ -27,6 +27,7 @@ import { ingestFrame, type FrameContext, type IngestFrame } from '../ingest/fram
 import { shareIndex } from '../intel/shared-index.js';
 import { cpuPerEvent } from './cpu-per-event.js';
 import { benchIntelStore } from './intel-indicators.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,9 +36,9 @@ const { values } = parseArgs({
     indicators: { type: 'string', default: '100000' },
   },
 });
-const events = Number(values.events);
-const rounds = Number(values.rounds);
-const generated = Number(values.indicators);
+const events = num(values, 'events');
+const rounds = num(values, 'rounds');
+const generated = num(values, 'indicators');
 
 const store = benchIntelStore(generated);
 

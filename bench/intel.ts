@@ -13,12 +13,13 @@ import { parseArgs } from 'node:util';
 import type { Indicator, IntelList } from '../intel/model.js';
 import { eachPacked, packList } from '../intel/shared.js';
 import { IndicatorIndex } from '../intel/store.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: { indicators: { type: 'string', default: '1000000' }, lookups: { type: 'string', default: '5000000' } },
 });
-const total = Number(values.indicators);
-const lookups = Number(values.lookups);
+const total = num(values, 'indicators');
+const lookups = num(values, 'lookups');
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 /** The most RSS this process has had (Linux). */

@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +38,8 @@ const { values } = parseArgs({
     child: { type: 'string' },
   },
 });
-const N = Number(values.records);
-const TX_RECORDS = Number(values['tx-records']);
+const N = num(values, 'records');
+const TX_RECORDS = num(values, 'tx-records');
 const PARTITIONS = 6;
 const CALLERS = 16;
 const PER_CALL = 100;
@@ -559,7 +560,7 @@ const range = (xs: number[], digits = 0): string => {
 
 async function parent(): Promise<void> {
   const clients = values.clients.split(',');
-  const runs = Number(values.runs);
+  const runs = num(values, 'runs');
   console.log(
     `bench/kafka-clients: ${N} records of ~300 bytes, ${PARTITIONS} partitions, gzip, acks=all, idempotent; ${TX_RECORDS} records per transaction; ${runs} runs`,
   );

@@ -23,12 +23,12 @@
  * retry), calls sent again with their key (absorbed by the target), and how the runs ended.
  * Exits 1 when anything was lost or duplicated or a run did not succeed.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { listenLocal } from '../test/support/local-http.js';
 import { workerScene, type PlaybookWorker } from '../test/support/playbook-worker.js';
 import { waitFor } from '../test/support/wait.js';
 import { spread } from './playbook-stage.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +38,8 @@ const { values } = parseArgs({
     'lock-ms': { type: 'string', default: '1000' },
   },
 });
-const KILLS = Number(values.kills);
-const INCIDENTS = Number(values.incidents);
+const KILLS = num(values, 'kills');
+const INCIDENTS = num(values, 'incidents');
 const STEPS = ['a', 'b', 'c'];
 
 /** The target: one side effect per (incident, step) path and Idempotency-Key; calls still unanswered. */
@@ -48,33 +48,29 @@ const inFlight = new Map<number, string>();
 const seenAt = new Map<string, number[]>();
 let calls = 0;
 let resent = 0;
-const server = createServer((req, res) => {
+const target = await listenLocal((req, res) => {
   const id = ++calls;
   const key = String(req.headers['idempotency-key'] ?? `none-${id}`);
   const path = req.url ?? '';
-  req.resume();
-  req.on('end', () => {
-    const keys = applied.get(path) ?? new Set<string>();
-    if (keys.has(key)) resent++;
-    keys.add(key);
-    applied.set(path, keys);
-    seenAt.set(key, [...(seenAt.get(key) ?? []), Date.now()]);
-    inFlight.set(id, key);
-    setTimeout(
-      () => {
-        inFlight.delete(id);
-        if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: true, path }));
-      },
-      20 + Math.floor(Math.random() * 280),
-    );
-  });
+  const keys = applied.get(path) ?? new Set<string>();
+  if (keys.has(key)) resent++;
+  keys.add(key);
+  applied.set(path, keys);
+  seenAt.set(key, [...(seenAt.get(key) ?? []), Date.now()]);
+  inFlight.set(id, key);
   // The response closes when it was sent, or when the worker's connection went with the worker.
   res.on('close', () => inFlight.delete(id));
+  setTimeout(
+    () => {
+      inFlight.delete(id);
+      if (res.destroyed) return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, path }));
+    },
+    20 + Math.floor(Math.random() * 280),
+  );
 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const hookUrl = target.base;
 
 const steps = STEPS.flatMap((ref, i) => [
   `  - ref: ${ref}`,
@@ -102,8 +98,8 @@ const worker = (): PlaybookWorker =>
   scene.start({
     secrets: { HOOK: hookUrl },
     incident: incidents,
-    lockMs: Number(values['lock-ms']),
-    concurrency: Number(values.concurrency),
+    lockMs: num(values, 'lock-ms'),
+    concurrency: num(values, 'concurrency'),
     logLevel: 'error',
     stderr: 'inherit',
   });
@@ -157,8 +153,8 @@ try {
   console.log(
     JSON.stringify({
       kills: kills.length,
-      lockMs: Number(values['lock-ms']),
-      workerConcurrency: Number(values.concurrency),
+      lockMs: num(values, 'lock-ms'),
+      workerConcurrency: num(values, 'concurrency'),
       incidents: INCIDENTS,
       sideEffectsExpected: INCIDENTS * STEPS.length,
       lost,
@@ -176,7 +172,6 @@ try {
   if (lost > 0 || duplicated > 0 || (statuses.succeeded ?? 0) !== INCIDENTS) process.exitCode = 1;
 } finally {
   await scene.close();
-  server.closeAllConnections();
-  server.close();
+  await target.close();
 }
 process.exit(process.exitCode ?? 0);

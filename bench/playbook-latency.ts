@@ -21,6 +21,7 @@
 import { parseArgs } from 'node:util';
 import { waitFor } from '../test/support/wait.js';
 import { benchIncident, spread, startRespondStage } from './playbook-stage.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +31,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '1' },
   },
 });
-const RATE = Number(values.rate);
-const SECONDS = Number(values.seconds);
+const RATE = num(values, 'rate');
+const SECONDS = num(values, 'seconds');
 const TICK_MS = 50;
 const RULE = 'bench-playbook-latency';
 
@@ -44,7 +45,7 @@ const PLAYBOOK = [
   '  - ref: first',
   '    action: transform',
   "    args: { input: '${{ $.incident }}', fields: { id: $.id, ip: $.source.ip } }",
-  ...Array.from({ length: Number(values.steps) - 1 }, (_, i) => [
+  ...Array.from({ length: num(values, 'steps') - 1 }, (_, i) => [
     `  - ref: s${i + 1}`,
     `    needs: [${i === 0 ? 'first' : `s${i}`}]`,
     '    action: transform',
@@ -56,7 +57,7 @@ const PLAYBOOK = [
 const stage = await startRespondStage({
   name: 'bench-pblat',
   playbooks: { 'latency.yml': PLAYBOOK },
-  concurrency: Number(values.concurrency),
+  concurrency: num(values, 'concurrency'),
 });
 try {
   const sentAt = new Map<string, number>();
@@ -109,8 +110,8 @@ try {
       offeredRate: RATE,
       achievedRate: Math.round(total / sendSeconds),
       seconds: SECONDS,
-      workerConcurrency: Number(values.concurrency),
-      stepsPerRun: Number(values.steps),
+      workerConcurrency: num(values, 'concurrency'),
+      stepsPerRun: num(values, 'steps'),
       runsExpected: total,
       runsStarted: runs.size,
       incidentToFirstStepStarted: spread(toStart),

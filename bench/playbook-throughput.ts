@@ -26,6 +26,7 @@ import { RunControl, runIdOf } from '../playbooks/index.js';
 import { RunStore, StepQueue } from '../playbooks/queue/index.js';
 import { waitFor } from '../test/support/wait.js';
 import { benchIncident, startRespondStage, type RespondStage } from './playbook-stage.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +37,7 @@ const { values } = parseArgs({
   },
 });
 const MODE = values.mode;
-const CONCURRENCY = Number(values.concurrency);
+const CONCURRENCY = num(values, 'concurrency');
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function chain(id: string, rule: string, steps: number): string {
@@ -51,8 +52,8 @@ function chain(id: string, rule: string, steps: number): string {
 }
 
 async function stepsMode(): Promise<void> {
-  const runs = Number(values.runs ?? 100);
-  const steps = Number(values.steps);
+  const runs = num(values, 'runs', 100);
+  const steps = num(values, 'steps');
   const rule = 'bench-playbook-steps';
   const stage = await startRespondStage({
     name: 'bench-pbsteps',
@@ -113,7 +114,7 @@ async function prefixBytes(stage: RespondStage): Promise<{ keys: number; bytes: 
 }
 
 async function concurrentMode(): Promise<void> {
-  const runs = Number(values.runs ?? 1000);
+  const runs = num(values, 'runs', 1000);
   const rule = 'bench-playbook-hold';
   const playbook = [
     'id: bench-hold',

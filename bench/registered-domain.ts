@@ -10,9 +10,10 @@
 import { parseArgs } from 'node:util';
 import { domainParts } from '../ingest/normalize/domain.js';
 import { normalizeJsonText } from '../ingest/normalize/cloud/records.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '200000' } } });
-const n = Number(values.n);
+const n = num(values, 'n');
 
 const NAMES = [
   'www.example.com',

@@ -17,10 +17,11 @@ import type { InRecord } from '../core/bus/index.js';
 import { compileRoutes, type RouteConfig } from '../sinks/routes/index.js';
 import type { Parsed, RoutedBatch } from '../sinks/runner/index.js';
 import { mixedEvents } from './detect-events.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, batch: { type: 'string', default: '500' } } });
-const total = Number(values.events);
-const batchSize = Number(values.batch);
+const total = num(values, 'events');
+const batchSize = num(values, 'batch');
 
 const secret = 'bench-secret-0123456789';
 const sel = (s: Record<string, unknown>) => ({ selection: s, condition: 'selection' });

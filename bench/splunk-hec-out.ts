@@ -25,6 +25,7 @@ import { withHecDefaults } from '../ingest/inputs/splunk-hec/index.js';
 import { startSplunkHecSink, withHecSinkDefaults } from '../sinks/splunk-hec/index.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -141,7 +142,7 @@ function brokerCpuSeconds(): number {
 }
 
 async function main(): Promise<void> {
-  const N = Number(values.events);
+  const N = num(values, 'events');
   const token = `bench-${randomUUID()}`;
   const total = async (bus: Bus, topic: string) => (await bus.topicOffsets(topic)).reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
 
@@ -180,11 +181,11 @@ async function main(): Promise<void> {
         token,
         topics: ['events'],
         batchSize: 5000,
-        batchMaxEvents: Number(values.batch),
-        channels: Number(values.channels),
-        concurrency: Number(values.concurrency),
+        batchMaxEvents: num(values, 'batch'),
+        channels: num(values, 'channels'),
+        concurrency: num(values, 'concurrency'),
         gzip: values.gzip === 'true',
-        ackPollMs: Number(values['ack-poll-ms']),
+        ackPollMs: num(values, 'ack-poll-ms'),
       }),
       bus: sender,
     });

@@ -19,6 +19,7 @@ import { startStages } from '../cli/stages.js';
 import { withHecDefaults } from '../ingest/inputs/splunk-hec/index.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 interface Load {
   url: string;
@@ -129,9 +130,9 @@ async function main(): Promise<void> {
     const load: Load = {
       url: `http://127.0.0.1:${pipeline.ports.hec as number}`,
       token,
-      events: Number(values.events),
-      connections: Number(values.connections),
-      batch: Number(values.batch),
+      events: num(values, 'events'),
+      connections: num(values, 'connections'),
+      batch: num(values, 'batch'),
       ack,
     };
     const child = fork(fileURLToPath(import.meta.url), ['--role', 'load'], { execArgv: ['--import', 'tsx'] });

@@ -10,6 +10,7 @@
  *    every partition is restored is the restore time for `keys` keys.
  */
 import { parseArgs } from 'node:util';
+import { num } from './args.js';
 
 process.env.VIGIL_LOG_LEVEL ??= 'warn';
 const { Bus } = await import('../core/bus/index.js');
@@ -26,9 +27,9 @@ const { values } = parseArgs({
     'records-per-transaction': { type: 'string', default: '1000' },
   },
 });
-const total = Number(values.events);
-const keys = Number(values.keys);
-const partitions = Number(values.partitions);
+const total = num(values, 'events');
+const keys = num(values, 'keys');
+const partitions = num(values, 'partitions');
 
 const waitUntil = async (probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs;
@@ -41,7 +42,7 @@ const waitUntil = async (probe: () => boolean | Promise<boolean>, timeoutMs: num
 const config = testConfig('bench-state');
 config.kafka.partitions = partitions;
 config.kafka.compression = values.compression === 'none' ? 'none' : 'gzip';
-const maxRecordsPerTransaction = Number(values['records-per-transaction']);
+const maxRecordsPerTransaction = num(values, 'records-per-transaction');
 const bus = new Bus(config.kafka, 'bench-state');
 const source = `${config.kafka.topicPrefix}bench.source`;
 const out = `${config.kafka.topicPrefix}bench.out`;

@@ -9,9 +9,10 @@
  */
 import { parseArgs } from 'node:util';
 import { MAX_PARSED, userAgent } from '../ingest/normalize/user-agent.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' } } });
-const n = Number(values.n);
+const n = num(values, 'n');
 
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',

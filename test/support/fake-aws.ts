@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from './local-http.js';
 
 /**
  * A local stand-in for the slice of AWS the CloudTrail input uses, speaking the wire protocols
@@ -54,7 +55,6 @@ export async function startFakeAws(opts: { accessKeyId?: string } = {}): Promise
   const faults = new Map<string, { status: number; count: number }>();
   const calls: string[] = [];
   const objectsRead: string[] = [];
-  let endpoint = '';
 
   const takeFault = (op: string): number | undefined => {
     const f = faults.get(op);
@@ -198,18 +198,12 @@ export async function startFakeAws(opts: { accessKeyId?: string } = {}): Promise
     );
   }
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (req.method === 'POST' && req.headers['x-amz-target']) void sqs(req, res, raw);
-      else if (req.method === 'GET') s3Get(req, res);
-      else s3Error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-    });
+  const http = await listenLocal((req, res, raw) => {
+    if (req.method === 'POST' && req.headers['x-amz-target']) void sqs(req, res, raw.toString('utf8'));
+    else if (req.method === 'GET') s3Get(req, res);
+    else s3Error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const endpoint = http.base;
 
   return {
     endpoint,
@@ -231,10 +225,6 @@ export async function startFakeAws(opts: { accessKeyId?: string } = {}): Promise
     },
     queueDepth: (queue) => queues.get(queue)?.messages.length ?? 0,
     failNext: (op, status, count = 1) => void faults.set(op, { status, count }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => http.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { listenLocal } from './local-http.js';
 
 /**
  * A local OAuth 2.0 token endpoint for the client_credentials grant (RFC 6749 §4.4), client
@@ -17,35 +17,29 @@ const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64ur
 
 export async function startFakeOAuth(clients: Record<string, string>, lifetimeSeconds = 3600): Promise<FakeOAuth> {
   const issued = new Map<string, number>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const json = (status: number, o: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(o));
-      };
-      const params = new URLSearchParams(body);
-      if (req.method !== 'POST' || params.get('grant_type') !== 'client_credentials') {
-        return json(400, { error: 'unsupported_grant_type' });
-      }
-      const [, basic = ''] = /^Basic (.+)$/.exec(req.headers.authorization ?? '') ?? [];
-      const [id = '', secret = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
-      if (clients[id] === undefined || clients[id] !== secret) {
-        res.setHeader('www-authenticate', 'Basic realm="fake-oauth"');
-        return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-      }
-      const iat = Math.floor(Date.now() / 1000);
-      const token = `${b64url({ alg: 'none' })}.${b64url({ sub: id, iat, exp: iat + lifetimeSeconds, scope: params.get('scope') ?? '' })}.`;
-      issued.set(id, (issued.get(id) ?? 0) + 1);
-      json(200, { access_token: token, token_type: 'Bearer', expires_in: lifetimeSeconds });
-    });
+  const http = await listenLocal((req, res, body) => {
+    const json = (status: number, o: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(o));
+    };
+    const params = new URLSearchParams(body.toString('utf8'));
+    if (req.method !== 'POST' || params.get('grant_type') !== 'client_credentials') {
+      return json(400, { error: 'unsupported_grant_type' });
+    }
+    const [, basic = ''] = /^Basic (.+)$/.exec(req.headers.authorization ?? '') ?? [];
+    const [id = '', secret = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
+    if (clients[id] === undefined || clients[id] !== secret) {
+      res.setHeader('www-authenticate', 'Basic realm="fake-oauth"');
+      return json(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const token = `${b64url({ alg: 'none' })}.${b64url({ sub: id, iat, exp: iat + lifetimeSeconds, scope: params.get('scope') ?? '' })}.`;
+    issued.set(id, (issued.get(id) ?? 0) + 1);
+    json(200, { access_token: token, token_type: 'Bearer', expires_in: lifetimeSeconds });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
   return {
-    tokenEndpoint: `http://127.0.0.1:${port}/oauth2/token`,
+    tokenEndpoint: `${http.base}/oauth2/token`,
     issued,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => http.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from './local-http.js';
 
 /**
  * A local Okta org serving the System Log API as documented (`GET /api/v1/logs`): `SSWS` token
@@ -113,12 +114,11 @@ export async function startFakeOkta(token: string): Promise<FakeOkta> {
     return 200;
   };
 
-  const server = createServer((req, res) => {
+  const http = await listenLocal((req, res) => {
     const status = handle(req, res);
     requests.push({ url: req.url ?? '', status, at: Date.now(), authorization: req.headers.authorization });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = http.base;
   return {
     url: base,
     requests,
@@ -129,10 +129,6 @@ export async function startFakeOkta(token: string): Promise<FakeOkta> {
       windowStart = Date.now();
       used = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => http.close(),
   };
 }

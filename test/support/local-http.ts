@@ -10,12 +10,17 @@ export interface LocalHttp {
 }
 
 /** An HTTP server on a free loopback port that hands `handle` each request with its whole body. */
-export async function listenLocal(handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void): Promise<LocalHttp> {
-  const server = createServer((req, res) => {
+export function listenLocal(handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void): Promise<LocalHttp> {
+  return listenLocalStreaming((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks)));
   });
+}
+
+/** As `listenLocal`, for a handler that reads the body itself (a proxy pipes it on as it comes). */
+export async function listenLocalStreaming(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalHttp> {
+  const server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     server,

@@ -3,7 +3,7 @@
  * and a JWKS endpoint on 127.0.0.1 that serves its public half.
  */
 import { createHash, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createServer } from 'node:http';
+import { listenLocal } from './local-http.js';
 
 export interface SigningKey {
   kid: string;
@@ -51,7 +51,7 @@ export interface JwksServer {
 export async function startJwksServer(keys: JsonWebKey[], maxAgeSeconds = 3600): Promise<JwksServer> {
   let current = keys;
   let fetches = 0;
-  const server = createServer((req, res) => {
+  const http = await listenLocal((_req, res) => {
     fetches++;
     const body = JSON.stringify({ keys: current });
     res.writeHead(200, {
@@ -61,19 +61,12 @@ export async function startJwksServer(keys: JsonWebKey[], maxAgeSeconds = 3600):
     });
     res.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}/oauth2/v3/certs`,
+    url: `${http.base}/oauth2/v3/certs`,
     get fetches() {
       return fetches;
     },
     setKeys: (k) => void (current = k),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => http.close(),
   };
 }

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Publisher } from '../../core/bus/types.js';
 import { startResponder, type AuditDocument, type Responder } from '../../playbooks/index.js';
 import { SERVICES } from './config.js';
+import { listenLocal } from './local-http.js';
 import { waitFor } from './wait.js';
 
 /** A call the local HTTP target received. */
@@ -38,40 +37,27 @@ export async function startHook(reply: Replier = () => ({ status: 200 })): Promi
   const calls: HookCall[] = [];
   let inFlight = 0;
   let most = 0;
-  const server = createServer((req: IncomingMessage, res) => {
+  const http = await listenLocal((req, res, raw) => {
     inFlight++;
     most = Math.max(most, inFlight);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const call = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
-        at: Date.now(),
-      };
-      calls.push(call);
-      const r = reply(call, calls.length);
-      setTimeout(() => {
-        inFlight--;
-        if (res.destroyed) return;
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(r.body ?? { path: call.path }));
-      }, r.delayMs ?? 0);
-    });
+    const text = raw.toString('utf8');
+    const call = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+      at: Date.now(),
+    };
+    calls.push(call);
+    const r = reply(call, calls.length);
+    setTimeout(() => {
+      inFlight--;
+      if (res.destroyed) return;
+      res.writeHead(r.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(r.body ?? { path: call.path }));
+    }, r.delayMs ?? 0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    maxInFlight: () => most,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { url: http.base, calls, maxInFlight: () => most, close: () => http.close() };
 }
 
 export function incident(id: string, overrides: Record<string, unknown> = {}): { incident: Record<string, unknown> } {

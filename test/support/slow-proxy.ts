@@ -3,8 +3,8 @@
  * before passing it on: a slow sink for one test's client, while the upstream stays as fast as
  * ever for everyone else who shares it. The delay can change while it runs.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forward } from './forward.js';
+import { listenLocalStreaming } from './local-http.js';
 
 export interface SlowProxy {
   url: string;
@@ -18,25 +18,18 @@ export interface SlowProxy {
 export async function startSlowProxy(upstream: string): Promise<SlowProxy> {
   const target = new URL(upstream);
   const state = { delayMs: 0, requests: 0 };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const pass = () => {
+  const http = await listenLocalStreaming((req, res) =>
+    forward(target, req, res, (pass) => {
+      const answer = () => {
         state.requests++;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        pass();
       };
-      if (state.delayMs > 0) setTimeout(pass, state.delayMs);
-      else pass();
-    });
-    up.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      if (state.delayMs > 0) setTimeout(answer, state.delayMs);
+      else answer();
+    }),
+  );
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: http.base,
     get delayMs() {
       return state.delayMs;
     },
@@ -46,9 +39,6 @@ export async function startSlowProxy(upstream: string): Promise<SlowProxy> {
     get requests() {
       return state.requests;
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => http.close(),
   };
 }

@@ -3,8 +3,8 @@
  * prefix with 429 and a Retry-After, as a rate-limiting gateway in front of a self-hosted server
  * (Keycloak has no limit of its own) would; everything else passes through unchanged.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forward } from './forward.js';
+import { listenLocalStreaming } from './local-http.js';
 
 export interface ThrottleProxy {
   url: string;
@@ -22,7 +22,7 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
   const state = { times: 0, retryAfter: '1', prefix: '/' };
   const throttled: string[] = [];
   const passed: string[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const http = await listenLocalStreaming((req, res) => {
     const path = req.url ?? '/';
     if (state.times > 0 && path.startsWith(state.prefix)) {
       state.times -= 1;
@@ -33,25 +33,13 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
       return;
     }
     passed.push(path);
-    const up = request({ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    up.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(up);
+    forward(target, req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: http.base,
     throttle: (times, retryAfter, prefix = '/') => Object.assign(state, { times, retryAfter, prefix }),
     throttled,
     passed,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => http.close(),
   };
 }
