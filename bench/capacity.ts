@@ -9,7 +9,7 @@
  *   node --import tsx bench/capacity.ts [--rates 2000,5000,10000,20000,40000] [--step-seconds 600]
  *     [--rules ../shared/sigma/rules] [--soak] [--soak-seconds 3600] [--soak-rate N]
  *     [--layout one|stages] [--connections 2] [--sample-seconds 5] [--warmup-seconds 30] [--keep-going]
- *     [--es-batch N] [--es-concurrency N]
+ *     [--es-batch N] [--es-concurrency N] [--progress-seconds 60]
  *
  * Each step of the ladder holds its rate (a realistic mix, bench/capacity-traffic.ts) for
  * `--step-seconds` and prints: the rate the sender achieved and what ingest took in, the lag of
@@ -27,7 +27,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -56,6 +56,8 @@ const { values } = parseArgs({
     'keep-going': { type: 'boolean', default: false },
     'es-batch': { type: 'string' },
     'es-concurrency': { type: 'string' },
+    /** A line of RSS, load and total lag every this many seconds while a rate is held (0: none). */
+    'progress-seconds': { type: 'string', default: '60' },
   },
 });
 const RATES = values.rates.split(',').map(Number);
@@ -153,9 +155,19 @@ async function sample(procs: readonly Proc[], sender: Sender, t0: number): Promi
 async function hold(procs: readonly Proc[], sender: Sender, seconds: number, t0: number): Promise<Sample[]> {
   const out = [await sample(procs, sender, t0)];
   const end = performance.now() + seconds * 1000;
+  const every = Number(values['progress-seconds']);
+  let shown = out[0]!.t;
   while (performance.now() < end) {
     await sleep(Math.min(SAMPLE_S * 1000, Math.max(0, end - performance.now())));
-    out.push(await sample(procs, sender, t0));
+    const s = await sample(procs, sender, t0);
+    out.push(s);
+    // A long hold (the soak) shows its course as it goes, so a late failure does not lose it.
+    if (every > 0 && s.t - shown >= every) {
+      shown = s.t;
+      console.log(
+        `  t ${fmt(s.t).padStart(6)} s  RSS ${fmt(s.rssMB).padStart(6)} MB  lag ${fmt(sum(s.metrics.lag)).padStart(8)}  load ${loadavg()[0]!.toFixed(1)}`,
+      );
+    }
   }
   return out;
 }

@@ -19,7 +19,13 @@
  * input topic), `correlate` (→ the correlation alert visible on `vigil.alerts`, written in the
  * same transaction as its copy on `vigil.incident-alerts`), `incidents` (→ the incident visible on
  * `vigil.incidents`). Each is measured per address; p50/p99 of each hop need not add up to the
- * end-to-end ones.
+ * end-to-end ones. A reader of this process sees a record late when this process is busy (it
+ * also sends the 20k events/s), so `stamped` splits the same path by the records' own Kafka
+ * timestamps, which each stage's producer sets when it sends: `detect` (send of the fifth failure
+ * → its base alert sent on the correlation input), `correlate` (→ the correlation alert sent),
+ * `incidents` (→ the incident sent). These add up, per address, to the end-to-end latency, and
+ * no reader's delay is in them. Last, what the Vigil process says of its own event loop and
+ * garbage collector over the run (from its `/metrics`): a pause there holds every hop at once.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +118,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/**
+ * The event loop delay (over the run) and garbage collection (since start) of the Vigil process, from its
+ * `/metrics` (prom-client's default metrics; the event loop figures cover the time since the
+ * last scrape: the bench scrapes once before it sends, so they cover the run).
+ */
+async function vigilProcessStats(port: number): Promise<Record<string, string>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string, labels = ''): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  const ms = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
+  const out: Record<string, string> = {
+    eventLoopDelayP50: ms(value('vigil_process_nodejs_eventloop_lag_p50_seconds')),
+    eventLoopDelayP99: ms(value('vigil_process_nodejs_eventloop_lag_p99_seconds')),
+    eventLoopDelayMax: ms(value('vigil_process_nodejs_eventloop_lag_max_seconds')),
+  };
+  for (const kind of ['minor', 'major', 'incremental']) {
+    const sum = value('vigil_process_nodejs_gc_duration_seconds_sum', `{kind="${kind}"}`);
+    const count = value('vigil_process_nodejs_gc_duration_seconds_count', `{kind="${kind}"}`);
+    out[`gc ${kind}`] = `${count} pauses, ${ms(sum)} in all`;
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const config = testConfig('bench-corrlat');
   config.kafka.partitions = Number(values.partitions);
@@ -163,8 +194,11 @@ async function main(): Promise<void> {
     const alertSeen = new Map<string, number>();
     /** The last base alert of an address on the correlation input: its fifth failure's. */
     const inputSeen = new Map<string, number>();
+    /** The Kafka timestamp of that base alert (detect's producer sets it when it sends). */
+    const inputAt = new Map<string, number>();
     // The correlation alert's own record time splits the path in two.
     const alertAt = new Map<string, number>();
+    const incidentAt = new Map<string, number>();
     const toAlert: number[] = [];
     const alertToIncident: number[] = [];
     const incidents = bus.consume('bench-corrlat-reader', {
@@ -178,6 +212,7 @@ async function main(): Promise<void> {
           seen.add(doc.incident.id);
           const ip = doc.incident.entities.ips[0];
           if (ip !== undefined) incidentSeen.set(ip, visible);
+          if (ip !== undefined) incidentAt.set(ip, r.timestamp);
           const sent = ip === undefined ? undefined : lastSent.get(ip);
           if (sent !== undefined) latencies.push(r.timestamp - sent);
           const acked = ip === undefined ? undefined : lastAcked.get(ip);
@@ -196,7 +231,9 @@ async function main(): Promise<void> {
         const visible = Date.now();
         for (const r of records) {
           const ip = (JSON.parse(r.value.toString('utf8')) as { event?: { source?: { ip?: string } } }).event?.source?.ip;
-          if (ip !== undefined) inputSeen.set(ip, visible);
+          if (ip === undefined) continue;
+          inputSeen.set(ip, visible);
+          if (r.timestamp > (inputAt.get(ip) ?? -Infinity)) inputAt.set(ip, r.timestamp);
         }
       },
     });
@@ -217,6 +254,7 @@ async function main(): Promise<void> {
     });
 
     const producer = await bus.producer();
+    await vigilProcessStats(port); // the event loop figures restart at each scrape: leave start-up out
     const total = RATE * SECONDS;
     const t0 = Date.now();
     let seq = 0;
@@ -248,6 +286,7 @@ async function main(): Promise<void> {
     await waitFor(`${expected} incidents`, async () => seen.size >= expected, 120_000, 500).catch((err: unknown) =>
       console.error(String(err)),
     );
+    const vigilProcess = await vigilProcessStats(port);
     await reader.stop();
     await alertsReader.stop();
     await inputReader.stop();
@@ -286,6 +325,12 @@ async function main(): Promise<void> {
           correlate: hop(inputSeen, alertSeen),
           incidents: hop(alertSeen, incidentSeen),
         },
+        stamped: {
+          detect: hop(lastSent, inputAt),
+          correlate: hop(inputAt, alertAt),
+          incidents: hop(alertAt, incidentAt),
+        },
+        process: vigilProcess,
       }),
     );
   } finally {
