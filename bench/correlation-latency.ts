@@ -3,7 +3,7 @@
  * `vigil.incidents`, at a sustained input rate, through a real `vigil run --stage detect`
  * process (detect → correlate-repartition → correlate → alerts → incidents) on the local Kafka.
  *
- *   node --import tsx bench/correlation-latency.ts [--rate 20000] [--seconds 30] [--partitions 3] [--compression gzip|none] [--profile DIR]
+ *   node --import tsx bench/correlation-latency.ts [--rate 20000] [--seconds 30] [--warmup-seconds 5] [--partitions 3] [--compression gzip|none] [--profile DIR]
  *
  * This process writes ECS events straight to `vigil.events` (keyed by host, as ingest does) at
  * `--rate`: one in ten is a failed SSH login, and each source address fails five times in a row,
@@ -12,6 +12,9 @@
  * latency of an address is the incident record's Kafka timestamp minus the send time of its
  * fifth failure (and, `fromKafkaAck`, minus the time Kafka acknowledged that failure: what this
  * process's own producer queue adds is then left out). Prints the achieved input rate, p50/p90/p99/max, and incidents seen/expected.
+ * The first `--warmup-seconds` of traffic are sent the same way and left out of every figure but
+ * their own `warmup` line: a process that just started pays for its first events (compiling the
+ * hot paths, the first fetches, a logsource's prefilter), and that is start-up, not steady latency.
  *
  * `hops` splits the path where each hop's output becomes visible to a reader (read committed: a
  * transactional hop's records count from its commit, not from their append): `kafkaAck` (send →
@@ -43,6 +46,8 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '30' },
+    /** Sent first at the same rate and left out of the figures (JIT, first fetches, the engine's first events of a logsource); printed apart. */
+    'warmup-seconds': { type: 'string', default: '5' },
     partitions: { type: 'string', default: '3' },
     /** Producer compression of every stage (the config's default is gzip; on loopback none is cheaper). */
     compression: { type: 'string', default: 'gzip' },
@@ -52,6 +57,7 @@ const { values } = parseArgs({
 });
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
+const WARMUP_S = Number(values['warmup-seconds']);
 const TICK_MS = 50;
 const PER_TICK = Math.round((RATE * TICK_MS) / 1000);
 
@@ -116,6 +122,44 @@ function event(seq: number, now: number): { key: string; value: string; ip?: str
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/**
+ * Where the slowest 1% of addresses lost their time: for each of them the stamped hops, and when
+ * their fifth failure was sent (seconds into the measured run). Slow addresses sent close together point
+ * at a stall of everything at once (a pause, a commit that took long); spread over the run, at
+ * the hop that is slow on its own.
+ */
+function slowest(
+  sent: Map<string, number>,
+  input: Map<string, number>,
+  alert: Map<string, number>,
+  incident: Map<string, number>,
+  t0: number,
+): { share: Record<string, string>; sentAt: string } {
+  const rows: Array<{ at: number; e2e: number; detect: number; correlate: number; incidents: number }> = [];
+  for (const [ip, s] of sent) {
+    if (s < t0) continue; // sent during the warm-up
+    const i = input.get(ip);
+    const a = alert.get(ip);
+    const n = incident.get(ip);
+    if (i === undefined || a === undefined || n === undefined) continue;
+    rows.push({ at: s - t0, e2e: n - s, detect: i - s, correlate: a - i, incidents: n - a });
+  }
+  rows.sort((x, y) => y.e2e - x.e2e);
+  const top = rows.slice(0, Math.max(1, Math.floor(rows.length / 100)));
+  const total = top.reduce((t, r) => t + r.e2e, 0);
+  const share = (k: 'detect' | 'correlate' | 'incidents') => `${Math.round((100 * top.reduce((t, r) => t + r[k], 0)) / total)}%`;
+  // The seconds of the run the slow ones were sent in, with how many each.
+  const bySecond = new Map<number, number>();
+  for (const r of top) bySecond.set(Math.floor(r.at / 1000), (bySecond.get(Math.floor(r.at / 1000)) ?? 0) + 1);
+  return {
+    share: { detect: share('detect'), correlate: share('correlate'), incidents: share('incidents') },
+    sentAt: [...bySecond]
+      .sort((a, b) => a[0] - b[0])
+      .map(([sec, n]) => `${sec}s×${n}`)
+      .join(' '),
+  };
 }
 
 /**
@@ -186,8 +230,6 @@ async function main(): Promise<void> {
     const lastSent = new Map<string, number>();
     /** When Kafka acknowledged each address's fifth failure: the engine cannot see it before. */
     const lastAcked = new Map<string, number>();
-    const latencies: number[] = [];
-    const fromAck: number[] = [];
     const seen = new Set<string>();
     // Where the time goes: when each hop's output became visible here, per address.
     const incidentSeen = new Map<string, number>();
@@ -199,8 +241,6 @@ async function main(): Promise<void> {
     // The correlation alert's own record time splits the path in two.
     const alertAt = new Map<string, number>();
     const incidentAt = new Map<string, number>();
-    const toAlert: number[] = [];
-    const alertToIncident: number[] = [];
     const incidents = bus.consume('bench-corrlat-reader', {
       topics: [bus.topics.incidents],
       component: 'bench',
@@ -213,12 +253,6 @@ async function main(): Promise<void> {
           const ip = doc.incident.entities.ips[0];
           if (ip !== undefined) incidentSeen.set(ip, visible);
           if (ip !== undefined) incidentAt.set(ip, r.timestamp);
-          const sent = ip === undefined ? undefined : lastSent.get(ip);
-          if (sent !== undefined) latencies.push(r.timestamp - sent);
-          const acked = ip === undefined ? undefined : lastAcked.get(ip);
-          if (acked !== undefined) fromAck.push(r.timestamp - acked);
-          const alerted = ip === undefined ? undefined : alertAt.get(ip);
-          if (alerted !== undefined) alertToIncident.push(r.timestamp - alerted);
         }
       },
     });
@@ -247,15 +281,13 @@ async function main(): Promise<void> {
           if (ip === undefined || alertAt.has(ip)) continue;
           alertAt.set(ip, r.timestamp);
           alertSeen.set(ip, visible);
-          const sent = lastSent.get(ip);
-          if (sent !== undefined) toAlert.push(r.timestamp - sent);
         }
       },
     });
 
     const producer = await bus.producer();
     await vigilProcessStats(port); // the event loop figures restart at each scrape: leave start-up out
-    const total = RATE * SECONDS;
+    const total = RATE * (WARMUP_S + SECONDS);
     const t0 = Date.now();
     let seq = 0;
     const inFlight: Promise<unknown>[] = [];
@@ -282,6 +314,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const sendSeconds = (Date.now() - t0) / 1000;
+    const measuredFrom = t0 + WARMUP_S * 1000;
     const expected = lastSent.size;
     await waitFor(`${expected} incidents`, async () => seen.size >= expected, 120_000, 500).catch((err: unknown) =>
       console.error(String(err)),
@@ -290,26 +323,34 @@ async function main(): Promise<void> {
     await reader.stop();
     await alertsReader.stop();
     await inputReader.stop();
-    const hop = (from: Map<string, number>, to: Map<string, number>) => {
+    /** Per measured address (fifth failure sent after the warm-up; `warm`: during it), `to` − `from`, sorted. */
+    const diffs = (from: Map<string, number>, to: Map<string, number>, warm = false): number[] => {
       const d: number[] = [];
       for (const [ip, t] of to) {
+        const sent = lastSent.get(ip);
+        if (sent === undefined || sent >= measuredFrom === warm) continue;
         const f = from.get(ip);
         if (f !== undefined) d.push(t - f);
       }
-      d.sort((a, b) => a - b);
+      return d.sort((a, b) => a - b);
+    };
+    const hop = (from: Map<string, number>, to: Map<string, number>) => {
+      const d = diffs(from, to);
       return { p50: fmt(percentile(d, 50)), p99: fmt(percentile(d, 99)), max: fmt(d.at(-1) ?? NaN), n: d.length };
     };
-    toAlert.sort((a, b) => a - b);
-    fromAck.sort((a, b) => a - b);
-    alertToIncident.sort((a, b) => a - b);
-
-    latencies.sort((a, b) => a - b);
+    const latencies = diffs(lastSent, incidentAt);
+    const fromAck = diffs(lastAcked, incidentAt);
+    const toAlert = diffs(lastSent, alertAt);
+    const alertToIncident = diffs(alertAt, incidentAt);
+    const warm = diffs(lastSent, incidentAt, true);
     console.log(
       JSON.stringify({
         offeredRate: RATE,
         compression: config.kafka.compression,
         achievedRate: Math.round(total / sendSeconds),
         events: total,
+        warmup: { seconds: WARMUP_S, addresses: warm.length, p50: fmt(percentile(warm, 50)), p99: fmt(percentile(warm, 99)) },
+        measuredAddresses: latencies.length,
         incidentsExpected: expected,
         incidentsSeen: seen.size,
         p50: fmt(percentile(latencies, 50)),
@@ -331,6 +372,7 @@ async function main(): Promise<void> {
           incidents: hop(alertAt, incidentAt),
         },
         process: vigilProcess,
+        slowest: slowest(lastSent, inputAt, alertAt, incidentAt, measuredFrom),
       }),
     );
   } finally {
