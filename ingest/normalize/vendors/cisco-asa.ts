@@ -1,4 +1,5 @@
 import { ASA_MESSAGES, ASA_PARSED, type AsaMessage } from './cisco-asa-messages.js';
+import { FTD_EVENT_IDS, ftdSecurityEvent } from './cisco-ftd-events.js';
 import type { Vendor, VendorContext, VendorFields } from './types.js';
 import { compact, count, deepMerge, endpoint, ianaNumberOf, port, transportOf } from './util.js';
 import { countUnmapped } from '../unmapped.js';
@@ -83,7 +84,8 @@ const ASA_SEVERITY = ['unknown', 'alert', 'critical', 'error', 'warning', 'notif
 /**
  * ASA/FTD messages → ECS. Every message keeps its id (`event.code`, `cisco.asa.message_id`, the
  * field Elastic's content filters on), severity and device; the ids of `ASA_MESSAGES` and
- * `ASA_PARSED` also get Elastic's categorization and the fields their text carries.
+ * `ASA_PARSED` also get Elastic's categorization and the fields their text carries, FTD's
+ * security events (4300xx) the fields of their `Key: Value` pairs.
  */
 export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | undefined {
   const tag = TAG.exec(ctx.program ?? '');
@@ -99,6 +101,7 @@ export function ciscoAsa(message: string, ctx: VendorContext): VendorFields | un
     base.observer = { ...base.observer, hostname: ctx.hostname };
     base.related = { hosts: [ctx.hostname] };
   }
+  if (FTD_EVENT_IDS.has(id)) return deepMerge(base, ftdSecurityEvent(id, message));
   const known = Object.hasOwn(ASA_PARSED, id) ? ASA_PARSED[id] : Object.hasOwn(ASA_MESSAGES, id) ? ASA_MESSAGES[id] : undefined;
   if (!known) {
     countUnmapped('cisco-asa', id);

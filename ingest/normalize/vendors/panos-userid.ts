@@ -24,6 +24,7 @@ const U = {
   factorNumber: 29,
   userBySource: 31,
   tag: 32,
+  highRes: 33,
 } as const;
 
 /**
@@ -34,7 +35,7 @@ export function panosUserId(f: readonly string[], ctx: VendorContext): VendorFie
   const user = panUser(at(f, U.user)) ?? panUser(at(f, U.userBySource));
   const src = ip(at(f, U.ip));
   return merge(
-    common(f, ctx, U.deviceName),
+    common(f, ctx, U.deviceName, U.highRes),
     compact({
       event: {
         category: ['network', 'iam'],

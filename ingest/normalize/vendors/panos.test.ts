@@ -14,6 +14,8 @@ const CONFIG_CUSTOM =
   '1,2026/11/20 09:31:40,012801001234,CONFIG,0,2561,2026/11/20 09:31:40,10.0.0.21,,override,netops,CLI,Failed, deviceconfig system device-telemetry,,,7234567890301,0x0,0,0,0,0,,PA-3220,0,';
 const USERID =
   '1,2026/11/20 09:33:00,012801001234,USERID,login,2561,2026/11/20 09:33:00,vsys1,10.0.0.5,corp\\alice,dc01.corp.example,0,1,2700,0,0,active-directory,unknown,7234567890400,0x0,0,0,0,0,,PA-3220,1,,2026/11/20 09:33:00,1,0x80000000,alice';
+const SYSTEM =
+  '1,2026/11/20 09:14:07,012801001234,SYSTEM,general,2561,2026/11/20 09:14:07,,general,,,,general,informational,"Commit job succeeded, job id 1234",7123456792,0x0,0,0,0,0,,PA-3220,0,0';
 const HIPMATCH =
   '1,2026/11/20 09:36:30,012801001234,HIPMATCH,0,2561,2026/11/20 09:36:30,bob,vsys1,MBP-Bob,Mac,10.8.0.18,GlobalProtect 6.2.1,1,object,0,0,7234567890501,0x0,0,0,0,0,,PA-3220,1,2001:db8::18,0f2a7c1e-5b1d-4d7e-9a39-0d5c3b6f1a20,C02XYZ123,,';
 const DECRYPTION =
@@ -146,6 +148,8 @@ describe('PAN-OS high-resolution timestamp', () => {
       [CONFIG_DEFAULT, 25],
       [HIPMATCH, 30],
       [DECRYPTION, 72],
+      [SYSTEM, 25],
+      [USERID, 33],
     ];
     for (const [line, at] of lines) {
       // The sample lines above that carry the column already have a time there.
@@ -153,6 +157,23 @@ describe('PAN-OS high-resolution timestamp', () => {
       expect(panos(withColumn(line, at, hr), ctx)?.['@timestamp']).toBe('2026-11-20T14:20:05.123Z');
     }
     expect(panos(withColumn(CONFIG_CUSTOM, 27, hr), ctx)?.['@timestamp']).toBe('2026-11-20T14:20:05.123Z');
+  });
+
+  it.each([
+    ['IPTAG', 25, 23],
+    ['GTP', 83, undefined],
+    ['SCTP', 64, 37],
+    ['START', 71, 41],
+    ['END', 71, 41],
+  ])('reads it, and the device name, in a %s log, a type Vigil does not map yet (column %i)', (type, at, deviceAt) => {
+    let line = `1,2026/11/20 09:50:00,012801001234,${type},0,2561,2026/11/20 09:50:00,vsys1,10.0.0.5`;
+    if (deviceAt !== undefined) line = withColumn(line, deviceAt, 'PA-3220');
+    const f = panos(withColumn(line, at, '2026-11-20T10:50:00.250+01:00'), ctx);
+    expect(f?.['@timestamp']).toBe('2026-11-20T09:50:00.250Z');
+    expect(f?.observer?.hostname).toBe(deviceAt === undefined ? undefined : 'PA-3220');
+    expect(f?.labels).toMatchObject({ log_type: type });
+    // Without the column (a 9.x firewall), the generated time.
+    expect(panos(line, ctx)?.['@timestamp']).toBe('2026-11-20T09:50:00.000Z');
   });
 
   it('keeps the generated time for the placeholder of PAN-OS 9.1 and earlier, an empty column or another value there', () => {

@@ -76,7 +76,7 @@ const TH = {
   highRes: 107,
 } as const;
 // SYSTEM
-const S = { vsys: 7, eventId: 8, object: 9, module: 12, severity: 13, description: 14, seqno: 15, deviceName: 22 } as const;
+const S = { vsys: 7, eventId: 8, object: 9, module: 12, severity: 13, description: 14, seqno: 15, deviceName: 22, highRes: 25 } as const;
 
 // `event.severity` as Elastic's panw pipeline numbers PAN-OS severities (1 is the most severe).
 const SEVERITY: Readonly<Record<string, number>> = { critical: 1, high: 2, medium: 3, low: 4, informational: 5 };
@@ -100,6 +100,22 @@ const THREAT_ACTION: Readonly<Record<string, string>> = {
   wildfire: 'wildfire_verdict',
   'wildfire-virus': 'wildfire_virus_detected',
 };
+
+/**
+ * Where the log types Vigil does not map yet keep the device name and the high-resolution
+ * timestamp (0-based), from PAN-OS 10.1–11.x's field descriptions and Elastic's panw pipelines for
+ * them (`ip_tag`, `gtp`, `sctp`, `tunnel_inspection`, which Elastic routes by the types `START`
+ * and `END`), so that their `@timestamp` and `observer.hostname` agree with Elastic's. GTP logs
+ * carry no device name.
+ */
+const UNMAPPED_COLUMNS: Readonly<Record<string, { deviceName?: number; highRes: number }>> = {
+  IPTAG: { deviceName: 23, highRes: 25 },
+  GTP: { highRes: 83 },
+  SCTP: { deviceName: 37, highRes: 64 },
+  START: { deviceName: 41, highRes: 71 },
+  END: { deviceName: 41, highRes: 71 },
+};
+
 /** `1,2026/11/20 09:14:03,0123456789,TRAFFIC,…` */
 /**
  * A PAN-OS syslog line: future use, receive time, serial, then the log type. Any type is taken, so
@@ -252,7 +268,7 @@ function system(f: string[], ctx: VendorContext): VendorFields {
     const src = endpoint(from);
     if (src) fields.source = src;
   }
-  return merge(common(f, ctx, S.deviceName), fields);
+  return merge(common(f, ctx, S.deviceName, S.highRes), fields);
 }
 
 /** PAN-OS TRAFFIC, THREAT, SYSTEM, GLOBALPROTECT, AUTHENTICATION, CONFIG, USERID, HIPMATCH and DECRYPTION logs. */
@@ -282,7 +298,11 @@ export function panos(message: string, ctx: VendorContext): VendorFields | undef
     default: {
       const type = f[F.type] as string;
       countUnmapped('pan-os', type);
-      return merge(common(f, ctx, -1), compact({ labels: { log_type: type, log_subtype: at(f, F.subtype) } }) as VendorFields);
+      const cols = Object.hasOwn(UNMAPPED_COLUMNS, type) ? UNMAPPED_COLUMNS[type] : undefined;
+      return merge(
+        common(f, ctx, cols?.deviceName ?? -1, cols?.highRes),
+        compact({ labels: { log_type: type, log_subtype: at(f, F.subtype) } }) as VendorFields,
+      );
     }
   }
 }
