@@ -27,6 +27,7 @@ import { esClient, indexDocuments, installTemplates, probeCapabilities, resolveS
 import { exitOf, freePort, spawnVigil } from '../test/support/child.js';
 import { cleanupTest } from '../test/support/cleanup.js';
 import { testConfig } from '../test/support/config.js';
+import { num } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,10 +37,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
   },
 });
-const total = Number(values.incidents);
-const requests = Number(values.requests);
-const concurrency = Number(values.concurrency);
-const seconds = Number(values.seconds);
+const total = num(values, 'incidents');
+const requests = num(values, 'requests');
+const concurrency = num(values, 'concurrency');
+const seconds = num(values, 'seconds');
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
 
