@@ -9,7 +9,7 @@ import type { BackoffPolicy } from '../../core/retry/index.js';
 
 /** Documents per bulk request (bench/es-sink.ts, bench/README.md). */
 export const DEFAULT_BATCH_SIZE = 2000;
-/** Bulk requests in flight per partition's batch. */
+/** Bulk requests in flight per partition. */
 export const DEFAULT_CONCURRENCY = 2;
 
 export const schema = object({
@@ -31,7 +31,7 @@ export const schema = object({
       default: DEFAULT_BATCH_SIZE,
     }),
     concurrency: number({
-      description: `Bulk requests of one fetched batch in flight at once (their ids are disjoint: a batch is deduplicated by id first). The batches of several partitions go at once too, so the cluster sees up to partitions × concurrency requests; more only queue on a node of few cores. Default ${DEFAULT_CONCURRENCY}.`,
+      description: `Bulk requests in flight per partition: a partition's batch being indexed and the next one (fetched and encoded meanwhile) share them, so Elasticsearch is not left idle between batches. The partitions go at once, so the cluster sees up to partitions × concurrency requests; more only queue on a node of few cores. Default ${DEFAULT_CONCURRENCY}.`,
       int: true,
       min: 1,
       max: 16,

@@ -265,4 +265,40 @@ describe('requests in flight at once', () => {
     expect(calls.flat().sort()).toEqual(['id1', 'id2', 'id3', 'id4', 'id5', 'id7']);
     expect(letters).toEqual([]);
   });
+
+  it('holds a partition to `concurrency` requests across its batches in delivery at once, each partition its own', async () => {
+    const inFlight = new Map<number, number>();
+    const most = new Map<number, number>();
+    const bulk: BulkFn = async (body) => {
+      const ids = lines(body).flatMap((line) => Object.values(line as Record<string, { _id?: string }>).flatMap((a) => a?._id ?? []));
+      const partition = Number((ids[0] as string).split('-')[0]);
+      inFlight.set(partition, (inFlight.get(partition) ?? 0) + 1);
+      most.set(partition, Math.max(most.get(partition) ?? 0, inFlight.get(partition) as number));
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight.set(partition, (inFlight.get(partition) as number) - 1);
+      return { items: ids.map(() => ({ index: { status: 201 } })) };
+    };
+    const h = createBatchHandler({
+      id: 'es',
+      bulk,
+      deadLetter: async () => undefined,
+      targets: new Map([[TOPIC, encodeTarget(cfg, 'events')]]),
+      batchSize: 1,
+      concurrency: 2,
+      maxRetries: 2,
+      backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+      log: logger('test').child({}, { level: 'silent' }),
+      sleep: async () => undefined,
+    });
+    const batch = (partition: number, from: number): InRecord[] =>
+      [from, from + 1, from + 2].map((i) => ({
+        ...record(i, JSON.stringify({ '@timestamp': '2025-01-01T00:00:00Z', vigil: { id: `${partition}-${i}` } })),
+        partition,
+      }));
+    const on = (partition: number): BatchContext => ({ ...ctx(), partition });
+    // Two batches of partition 0 in delivery at once (a pipelined consumer), one of partition 1.
+    await Promise.all([h(batch(0, 0), on(0)), h(batch(0, 3), on(0)), h(batch(1, 0), on(1))]);
+    expect(most.get(0)).toBe(2); // not 4: the two batches share the partition's slots
+    expect(most.get(1)).toBe(2);
+  });
 });

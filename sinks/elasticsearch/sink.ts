@@ -36,12 +36,22 @@ import { ecsMappings, ilmPolicy, indexTemplates, type FieldCapabilities } from '
  */
 
 /**
- * What one fetch from Kafka brings per partition, and so the most one batch holds. Kafka's (and
- * core/bus's) 1 MiB is under two requests of `batchSize` 2000 documents of ~600 bytes: every
- * batch would end in a short request and then wait for the next fetch, its commit and its parsing
- * with nothing in flight. kafkajs caps a whole fetch at 10 MiB, whatever the partition count.
+ * What one fetch from Kafka brings per partition, and so the most one batch holds: about 7,000
+ * documents of ~600 bytes, three and a half requests of `batchSize` 2000. The batch's short last
+ * request goes beside the next batch's first (IN_FLIGHT_BATCHES), so a batch need not be a whole
+ * number of requests; memory is up to (IN_FLIGHT_BATCHES + 1) fetches per partition, the one
+ * kafkajs holds until there is room included. kafkajs caps a whole fetch at 10 MiB.
  */
-const FETCH_BYTES_PER_PARTITION = 8 * 1_048_576;
+const FETCH_BYTES_PER_PARTITION = 4 * 1_048_576;
+
+/**
+ * Batches of one partition in delivery at once: one being indexed while the next is fetched and
+ * encoded, so that Elasticsearch is not left idle between them. More would only hold more
+ * fetches in memory: the requests in flight are bounded by `concurrency` per partition anyway
+ * (partition-slots.ts). Incidents take 1: a later version of an incident overwrites the earlier,
+ * so their batches must land in order (the next is still fetched while one is delivered).
+ */
+const IN_FLIGHT_BATCHES = 2;
 
 /** The parts of a `_bulk` answer deliver.ts reads: each item's operation, status and error. */
 const BULK_FILTER_PATH = 'items.*.status,items.*.error';
@@ -209,6 +219,7 @@ export async function startElasticsearchSink(opts: StartElasticsearchSinkOptions
       }),
       batchSize: cfg.batchSize,
       maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+      inFlightBatches: (topic) => (topic === opts.bus.topics.incidents ? 1 : IN_FLIGHT_BATCHES),
       maxRetries: cfg.maxRetries,
       backoff: cfg.retryBackoff,
       timeoutMs: deliveryTimeoutMs(cfg.requestTimeoutMs),

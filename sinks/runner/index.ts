@@ -39,6 +39,12 @@ export interface SinkRunnerOptions<O extends Deliverable = Outgoing> {
   concurrency?: number;
   /** Bytes fetched from Kafka per partition, the most one batch holds. Default core/bus's 1 MiB. */
   maxBytesPerPartition?: number;
+  /**
+   * Batches of one partition delivered at once while the next is fetched (core/bus's
+   * `inFlightBatches`; per topic by its full name). Default: one batch at a time, fetched after
+   * the last was delivered and committed.
+   */
+  inFlightBatches?: number | ((topic: string) => number);
   /** Names the sink at the start of every dead-letter reason of a refused record. Default `<id>:`. */
   who?: string;
   /** Records per `deliver` call. Default 500. */
@@ -101,6 +107,7 @@ export async function startSinkRunner<O extends Deliverable = Outgoing>(opts: Si
       handler,
       component: opts.id,
       ...(opts.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
+      ...(opts.inFlightBatches !== undefined ? { inFlightBatches: opts.inFlightBatches } : {}),
     });
   } catch (err) {
     await stats?.stop().catch(() => undefined);
