@@ -6,7 +6,7 @@
  * keep the read going (core/bus/range.ts). A record that is not an event is reported with where
  * it is and counted, never matched; a terminal gets a progress bar counted per partition.
  */
-import type { Bus } from '../core/bus/index.js';
+import type { Bus, InRecord } from '../core/bus/index.js';
 import { errorMessage, VigilError } from '../core/errors/index.js';
 import type { EcsEvent } from '../core/event/index.js';
 import { progressBar, type ToolIo } from './io.js';
@@ -65,18 +65,73 @@ export interface EventRangeRead {
   readonly unreadable: number;
 }
 
-/** Unreadable records named on stderr; the rest are only counted. */
-const SHOWN_UNREADABLE = 20;
-
 /**
  * Reads the events `topic` received in the range, streamed: what the caller keeps of them is
  * its own affair. A topic that does not exist is a usage error naming it.
  */
 export async function readEventRange(bus: Bus, topic: string, opts: EventRangeOptions): Promise<EventRangeRead> {
-  if ((await bus.partitionCount(topic)) === null) throw new VigilError('CLI_USAGE', `topic ${topic} does not exist`);
   const { io } = opts;
   let events = 0;
   let unreadable = 0;
+  const read = await readRecordRange(bus, topic, {
+    range: opts.range,
+    io,
+    detail: () => `${events} event${events === 1 ? '' : 's'}` + (opts.detail ? `  ${opts.detail()}` : ''),
+    onRecords: async (records) => {
+      const batch: RangeEvent[] = [];
+      for (const rec of records) {
+        const parsed = parseRangeEvent(rec.value);
+        if (typeof parsed === 'string') {
+          if (++unreadable <= SHOWN_UNREADABLE) io.err(unreadableLine(rec, parsed));
+          continue;
+        }
+        events++;
+        batch.push({ event: parsed, partition: rec.partition, offset: rec.offset });
+      }
+      if (batch.length > 0) await opts.onEvents(batch);
+    },
+  });
+  return { topic, range: opts.range, partitions: read.partitions, events, unreadable };
+}
+
+/** Unreadable records named on stderr before the rest are only counted. */
+export const SHOWN_UNREADABLE = 20;
+
+/** A record value as an event, or why it is not one. */
+export function parseRangeEvent(value: Buffer): EcsEvent | string {
+  try {
+    const event = JSON.parse(value.toString('utf8')) as EcsEvent;
+    if (typeof event?.['@timestamp'] !== 'string') throw new Error('no @timestamp');
+    return event;
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
+/** How an unreadable record is named on stderr. */
+export function unreadableLine(rec: Pick<InRecord, 'topic' | 'partition' | 'offset'>, reason: string): string {
+  return `${rec.topic}[${rec.partition}]@${rec.offset}: unreadable event: ${reason}`;
+}
+
+export interface RecordRangeOptions {
+  readonly range: TimeRange;
+  /** The progress bar goes here. */
+  readonly io: ToolIo;
+  /** Each batch of records, partition by partition, in offset order; awaited before the next batch. */
+  readonly onRecords: (records: InRecord[]) => Promise<void> | void;
+  /** What the progress bar shows after the counts. */
+  readonly detail?: () => string;
+  /** How many records the range holds (offsets, so control records and compacted gaps count too), before the first batch. */
+  readonly onPlan?: (records: number) => void;
+}
+
+/**
+ * The records `topic` received in the range, unparsed (for a caller that parses them
+ * elsewhere: `vigil replay --threads`). A topic that does not exist is a usage error naming it.
+ */
+export async function readRecordRange(bus: Bus, topic: string, opts: RecordRangeOptions): Promise<{ partitions: number; records: number }> {
+  if ((await bus.partitionCount(topic)) === null) throw new VigilError('CLI_USAGE', `topic ${topic} does not exist`);
+  const { io } = opts;
   // Per partition: offsets to read and offsets read (control records and compacted gaps count too).
   const plan = new Map<number, { start: bigint; size: bigint; read: bigint }>();
   let lastDraw = 0;
@@ -95,8 +150,7 @@ export async function readEventRange(bus: Bus, topic: string, opts: EventRangeOp
       progressBar(
         Number(read),
         Number(total),
-        `${read}/${total} records, ${finished}/${plan.size} partitions done  ${events} event${events === 1 ? '' : 's'}` +
-          (opts.detail ? `  ${opts.detail()}` : ''),
+        `${read}/${total} records, ${finished}/${plan.size} partitions done` + (opts.detail ? `  ${opts.detail()}` : ''),
       ),
     );
   };
@@ -105,31 +159,18 @@ export async function readEventRange(bus: Bus, topic: string, opts: EventRangeOp
     toMs: opts.range.toMs,
     onPlan: (ranges) => {
       for (const r of ranges) if (r.end > r.start) plan.set(r.partition, { start: r.start, size: r.end - r.start, read: 0n });
+      opts.onPlan?.(Number([...plan.values()].reduce((n, p) => n + p.size, 0n)));
     },
     onRecords: async (records) => {
-      const batch: RangeEvent[] = [];
-      for (const rec of records) {
-        let event: EcsEvent;
-        try {
-          event = JSON.parse(rec.value.toString('utf8')) as EcsEvent;
-          if (typeof event?.['@timestamp'] !== 'string') throw new Error('no @timestamp');
-        } catch (err) {
-          if (++unreadable <= SHOWN_UNREADABLE)
-            io.err(`${rec.topic}[${rec.partition}]@${rec.offset}: unreadable event: ${errorMessage(err)}`);
-          continue;
-        }
-        events++;
-        batch.push({ event, partition: rec.partition, offset: rec.offset });
-      }
       const last = records.at(-1);
       const p = last && plan.get(last.partition);
       if (last && p) p.read = BigInt(last.offset) + 1n - p.start;
-      if (batch.length > 0) await opts.onEvents(batch);
+      await opts.onRecords(records);
       draw();
     },
   });
   if (io.progress && lastDraw > 0) io.progress('\r\x1b[K');
-  return { topic, range: opts.range, partitions: result.ranges.length, events, unreadable };
+  return { partitions: result.ranges.length, records: result.records };
 }
 
 /** `N events of TOPIC received FROM to TO`. */

@@ -1,5 +1,5 @@
 /**
- * `vigil replay --config vigil.yaml --from <time> --to <time> --rules <path>… [--name NAME] [--pipeline NAME]`
+ * `vigil replay --config vigil.yaml --from <time> --to <time> --rules <path>… [--name NAME] [--pipeline NAME] [--threads N] [--no-cache]`
  * (`--from-archive` instead re-sends archived history to a sink: replay-archive.ts)
  *
  * Retro-hunt over the history Kafka keeps: the records of `vigil.events` that Kafka received
@@ -12,7 +12,13 @@
  * Correlations are decided after the last record, in event time (`@timestamp`); windows
  * still open at the end of the range are not decided, as in `vigil hunt`. Incidents group
  * every alert of the replay (sorted by time) with the live pipeline's incident options.
+ *
+ * `--threads N` (default: the machine's available parallelism, for a range of 100,000 records
+ * or more) matches on N worker threads (cli/replay/threads.ts) while this thread reads Kafka
+ * and writes alerts; the output is the same as with `--threads 1`, which matches here. Parsed rules are cached as `vigil hunt`
+ * caches them (`--no-cache`: not).
  */
+import { availableParallelism } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { Bus } from '../../core/bus/index.js';
 import { loadConfig, type VigilConfig } from '../config/schema.js';
@@ -22,15 +28,20 @@ import { logger } from '../../core/telemetry/index.js';
 import { loadRetroRules, RetroHunt, type RetroRules } from '../../detections/engine/retro.js';
 import { IncidentBuilder, incidentOptionsFromConfig } from '../../detections/incidents/index.js';
 import { DEFAULT_PIPELINE, PipelineError } from '../../detections/pipelines/index.js';
+import { defaultCacheDir, ParseCache } from '../../detections/sigma/parse-cache.js';
 import { esClient, indexDocuments, installTemplates, probeCapabilities, resolveSinkConfig } from '../../sinks/elasticsearch/index.js';
 import { parseArgs } from '../args.js';
 import { terminalIo, type ToolIo } from '../io.js';
-import { describeRead, parseTimeRange, readEventRange, TIME_USAGE } from '../kafka-range.js';
+import { describeRead, parseTimeRange, readEventRange, TIME_USAGE, type EventRangeRead } from '../kafka-range.js';
+import { matchOnThreads, type ReplayAlert } from '../replay/threads.js';
 
 export const USAGE =
-  'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME]\n' +
+  'usage: vigil replay --config FILE --from TIME --to TIME --rules PATH [--rules PATH…] [--name NAME] [--pipeline NAME] [--threads N] [--no-cache]\n' +
   '       vigil replay --from-archive PATH|s3://BUCKET/PREFIX --to-sink NAME --from TIME --to TIME [--config FILE]\n' +
   TIME_USAGE;
+
+/** Without `--threads`, a range of fewer records is matched on the main thread (a worker takes about a CPU second to start). */
+const AUTO_THREADS_MIN_RECORDS = 100_000;
 
 /** The name a replay's topics and indices carry. */
 function replayName(given: string | undefined, now: Date): string {
@@ -65,13 +76,28 @@ async function openOutputs(config: VigilConfig, bus: Bus, name: string): Promise
   return { topics, es, indices: { alerts: `${prefix}-alerts`, incidents: `${prefix}-incidents` } };
 }
 
+/** An alert made on this thread, with what the summary and the outputs need. */
+function replayAlert(alert: EcsEvent): ReplayAlert {
+  const rule = alert.rule as { id: string; name: string };
+  const level = (alert.vigil as unknown as { alert?: { level?: string } }).alert?.level ?? 'medium';
+  return {
+    id: alert.vigil?.id as string,
+    rule: rule.id,
+    title: rule.name,
+    level,
+    time: alert['@timestamp'],
+    json: Buffer.from(JSON.stringify(alert)),
+    doc: alert,
+  };
+}
+
 export async function run(argv: string[], io: ToolIo = terminalIo): Promise<number> {
   // History from the archive into a sink is its own mode (cli/commands/replay-archive.ts).
   if (argv.some((a) => a === '--from-archive' || a.startsWith('--from-archive=')))
     return (await import('./replay-archive.js')).runArchiveReplay(argv, io);
   const { flags, switches, lists } = parseArgs(argv, {
-    flags: ['config', 'from', 'to', 'name', 'pipeline'] as const,
-    switches: ['help'] as const,
+    flags: ['config', 'from', 'to', 'name', 'pipeline', 'threads'] as const,
+    switches: ['help', 'no-cache'] as const,
     lists: ['rules'] as const,
   });
   if (switches.help) {
@@ -83,11 +109,18 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
   if (lists.rules.length === 0) throw new VigilError('CLI_USAGE', `--rules is required\n${USAGE}`);
   const range = parseTimeRange(flags.from, flags.to, now, USAGE);
   const name = replayName(flags.name, now);
+  const threads = flags.threads === undefined ? availableParallelism() : Number(flags.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new VigilError('CLI_USAGE', `--threads '${flags.threads}' must be a whole number from 1 to 256\n${USAGE}`);
   const config = loadConfig(flags.config ?? 'vigil.yaml');
 
+  const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
+  const cacheDir = defaultCacheDir();
   let rules: RetroRules;
   try {
-    rules = loadRetroRules(lists.rules, { pipeline: flags.pipeline ?? DEFAULT_PIPELINE });
+    const parseCache = switches['no-cache'] ? undefined : ParseCache.open(cacheDir, lists.rules);
+    rules = loadRetroRules(lists.rules, { pipeline, parseCache, lazyCompile: true });
+    parseCache?.save();
   } catch (err) {
     if (!(err instanceof PipelineError)) throw err;
     for (const p of err.problems) io.err(p.describe());
@@ -104,61 +137,80 @@ export async function run(argv: string[], io: ToolIo = terminalIo): Promise<numb
     const out = await openOutputs(config, bus, name);
     const producer = await bus.producer();
     const retro = new RetroHunt(rules, now);
-    const all: EcsEvent[] = [];
+    // Every alert until the incidents are built: the alert itself when it was made here, its text otherwise.
+    const all: Array<{ time: string; doc: EcsEvent | undefined; json: Buffer | undefined }> = [];
     const byRule = new Map<string, { title: string; level: string; count: number }>();
-    const publish = async (alerts: EcsEvent[]): Promise<void> => {
+    const publish = async (alerts: ReplayAlert[]): Promise<void> => {
       if (alerts.length === 0) return;
+      // Elasticsearch takes documents: parsed once, and kept for the incidents.
+      if (out.es) for (const a of alerts) a.doc ??= JSON.parse(a.json.toString('utf8')) as EcsEvent;
       for (const a of alerts) {
-        all.push(a);
-        const rule = a.rule as { id: string; name: string };
-        const level = (a.vigil as unknown as { alert?: { level?: string } }).alert?.level ?? 'medium';
-        const t = byRule.get(rule.id) ?? { title: rule.name, level, count: 0 };
+        all.push({ time: a.time, doc: a.doc, json: a.doc ? undefined : a.json });
+        const t = byRule.get(a.rule) ?? { title: a.title, level: a.level, count: 0 };
         t.count++;
-        byRule.set(rule.id, t);
+        byRule.set(a.rule, t);
       }
-      const ids = alerts.map((a) => a.vigil?.id as string);
       await Promise.all([
         producer.send(
           out.topics.alerts,
-          alerts.map((a, i) => ({ key: ids[i] as string, value: JSON.stringify(a) })),
+          alerts.map((a) => ({ key: a.id, value: a.json })),
         ),
         out.es && out.indices
           ? indexDocuments(
               out.es,
               out.indices.alerts,
-              alerts.map((doc, i) => ({ id: ids[i] as string, doc })),
+              alerts.map((a) => ({ id: a.id, doc: a.doc as EcsEvent })),
             )
           : undefined,
       ]);
     };
+    const detail = (): string => `${all.length} alert${all.length === 1 ? '' : 's'}`;
 
-    const read = await readEventRange(bus, bus.topics.events, {
-      range,
-      io,
-      detail: () => `${all.length} alert${all.length === 1 ? '' : 's'}`,
-      onEvents: async (events) => {
-        const alerts: EcsEvent[] = [];
-        for (const { event, partition, offset } of events)
-          retro.match(
-            event,
-            { where: `${partition}@${offset}` },
-            (alert) => alerts.push(alert),
-            (rule, err) => io.err(`rule ${rule.fired.id} threw on ${partition}@${offset} and is disabled: ${errorMessage(err)}`),
-            event.vigil?.parse_status !== 'partial',
-          );
-        await publish(alerts);
-      },
-    });
+    const read: EventRangeRead =
+      threads > 1
+        ? await matchOnThreads(bus, bus.topics.events, {
+            range,
+            io,
+            threads,
+            // Unless told how many: not worth starting workers for a small range.
+            minRecords: flags.threads === undefined ? AUTO_THREADS_MIN_RECORDS : 0,
+            worker: { rules: lists.rules, pipeline, now: now.getTime(), cacheDir: switches['no-cache'] ? undefined : cacheDir },
+            retro,
+            detail,
+            publish,
+          })
+        : await readEventRange(bus, bus.topics.events, {
+            range,
+            io,
+            detail,
+            onEvents: async (events) => {
+              const alerts: EcsEvent[] = [];
+              for (const { event, partition, offset } of events)
+                retro.match(
+                  event,
+                  { where: `${partition}@${offset}` },
+                  (alert) => alerts.push(alert),
+                  (rule, err) => io.err(`rule ${rule.fired.id} threw on ${partition}@${offset} and is disabled: ${errorMessage(err)}`),
+                  event.vigil?.parse_status !== 'partial',
+                );
+              await publish(alerts.map(replayAlert));
+            },
+          });
 
     if (retro.correlating) {
       const result = retro.correlate();
-      await publish(result.alerts.filter((f) => f.emit).map((f) => f.alert));
+      await publish(result.alerts.filter((f) => f.emit).map((f) => replayAlert(f.alert)));
       if (result.late.length > 0) io.err(`${result.late.length} events were too late for their correlation window`);
     }
 
     const builder = new IncidentBuilder(incidentOptionsFromConfig(config.detections.incidents));
-    const sorted = [...all].sort((a, b) => a['@timestamp'].localeCompare(b['@timestamp']));
-    const incidents = builder.addBatch(sorted).documents;
+    const sorted = [...all].sort((a, b) => a.time.localeCompare(b.time));
+    // Alerts made on worker threads are parsed one at a time here: only their texts were kept.
+    const incidents = builder.addBatch(
+      (function* () {
+        for (const a of sorted) yield a.doc ?? (JSON.parse((a.json as Buffer).toString('utf8')) as EcsEvent);
+      })(),
+    ).documents;
     await Promise.all([
       incidents.length > 0
         ? producer.send(

@@ -69,6 +69,18 @@ export class RetroHunt<O extends Origin = Origin> {
     onError: (rule: RuleMatcher, err: unknown) => void,
     ownTime = true,
   ): void {
+    this.matchRules(event, onAlert, onError);
+    if (!ownTime) return;
+    const t = this.correlationTime(event);
+    if (t !== undefined) this.keep(event, origin, t);
+  }
+
+  /** The Sigma rules alone on one event (`match` without keeping it for the correlations). */
+  matchRules(
+    event: EcsEvent,
+    onAlert: (alert: EcsEvent, rule: RuleMatcher) => void,
+    onError: (rule: RuleMatcher, err: unknown) => void,
+  ): void {
     const { ruleset, correlations } = this.rules;
     matchEvent(
       ruleset,
@@ -82,14 +94,26 @@ export class RetroHunt<O extends Origin = Origin> {
         onError(rule, err);
       },
     );
-    if (!ownTime || this.used.length === 0) return;
+  }
+
+  /**
+   * The event time (epoch ms) under which `correlate` needs `event`: set when a correlation's
+   * base rule matches it and it has a time of its own.
+   */
+  correlationTime(event: EcsEvent): number | undefined {
+    if (this.used.length === 0) return undefined;
     const t = eventTime(event);
-    if (t === undefined) return;
-    for (const r of this.used) {
-      if (!r.match(event)) continue;
-      this.kept.push({ event, origin, t, i: this.kept.length });
-      return;
-    }
+    if (t === undefined) return undefined;
+    for (const r of this.used) if (r.match(event)) return t;
+    return undefined;
+  }
+
+  /**
+   * Keeps an event for `correlate`, after those kept before it; `t` is its `correlationTime`
+   * (found here, or by another RetroHunt over the same rules: a replay's worker thread).
+   */
+  keep(event: EcsEvent, origin: O, t: number): void {
+    this.kept.push({ event, origin, t, i: this.kept.length });
   }
 
   /**
