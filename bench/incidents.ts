@@ -4,12 +4,16 @@
  * alert rate whatever the number of instances.
  *
  *   node --import tsx bench/incidents.ts [--alerts 200000] [--entities 5000] [--batch 500]
+ *     [--tx-records 5000] [--fetch-mib 4] [--skip-kafka]
  *
  * 1. In process: `IncidentBuilder.addBatch` plus the state changes it hands the changelog, per
  *    batch as the stage calls them, over engine-built alerts (8 rules, `entities` hosts, users
- *    and addresses, so alerts group, suppress and create incidents in a realistic mix).
+ *    and addresses, so alerts group, suppress and create incidents in a realistic mix). Then the
+ *    stage's whole work per batch without Kafka (`foldAlertBatch`: JSON in, documents and state
+ *    records out, serialized as they are sent), in CPU µs per alert.
  * 2. The stage on the real local Kafka: the same alerts written to a fresh `vigil.incident-alerts`
- *    first, then `startIncidentStage`; the time until its group committed every alert (the
+ *    first, then `startIncidentStage` (`--tx-records` alerts per transaction at most, `--fetch-mib`
+ *    fetched at once; default the stage's own); the time until its group committed every alert (the
  *    exactly-once transactions with their incident documents and changelog writes) gives alerts/s.
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +22,11 @@ process.env.VIGIL_LOG_LEVEL ??= 'warn';
 const { Bus } = await import('../core/bus/index.js');
 const { buildAlert } = await import('../detections/model/index.js');
 const { IncidentBuilder } = await import('../detections/incidents/builder.js');
-const { startIncidentStage } = await import('../detections/incidents/stage.js');
+const { startIncidentStage, INCIDENT_BATCHING } = await import('../detections/incidents/stage.js');
+const { foldAlertBatch } = await import('../detections/incidents/alert-batch.js');
+const { incidentStateSerde } = await import('../detections/incidents/state-serde.js');
+const { KeyValueStore } = await import('../core/state/index.js');
+const { recordBytes } = await import('../core/bus/index.js');
 const { incidentInputTopic, forIncidents } = await import('../detections/incidents/input-topic.js');
 const { testConfig } = await import('../test/support/config.js');
 const { cleanupTest } = await import('../test/support/cleanup.js');
@@ -29,6 +37,8 @@ const { values } = parseArgs({
     alerts: { type: 'string', default: '200000' },
     entities: { type: 'string', default: '5000' },
     batch: { type: 'string', default: '500' },
+    'tx-records': { type: 'string' },
+    'fetch-mib': { type: 'string' },
     'skip-kafka': { type: 'boolean', default: false },
   },
 });
@@ -87,6 +97,41 @@ const alerts = Array.from({ length: total }, (_, i) => alertAt(i));
   );
 }
 
+// 1b. The stage's work per batch, without Kafka: what the stage's transactions wait for on its own thread.
+{
+  const records = alerts.map((a, i) => ({
+    topic: 'bench',
+    partition: 0,
+    offset: String(i),
+    key: 'incidents',
+    value: Buffer.from(JSON.stringify(a)),
+    headers: {},
+    timestamp: T0,
+  }));
+  const builder = new IncidentBuilder({});
+  const store = new KeyValueStore<string>();
+  const tx = Number(values['tx-records'] ?? INCIDENT_BATCHING.maxRecordsPerTransaction);
+  let written = 0;
+  let bytes = 0;
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < total; i += tx) {
+    for (const o of foldAlertBatch(builder, records.slice(i, i + tx), store, { incidents: 'incidents', deadletter: 'deadletter' })) {
+      bytes += recordBytes(o);
+      written++;
+    }
+    for (const [key, value] of store.drainChanges()) {
+      bytes += recordBytes({ key, value: value === undefined ? null : incidentStateSerde.serialize(value) });
+      written++;
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  const us = (used.user + used.system) / total;
+  console.log(
+    `stage batch work in process: ${us.toFixed(1)} CPU µs per alert (${Math.round(1e6 / us)} alerts per CPU second) at ${tx} alerts a batch, ` +
+      `${written} records of ${(bytes / total).toFixed(0)} bytes per alert out (documents and state)`,
+  );
+}
+
 // 2. The stage on Kafka.
 if (!values['skip-kafka']) {
   const config = testConfig('bench-incidents');
@@ -100,7 +145,11 @@ if (!values['skip-kafka']) {
       await producer.send(input, forIncidents(alerts.slice(i, i + 5000).map((a) => ({ value: JSON.stringify(a) }))));
     }
     const t = Date.now();
-    const stages = await startIncidentStage({ config, bus });
+    const batching = {
+      maxRecordsPerTransaction: Number(values['tx-records'] ?? INCIDENT_BATCHING.maxRecordsPerTransaction),
+      maxBytesPerPartition: values['fetch-mib'] ? Number(values['fetch-mib']) * 1_048_576 : INCIDENT_BATCHING.maxBytesPerPartition,
+    };
+    const stages = await startIncidentStage({ config, bus, batching });
     let committed = 0;
     while (committed < total) {
       await new Promise((r) => setTimeout(r, 100));
@@ -110,7 +159,8 @@ if (!values['skip-kafka']) {
     const s = (Date.now() - t) / 1000;
     console.log(
       `incidents stage on Kafka: ${total} alerts in ${s.toFixed(2)} s = ${Math.round(total / s)} alerts/s ` +
-        `(start, restore of an empty changelog and group join included)`,
+        `(start, restore of an empty changelog and group join included; ${batching.maxRecordsPerTransaction} alerts per transaction at most, ` +
+        `${batching.maxBytesPerPartition / 1_048_576} MiB fetches)`,
     );
     for (const st of stages) await st.close();
   } finally {

@@ -52,19 +52,28 @@ export function entityKey(field: string, value: string): string {
 /** Strings from a scalar, an array, or an array of `{[prop]: …}` objects (ECS and Elastic threat layouts). */
 function strings(v: unknown, prop?: string): string[] {
   const out: string[] = [];
-  const visit = (x: unknown) => {
-    if (typeof x === 'string') {
-      if (x.length > 0) out.push(x);
-    } else if (typeof x === 'number' || typeof x === 'boolean') {
-      out.push(String(x));
-    } else if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-    } else if (prop && x !== null && typeof x === 'object') {
-      visit((x as Record<string, unknown>)[prop]);
-    }
-  };
-  visit(v);
-  return [...new Set(out)];
+  collectStrings(v, prop, out);
+  return out.length > 1 ? [...new Set(out)] : out;
+}
+
+// A function of its own rather than a closure in `strings`: this runs several times per alert,
+// and tsx (how Vigil runs) names every closure it creates with a defineProperty call.
+function collectStrings(x: unknown, prop: string | undefined, out: string[]): void {
+  if (typeof x === 'string') {
+    if (x.length > 0) out.push(x);
+  } else if (typeof x === 'number' || typeof x === 'boolean') {
+    out.push(String(x));
+  } else if (Array.isArray(x)) {
+    for (const y of x) collectStrings(y, prop, out);
+  } else if (prop && x !== null && typeof x === 'object') {
+    collectStrings((x as Record<string, unknown>)[prop], prop, out);
+  }
+}
+
+/** A field of the alert, else of its triggering event. */
+function alertOrEventField(alert: EcsEvent, event: EcsEvent, path: string): unknown {
+  const v = getField(alert, path);
+  return v === undefined || v === null ? getField(event, path) : v;
 }
 
 function withoutOriginal(event: EcsEvent): EcsEvent {
@@ -93,19 +102,17 @@ export function alertFacts(alert: EcsEvent, groupBy: readonly string[]): AlertFa
         ? levelFromSeverity(alert.event.severity)
         : 'medium';
   const event = meta?.event !== null && typeof meta?.event === 'object' ? (meta.event as EcsEvent) : alert;
-  const field = (path: string) => {
-    const v = getField(alert, path);
-    return v === undefined || v === null ? getField(event, path) : v;
-  };
+  const hosts = strings(alertOrEventField(alert, event, 'host.name'));
+  const users = strings(alertOrEventField(alert, event, 'user.name'));
+  const ips = strings(alertOrEventField(alert, event, 'source.ip'));
   const entities: EntityRef[] = [];
-  const seen = new Set<string>();
   for (const f of groupBy) {
-    for (const value of strings(field(f))) {
+    const values =
+      f === 'host.name' ? hosts : f === 'user.name' ? users : f === 'source.ip' ? ips : strings(alertOrEventField(alert, event, f));
+    for (const value of values) {
       const key = entityKey(f, value);
-      if (!seen.has(key)) {
-        seen.add(key);
-        entities.push({ field: f, value, key });
-      }
+      // Few entities per alert: a scan is cheaper than a Set per alert.
+      if (!entities.some((e) => e.key === key)) entities.push({ field: f, value, key });
     }
   }
   const name = typeof alert.rule?.name === 'string' && alert.rule.name ? alert.rule.name : ruleId;
@@ -116,9 +123,9 @@ export function alertFacts(alert: EcsEvent, groupBy: readonly string[]): AlertFa
     techniques: strings(getField(alert, 'threat.technique'), 'id'),
     tactics: strings(getField(alert, 'threat.tactic'), 'name'),
     entities,
-    hosts: strings(field('host.name')),
-    users: strings(field('user.name')),
-    ips: strings(field('source.ip')),
+    hosts,
+    users,
+    ips,
     ...(alert.host !== undefined ? { host: alert.host } : {}),
     ...(alert.user !== undefined ? { user: alert.user } : {}),
     ...(alert.source !== undefined ? { source: alert.source } : {}),

@@ -606,3 +606,30 @@ describe('very late alerts', () => {
     expect(late.document?.incident.first_seen).toBe('2025-03-01T10:10:00.000Z');
   });
 });
+
+describe('an entity shared by many incidents', () => {
+  // Twelve incidents indexed under user u (a one-minute window keeps them apart, distinct rules
+  // keep suppression out of it): more than the builder scans as a plain list.
+  const opts: IncidentBuilderOptions = { windowMs: MIN, suppressionMs: 48 * HOUR };
+  const many = Array.from({ length: 12 }, (_, k): A => ({ rule: `r${k}`, at: 2 * k, user: 'u', host: `h${k}`, n: 9000 + k }));
+
+  it('a redelivery, a repeat and a new rule each find the incident the rules name among them', () => {
+    const { b, ids } = run(many, opts);
+    expect(new Set(ids).size).toBe(12);
+    expect(b.add(alert({ rule: 'r0', at: 0, user: 'u', host: 'h0', n: 9000 })).outcome).toBe('duplicate');
+    const repeat = b.add(alert({ rule: 'r3', at: 30, user: 'u', host: 'other', n: 9100 }));
+    expect([repeat.outcome, repeat.incidentId]).toEqual(['suppressed', ids[3]]);
+    const joins = b.add(alert({ rule: 'r-new', at: 22.5, user: 'u', host: 'other-2', n: 9101 }));
+    expect([joins.outcome, joins.incidentId]).toEqual(['grouped', ids[11]]);
+    // Incident 5 is reached through its host and through the shared user.
+    const same = b.add(alert({ rule: 'r-other', at: 10.5, user: 'u', host: 'h5', ip: '10.0.0.5', n: 9102 }));
+    expect([same.outcome, same.incidentId]).toEqual(['grouped', ids[5]]);
+  });
+
+  it('an alert no window holds opens an incident of its own', () => {
+    const { b, ids } = run(many, opts);
+    const alone = b.add(alert({ rule: 'r-late', at: 60, user: 'u', n: 9200 }));
+    expect(alone.outcome).toBe('created');
+    expect(ids).not.toContain(alone.incidentId);
+  });
+});

@@ -93,6 +93,11 @@ export interface BatchResult {
   rejected: Array<{ index: number; error: VigilError }>;
 }
 
+/** `BatchResult` whose documents are built as they are iterated (`foldBatch`). */
+export interface FoldedBatch extends Omit<BatchResult, 'documents'> {
+  documents: Iterable<IncidentDocument>;
+}
+
 export interface BuilderStats {
   /** Incidents held (any status). */
   incidents: number;
@@ -162,27 +167,41 @@ export class IncidentBuilder {
    * then grows by more than one). An invalid alert is reported in `rejected`, the others proceed.
    */
   addBatch(alerts: Iterable<EcsEvent>): BatchResult {
+    const result = this.foldBatch(alerts);
+    return { ...result, documents: [...result.documents] };
+  }
+
+  /**
+   * `addBatch` with the documents built one at a time as they are iterated, so that a caller that
+   * serializes each one does not hold a batch of them at once. Iterate them before the builder
+   * changes again: each is built from its incident's state as it is then.
+   */
+  foldBatch(alerts: Iterable<EcsEvent>): FoldedBatch {
     const changed = new Map<string, IncidentState>();
-    const result: BatchResult = { documents: [], outcomes: [], rejected: [] };
+    const outcomes: BatchResult['outcomes'] = [];
+    const rejected: BatchResult['rejected'] = [];
     let index = 0;
     for (const alert of alerts) {
       try {
         const { outcome, state } = this.fold(alert);
-        result.outcomes.push(outcome);
+        outcomes.push(outcome);
         if (outcome !== 'duplicate') {
           changed.delete(state.id);
           changed.set(state.id, state);
         }
       } catch (err) {
         if (!(err instanceof VigilError)) throw err;
-        result.outcomes.push(null);
-        result.rejected.push({ index, error: err });
+        outcomes.push(null);
+        rejected.push({ index, error: err });
       }
       index++;
     }
     // An incident evicted later in the batch (overflow) still gets its last version written.
-    result.documents = [...changed.values()].map((s) => incidentDocument(s, this.options));
-    return result;
+    const options = this.options;
+    function* documents(): Generator<IncidentDocument> {
+      for (const s of changed.values()) yield incidentDocument(s, options);
+    }
+    return { documents: documents(), outcomes, rejected };
   }
 
   private fold(alert: EcsEvent): { outcome: AddOutcome; state: IncidentState } {
@@ -418,14 +437,23 @@ export class IncidentBuilder {
   /** Held, unexpired incidents indexed under any of `keys`, oldest window first (then by id). */
   private candidates(keys: readonly string[]): IncidentState[] {
     const wm = this.watermark();
-    const found = new Map<string, IncidentState>();
+    const found: IncidentState[] = [];
+    // Most alerts meet one or two incidents: a list scanned for repeats until it grows, then a set.
+    let seen: Set<IncidentState> | undefined;
     for (const k of keys) {
-      for (const id of this.byEntity.get(k) ?? []) {
+      const ids = this.byEntity.get(k);
+      if (!ids) continue;
+      for (const id of ids) {
         const s = this.incidents.get(id);
-        if (s && this.expiresAt(s) > wm) found.set(id, s);
+        if (!s || this.expiresAt(s) <= wm) continue;
+        if (seen ? seen.has(s) : found.includes(s)) continue;
+        found.push(s);
+        if (seen) seen.add(s);
+        else if (found.length > 8) seen = new Set(found);
       }
     }
-    return [...found.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (found.length > 1) found.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return found;
   }
 
   /**
@@ -499,10 +527,12 @@ export class IncidentBuilder {
     addCapped(s.tags, f.rule.tags, o.maxListed);
     addCapped(s.techniques, f.techniques, o.maxListed);
     addCapped(s.tactics, f.tactics, o.maxListed);
-    let entities = Object.keys(s.pairs).length;
+    // Counted only when the alert brings a new entity: most alerts repeat the incident's own.
+    let entities = -1;
     for (const k of keys) {
       let rules = s.pairs[k];
       if (!rules) {
+        if (entities < 0) entities = Object.keys(s.pairs).length;
         if (entities >= o.maxEntities) continue;
         rules = s.pairs[k] = {};
         entities++;

@@ -2,7 +2,15 @@
  * Incidents: alerts grouped by entity within a window, deduplicated by suppression, scored by
  * per-entity risk, with a status that flows back from the CLI and from Elasticsearch.
  */
-export { IncidentBuilder, type AddOutcome, type AddResult, type BatchResult, type BuilderStats, type RestoreResult } from './builder.js';
+export {
+  IncidentBuilder,
+  type AddOutcome,
+  type AddResult,
+  type BatchResult,
+  type BuilderStats,
+  type FoldedBatch,
+  type RestoreResult,
+} from './builder.js';
 export {
   INCIDENT_DEFAULTS,
   DEFAULT_GROUP_BY,

@@ -1,19 +1,36 @@
-import type { Bus, InRecord } from '../../core/bus/index.js';
+import type { Bus } from '../../core/bus/index.js';
 import type { VigilConfig } from '../../core/config/index.js';
 import { deadLetterRecord } from '../../core/deadletter/index.js';
 import { errorMessage, isVigilError } from '../../core/errors/index.js';
-import type { EcsEvent } from '../../core/event/index.js';
 import type { RunningStage } from '../../core/stage.js';
-import { startStatefulProcessor, type OutputRecord, type StateStore } from '../../core/state/index.js';
+import { startStatefulProcessor, type StateStore } from '../../core/state/index.js';
 import { logger, metrics } from '../../core/telemetry/index.js';
+import { foldAlertBatch } from './alert-batch.js';
 import { IncidentBuilder } from './builder.js';
 import { incidentRecord } from './document.js';
 import { ensureIncidentInputTopic } from './input-topic.js';
+import { incidentStateSerde } from './state-serde.js';
 import { consoleBaseUrl, incidentOptionsFromConfig } from './options.js';
 import { decodeIncidentChange } from './change.js';
 import { ensureIncidentStatusTopic } from './status-topic.js';
 
 const log = logger('incidents');
+
+/** How much of `vigil.incident-alerts` one transaction of the incident stage takes at most. */
+export interface IncidentBatching {
+  maxRecordsPerTransaction: number;
+  /** Bytes fetched at once (as stored: compressed). */
+  maxBytesPerPartition: number;
+}
+
+/**
+ * Larger than the processor's defaults (1,000 records, 1 MiB): with one partition every alert
+ * waits for the same transactions, and a transaction has a fixed cost (its round trips to the
+ * coordinator) while the incidents a batch changes are written once however many of its alerts
+ * they took. When alerts arrive slower than the stage works, batches stay small (what came
+ * during the previous transaction), so this bounds the latency of a backlog only.
+ */
+export const INCIDENT_BATCHING: IncidentBatching = { maxRecordsPerTransaction: 5000, maxBytesPerPartition: 4 * 1_048_576 };
 
 /**
  * The incident stage: alerts → grouped, deduplicated, scored incidents on `vigil.incidents`,
@@ -28,7 +45,15 @@ const log = logger('incidents');
  * remembers change ids, those it refused too; statuses are ordered by time), so replaying them
  * after a restore re-applies exactly what the changelog may have missed, and refuses nothing twice.
  */
-export async function startIncidentStage({ config, bus }: { config: VigilConfig; bus: Bus }): Promise<RunningStage[]> {
+export async function startIncidentStage({
+  config,
+  bus,
+  batching = INCIDENT_BATCHING,
+}: {
+  config: VigilConfig;
+  bus: Bus;
+  batching?: IncidentBatching;
+}): Promise<RunningStage[]> {
   const options = { ...incidentOptionsFromConfig(config.detections.incidents), consoleUrl: consoleBaseUrl(config.api) };
   const builders = new WeakMap<StateStore<string>, IncidentBuilder>();
   const live = new Set<IncidentBuilder>();
@@ -52,29 +77,12 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
     bus,
     name: 'incidents',
     input,
-    process: (batch: InRecord[], store) => {
-      const builder = builderFor(store);
-      const outputs: OutputRecord[] = [];
-      const alerts: EcsEvent[] = [];
-      const raws: InRecord[] = [];
-      for (const r of batch) {
-        try {
-          alerts.push(JSON.parse(r.value.toString('utf8')) as EcsEvent);
-          raws.push(r);
-        } catch (err) {
-          outputs.push(dead(bus, r, `alert is not JSON: ${errorMessage(err)}`));
-        }
-      }
-      const result = builder.addBatch(alerts);
-      for (const rej of result.rejected) outputs.push(dead(bus, raws[rej.index] as InRecord, rej.error.message));
-      for (const doc of result.documents) outputs.push({ topic: bus.topics.incidents, ...incidentRecord(doc), key: doc.incident.id });
-      for (const c of builder.changes()) {
-        if (c.value === null) store.delete(c.key);
-        else store.set(c.key, c.value);
-      }
-      metrics.sent.inc({ kind: 'incident', id: 'builder' }, result.documents.length);
-      return { outputs };
-    },
+    serde: incidentStateSerde,
+    maxRecordsPerTransaction: batching.maxRecordsPerTransaction,
+    maxBytesPerPartition: batching.maxBytesPerPartition,
+    process: (batch, store) => ({
+      outputs: foldAlertBatch(builderFor(store), batch, store, { incidents: bus.topics.incidents, deadletter: bus.topics.deadletter }),
+    }),
   });
 
   const producer = await bus.producer();
@@ -116,17 +124,4 @@ export async function startIncidentStage({ config, bus }: { config: VigilConfig;
     { name: 'incidents', close: () => processor.close() },
     { name: 'incidents:status', close: () => status.stop() },
   ];
-}
-
-function dead(bus: Bus, r: InRecord, reason: string): OutputRecord {
-  const rec = deadLetterRecord({
-    stage: 'detect',
-    component: 'incidents',
-    code: 'EVENT_INVALID',
-    reason,
-    raw: r.value,
-    origin: { topic: r.topic, partition: r.partition, offset: r.offset },
-  });
-  metrics.deadLettered.inc({ stage: 'detect', code: 'EVENT_INVALID' });
-  return { topic: bus.topics.deadletter, key: rec.key ?? null, value: rec.value, headers: rec.headers };
 }
