@@ -89,11 +89,13 @@ export interface ProcessorStats {
   restores: Array<{ partition: number; keys: number; records: number; ms: number }>;
 }
 
-export interface StatefulProcessor extends RunningStage {
+export interface StatefulProcessor<S = unknown> extends RunningStage {
   readonly changelog: string;
   readonly groupId: string;
   /** Input partitions owned and started. */
   assignment(): number[];
+  /** The state of a partition owned and started (a new store each time the partition starts). */
+  store(partition: number): StateStore<S> | undefined;
   stats(): ProcessorStats;
 }
 
@@ -116,7 +118,7 @@ interface PartitionState<S> {
 /** How long a topic just created (here or by another instance) may take to reach every broker's metadata. */
 const TOPIC_WAIT_MS = 30_000;
 
-export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S>): Promise<StatefulProcessor> {
+export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S>): Promise<StatefulProcessor<S>> {
   const { bus, name } = opts;
   const log = logger('state', { processor: name });
   const kind = opts.kind ?? 'detect';
@@ -286,6 +288,7 @@ export async function startStatefulProcessor<S>(opts: StatefulProcessorOptions<S
     changelog,
     groupId: bus.groupId(name),
     assignment: () => [...live.keys()].sort((a, b) => a - b),
+    store: (partition) => live.get(partition)?.store,
     stats: () => ({
       processed,
       partitions: [...live.entries()]

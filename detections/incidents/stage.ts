@@ -55,20 +55,23 @@ export async function startIncidentStage({
   batching?: IncidentBatching;
 }): Promise<RunningStage[]> {
   const options = { ...incidentOptionsFromConfig(config.detections.incidents), consoleUrl: consoleBaseUrl(config.api) };
-  const builders = new WeakMap<StateStore<string>, IncidentBuilder>();
-  const live = new Set<IncidentBuilder>();
+  /**
+   * The builder of each partition, for the state it was restored from. A partition that starts
+   * again (taken back after a rebalance, or after a failed batch) gets a new state store, and its
+   * builder replaces the old one, which would otherwise go on answering status changes from the
+   * state it had then.
+   */
+  const builders = new Map<number, { store: StateStore<string>; builder: IncidentBuilder }>();
   const statusTopic = await ensureIncidentStatusTopic(config.kafka);
 
-  const builderFor = (store: StateStore<string>): IncidentBuilder => {
-    let b = builders.get(store);
-    if (!b) {
-      b = new IncidentBuilder(options);
-      const restored = b.restore([...store.entries()].map(([key, value]) => ({ key, value })));
-      for (const e of restored.errors) log.error({ code: e.code }, e.describe());
-      builders.set(store, b);
-      live.add(b);
-      log.info({ incidents: restored.restored }, 'incident state restored');
-    }
+  const builderFor = (store: StateStore<string>, partition: number): IncidentBuilder => {
+    const held = builders.get(partition);
+    if (held?.store === store) return held.builder;
+    const b = new IncidentBuilder(options);
+    const restored = b.restore([...store.entries()].map(([key, value]) => ({ key, value })));
+    for (const e of restored.errors) log.error({ code: e.code }, e.describe());
+    builders.set(partition, { store, builder: b });
+    log.info({ partition, incidents: restored.restored }, 'incident state restored');
     return b;
   };
 
@@ -80,8 +83,11 @@ export async function startIncidentStage({
     serde: incidentStateSerde,
     maxRecordsPerTransaction: batching.maxRecordsPerTransaction,
     maxBytesPerPartition: batching.maxBytesPerPartition,
-    process: (batch, store) => ({
-      outputs: foldAlertBatch(builderFor(store), batch, store, { incidents: bus.topics.incidents, deadletter: bus.topics.deadletter }),
+    process: (batch, store, ctx) => ({
+      outputs: foldAlertBatch(builderFor(store, ctx.partition), batch, store, {
+        incidents: bus.topics.incidents,
+        deadletter: bus.topics.deadletter,
+      }),
     }),
   });
 
@@ -91,15 +97,20 @@ export async function startIncidentStage({
     component: 'incident-status',
     handler: async (records) => {
       const docs = [];
-      // A builder whose partition moved to another instance no longer speaks for its incidents.
-      const owned = processor.assignment().length > 0 ? live : new Set<IncidentBuilder>();
+      // The builders of the partitions this instance owns now, each for its partition's current
+      // state: one whose partition moved to another instance no longer speaks for its incidents.
+      const owned: IncidentBuilder[] = [];
+      for (const partition of processor.assignment()) {
+        const store = processor.store(partition);
+        if (store) owned.push(builderFor(store, partition));
+      }
       for (const r of records) {
         try {
           const change = decodeIncidentChange(r);
           for (const b of owned) docs.push(...b.applyChange(change));
         } catch (err) {
           // Every instance reads every change; the one holding the builder speaks for it.
-          if (owned.size === 0) continue;
+          if (owned.length === 0) continue;
           // A malformed change, or one the incident's state refuses (INCIDENT_CONFLICT): kept with its reason.
           const code = isVigilError(err) && err.code === 'INCIDENT_CONFLICT' ? 'INCIDENT_CONFLICT' : 'INCIDENT_STATUS';
           metrics.deadLettered.inc({ stage: 'detect', code });

@@ -9,21 +9,29 @@ import { Bus, type InRecord } from '../../core/bus/index.js';
 import type { EcsEvent } from '../../core/event/index.js';
 import { changelogTopic, jsonSerde } from '../../core/state/index.js';
 import { buildAlert } from '../../detections/model/index.js';
-import { forIncidents, IncidentBuilder, incidentInputTopic, type IncidentDocument } from '../../detections/incidents/index.js';
+import {
+  forIncidents,
+  IncidentBuilder,
+  incidentChange,
+  incidentChangeRecord,
+  incidentInputTopic,
+  incidentStatusTopic,
+  type IncidentDocument,
+} from '../../detections/incidents/index.js';
 import { startIncidentStage } from '../../detections/incidents/stage.js';
 import type { RunningStage } from '../../core/stage.js';
 import { cleanupTest } from '../support/cleanup.js';
 import { testConfig } from '../support/config.js';
 
-function alert(n: number, minutes: number): EcsEvent {
+function alert(n: number, minutes: number, host = 'web-restore'): EcsEvent {
   const at = new Date(Date.parse('2025-03-01T10:00:00Z') + minutes * 60_000);
   return buildAlert(
     { id: 'ssh-brute-force', title: 'SSH brute force', level: 'high', tags: [], references: [], techniques: [], tactics: [] },
     {
       '@timestamp': at.toISOString(),
       message: 'Failed password for root',
-      host: { name: 'web-restore' },
-      vigil: { id: `ev-restore-${n}`, input: 'test', received_at: at.toISOString(), parse_status: 'ok' },
+      host: { name: host },
+      vigil: { id: `ev-${host}-${n}`, input: 'test', received_at: at.toISOString(), parse_status: 'ok' },
     },
     ['selection'],
     at,
@@ -86,4 +94,44 @@ describe('the incident stage after a restart (Kafka)', () => {
     const stored = await bus.read(changelog, { until: (r) => r.filter((x) => x.key === id).length >= 3, timeoutMs: 30_000 });
     expect(stored.filter((r) => r.key === id).map((r) => r.value.subarray(0, 1).toString())).toEqual(['"', '{', '{']);
   }, 180_000);
+  it('answers a status change once after it took its partition back from another instance', async () => {
+    if (stages.length === 0) await restart();
+    const host = 'web-rebalance';
+    const versions = async (id: string, n: number): Promise<IncidentDocument[]> => {
+      const recs = await bus.read(bus.topics.incidents, {
+        until: (r) => r.filter((x) => x.key === id).length >= n,
+        timeoutMs: 60_000,
+      });
+      return recs.filter((r) => r.key === id).map((r) => JSON.parse(r.value.toString('utf8')) as IncidentDocument);
+    };
+    await send(alert(1, 0, host));
+    const onHost = (r: InRecord) => (JSON.parse(r.value.toString('utf8')) as IncidentDocument).incident.entities?.hosts?.includes(host);
+    const opened = await bus.read(bus.topics.incidents, { until: (r) => r.some(onHost), timeoutMs: 60_000 });
+    const id = opened.find(onHost)?.key as string;
+    expect(id).toBeTruthy();
+
+    // A second instance joins: kafkajs's round-robin assignor gives the one partition to the member
+    // whose id sorts first, and this client id sorts before the first instance's.
+    const other = new Bus(config.kafka, 'incidents-restore-0');
+    const second = await startIncidentStage({ config, bus: other });
+    await send(alert(2, 10, host));
+    await versions(id, 2);
+    // It leaves: the first instance takes the partition back and starts it again from the changelog.
+    for (const s of second) await s.close();
+    await other.close();
+    await send(alert(3, 20, host));
+    await versions(id, 3);
+
+    const producer = await bus.producer();
+    const ack = incidentChange({ incidentId: id, at: new Date(), by: 'test', source: 'test', kind: 'status', status: 'acknowledged' });
+    await producer.send(incidentStatusTopic(config.kafka.topicPrefix), [incidentChangeRecord(ack)]);
+    await versions(id, 4);
+    const after = (await bus.read(bus.topics.incidents, { idleMs: 3000, timeoutMs: 30_000 }))
+      .filter((r) => r.key === id)
+      .map((r) => JSON.parse(r.value.toString('utf8')) as IncidentDocument)
+      .filter((d) => d.incident.status === 'acknowledged');
+    // One document for the change, from the state as it is now (3 alerts); a builder left over
+    // from before the partition moved would publish a second one from the state it had then.
+    expect(after.map((d) => [d.incident.alert_count, d.incident.version])).toEqual([[3, 4]]);
+  }, 240_000);
 });
