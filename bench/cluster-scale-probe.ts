@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Admin } from 'kafkajs';
+import { topicEnds } from '../core/bus/lag.js';
 
 export interface GroupOffsets {
   /** Records behind, summed over the group's partitions. */
@@ -30,17 +31,7 @@ export class ClusterProbe {
         this.admin = a;
       }
       const admin = this.admin;
-      const ends = new Map<string, Promise<Map<number, { high: bigint; low: bigint }>>>();
-      const endsOf = (topic: string) => {
-        let p = ends.get(topic);
-        if (!p) {
-          p = admin
-            .fetchTopicOffsets(topic)
-            .then((os) => new Map(os.map((o) => [o.partition, { high: BigInt(o.high), low: BigInt(o.low) }])));
-          ends.set(topic, p);
-        }
-        return p;
-      };
+      const endsOf = topicEnds(admin);
       const ids = (await admin.listGroups()).groups
         .map((g) => g.groupId)
         .filter((g) => g.startsWith(this.groupPrefix) && !g.includes('restore'));

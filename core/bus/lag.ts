@@ -18,6 +18,19 @@ export interface GroupTopics {
   topics: readonly string[];
 }
 
+/** The end offsets of a topic's partitions, each topic asked once for the life of the returned function (one measurement). */
+export function topicEnds(admin: Admin): (topic: string) => Promise<Map<number, { high: bigint; low: bigint }>> {
+  const ends = new Map<string, Promise<Map<number, { high: bigint; low: bigint }>>>();
+  return (topic) => {
+    let p = ends.get(topic);
+    if (!p) {
+      p = admin.fetchTopicOffsets(topic).then((os) => new Map(os.map((o) => [o.partition, { high: BigInt(o.high), low: BigInt(o.low) }])));
+      ends.set(topic, p);
+    }
+    return p;
+  };
+}
+
 /**
  * The lag of one group on its topics. Committed offsets come from the group coordinator and
  * end offsets from the partition leaders (read committed, so transaction markers past the last
@@ -95,17 +108,7 @@ export class LagMonitor {
         this.admin = admin;
       }
       const admin = this.admin;
-      const ends = new Map<string, Promise<Map<number, { high: bigint; low: bigint }>>>();
-      const endsOf = (topic: string) => {
-        let p = ends.get(topic);
-        if (!p) {
-          p = admin
-            .fetchTopicOffsets(topic)
-            .then((os) => new Map(os.map((o) => [o.partition, { high: BigInt(o.high), low: BigInt(o.low) }])));
-          ends.set(topic, p);
-        }
-        return p;
-      };
+      const endsOf = topicEnds(admin);
       const lags = (await Promise.all(this.groups().map((g) => groupLag(admin, g, endsOf)))).flat();
       this.publish(lags);
       this.snapshot = { at: Date.now(), lags };
