@@ -7,7 +7,6 @@ import { createSinkHandler, type DeliverFn, type IntakeFn, type Verdict as Recor
 import { classifyItem, classifyRequestError, type EsErrorCause, type ItemResult, type Verdict } from './classify.js';
 import type { IndexedTopic } from './config.js';
 import { bulkBody, dedupeOps, encodeRecord, type BulkOp, type EncodeTarget } from './encode.js';
-import { partitionSlots } from './partition-slots.js';
 
 /**
  * What the Elasticsearch sink gives the shared runner (sinks/runner): how a batch of records
@@ -39,7 +38,7 @@ export interface EsDeliveryOptions {
   prepare?: (ops: BulkOp[]) => Promise<BulkOp[]>;
   /** Where each topic's records go. */
   targets: ReadonlyMap<IndexedTopic, EncodeTarget>;
-  /** Bulk requests in flight at once per partition, from one batch or two of it (partition-slots.ts). Default 1. */
+  /** Bulk requests in flight at once per partition, from one batch or two of it (sinks/runner/partition-slots.ts). Default 1. */
   concurrency?: number;
   log: Logger;
 }
@@ -147,15 +146,13 @@ export function esDelivery(opts: EsDeliveryOptions): EsDelivery {
     return verdicts;
   }
 
-  const slots = partitionSlots(opts.concurrency ?? 1);
   return {
-    // A batch is one partition's: its first record names the partition whose slots it takes.
-    deliver: async (batch, ctx) => {
-      const first = batch[0];
-      if (!first) return [];
-      const ops = batch.map((r) => r.op);
-      return slots.run(`${first.source.topic}:${first.source.partition}`, ctx.signal, () => send(ops, ctx.signal, ctx.attempt));
-    },
+    deliver: (batch, ctx) =>
+      send(
+        batch.map((r) => r.op),
+        ctx.signal,
+        ctx.attempt,
+      ),
     intake,
     concurrency: opts.concurrency ?? 1,
     who: 'elasticsearch',

@@ -48,7 +48,7 @@ const FETCH_BYTES_PER_PARTITION = 4 * 1_048_576;
  * Batches of one partition in delivery at once: one being indexed while the next is fetched and
  * encoded, so that Elasticsearch is not left idle between them. More would only hold more
  * fetches in memory: the requests in flight are bounded by `concurrency` per partition anyway
- * (partition-slots.ts). Incidents take 1: a later version of an incident overwrites the earlier,
+ * (sinks/runner/partition-slots.ts). Incidents take 1: a later version of an incident overwrites the earlier,
  * so their batches must land in order (the next is still fetched while one is delivered).
  */
 const IN_FLIGHT_BATCHES = 2;

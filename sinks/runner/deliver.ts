@@ -6,6 +6,7 @@ import { metrics, type Logger } from '../../core/telemetry/index.js';
 import { callFailure, type CallFailure } from './call-failure.js';
 import { OutgoingRecord } from './outgoing.js';
 import { pool } from './pool.js';
+import { partitionSlots } from './partition-slots.js';
 import type { Deliverable, DeliverFn, Intake, IntakeFn, Outgoing, Parsed, ReadTopic, Router, SinkTopic, Verdict } from './types.js';
 
 /**
@@ -19,8 +20,10 @@ export interface BatchHandlerOptions<O extends Deliverable = Outgoing> {
   /** The sink's own reading of a batch, in place of JSON parsing and `router` (types.ts). */
   intake?: IntakeFn<O>;
   /**
-   * Chunks of one batch delivered at once. Default 1: in order, each settled before the next.
-   * More only for a sink whose chunks are independent (elasticsearch: ids disjoint after `intake`).
+   * `deliver` calls in flight at once per partition, from one batch or from several of it in
+   * delivery together (a pipelined consumer: partition-slots.ts). Default 1: in order, each
+   * settled before the next. More only for a sink whose chunks are independent (elasticsearch:
+   * ids disjoint after `intake`).
    */
   concurrency?: number;
   /** Names the sink at the start of every dead-letter reason of a refused record. Default `<id>:`. */
@@ -79,7 +82,12 @@ export function createSinkHandler<O extends Deliverable = Outgoing>(opts: BatchH
     }
   }
 
-  /** One `deliver` call, bounded by timeoutMs, heartbeating while it runs (a slow endpoint must not cost the group membership). */
+  const slots = partitionSlots(opts.concurrency ?? 1);
+
+  /**
+   * One `deliver` call, bounded by timeoutMs (its wait for a slot of the partition included),
+   * heartbeating while it runs (a slow endpoint must not cost the group membership).
+   */
   async function call(batch: O[], attempt: number, ctx: BatchContext): Promise<readonly Verdict[]> {
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -92,7 +100,8 @@ export function createSinkHandler<O extends Deliverable = Outgoing>(opts: BatchH
     });
     beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), HEARTBEAT_SLICE_MS);
     try {
-      const verdicts = await Promise.race([opts.deliver(batch, { signal: ac.signal, attempt }), timeout]);
+      const delivered = slots.run(`${ctx.topic}:${ctx.partition}`, ac.signal, () => opts.deliver(batch, { signal: ac.signal, attempt }));
+      const verdicts = await Promise.race([delivered, timeout]);
       if (!Array.isArray(verdicts) || verdicts.length !== batch.length) {
         throw new VigilError('SINK_RETRY', `sink ${opts.id} answered ${String(verdicts?.length)} verdicts for ${batch.length} records`);
       }
