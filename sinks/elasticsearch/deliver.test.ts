@@ -61,14 +61,22 @@ function fakeBulk(decide: Decide) {
   return { bulk, calls };
 }
 
-function handler(bulk: BulkFn, over: { maxRetries?: number } = {}) {
+/** The document ids of a `_bulk` body, in order. */
+const idsOf = (body: Buffer): string[] =>
+  lines(body).flatMap((line) => Object.values(line as Record<string, { _id?: string }>).flatMap((a) => a?._id ?? []));
+
+function handler(
+  bulk: BulkFn,
+  over: { maxRetries?: number; batchSize?: number; concurrency?: number; target?: ReturnType<typeof encodeTarget> } = {},
+) {
   const letters: DeadLetter[] = [];
   const h = createBatchHandler({
     id: 'es',
     bulk,
     deadLetter: async (l) => void letters.push(...l),
-    targets: new Map([[TOPIC, encodeTarget(cfg, 'events')]]),
-    batchSize: cfg.batchSize,
+    targets: new Map([[TOPIC, over.target ?? encodeTarget(cfg, 'events')]]),
+    batchSize: over.batchSize ?? cfg.batchSize,
+    ...(over.concurrency !== undefined ? { concurrency: over.concurrency } : {}),
     maxRetries: over.maxRetries ?? cfg.maxRetries,
     backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
     log: logger('test').child({}, { level: 'silent' }),
@@ -199,18 +207,7 @@ describe('batch delivery', () => {
       status: 409,
       error: { type: 'version_conflict_engine_exception', reason: 'document already exists' },
     }));
-    const letters: DeadLetter[] = [];
-    const h = createBatchHandler({
-      id: 'es',
-      bulk,
-      deadLetter: async (l) => void letters.push(...l),
-      targets: new Map([[TOPIC, encodeTarget({ ...cfg, dataStream: true }, 'events')]]),
-      batchSize: 10,
-      maxRetries: 0,
-      backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
-      log: logger('test').child({}, { level: 'silent' }),
-      sleep: async () => undefined,
-    });
+    const { h, letters } = handler(bulk, { target: encodeTarget({ ...cfg, dataStream: true }, 'events'), batchSize: 10, maxRetries: 0 });
     await h([record(1)], ctx());
     expect(letters).toEqual([]);
   });
@@ -241,23 +238,11 @@ describe('requests in flight at once', () => {
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 20));
       inFlight--;
-      const ids = lines(body).flatMap((line) => Object.values(line as Record<string, { _id?: string }>).flatMap((a) => a?._id ?? []));
+      const ids = idsOf(body);
       calls.push(ids);
       return { items: ids.map(() => ({ index: { status: 201 } })) };
     };
-    const letters: DeadLetter[] = [];
-    const h = createBatchHandler({
-      id: 'es',
-      bulk,
-      deadLetter: async (l) => void letters.push(...l),
-      targets: new Map([[TOPIC, encodeTarget(cfg, 'events')]]),
-      batchSize: 2,
-      concurrency: 3,
-      maxRetries: 2,
-      backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
-      log: logger('test').child({}, { level: 'silent' }),
-      sleep: async () => undefined,
-    });
+    const { h, letters } = handler(bulk, { batchSize: 2, concurrency: 3, maxRetries: 2 });
     // id1 twice, in what would be the first and the third request: only its later write goes.
     const later = JSON.stringify({ '@timestamp': '2025-01-01T00:00:01Z', vigil: { id: 'id1' }, v: 2 });
     await h([record(1), record(2), record(3), record(4), record(5), record(6, later), record(7)], ctx());
@@ -270,7 +255,7 @@ describe('requests in flight at once', () => {
     const inFlight = new Map<number, number>();
     const most = new Map<number, number>();
     const bulk: BulkFn = async (body) => {
-      const ids = lines(body).flatMap((line) => Object.values(line as Record<string, { _id?: string }>).flatMap((a) => a?._id ?? []));
+      const ids = idsOf(body);
       const partition = Number((ids[0] as string).split('-')[0]);
       inFlight.set(partition, (inFlight.get(partition) ?? 0) + 1);
       most.set(partition, Math.max(most.get(partition) ?? 0, inFlight.get(partition) as number));
@@ -278,18 +263,7 @@ describe('requests in flight at once', () => {
       inFlight.set(partition, (inFlight.get(partition) as number) - 1);
       return { items: ids.map(() => ({ index: { status: 201 } })) };
     };
-    const h = createBatchHandler({
-      id: 'es',
-      bulk,
-      deadLetter: async () => undefined,
-      targets: new Map([[TOPIC, encodeTarget(cfg, 'events')]]),
-      batchSize: 1,
-      concurrency: 2,
-      maxRetries: 2,
-      backoff: { initialMs: 1, maxMs: 1, factor: 1, jitter: 0 },
-      log: logger('test').child({}, { level: 'silent' }),
-      sleep: async () => undefined,
-    });
+    const { h } = handler(bulk, { batchSize: 1, concurrency: 2, maxRetries: 2 });
     const batch = (partition: number, from: number): InRecord[] =>
       [from, from + 1, from + 2].map((i) => ({
         ...record(i, JSON.stringify({ '@timestamp': '2025-01-01T00:00:00Z', vigil: { id: `${partition}-${i}` } })),
