@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CommitQueue, PartitionWindow, type PendingCommit } from './in-order-commits.js';
 
+/** A queue whose first commit request stays unanswered until `release()`, and two partitions' windows. */
+function heldFirstCommit() {
+  const sent: PendingCommit[][] = [];
+  let answer: () => void = () => undefined;
+  const queue = new CommitQueue(
+    (c) => (sent.push(c), sent.length === 1 ? new Promise<void>((r) => (answer = r)) : Promise.resolve()),
+    () => undefined,
+  );
+  return { sent, queue, release: () => answer(), p0: new PartitionWindow('t', 0, 2), p1: new PartitionWindow('t', 1, 2) };
+}
+
 describe('the commit queue of a pipelined loop', () => {
   it('sends one request at a time; what comes in meanwhile goes together in the next, latest offset per partition', async () => {
-    const sent: PendingCommit[][] = [];
-    let release: () => void = () => undefined;
-    const queue = new CommitQueue(
-      (c) => (sent.push(c), sent.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
-      () => undefined,
-    );
-    const p0 = new PartitionWindow('t', 0, 2);
-    const p1 = new PartitionWindow('t', 1, 2);
+    const { sent, queue, release, p0, p1 } = heldFirstCommit();
     queue.add(p0, '5');
     queue.add(p0, '9');
     queue.add(p0, '12');
@@ -51,14 +55,7 @@ describe('the commit queue of a pipelined loop', () => {
   });
 
   it('leaves out the commit of a window revoked before it went out', async () => {
-    const sent: PendingCommit[][] = [];
-    let release: () => void = () => undefined;
-    const queue = new CommitQueue(
-      (c) => (sent.push(c), sent.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
-      () => undefined,
-    );
-    const p0 = new PartitionWindow('t', 0, 2);
-    const p1 = new PartitionWindow('t', 1, 2);
+    const { sent, queue, release, p0, p1 } = heldFirstCommit();
     queue.add(p0, '5');
     queue.add(p1, '3');
     p1.revoke();
